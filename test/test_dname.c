@@ -1,0 +1,209 @@
+/*
+ * test/test_dname.c - unit tests for util/dname.c.
+ */
+#include "config.h"
+#include "test/unit.h"
+#include "util/dname.h"
+#include "util/error.h"
+#include <string.h>
+
+/** Presentation -> wire -> presentation, absolute names. */
+static void
+test_dname_str_roundtrip(void)
+{
+	static const char *names[] = { ".", "com.", "www.example.com.",
+	    "a\\.b.example.", "\\000\\255x.test.", "\\@\\$\\;.x." };
+	uint8_t d[DNAME_MAXLEN];
+	char s[DNAME_MAXSTR];
+	size_t i, len;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		UNIT_CHECK_INT(dname_from_str(names[i], NULL, d, &len), 0);
+		UNIT_CHECK(dname_to_str(d, s, sizeof(s)) > 0);
+		UNIT_CHECK_STR(s, names[i]);
+		UNIT_CHECK_INT(dname_len(d), len);
+	}
+	UNIT_CHECK_INT(dname_from_str("www.example.com", NULL, d, &len), 0);
+	UNIT_CHECK_INT(len, 17);
+	UNIT_CHECK(memcmp(d, "\3www\7example\3com", 17) == 0);
+}
+
+/** Escapes, relative names and origin. */
+static void
+test_dname_from_str(void)
+{
+	uint8_t origin[DNAME_MAXLEN], d[DNAME_MAXLEN];
+	char s[DNAME_MAXSTR];
+	size_t len;
+
+	UNIT_CHECK_INT(dname_from_str("example.org.", NULL, origin, NULL), 0);
+	UNIT_CHECK_INT(dname_from_str("www", origin, d, &len), 0);
+	dname_to_str(d, s, sizeof(s));
+	UNIT_CHECK_STR(s, "www.example.org.");
+	UNIT_CHECK_INT(dname_from_str("@", origin, d, &len), 0);
+	UNIT_CHECK(dname_equal(d, origin));
+	UNIT_CHECK_INT(dname_from_str("a\\065b.", NULL, d, &len), 0);
+	UNIT_CHECK(memcmp(d, "\3aAb", 4) == 0);
+	UNIT_CHECK_INT(dname_from_str("a..b.", NULL, d, &len), RES_ESYNTAX);
+	UNIT_CHECK_INT(dname_from_str("..", NULL, d, &len), RES_ESYNTAX);
+	UNIT_CHECK_INT(dname_from_str("", NULL, d, &len), RES_ESYNTAX);
+	UNIT_CHECK_INT(dname_from_str("a\\25.", NULL, d, &len), RES_ESYNTAX);
+	UNIT_CHECK_INT(dname_from_str("a\\256.", NULL, d, &len), RES_ESYNTAX);
+	UNIT_CHECK_INT(dname_from_str("a\\", NULL, d, &len), RES_ESYNTAX);
+}
+
+/** Over-long labels and names are refused in text. */
+static void
+test_dname_limits(void)
+{
+	char s[600];
+	uint8_t d[DNAME_MAXLEN];
+	size_t len;
+	int i;
+
+	memset(s, 'a', 63);
+	strcpy(s + 63, ".");
+	UNIT_CHECK_INT(dname_from_str(s, NULL, d, &len), 0);
+	memset(s, 'a', 64);
+	strcpy(s + 64, ".");
+	UNIT_CHECK_INT(dname_from_str(s, NULL, d, &len), RES_ELIMIT);
+	/* 127 labels "a." = 254 octets + root = 255: the longest name. */
+	for (i = 0; i < 127; i++) {
+		s[2 * i] = 'a';
+		s[2 * i + 1] = '.';
+	}
+	s[254] = 0;
+	UNIT_CHECK_INT(dname_from_str(s, NULL, d, &len), 0);
+	UNIT_CHECK_INT(len, 255);
+	s[254] = 'a';
+	s[255] = '.';
+	s[256] = 0;
+	UNIT_CHECK_INT(dname_from_str(s, NULL, d, &len), RES_ELIMIT);
+}
+
+/** Comparison, case, hashing, label counting, subdomains. */
+static void
+test_dname_compare(void)
+{
+	uint8_t a[DNAME_MAXLEN], b[DNAME_MAXLEN], c[DNAME_MAXLEN];
+
+	dname_from_str("WwW.Example.COM.", NULL, a, NULL);
+	dname_from_str("www.example.com.", NULL, b, NULL);
+	dname_from_str("example.com.", NULL, c, NULL);
+	UNIT_CHECK(dname_equal(a, b));
+	UNIT_CHECK(!dname_equal(a, c));
+	UNIT_CHECK_INT(dname_hash(a, 7), dname_hash(b, 7));
+	UNIT_CHECK_INT(dname_count_labels(a), 3);
+	UNIT_CHECK_INT(dname_count_labels((const uint8_t *)""), 0);
+	UNIT_CHECK(dname_is_subdomain(a, c));
+	UNIT_CHECK(dname_is_strict_subdomain(a, c));
+	UNIT_CHECK(dname_is_subdomain(c, c));
+	UNIT_CHECK(!dname_is_strict_subdomain(c, c));
+	UNIT_CHECK(!dname_is_subdomain(c, a));
+	UNIT_CHECK(dname_equal(dname_parent(a), c));
+	UNIT_CHECK(dname_parent((const uint8_t *)"") == NULL);
+	dname_tolower(a);
+	UNIT_CHECK(memcmp(a, b, dname_len(b)) == 0);
+}
+
+/** RFC 4034 section 6.1 example order. */
+static void
+test_dname_canonical_order(void)
+{
+	static const char *order[] = { "example.", "a.example.",
+	    "yljkjljk.a.example.", "Z.a.example.", "zABC.a.EXAMPLE.",
+	    "z.example.", "\\001.z.example.", "*.z.example.",
+	    "\\200.z.example." };
+	uint8_t x[DNAME_MAXLEN], y[DNAME_MAXLEN];
+	size_t i, n = sizeof(order) / sizeof(order[0]);
+
+	for (i = 0; i + 1 < n; i++) {
+		dname_from_str(order[i], NULL, x, NULL);
+		dname_from_str(order[i + 1], NULL, y, NULL);
+		UNIT_CHECK(dname_canonical_compare(x, y) < 0);
+		UNIT_CHECK(dname_canonical_compare(y, x) > 0);
+		UNIT_CHECK(dname_canonical_compare(x, x) == 0);
+	}
+}
+
+/** Compressed names: good pointers, loops, forward pointers, bounds. */
+static void
+test_dname_unpack(void)
+{
+	/* offset 0: 3www 7example 3com 0 (17 octets); 17: 4mail ptr->4 */
+	uint8_t pkt[64];
+	uint8_t d[DNAME_MAXLEN];
+	size_t pos, len;
+	char s[DNAME_MAXSTR];
+
+	memcpy(pkt, "\3www\7example\3com\0" "\4mail\xc0\x04", 24);
+	pos = 17;
+	UNIT_CHECK_INT(dname_unpack(pkt, 24, &pos, d, &len), 0);
+	UNIT_CHECK_INT(pos, 24);
+	dname_to_str(d, s, sizeof(s));
+	UNIT_CHECK_STR(s, "mail.example.com.");
+	/* Pointer to itself. */
+	memcpy(pkt, "\xc0\x00", 2);
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, 2, &pos, d, &len), RES_EMALFORMED);
+	/* Two pointers forming a loop. */
+	memcpy(pkt, "\1a\xc0\x04\1b\xc0\x00", 8);
+	pos = 4;
+	UNIT_CHECK_INT(dname_unpack(pkt, 8, &pos, d, &len), RES_EMALFORMED);
+	/* Forward pointer. */
+	memcpy(pkt, "\1a\xc0\x04\0", 5);
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, 5, &pos, d, &len), RES_EMALFORMED);
+	/* Truncated label and truncated pointer. */
+	memcpy(pkt, "\5ab", 3);
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, 3, &pos, d, &len), RES_EMALFORMED);
+	memcpy(pkt, "\1a\xc0", 3);
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, 3, &pos, d, &len), RES_EMALFORMED);
+	/* Label type 01 (extended), reserved. */
+	memcpy(pkt, "\x41" "a\0", 3);
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, 3, &pos, d, &len), RES_EMALFORMED);
+}
+
+/** A name over 255 octets built through pointers is refused. */
+static void
+test_dname_unpack_too_long(void)
+{
+	uint8_t pkt[512];
+	uint8_t d[DNAME_MAXLEN];
+	size_t pos, off = 0;
+	int i;
+
+	/* 4 x 63-octet labels = 256 octets + root > 255. */
+	for (i = 0; i < 4; i++) {
+		pkt[off++] = 63;
+		memset(pkt + off, 'x', 63);
+		off += 63;
+	}
+	pkt[off++] = 0;
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, off, &pos, d, NULL), RES_EMALFORMED);
+	UNIT_CHECK_INT(dname_check(pkt, off, NULL), RES_EMALFORMED);
+	/* The same through a pointer chain: 3 labels then a pointer back. */
+	pos = 64 * 3;
+	pkt[pos] = 0xc0;
+	pkt[pos + 1] = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, pos + 2, &pos, d, NULL),
+	    RES_EMALFORMED);
+}
+
+int
+main(void)
+{
+	unit_init("dname");
+	UNIT_RUN(test_dname_str_roundtrip);
+	UNIT_RUN(test_dname_from_str);
+	UNIT_RUN(test_dname_limits);
+	UNIT_RUN(test_dname_compare);
+	UNIT_RUN(test_dname_canonical_order);
+	UNIT_RUN(test_dname_unpack);
+	UNIT_RUN(test_dname_unpack_too_long);
+	return unit_done();
+}
