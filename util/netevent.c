@@ -1,0 +1,716 @@
+/*
+ * util/netevent.c - libevent glue for client-facing service points.
+ *
+ * UDP: on readable, up to NETEVENT_BATCH datagrams are taken with one
+ * recvmmsg(2), each handed to the handler, and the replies go out with one
+ * sendmmsg(2).  Buffers belong to the point and are allocated once at
+ * creation, so the per-packet path allocates nothing.  A datagram larger
+ * than the receive buffer (MSG_TRUNC) cannot be a sane query and is
+ * dropped without calling the handler.
+ *
+ * TCP: the listener accepts into bufferevents.  Every complete
+ * length-prefixed message in the input is handled in order, and replies
+ * are queued with their length prefix.  A connection closes on EOF, error,
+ * the idle timeout (no progress for idle_ms, which also ends half-written
+ * messages), a zero-length message, or when a client stops reading and its
+ * pending output passes NETEVENT_TCP_OUTMAX.  At max_conn connections the
+ * listener is disabled, and re-enabled when one closes.
+ */
+#include "config.h"
+#include "util/netevent.h"
+#include "util/error.h"
+#include "util/log.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+
+/** Datagrams taken per recvmmsg call. */
+#define NETEVENT_BATCH 32
+/** Receive buffer per datagram: larger datagrams are not queries. */
+#define NETEVENT_UDP_RECV 8192
+/** Largest DNS message over TCP (16-bit length). */
+#define NETEVENT_TCP_MAX 65535
+/** A TCP client not reading its replies is cut off past this backlog. */
+#define NETEVENT_TCP_OUTMAX (256 * 1024)
+
+struct comm_base {
+	/** The libevent base of this thread. */
+	struct event_base *eb;
+	/** Time at the start of the current batch. */
+	struct timeval now;
+};
+
+/** One accepted TCP connection. */
+struct tcp_conn {
+	/** The point it was accepted on. */
+	struct comm_point *cp;
+	/** The buffered connection. */
+	struct bufferevent *bev;
+	/** Client address. */
+	struct sockaddr_storage addr;
+	/** Length of addr. */
+	socklen_t addrlen;
+	/** Doubly linked list of the point's connections. */
+	struct tcp_conn *prev, *next;
+};
+
+struct comm_point {
+	/** The base this point runs on. */
+	struct comm_base *base;
+	/** The socket. */
+	int fd;
+	/** 1 for a TCP listener. */
+	int is_tcp;
+	/** Handler for messages and its argument. */
+	comm_handler_type handler;
+	/** Argument for handler. */
+	void *arg;
+	/** UDP: read event; NULL for TCP. */
+	struct event *ev;
+	/** UDP: receive buffers, NETEVENT_BATCH x NETEVENT_UDP_RECV. */
+	uint8_t *recvbuf;
+	/** Reply buffers: NETEVENT_BATCH x reply_cap (UDP); 1 x (TCP). */
+	uint8_t *replybuf;
+	/** Capacity of one reply buffer. */
+	size_t reply_cap;
+	/** TCP: the listener. */
+	struct evconnlistener *listener;
+	/** TCP: query buffer for one message. */
+	uint8_t *tcpbuf;
+	/** TCP: open connections. */
+	struct tcp_conn *conns;
+	/** TCP: number of open connections. */
+	int num_conn;
+	/** TCP: connection cap. */
+	int max_conn;
+	/** TCP: idle timeout. */
+	struct timeval idle;
+	/** TCP: 1 while the listener is disabled at the cap. */
+	int accept_paused;
+};
+
+struct comm_signal {
+	/** The libevent signal event. */
+	struct event *ev;
+	/** Callback and argument. */
+	comm_callback_type cb;
+	/** Argument for cb. */
+	void *arg;
+};
+
+/** libevent thread support is switched on once, before any base. */
+static pthread_once_t netevent_once = PTHREAD_ONCE_INIT;
+
+/** Turn on libevent's locking so comm_base_exit() works across threads. */
+static void
+netevent_init_once(void)
+{
+	if (evthread_use_pthreads() != 0) {
+		log_err("libevent: cannot enable thread support");
+	}
+}
+
+struct comm_base *
+comm_base_create(void)
+{
+	struct comm_base *b;
+
+	pthread_once(&netevent_once, netevent_init_once);
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		log_err("out of memory");
+		return NULL;
+	}
+	b->eb = event_base_new();
+	if (!b->eb) {
+		log_err("libevent: event_base_new failed");
+		free(b);
+		return NULL;
+	}
+	comm_base_update_time(b);
+	return b;
+}
+
+void
+comm_base_delete(struct comm_base *b)
+{
+	if (!b) {
+		return;
+	}
+	event_base_free(b->eb);
+	free(b);
+}
+
+void
+comm_base_dispatch(struct comm_base *b)
+{
+	if (event_base_dispatch(b->eb) == -1) {
+		log_err("libevent: event_base_dispatch failed");
+	}
+}
+
+void
+comm_base_exit(struct comm_base *b)
+{
+	event_base_loopexit(b->eb, NULL);
+}
+
+time_t
+comm_base_now(struct comm_base *b)
+{
+	return b->now.tv_sec;
+}
+
+const struct timeval *
+comm_base_timeval(struct comm_base *b)
+{
+	return &b->now;
+}
+
+void
+comm_base_update_time(struct comm_base *b)
+{
+	gettimeofday(&b->now, NULL);
+}
+
+struct event_base *
+comm_base_internal(struct comm_base *b)
+{
+	return b->eb;
+}
+
+/** Prepare a comm_reply for one message. */
+static void
+reply_setup(struct comm_reply *r, const uint8_t *q, size_t qlen,
+    const struct sockaddr_storage *addr, socklen_t addrlen, int is_tcp,
+    uint8_t *reply, size_t cap)
+{
+	r->query = q;
+	r->query_len = qlen;
+	memcpy(&r->addr, addr, addrlen);
+	r->addrlen = addrlen;
+	r->is_tcp = is_tcp;
+	r->reply = reply;
+	r->reply_cap = cap;
+	r->reply_len = 0;
+}
+
+#ifdef HAVE_RECVMMSG
+/** Read and answer a batch of datagrams with recvmmsg/sendmmsg. */
+static void
+udp_batch(struct comm_point *c)
+{
+	struct mmsghdr in[NETEVENT_BATCH], out[NETEVENT_BATCH];
+	struct iovec iin[NETEVENT_BATCH], iout[NETEVENT_BATCH];
+	struct sockaddr_storage addrs[NETEVENT_BATCH];
+	struct comm_reply r;
+	int n, i, nout = 0, sent, off;
+
+	for (i = 0; i < NETEVENT_BATCH; i++) {
+		iin[i].iov_base = c->recvbuf + (size_t)i * NETEVENT_UDP_RECV;
+		iin[i].iov_len = NETEVENT_UDP_RECV;
+		memset(&in[i].msg_hdr, 0, sizeof(in[i].msg_hdr));
+		in[i].msg_hdr.msg_name = &addrs[i];
+		in[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
+		in[i].msg_hdr.msg_iov = &iin[i];
+		in[i].msg_hdr.msg_iovlen = 1;
+	}
+	n = recvmmsg(c->fd, in, NETEVENT_BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0) {
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNREFUSED) {
+			verbose(VERB_OPS, "recvmmsg: %s", strerror(errno));
+		}
+		return;
+	}
+	comm_base_update_time(c->base);
+	for (i = 0; i < n; i++) {
+		uint8_t *rbuf = c->replybuf + (size_t)nout * c->reply_cap;
+
+		if (in[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			continue;
+		}
+		reply_setup(&r, iin[i].iov_base, in[i].msg_len, &addrs[i],
+		    in[i].msg_hdr.msg_namelen, 0, rbuf, c->reply_cap);
+		if (!c->handler(c->arg, &r) || r.reply_len == 0) {
+			continue;
+		}
+		iout[nout].iov_base = rbuf;
+		iout[nout].iov_len = r.reply_len;
+		memset(&out[nout].msg_hdr, 0, sizeof(out[nout].msg_hdr));
+		out[nout].msg_hdr.msg_name = &addrs[i];
+		out[nout].msg_hdr.msg_namelen = in[i].msg_hdr.msg_namelen;
+		out[nout].msg_hdr.msg_iov = &iout[nout];
+		out[nout].msg_hdr.msg_iovlen = 1;
+		nout++;
+	}
+	off = 0;
+	while (off < nout) {
+		sent = sendmmsg(c->fd, out + off, (unsigned)(nout - off), 0);
+		if (sent <= 0) {
+			if (sent < 0 && errno == EINTR) {
+				continue;
+			}
+			/* Socket buffer full or client unreachable: UDP
+			 * replies are lost like any datagram; skip one. */
+			if (sent < 0 && errno != EAGAIN) {
+				verbose(VERB_ALGO, "sendmmsg: %s",
+				    strerror(errno));
+			}
+			off++;
+			continue;
+		}
+		off += sent;
+	}
+}
+#else /* !HAVE_RECVMMSG */
+/** Read and answer datagrams one at a time. */
+static void
+udp_batch(struct comm_point *c)
+{
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	struct comm_reply r;
+	ssize_t len;
+	int i;
+
+	for (i = 0; i < NETEVENT_BATCH; i++) {
+		addrlen = sizeof(addr);
+		len = recvfrom(c->fd, c->recvbuf, NETEVENT_UDP_RECV,
+		    MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&addr,
+		    &addrlen);
+		if (len < 0) {
+			return;
+		}
+		if (i == 0) {
+			comm_base_update_time(c->base);
+		}
+		if ((size_t)len > NETEVENT_UDP_RECV) {
+			continue;
+		}
+		reply_setup(&r, c->recvbuf, (size_t)len, &addr, addrlen, 0,
+		    c->replybuf, c->reply_cap);
+		if (!c->handler(c->arg, &r) || r.reply_len == 0) {
+			continue;
+		}
+		(void)sendto(c->fd, r.reply, r.reply_len, 0,
+		    (struct sockaddr *)&addr, addrlen);
+	}
+}
+#endif /* HAVE_RECVMMSG */
+
+/** libevent callback: the UDP socket is readable. */
+static void
+udp_readable(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	udp_batch(arg);
+}
+
+struct comm_point *
+comm_point_create_udp(struct comm_base *b, int fd, size_t reply_cap,
+    comm_handler_type handler, void *arg)
+{
+	struct comm_point *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		log_err("out of memory");
+		return NULL;
+	}
+	c->base = b;
+	c->fd = fd;
+	c->handler = handler;
+	c->arg = arg;
+	c->reply_cap = reply_cap;
+	c->recvbuf = malloc((size_t)NETEVENT_BATCH * NETEVENT_UDP_RECV);
+	c->replybuf = malloc((size_t)NETEVENT_BATCH * reply_cap);
+	c->ev = event_new(b->eb, fd, EV_READ | EV_PERSIST, udp_readable, c);
+	if (!c->recvbuf || !c->replybuf || !c->ev || event_add(c->ev, NULL)) {
+		log_err("out of memory creating UDP service point");
+		comm_point_delete(c);
+		return NULL;
+	}
+	return c;
+}
+
+/** Close one TCP connection and unlink it. */
+static void
+tcp_conn_close(struct tcp_conn *t)
+{
+	struct comm_point *c = t->cp;
+
+	if (t->prev) {
+		t->prev->next = t->next;
+	} else {
+		c->conns = t->next;
+	}
+	if (t->next) {
+		t->next->prev = t->prev;
+	}
+	bufferevent_free(t->bev);
+	free(t);
+	c->num_conn--;
+	if (c->accept_paused && c->num_conn < c->max_conn) {
+		evconnlistener_enable(c->listener);
+		c->accept_paused = 0;
+	}
+}
+
+/** libevent callback: data arrived on a TCP connection. */
+static void
+tcp_readable(struct bufferevent *bev, void *arg)
+{
+	struct tcp_conn *t = arg;
+	struct comm_point *c = t->cp;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct comm_reply r;
+	uint8_t lenbuf[2];
+	size_t len;
+
+	comm_base_update_time(c->base);
+	while (evbuffer_get_length(in) >= 2) {
+		evbuffer_copyout(in, lenbuf, 2);
+		len = ((size_t)lenbuf[0] << 8) | lenbuf[1];
+		if (len == 0) {
+			tcp_conn_close(t);
+			return;
+		}
+		if (evbuffer_get_length(in) < 2 + len) {
+			break;
+		}
+		evbuffer_drain(in, 2);
+		evbuffer_remove(in, c->tcpbuf, len);
+		/* Reply into replybuf after a 2-octet length prefix. */
+		reply_setup(&r, c->tcpbuf, len, &t->addr, t->addrlen, 1,
+		    c->replybuf + 2, c->reply_cap);
+		if (!c->handler(c->arg, &r) || r.reply_len == 0) {
+			/* A TCP query we will not answer: close, the client
+			 * would otherwise wait for the idle timeout. */
+			tcp_conn_close(t);
+			return;
+		}
+		c->replybuf[0] = (uint8_t)(r.reply_len >> 8);
+		c->replybuf[1] = (uint8_t)(r.reply_len & 0xff);
+		if (bufferevent_write(bev, c->replybuf, r.reply_len + 2) != 0 ||
+		    evbuffer_get_length(bufferevent_get_output(bev)) >
+		    NETEVENT_TCP_OUTMAX) {
+			verbose(VERB_ALGO, "tcp: client not reading, closed");
+			tcp_conn_close(t);
+			return;
+		}
+	}
+}
+
+/** libevent callback: EOF, error or timeout on a TCP connection. */
+static void
+tcp_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
+		tcp_conn_close(arg);
+	}
+}
+
+/** libevent callback: a TCP connection was accepted. */
+static void
+tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct comm_point *c = arg;
+	struct tcp_conn *t;
+
+	(void)l;
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		log_err("out of memory accepting TCP");
+		close(fd);
+		return;
+	}
+	t->bev = bufferevent_socket_new(c->base->eb, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (!t->bev) {
+		log_err("out of memory accepting TCP");
+		close(fd);
+		free(t);
+		return;
+	}
+	t->cp = c;
+	if ((size_t)salen > sizeof(t->addr)) {
+		salen = (int)sizeof(t->addr);
+	}
+	memcpy(&t->addr, sa, (size_t)salen);
+	t->addrlen = (socklen_t)salen;
+	bufferevent_setcb(t->bev, tcp_readable, NULL, tcp_event, t);
+	bufferevent_set_timeouts(t->bev, &c->idle, &c->idle);
+	/* Read at most one whole message plus its prefix at a time. */
+	bufferevent_setwatermark(t->bev, EV_READ, 0, NETEVENT_TCP_MAX + 2);
+	bufferevent_enable(t->bev, EV_READ | EV_WRITE);
+	t->next = c->conns;
+	if (c->conns) {
+		c->conns->prev = t;
+	}
+	c->conns = t;
+	c->num_conn++;
+	if (c->num_conn >= c->max_conn) {
+		evconnlistener_disable(c->listener);
+		c->accept_paused = 1;
+	}
+}
+
+struct comm_point *
+comm_point_create_tcp(struct comm_base *b, int fd, int max_conn, int idle_ms,
+    comm_handler_type handler, void *arg)
+{
+	struct comm_point *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		log_err("out of memory");
+		return NULL;
+	}
+	c->base = b;
+	c->fd = fd;
+	c->is_tcp = 1;
+	c->handler = handler;
+	c->arg = arg;
+	c->max_conn = max_conn > 0 ? max_conn : 1;
+	c->idle.tv_sec = idle_ms / 1000;
+	c->idle.tv_usec = (idle_ms % 1000) * 1000;
+	c->reply_cap = NETEVENT_TCP_MAX;
+	c->tcpbuf = malloc(NETEVENT_TCP_MAX);
+	c->replybuf = malloc(NETEVENT_TCP_MAX + 2);
+	if (!c->tcpbuf || !c->replybuf) {
+		log_err("out of memory creating TCP service point");
+		comm_point_delete(c);
+		return NULL;
+	}
+	c->listener = evconnlistener_new(b->eb, tcp_accept, c,
+	    LEV_OPT_CLOSE_ON_FREE, 0, fd);
+	if (!c->listener) {
+		log_err("libevent: cannot create TCP listener");
+		comm_point_delete(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+comm_point_delete(struct comm_point *c)
+{
+	if (!c) {
+		return;
+	}
+	while (c->conns) {
+		c->accept_paused = 0;
+		tcp_conn_close(c->conns);
+	}
+	if (c->listener) {
+		/* Closes fd (LEV_OPT_CLOSE_ON_FREE). */
+		evconnlistener_free(c->listener);
+	} else if (c->fd != -1) {
+		close(c->fd);
+	}
+	if (c->ev) {
+		event_free(c->ev);
+	}
+	free(c->recvbuf);
+	free(c->replybuf);
+	free(c->tcpbuf);
+	free(c);
+}
+
+int
+comm_point_tcp_count(struct comm_point *c)
+{
+	return c->is_tcp ? c->num_conn : 0;
+}
+
+/** libevent callback: a signal arrived. */
+static void
+signal_fired(evutil_socket_t sig, short what, void *arg)
+{
+	struct comm_signal *s = arg;
+
+	(void)sig;
+	(void)what;
+	s->cb(s->arg);
+}
+
+struct comm_signal *
+comm_signal_create(struct comm_base *b, int sig, comm_callback_type cb,
+    void *arg)
+{
+	struct comm_signal *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		return NULL;
+	}
+	s->cb = cb;
+	s->arg = arg;
+	s->ev = evsignal_new(b->eb, sig, signal_fired, s);
+	if (!s->ev || event_add(s->ev, NULL) != 0) {
+		log_err("libevent: cannot watch signal %d", sig);
+		comm_signal_delete(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+comm_signal_delete(struct comm_signal *s)
+{
+	if (!s) {
+		return;
+	}
+	if (s->ev) {
+		event_free(s->ev);
+	}
+	free(s);
+}
+
+int
+comm_open_socket(const struct sockaddr_storage *addr, socklen_t addrlen,
+    int type, int reuseport, size_t rcvbuf, size_t sndbuf)
+{
+	char buf[128];
+	int fd, on = 1;
+
+	fd = socket(addr->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_err("socket(%s): %s", comm_addr_to_str(addr, addrlen, 1,
+		    buf, sizeof(buf)), strerror(errno));
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+#if HAVE_DECL_SO_REUSEPORT
+	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on,
+	    sizeof(on)) != 0) {
+		log_warn("setsockopt(SO_REUSEPORT): %s", strerror(errno));
+	}
+#else
+	(void)reuseport;
+#endif
+	if (addr->ss_family == AF_INET6) {
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+		    sizeof(on));
+	}
+	if (rcvbuf) {
+		int v = (int)rcvbuf;
+
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+	}
+	if (sndbuf) {
+		int v = (int)sndbuf;
+
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	}
+	if (bind(fd, (const struct sockaddr *)addr, addrlen) != 0) {
+		log_err("cannot bind %s %s: %s",
+		    type == SOCK_STREAM ? "tcp" : "udp",
+		    comm_addr_to_str(addr, addrlen, 1, buf, sizeof(buf)),
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (type == SOCK_STREAM && listen(fd, 256) != 0) {
+		log_err("listen(%s): %s", comm_addr_to_str(addr, addrlen, 1,
+		    buf, sizeof(buf)), strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+comm_addr_from_str(const char *str, int port, struct sockaddr_storage *addr,
+    socklen_t *addrlen)
+{
+	char host[128];
+	const char *at = strchr(str, '@');
+	size_t hl = at ? (size_t)(at - str) : strlen(str);
+
+	if (hl == 0 || hl >= sizeof(host)) {
+		return RES_ESYNTAX;
+	}
+	memcpy(host, str, hl);
+	host[hl] = 0;
+	if (at) {
+		char *end;
+		long p = strtol(at + 1, &end, 10);
+
+		if (*end || end == at + 1 || p < 0 || p > 65535) {
+			return RES_ESYNTAX;
+		}
+		port = (int)p;
+	}
+	memset(addr, 0, sizeof(*addr));
+	if (strchr(host, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)addr;
+		char *pct = strchr(host, '%');
+
+		if (pct) {
+			/* Scoped addresses are not supported here. */
+			return RES_ESYNTAX;
+		}
+		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1) {
+			return RES_ESYNTAX;
+		}
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*addrlen = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)addr;
+
+		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1) {
+			return RES_ESYNTAX;
+		}
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*addrlen = sizeof(*s4);
+	}
+	return RES_OK;
+}
+
+const char *
+comm_addr_to_str(const struct sockaddr_storage *addr, socklen_t addrlen,
+    int with_port, char *buf, size_t bufsz)
+{
+	char host[INET6_ADDRSTRLEN];
+	int port = 0;
+
+	(void)addrlen;
+	host[0] = 0;
+	if (addr->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 =
+		    (const struct sockaddr_in6 *)addr;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		port = ntohs(s6->sin6_port);
+	} else if (addr->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 =
+		    (const struct sockaddr_in *)addr;
+
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+		port = ntohs(s4->sin_port);
+	} else {
+		snprintf(host, sizeof(host), "(family %d)", addr->ss_family);
+	}
+	if (with_port) {
+		snprintf(buf, bufsz, "%s@%d", host, port);
+	} else {
+		snprintf(buf, bufsz, "%s", host);
+	}
+	return buf;
+}

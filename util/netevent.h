@@ -1,0 +1,168 @@
+/*
+ * util/netevent.h - the libevent glue: event bases, client-facing UDP and
+ * TCP service points, signals and a per-iteration clock.
+ *
+ * Everything in resolute that touches libevent goes through this file, so
+ * tests can run modules without sockets and with a scripted clock.
+ *
+ * The model: each worker thread owns one struct comm_base (one libevent
+ * event_base).  Service points (struct comm_point) are attached to a base:
+ * a UDP socket read in batches (recvmmsg where available, replies sent with
+ * sendmmsg), or a TCP listening socket whose accepted connections carry
+ * length-prefixed messages (RFC 1035 section 4.2.2, pipelined as in
+ * RFC 7766 section 6.2.1).  For every message that arrives, the point
+ * calls its handler with a struct comm_reply: the query, the client's
+ * address, and a reply buffer to fill.  The handler returns 1 to send the
+ * reply or 0 to send nothing (dropped).  Handlers run on the base's
+ * thread, must not block, and must not keep pointers into the comm_reply
+ * after returning.
+ *
+ * Time: comm_base_now() is the time at the start of the current event
+ * batch, read once per batch and not once per packet.
+ */
+#ifndef UTIL_NETEVENT_H
+#define UTIL_NETEVENT_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+
+struct event_base;
+struct comm_base;
+struct comm_point;
+
+/** One message to answer, handed to a comm_handler. */
+struct comm_reply {
+	/** The query as received; len octets. */
+	const uint8_t *query;
+	/** Length of the query. */
+	size_t query_len;
+	/** Address of the client. */
+	struct sockaddr_storage addr;
+	/** Length of addr. */
+	socklen_t addrlen;
+	/** 1 when the message came over TCP, 0 for UDP. */
+	int is_tcp;
+	/** Buffer for the reply; capacity reply_cap octets. */
+	uint8_t *reply;
+	/** Capacity of reply. */
+	size_t reply_cap;
+	/** Set by the handler: length of the reply to send. */
+	size_t reply_len;
+};
+
+/**
+ * Called for every message received.
+ * @param arg: the handler argument given at creation.
+ * @param rep: the message; fill rep->reply and rep->reply_len.
+ * @return 1 to send the reply, 0 to drop it silently.
+ */
+typedef int (*comm_handler_type)(void *arg, struct comm_reply *rep);
+
+/** Called for a signal or a timer, on the base's thread. */
+typedef void (*comm_callback_type)(void *arg);
+
+/**
+ * Create an event base for the calling thread.
+ * @return the base or NULL (out of memory; libevent failure is logged).
+ */
+struct comm_base *comm_base_create(void);
+
+/** Delete a base; every point on it must be deleted first.  NULL ok. */
+void comm_base_delete(struct comm_base *b);
+
+/** Run the event loop until comm_base_exit(). */
+void comm_base_dispatch(struct comm_base *b);
+
+/** Make the loop return; safe to call from another thread. */
+void comm_base_exit(struct comm_base *b);
+
+/** The time at the start of the current event batch (seconds). */
+time_t comm_base_now(struct comm_base *b);
+
+/** The same with microseconds. */
+const struct timeval *comm_base_timeval(struct comm_base *b);
+
+/** Refresh the cached time (called at the start of each batch). */
+void comm_base_update_time(struct comm_base *b);
+
+/** The libevent base, for glue code in util/ only. */
+struct event_base *comm_base_internal(struct comm_base *b);
+
+/**
+ * Serve UDP on a bound socket.
+ * @param b: the base.
+ * @param fd: bound, nonblocking UDP socket; owned by the point afterwards
+ *	(closed on delete).
+ * @param reply_cap: size of each reply buffer (the largest UDP reply,
+ *	max-udp-size or the EDNS limit; 65535 is always enough).
+ * @param handler: called for each datagram.
+ * @param arg: handler argument.
+ * @return the point or NULL.
+ */
+struct comm_point *comm_point_create_udp(struct comm_base *b, int fd,
+	size_t reply_cap, comm_handler_type handler, void *arg);
+
+/**
+ * Serve DNS over TCP on a listening socket.
+ * @param b: the base.
+ * @param fd: bound, listening, nonblocking TCP socket; owned afterwards.
+ * @param max_conn: connections open at once; at the cap the listener
+ *	stops accepting until one closes (incoming-num-tcp).
+ * @param idle_ms: a connection with no complete message for this long is
+ *	closed (tcp-idle-timeout).
+ * @param handler: called for each message.
+ * @param arg: handler argument.
+ * @return the point or NULL.
+ */
+struct comm_point *comm_point_create_tcp(struct comm_base *b, int fd,
+	int max_conn, int idle_ms, comm_handler_type handler, void *arg);
+
+/** Delete a point, closing its socket and (TCP) its connections.  NULL ok. */
+void comm_point_delete(struct comm_point *c);
+
+/** Number of open TCP connections of a TCP point (0 for UDP). */
+int comm_point_tcp_count(struct comm_point *c);
+
+/**
+ * Call cb on the base's thread when signal sig arrives.
+ * @return a handle to pass to comm_signal_delete(), or NULL.
+ */
+struct comm_signal *comm_signal_create(struct comm_base *b, int sig,
+	comm_callback_type cb, void *arg);
+
+/** Remove a signal handler.  NULL ok. */
+void comm_signal_delete(struct comm_signal *s);
+
+/**
+ * Open a socket for a service address: bound, nonblocking, close-on-exec,
+ * SO_REUSEADDR, SO_REUSEPORT when asked (each worker then gets its own
+ * socket and the kernel spreads the load), IPV6_V6ONLY for IPv6.
+ * @param addr: the address; port included.
+ * @param addrlen: its length.
+ * @param type: SOCK_DGRAM or SOCK_STREAM (listen() is called for TCP).
+ * @param reuseport: set SO_REUSEPORT.
+ * @param rcvbuf: SO_RCVBUF in bytes, 0 to leave the default.
+ * @param sndbuf: SO_SNDBUF in bytes, 0 to leave the default.
+ * @return the socket, or -1 with the reason logged.
+ */
+int comm_open_socket(const struct sockaddr_storage *addr, socklen_t addrlen,
+	int type, int reuseport, size_t rcvbuf, size_t sndbuf);
+
+/**
+ * Parse "address[@port]" (IPv4 or IPv6) into a socket address.
+ * @param str: the text.
+ * @param port: port to use when none is given.
+ * @param addr: receives the address.
+ * @param addrlen: receives its length.
+ * @return 0 or RES_ESYNTAX.
+ */
+int comm_addr_from_str(const char *str, int port,
+	struct sockaddr_storage *addr, socklen_t *addrlen);
+
+/** Print an address as "ip" or "ip@port" into buf; returns buf. */
+const char *comm_addr_to_str(const struct sockaddr_storage *addr,
+	socklen_t addrlen, int with_port, char *buf, size_t bufsz);
+
+#endif /* UTIL_NETEVENT_H */
