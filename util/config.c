@@ -1119,7 +1119,7 @@ cfg_include(struct cfg_parser *p, const char *pattern)
 		return cfg_parse_file(p, pattern, 0);
 	}
 	memset(&g, 0, sizeof(g));
-	r = glob(pattern, GLOB_ERR, NULL, &g);
+	r = glob(pattern, 0, NULL, &g);
 	if (r == GLOB_NOMATCH) {
 		/* A pattern matching nothing is fine, as in Unbound. */
 		globfree(&g);
@@ -1127,7 +1127,7 @@ cfg_include(struct cfg_parser *p, const char *pattern)
 	}
 	if (r != 0) {
 		cfg_error(p, "include '%s': %s", pattern,
-		    r == GLOB_NOSPACE ? "out of memory" : "read error");
+		    r == GLOB_NOSPACE ? "out of memory" : "cannot read");
 		globfree(&g);
 		return RES_ESYSTEM;
 	}
