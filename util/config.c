@@ -732,7 +732,7 @@ cfg_split(struct cfg_parser *p, char *line, struct cfg_word *words)
 
 	for (;;) {
 		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' ||
-		    *s == '\v') {
+		    *s == '\v' || *s == '\n') {
 			s++;
 		}
 		if (*s == 0 || *s == '#') {
@@ -758,8 +758,8 @@ cfg_split(struct cfg_parser *p, char *line, struct cfg_word *words)
 			words[n].s = s;
 			words[n].quoted = 0;
 			while (*s && *s != ' ' && *s != '\t' && *s != '\r' &&
-			    *s != '\f' && *s != '\v' && *s != '"' &&
-			    *s != '\'') {
+			    *s != '\f' && *s != '\v' && *s != '\n' &&
+			    *s != '"' && *s != '\'') {
 				s++;
 			}
 			if (*s == '"' || *s == '\'') {
@@ -834,7 +834,7 @@ cfg_error_place(struct cfg_parser *p, const char *name, enum cfg_clause home)
 static int
 cfg_line(struct cfg_parser *p, struct cfg_word *words, int n)
 {
-	char name[128], *colon;
+	char name[128], prev[128], *colon;
 	const struct cfg_option *o;
 	const struct cfg_zone_option *zo;
 	enum cfg_clause c;
@@ -842,16 +842,16 @@ cfg_line(struct cfg_parser *p, struct cfg_word *words, int n)
 	int i = 0, k, need, r;
 	size_t len;
 
-	name[0] = 0;
+	prev[0] = 0;
 	while (i < n) {
 		struct cfg_word *w = &words[i];
 
 		/* A keyword: unquoted, ending at its first colon. */
 		colon = w->quoted ? NULL : strchr(w->s, ':');
 		if (!colon) {
-			if (i > 0) {
+			if (prev[0]) {
 				cfg_error(p, "unexpected '%s' (too many values "
-				    "for '%s'?)", w->s, name);
+				    "for '%s'?)", w->s, prev);
 			} else if (!w->quoted && cfg_is_keyword(w->s)) {
 				cfg_error(p, "missing ':' after '%s'", w->s);
 			} else {
@@ -877,6 +877,7 @@ cfg_line(struct cfg_parser *p, struct cfg_word *words, int n)
 			i++;
 		}
 
+		prev[0] = 0;
 		if ((c = cfg_clause_find(name)) != CFG_C_NONE) {
 			if ((r = cfg_start_clause(p, c)) != 0) {
 				return r;
@@ -929,6 +930,7 @@ cfg_line(struct cfg_parser *p, struct cfg_word *words, int n)
 			vals[k] = words[i + k].s;
 		}
 		i += need;
+		memcpy(prev, name, len + 1);
 		if (zo) {
 			r = cfg_set_zone_value(p, zo, vals[0]);
 		} else if (o) {

@@ -21,7 +21,7 @@
  * Usage:
  *	struct config *cfg = config_create();
  *	if (!cfg || config_read(cfg, file) != 0 || config_check(cfg) != 0)
- *		fatal_exit(...);	(errors were logged as "file:line: ...")
+ *		fatal_exit(...);	(errors were logged as file:line:)
  *	... cfg->port, cfg->access_control ...
  *	config_delete(cfg);
  *
@@ -53,8 +53,8 @@ enum cfg_type {
 	CFG_T_INT,		/**< decimal int within the option's range */
 	CFG_T_SIZE,		/**< memory size with k/m/g suffix, size_t */
 	CFG_T_STR,		/**< one string, char * */
-	CFG_T_STRLIST,		/**< repeatable string, struct cfg_strlist */
-	CFG_T_STR2LIST,		/**< repeatable pair, struct cfg_str2list */
+	CFG_T_STRLIST,		/**< repeatable string, cfg_strlist */
+	CFG_T_STR2LIST,		/**< repeatable pair, cfg_str2list */
 	CFG_T_TIME		/**< seconds, int within the option's range */
 };
 

@@ -12,8 +12,8 @@
  *
  * Columns:
  *	clause	CFG_C_SERVER, CFG_C_REMOTE or CFG_C_CACHEDB.
- *	name	the option as written in resolute.conf, Unbound's name where
- *		the feature is the same.
+ *	name	the option as written in resolute.conf, Unbound's name
+ *		where the feature is the same.
  *	type	BOOL (yes/no, int), INT (decimal, min..max checked, int),
  *		SIZE (bytes with optional k/m/g, size_t), STR (char *, NULL
  *		when unset without default), STRLIST (repeatable, struct
@@ -23,7 +23,7 @@
  *		(test_config checks this for every line).
  *	def	the default as it would be written in the file, or NULL for
  *		none.
- *	min,max	the accepted range of INT and TIME; 0, 0 for other types.
+ *	min,max	the accepted range of INT and TIME; 0, 0 for others.
  *	desc	one line for the man page and config_print().
  *
  * Where our default differs from Unbound's the description says so.
