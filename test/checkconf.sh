@@ -1,0 +1,95 @@
+#!/bin/sh
+# test/checkconf.sh - run the built resolute-checkconf on good and bad
+# files (TAP).  Include paths in the test files are relative to the top
+# source directory, so the checks run from there.
+here=$(cd "$(dirname "$0")" && pwd)
+: "${top_srcdir:=$here/..}"
+: "${top_builddir:=$here/..}"
+prog="$top_builddir/resolute-checkconf"
+n=0
+failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/checkconf.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# ok CONDITION-EXIT-STATUS DESCRIPTION
+check() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=1
+		sed 's/^/# /' "$tmp/out" "$tmp/err" 2>/dev/null
+	fi
+}
+
+if [ ! -x "$prog" ]; then
+	echo "1..1"
+	echo "ok 1 # SKIP $prog not built"
+	exit 0
+fi
+cd "$top_srcdir" || exit 1
+
+"$prog" testdata/config/good.conf >"$tmp/out" 2>"$tmp/err"
+check $? "good file: exit 0"
+grep -q "^resolute-checkconf: no errors in testdata/config/good.conf\$" \
+    "$tmp/out"
+check $? "good file: 'no errors' message"
+test ! -s "$tmp/err"
+check $? "good file: nothing on stderr"
+
+"$prog" testdata/config/typo.conf >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1
+check $? "typo: exit 1"
+grep -q "testdata/config/typo.conf:4: unknown option 'verbosty'" "$tmp/err"
+check $? "typo: file:line: on stderr"
+grep -q "did you mean 'verbosity'" "$tmp/err"
+check $? "typo: suggestion"
+test ! -s "$tmp/out"
+check $? "typo: nothing on stdout"
+
+"$prog" -o port testdata/config/good.conf >"$tmp/out" 2>"$tmp/err"
+test $? -eq 0 && test "$(cat "$tmp/out")" = 5353
+check $? "-o port prints 5353"
+"$prog" -o access-control testdata/config/good.conf >"$tmp/out" \
+    2>"$tmp/err"
+test "$(sed -n 2p "$tmp/out")" = "10.0.0.0/8 refuse"
+check $? "-o access-control prints one line per value"
+"$prog" -o verbosty testdata/config/good.conf >"$tmp/out" 2>"$tmp/err"
+test $? -eq 2
+check $? "-o unknown option: exit 2"
+
+"$prog" -p testdata/config/good.conf >"$tmp/p1.conf" 2>"$tmp/err"
+test $? -eq 0 && grep -q "^	msg-cache-size: 8m\$" "$tmp/p1.conf"
+check $? "-p prints the settings"
+"$prog" --print "$tmp/p1.conf" >"$tmp/p2.conf" 2>"$tmp/err"
+st=$?
+# Only the header line (it names the file) may differ.
+grep -v '^#' "$tmp/p1.conf" >"$tmp/a"
+grep -v '^#' "$tmp/p2.conf" >"$tmp/b"
+test $st -eq 0 && test -s "$tmp/a" && cmp -s "$tmp/a" "$tmp/b"
+check $? "--print output reads back to the same settings"
+
+"$prog" testdata/config/errors.conf >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && test "$(grep -c 'errors.conf:[0-9]*:' "$tmp/err")" -eq 10
+check $? "errors.conf: ten errors reported"
+
+printf 'server:\n\taccess-control: 10.0.0.0/33 allow\n' >"$tmp/acl.conf"
+"$prog" "$tmp/acl.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && grep -q "acl.conf:2: access-control: '10.0.0.0/33'" \
+    "$tmp/err"
+check $? "bad netblock found by the checks after parsing"
+
+"$prog" "$tmp/no-such.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && grep -q "no-such.conf" "$tmp/err"
+check $? "missing file: exit 1, named"
+
+"$prog" -x >"$tmp/out" 2>"$tmp/err"
+test $? -eq 2
+check $? "bad flag: exit 2"
+"$prog" -h >"$tmp/out" 2>"$tmp/err"
+test $? -eq 0 && grep -q "usage: resolute-checkconf" "$tmp/out"
+check $? "-h prints usage"
+
+echo "1..$n"
+exit $failed

@@ -1,0 +1,254 @@
+/*
+ * util/config_options.h - the one table of resolute.conf options.
+ *
+ * Every option of the server:, remote-control: and cachedb: clauses is one
+ * line of CFG_OPTIONS below.  The list is an X-macro: a user defines
+ *	#define X(clause, name, type, field, def, min, max, desc) ...
+ * and expands CFG_OPTIONS(X).  util/config.h generates the fields of
+ * struct config from it, util/config.c the defaults, the name lookup, the
+ * value parsers and config_print(); the man page is meant to come from the
+ * same list.  Adding an option is adding one line here (plus its test and
+ * documentation); nothing else needs to know the list.
+ *
+ * Columns:
+ *	clause	CFG_C_SERVER, CFG_C_REMOTE or CFG_C_CACHEDB.
+ *	name	the option as written in resolute.conf, Unbound's name
+ *		where the feature is the same.
+ *	type	BOOL (yes/no, int), INT (decimal, min..max checked, int),
+ *		SIZE (bytes with optional k/m/g, size_t), STR (char *, NULL
+ *		when unset without default), STRLIST (repeatable, struct
+ *		cfg_strlist *), STR2LIST (two tokens per value, struct
+ *		cfg_str2list *), TIME (seconds, min..max checked, int).
+ *	field	the struct config member: name with '-' replaced by '_'
+ *		(test_config checks this for every line).
+ *	def	the default as it would be written in the file, or NULL for
+ *		none.
+ *	min,max	the accepted range of INT and TIME; 0, 0 for others.
+ *	desc	one line for the man page and config_print().
+ *
+ * Where our default differs from Unbound's the description says so.
+ * Options with a fixed set of words (access-control actions, local-zone
+ * types, query-compare) are validated by util/config.c at parse time.
+ */
+#ifndef UTIL_CONFIG_OPTIONS_H
+#define UTIL_CONFIG_OPTIONS_H
+#include <limits.h>
+
+#ifndef SYSCONFDIR
+/** Installation's configuration directory; the Makefile defines it. */
+#define SYSCONFDIR "/usr/local/etc"
+#endif
+
+/** Keys and certificates of the control channel live here by default. */
+#define CFG_KEYDIR SYSCONFDIR "/resolute"
+
+#define CFG_OPTIONS(X) \
+X(CFG_C_SERVER, "verbosity", INT, verbosity, "1", 0, 5, \
+	"log level: 0 errors only, 1 operational ... 5 cache level") \
+X(CFG_C_SERVER, "statistics-interval", TIME, statistics_interval, "0", \
+	0, INT_MAX, "seconds between statistics log lines, 0 for none") \
+X(CFG_C_SERVER, "extended-statistics", BOOL, extended_statistics, "no", \
+	0, 0, "keep per type, rcode and flag counters") \
+X(CFG_C_SERVER, "num-threads", INT, num_threads, "1", 1, 1024, \
+	"number of worker threads") \
+X(CFG_C_SERVER, "port", INT, port, "53", 1, 65535, \
+	"port to answer queries on") \
+X(CFG_C_SERVER, "interface", STRLIST, interface, NULL, 0, 0, \
+	"address to listen on (repeatable); none: 127.0.0.1 and ::1") \
+X(CFG_C_SERVER, "outgoing-range", INT, outgoing_range, "4096", 1, \
+	1000000, "outgoing sockets per thread") \
+X(CFG_C_SERVER, "outgoing-port-permit", STRLIST, outgoing_port_permit, \
+	NULL, 0, 0, "source port or range N-M that may be used") \
+X(CFG_C_SERVER, "outgoing-port-avoid", STRLIST, outgoing_port_avoid, \
+	NULL, 0, 0, "source port or range N-M never used") \
+X(CFG_C_SERVER, "num-queries-per-thread", INT, num_queries_per_thread, \
+	"1024", 1, 1000000, "queries serviced at once per thread") \
+X(CFG_C_SERVER, "do-ip4", BOOL, do_ip4, "yes", 0, 0, "use IPv4") \
+X(CFG_C_SERVER, "do-ip6", BOOL, do_ip6, "yes", 0, 0, "use IPv6") \
+X(CFG_C_SERVER, "do-udp", BOOL, do_udp, "yes", 0, 0, "use UDP") \
+X(CFG_C_SERVER, "do-tcp", BOOL, do_tcp, "yes", 0, 0, "use TCP") \
+X(CFG_C_SERVER, "so-reuseport", BOOL, so_reuseport, "yes", 0, 0, \
+	"one listening socket per thread with SO_REUSEPORT") \
+X(CFG_C_SERVER, "so-rcvbuf", SIZE, so_rcvbuf, "0", 0, 0, \
+	"socket receive buffer size, 0 for the system's") \
+X(CFG_C_SERVER, "so-sndbuf", SIZE, so_sndbuf, "0", 0, 0, \
+	"socket send buffer size, 0 for the system's") \
+X(CFG_C_SERVER, "edns-buffer-size", INT, edns_buffer_size, "1232", 512, \
+	65535, "EDNS UDP size advertised upstream") \
+X(CFG_C_SERVER, "max-udp-size", INT, max_udp_size, "1232", 512, 65535, \
+	"largest UDP reply sent to clients") \
+X(CFG_C_SERVER, "msg-buffer-size", INT, msg_buffer_size, "65552", 4096, \
+	1048576, "size of the message buffers") \
+X(CFG_C_SERVER, "incoming-num-tcp", INT, incoming_num_tcp, "10", 0, \
+	65535, "incoming TCP connections per thread") \
+X(CFG_C_SERVER, "tcp-idle-timeout", INT, tcp_idle_timeout, "30000", 0, \
+	3600000, "milliseconds an idle client TCP connection is kept") \
+X(CFG_C_SERVER, "access-control", STR2LIST, access_control, NULL, 0, 0, \
+	"netblock and action: allow, deny, refuse, ...") \
+X(CFG_C_SERVER, "local-zone", STR2LIST, local_zone, NULL, 0, 0, \
+	"zone name and type: static, transparent, redirect, ...") \
+X(CFG_C_SERVER, "local-data", STRLIST, local_data, NULL, 0, 0, \
+	"resource record served from the local zones") \
+X(CFG_C_SERVER, "local-data-ptr", STRLIST, local_data_ptr, NULL, 0, 0, \
+	"address and name: a PTR record for the address") \
+X(CFG_C_SERVER, "username", STR, username, "", 0, 0, \
+	"drop privileges to this user after binding sockets") \
+X(CFG_C_SERVER, "chroot", STR, chroot, "", 0, 0, \
+	"chroot to this directory, \"\" for none") \
+X(CFG_C_SERVER, "directory", STR, directory, "", 0, 0, \
+	"working directory, \"\" to keep the current one") \
+X(CFG_C_SERVER, "pidfile", STR, pidfile, "", 0, 0, \
+	"file for the process id, \"\" for the daemon's default") \
+X(CFG_C_SERVER, "logfile", STR, logfile, "", 0, 0, \
+	"log to this file, \"\" for stderr") \
+X(CFG_C_SERVER, "use-syslog", BOOL, use_syslog, "no", 0, 0, \
+	"log to syslog") \
+X(CFG_C_SERVER, "log-queries", BOOL, log_queries, "no", 0, 0, \
+	"log one line per client query") \
+X(CFG_C_SERVER, "do-daemonize", BOOL, do_daemonize, "no", 0, 0, \
+	"detach from the terminal (Unbound's default is yes)") \
+X(CFG_C_SERVER, "root-hints", STRLIST, root_hints, NULL, 0, 0, \
+	"file with the root servers, none for the built-in list") \
+X(CFG_C_SERVER, "trust-anchor-file", STRLIST, trust_anchor_file, NULL, \
+	0, 0, "file with DS or DNSKEY trust anchors") \
+X(CFG_C_SERVER, "trust-anchor", STRLIST, trust_anchor, NULL, 0, 0, \
+	"a DS or DNSKEY trust anchor in presentation format") \
+X(CFG_C_SERVER, "auto-trust-anchor-file", STRLIST, \
+	auto_trust_anchor_file, NULL, 0, 0, \
+	"trust anchor file kept up to date with RFC 5011") \
+X(CFG_C_SERVER, "trusted-keys-file", STRLIST, trusted_keys_file, NULL, \
+	0, 0, "file with trusted-keys { } in BIND syntax") \
+X(CFG_C_SERVER, "domain-insecure", STRLIST, domain_insecure, NULL, 0, 0, \
+	"zone treated as insecure (negative trust anchor)") \
+X(CFG_C_SERVER, "module-config", STR, module_config, \
+	"validator iterator", 0, 0, "the module chain") \
+X(CFG_C_SERVER, "hide-identity", BOOL, hide_identity, "no", 0, 0, \
+	"refuse id.server and hostname.bind queries") \
+X(CFG_C_SERVER, "hide-version", BOOL, hide_version, "no", 0, 0, \
+	"refuse version.server and version.bind queries") \
+X(CFG_C_SERVER, "identity", STR, identity, NULL, 0, 0, \
+	"answer to id.server, unset for the hostname") \
+X(CFG_C_SERVER, "version", STR, version, NULL, 0, 0, \
+	"answer to version.server, unset for the package version") \
+X(CFG_C_SERVER, "msg-cache-size", SIZE, msg_cache_size, "4m", 0, 0, \
+	"message cache memory") \
+X(CFG_C_SERVER, "msg-cache-slabs", INT, msg_cache_slabs, "4", 1, 1024, \
+	"message cache shards, a power of 2") \
+X(CFG_C_SERVER, "rrset-cache-size", SIZE, rrset_cache_size, "4m", 0, 0, \
+	"RRset cache memory") \
+X(CFG_C_SERVER, "rrset-cache-slabs", INT, rrset_cache_slabs, "4", 1, \
+	1024, "RRset cache shards, a power of 2") \
+X(CFG_C_SERVER, "key-cache-size", SIZE, key_cache_size, "4m", 0, 0, \
+	"validated key cache memory") \
+X(CFG_C_SERVER, "key-cache-slabs", INT, key_cache_slabs, "4", 1, 1024, \
+	"key cache shards, a power of 2") \
+X(CFG_C_SERVER, "neg-cache-size", SIZE, neg_cache_size, "1m", 0, 0, \
+	"aggressive NSEC cache memory") \
+X(CFG_C_SERVER, "infra-cache-numhosts", INT, infra_cache_numhosts, \
+	"10000", 1, INT_MAX, "servers kept in the infrastructure cache") \
+X(CFG_C_SERVER, "infra-host-ttl", TIME, infra_host_ttl, "900", 0, \
+	INT_MAX, "seconds server data is kept in the infra cache") \
+X(CFG_C_SERVER, "infra-cache-slabs", INT, infra_cache_slabs, "4", 1, \
+	1024, "infrastructure cache shards, a power of 2") \
+X(CFG_C_SERVER, "cache-min-ttl", TIME, cache_min_ttl, "0", 0, INT_MAX, \
+	"lowest TTL kept in the cache") \
+X(CFG_C_SERVER, "cache-max-ttl", TIME, cache_max_ttl, "86400", 0, \
+	INT_MAX, "highest TTL kept in the cache") \
+X(CFG_C_SERVER, "cache-max-negative-ttl", TIME, cache_max_negative_ttl, \
+	"3600", 0, INT_MAX, "highest TTL of cached negative answers") \
+X(CFG_C_SERVER, "prefetch", BOOL, prefetch, "no", 0, 0, \
+	"refresh popular entries before they expire") \
+X(CFG_C_SERVER, "prefetch-key", BOOL, prefetch_key, "no", 0, 0, \
+	"fetch DNSKEYs early, while the DS is looked up") \
+X(CFG_C_SERVER, "serve-expired", BOOL, serve_expired, "no", 0, 0, \
+	"answer from expired data when upstream fails (RFC 8767)") \
+X(CFG_C_SERVER, "serve-expired-ttl", TIME, serve_expired_ttl, "0", 0, \
+	INT_MAX, "seconds past expiry data may be served, 0 no limit") \
+X(CFG_C_SERVER, "serve-expired-client-timeout", INT, \
+	serve_expired_client_timeout, "1800", 0, INT_MAX, \
+	"milliseconds before answering a client with expired data") \
+X(CFG_C_SERVER, "qname-minimisation", BOOL, qname_minimisation, "yes", \
+	0, 0, "send minimal query names upstream (RFC 9156)") \
+X(CFG_C_SERVER, "qname-minimisation-strict", BOOL, \
+	qname_minimisation_strict, "no", 0, 0, \
+	"no fallback to full names when minimisation fails") \
+X(CFG_C_SERVER, "do-not-query-localhost", BOOL, do_not_query_localhost, \
+	"yes", 0, 0, "never send queries to loopback addresses") \
+X(CFG_C_SERVER, "use-caps-for-id", BOOL, use_caps_for_id, "no", 0, 0, \
+	"random 0x20 capitalisation of query names") \
+X(CFG_C_SERVER, "harden-glue", BOOL, harden_glue, "yes", 0, 0, \
+	"drop out-of-bailiwick glue") \
+X(CFG_C_SERVER, "harden-dnssec-stripped", BOOL, harden_dnssec_stripped, \
+	"yes", 0, 0, "bogus when signatures are missing below an anchor") \
+X(CFG_C_SERVER, "val-log-level", INT, val_log_level, "0", 0, 2, \
+	"log validation failures: 1 one line, 2 with the reason") \
+X(CFG_C_SERVER, "val-bogus-ttl", TIME, val_bogus_ttl, "60", 0, INT_MAX, \
+	"seconds bogus data is cached") \
+X(CFG_C_SERVER, "val-sig-skew-min", TIME, val_sig_skew_min, "3600", 0, \
+	INT_MAX, "least clock skew allowed on signature times") \
+X(CFG_C_SERVER, "val-sig-skew-max", TIME, val_sig_skew_max, "86400", 0, \
+	INT_MAX, "most clock skew allowed on signature times") \
+X(CFG_C_SERVER, "val-permissive-mode", BOOL, val_permissive_mode, "no", \
+	0, 0, "answer bogus data instead of SERVFAIL") \
+X(CFG_C_SERVER, "nsec3-max-iterations", INT, nsec3_max_iterations, "50", \
+	0, 65535, "NSEC3 iterations above this are insecure (ours)") \
+X(CFG_C_SERVER, "query-compare", STR, query_compare, "no", 0, 0, \
+	"ask two servers and compare: no, unsigned or all (ours)") \
+X(CFG_C_SERVER, "ede", BOOL, ede, "yes", 0, 0, \
+	"add Extended DNS Errors (RFC 8914) to replies") \
+X(CFG_C_SERVER, "minimal-responses", BOOL, minimal_responses, "yes", 0, \
+	0, "leave out authority and additional data not needed") \
+X(CFG_C_REMOTE, "control-enable", BOOL, control_enable, "no", 0, 0, \
+	"open the control channel") \
+X(CFG_C_REMOTE, "control-interface", STRLIST, control_interface, NULL, \
+	0, 0, "address or socket path of the control channel") \
+X(CFG_C_REMOTE, "control-port", INT, control_port, "8953", 1, 65535, \
+	"TCP port of the control channel") \
+X(CFG_C_REMOTE, "control-use-cert", BOOL, control_use_cert, "yes", 0, 0, \
+	"require TLS client certificates") \
+X(CFG_C_REMOTE, "server-key-file", STR, server_key_file, \
+	CFG_KEYDIR "/resolute_server.key", 0, 0, "server private key") \
+X(CFG_C_REMOTE, "server-cert-file", STR, server_cert_file, \
+	CFG_KEYDIR "/resolute_server.pem", 0, 0, "server certificate") \
+X(CFG_C_REMOTE, "control-key-file", STR, control_key_file, \
+	CFG_KEYDIR "/resolute_control.key", 0, 0, "client private key") \
+X(CFG_C_REMOTE, "control-cert-file", STR, control_cert_file, \
+	CFG_KEYDIR "/resolute_control.pem", 0, 0, "client certificate") \
+X(CFG_C_CACHEDB, "backend", STR, backend, "redis", 0, 0, \
+	"shared cache backend: redis") \
+X(CFG_C_CACHEDB, "secret-seed", STR, secret_seed, NULL, 0, 0, \
+	"secret mixed into the keys stored in the shared cache") \
+X(CFG_C_CACHEDB, "redis-server-host", STR, redis_server_host, \
+	"127.0.0.1", 0, 0, "Redis server address") \
+X(CFG_C_CACHEDB, "redis-server-port", INT, redis_server_port, "6379", 1, \
+	65535, "Redis server port") \
+X(CFG_C_CACHEDB, "redis-timeout", INT, redis_timeout, "100", 1, INT_MAX, \
+	"milliseconds to wait for Redis") \
+X(CFG_C_CACHEDB, "redis-expire-records", BOOL, redis_expire_records, \
+	"no", 0, 0, "let Redis expire records with their TTL")
+
+/*
+ * The options of forward-zone: and stub-zone: clauses.  They fill one
+ * struct cfg_stub per clause rather than struct config, so they have their
+ * own list: X(clause, name, type, field, desc), type STR, STRLIST or BOOL
+ * as above, field the struct cfg_stub member.
+ */
+#define CFG_ZONE_OPTIONS(X) \
+X(CFG_C_FORWARD, "name", STR, name, "zone to forward") \
+X(CFG_C_FORWARD, "forward-host", STRLIST, hosts, "server by name") \
+X(CFG_C_FORWARD, "forward-addr", STRLIST, addrs, \
+	"server address[@port][#tls-name]") \
+X(CFG_C_FORWARD, "forward-first", BOOL, isfirst, \
+	"resolve normally when the forwarders fail") \
+X(CFG_C_FORWARD, "forward-tcp-upstream", BOOL, tcp_upstream, \
+	"query the servers over TCP") \
+X(CFG_C_STUB, "name", STR, name, "zone of the stub") \
+X(CFG_C_STUB, "stub-host", STRLIST, hosts, "authoritative server by name") \
+X(CFG_C_STUB, "stub-addr", STRLIST, addrs, \
+	"authoritative server address[@port]") \
+X(CFG_C_STUB, "stub-prime", BOOL, isprime, \
+	"fetch the zone's NS set from the servers") \
+X(CFG_C_STUB, "stub-first", BOOL, isfirst, \
+	"resolve normally when the stub fails")
+
+#endif /* UTIL_CONFIG_OPTIONS_H */
