@@ -8,7 +8,7 @@
  * Exit status: 0 no errors, 1 errors in the file, 2 usage errors.
  */
 #include "config.h"
-#include "util/config.h"
+#include "util/config_file.h"
 #include "util/error.h"
 #include "util/log.h"
 #include <getopt.h>

@@ -9,7 +9,7 @@
  */
 #include "config.h"
 #include "test/unit.h"
-#include "util/config.h"
+#include "util/config_file.h"
 #include "util/error.h"
 #include "util/log.h"
 #include <stdio.h>

@@ -1,5 +1,5 @@
 # util/config.mk - resolute.conf: option table, parser, resolute-checkconf.
-libresolute_a_SOURCES += util/config.c util/config.h util/config_options.h
+libresolute_a_SOURCES += util/config_file.c util/config_file.h util/config_options.h
 
 sbin_PROGRAMS += resolute-checkconf
 resolute_checkconf_SOURCES = daemon/resolute-checkconf.c

@@ -1,5 +1,5 @@
 /*
- * util/config.h - resolute.conf: the settings and their parser.
+ * util/config_file.h - resolute.conf: the settings and their parser.
  *
  * The file uses unbound.conf's syntax: clauses ("server:",
  * "remote-control:", "cachedb:", "forward-zone:", "stub-zone:"), then
@@ -25,14 +25,11 @@
  *	... cfg->port, cfg->access_control ...
  *	config_delete(cfg);
  *
- * Note on the name: quoted includes search the including file's
- * directory first, so in a .c file of util/ an '#include "config.h"'
- * meant for autoconf's header finds this file.  This header therefore
- * includes autoconf's header itself, through the -I path, first.
+ * (Named config_file.h, not config.h, so that '#include "config.h"' in
+ * util/ keeps finding autoconf's header.)
  */
-#ifndef UTIL_CONFIG_H
-#define UTIL_CONFIG_H
-#include <config.h>
+#ifndef UTIL_CONFIG_FILE_H
+#define UTIL_CONFIG_FILE_H
 #include <stddef.h>
 #include <stdio.h>
 #include "util/config_options.h"
@@ -261,4 +258,4 @@ const struct cfg_option *config_option_find(const char *name);
  */
 const struct cfg_option *config_option_table(size_t *n);
 
-#endif /* UTIL_CONFIG_H */
+#endif /* UTIL_CONFIG_FILE_H */

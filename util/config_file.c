@@ -1,5 +1,5 @@
 /*
- * util/config.c - the resolute.conf parser, defaults, printer and checks.
+ * util/config_file.c - the resolute.conf parser, defaults, printer and checks.
  *
  * The text is processed a line at a time.  A line is cut into words (a
  * quoted string is one word, quotes removed; '#' at the start of a word
@@ -26,7 +26,7 @@
  * checked the same way whatever its origin.
  */
 #include "config.h"
-#include "util/config.h"
+#include "util/config_file.h"
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/log.h"
