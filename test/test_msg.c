@@ -50,7 +50,9 @@ pb_u32(struct pb *p, uint32_t v)
 static void
 pb_mem(struct pb *p, const void *d, size_t len)
 {
-	memcpy(p->b + p->n, d, len);
+	if (len) {
+		memcpy(p->b + p->n, d, len);
+	}
 	p->n += len;
 }
 
