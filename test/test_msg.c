@@ -1270,6 +1270,55 @@ test_limit_opts(void)
 	UNIT_CHECK_INT(msg_parse_query(&msg, p.b, p.n), RES_ELIMIT);
 }
 
+/**
+ * Re-encode the parsed view msg RR by RR (owners decompressed, RDATA as
+ * is) and parse the result again: the writer must produce what the
+ * parser accepts, with the same counts.
+ */
+static void
+reencode_check(void)
+{
+	static uint8_t out[MSG_MAX_LEN];
+	static struct dns_msg again;
+	uint8_t owner[DNAME_MAXLEN];
+	struct msg_writer w;
+	struct msg_edns_out eo;
+	size_t i, len;
+	int r;
+
+	msg_writer_init(&w, out, sizeof(out));
+	UNIT_CHECK_INT(msg_writer_header(&w, msg.id, msg.flags,
+	    msg.edns.present ? msg.rcode : (msg.rcode & 0xf)), 0);
+	if (msg.have_question) {
+		UNIT_CHECK_INT(msg_writer_question(&w, msg.qname, msg.qtype,
+		    msg.qclass), 0);
+	}
+	if (msg.edns.present) {
+		memset(&eo, 0, sizeof(eo));
+		eo.udp_size = msg.edns.udp_size;
+		eo.do_bit = msg.edns.do_bit;
+		UNIT_CHECK_INT(msg_writer_edns(&w, &eo), 0);
+	}
+	for (i = 0; i < msg.nrr; i++) {
+		const struct msg_rr *rr = &msg.rr[i];
+
+		if (rr->type == MSG_TYPE_OPT) {
+			continue;
+		}
+		UNIT_CHECK_INT(msg_rr_owner(&msg, i, owner, NULL), 0);
+		r = msg_writer_rr(&w, rr->section, owner, rr->type,
+		    rr->rclass, rr->ttl, msg.pkt + rr->rdata, rr->rdlen, NULL,
+		    0);
+		UNIT_CHECK_INT(r, 0);
+	}
+	UNIT_CHECK_INT(msg_writer_finish(&w, &len), 0);
+	UNIT_CHECK_INT(msg_parse(&again, out, len), 0);
+	UNIT_CHECK_INT(again.nrr, msg.nrr);
+	UNIT_CHECK_INT(again.rcode, msg.rcode);
+	UNIT_CHECK_INT(again.edns.present, msg.edns.present);
+	UNIT_CHECK_INT(again.id, msg.id);
+}
+
 /** xorshift64*: a reproducible generator for the garbage loop. */
 static uint64_t
 rnd(uint64_t *s)
@@ -1282,7 +1331,8 @@ rnd(uint64_t *s)
 
 /**
  * 100000 packets, random and bit-flipped valid ones, through both parsers
- * and the error reply builder; each packet is copied into a buffer of
+ * and the error reply builder, and the ones that parse are re-encoded
+ * and parsed again; each packet is copied into a buffer of
  * exactly its length so ASan catches any over-read.  Bounded by count and
  * by 60 seconds.
  */
@@ -1379,6 +1429,9 @@ test_msg_random_garbage(void)
 				    &olen), 0);
 				UNIT_CHECK(msg.rr[j].rdata + msg.rr[j].rdlen
 				    <= len);
+			}
+			if (msg.qdcount <= 1) {
+				reencode_check();
 			}
 		} else {
 			bad++;

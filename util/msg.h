@@ -424,8 +424,8 @@ int msg_writer_question(struct msg_writer *w, const uint8_t *qname,
 
 /**
  * Add an OPT record at finish and reserve its room now, so it is never
- * cut.  e is copied; the strings it points to must stay alive until
- * msg_writer_finish().
+ * cut: call it before adding RRs.  e is copied; the strings it points to
+ * must stay alive until msg_writer_finish().
  * @return 0, RES_ESPACE when the room is not left, RES_EINVAL (called
  *	twice, bad cookie length, EDE text over 1024 octets).
  */
