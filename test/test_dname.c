@@ -194,6 +194,141 @@ test_dname_unpack_too_long(void)
 	    RES_EMALFORMED);
 }
 
+/** NULL, empty and tiny inputs. */
+static void
+test_dname_null_and_empty(void)
+{
+	uint8_t d[DNAME_MAXLEN];
+	char s[8];
+	size_t pos = 0, len;
+
+	UNIT_CHECK_INT(dname_unpack(NULL, 0, &pos, d, &len), RES_EMALFORMED);
+	UNIT_CHECK_INT(dname_unpack(NULL, 5, &pos, d, &len), RES_EINVAL);
+	UNIT_CHECK_INT(dname_unpack((const uint8_t *)"\0", 1, NULL, d, &len),
+	    RES_EINVAL);
+	UNIT_CHECK_INT(dname_check(NULL, 10, &len), RES_EMALFORMED);
+	UNIT_CHECK_INT(dname_check((const uint8_t *)"\0", 0, &len),
+	    RES_EMALFORMED);
+	UNIT_CHECK_INT(dname_check((const uint8_t *)"\0", 1, &len), 0);
+	UNIT_CHECK_INT(len, 1);
+	UNIT_CHECK_INT(dname_from_str(NULL, NULL, d, &len), RES_EINVAL);
+	UNIT_CHECK_INT(dname_from_str("a.", NULL, NULL, &len), RES_EINVAL);
+	UNIT_CHECK_INT(dname_to_str(NULL, s, sizeof(s)), RES_EINVAL);
+	UNIT_CHECK_INT(dname_to_str(d, NULL, 0), RES_EINVAL);
+	/* Buffers of every size around the exact need. */
+	dname_from_str(".", NULL, d, NULL);
+	UNIT_CHECK_INT(dname_to_str(d, s, 1), RES_ESPACE);
+	UNIT_CHECK_INT(dname_to_str(d, s, 2), 1);
+	dname_from_str("a.", NULL, d, NULL);
+	UNIT_CHECK_INT(dname_to_str(d, s, 0), RES_ESPACE);
+	UNIT_CHECK_INT(dname_to_str(d, s, 2), RES_ESPACE);
+	UNIT_CHECK_INT(dname_to_str(d, s, 3), 2);
+	UNIT_CHECK_STR(s, "a.");
+	dname_from_str("\\001.", NULL, d, NULL);
+	UNIT_CHECK_INT(dname_to_str(d, s, 5), RES_ESPACE);
+	UNIT_CHECK_INT(dname_to_str(d, s, 6), 5);
+	UNIT_CHECK_STR(s, "\\001.");
+	dname_from_str("\\..", NULL, d, NULL);
+	UNIT_CHECK_INT(dname_to_str(d, s, 3), RES_ESPACE);
+	UNIT_CHECK_INT(dname_to_str(d, s, 4), 3);
+	/* Names with labels of the longest escapes fit DNAME_MAXSTR. */
+	{
+		uint8_t w[DNAME_MAXLEN];
+		char big[DNAME_MAXSTR];
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			w[i * 63] = 62;
+			memset(w + i * 63 + 1, 0xff, 62);
+		}
+		w[252] = 1;
+		w[253] = 0;
+		w[254] = 0;
+		UNIT_CHECK_INT(dname_check(w, sizeof(w), &len), 0);
+		UNIT_CHECK_INT(len, 255);
+		UNIT_CHECK(dname_to_str(w, big, sizeof(big)) > 0);
+		UNIT_CHECK_INT(dname_from_str(big, NULL, d, &len), 0);
+		UNIT_CHECK_INT(len, 255);
+		UNIT_CHECK(memcmp(d, w, 255) == 0);
+	}
+}
+
+/** Good compressed names: chains of backward pointers, exact limits. */
+static void
+test_dname_unpack_good(void)
+{
+	uint8_t pkt[600], d[DNAME_MAXLEN];
+	size_t pos, len, off = 0;
+	char s[DNAME_MAXSTR];
+
+	/* 0: 3com 0; 5: 7example ptr->0; 15: 3www ptr->5; 21: ptr->15 */
+	memcpy(pkt, "\3com\0" "\7example\xc0\x00" "\3www\xc0\x05"
+	    "\xc0\x0f", 23);
+	pos = 21;
+	UNIT_CHECK_INT(dname_unpack(pkt, 23, &pos, d, &len), 0);
+	UNIT_CHECK_INT(pos, 23);
+	UNIT_CHECK_INT(len, 17);
+	dname_to_str(d, s, sizeof(s));
+	UNIT_CHECK_STR(s, "www.example.com.");
+	/* Without an output buffer: only checked and skipped. */
+	pos = 15;
+	UNIT_CHECK_INT(dname_unpack(pkt, 23, &pos, NULL, &len), 0);
+	UNIT_CHECK_INT(pos, 21);
+	UNIT_CHECK_INT(len, 17);
+	/* The packet ends right at pos. */
+	pos = 23;
+	UNIT_CHECK_INT(dname_unpack(pkt, 23, &pos, d, &len), RES_EMALFORMED);
+	pos = 500;
+	UNIT_CHECK_INT(dname_unpack(pkt, 23, &pos, d, &len), RES_EMALFORMED);
+	UNIT_CHECK_INT(pos, 500);
+	/* A 63-octet label passes, 64 (type 01) does not. */
+	pkt[0] = 63;
+	memset(pkt + 1, 'q', 63);
+	pkt[64] = 0;
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, 65, &pos, d, &len), 0);
+	UNIT_CHECK_INT(len, 65);
+	pkt[0] = 64;
+	pkt[65] = 0;
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, 66, &pos, d, &len), RES_EMALFORMED);
+	UNIT_CHECK_INT(dname_check(pkt, 66, &len), RES_EMALFORMED);
+	/* Exactly 255 octets through three pointers, four pieces:
+	 * 0: 63-octet label + root (65 octets, name 65);
+	 * 65: 63-octet label + pointer to 0 (name 129);
+	 * 131: 63-octet label + pointer to 65 (name 193);
+	 * 197: 61-octet label + pointer to 131 (name 255). */
+	memset(pkt, 'z', sizeof(pkt));
+	pkt[0] = 63;
+	pkt[64] = 0;
+	pkt[65] = 63;
+	memcpy(pkt + 129, "\xc0\x00", 2);
+	pkt[131] = 63;
+	memcpy(pkt + 195, "\xc0\x41", 2);
+	pkt[197] = 61;
+	memcpy(pkt + 259, "\xc0\x83", 2);
+	off = 261;
+	pos = 197;
+	UNIT_CHECK_INT(dname_unpack(pkt, off, &pos, d, &len), 0);
+	UNIT_CHECK_INT(len, 255);
+	UNIT_CHECK_INT(pos, 261);
+	UNIT_CHECK_INT(dname_check(d, len, NULL), 0);
+	/* One more octet in the last piece makes 256. */
+	pkt[197] = 62;
+	memcpy(pkt + 260, "\xc0\x83", 2);
+	pos = 197;
+	UNIT_CHECK_INT(dname_unpack(pkt, off + 1, &pos, d, &len),
+	    RES_EMALFORMED);
+	/* A pointer to an offset past the end of the packet. */
+	memcpy(pkt, "\1a\0\xc1\x00", 5);
+	pos = 3;
+	UNIT_CHECK_INT(dname_unpack(pkt, 5, &pos, d, &len), RES_EMALFORMED);
+	/* Label type 10. */
+	memcpy(pkt, "\x80\0", 2);
+	pos = 0;
+	UNIT_CHECK_INT(dname_unpack(pkt, 2, &pos, d, &len), RES_EMALFORMED);
+}
+
 int
 main(void)
 {
@@ -205,5 +340,7 @@ main(void)
 	UNIT_RUN(test_dname_canonical_order);
 	UNIT_RUN(test_dname_unpack);
 	UNIT_RUN(test_dname_unpack_too_long);
+	UNIT_RUN(test_dname_null_and_empty);
+	UNIT_RUN(test_dname_unpack_good);
 	return unit_done();
 }

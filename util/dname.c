@@ -23,10 +23,14 @@ int
 dname_unpack(const uint8_t *pkt, size_t pktlen, size_t *pos, uint8_t *out,
     size_t *outlen)
 {
-	size_t p = *pos, len = 0, end = 0, limit = *pos;
+	size_t p, len = 0, end = 0, limit;
 	int jumped = 0;
 	uint8_t lab;
 
+	if (!pos || (!pkt && pktlen)) {
+		return RES_EINVAL;
+	}
+	p = limit = *pos;
 	for (;;) {
 		if (p >= pktlen) {
 			return RES_EMALFORMED;
@@ -84,6 +88,9 @@ dname_check(const uint8_t *buf, size_t max, size_t *len)
 	size_t p = 0;
 	uint8_t lab;
 
+	if (!buf) {
+		return RES_EMALFORMED;
+	}
 	for (;;) {
 		if (p >= max) {
 			return RES_EMALFORMED;
@@ -131,6 +138,9 @@ dname_from_str(const char *str, const uint8_t *origin, uint8_t *out,
 	size_t len = 0, labstart = 0, labl;
 	const char *s = str;
 
+	if (!str || !out) {
+		return RES_EINVAL;
+	}
 	if (strcmp(str, "@") == 0) {
 		if (!origin) {
 			out[0] = 0;
@@ -236,6 +246,9 @@ dname_to_str(const uint8_t *d, char *buf, size_t bufsz)
 	size_t w = 0;
 	uint8_t lab, i;
 
+	if (!d || !buf) {
+		return RES_EINVAL;
+	}
 	if (*d == 0) {
 		if (bufsz < 2) {
 			return RES_ESPACE;
@@ -247,13 +260,18 @@ dname_to_str(const uint8_t *d, char *buf, size_t bufsz)
 	while ((lab = *d++) != 0) {
 		for (i = 0; i < lab; i++, d++) {
 			uint8_t c = *d;
+			int special = c == '.' || c == ';' || c == '(' ||
+			    c == ')' || c == '"' || c == '\\' || c == '@' ||
+			    c == '$' || c == ' ';
+			size_t need = special ? 2 :
+			    (c < 0x21 || c > 0x7e) ? 4 : 1;
 
-			if (w + 5 >= bufsz) {
+			/* This octet's text, then at least the label's dot
+			 * and the terminating NUL. */
+			if (w + need + 2 > bufsz) {
 				return RES_ESPACE;
 			}
-			if (c == '.' || c == ';' || c == '(' || c == ')' ||
-			    c == '"' || c == '\\' || c == '@' || c == '$' ||
-			    c == ' ') {
+			if (special) {
 				buf[w++] = '\\';
 				buf[w++] = (char)c;
 			} else if (c < 0x21 || c > 0x7e) {

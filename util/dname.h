@@ -35,7 +35,8 @@
  *	NULL to only skip and check the name.
  * @param outlen: receives the name's length; may be NULL.
  * @return 0, or RES_EMALFORMED for any malformed name (over-long label or
- *	name, bad pointer, the packet ends inside the name, label types 01/10).
+ *	name, bad pointer, the packet ends inside the name, label types 01/10),
+ *	RES_EINVAL when pos is NULL or pkt is NULL with a nonzero pktlen.
  */
 int dname_unpack(const uint8_t *pkt, size_t pktlen, size_t *pos,
 	uint8_t *out, size_t *outlen);
@@ -45,7 +46,8 @@ int dname_unpack(const uint8_t *pkt, size_t pktlen, size_t *pos,
  * @param buf: the name.
  * @param max: octets available in buf.
  * @param len: receives the name's length; may be NULL.
- * @return 0 or RES_EMALFORMED (no pointers are allowed here).
+ * @return 0 or RES_EMALFORMED (no pointers are allowed here; an empty or
+ *	NULL buffer is malformed too).
  */
 int dname_check(const uint8_t *buf, size_t max, size_t *len);
 
@@ -62,7 +64,7 @@ size_t dname_len(const uint8_t *d);
  * @param out: receives the name; DNAME_MAXLEN octets.
  * @param outlen: receives its length; may be NULL.
  * @return 0, RES_ESYNTAX for bad escapes or empty labels, RES_ELIMIT when
- *	a label or the name is too long.
+ *	a label or the name is too long, RES_EINVAL when str or out is NULL.
  */
 int dname_from_str(const char *str, const uint8_t *origin, uint8_t *out,
 	size_t *outlen);
@@ -74,7 +76,8 @@ int dname_from_str(const char *str, const uint8_t *origin, uint8_t *out,
  * @param d: a checked name.
  * @param buf: output buffer; DNAME_MAXSTR is always enough.
  * @param bufsz: its size.
- * @return the length written (without NUL), or RES_ESPACE.
+ * @return the length written (without NUL), RES_ESPACE when buf is too
+ *	small (the exact length plus the NUL is enough), RES_EINVAL for NULL.
  */
 int dname_to_str(const uint8_t *d, char *buf, size_t bufsz);
 
