@@ -254,6 +254,94 @@ test_rdata_truncated(void)
 	}
 }
 
+/** Deterministic pseudo-random numbers for the mutation test. */
+static uint32_t
+rnd(uint32_t *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return *state >> 8;
+}
+
+/**
+ * Mutate the wire form of every case (flip, insert, delete octets) a
+ * bounded number of times.  Whatever rdata_check() accepts must print,
+ * and the text must read back to the very same octets; whatever it
+ * refuses must not print.  Under ASan this also shows that no mutation
+ * makes a check over-read.
+ */
+static void
+test_rdata_mutations(void)
+{
+	uint8_t w[1024], *m, back[RDATA_MAXLEN];
+	char *s = malloc(65536);
+	uint32_t st = 42;
+	size_t i, l, bl;
+	int n, accepted = 0, fails = 0;
+
+	for (i = 0; i < NRT; i++) {
+		uint16_t type = rt_cases[i].type;
+
+		if (rdata_from_str(type, rt_cases[i].in, NULL, w, 512, &l)
+		    != 0) {
+			continue;
+		}
+		for (n = 0; n < 3000; n++) {
+			size_t ml = l, k, pos;
+			int r;
+
+			m = malloc(l + 8);
+			memcpy(m, w, l);
+			for (k = 0; k < 1 + rnd(&st) % 3; k++) {
+				pos = ml ? rnd(&st) % ml : 0;
+				switch (rnd(&st) % 4) {
+				case 0:
+				case 1:
+					if (ml) {
+						m[pos] ^= (uint8_t)(1 <<
+						    (rnd(&st) % 8));
+					}
+					break;
+				case 2:
+					if (ml < l + 8) {
+						memmove(m + pos + 1, m + pos,
+						    ml - pos);
+						m[pos] = (uint8_t)rnd(&st);
+						ml++;
+					}
+					break;
+				default:
+					if (ml) {
+						memmove(m + pos, m + pos + 1,
+						    ml - pos - 1);
+						ml--;
+					}
+					break;
+				}
+			}
+			r = rdata_check(type, m, ml);
+			if (r == 0) {
+				accepted++;
+				if (rdata_to_str(type, m, ml, s, 65536) < 0 ||
+				    rdata_from_str(type, s, NULL, back,
+				    sizeof(back), &bl) != 0 || bl != ml ||
+				    memcmp(back, m, ml) != 0) {
+					if (fails++ < 5) {
+						printf("#   type %u: %s\n",
+						    type, s);
+					}
+				}
+			} else if (rdata_to_str(type, m, ml, s, 65536) !=
+			    RES_EMALFORMED) {
+				fails++;
+			}
+			free(m);
+		}
+	}
+	UNIT_CHECK_INT(fails, 0);
+	UNIT_CHECK(accepted > 1000);
+	free(s);
+}
+
 /** Truncation and leftovers, one per field kind. */
 static void
 test_rdata_bad_wire(void)
@@ -926,6 +1014,7 @@ main(void)
 	UNIT_RUN(test_rdata_roundtrip);
 	UNIT_RUN(test_rdata_coverage);
 	UNIT_RUN(test_rdata_truncated);
+	UNIT_RUN(test_rdata_mutations);
 	UNIT_RUN(test_rdata_bad_wire);
 	UNIT_RUN(test_rdata_bad_text);
 	UNIT_RUN(test_rdata_generic);
