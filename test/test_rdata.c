@@ -56,7 +56,8 @@ unhex(const char *s, uint8_t *out)
 }
 
 /** RFC 4034 section 5.4: the DNSKEY of dskey.example.com. */
-#define RFC4034_KEY "256 3 5 AQOeiiR0GOMYkDshWoSKz9Xz fwJr1AYtsmx3TGkJaNXVbfi/ " \
+#define RFC4034_KEY "256 3 5 AQOeiiR0GOMYkDshWoSKz9Xz " \
+	"fwJr1AYtsmx3TGkJaNXVbfi/ " \
 	"2pHm822aJ5iI9BMzNXxeYCmZ DRD99WYwYqUSdjMmmAphXdvx " \
 	"egXd/M5+X7OrzKBaMbCVdFLU Uh6DhweJBjEVv5f2wwjM9Xzc " \
 	"nOf+EPbtG9DMBmADjFDc2w/r ljwvFw=="
@@ -388,8 +389,8 @@ test_rdata_bad_wire(void)
 		{ RRTYPE_CAA, "00 00" },		/* empty tag */
 		{ RRTYPE_CAA, "00 02 692d 61" },	/* tag not alnum */
 		{ RRTYPE_SVCB, "0001 00 0003 00" },	/* param header */
-		{ RRTYPE_SVCB, "0001 00 0003 0002 00" },	/* value short */
-		{ RRTYPE_SVCB, "0001 00 0003 0001 00" },	/* port length */
+		{ RRTYPE_SVCB, "0001 00 0003 0002 00" }, /* value short */
+		{ RRTYPE_SVCB, "0001 00 0003 0001 00" }, /* port length */
 		{ RRTYPE_SVCB, "0001 00 0003 0002 0035 0001 0003 026832" },
 		{ RRTYPE_SVCB, "0001 00 0003 0002 0035 0003 0002 0035" },
 		{ RRTYPE_SVCB, "0001 00 ffff 0000" },	/* key65535 */
@@ -476,7 +477,8 @@ test_rdata_bad_text(void)
 		    "AQ==" },
 		{ RRTYPE_RRSIG, "BOGUS 8 2 3600 1 2 1 . AQ==" },
 		{ RRTYPE_NSEC, "host.example. A BOGUS" },
-		{ RRTYPE_NSEC3, "1 1 12 aabbccdd 2t7b4g4vsa5smi47k61mv5bv1a22boj"
+		{ RRTYPE_NSEC3, "1 1 12 aabbccdd "
+		    "2t7b4g4vsa5smi47k61mv5bv1a22boj"
 		    "w A" },				/* bad base32hex */
 		{ RRTYPE_NSEC3, "1 1 12 aabbccdd 2t A" },	/* bad length */
 		{ RRTYPE_NSEC3, "1 1 12 aabbccd 2t7b4g4v A" },	/* odd salt */
@@ -569,7 +571,8 @@ test_rdata_svcb(void)
 		const char *hex;
 		const char *out;
 	} vec[] = {
-		{ "0 foo.example.com.", "0000 03666f6f076578616d706c6503636f6d00",
+		{ "0 foo.example.com.",
+		    "0000 03666f6f076578616d706c6503636f6d00",
 		    NULL },
 		{ "1 .", "0001 00", NULL },
 		{ "16 foo.example.com. port=53", "0010 03666f6f076578616d706c"
@@ -649,7 +652,8 @@ test_rdata_svcb(void)
 		for (i = 0; i < sizeof(fail) / sizeof(fail[0]); i++) {
 			if (!CHECK_INT(rdata_from_str(type, fail[i], NULL,
 			    w, sizeof(w), &l), RES_ESYNTAX)) {
-				printf("#   failure case %zu: %s\n", i, fail[i]);
+				printf("#   failure case %zu: %s\n", i,
+				    fail[i]);
 			}
 		}
 	}
@@ -804,7 +808,8 @@ test_rr_from_str(void)
 	UNIT_CHECK_INT(rr->ttl, 300);
 	rr_to_str(rr->owner, rr->type, rr->rrclass, rr->ttl, rr->rdata,
 	    rr->rdlen, s, sizeof(s));
-	UNIT_CHECK_STR(s, "www.example.com.\t300\tIN\tMX\t10 mail.example.com.");
+	UNIT_CHECK_STR(s,
+	    "www.example.com.\t300\tIN\tMX\t10 mail.example.com.");
 	UNIT_CHECK_INT(rr_from_str("@ TXT \"x\" ; comment", origin, 60, rr),
 	    0);
 	UNIT_CHECK_INT(rr->ttl, 60);

@@ -865,7 +865,8 @@ sb_svcparams(struct sbuf *sb, const uint8_t *d, size_t n)
 		case SVC_IPV4HINT:
 		case SVC_IPV6HINT:
 			sb_chr(sb, '=');
-			for (i = 0; i < len; i += key == SVC_IPV4HINT ? 4 : 16) {
+			for (i = 0; i < len;
+			    i += key == SVC_IPV4HINT ? 4 : 16) {
 				if (i) {
 					sb_chr(sb, ',');
 				}
@@ -2163,7 +2164,8 @@ rr_from_str(const char *line, const uint8_t *origin, uint32_t default_ttl,
 	rr->ttl = default_ttl;
 	rr->rrclass = RRCLASS_IN;
 	for (;;) {
-		if (!lex_next(&lx, &t) || tok_cstr(&t, s, sizeof(s)) != RES_OK) {
+		if (!lex_next(&lx, &t) ||
+		    tok_cstr(&t, s, sizeof(s)) != RES_OK) {
 			return RES_ESYNTAX;
 		}
 		if (s[0] >= '0' && s[0] <= '9') {

@@ -100,27 +100,27 @@ enum rrclass_code {
 /** Kinds of RDATA fields; a layout is a list of these ending in RDF_END.
  * "To end" kinds consume the rest of the RDATA and come last. */
 enum rdf_kind {
-	RDF_END = 0,	/** end of the layout */
-	RDF_NAME_C,	/** name, compressed on send and receipt (RFC 1035) */
-	RDF_NAME_D,	/** name, decompressed on receipt, never compressed */
-	RDF_NAME,	/** name, never compressed (RFC 3597 section 4) */
-	RDF_U8,		/** 8-bit unsigned integer */
-	RDF_U16,	/** 16-bit unsigned integer, network order */
-	RDF_U32,	/** 32-bit unsigned integer, network order */
-	RDF_A,		/** IPv4 address, 4 octets */
-	RDF_AAAA,	/** IPv6 address, 16 octets */
-	RDF_STR,	/** one <character-string> (RFC 1035 section 3.3) */
-	RDF_STRS,	/** one or more character-strings, to end */
-	RDF_B64,	/** binary shown in base64, to end */
-	RDF_HEX,	/** binary shown in hex, to end */
-	RDF_HEX_L8,	/** length octet + binary in hex, "-" if empty */
-	RDF_B32_L8,	/** length octet + binary in base32hex (RFC 4648) */
-	RDF_BITMAP,	/** NSEC type bitmap, to end (RFC 4034 4.1.2) */
-	RDF_TIME,	/** 32-bit time, YYYYMMDDHHmmSS (RFC 4034 3.2) */
-	RDF_TYPE,	/** 16-bit RR type shown as a mnemonic */
-	RDF_SVCPARAMS,	/** SVCB SvcParams, to end (RFC 9460 2.2) */
-	RDF_TAG,	/** CAA tag: length octet + letters/digits */
-	RDF_LONGSTR	/** octets to end shown as one quoted string */
+	RDF_END = 0,	/**< end of the layout */
+	RDF_NAME_C,	/**< name, compressible (RFC 1035 types) */
+	RDF_NAME_D,	/**< name, decompressed on receipt only */
+	RDF_NAME,	/**< name, never compressed (RFC 3597 section 4) */
+	RDF_U8,		/**< 8-bit unsigned integer */
+	RDF_U16,	/**< 16-bit unsigned integer, network order */
+	RDF_U32,	/**< 32-bit unsigned integer, network order */
+	RDF_A,		/**< IPv4 address, 4 octets */
+	RDF_AAAA,	/**< IPv6 address, 16 octets */
+	RDF_STR,	/**< one <character-string> (RFC 1035 section 3.3) */
+	RDF_STRS,	/**< one or more character-strings, to end */
+	RDF_B64,	/**< binary shown in base64, to end */
+	RDF_HEX,	/**< binary shown in hex, to end */
+	RDF_HEX_L8,	/**< length octet + binary in hex, "-" if empty */
+	RDF_B32_L8,	/**< length octet + binary in base32hex (RFC 4648) */
+	RDF_BITMAP,	/**< NSEC type bitmap, to end (RFC 4034 4.1.2) */
+	RDF_TIME,	/**< 32-bit time, YYYYMMDDHHmmSS (RFC 4034 3.2) */
+	RDF_TYPE,	/**< 16-bit RR type shown as a mnemonic */
+	RDF_SVCPARAMS,	/**< SVCB SvcParams, to end (RFC 9460 2.2) */
+	RDF_TAG,	/**< CAA tag: length octet + letters/digits */
+	RDF_LONGSTR	/**< octets to end shown as one quoted string */
 };
 
 /** Names in this type's RDATA may be compressed when sent (RFC 1035
