@@ -83,6 +83,8 @@ static const struct rt_case rt_cases[] = {
 	{ RRTYPE_CNAME, "Target.Example.", NULL },
 	{ RRTYPE_SOA, "ns.example. hostmaster.example. 2024010101 7200 "
 	    "3600 1209600 300", NULL },
+	{ RRTYPE_SOA, "ns.example. hm.example. 1 1h 15m 1w2d 1D",
+	    "ns.example. hm.example. 1 3600 900 777600 86400" },
 	{ RRTYPE_MB, "mb.example.", NULL },
 	{ RRTYPE_MG, "mg.example.", NULL },
 	{ RRTYPE_MR, "mr.example.", NULL },
@@ -456,6 +458,8 @@ test_rdata_bad_text(void)
 		{ RRTYPE_DS, "1 5 1" },			/* no digest */
 		{ RRTYPE_SOA, "a. b. 4294967296 1 2 3 4" },	/* u32 */
 		{ RRTYPE_SOA, "a. b. 1 2 3 4" },
+		{ RRTYPE_SOA, "a. b. 1h 2 3 4 5" },	/* serial: digits */
+		{ RRTYPE_SOA, "a. b. 1 2 3 4 5x" },
 		{ RRTYPE_DNSKEY, "256 3 8 AQ=D" },	/* bad base64 */
 		{ RRTYPE_DNSKEY, "256 3 8 AQI" },	/* incomplete */
 		{ RRTYPE_DNSKEY, "256 3 8 A===" },

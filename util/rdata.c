@@ -225,6 +225,7 @@ field_scan(int kind, const uint8_t *d, size_t left, size_t *flen)
 		need = 2;
 		break;
 	case RDF_U32:
+	case RDF_PERIOD:
 	case RDF_TIME:
 	case RDF_A:
 		need = 4;
@@ -933,6 +934,7 @@ sb_field(struct sbuf *sb, int kind, const uint8_t *d, size_t left)
 		sb_uint(sb, get16(d));
 		break;
 	case RDF_U32:
+	case RDF_PERIOD:
 		sb_uint(sb, get32(d));
 		break;
 	case RDF_TYPE:
@@ -1835,6 +1837,62 @@ out:
 }
 
 /**
+ * Parse a TTL: decimal seconds, or units as in "1h30m" (s, m, h, d, w,
+ * either case).
+ */
+static int
+parse_ttl(const struct tok *t, uint32_t *ttl)
+{
+	uint64_t total = 0, cur = 0;
+	size_t i;
+	int digits = 0, units = 0;
+
+	if (t->quoted || t->len == 0) {
+		return RES_ESYNTAX;
+	}
+	for (i = 0; i < t->len; i++) {
+		char c = t->p[i];
+		uint64_t mul;
+
+		if (c >= '0' && c <= '9') {
+			cur = cur * 10 + (uint64_t)(c - '0');
+			if (cur > 0xffffffffu) {
+				return RES_ESYNTAX;
+			}
+			digits++;
+			continue;
+		}
+		switch (c) {
+		case 's': case 'S': mul = 1; break;
+		case 'm': case 'M': mul = 60; break;
+		case 'h': case 'H': mul = 3600; break;
+		case 'd': case 'D': mul = 86400; break;
+		case 'w': case 'W': mul = 604800; break;
+		default: return RES_ESYNTAX;
+		}
+		if (digits == 0) {
+			return RES_ESYNTAX;
+		}
+		total += cur * mul;
+		if (total > 0xffffffffu) {
+			return RES_ESYNTAX;
+		}
+		cur = 0;
+		digits = 0;
+		units = 1;
+	}
+	if (digits) {
+		if (units) {
+			/* "1h30" is ambiguous. */
+			return RES_ESYNTAX;
+		}
+		total = cur;
+	}
+	*ttl = (uint32_t)total;
+	return RES_OK;
+}
+
+/**
  * Read one field from the lexer into o.
  * @return 0, RES_ESYNTAX, RES_ESPACE or RES_ENOMEM.
  */
@@ -1909,6 +1967,11 @@ parse_field(int kind, struct lexer *lx, const uint8_t *origin,
 		break;
 	case RDF_TIME:
 		if (parse_time(&t, &v) != RES_OK) {
+			return RES_ESYNTAX;
+		}
+		break;
+	case RDF_PERIOD:
+		if (parse_ttl(&t, &v) != RES_OK) {
 			return RES_ESYNTAX;
 		}
 		break;
@@ -2079,62 +2142,6 @@ rdata_from_str(uint16_t type, const char *text, const uint8_t *origin,
 		return RES_ESYNTAX;
 	}
 	return r;
-}
-
-/**
- * Parse a TTL: decimal seconds, or units as in "1h30m" (s, m, h, d, w,
- * either case).
- */
-static int
-parse_ttl(const struct tok *t, uint32_t *ttl)
-{
-	uint64_t total = 0, cur = 0;
-	size_t i;
-	int digits = 0, units = 0;
-
-	if (t->quoted || t->len == 0) {
-		return RES_ESYNTAX;
-	}
-	for (i = 0; i < t->len; i++) {
-		char c = t->p[i];
-		uint64_t mul;
-
-		if (c >= '0' && c <= '9') {
-			cur = cur * 10 + (uint64_t)(c - '0');
-			if (cur > 0xffffffffu) {
-				return RES_ESYNTAX;
-			}
-			digits++;
-			continue;
-		}
-		switch (c) {
-		case 's': case 'S': mul = 1; break;
-		case 'm': case 'M': mul = 60; break;
-		case 'h': case 'H': mul = 3600; break;
-		case 'd': case 'D': mul = 86400; break;
-		case 'w': case 'W': mul = 604800; break;
-		default: return RES_ESYNTAX;
-		}
-		if (digits == 0) {
-			return RES_ESYNTAX;
-		}
-		total += cur * mul;
-		if (total > 0xffffffffu) {
-			return RES_ESYNTAX;
-		}
-		cur = 0;
-		digits = 0;
-		units = 1;
-	}
-	if (digits) {
-		if (units) {
-			/* "1h30" is ambiguous. */
-			return RES_ESYNTAX;
-		}
-		total = cur;
-	}
-	*ttl = (uint32_t)total;
-	return RES_OK;
 }
 
 int

@@ -120,7 +120,8 @@ enum rdf_kind {
 	RDF_TYPE,	/**< 16-bit RR type shown as a mnemonic */
 	RDF_SVCPARAMS,	/**< SVCB SvcParams, to end (RFC 9460 2.2) */
 	RDF_TAG,	/**< CAA tag: length octet + letters/digits */
-	RDF_LONGSTR	/**< octets to end shown as one quoted string */
+	RDF_LONGSTR,	/**< octets to end shown as one quoted string */
+	RDF_PERIOD	/**< 32-bit seconds; text also as units ("1h30m") */
 };
 
 /** Names in this type's RDATA may be compressed when sent (RFC 1035
