@@ -110,6 +110,7 @@ static const struct rt_case rt_cases[] = {
 	    NULL },
 	{ RRTYPE_KX, "10 kx.example.", NULL },
 	{ RRTYPE_CERT, "1 0 0 AQIDBA==", NULL },
+	{ RRTYPE_CERT, "PGP 0 rsasha256 AQIDBA==", "3 0 8 AQIDBA==" },
 	{ RRTYPE_DNAME, "target.example.", NULL },
 	/* RFC 4034 section 5.4. */
 	{ RRTYPE_DS, "60485 5 1 ( 2BB183AF5F22588179A53B0A\n"
@@ -141,6 +142,8 @@ static const struct rt_case rt_cases[] = {
 	{ RRTYPE_CDS, "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118",
 	    NULL },
 	{ RRTYPE_CDNSKEY, "257 3 15 AQIDBAUG", NULL },
+	{ RRTYPE_DNSKEY, "257 3 ED25519 AQIDBAUG", "257 3 15 AQIDBAUG" },
+	{ RRTYPE_DS, "1 ECDSAP256SHA256 2 ABCD", "1 13 2 ABCD" },
 	{ RRTYPE_OPENPGPKEY, "AQIDBAUGBwg=", NULL },
 	{ RRTYPE_CSYNC, "66 3 A NS AAAA", NULL },
 	{ RRTYPE_ZONEMD, "2018031900 1 1 FEBE3D4CE2EC2FFA4BA99D46CD69D6D29"
@@ -456,6 +459,8 @@ test_rdata_bad_text(void)
 		{ RRTYPE_DS, "1 5 1 ABC" },		/* odd hex */
 		{ RRTYPE_DS, "1 5 1 XY" },		/* bad hex */
 		{ RRTYPE_DS, "1 5 1" },			/* no digest */
+		{ RRTYPE_DS, "1 RSASHA3 1 AB" },	/* no such algorithm */
+		{ RRTYPE_CERT, "PKIXX 0 0 AQ==" },
 		{ RRTYPE_SOA, "a. b. 4294967296 1 2 3 4" },	/* u32 */
 		{ RRTYPE_SOA, "a. b. 1 2 3 4" },
 		{ RRTYPE_SOA, "a. b. 1h 2 3 4 5" },	/* serial: digits */

@@ -218,9 +218,11 @@ field_scan(int kind, const uint8_t *d, size_t left, size_t *flen)
 		return dname_check(d, left, flen) == RES_OK ? RES_OK :
 		    RES_EMALFORMED;
 	case RDF_U8:
+	case RDF_ALG:
 		need = 1;
 		break;
 	case RDF_U16:
+	case RDF_CERTTYPE:
 	case RDF_TYPE:
 		need = 2;
 		break;
@@ -928,9 +930,11 @@ sb_field(struct sbuf *sb, int kind, const uint8_t *d, size_t left)
 		}
 		break;
 	case RDF_U8:
+	case RDF_ALG:
 		sb_uint(sb, d[0]);
 		break;
 	case RDF_U16:
+	case RDF_CERTTYPE:
 		sb_uint(sb, get16(d));
 		break;
 	case RDF_U32:
@@ -1892,6 +1896,55 @@ parse_ttl(const struct tok *t, uint32_t *ttl)
 	return RES_OK;
 }
 
+/** A number with a name in presentation format. */
+struct mnemonic {
+	/** the value */
+	uint16_t value;
+	/** its mnemonic */
+	const char *name;
+};
+
+/** DNSSEC algorithm mnemonics, RFC 4034 appendix A.1 and the IANA
+ * registry; accepted on input, numbers are written (RFC 4034 2.2). */
+static const struct mnemonic alg_names[] = {
+	{ 1, "RSAMD5" }, { 2, "DH" }, { 3, "DSA" }, { 5, "RSASHA1" },
+	{ 6, "DSA-NSEC3-SHA1" }, { 7, "RSASHA1-NSEC3-SHA1" },
+	{ 8, "RSASHA256" }, { 10, "RSASHA512" }, { 12, "ECC-GOST" },
+	{ 13, "ECDSAP256SHA256" }, { 14, "ECDSAP384SHA384" },
+	{ 15, "ED25519" }, { 16, "ED448" }, { 252, "INDIRECT" },
+	{ 253, "PRIVATEDNS" }, { 254, "PRIVATEOID" }, { 0, NULL }
+};
+
+/** CERT type mnemonics, RFC 4398 section 2.1. */
+static const struct mnemonic cert_names[] = {
+	{ 1, "PKIX" }, { 2, "SPKI" }, { 3, "PGP" }, { 4, "IPKIX" },
+	{ 5, "ISPKI" }, { 6, "IPGP" }, { 7, "ACPKIX" }, { 8, "IACPKIX" },
+	{ 253, "URI" }, { 254, "OID" }, { 0, NULL }
+};
+
+/**
+ * Parse a number up to max, or a mnemonic of the table.
+ * @return 0 or RES_ESYNTAX.
+ */
+static int
+parse_mnemonic(const struct tok *t, const struct mnemonic *tab,
+    uint32_t max, uint32_t *v)
+{
+	size_t i;
+
+	if (t->quoted) {
+		return RES_ESYNTAX;
+	}
+	for (i = 0; tab[i].name; i++) {
+		if (strlen(tab[i].name) == t->len &&
+		    strncasecmp(t->p, tab[i].name, t->len) == 0) {
+			*v = tab[i].value;
+			return RES_OK;
+		}
+	}
+	return parse_uint(t->p, t->len, max, v);
+}
+
 /**
  * Read one field from the lexer into o.
  * @return 0, RES_ESYNTAX, RES_ESPACE or RES_ENOMEM.
@@ -1965,6 +2018,17 @@ parse_field(int kind, struct lexer *lx, const uint8_t *origin,
 			return ob_u16(o, (uint16_t)v);
 		}
 		break;
+	case RDF_ALG:
+		if (parse_mnemonic(&t, alg_names, 0xff, &v) != RES_OK) {
+			return RES_ESYNTAX;
+		}
+		buf[0] = (uint8_t)v;
+		return ob_add(o, buf, 1);
+	case RDF_CERTTYPE:
+		if (parse_mnemonic(&t, cert_names, 0xffff, &v) != RES_OK) {
+			return RES_ESYNTAX;
+		}
+		return ob_u16(o, (uint16_t)v);
 	case RDF_TIME:
 		if (parse_time(&t, &v) != RES_OK) {
 			return RES_ESYNTAX;

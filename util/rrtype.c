@@ -21,6 +21,7 @@
 #define CMP	RRTYPE_F_COMPRESS
 #define SEC	RRTYPE_F_DNSSEC
 #define META	RRTYPE_F_META
+#define ALG	RDF_ALG
 
 /** The table, sorted by type code. */
 static const struct rrtype_info rrtypes[] = {
@@ -46,9 +47,9 @@ static const struct rrtype_info rrtypes[] = {
 	{ RRTYPE_AFSDB, "AFSDB", 0, { RDF_U16, ND } },
 	{ RRTYPE_RT, "RT", 0, { RDF_U16, ND } },
 	/* RFC 2535 (obsolete, kept for parsing old data). */
-	{ RRTYPE_SIG, "SIG", SEC, { RDF_TYPE, RDF_U8, RDF_U8, RDF_U32,
+	{ RRTYPE_SIG, "SIG", SEC, { RDF_TYPE, ALG, RDF_U8, RDF_U32,
 	    RDF_TIME, RDF_TIME, RDF_U16, ND, RDF_B64 } },
-	{ RRTYPE_KEY, "KEY", SEC, { RDF_U16, RDF_U8, RDF_U8, RDF_B64 } },
+	{ RRTYPE_KEY, "KEY", SEC, { RDF_U16, RDF_U8, ALG, RDF_B64 } },
 	/* RFC 2163. */
 	{ RRTYPE_PX, "PX", 0, { RDF_U16, ND, ND } },
 	/* RFC 3596. */
@@ -64,18 +65,18 @@ static const struct rrtype_info rrtypes[] = {
 	/* RFC 2230. */
 	{ RRTYPE_KX, "KX", 0, { RDF_U16, NN } },
 	/* RFC 4398. */
-	{ RRTYPE_CERT, "CERT", 0, { RDF_U16, RDF_U16, RDF_U8, RDF_B64 } },
+	{ RRTYPE_CERT, "CERT", 0, { RDF_CERTTYPE, RDF_U16, ALG, RDF_B64 } },
 	/* RFC 6672. */
 	{ RRTYPE_DNAME, "DNAME", 0, { NN } },
 	/* RFC 6891: options are parsed by the message code. */
 	{ RRTYPE_OPT, "OPT", META, { RDF_END } },
 	/* RFC 4034 and RFC 4255. */
-	{ RRTYPE_DS, "DS", SEC, { RDF_U16, RDF_U8, RDF_U8, RDF_HEX } },
+	{ RRTYPE_DS, "DS", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } },
 	{ RRTYPE_SSHFP, "SSHFP", 0, { RDF_U8, RDF_U8, RDF_HEX } },
-	{ RRTYPE_RRSIG, "RRSIG", SEC, { RDF_TYPE, RDF_U8, RDF_U8, RDF_U32,
+	{ RRTYPE_RRSIG, "RRSIG", SEC, { RDF_TYPE, ALG, RDF_U8, RDF_U32,
 	    RDF_TIME, RDF_TIME, RDF_U16, NN, RDF_B64 } },
 	{ RRTYPE_NSEC, "NSEC", SEC, { NN, RDF_BITMAP } },
-	{ RRTYPE_DNSKEY, "DNSKEY", SEC, { RDF_U16, RDF_U8, RDF_U8,
+	{ RRTYPE_DNSKEY, "DNSKEY", SEC, { RDF_U16, RDF_U8, ALG,
 	    RDF_B64 } },
 	/* RFC 4701. */
 	{ RRTYPE_DHCID, "DHCID", 0, { RDF_B64 } },
@@ -88,8 +89,8 @@ static const struct rrtype_info rrtypes[] = {
 	{ RRTYPE_TLSA, "TLSA", 0, { RDF_U8, RDF_U8, RDF_U8, RDF_HEX } },
 	{ RRTYPE_SMIMEA, "SMIMEA", 0, { RDF_U8, RDF_U8, RDF_U8, RDF_HEX } },
 	/* RFC 7344. */
-	{ RRTYPE_CDS, "CDS", SEC, { RDF_U16, RDF_U8, RDF_U8, RDF_HEX } },
-	{ RRTYPE_CDNSKEY, "CDNSKEY", SEC, { RDF_U16, RDF_U8, RDF_U8,
+	{ RRTYPE_CDS, "CDS", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } },
+	{ RRTYPE_CDNSKEY, "CDNSKEY", SEC, { RDF_U16, RDF_U8, ALG,
 	    RDF_B64 } },
 	/* RFC 7929. */
 	{ RRTYPE_OPENPGPKEY, "OPENPGPKEY", 0, { RDF_B64 } },
@@ -114,7 +115,7 @@ static const struct rrtype_info rrtypes[] = {
 	{ RRTYPE_URI, "URI", 0, { RDF_U16, RDF_U16, RDF_LONGSTR } },
 	{ RRTYPE_CAA, "CAA", 0, { RDF_U8, RDF_TAG, RDF_LONGSTR } },
 	/* RFC 4431 (historic, RFC 8749): laid out as DS. */
-	{ RRTYPE_DLV, "DLV", SEC, { RDF_U16, RDF_U8, RDF_U8, RDF_HEX } }
+	{ RRTYPE_DLV, "DLV", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } }
 };
 
 #define NTYPES (sizeof(rrtypes) / sizeof(rrtypes[0]))

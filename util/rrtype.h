@@ -121,7 +121,9 @@ enum rdf_kind {
 	RDF_SVCPARAMS,	/**< SVCB SvcParams, to end (RFC 9460 2.2) */
 	RDF_TAG,	/**< CAA tag: length octet + letters/digits */
 	RDF_LONGSTR,	/**< octets to end shown as one quoted string */
-	RDF_PERIOD	/**< 32-bit seconds; text also as units ("1h30m") */
+	RDF_PERIOD,	/**< 32-bit seconds; text also as units ("1h30m") */
+	RDF_ALG,	/**< DNSSEC algorithm, 8 bits; text also mnemonic */
+	RDF_CERTTYPE	/**< CERT type, 16 bits; text also mnemonic */
 };
 
 /** Names in this type's RDATA may be compressed when sent (RFC 1035
