@@ -997,6 +997,13 @@ test_rdata_limits(void)
 	UNIT_CHECK_INT(rdata_to_str(65534, w, 4, s, 12), RES_ESPACE);
 	UNIT_CHECK_INT(rdata_check(RRTYPE_TXT, w, RDATA_MAXLEN + 1),
 	    RES_EMALFORMED);
+	UNIT_CHECK_INT(rdata_check(RRTYPE_NS, NULL, 0), RES_EMALFORMED);
+	UNIT_CHECK_INT(rdata_to_str(RRTYPE_NS, NULL, 0, s, sizeof(s)),
+	    RES_EMALFORMED);
+	UNIT_CHECK_INT(rdata_to_str(65534, NULL, 0, s, sizeof(s)), 4);
+	UNIT_CHECK_INT(rdata_name_offsets(RRTYPE_NS, NULL, 0, NULL, 0, NULL),
+	    RES_EMALFORMED);
+	UNIT_CHECK_INT(rdata_to_str(RRTYPE_A, w, 4, s, 0), RES_EINVAL);
 	/* Oversized: 65535 octets of TXT in 257 strings is too long for
 	 * RDATA; text of 300 strings of 255 octets is refused. */
 	big = malloc(300 * 258 + 1);
