@@ -1,0 +1,269 @@
+/*
+ * util/rrtype.c - the RR type and class table.
+ *
+ * The table below is the one description of every known type.  It is
+ * sorted by type code so rrtype_lookup() is a binary search; a unit test
+ * checks the order.  Mnemonic lookups are linear and case-insensitive;
+ * they happen when reading text (configuration, zone data), never on the
+ * packet path.
+ */
+#include "config.h"
+#include "util/rrtype.h"
+#include "util/error.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Short names for the layouts below. */
+#define NC	RDF_NAME_C
+#define ND	RDF_NAME_D
+#define NN	RDF_NAME
+#define CMP	RRTYPE_F_COMPRESS
+#define SEC	RRTYPE_F_DNSSEC
+#define META	RRTYPE_F_META
+#define ALG	RDF_ALG
+
+/** The table, sorted by type code. */
+static const struct rrtype_info rrtypes[] = {
+	/* RFC 1035 section 3.3 and 3.4. */
+	{ RRTYPE_A, "A", 0, { RDF_A } },
+	{ RRTYPE_NS, "NS", CMP, { NC } },
+	{ RRTYPE_MD, "MD", CMP, { NC } },
+	{ RRTYPE_MF, "MF", CMP, { NC } },
+	{ RRTYPE_CNAME, "CNAME", CMP, { NC } },
+	{ RRTYPE_SOA, "SOA", CMP, { NC, NC, RDF_U32, RDF_PERIOD, RDF_PERIOD,
+	    RDF_PERIOD, RDF_PERIOD } },
+	{ RRTYPE_MB, "MB", CMP, { NC } },
+	{ RRTYPE_MG, "MG", CMP, { NC } },
+	{ RRTYPE_MR, "MR", CMP, { NC } },
+	{ RRTYPE_NULL, "NULL", RRTYPE_F_GENERIC, { RDF_END } },
+	{ RRTYPE_PTR, "PTR", CMP, { NC } },
+	{ RRTYPE_HINFO, "HINFO", 0, { RDF_STR, RDF_STR } },
+	{ RRTYPE_MINFO, "MINFO", CMP, { NC, NC } },
+	{ RRTYPE_MX, "MX", CMP, { RDF_U16, NC } },
+	{ RRTYPE_TXT, "TXT", 0, { RDF_STRS } },
+	/* RFC 1183. */
+	{ RRTYPE_RP, "RP", 0, { ND, ND } },
+	{ RRTYPE_AFSDB, "AFSDB", 0, { RDF_U16, ND } },
+	{ RRTYPE_RT, "RT", 0, { RDF_U16, ND } },
+	/* RFC 2535 (obsolete, kept for parsing old data). */
+	{ RRTYPE_SIG, "SIG", SEC, { RDF_TYPE, ALG, RDF_U8, RDF_U32,
+	    RDF_TIME, RDF_TIME, RDF_U16, ND, RDF_B64 } },
+	{ RRTYPE_KEY, "KEY", SEC, { RDF_U16, RDF_U8, ALG, RDF_B64 } },
+	/* RFC 2163. */
+	{ RRTYPE_PX, "PX", 0, { RDF_U16, ND, ND } },
+	/* RFC 3596. */
+	{ RRTYPE_AAAA, "AAAA", 0, { RDF_AAAA } },
+	/* RFC 1876: checked as fixed fields, shown in the generic form. */
+	{ RRTYPE_LOC, "LOC", RRTYPE_F_GENERIC, { RDF_U8, RDF_U8, RDF_U8,
+	    RDF_U8, RDF_U32, RDF_U32, RDF_U32 } },
+	/* RFC 2782. */
+	{ RRTYPE_SRV, "SRV", 0, { RDF_U16, RDF_U16, RDF_U16, ND } },
+	/* RFC 3403. */
+	{ RRTYPE_NAPTR, "NAPTR", 0, { RDF_U16, RDF_U16, RDF_STR, RDF_STR,
+	    RDF_STR, ND } },
+	/* RFC 2230. */
+	{ RRTYPE_KX, "KX", 0, { RDF_U16, NN } },
+	/* RFC 4398. */
+	{ RRTYPE_CERT, "CERT", 0, { RDF_CERTTYPE, RDF_U16, ALG, RDF_B64 } },
+	/* RFC 6672. */
+	{ RRTYPE_DNAME, "DNAME", 0, { NN } },
+	/* RFC 6891: options are parsed by the message code. */
+	{ RRTYPE_OPT, "OPT", META, { RDF_END } },
+	/* RFC 4034 and RFC 4255. */
+	{ RRTYPE_DS, "DS", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } },
+	{ RRTYPE_SSHFP, "SSHFP", 0, { RDF_U8, RDF_U8, RDF_HEX } },
+	{ RRTYPE_RRSIG, "RRSIG", SEC, { RDF_TYPE, ALG, RDF_U8, RDF_U32,
+	    RDF_TIME, RDF_TIME, RDF_U16, NN, RDF_B64 } },
+	{ RRTYPE_NSEC, "NSEC", SEC, { NN, RDF_BITMAP } },
+	{ RRTYPE_DNSKEY, "DNSKEY", SEC, { RDF_U16, RDF_U8, ALG,
+	    RDF_B64 } },
+	/* RFC 4701. */
+	{ RRTYPE_DHCID, "DHCID", 0, { RDF_B64 } },
+	/* RFC 5155. */
+	{ RRTYPE_NSEC3, "NSEC3", SEC, { RDF_U8, RDF_U8, RDF_U16, RDF_HEX_L8,
+	    RDF_B32_L8, RDF_BITMAP } },
+	{ RRTYPE_NSEC3PARAM, "NSEC3PARAM", SEC, { RDF_U8, RDF_U8, RDF_U16,
+	    RDF_HEX_L8 } },
+	/* RFC 6698, RFC 8162. */
+	{ RRTYPE_TLSA, "TLSA", 0, { RDF_U8, RDF_U8, RDF_U8, RDF_HEX } },
+	{ RRTYPE_SMIMEA, "SMIMEA", 0, { RDF_U8, RDF_U8, RDF_U8, RDF_HEX } },
+	/* RFC 7344. */
+	{ RRTYPE_CDS, "CDS", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } },
+	{ RRTYPE_CDNSKEY, "CDNSKEY", SEC, { RDF_U16, RDF_U8, ALG,
+	    RDF_B64 } },
+	/* RFC 7929. */
+	{ RRTYPE_OPENPGPKEY, "OPENPGPKEY", 0, { RDF_B64 } },
+	/* RFC 7477. */
+	{ RRTYPE_CSYNC, "CSYNC", 0, { RDF_U32, RDF_U16, RDF_BITMAP } },
+	/* RFC 8976. */
+	{ RRTYPE_ZONEMD, "ZONEMD", 0, { RDF_U32, RDF_U8, RDF_U8, RDF_HEX } },
+	/* RFC 9460. */
+	{ RRTYPE_SVCB, "SVCB", 0, { RDF_U16, NN, RDF_SVCPARAMS } },
+	{ RRTYPE_HTTPS, "HTTPS", 0, { RDF_U16, NN, RDF_SVCPARAMS } },
+	/* RFC 7208. */
+	{ RRTYPE_SPF, "SPF", 0, { RDF_STRS } },
+	/* Meta and question-only types (RFC 2930, 8945, 1995, 5936, 1035). */
+	{ RRTYPE_TKEY, "TKEY", META, { RDF_END } },
+	{ RRTYPE_TSIG, "TSIG", META, { RDF_END } },
+	{ RRTYPE_IXFR, "IXFR", META, { RDF_END } },
+	{ RRTYPE_AXFR, "AXFR", META, { RDF_END } },
+	{ RRTYPE_MAILB, "MAILB", META, { RDF_END } },
+	{ RRTYPE_MAILA, "MAILA", META, { RDF_END } },
+	{ RRTYPE_ANY, "ANY", META, { RDF_END } },
+	/* RFC 7553, RFC 8659. */
+	{ RRTYPE_URI, "URI", 0, { RDF_U16, RDF_U16, RDF_LONGSTR } },
+	{ RRTYPE_CAA, "CAA", 0, { RDF_U8, RDF_TAG, RDF_LONGSTR } },
+	/* RFC 4431 (historic, RFC 8749): laid out as DS. */
+	{ RRTYPE_DLV, "DLV", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } }
+};
+
+#define NTYPES (sizeof(rrtypes) / sizeof(rrtypes[0]))
+
+/** Class mnemonics (RFC 1035 section 3.2.4, RFC 2136 section 1.3). */
+static const struct {
+	/** code */
+	uint16_t cls;
+	/** mnemonic */
+	const char *name;
+} rrclasses[] = {
+	{ RRCLASS_IN, "IN" }, { RRCLASS_CH, "CH" }, { RRCLASS_HS, "HS" },
+	{ RRCLASS_NONE, "NONE" }, { RRCLASS_ANY, "ANY" }
+};
+
+const struct rrtype_info *
+rrtype_lookup(uint16_t type)
+{
+	size_t lo = 0, hi = NTYPES;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rrtypes[mid].type == type) {
+			return &rrtypes[mid];
+		}
+		if (rrtypes[mid].type < type) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return NULL;
+}
+
+const struct rrtype_info *
+rrtype_at(size_t i)
+{
+	return i < NTYPES ? &rrtypes[i] : NULL;
+}
+
+/**
+ * Parse "<prefix><decimal>" as used by TYPEnnn and CLASSnnn (RFC 3597
+ * section 5): digits only, value at most 65535.
+ * @return 0 or RES_ESYNTAX.
+ */
+static int
+parse_numbered(const char *s, const char *prefix, uint16_t *v)
+{
+	size_t plen = strlen(prefix);
+	unsigned long n = 0;
+	const char *p;
+
+	if (strncasecmp(s, prefix, plen) != 0) {
+		return RES_ESYNTAX;
+	}
+	p = s + plen;
+	if (*p == 0 || strlen(p) > 5) {
+		return RES_ESYNTAX;
+	}
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9') {
+			return RES_ESYNTAX;
+		}
+		n = n * 10 + (unsigned long)(*p - '0');
+	}
+	if (n > 65535) {
+		return RES_ESYNTAX;
+	}
+	*v = (uint16_t)n;
+	return RES_OK;
+}
+
+int
+rrtype_from_str(const char *s, uint16_t *type)
+{
+	size_t i;
+
+	if (!s || !type) {
+		return RES_EINVAL;
+	}
+	for (i = 0; i < NTYPES; i++) {
+		if (strcasecmp(s, rrtypes[i].name) == 0) {
+			*type = rrtypes[i].type;
+			return RES_OK;
+		}
+	}
+	return parse_numbered(s, "TYPE", type);
+}
+
+/** Copy a string or "<prefix><n>" into buf; returns length or error. */
+static int
+put_name(const char *name, const char *prefix, unsigned n, char *buf,
+    size_t bufsz)
+{
+	int w;
+
+	if (!buf) {
+		return RES_EINVAL;
+	}
+	if (name) {
+		w = snprintf(buf, bufsz, "%s", name);
+	} else {
+		w = snprintf(buf, bufsz, "%s%u", prefix, n);
+	}
+	if (w < 0 || (size_t)w >= bufsz) {
+		if (bufsz > 0) {
+			buf[0] = 0;
+		}
+		return RES_ESPACE;
+	}
+	return w;
+}
+
+int
+rrtype_to_str(uint16_t type, char *buf, size_t bufsz)
+{
+	const struct rrtype_info *ti = rrtype_lookup(type);
+
+	return put_name(ti ? ti->name : NULL, "TYPE", type, buf, bufsz);
+}
+
+int
+rrclass_from_str(const char *s, uint16_t *cls)
+{
+	size_t i;
+
+	if (!s || !cls) {
+		return RES_EINVAL;
+	}
+	for (i = 0; i < sizeof(rrclasses) / sizeof(rrclasses[0]); i++) {
+		if (strcasecmp(s, rrclasses[i].name) == 0) {
+			*cls = rrclasses[i].cls;
+			return RES_OK;
+		}
+	}
+	return parse_numbered(s, "CLASS", cls);
+}
+
+int
+rrclass_to_str(uint16_t cls, char *buf, size_t bufsz)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rrclasses) / sizeof(rrclasses[0]); i++) {
+		if (rrclasses[i].cls == cls) {
+			return put_name(rrclasses[i].name, NULL, 0, buf, bufsz);
+		}
+	}
+	return put_name(NULL, "CLASS", cls, buf, bufsz);
+}
