@@ -5,3 +5,9 @@ libresolute_a_SOURCES += util/error.c util/error.h util/log.c util/log.h \
 check_PROGRAMS += test/test_dname
 test_test_dname_SOURCES = test/test_dname.c test/unit.c test/unit.h
 TESTS += test/test_dname
+
+# Zone-file reading needs the RR type table (util/rdata.mk).
+libresolute_a_SOURCES += util/zonefile.c util/zonefile.h
+check_PROGRAMS += test/test_zonefile
+test_test_zonefile_SOURCES = test/test_zonefile.c test/unit.c test/unit.h
+TESTS += test/test_zonefile
