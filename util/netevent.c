@@ -64,6 +64,8 @@ struct tcp_conn {
 	socklen_t addrlen;
 	/** Doubly linked list of the point's connections. */
 	struct tcp_conn *prev, *next;
+	/** Unique id, for replies sent later. */
+	uint64_t id;
 };
 
 struct comm_point {
@@ -99,6 +101,8 @@ struct comm_point {
 	struct timeval idle;
 	/** TCP: 1 while the listener is disabled at the cap. */
 	int accept_paused;
+	/** TCP: the next connection id. */
+	uint64_t next_conn_id;
 };
 
 struct comm_signal {
@@ -193,10 +197,12 @@ comm_base_internal(struct comm_base *b)
 
 /** Prepare a comm_reply for one message. */
 static void
-reply_setup(struct comm_reply *r, const uint8_t *q, size_t qlen,
-    const struct sockaddr_storage *addr, socklen_t addrlen, int is_tcp,
-    uint8_t *reply, size_t cap)
+reply_setup(struct comm_reply *r, struct comm_point *c, const uint8_t *q,
+    size_t qlen, const struct sockaddr_storage *addr, socklen_t addrlen,
+    int is_tcp, uint8_t *reply, size_t cap)
 {
+	r->c = c;
+	r->conn_id = 0;
 	r->query = q;
 	r->query_len = qlen;
 	memcpy(&r->addr, addr, addrlen);
@@ -242,9 +248,10 @@ udp_batch(struct comm_point *c)
 		if (in[i].msg_hdr.msg_flags & MSG_TRUNC) {
 			continue;
 		}
-		reply_setup(&r, iin[i].iov_base, in[i].msg_len, &addrs[i],
+		reply_setup(&r, c, iin[i].iov_base, in[i].msg_len, &addrs[i],
 		    in[i].msg_hdr.msg_namelen, 0, rbuf, c->reply_cap);
-		if (!c->handler(c->arg, &r) || r.reply_len == 0) {
+		if (c->handler(c->arg, &r) != COMM_REPLY_SEND ||
+		    r.reply_len == 0) {
 			continue;
 		}
 		iout[nout].iov_base = rbuf;
@@ -300,9 +307,10 @@ udp_batch(struct comm_point *c)
 		if ((size_t)len > NETEVENT_UDP_RECV) {
 			continue;
 		}
-		reply_setup(&r, c->recvbuf, (size_t)len, &addr, addrlen, 0,
+		reply_setup(&r, c, c->recvbuf, (size_t)len, &addr, addrlen, 0,
 		    c->replybuf, c->reply_cap);
-		if (!c->handler(c->arg, &r) || r.reply_len == 0) {
+		if (c->handler(c->arg, &r) != COMM_REPLY_SEND ||
+		    r.reply_len == 0) {
 			continue;
 		}
 		(void)sendto(c->fd, r.reply, r.reply_len, 0,
@@ -379,6 +387,7 @@ tcp_readable(struct bufferevent *bev, void *arg)
 	struct comm_reply r;
 	uint8_t lenbuf[2];
 	size_t len;
+	int res;
 
 	comm_base_update_time(c->base);
 	while (evbuffer_get_length(in) >= 2) {
@@ -394,9 +403,14 @@ tcp_readable(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, c->tcpbuf, len);
 		/* Reply into replybuf after a 2-octet length prefix. */
-		reply_setup(&r, c->tcpbuf, len, &t->addr, t->addrlen, 1,
+		reply_setup(&r, c, c->tcpbuf, len, &t->addr, t->addrlen, 1,
 		    c->replybuf + 2, c->reply_cap);
-		if (!c->handler(c->arg, &r) || r.reply_len == 0) {
+		r.conn_id = t->id;
+		res = c->handler(c->arg, &r);
+		if (res == COMM_REPLY_LATER) {
+			continue;
+		}
+		if (res != COMM_REPLY_SEND || r.reply_len == 0) {
 			/* A TCP query we will not answer: close, the client
 			 * would otherwise wait for the idle timeout. */
 			tcp_conn_close(t);
@@ -448,6 +462,7 @@ tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	t->cp = c;
+	t->id = ++c->next_conn_id;
 	if ((size_t)salen > sizeof(t->addr)) {
 		salen = (int)sizeof(t->addr);
 	}
@@ -529,6 +544,41 @@ comm_point_delete(struct comm_point *c)
 	free(c->replybuf);
 	free(c->tcpbuf);
 	free(c);
+}
+
+int
+comm_reply_send(const struct comm_reply *rep, const uint8_t *msg, size_t len)
+{
+	struct comm_point *c = rep->c;
+	struct tcp_conn *t;
+	uint8_t prefix[2];
+
+	if (!rep->is_tcp) {
+		if (sendto(c->fd, msg, len, 0,
+		    (const struct sockaddr *)&rep->addr, rep->addrlen) < 0) {
+			verbose(VERB_ALGO, "sendto: %s", strerror(errno));
+			return RES_ESYSTEM;
+		}
+		return RES_OK;
+	}
+	for (t = c->conns; t; t = t->next) {
+		if (t->id == rep->conn_id) {
+			break;
+		}
+	}
+	if (!t) {
+		return RES_ENOTFOUND;
+	}
+	prefix[0] = (uint8_t)(len >> 8);
+	prefix[1] = (uint8_t)(len & 0xff);
+	if (bufferevent_write(t->bev, prefix, 2) != 0 ||
+	    bufferevent_write(t->bev, msg, len) != 0 ||
+	    evbuffer_get_length(bufferevent_get_output(t->bev)) >
+	    NETEVENT_TCP_OUTMAX) {
+		tcp_conn_close(t);
+		return RES_ESYSTEM;
+	}
+	return RES_OK;
 }
 
 int

@@ -50,13 +50,31 @@ struct comm_reply {
 	size_t reply_cap;
 	/** Set by the handler: length of the reply to send. */
 	size_t reply_len;
+	/** The point it arrived on; with addr, is_tcp and conn_id this is
+	 * the handle comm_reply_send() needs for a later reply. */
+	struct comm_point *c;
+	/** TCP: id of the connection (connections are found by id, so a
+	 * reply for a connection closed meanwhile is dropped safely). */
+	uint64_t conn_id;
+};
+
+/** Handler results. */
+enum comm_handler_result {
+	/** Send nothing (dropped). */
+	COMM_REPLY_DROP = 0,
+	/** Send rep->reply now. */
+	COMM_REPLY_SEND = 1,
+	/** The answer comes later through comm_reply_send(); the handler
+	 * kept a copy of the comm_reply (its query and reply pointers are
+	 * not valid after the call, the rest is). */
+	COMM_REPLY_LATER = 2
 };
 
 /**
  * Called for every message received.
  * @param arg: the handler argument given at creation.
  * @param rep: the message; fill rep->reply and rep->reply_len.
- * @return 1 to send the reply, 0 to drop it silently.
+ * @return an enum comm_handler_result.
  */
 typedef int (*comm_handler_type)(void *arg, struct comm_reply *rep);
 
@@ -121,6 +139,19 @@ struct comm_point *comm_point_create_tcp(struct comm_base *b, int fd,
 
 /** Delete a point, closing its socket and (TCP) its connections.  NULL ok. */
 void comm_point_delete(struct comm_point *c);
+
+/**
+ * Send a reply later, to a client whose comm_reply was kept after its
+ * handler returned COMM_REPLY_LATER.  UDP: sent from the same socket.
+ * TCP: queued on the connection if it is still open, else dropped.
+ * @param rep: the kept comm_reply (query/reply pointers not used).
+ * @param msg: the reply.
+ * @param len: its length.
+ * @return 0, or RES_ENOTFOUND when the TCP connection is gone,
+ *	RES_ESYSTEM when sending failed.
+ */
+int comm_reply_send(const struct comm_reply *rep, const uint8_t *msg,
+	size_t len);
 
 /** Number of open TCP connections of a TCP point (0 for UDP). */
 int comm_point_tcp_count(struct comm_point *c);
