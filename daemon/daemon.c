@@ -1,0 +1,506 @@
+/*
+ * daemon/daemon.c - sockets, workers, signals, pid file, privileges and
+ * reload of the resolute daemon.  See daemon.h for the life cycle.
+ */
+#include "config.h"
+#include "daemon/daemon.h"
+#include "daemon/acl.h"
+#include "daemon/localzone.h"
+#include "daemon/worker.h"
+#include "util/config_file.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/netevent.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/** Default pid file when pidfile: is empty. */
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+#define DAEMON_DEFAULT_PIDFILE RUNSTATEDIR "/resolute.pid"
+
+/** Build the access list and local zones of a config.  0 or error. */
+static int
+daemon_build_tables(const struct config *cfg, struct acl_list **acl,
+    struct local_zones **lz)
+{
+	*acl = acl_list_create();
+	*lz = local_zones_create();
+	if (!*acl || !*lz) {
+		log_err("out of memory");
+		goto fail;
+	}
+	if (acl_list_apply_config(*acl, cfg) != RES_OK) {
+		goto fail;
+	}
+	if (local_zones_apply_config(*lz, cfg) != RES_OK) {
+		goto fail;
+	}
+	return RES_OK;
+fail:
+	acl_list_delete(*acl);
+	local_zones_delete(*lz);
+	*acl = NULL;
+	*lz = NULL;
+	return RES_ESYNTAX;
+}
+
+struct daemon *
+daemon_create(struct config *cfg, const char *cfgfile)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		log_err("out of memory");
+		config_delete(cfg);
+		return NULL;
+	}
+	d->cfg = cfg;
+	d->cfgfile = cfgfile ? strdup(cfgfile) : NULL;
+	d->start_time = (long)time(NULL);
+	d->num_workers = cfg->num_threads > 0 ? cfg->num_threads : 1;
+	if (daemon_build_tables(cfg, &d->acl, &d->local_zones) != RES_OK) {
+		daemon_delete(d);
+		return NULL;
+	}
+	return d;
+}
+
+/** Close every listening socket. */
+static void
+daemon_close_ports(struct daemon *d)
+{
+	int i, n = d->num_workers * d->num_ifs;
+
+	for (i = 0; i < n; i++) {
+		if (d->udp_fds && d->udp_fds[i] != -1) {
+			close(d->udp_fds[i]);
+		}
+		if (d->tcp_fds && d->tcp_fds[i] != -1) {
+			close(d->tcp_fds[i]);
+		}
+	}
+	free(d->udp_fds);
+	free(d->tcp_fds);
+	d->udp_fds = d->tcp_fds = NULL;
+	d->num_ifs = 0;
+}
+
+void
+daemon_delete(struct daemon *d)
+{
+	int i;
+
+	if (!d) {
+		return;
+	}
+	for (i = 0; d->workers && i < d->num_workers; i++) {
+		worker_stop(d->workers[i]);
+		worker_delete(d->workers[i]);
+	}
+	free(d->workers);
+	daemon_close_ports(d);
+	if (d->pidfile) {
+		(void)unlink(d->pidfile);
+		free(d->pidfile);
+	}
+	comm_base_delete(d->base);
+	acl_list_delete(d->acl);
+	local_zones_delete(d->local_zones);
+	config_delete(d->cfg);
+	free(d->cfgfile);
+	free(d);
+}
+
+/** The interface addresses to serve, as text; defaults when none. */
+static int
+daemon_interfaces(const struct config *cfg, const char **ifs, int max)
+{
+	const struct cfg_strlist *p;
+	int n = 0;
+
+	for (p = cfg->interface; p && n < max; p = p->next) {
+		ifs[n++] = p->str;
+	}
+	if (n == 0) {
+		/* Unbound's default: localhost only. */
+		if (cfg->do_ip4) {
+			ifs[n++] = "127.0.0.1";
+		}
+		if (cfg->do_ip6) {
+			ifs[n++] = "::1";
+		}
+	}
+	return n;
+}
+
+/** Maximum interfaces served. */
+#define DAEMON_MAX_IFS 64
+
+int
+daemon_open_ports(struct daemon *d)
+{
+	const char *ifs[DAEMON_MAX_IFS];
+	struct sockaddr_storage addrs[DAEMON_MAX_IFS];
+	socklen_t lens[DAEMON_MAX_IFS];
+	const struct config *cfg = d->cfg;
+	int nif, n, i, w, k = 0;
+
+	nif = daemon_interfaces(cfg, ifs, DAEMON_MAX_IFS);
+	/* Check every address first so a typo is one clear message. */
+	for (i = 0, n = 0; i < nif; i++) {
+		if (comm_addr_from_str(ifs[i], cfg->port, &addrs[n],
+		    &lens[n]) != RES_OK) {
+			log_err("interface: cannot parse address '%s'",
+			    ifs[i]);
+			return RES_ESYSTEM;
+		}
+		if ((addrs[n].ss_family == AF_INET && !cfg->do_ip4) ||
+		    (addrs[n].ss_family == AF_INET6 && !cfg->do_ip6)) {
+			continue;
+		}
+		n++;
+	}
+	if (n == 0) {
+		log_err("no interface to listen on");
+		return RES_ESYSTEM;
+	}
+	d->num_ifs = n;
+	d->udp_fds = malloc(sizeof(int) * (size_t)(n * d->num_workers));
+	d->tcp_fds = malloc(sizeof(int) * (size_t)(n * d->num_workers));
+	if (!d->udp_fds || !d->tcp_fds) {
+		log_err("out of memory");
+		return RES_ENOMEM;
+	}
+	for (i = 0; i < n * d->num_workers; i++) {
+		d->udp_fds[i] = d->tcp_fds[i] = -1;
+	}
+	for (w = 0; w < d->num_workers; w++) {
+		for (i = 0; i < n; i++, k++) {
+			/* Without SO_REUSEPORT all workers share worker 0's
+			 * sockets (each has its own descriptor). */
+			if (w > 0 && !cfg->so_reuseport) {
+				d->udp_fds[k] = d->udp_fds[i] == -1 ? -1 :
+				    dup(d->udp_fds[i]);
+				d->tcp_fds[k] = d->tcp_fds[i] == -1 ? -1 :
+				    dup(d->tcp_fds[i]);
+				continue;
+			}
+			if (cfg->do_udp) {
+				d->udp_fds[k] = comm_open_socket(&addrs[i],
+				    lens[i], SOCK_DGRAM, cfg->so_reuseport,
+				    cfg->so_rcvbuf, cfg->so_sndbuf);
+				if (d->udp_fds[k] == -1) {
+					return RES_ESYSTEM;
+				}
+			}
+			if (cfg->do_tcp) {
+				d->tcp_fds[k] = comm_open_socket(&addrs[i],
+				    lens[i], SOCK_STREAM, cfg->so_reuseport,
+				    0, 0);
+				if (d->tcp_fds[k] == -1) {
+					return RES_ESYSTEM;
+				}
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		char buf[128];
+
+		verbose(VERB_OPS, "serving %s%s%s", comm_addr_to_str(&addrs[i],
+		    lens[i], 1, buf, sizeof(buf)), cfg->do_udp ? " udp" : "",
+		    cfg->do_tcp ? " tcp" : "");
+	}
+	return RES_OK;
+}
+
+void
+daemon_write_pidfile(struct daemon *d)
+{
+	const char *name = d->cfg->pidfile && *d->cfg->pidfile ?
+	    d->cfg->pidfile : DAEMON_DEFAULT_PIDFILE;
+	char tmp[4096], line[32];
+	int fd, len;
+
+	/* Write-temp-then-rename: a reader never sees a half-written file. */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", name, (int)getpid()) >=
+	    (int)sizeof(tmp)) {
+		log_err("pidfile name too long");
+		return;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		log_err("cannot write pidfile %s: %s", tmp, strerror(errno));
+		return;
+	}
+	len = snprintf(line, sizeof(line), "%d\n", (int)getpid());
+	if (write(fd, line, (size_t)len) != len || close(fd) != 0 ||
+	    rename(tmp, name) != 0) {
+		log_err("cannot write pidfile %s: %s", name, strerror(errno));
+		(void)unlink(tmp);
+		return;
+	}
+	free(d->pidfile);
+	d->pidfile = strdup(name);
+}
+
+int
+daemon_drop_privileges(struct daemon *d)
+{
+	const struct config *cfg = d->cfg;
+	struct passwd *pw = NULL;
+
+	if (cfg->username && *cfg->username) {
+		/* Look the user up before chroot hides /etc/passwd. */
+		pw = getpwnam(cfg->username);
+		if (!pw) {
+			log_err("username: user '%s' does not exist",
+			    cfg->username);
+			return RES_ESYSTEM;
+		}
+		if (d->pidfile && chown(d->pidfile, pw->pw_uid,
+		    pw->pw_gid) != 0) {
+			verbose(VERB_OPS, "cannot chown pidfile: %s",
+			    strerror(errno));
+		}
+	}
+	if (cfg->chroot && *cfg->chroot) {
+		if (chroot(cfg->chroot) != 0 || chdir("/") != 0) {
+			log_err("chroot to %s: %s", cfg->chroot,
+			    strerror(errno));
+			return RES_ESYSTEM;
+		}
+		verbose(VERB_OPS, "chrooted to %s", cfg->chroot);
+	}
+	if (pw) {
+		if (setgroups(1, &pw->pw_gid) != 0 ||
+		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) != 0 ||
+		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0) {
+			log_err("cannot drop privileges to %s: %s",
+			    cfg->username, strerror(errno));
+			return RES_ESYSTEM;
+		}
+		verbose(VERB_OPS, "dropped privileges to user %s",
+		    cfg->username);
+	}
+	return RES_OK;
+}
+
+/** Create the workers on the open sockets. */
+static int
+daemon_create_workers(struct daemon *d)
+{
+	int i;
+
+	d->workers = calloc((size_t)d->num_workers, sizeof(*d->workers));
+	if (!d->workers) {
+		log_err("out of memory");
+		return RES_ENOMEM;
+	}
+	for (i = 0; i < d->num_workers; i++) {
+		d->workers[i] = worker_create(d, i,
+		    d->udp_fds + i * d->num_ifs, d->num_ifs,
+		    d->tcp_fds + i * d->num_ifs, d->num_ifs);
+		if (!d->workers[i]) {
+			return RES_ESYSTEM;
+		}
+	}
+	return RES_OK;
+}
+
+/** Start every worker thread with signals blocked in them. */
+static int
+daemon_start_workers(struct daemon *d)
+{
+	sigset_t all, old;
+	int i, ret = RES_OK;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 0; i < d->num_workers; i++) {
+		if (worker_start(d->workers[i]) != RES_OK) {
+			ret = RES_ESYSTEM;
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+/** Stop every worker thread (they keep their sockets). */
+static void
+daemon_stop_workers(struct daemon *d)
+{
+	int i;
+
+	for (i = 0; i < d->num_workers; i++) {
+		worker_stop(d->workers[i]);
+	}
+}
+
+/** Compare a setting that a reload cannot change; warn when it differs. */
+static void
+reload_check_int(const char *name, int old, int new)
+{
+	if (old != new) {
+		log_warn("reload: %s changed; a restart is needed to apply it",
+		    name);
+	}
+}
+
+/** Two string lists hold the same values in the same order. */
+static int
+strlist_equal(const struct cfg_strlist *a, const struct cfg_strlist *b)
+{
+	for (; a && b; a = a->next, b = b->next) {
+		if (strcmp(a->str, b->str) != 0) {
+			return 0;
+		}
+	}
+	return a == b;
+}
+
+/** SIGHUP: re-read the config; keep the old one if it does not parse. */
+static void
+daemon_reload(struct daemon *d)
+{
+	struct config *ncfg;
+	struct acl_list *acl;
+	struct local_zones *lz;
+	const struct config *o;
+
+	log_info("reload: reading %s", d->cfgfile ? d->cfgfile : "(none)");
+	ncfg = config_create();
+	if (!ncfg || (d->cfgfile && config_read(ncfg, d->cfgfile) != RES_OK)) {
+		log_err("reload: config has errors; keeping the old config");
+		config_delete(ncfg);
+		return;
+	}
+	if (daemon_build_tables(ncfg, &acl, &lz) != RES_OK) {
+		log_err("reload: config has errors; keeping the old config");
+		config_delete(ncfg);
+		return;
+	}
+	o = d->cfg;
+	reload_check_int("port", o->port, ncfg->port);
+	reload_check_int("num-threads", o->num_threads, ncfg->num_threads);
+	reload_check_int("do-ip4", o->do_ip4, ncfg->do_ip4);
+	reload_check_int("do-ip6", o->do_ip6, ncfg->do_ip6);
+	reload_check_int("do-udp", o->do_udp, ncfg->do_udp);
+	reload_check_int("do-tcp", o->do_tcp, ncfg->do_tcp);
+	if (!strlist_equal(o->interface, ncfg->interface)) {
+		log_warn("reload: interface changed; a restart is needed to "
+		    "apply it");
+	}
+	daemon_stop_workers(d);
+	acl_list_delete(d->acl);
+	local_zones_delete(d->local_zones);
+	d->acl = acl;
+	d->local_zones = lz;
+	config_delete(d->cfg);
+	d->cfg = ncfg;
+	log_verbosity = ncfg->verbosity + d->extra_verbosity;
+	if (daemon_start_workers(d) != RES_OK) {
+		log_err("reload: cannot restart workers; stopping");
+		comm_base_exit(d->base);
+		return;
+	}
+	log_info("reload: done");
+}
+
+/** Signal callback: stop. */
+static void
+daemon_sig_stop(void *arg)
+{
+	struct daemon *d = arg;
+
+	log_info("stopping on signal");
+	comm_base_exit(d->base);
+}
+
+/** Signal callback: reload. */
+static void
+daemon_sig_reload(void *arg)
+{
+	daemon_reload(arg);
+}
+
+void
+daemon_stats(const struct daemon *d, struct worker_stats *total)
+{
+	int i;
+
+	memset(total, 0, sizeof(*total));
+	for (i = 0; d->workers && i < d->num_workers; i++) {
+		if (d->workers[i]) {
+			worker_stats_add(total, &d->workers[i]->stats);
+		}
+	}
+}
+
+/** Log the totals at exit, for operators and tests. */
+static void
+daemon_log_stats(const struct daemon *d)
+{
+	struct worker_stats t;
+
+	daemon_stats(d, &t);
+	verbose(VERB_OPS, "stats: queries=%llu tcp=%llu "
+	    "dropped_malformed=%llu formerr=%llu acl_dropped=%llu "
+	    "acl_refused=%llu local=%llu notimp=%llu servfail=%llu",
+	    (unsigned long long)t.num_queries,
+	    (unsigned long long)t.num_tcp,
+	    (unsigned long long)t.num_dropped_malformed,
+	    (unsigned long long)t.num_formerr,
+	    (unsigned long long)t.num_acl_dropped,
+	    (unsigned long long)t.num_acl_refused,
+	    (unsigned long long)t.num_local,
+	    (unsigned long long)t.num_notimp,
+	    (unsigned long long)t.num_servfail);
+}
+
+int
+daemon_run(struct daemon *d)
+{
+	struct comm_signal *s_term, *s_int, *s_hup, *s_quit;
+	int ret = RES_OK;
+
+	d->base = comm_base_create();
+	if (!d->base) {
+		return RES_ESYSTEM;
+	}
+	s_term = comm_signal_create(d->base, SIGTERM, daemon_sig_stop, d);
+	s_int = comm_signal_create(d->base, SIGINT, daemon_sig_stop, d);
+	s_quit = comm_signal_create(d->base, SIGQUIT, daemon_sig_stop, d);
+	s_hup = comm_signal_create(d->base, SIGHUP, daemon_sig_reload, d);
+	signal(SIGPIPE, SIG_IGN);
+	if (!s_term || !s_int || !s_quit || !s_hup) {
+		ret = RES_ESYSTEM;
+		goto out;
+	}
+	if (daemon_create_workers(d) != RES_OK ||
+	    daemon_start_workers(d) != RES_OK) {
+		ret = RES_ESYSTEM;
+		goto out;
+	}
+	log_info("resolute %s started, %d thread%s", PACKAGE_VERSION,
+	    d->num_workers, d->num_workers == 1 ? "" : "s");
+	comm_base_dispatch(d->base);
+	daemon_stop_workers(d);
+	daemon_log_stats(d);
+out:
+	comm_signal_delete(s_term);
+	comm_signal_delete(s_int);
+	comm_signal_delete(s_quit);
+	comm_signal_delete(s_hup);
+	return ret;
+}

@@ -1,0 +1,83 @@
+/*
+ * daemon/daemon.h - the daemon: configuration, listening sockets, workers,
+ * signals, pid file, privileges, reload.
+ *
+ * Life cycle (daemon/resolute.c drives it):
+ *	daemon_create(cfg) -> daemon_open_ports() -> [daemonize] ->
+ *	daemon_write_pidfile() -> daemon_drop_privileges() ->
+ *	daemon_run() (starts workers, serves signals until stopped) ->
+ *	daemon_delete().
+ * The main thread runs only the signal loop; workers run in their own
+ * threads with signals blocked.  SIGHUP re-reads the config file: when it
+ * parses, the access list, local zones and verbosity are replaced while
+ * the workers are paused; listening settings (interface, port,
+ * num-threads, do-ip4/6, do-udp/tcp) need a restart and are kept, with a
+ * log line saying so.  A config that does not parse keeps the old one.
+ */
+#ifndef DAEMON_DAEMON_H
+#define DAEMON_DAEMON_H
+#include "daemon/worker.h"
+
+struct config;
+struct acl_list;
+struct local_zones;
+struct comm_base;
+
+/** The daemon's state. */
+struct daemon {
+	/** The config in force; owned. */
+	struct config *cfg;
+	/** The config file name, for reload; owned. */
+	char *cfgfile;
+	/** Verbosity given on the command line (-v count), added on reload. */
+	int extra_verbosity;
+	/** Access control; owned; read by workers. */
+	struct acl_list *acl;
+	/** Local zones; owned; read by workers. */
+	struct local_zones *local_zones;
+	/** Workers, num_workers of them. */
+	struct worker **workers;
+	/** Number of workers (num-threads). */
+	int num_workers;
+	/** Listening sockets: udp_fds[worker * num_ifs + i]. */
+	int *udp_fds;
+	/** Listening TCP sockets, same layout. */
+	int *tcp_fds;
+	/** Sockets per worker. */
+	int num_ifs;
+	/** The main thread's base, for signals. */
+	struct comm_base *base;
+	/** The pid file written, to remove at exit; owned. */
+	char *pidfile;
+	/** Time the daemon started (for uptime). */
+	long start_time;
+};
+
+/**
+ * Create the daemon state for a config: access list and local zones.
+ * @param cfg: the config; owned by the daemon afterwards (also on failure).
+ * @param cfgfile: the file it came from (copied).
+ * @return the daemon or NULL with the errors logged (file:line).
+ */
+struct daemon *daemon_create(struct config *cfg, const char *cfgfile);
+
+/** Delete the daemon: workers, sockets, pid file.  NULL ok. */
+void daemon_delete(struct daemon *d);
+
+/** Open the listening sockets of every worker.  0 or RES_ESYSTEM. */
+int daemon_open_ports(struct daemon *d);
+
+/** Write the pid file (pidfile:, or the default).  Failure is logged. */
+void daemon_write_pidfile(struct daemon *d);
+
+/** chroot: and username: as configured.  0 or RES_ESYSTEM (logged). */
+int daemon_drop_privileges(struct daemon *d);
+
+/** Start workers, serve signals until SIGTERM/SIGINT, stop workers.
+ * @return 0, or RES_ESYSTEM when workers could not start. */
+int daemon_run(struct daemon *d);
+
+/** Sum the workers' counters. */
+void daemon_stats(const struct daemon *d, struct worker_stats *total);
+
+#endif /* DAEMON_DAEMON_H */
