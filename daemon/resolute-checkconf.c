@@ -112,7 +112,7 @@ man_sentence(const char *s, FILE *out)
 	first[1] = 0;
 	man_text(first, out);
 	man_text(s + 1, out);	/* a \\& here would be harmless */
-	fputs(".\n", out);
+	fputs(s[strlen(s) - 1] == '.' ? "\n" : ".\n", out);
 }
 
 /**
@@ -208,10 +208,15 @@ print_man(FILE *out)
 			    !strstr(o->desc, "repeatable")) {
 				fputs("May be given more than once.\n", out);
 			}
+			fputs(".br\n", out);
 			if (!o->def) {
 				fputs("No default.\n", out);
 			} else if (!*o->def) {
 				fputs("Default: \"\".\n", out);
+			} else if (strchr(o->def, ' ')) {
+				fputs("Default: \\fB\"", out);
+				man_text(o->def, out);
+				fputs("\"\\fR.\n", out);
 			} else {
 				fputs("Default: \\fB", out);
 				man_text(o->def, out);
@@ -236,7 +241,7 @@ print_man(FILE *out)
 			if (z->type == CFG_T_STRLIST) {
 				fputs("May be given more than once.\n", out);
 			} else if (z->type == CFG_T_BOOL) {
-				fputs("Default: \\fBno\\fR.\n", out);
+				fputs(".br\nDefault: \\fBno\\fR.\n", out);
 			}
 		}
 	}
