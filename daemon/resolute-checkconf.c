@@ -68,9 +68,10 @@ static const struct {
 };
 
 /**
- * Print text for roff: backslashes doubled as \e, '-' as \- (so names
- * and values can be copied from the formatted page) and a control
- * character at the start of a line guarded by \&.
+ * Print text for roff: a backslash as \e, '-' as \- (so names and
+ * values can be copied from the formatted page), a break point \: after
+ * each '/' (a long installation path must still fit the line) and a
+ * control character at the start of a line guarded by \&.
  * @param s: the text; NULL prints nothing.
  * @param out: where to write.
  */
@@ -88,6 +89,8 @@ man_text(const char *s, FILE *out)
 			fputs("\\e", out);
 		} else if (*s == '-') {
 			fputs("\\-", out);
+		} else if (*s == '/') {
+			fputs("/\\:", out);
 		} else {
 			fputc(*s, out);
 		}

@@ -16,14 +16,15 @@ EXTRA_DIST += doc/resolute.conf.5.in test/doc.sh
 TESTS += test/doc.sh
 
 # resolute.conf(5): the hand-written page with the generated reference in
-# place of its marker line, and the installation's paths filled in.
+# place of its marker line, and the installation's paths filled in with
+# a break point (\:) after each '/', so a long prefix still fits a line.
 doc/resolute.conf.5: $(srcdir)/doc/resolute.conf.5.in resolute-checkconf$(EXEEXT)
 	$(AM_V_GEN)$(MKDIR_P) doc && \
 	./resolute-checkconf$(EXEEXT) --man >$@.opts && \
 	sed -e '/^\.\\" [@]OPTIONS[@]$$/r $@.opts' \
 	    -e '/^\.\\" [@]OPTIONS[@]$$/d' \
-	    -e 's|[@]sysconfdir[@]|$(sysconfdir)|g' \
-	    -e 's|[@]docdir[@]|$(docdir)|g' \
+	    -e 's|[@]sysconfdir[@]|$(subst /,/\\:,$(sysconfdir))|g' \
+	    -e 's|[@]docdir[@]|$(subst /,/\\:,$(docdir))|g' \
 	    -e 's|[@]VERSION[@]|$(VERSION)|g' \
 	    $(srcdir)/doc/resolute.conf.5.in >$@.tmp && \
 	rm -f $@.opts && mv $@.tmp $@

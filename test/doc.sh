@@ -188,7 +188,8 @@ check $? "example.conf defaults, uncommented ($active), equal the built-in ones"
 # pointed at an empty directory of ours).
 mkdir "$tmp/conf.d"
 sed -n '/^\.SH EXAMPLE/,/^\.SH /p' "$conf5" | sed -n '/^\.RS/,/^\.RE/p' |
-    grep -v '^\.' | sed "s|include: \".*/conf.d/|include: \"$tmp/conf.d/|" \
+    grep -v '^\.' | sed -e 's/\\://g' \
+    -e "s|include: \".*/conf.d/|include: \"$tmp/conf.d/|" \
     >"$tmp/man-example.conf"
 "$checkconf" "$tmp/man-example.conf" >"$tmp/out" 2>"$tmp/diag"
 test $? -eq 0 && grep -q 'forward-addr' "$tmp/man-example.conf"
