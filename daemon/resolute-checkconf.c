@@ -47,7 +47,8 @@ static const struct checkconf_zone_opt checkconf_zone_opts[] = {
 #undef CHECKCONF_X_ZONE
 };
 
-/** Clause names and what each is for, indexed by enum cfg_clause. */
+/** Clause names and what each is for, indexed by enum cfg_clause (in
+ * its order, CFG_C_NONE to CFG_C_STUB). */
 static const struct {
 	/** The clause keyword, without the colon. */
 	const char *name;
@@ -114,7 +115,7 @@ man_sentence(const char *s, FILE *out)
 	first[0] = (char)(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
 	first[1] = 0;
 	man_text(first, out);
-	man_text(s + 1, out);	/* a \\& here would be harmless */
+	man_text(s + 1, out);	/* a \& it may add mid-line is harmless */
 	fputs(s[strlen(s) - 1] == '.' ? "\n" : ".\n", out);
 }
 

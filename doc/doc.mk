@@ -18,7 +18,8 @@ TESTS += test/doc.sh
 # resolute.conf(5): the hand-written page with the generated reference in
 # place of its marker line, and the installation's paths filled in with
 # a break point (\:) after each '/', so a long prefix still fits a line.
-doc/resolute.conf.5: $(srcdir)/doc/resolute.conf.5.in resolute-checkconf$(EXEEXT)
+doc/resolute.conf.5: $(srcdir)/doc/resolute.conf.5.in \
+    resolute-checkconf$(EXEEXT)
 	$(AM_V_GEN)$(MKDIR_P) doc && \
 	./resolute-checkconf$(EXEEXT) --man >$@.opts && \
 	sed -e '/^\.\\" [@]OPTIONS[@]$$/r $@.opts' \
