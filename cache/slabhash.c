@@ -355,8 +355,15 @@ slabhash_apply(struct slabhash *t, uint32_t hash, const void *key,
 		return RES_ENOTFOUND;
 	s = shard_of(t, hash);
 	pthread_mutex_lock(&s->lock);
-	if ((e = find(t, s, hash, key)) != NULL)
+	if ((e = find(t, s, hash, key)) != NULL) {
 		fn(e, arg);
+		if (s->lru_head != e) {
+			lru_unlink(s, e);
+			lru_push(s, e);
+		}
+		s->hits++;
+	} else
+		s->misses++;
 	pthread_mutex_unlock(&s->lock);
 	return e ? RES_OK : RES_ENOTFOUND;
 }

@@ -216,8 +216,8 @@ int slabhash_remove(struct slabhash *t, uint32_t hash, const void *key);
 
 /**
  * Run a function on an entry under its shard lock, for small fixed-size
- * data updated in place (the infra cache).  Does not touch the LRU order
- * or the hit counters.
+ * data updated or copied out in place (the infra cache).  Moves the entry
+ * to the LRU head and counts a hit or miss, like a lookup.
  * @param fn: called with the entry and arg; must not call into the table
  *	and must not change the entry's size, key or links.
  * @return 0 when the entry was found and fn ran, else RES_ENOTFOUND.

@@ -1,0 +1,152 @@
+/*
+ * cache/keycache.h - the key cache of the validator: zone -> DNSKEY set
+ * with its status (secure, insecure or bogus) and expiry.
+ *
+ * A secure entry holds the validated DNSKEY rdata of the zone; an
+ * insecure entry records a proven absence of DS (RFC 4035 section 5.2),
+ * so names below it are not validated; a bogus entry records a failed
+ * chain (with its EDE code and reason) so the failure is not retried on
+ * every query until it expires.  Entries are immutable and reference
+ * counted like RRsets (see cache/slabhash.h); storing replaces.
+ *
+ * Usage:
+ *	struct key_entry *k = key_cache_lookup_closest(kc, qname, 1, now);
+ *	if (k) {
+ *		... k->d.status, key_data_key(&k->d, i, &len) ...
+ *		key_cache_release(kc, k);
+ *	}
+ */
+#ifndef CACHE_KEYCACHE_H
+#define CACHE_KEYCACHE_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "cache/slabhash.h"
+#include "cache/rrset.h"
+
+/** Status of a zone's keys. */
+enum key_status {
+	/** DNSKEY set validated from a trust anchor */
+	KEY_STATUS_SECURE = 1,
+	/** provably unsigned zone (no DS at the parent) */
+	KEY_STATUS_INSECURE = 2,
+	/** the chain of trust failed */
+	KEY_STATUS_BOGUS = 3
+};
+
+/** What to store for a zone. */
+struct key_store {
+	/** status */
+	enum key_status status;
+	/** the DNSKEY rdata (secure entries); may be NULL with count 0 */
+	const struct rrset_rr *keys;
+	/** number of keys */
+	size_t count;
+	/** TTL in seconds (for bogus data a short retry time) */
+	uint32_t ttl;
+	/** EDE code for bogus, else 0 */
+	int ede;
+	/** reason for bogus, copied, or NULL */
+	const char *reason;
+};
+
+/** The data of an entry; immutable. */
+struct key_data {
+	/** enum key_status */
+	int status;
+	/** absolute expiry */
+	time_t expiry;
+	/** TTL stored */
+	uint32_t ttl;
+	/** number of keys */
+	uint16_t count;
+	/** EDE code for bogus */
+	int ede;
+	/** reason for bogus, or NULL */
+	const char *reason;
+	/** count + 1 offsets into rdata */
+	const uint32_t *off;
+	/** the keys' rdata */
+	const uint8_t *rdata;
+};
+
+/** An entry. */
+struct key_entry {
+	/** table header; must be first */
+	struct slabhash_entry he;
+	/** zone name, wire form, in this allocation */
+	const uint8_t *zone;
+	/** class */
+	uint16_t rclass;
+	/** the data */
+	struct key_data d;
+};
+
+/** The key cache. */
+struct key_cache {
+	/** the table */
+	struct slabhash *table;
+	/** hash seed */
+	uint32_t seed;
+};
+
+/**
+ * Create a key cache.
+ * @param bytes: budget (key-cache-size).
+ * @param slabs: shards (key-cache-slabs), power of two or 0.
+ * @return the cache or NULL.
+ */
+struct key_cache *key_cache_create(size_t bytes, size_t slabs);
+
+/** Delete; no reference may be held; NULL accepted. */
+void key_cache_delete(struct key_cache *c);
+
+/**
+ * Store a zone's keys, replacing what was there.
+ * @return 0; RES_EINVAL (NULL, bad status, TTL 0); RES_EMALFORMED (zone);
+ *	RES_ELIMIT (too large); RES_ENOMEM.
+ */
+int key_cache_store(struct key_cache *c, const uint8_t *zone,
+	uint16_t rclass, const struct key_store *in, time_t now);
+
+/**
+ * Look up a zone's live entry.  One shard lock, no allocation.
+ * @return the entry, referenced (release with key_cache_release()), or
+ *	NULL when absent or expired.
+ */
+struct key_entry *key_cache_lookup(struct key_cache *c, const uint8_t *zone,
+	uint16_t rclass, time_t now);
+
+/**
+ * Find the entry of the closest enclosing zone of name (name itself,
+ * then its parents up to the root).
+ * @return the entry, referenced, or NULL.
+ */
+struct key_entry *key_cache_lookup_closest(struct key_cache *c,
+	const uint8_t *name, uint16_t rclass, time_t now);
+
+/** Release a looked-up entry; NULL accepted. */
+void key_cache_release(struct key_cache *c, struct key_entry *e);
+
+/** Remove a zone's entry. @return 0 or RES_ENOTFOUND. */
+int key_cache_remove(struct key_cache *c, const uint8_t *zone,
+	uint16_t rclass);
+
+/** Key i's rdata, or NULL out of range; len receives its length. */
+const uint8_t *key_data_key(const struct key_data *d, size_t i,
+	uint16_t *len);
+
+/** Bytes in use; 0 for NULL. */
+size_t key_cache_memory(struct key_cache *c);
+
+/** Read the table counters; zeroed for NULL. */
+void key_cache_get_stats(struct key_cache *c, struct slabhash_stats *st);
+
+/** Walk entries shard by shard under the shard lock; see slabhash_walk(). */
+int key_cache_walk(struct key_cache *c,
+	int (*fn)(const struct key_entry *e, void *arg), void *arg);
+
+/** Remove everything. */
+void key_cache_clear(struct key_cache *c);
+
+#endif /* CACHE_KEYCACHE_H */
