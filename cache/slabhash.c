@@ -7,6 +7,9 @@
  * link, which is free once they are out of the table) and handed to
  * free_entry after the unlock.  Buckets double when the entry count passes
  * the bucket count; a failed doubling is harmless.
+ *
+ * The eviction loop in slabhash_insert() is the second-chance ("clock")
+ * variant of LRU described in slabhash.h.
  */
 #include "config.h"
 #include "cache/slabhash.h"
@@ -73,10 +76,12 @@ slabhash_create(size_t nshards, size_t budget,
 		return NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	if ((t->shards = calloc(nshards, sizeof(*t->shards))) == NULL) {
+	if (posix_memalign((void **)&t->shards, SLABHASH_CACHE_LINE,
+	    nshards * sizeof(*t->shards)) != 0) {
 		free(t);
 		return NULL;
 	}
+	memset(t->shards, 0, nshards * sizeof(*t->shards));
 	t->nshards = nshards;
 	while (((size_t)1 << t->shard_bits) < nshards)
 		t->shard_bits++;
@@ -248,6 +253,7 @@ slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 		return RES_ELIMIT;
 	}
 	e->refs = ref ? 1 : 0;
+	e->used_bit = 0;
 	e->next = e->lru_prev = e->lru_next = NULL;
 	pthread_mutex_lock(&s->lock);
 	if ((old = find(t, s, e->hash, key)) != NULL) {
@@ -271,10 +277,21 @@ slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 	s->used += e->size;
 	s->count++;
 	s->inserts++;
-	/* Evict from the cold end until the shard fits its share.  e is at
-	 * the head and fits alone, so it is never the one evicted. */
-	while (s->used > s->budget && s->lru_tail && s->lru_tail != e) {
-		take_out(t, s, s->lru_tail, &doomed);
+	/* Evict from the cold end until the shard fits its share, giving
+	 * entries used since their last visit a second chance.  The new
+	 * entry fits alone and is never evicted: when it reaches the cold
+	 * end it goes back to the head.  Every pass over an entry clears
+	 * its bit, so the loop ends. */
+	while (s->used > s->budget && s->lru_tail) {
+		struct slabhash_entry *v = s->lru_tail;
+
+		if (v == e || v->used_bit) {
+			v->used_bit = 0;
+			lru_unlink(s, v);
+			lru_push(s, v);
+			continue;
+		}
+		take_out(t, s, v, &doomed);
 		s->evictions++;
 	}
 	assert(s->used <= s->budget);
@@ -297,10 +314,8 @@ slabhash_lookup(struct slabhash *t, uint32_t hash, const void *key)
 	pthread_mutex_lock(&s->lock);
 	if ((e = find(t, s, hash, key)) != NULL) {
 		e->refs++;
-		if (s->lru_head != e) {
-			lru_unlink(s, e);
-			lru_push(s, e);
-		}
+		if (!e->used_bit)
+			e->used_bit = 1;
 		s->hits++;
 	} else
 		s->misses++;
@@ -357,10 +372,8 @@ slabhash_apply(struct slabhash *t, uint32_t hash, const void *key,
 	pthread_mutex_lock(&s->lock);
 	if ((e = find(t, s, hash, key)) != NULL) {
 		fn(e, arg);
-		if (s->lru_head != e) {
-			lru_unlink(s, e);
-			lru_push(s, e);
-		}
+		if (!e->used_bit)
+			e->used_bit = 1;
 		s->hits++;
 	} else
 		s->misses++;

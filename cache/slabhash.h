@@ -27,10 +27,20 @@
  * shard lock.  Callers must not keep references for long: a referenced,
  * removed entry still occupies memory outside the budget.
  *
- * Locking.  One pthread mutex per shard, not a read-write lock: a hit moves
- * the entry to the LRU head and counts a hit, which are writes, so a read
- * lock would not help; the critical section is a few pointer moves and
- * shards spread the contention.  No call holds two shard locks, and no
+ * LRU with second chance.  A hit does not move the entry in the LRU list;
+ * it sets the entry's used_bit.  Eviction looks at the cold end: an entry
+ * with the bit set has it cleared and goes back to the head (a second
+ * chance), one without is evicted.  So a hit writes only the lock and the
+ * entry it returns, not the list neighbours or the shard's list head,
+ * which keeps cache lines from bouncing between threads; eviction order is
+ * LRU among entries not used since they last reached the cold end.
+ *
+ * Locking.  One pthread mutex per shard, not a read-write lock: a hit
+ * changes the reference count, the used bit and a hit counter, which are
+ * writes, so a read lock would not help (and a read lock writes its lock
+ * word as much as a mutex does); the critical section is a bucket walk
+ * and shards spread the contention.  Each shard sits in its own cache
+ * lines.  No call holds two shard locks, and no
  * callback of slabhash_type runs under a shard lock, except the compare
  * function (which must not call into the table).  Callbacks given to
  * slabhash_apply() and slabhash_walk() run under the shard lock and must
@@ -51,6 +61,9 @@
 /** Upper limit of shards (the shard index is taken from 8 hash bits). */
 #define SLABHASH_MAX_SHARDS 256
 
+/** Cache line size; shards are aligned to it against false sharing. */
+#define SLABHASH_CACHE_LINE 64
+
 /** Header of an entry, embedded in the cache's own allocation. */
 struct slabhash_entry {
 	/** next entry in the same bucket */
@@ -67,7 +80,9 @@ struct slabhash_entry {
 	/** references held by callers; changed under the shard lock */
 	uint32_t refs;
 	/** 1 while the entry is in the table, 0 after removal; under lock */
-	uint32_t in_table;
+	uint16_t in_table;
+	/** "recently used" bit of the second-chance eviction; under lock */
+	uint16_t used_bit;
 };
 
 /** Callbacks that make a table hold one kind of entry. */
@@ -134,7 +149,7 @@ struct slabhash_shard {
 	size_t count;
 	/** counters, see struct slabhash_stats */
 	uint64_t hits, misses, evictions, inserts;
-};
+} __attribute__((aligned(SLABHASH_CACHE_LINE)));
 
 /** The table. */
 struct slabhash {
@@ -188,7 +203,7 @@ int slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 	const void *key, struct slabhash_entry **ref);
 
 /**
- * Find an entry and take a reference to it; moves it to the LRU head.
+ * Find an entry and take a reference to it; marks it recently used.
  * Takes one shard lock and allocates nothing.
  * @param t: the table (NULL gives NULL).
  * @param hash: hash of the key.
@@ -216,8 +231,8 @@ int slabhash_remove(struct slabhash *t, uint32_t hash, const void *key);
 
 /**
  * Run a function on an entry under its shard lock, for small fixed-size
- * data updated or copied out in place (the infra cache).  Moves the entry
- * to the LRU head and counts a hit or miss, like a lookup.
+ * data updated or copied out in place (the infra cache).  Marks the entry
+ * recently used and counts a hit or miss, like a lookup.
  * @param fn: called with the entry and arg; must not call into the table
  *	and must not change the entry's size, key or links.
  * @return 0 when the entry was found and fn ran, else RES_ENOTFOUND.
@@ -226,7 +241,7 @@ int slabhash_apply(struct slabhash *t, uint32_t hash, const void *key,
 	void (*fn)(struct slabhash_entry *e, void *arg), void *arg);
 
 /**
- * Walk every entry, shard by shard, most recently used first, for
+ * Walk every entry, shard by shard, from the LRU head, for
  * dump_cache and tests.  Each shard's lock is held while its entries are
  * visited, so the walk sees a consistent shard but not a consistent table;
  * workers using that shard wait meanwhile.
