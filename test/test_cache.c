@@ -633,6 +633,72 @@ test_rrset_budget(void)
 	rrset_cache_delete(c);
 }
 
+
+/** A held RRset stays readable after replacement and removal. */
+static void
+test_rrset_held(void)
+{
+	struct rrset_cache *c = rrset_cache_create(1 << 20, 2, NULL);
+	struct rrset_entry *e;
+	const uint8_t *d;
+	uint16_t len;
+
+	store_a(c, "held.", 1, 100, RRSET_TRUST_ANSWER_AUTH, 0, NULL);
+	e = rrset_cache_lookup(c, N("held."), 1, 1, 1, NULL);
+	UNIT_CHECK(e != NULL);
+	store_a(c, "held.", 2, 100, RRSET_TRUST_ANSWER_AUTH, 2, NULL);
+	UNIT_CHECK_INT(get_a(c, "held.", 3, NULL), 2);
+	rrset_cache_remove(c, N("held."), 1, 1);
+	if (e) {
+		d = rrset_data_rr(&e->d, 0, &len);
+		UNIT_CHECK(d && len == 4 && d[3] == 1);
+		UNIT_CHECK(dname_equal(e->key.owner, N("held.")));
+		rrset_cache_release(c, e);
+	}
+	rrset_cache_delete(c);
+}
+
+/** Add *arg to an entry's value. */
+static void
+apply_fn(struct slabhash_entry *e, void *arg)
+{
+	((struct tent *)e)->val += *(int *)arg;
+}
+
+/** Stop the walk at the third entry. */
+static int
+stop_walk(const struct slabhash_entry *e, void *arg)
+{
+	(void)e;
+	return ++*(int *)arg == 3 ? 42 : 0;
+}
+
+/** slabhash_apply and a walk that stops early. */
+static void
+test_slabhash_apply_walk(void)
+{
+	struct slabhash *h = slabhash_create(2, 10000, &tent_type, NULL);
+	struct tent *t;
+	int i, k = 5, add = 10, n = 0;
+
+	for (i = 0; i < 10; i++)
+		tent_insert(h, i, i, 10);
+	UNIT_CHECK_INT(slabhash_apply(h, tent_hash(5), &k, apply_fn, &add),
+	    0);
+	k = 99;
+	UNIT_CHECK_INT(slabhash_apply(h, tent_hash(99), &k, apply_fn, &add),
+	    RES_ENOTFOUND);
+	UNIT_CHECK_INT(slabhash_apply(NULL, 0, &k, apply_fn, &add),
+	    RES_ENOTFOUND);
+	t = tent_get(h, 5);
+	UNIT_CHECK(t && t->val == 15);
+	slabhash_release(h, t ? &t->he : NULL);
+	UNIT_CHECK_INT(slabhash_walk(h, stop_walk, &n), 42);
+	UNIT_CHECK_INT(n, 3);
+	UNIT_CHECK_INT(slabhash_walk(NULL, stop_walk, &n), 0);
+	slabhash_delete(h);
+}
+
 int
 main(void)
 {
@@ -642,10 +708,12 @@ main(void)
 	UNIT_RUN(test_slabhash_refs);
 	UNIT_RUN(test_slabhash_lru);
 	UNIT_RUN(test_slabhash_budget_random);
+	UNIT_RUN(test_slabhash_apply_walk);
 	UNIT_RUN(test_rrset_store);
 	UNIT_RUN(test_rrset_bad_input);
 	UNIT_RUN(test_rrset_trust);
 	UNIT_RUN(test_rrset_policy);
 	UNIT_RUN(test_rrset_budget);
+	UNIT_RUN(test_rrset_held);
 	return unit_done();
 }
