@@ -248,6 +248,11 @@ slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 		return RES_EINVAL;
 	}
 	s = shard_of(t, e->hash);
+	if (e->size == 0) {
+		/* An entry that costs nothing would escape the budget. */
+		t->type->free_entry(e, t->cb_arg);
+		return RES_EINVAL;
+	}
 	if (e->size > s->budget) {
 		t->type->free_entry(e, t->cb_arg);
 		return RES_ELIMIT;

@@ -197,7 +197,8 @@ void slabhash_delete(struct slabhash *t);
  * @param ref: if not NULL, receives e with a reference held (release with
  *	slabhash_release()), or NULL when e was not inserted.
  * @return 0; RES_EEXIST when may_replace kept the old entry; RES_ELIMIT
- *	when e alone is larger than a shard's share; RES_EINVAL for NULL.
+ *	when e alone is larger than a shard's share; RES_EINVAL for NULL or
+ *	a size of 0.
  */
 int slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 	const void *key, struct slabhash_entry **ref);

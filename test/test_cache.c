@@ -225,8 +225,10 @@ test_slabhash_lru(void)
 	UNIT_CHECK_INT(st.count, 1);
 	UNIT_CHECK_INT(st.used, 950);
 	UNIT_CHECK_INT(st.evictions, 11);
-	/* Larger than the shard's share: refused. */
+	/* Larger than the shard's share, or of no size: refused. */
 	UNIT_CHECK_INT(tent_insert(h, 12, 12, 1001), RES_ELIMIT);
+	UNIT_CHECK_INT(tent_insert(h, 13, 13, 0), RES_EINVAL);
+	UNIT_CHECK(tent_get(h, 13) == NULL);
 	slabhash_delete(h);
 }
 
