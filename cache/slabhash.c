@@ -2,6 +2,12 @@
  * cache/slabhash.c - the sharded, byte-budgeted hash table (see
  * slabhash.h for the contract).
  *
+ * Reference counting: the table holds one reference to every entry in it
+ * and each caller one per lookup; the count is atomic.  It is raised only
+ * under the shard lock while the entry is in the table, and whoever drops
+ * it to zero (the table on removal, or the last caller's release, which
+ * takes no lock) frees the entry.
+ *
  * Freeing never happens under a shard lock: entries that leave the table
  * unreferenced are chained on a local "doomed" list (through their bucket
  * link, which is free once they are out of the table) and handed to
@@ -177,7 +183,8 @@ take_out(struct slabhash *t, struct slabhash_shard *s,
 	s->count--;
 	e->in_table = 0;
 	e->next = NULL;
-	if (e->refs == 0) {
+	/* Drop the table's own reference; the last holder frees. */
+	if (__atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL) == 0) {
 		e->next = *doomed;
 		*doomed = e;
 	}
@@ -257,7 +264,8 @@ slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 		t->type->free_entry(e, t->cb_arg);
 		return RES_ELIMIT;
 	}
-	e->refs = ref ? 1 : 0;
+	/* One reference for the table, one for the caller if asked. */
+	e->refs = ref ? 2 : 1;
 	e->used_bit = 0;
 	e->next = e->lru_prev = e->lru_next = NULL;
 	pthread_mutex_lock(&s->lock);
@@ -318,7 +326,9 @@ slabhash_lookup(struct slabhash *t, uint32_t hash, const void *key)
 	s = shard_of(t, hash);
 	pthread_mutex_lock(&s->lock);
 	if ((e = find(t, s, hash, key)) != NULL) {
-		e->refs++;
+		/* Under the lock the table's reference keeps refs above
+		 * zero, so this never revives a dying entry. */
+		__atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
 		if (!e->used_bit)
 			e->used_bit = 1;
 		s->hits++;
@@ -331,19 +341,17 @@ slabhash_lookup(struct slabhash *t, uint32_t hash, const void *key)
 void
 slabhash_release(struct slabhash *t, struct slabhash_entry *e)
 {
-	struct slabhash_shard *s;
-	int dead;
+	uint32_t left;
 
 	if (t == NULL || e == NULL)
 		return;
-	s = shard_of(t, e->hash);
-	pthread_mutex_lock(&s->lock);
-	assert(e->refs > 0);
-	if (e->refs > 0)
-		e->refs--;
-	dead = e->refs == 0 && !e->in_table;
-	pthread_mutex_unlock(&s->lock);
-	if (dead)
+	/* No lock: while the entry is in the table, the table's reference
+	 * keeps the count above zero; once it is out, nobody can find it
+	 * and take a new reference, so whoever brings the count to zero is
+	 * the last user. */
+	left = __atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL);
+	assert(left != (uint32_t)-1);
+	if (left == 0)
 		t->type->free_entry(e, t->cb_arg);
 }
 

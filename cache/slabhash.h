@@ -23,9 +23,12 @@
  * any lock until it calls slabhash_release().  Removal, replacement or
  * eviction takes the entry out of the table (it stops counting against the
  * budget) but frees it only when the last reference is released, so a
- * reader never sees freed memory.  Reference counts are changed under the
- * shard lock.  Callers must not keep references for long: a referenced,
- * removed entry still occupies memory outside the budget.
+ * reader never sees freed memory.  The count is atomic and includes one
+ * reference held by the table itself: it is raised only under the shard
+ * lock while the entry is in the table, and whoever drops it to zero (the
+ * table on removal or the last slabhash_release(), which takes no lock)
+ * frees the entry.  Callers must not keep references for long: a
+ * referenced, removed entry still occupies memory outside the budget.
  *
  * LRU with second chance.  A hit does not move the entry in the LRU list;
  * it sets the entry's used_bit.  Eviction looks at the cold end: an entry
@@ -37,7 +40,7 @@
  *
  * Locking.  One pthread mutex per shard, not a read-write lock: a hit
  * changes the reference count, the used bit and a hit counter, which are
- * writes, so a read lock would not help (and a read lock writes its lock
+ * writes (the release after it takes no lock), so a read lock would not help (and a read lock writes its lock
  * word as much as a mutex does); the critical section is a bucket walk
  * and shards spread the contention.  Each shard sits in its own cache
  * lines.  No call holds two shard locks, and no
@@ -77,7 +80,8 @@ struct slabhash_entry {
 	size_t size;
 	/** hash of the key, set by the cache before insert */
 	uint32_t hash;
-	/** references held by callers; changed under the shard lock */
+	/** references: one held by the table while the entry is in it,
+	 * plus one per caller; atomic (see the reference rule above) */
 	uint32_t refs;
 	/** 1 while the entry is in the table, 0 after removal; under lock */
 	uint16_t in_table;
@@ -131,7 +135,7 @@ struct slabhash_stats {
 /** One shard: its lock, buckets, LRU list and budget share. */
 struct slabhash_shard {
 	/** protects every other member and the entries' list links,
-	 * refs and in_table */
+	 * in_table and used_bit (refs is atomic) */
 	pthread_mutex_t lock;
 	/** bucket array, size mask + 1 (a power of two) */
 	struct slabhash_entry **buckets;
@@ -218,6 +222,7 @@ struct slabhash_entry *slabhash_lookup(struct slabhash *t, uint32_t hash,
 /**
  * Drop a reference taken by slabhash_lookup() or slabhash_insert().  An
  * entry already out of the table is freed when its last reference goes.
+ * Takes no lock (one atomic decrement).
  * @param t: the table.
  * @param e: the entry; NULL is accepted.
  */
