@@ -32,8 +32,14 @@
 #include "cache/policy.h"
 
 /**
- * Trust (credibility) of data, ordered as RFC 2181 section 5.4.1 ranks
- * it, lowest first; a higher value is more credible.
+ * Trust (credibility) of data, lowest first; a higher value is more
+ * credible.  The order follows RFC 2181 section 5.4.1 (authoritative
+ * answer data above authoritative authority data above non-authoritative
+ * answer data above the rest).  RFC 2181 puts additional data, the
+ * authority section of non-authoritative answers and referral data in one
+ * bottom rank; here they are split as ADDITIONAL < GLUE <
+ * AUTHORITY_NONAUTH, so incidental additional data never overwrites the
+ * glue a referral gave for its own servers.
  */
 enum rrset_trust {
 	/** not set */
