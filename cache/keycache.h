@@ -102,7 +102,14 @@ struct key_cache *key_cache_create(size_t bytes, size_t slabs);
 void key_cache_delete(struct key_cache *c);
 
 /**
- * Store a zone's keys, replacing what was there.
+ * Store a zone's keys, replacing what was there.  Everything is copied.
+ * @param c: the cache.
+ * @param zone: zone name, wire form; checked with dname_check() over
+ *	DNAME_MAXLEN octets, so an unchecked name must sit in a buffer of
+ *	that size.
+ * @param rclass: class.
+ * @param in: status, keys, TTL, EDE and reason.
+ * @param now: current time.
  * @return 0; RES_EINVAL (NULL, bad status, TTL 0); RES_EMALFORMED (zone);
  *	RES_ELIMIT (too large); RES_ENOMEM.
  */

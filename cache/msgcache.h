@@ -183,7 +183,9 @@ uint32_t msg_cache_negative_ttl(const struct msg_cache *c, uint32_t soa_ttl,
  * clamped by cache-min-ttl / cache-max-ttl; a negative answer's TTL only
  * by cache-max-negative-ttl.
  * @param c: the cache.
- * @param qname: query name, wire form (checked here).
+ * @param qname: query name, wire form; checked here with dname_check()
+ *	over DNAME_MAXLEN octets, so an unchecked name must sit in a buffer
+ *	of that size.
  * @param qtype, qclass: the question.
  * @param qflags: MSG_QFLAG_CD / MSG_QFLAG_DO of the query.
  * @param in: the reply.

@@ -217,7 +217,9 @@ void rrset_cache_delete(struct rrset_cache *c);
  * policy; a TTL that is 0 after clamping is not cached (RFC 1035 section
  * 3.2.1).
  * @param c: the cache.
- * @param owner: owner name, wire form (checked here).
+ * @param owner: owner name, wire form; checked here with dname_check()
+ *	over DNAME_MAXLEN octets, so an unchecked name must sit in a buffer
+ *	of that size.
  * @param type: RR type.
  * @param rclass: class.
  * @param in: the data.
