@@ -109,7 +109,10 @@ struct infra_cache {
 struct infra_cache *infra_cache_create(size_t numhosts, uint32_t host_ttl,
 	size_t slabs);
 
-/** Delete the cache; NULL is accepted. */
+/**
+ * Delete the cache and its entries.
+ * @param c: the cache; NULL is accepted.
+ */
 void infra_cache_delete(struct infra_cache *c);
 
 /**
@@ -129,6 +132,7 @@ int infra_cache_lookup(struct infra_cache *c, const void *addr,
 
 /**
  * Record a round trip or a timeout (creating the entry if needed).
+ * @param c, addr, addrlen, zone, now: as for infra_cache_lookup().
  * RFC 6298 section 2: the first sample sets SRTT = R, RTTVAR = R/2; later
  * ones RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|, SRTT = 7/8 SRTT + 1/8 R; then
  * RTO = SRTT + 4 RTTVAR, clamped.  A timeout doubles the RTO (section
@@ -141,7 +145,8 @@ int infra_cache_rtt_update(struct infra_cache *c, const void *addr,
 	size_t addrlen, const uint8_t *zone, time_t now, int rtt_ms);
 
 /**
- * Record the EDNS capability seen.
+ * Record the EDNS capability seen (creating the entry if needed).
+ * @param c, addr, addrlen, zone, now: as for infra_cache_lookup().
  * @param edns_version: INFRA_EDNS_NONE or a version (0 for EDNS0).
  * @param udp_size: a UDP reply size that worked, 0 to leave as is.
  * @return 0, RES_EINVAL, RES_ENOMEM.
@@ -151,23 +156,45 @@ int infra_cache_edns_update(struct infra_cache *c, const void *addr,
 	uint16_t udp_size);
 
 /**
- * Mark a server lame (or not) for a zone.
+ * Mark a server lame (or not) for a zone (creating the entry if needed).
+ * @param c, addr, addrlen, zone, now: as for infra_cache_lookup().
+ * @param lame: 1 lame, 0 not.
  * @return 0, RES_EINVAL, RES_ENOMEM.
  */
 int infra_cache_set_lame(struct infra_cache *c, const void *addr,
 	size_t addrlen, const uint8_t *zone, time_t now, int lame);
 
-/** Bytes in use; 0 for NULL. */
+/**
+ * Memory in use: entries, table structures and the cache object.
+ * @param c: the cache; NULL gives 0.
+ * @return bytes.
+ */
 size_t infra_cache_memory(struct infra_cache *c);
 
-/** Read the table counters; zeroed for NULL. */
+/**
+ * Read the table counters (hits, misses, evictions, entries).
+ * @param c: the cache; NULL gives zeroes.
+ * @param st: receives the counters.
+ */
 void infra_cache_get_stats(struct infra_cache *c, struct slabhash_stats *st);
 
-/** Walk entries shard by shard under the shard lock; see slabhash_walk(). */
+/**
+ * Walk every entry shard by shard under the shard lock (see
+ * slabhash_walk()), expired ones included.
+ * @param c: the cache.
+ * @param fn: called per entry; must not call into the cache; non-zero
+ * 	stops the walk.
+ * @param arg: passed to fn.
+ * @return 0 or the value that stopped the walk.
+ */
 int infra_cache_walk(struct infra_cache *c,
 	int (*fn)(const struct infra_entry *e, void *arg), void *arg);
 
-/** Remove everything. */
+/**
+ * Remove every entry (flush); entries still referenced are freed at
+ * their release.
+ * @param c: the cache; NULL is accepted.
+ */
 void infra_cache_clear(struct infra_cache *c);
 
 #endif /* CACHE_INFRA_H */

@@ -98,7 +98,10 @@ struct key_cache {
  */
 struct key_cache *key_cache_create(size_t bytes, size_t slabs);
 
-/** Delete; no reference may be held; NULL accepted. */
+/**
+ * Delete the cache and its entries; no reference may be held.
+ * @param c: the cache; NULL is accepted.
+ */
 void key_cache_delete(struct key_cache *c);
 
 /**
@@ -118,6 +121,10 @@ int key_cache_store(struct key_cache *c, const uint8_t *zone,
 
 /**
  * Look up a zone's live entry.  One shard lock, no allocation.
+ * @param c: the cache (NULL gives NULL).
+ * @param zone: zone name, wire form, checked.
+ * @param rclass: class.
+ * @param now: current time.
  * @return the entry, referenced (release with key_cache_release()), or
  *	NULL when absent or expired.
  */
@@ -127,33 +134,74 @@ struct key_entry *key_cache_lookup(struct key_cache *c, const uint8_t *zone,
 /**
  * Find the entry of the closest enclosing zone of name (name itself,
  * then its parents up to the root).
+ * @param c: the cache (NULL gives NULL).
+ * @param name: a name, wire form, checked; NULL gives NULL.
+ * @param rclass: class.
+ * @param now: current time.
  * @return the entry, referenced, or NULL.
  */
 struct key_entry *key_cache_lookup_closest(struct key_cache *c,
 	const uint8_t *name, uint16_t rclass, time_t now);
 
-/** Release a looked-up entry; NULL accepted. */
+/**
+ * Release an entry returned by a lookup.
+ * @param c: the cache.
+ * @param e: the entry; NULL is accepted.
+ */
 void key_cache_release(struct key_cache *c, struct key_entry *e);
 
-/** Remove a zone's entry. @return 0 or RES_ENOTFOUND. */
+/**
+ * Remove a zone's entry (it is freed at its last release).
+ * @param c: the cache.
+ * @param zone: zone name, wire form, checked.
+ * @param rclass: class.
+ * @return 0 or RES_ENOTFOUND.
+ */
 int key_cache_remove(struct key_cache *c, const uint8_t *zone,
 	uint16_t rclass);
 
-/** Key i's rdata, or NULL out of range; len receives its length. */
+/**
+ * The rdata of key i.
+ * @param d: the entry's data.
+ * @param i: index below d->count.
+ * @param len: receives the length; may be NULL.
+ * @return pointer into the entry, valid while it is referenced, or NULL
+ * 	for NULL or an index out of range.
+ */
 const uint8_t *key_data_key(const struct key_data *d, size_t i,
 	uint16_t *len);
 
-/** Bytes in use; 0 for NULL. */
+/**
+ * Memory in use: entries, table structures and the cache object.
+ * @param c: the cache; NULL gives 0.
+ * @return bytes.
+ */
 size_t key_cache_memory(struct key_cache *c);
 
-/** Read the table counters; zeroed for NULL. */
+/**
+ * Read the table counters (hits, misses, evictions, entries).
+ * @param c: the cache; NULL gives zeroes.
+ * @param st: receives the counters.
+ */
 void key_cache_get_stats(struct key_cache *c, struct slabhash_stats *st);
 
-/** Walk entries shard by shard under the shard lock; see slabhash_walk(). */
+/**
+ * Walk every entry shard by shard under the shard lock (see
+ * slabhash_walk()), expired ones included.
+ * @param c: the cache.
+ * @param fn: called per entry; must not call into the cache; non-zero
+ * 	stops the walk.
+ * @param arg: passed to fn.
+ * @return 0 or the value that stopped the walk.
+ */
 int key_cache_walk(struct key_cache *c,
 	int (*fn)(const struct key_entry *e, void *arg), void *arg);
 
-/** Remove everything. */
+/**
+ * Remove every entry (flush); entries still referenced are freed at
+ * their release.
+ * @param c: the cache; NULL is accepted.
+ */
 void key_cache_clear(struct key_cache *c);
 
 #endif /* CACHE_KEYCACHE_H */

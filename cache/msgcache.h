@@ -167,12 +167,18 @@ struct msg_cache {
 struct msg_cache *msg_cache_create(size_t bytes, size_t slabs,
 	const struct cache_policy *policy);
 
-/** Delete the cache; no answer may be held.  NULL is accepted. */
+/**
+ * Delete the cache and its entries; no answer may be held.
+ * @param c: the cache; NULL is accepted.
+ */
 void msg_cache_delete(struct msg_cache *c);
 
 /**
  * RFC 2308 section 5: the TTL of a negative answer is the smaller of the
  * SOA's TTL and its MINIMUM field, here limited by max_negative_ttl.
+ * @param c: the cache (its policy); NULL applies no limit.
+ * @param soa_ttl: TTL of the SOA record.
+ * @param soa_minimum: the SOA's MINIMUM field.
  * @return the TTL to pass in struct msg_store.
  */
 uint32_t msg_cache_negative_ttl(const struct msg_cache *c, uint32_t soa_ttl,
@@ -214,28 +220,58 @@ int msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
 	const uint8_t *qname, uint16_t qtype, uint16_t qclass, uint8_t qflags,
 	time_t now, struct msg_answer *ans);
 
-/** Release everything a hit holds; a cleared answer is accepted. */
+/**
+ * Release the message and RRsets a hit holds, and clear the answer.
+ * @param c: the message cache.
+ * @param rc: the RRset cache of the lookup.
+ * @param ans: the answer; NULL and a cleared answer are accepted.
+ */
 void msg_cache_answer_release(struct msg_cache *c, struct rrset_cache *rc,
 	struct msg_answer *ans);
 
-/** Remove a message. @return 0 or RES_ENOTFOUND. */
+/**
+ * Remove a message (it is freed at its last release).
+ * @param c: the cache.
+ * @param qname: query name, wire form, checked.
+ * @param qtype: query type.
+ * @param qclass: query class.
+ * @param qflags: MSG_QFLAG_CD / MSG_QFLAG_DO.
+ * @return 0 or RES_ENOTFOUND.
+ */
 int msg_cache_remove(struct msg_cache *c, const uint8_t *qname,
 	uint16_t qtype, uint16_t qclass, uint8_t qflags);
 
-/** Bytes in use; 0 for NULL. */
+/**
+ * Memory in use: entries, table structures and the cache object.
+ * @param c: the cache; NULL gives 0.
+ * @return bytes.
+ */
 size_t msg_cache_memory(struct msg_cache *c);
 
-/** Read the counters; zeroed for NULL. */
+/**
+ * Read the counters.
+ * @param c: the cache; NULL gives zeroes.
+ * @param st: receives the counters.
+ */
 void msg_cache_get_stats(struct msg_cache *c, struct msg_cache_stats *st);
 
 /**
  * Walk every message shard by shard under the shard lock (see
- * slabhash_walk()).  fn must not call into the cache; non-zero stops.
+ * slabhash_walk()), expired ones included.
+ * @param c: the cache.
+ * @param fn: called per entry; must not call into the cache; non-zero
+ *	stops the walk.
+ * @param arg: passed to fn.
+ * @return 0 or the value that stopped the walk.
  */
 int msg_cache_walk(struct msg_cache *c,
 	int (*fn)(const struct msg_entry *e, void *arg), void *arg);
 
-/** Remove everything. */
+/**
+ * Remove every entry (flush); entries still referenced are freed at
+ * their release.
+ * @param c: the cache; NULL is accepted.
+ */
 void msg_cache_clear(struct msg_cache *c);
 
 #endif /* CACHE_MSGCACHE_H */

@@ -208,8 +208,10 @@ struct rrset_cache {
 struct rrset_cache *rrset_cache_create(size_t bytes, size_t slabs,
 	const struct cache_policy *policy);
 
-/** Delete the cache and every entry; no reference may be held.  NULL is
- * accepted. */
+/**
+ * Delete the cache and every entry; no reference may be held.
+ * @param c: the cache; NULL is accepted.
+ */
 void rrset_cache_delete(struct rrset_cache *c);
 
 /**
@@ -255,16 +257,30 @@ struct rrset_entry *rrset_cache_lookup(struct rrset_cache *c,
 /**
  * Look up the exact version named by a reference: like
  * rrset_cache_lookup(), but a different id (the RRset was replaced) is
- * a miss.
+ * a miss.  One shard lock, no allocation.
+ * @param c: the cache (NULL gives NULL).
+ * @param ref: owner, type, class and id; NULL or id 0 gives NULL.
+ * @param now: current time.
+ * @param flags: if not NULL, receives CACHE_FLAG_STALE / _PREFETCH.
+ * @return the entry, referenced (release with rrset_cache_release()), or
+ *	NULL.
  */
 struct rrset_entry *rrset_cache_lookup_ref(struct rrset_cache *c,
 	const struct rrset_ref *ref, time_t now, int *flags);
 
-/** Release an entry returned by a lookup; NULL is accepted. */
+/**
+ * Release an entry returned by a lookup.
+ * @param c: the cache.
+ * @param e: the entry; NULL is accepted.
+ */
 void rrset_cache_release(struct rrset_cache *c, struct rrset_entry *e);
 
 /**
- * Remove an RRset (flush_type).
+ * Remove an RRset (flush_type); it is freed at its last release.
+ * @param c: the cache.
+ * @param owner: owner name, wire form, checked.
+ * @param type: RR type.
+ * @param rclass: class.
  * @return 0 or RES_ENOTFOUND.
  */
 int rrset_cache_remove(struct rrset_cache *c, const uint8_t *owner,
@@ -281,19 +297,34 @@ int rrset_cache_remove(struct rrset_cache *c, const uint8_t *owner,
 const uint8_t *rrset_data_rr(const struct rrset_data *d, size_t i,
 	uint16_t *len);
 
-/** Seconds of TTL left at now; 0 when expired. */
+/**
+ * TTL left, counting down from the time of caching.
+ * @param d: the data; NULL gives 0.
+ * @param now: current time.
+ * @return seconds left; 0 when expired.
+ */
 uint32_t rrset_data_ttl_left(const struct rrset_data *d, time_t now);
 
-/** Bytes in use (entries and table); 0 for NULL. */
+/**
+ * Memory in use: entries, table structures and the cache object.
+ * @param c: the cache; NULL gives 0.
+ * @return bytes.
+ */
 size_t rrset_cache_memory(struct rrset_cache *c);
 
-/** Read the counters; zeroed for NULL. */
+/**
+ * Read the counters.
+ * @param c: the cache; NULL gives zeroes.
+ * @param st: receives the counters.
+ */
 void rrset_cache_get_stats(struct rrset_cache *c,
 	struct rrset_cache_stats *st);
 
 /**
  * Walk every RRset, shard by shard under the shard lock (see
  * slabhash_walk()); expired ones included.
+ * @param c: the cache.
+ * @param arg: passed to fn.
  * @param fn: called per entry; non-zero stops the walk; must not call
  *	into the cache.
  * @return 0 or the value that stopped the walk.
@@ -301,10 +332,19 @@ void rrset_cache_get_stats(struct rrset_cache *c,
 int rrset_cache_walk(struct rrset_cache *c,
 	int (*fn)(const struct rrset_entry *e, void *arg), void *arg);
 
-/** Remove everything (flush). */
+/**
+ * Remove every entry (flush); entries still referenced are freed at
+ * their release.
+ * @param c: the cache; NULL is accepted.
+ */
 void rrset_cache_clear(struct rrset_cache *c);
 
-/** Hash of an RRset key in cache c (for tests and the message cache). */
+/**
+ * Hash of an RRset key in a cache (its seed mixed in).
+ * @param c: the cache.
+ * @param k: the key; owner checked.
+ * @return the 32-bit hash.
+ */
 uint32_t rrset_cache_hash(const struct rrset_cache *c,
 	const struct rrset_key *k);
 

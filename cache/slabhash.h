@@ -40,14 +40,14 @@
  *
  * Locking.  One pthread mutex per shard, not a read-write lock: a hit
  * changes the reference count, the used bit and a hit counter, which are
- * writes (the release after it takes no lock), so a read lock would not help (and a read lock writes its lock
- * word as much as a mutex does); the critical section is a bucket walk
- * and shards spread the contention.  Each shard sits in its own cache
- * lines.  No call holds two shard locks, and no
- * callback of slabhash_type runs under a shard lock, except the compare
- * function (which must not call into the table).  Callbacks given to
- * slabhash_apply() and slabhash_walk() run under the shard lock and must
- * not call into the same table.
+ * writes (the release after it takes no lock), so a read lock would not
+ * help, and a read lock writes its lock word as much as a mutex does.
+ * The critical section is a bucket walk, and shards spread the
+ * contention; each shard sits in its own cache lines.  No call holds two
+ * shard locks, and no callback of slabhash_type runs under a shard lock
+ * except match and may_replace (which must not call into the table).
+ * Callbacks given to slabhash_apply() and slabhash_walk() run under the
+ * shard lock and must not call into the same table.
  *
  * Memory.  Entry sizes include the allocator's per-chunk overhead, so
  * the budget is close to what the heap really holds; on top come the
@@ -192,8 +192,9 @@ struct slabhash *slabhash_create(size_t nshards, size_t budget,
 	const struct slabhash_type *type, void *cb_arg);
 
 /**
- * Delete a table and free every entry through free_entry.  No reference
- * may be outstanding.  NULL is accepted.
+ * Delete a table and free every entry through free_entry.
+ * @param t: the table; NULL is accepted.  No reference may be
+ *	outstanding.
  */
 void slabhash_delete(struct slabhash *t);
 
@@ -238,6 +239,9 @@ void slabhash_release(struct slabhash *t, struct slabhash_entry *e);
 /**
  * Remove the entry with this key, if any.  It is freed now or at its last
  * release.
+ * @param t: the table (NULL gives RES_ENOTFOUND).
+ * @param hash: hash of the key.
+ * @param key: the lookup key.
  * @return 0, or RES_ENOTFOUND.
  */
 int slabhash_remove(struct slabhash *t, uint32_t hash, const void *key);
@@ -246,6 +250,10 @@ int slabhash_remove(struct slabhash *t, uint32_t hash, const void *key);
  * Run a function on an entry under its shard lock, for small fixed-size
  * data updated or copied out in place (the infra cache).  Marks the entry
  * recently used and counts a hit or miss, like a lookup.
+ * @param t: the table (NULL gives RES_ENOTFOUND).
+ * @param hash: hash of the key.
+ * @param key: the lookup key.
+ * @param arg: passed to fn.
  * @param fn: called with the entry and arg; must not call into the table
  *	and must not change the entry's size, key or links.
  * @return 0 when the entry was found and fn ran, else RES_ENOTFOUND.
@@ -258,6 +266,8 @@ int slabhash_apply(struct slabhash *t, uint32_t hash, const void *key,
  * dump_cache and tests.  Each shard's lock is held while its entries are
  * visited, so the walk sees a consistent shard but not a consistent table;
  * workers using that shard wait meanwhile.
+ * @param t: the table; NULL walks nothing.
+ * @param arg: passed to fn.
  * @param fn: called for each entry; must not call into the table.  A
  *	non-zero return stops the walk.
  * @return 0, or the non-zero value that stopped the walk.
@@ -265,7 +275,10 @@ int slabhash_apply(struct slabhash *t, uint32_t hash, const void *key,
 int slabhash_walk(struct slabhash *t,
 	int (*fn)(const struct slabhash_entry *e, void *arg), void *arg);
 
-/** Remove every entry (flush).  Referenced entries are freed at release. */
+/**
+ * Remove every entry (flush).  Referenced entries are freed at release.
+ * @param t: the table; NULL is accepted.
+ */
 void slabhash_clear(struct slabhash *t);
 
 /**
@@ -275,13 +288,19 @@ void slabhash_clear(struct slabhash *t);
  */
 void slabhash_get_stats(struct slabhash *t, struct slabhash_stats *st);
 
-/** Bytes in use: entries plus the table's own structures; 0 for NULL. */
+/**
+ * Memory in use.
+ * @param t: the table; NULL gives 0.
+ * @return bytes of the entries plus the table's own structures.
+ */
 size_t slabhash_memory(struct slabhash *t);
 
 /**
  * Memory a malloc of n bytes really takes, for entry sizes: the request
  * plus the allocator's chunk header, rounded up to its 16-byte alignment
  * (the glibc and jemalloc small-size rule).
+ * @param n: bytes requested.
+ * @return bytes to account.
  */
 size_t slabhash_alloc_size(size_t n);
 
@@ -289,12 +308,15 @@ size_t slabhash_alloc_size(size_t n);
  * Shard count for a thread count: the next power of two of 2 * threads,
  * at least 2 and at most SLABHASH_MAX_SHARDS.  Used when a "*-slabs"
  * option is not set.
+ * @param threads: number of worker threads (values below 1 count as 1).
+ * @return the shard count.
  */
 size_t slabhash_shards_for_threads(int threads);
 
 /**
  * A seed for key hashes, random per process where getrandom(2) exists, so
  * the bucket of a name cannot be predicted by a remote party.
+ * @return the seed.
  */
 uint32_t slabhash_seed(void);
 
