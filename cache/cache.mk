@@ -1,0 +1,28 @@
+# cache/cache.mk - the sharded hash table and the caches on top of it.
+libresolute_a_SOURCES += cache/slabhash.c cache/slabhash.h cache/policy.h \
+	cache/rrset.c cache/rrset.h cache/msgcache.c cache/msgcache.h \
+	cache/infra.c cache/infra.h cache/keycache.c cache/keycache.h
+
+check_PROGRAMS += test/test_cache test/test_cache_upper
+test_test_cache_SOURCES = test/test_cache.c test/unit.c test/unit.h
+test_test_cache_upper_SOURCES = test/test_cache_upper.c test/unit.c \
+	test/unit.h
+TESTS += test/test_cache test/test_cache_upper
+
+check_PROGRAMS += test/test_cache_stress
+test_test_cache_stress_SOURCES = test/test_cache_stress.c test/unit.c \
+	test/unit.h
+TESTS += test/test_cache_stress
+
+# Allocation-failure test: GNU ld's --wrap routes the cache code's
+# malloc/calloc/posix_memalign through the test's failing wrappers.
+check_PROGRAMS += test/test_cache_fault
+test_test_cache_fault_SOURCES = test/test_cache_fault.c test/unit.c \
+	test/unit.h
+test_test_cache_fault_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
+	-Wl,--wrap=calloc -Wl,--wrap=posix_memalign
+TESTS += test/test_cache_fault
+
+# Micro-benchmark (not a test): hit-path lookups/s and bytes per RRset.
+noinst_PROGRAMS += bench/cache_bench
+bench_cache_bench_SOURCES = bench/cache_bench.c

@@ -1,0 +1,307 @@
+/*
+ * cache/msgcache.c - the message cache (see msgcache.h).
+ *
+ * An entry is one malloc: struct msg_entry, the reference array, the
+ * query name, then the owner names of the references.
+ */
+#include "config.h"
+#include "cache/msgcache.h"
+#include "util/dname.h"
+#include "util/error.h"
+#include <stdlib.h>
+#include <string.h>
+
+/** Key comparison: type, class, flags, then the name (RFC 4343). */
+static int
+msg_match(const void *key, const struct slabhash_entry *he)
+{
+	const struct msg_key *k = key;
+	const struct msg_entry *e = (const struct msg_entry *)he;
+
+	return k->qtype == e->key.qtype && k->qclass == e->key.qclass &&
+	    k->qflags == e->key.qflags && dname_equal(k->qname, e->key.qname);
+}
+
+/** Free an entry: one block. */
+static void
+msg_free(struct slabhash_entry *he, void *arg)
+{
+	(void)arg;
+	free(he);
+}
+
+/** Table callbacks: a newer reply always replaces the older one. */
+static const struct slabhash_type msg_type = { msg_match, msg_free, NULL };
+
+/** Hash of a key. */
+static uint32_t
+msg_hash(const struct msg_cache *c, const struct msg_key *k)
+{
+	return dname_hash(k->qname, c->seed ^ (((uint32_t)k->qtype << 16) |
+	    k->qclass) ^ ((uint32_t)k->qflags << 29));
+}
+
+struct msg_cache *
+msg_cache_create(size_t bytes, size_t slabs,
+    const struct cache_policy *policy)
+{
+	struct msg_cache *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if (policy)
+		c->policy = *policy;
+	else
+		cache_policy_default(&c->policy);
+	c->seed = slabhash_seed();
+	if ((c->table = slabhash_create(slabs, bytes, &msg_type, c)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+msg_cache_delete(struct msg_cache *c)
+{
+	if (c == NULL)
+		return;
+	slabhash_delete(c->table);
+	free(c);
+}
+
+uint32_t
+msg_cache_negative_ttl(const struct msg_cache *c, uint32_t soa_ttl,
+    uint32_t soa_minimum)
+{
+	uint32_t ttl = soa_ttl < soa_minimum ? soa_ttl : soa_minimum;
+
+	if (c && ttl > c->policy.max_negative_ttl)
+		ttl = c->policy.max_negative_ttl;
+	return ttl;
+}
+
+int
+msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
+    uint16_t qclass, uint8_t qflags, const struct msg_store *in, time_t now)
+{
+	struct msg_entry *e;
+	struct rrset_ref *refs;
+	size_t qlen, nref, names = 0, blk, i, l;
+	uint8_t *p;
+	uint32_t ttl;
+	int negative;
+
+	if (c == NULL || qname == NULL || in == NULL)
+		return RES_EINVAL;
+	if (dname_check(qname, DNAME_MAXLEN, &qlen) != 0)
+		return RES_EMALFORMED;
+	nref = in->an + in->ns + in->ar;
+	if (in->an > MSG_CACHE_MAX_RRSETS || in->ns > MSG_CACHE_MAX_RRSETS ||
+	    in->ar > MSG_CACHE_MAX_RRSETS || nref > MSG_CACHE_MAX_RRSETS)
+		return RES_ELIMIT;
+	if (nref > 0 && in->refs == NULL)
+		return RES_EINVAL;
+	for (i = 0; i < nref; i++) {
+		if (in->refs[i].owner == NULL || in->refs[i].id == 0)
+			return RES_EINVAL;
+		if (dname_check(in->refs[i].owner, DNAME_MAXLEN, &l) != 0)
+			return RES_EMALFORMED;
+		names += l;
+	}
+	/* RFC 2308 section 2: NXDOMAIN, or NODATA (NOERROR, no answer). */
+	negative = in->rcode == MSG_RCODE_NXDOMAIN ||
+	    (in->rcode == 0 && in->an == 0);
+	if (negative)
+		ttl = in->ttl < c->policy.max_negative_ttl ? in->ttl :
+		    c->policy.max_negative_ttl;
+	else
+		ttl = cache_policy_ttl(&c->policy, in->ttl);
+	if (ttl == 0)
+		return RES_EINVAL;
+	blk = sizeof(*e) + nref * sizeof(*refs) + qlen + names;
+	if ((e = malloc(blk)) == NULL)
+		return RES_ENOMEM;
+	memset(e, 0, sizeof(*e));
+	refs = (struct rrset_ref *)(e + 1);
+	p = (uint8_t *)(refs + nref);
+	memcpy(p, qname, qlen);
+	e->key.qname = p;
+	e->key.qtype = qtype;
+	e->key.qclass = qclass;
+	e->key.qflags = qflags & (MSG_QFLAG_CD | MSG_QFLAG_DO);
+	p += qlen;
+	for (i = 0; i < nref; i++) {
+		l = dname_len(in->refs[i].owner);
+		memcpy(p, in->refs[i].owner, l);
+		refs[i] = in->refs[i];
+		refs[i].owner = p;
+		p += l;
+	}
+	e->d.refs = refs;
+	e->d.an = (uint16_t)in->an;
+	e->d.ns = (uint16_t)in->ns;
+	e->d.ar = (uint16_t)in->ar;
+	e->d.rcode = in->rcode;
+	e->d.flags = in->flags;
+	e->d.security = in->security;
+	e->d.negative = (uint8_t)negative;
+	e->d.ttl = ttl;
+	e->d.cached_at = now;
+	e->d.expiry = now + (time_t)ttl;
+	e->he.size = slabhash_alloc_size(blk);
+	e->he.hash = msg_hash(c, &e->key);
+	{
+		struct msg_key k = e->key;
+
+		k.qname = qname;
+		return slabhash_insert(c->table, &e->he, &k, NULL);
+	}
+}
+
+void
+msg_cache_answer_release(struct msg_cache *c, struct rrset_cache *rc,
+    struct msg_answer *ans)
+{
+	size_t i;
+
+	if (ans == NULL)
+		return;
+	for (i = 0; i < ans->n; i++)
+		rrset_cache_release(rc, ans->rrsets[i]);
+	if (ans->msg && c)
+		slabhash_release(c->table, &ans->msg->he);
+	ans->msg = NULL;
+	ans->n = 0;
+	ans->flags = 0;
+}
+
+int
+msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
+    const uint8_t *qname, uint16_t qtype, uint16_t qclass, uint8_t qflags,
+    time_t now, struct msg_answer *ans)
+{
+	struct msg_key k;
+	struct msg_entry *e;
+	size_t i, nref;
+	int st, f;
+
+	if (ans == NULL)
+		return RES_EINVAL;
+	ans->msg = NULL;
+	ans->n = 0;
+	ans->flags = 0;
+	if (c == NULL || rc == NULL || qname == NULL)
+		return RES_EINVAL;
+	k.qname = qname;
+	k.qtype = qtype;
+	k.qclass = qclass;
+	k.qflags = qflags & (MSG_QFLAG_CD | MSG_QFLAG_DO);
+	e = (struct msg_entry *)slabhash_lookup(c->table, msg_hash(c, &k), &k);
+	if (e == NULL)
+		goto miss;
+	ans->msg = e;
+	if ((st = cache_policy_state(&c->policy, e->d.expiry, e->d.ttl,
+	    now)) < 0)
+		goto miss;
+	nref = (size_t)e->d.an + e->d.ns + e->d.ar;
+	for (i = 0; i < nref; i++) {
+		struct rrset_entry *r = rrset_cache_lookup_ref(rc,
+		    &e->d.refs[i], now, &f);
+
+		if (r == NULL)
+			goto miss;
+		ans->rrsets[ans->n++] = r;
+		/* Prefetch is decided on the message, not its RRsets. */
+		st |= f & CACHE_FLAG_STALE;
+	}
+	if (st & CACHE_FLAG_PREFETCH) {
+		if (__atomic_exchange_n(&e->d.prefetch_mark, 1,
+		    __ATOMIC_RELAXED))
+			st &= ~CACHE_FLAG_PREFETCH;
+		else
+			__atomic_add_fetch(&c->prefetch, 1, __ATOMIC_RELAXED);
+	}
+	if (st & CACHE_FLAG_STALE)
+		__atomic_add_fetch(&c->stale, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
+	ans->flags = st;
+	return 0;
+miss:
+	msg_cache_answer_release(c, rc, ans);
+	__atomic_add_fetch(&c->misses, 1, __ATOMIC_RELAXED);
+	return RES_ENOTFOUND;
+}
+
+int
+msg_cache_remove(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
+    uint16_t qclass, uint8_t qflags)
+{
+	struct msg_key k;
+
+	if (c == NULL || qname == NULL)
+		return RES_ENOTFOUND;
+	k.qname = qname;
+	k.qtype = qtype;
+	k.qclass = qclass;
+	k.qflags = qflags & (MSG_QFLAG_CD | MSG_QFLAG_DO);
+	return slabhash_remove(c->table, msg_hash(c, &k), &k);
+}
+
+size_t
+msg_cache_memory(struct msg_cache *c)
+{
+	if (c == NULL)
+		return 0;
+	return slabhash_alloc_size(sizeof(*c)) + slabhash_memory(c->table);
+}
+
+void
+msg_cache_get_stats(struct msg_cache *c, struct msg_cache_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (c == NULL)
+		return;
+	slabhash_get_stats(c->table, &st->table);
+	st->hits = __atomic_load_n(&c->hits, __ATOMIC_RELAXED);
+	st->misses = __atomic_load_n(&c->misses, __ATOMIC_RELAXED);
+	st->stale = __atomic_load_n(&c->stale, __ATOMIC_RELAXED);
+	st->prefetch = __atomic_load_n(&c->prefetch, __ATOMIC_RELAXED);
+}
+
+/** Adapter from slabhash_walk() to a message walk function. */
+struct msg_walk_arg {
+	/** the caller's function */
+	int (*fn)(const struct msg_entry *e, void *arg);
+	/** its argument */
+	void *arg;
+};
+
+/** Call the caller's function with the message entry. */
+static int
+msg_walk_one(const struct slabhash_entry *he, void *arg)
+{
+	struct msg_walk_arg *w = arg;
+
+	return w->fn((const struct msg_entry *)he, w->arg);
+}
+
+int
+msg_cache_walk(struct msg_cache *c,
+    int (*fn)(const struct msg_entry *e, void *arg), void *arg)
+{
+	struct msg_walk_arg w;
+
+	if (c == NULL || fn == NULL)
+		return 0;
+	w.fn = fn;
+	w.arg = arg;
+	return slabhash_walk(c->table, msg_walk_one, &w);
+}
+
+void
+msg_cache_clear(struct msg_cache *c)
+{
+	if (c != NULL)
+		slabhash_clear(c->table);
+}

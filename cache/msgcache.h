@@ -1,0 +1,277 @@
+/*
+ * cache/msgcache.h - the message cache: question -> reply skeleton that
+ * refers to RRsets in the RRset cache.
+ *
+ * The key is (qname, qtype, qclass, the CD and DO bits of the query),
+ * since those bits change the answer (RFC 4035 sections 3.2.1-3.2.2).
+ * The data is the rcode, the header flags and, per section, references
+ * (owner, type, class, id) to RRset versions; no RRset data is copied.
+ * A lookup fetches each referenced RRset; if one has expired (outside
+ * serve-expired), was evicted or was replaced by a newer version, the
+ * whole message is a miss.  The hit path takes one lock for the message
+ * and one per RRset, and allocates nothing: the caller passes a struct
+ * msg_answer (on its stack) that receives the references.
+ *
+ * Negative answers (NXDOMAIN, and NODATA: NOERROR with an empty answer
+ * section) are cached per RFC 2308 with the SOA in the authority section;
+ * their TTL is min(SOA TTL, SOA MINIMUM) (RFC 2308 section 5), limited by
+ * cache-max-negative-ttl; msg_cache_negative_ttl() computes it.
+ *
+ * Room for the wire fast path: struct msg_data has an optional encoded
+ * reply (wire, wirelen) and the offsets of its TTL fields, to be filled
+ * by the encoder later; they are NULL / 0 now.
+ */
+#ifndef CACHE_MSGCACHE_H
+#define CACHE_MSGCACHE_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "cache/slabhash.h"
+#include "cache/policy.h"
+#include "cache/rrset.h"
+
+/** Query flag in the key: CD was set (RFC 4035 section 3.2.2). */
+#define MSG_QFLAG_CD 0x01
+/** Query flag in the key: DO was set (RFC 3225). */
+#define MSG_QFLAG_DO 0x02
+
+/** RRsets one message may refer to; larger replies are not cached. */
+#define MSG_CACHE_MAX_RRSETS 64
+
+/** Reply code NXDOMAIN (RFC 1035 section 4.1.1). */
+#define MSG_RCODE_NXDOMAIN 3
+
+/** What to store for a reply. */
+struct msg_store {
+	/** reply code (RFC 1035 section 4.1.1, extended codes allowed) */
+	uint16_t rcode;
+	/** header flags of the reply (QR, AA, TC, RD, RA, AD, CD bits) */
+	uint16_t flags;
+	/** references to answer, authority, additional RRsets, in order;
+	 * owners are copied */
+	const struct rrset_ref *refs;
+	/** number of answer section references */
+	size_t an;
+	/** number of authority section references */
+	size_t ns;
+	/** number of additional section references */
+	size_t ar;
+	/** TTL of the message: the smallest TTL of its RRsets, or for a
+	 * negative answer the result of msg_cache_negative_ttl() */
+	uint32_t ttl;
+	/** validation status of the whole reply (enum rrset_sec) */
+	uint8_t security;
+};
+
+/** The cached data of a message; immutable after insertion except
+ * prefetch_mark. */
+struct msg_data {
+	/** absolute expiry */
+	time_t expiry;
+	/** time stored */
+	time_t cached_at;
+	/** TTL stored (after clamping) */
+	uint32_t ttl;
+	/** reply code */
+	uint16_t rcode;
+	/** header flags */
+	uint16_t flags;
+	/** answer, authority, additional reference counts */
+	uint16_t an, ns, ar;
+	/** 1 for NXDOMAIN / NODATA (RFC 2308) */
+	uint8_t negative;
+	/** enum rrset_sec of the reply */
+	uint8_t security;
+	/** set once when a prefetch was requested (atomic) */
+	uint8_t prefetch_mark;
+	/** the references, an + ns + ar of them; owners in this entry */
+	const struct rrset_ref *refs;
+	/** reserved: encoded reply for the fast path, or NULL */
+	const uint8_t *wire;
+	/** reserved: its length */
+	size_t wirelen;
+	/** reserved: offsets of the TTL fields in wire */
+	const uint16_t *ttl_offsets;
+	/** reserved: number of TTL offsets */
+	size_t nttl;
+};
+
+/** Key of a message; also the lookup key. */
+struct msg_key {
+	/** query name, wire form */
+	const uint8_t *qname;
+	/** query type */
+	uint16_t qtype;
+	/** query class */
+	uint16_t qclass;
+	/** MSG_QFLAG_CD | MSG_QFLAG_DO */
+	uint8_t qflags;
+};
+
+/** A cached message. */
+struct msg_entry {
+	/** table header; must be first */
+	struct slabhash_entry he;
+	/** the key */
+	struct msg_key key;
+	/** the data */
+	struct msg_data d;
+};
+
+/** A message hit: the message and its RRsets, all referenced. */
+struct msg_answer {
+	/** the message entry */
+	struct msg_entry *msg;
+	/** the RRsets, in the order of d.refs */
+	struct rrset_entry *rrsets[MSG_CACHE_MAX_RRSETS];
+	/** number of RRsets held */
+	size_t n;
+	/** CACHE_FLAG_STALE if the message or an RRset is expired (serve
+	 * it only when upstream fails), CACHE_FLAG_PREFETCH */
+	int flags;
+};
+
+/** Counters of the message cache. */
+struct msg_cache_stats {
+	/** table counters */
+	struct slabhash_stats table;
+	/** complete hits */
+	uint64_t hits;
+	/** misses, including messages whose RRsets were gone */
+	uint64_t misses;
+	/** hits on stale data */
+	uint64_t stale;
+	/** prefetches requested */
+	uint64_t prefetch;
+};
+
+/** The message cache. */
+struct msg_cache {
+	/** the table */
+	struct slabhash *table;
+	/** TTL policy */
+	struct cache_policy policy;
+	/** hash seed */
+	uint32_t seed;
+	/** counters (atomic) */
+	uint64_t hits, misses, stale, prefetch;
+};
+
+/**
+ * Create a message cache.
+ * @param bytes: budget (msg-cache-size).
+ * @param slabs: shards (msg-cache-slabs), power of two or 0 for default.
+ * @param policy: TTL policy, copied; NULL for the defaults.
+ * @return the cache or NULL.
+ */
+struct msg_cache *msg_cache_create(size_t bytes, size_t slabs,
+	const struct cache_policy *policy);
+
+/**
+ * Delete the cache and its entries; no answer may be held.
+ * @param c: the cache; NULL is accepted.
+ */
+void msg_cache_delete(struct msg_cache *c);
+
+/**
+ * RFC 2308 section 5: the TTL of a negative answer is the smaller of the
+ * SOA's TTL and its MINIMUM field, here limited by max_negative_ttl.
+ * @param c: the cache (its policy); NULL applies no limit.
+ * @param soa_ttl: TTL of the SOA record.
+ * @param soa_minimum: the SOA's MINIMUM field.
+ * @return the TTL to pass in struct msg_store.
+ */
+uint32_t msg_cache_negative_ttl(const struct msg_cache *c, uint32_t soa_ttl,
+	uint32_t soa_minimum);
+
+/**
+ * Store a reply skeleton.  Everything is copied.  Positive TTLs are
+ * clamped by cache-min-ttl / cache-max-ttl; a negative answer's TTL only
+ * by cache-max-negative-ttl.
+ * @param c: the cache.
+ * @param qname: query name, wire form; checked here with dname_check()
+ *	over DNAME_MAXLEN octets, so an unchecked name must sit in a buffer
+ *	of that size.
+ * @param qtype, qclass: the question.
+ * @param qflags: MSG_QFLAG_CD / MSG_QFLAG_DO of the query.
+ * @param in: the reply.
+ * @param now: current time.
+ * @return 0; RES_EINVAL bad arguments or TTL 0; RES_EMALFORMED bad name;
+ *	RES_ELIMIT more than MSG_CACHE_MAX_RRSETS references or over the
+ *	shard budget; RES_ENOMEM.
+ */
+int msg_cache_store(struct msg_cache *c, const uint8_t *qname,
+	uint16_t qtype, uint16_t qclass, uint8_t qflags,
+	const struct msg_store *in, time_t now);
+
+/**
+ * Look up a reply and every RRset it refers to.
+ * @param c: the message cache.
+ * @param rc: the RRset cache the references point into.
+ * @param qname: query name, wire form, checked.
+ * @param qtype, qclass, qflags: the rest of the key.
+ * @param now: current time.
+ * @param ans: receives the message and RRsets, referenced; release with
+ *	msg_cache_answer_release().  Cleared on a miss.
+ * @return 0 on a hit, RES_ENOTFOUND on a miss (absent, expired, or an
+ *	RRset missing, expired or replaced), RES_EINVAL for NULL arguments.
+ */
+int msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
+	const uint8_t *qname, uint16_t qtype, uint16_t qclass, uint8_t qflags,
+	time_t now, struct msg_answer *ans);
+
+/**
+ * Release the message and RRsets a hit holds, and clear the answer.
+ * @param c: the message cache.
+ * @param rc: the RRset cache of the lookup.
+ * @param ans: the answer; NULL and a cleared answer are accepted.
+ */
+void msg_cache_answer_release(struct msg_cache *c, struct rrset_cache *rc,
+	struct msg_answer *ans);
+
+/**
+ * Remove a message (it is freed at its last release).
+ * @param c: the cache.
+ * @param qname: query name, wire form, checked.
+ * @param qtype: query type.
+ * @param qclass: query class.
+ * @param qflags: MSG_QFLAG_CD / MSG_QFLAG_DO.
+ * @return 0 or RES_ENOTFOUND.
+ */
+int msg_cache_remove(struct msg_cache *c, const uint8_t *qname,
+	uint16_t qtype, uint16_t qclass, uint8_t qflags);
+
+/**
+ * Memory in use: entries, table structures and the cache object.
+ * @param c: the cache; NULL gives 0.
+ * @return bytes.
+ */
+size_t msg_cache_memory(struct msg_cache *c);
+
+/**
+ * Read the counters.
+ * @param c: the cache; NULL gives zeroes.
+ * @param st: receives the counters.
+ */
+void msg_cache_get_stats(struct msg_cache *c, struct msg_cache_stats *st);
+
+/**
+ * Walk every message shard by shard under the shard lock (see
+ * slabhash_walk()), expired ones included.
+ * @param c: the cache.
+ * @param fn: called per entry; must not call into the cache; non-zero
+ *	stops the walk.
+ * @param arg: passed to fn.
+ * @return 0 or the value that stopped the walk.
+ */
+int msg_cache_walk(struct msg_cache *c,
+	int (*fn)(const struct msg_entry *e, void *arg), void *arg);
+
+/**
+ * Remove every entry (flush); entries still referenced are freed at
+ * their release.
+ * @param c: the cache; NULL is accepted.
+ */
+void msg_cache_clear(struct msg_cache *c);
+
+#endif /* CACHE_MSGCACHE_H */
