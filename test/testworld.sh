@@ -1,0 +1,184 @@
+#!/bin/sh
+# test/testworld.sh - the test world itself: build a small world, serve
+# it, look at it with dig, stop it and check nothing is left running.
+#
+# Needs: nsd, ldnsutils, openssl, python3, dig (bind9-dnsutils), root (to
+# bind port 53 on 127.53.x.y), and test/testauth built.  A missing
+# prerequisite makes the whole test a SKIP.  The world runs on the fixed
+# addresses 127.53.0.0/16, so it must not already be running elsewhere.
+
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+TW="$srcdir/contrib/testworld/testworld"
+TESTAUTH="$builddir/test/testauth"
+
+skip() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+for p in nsd ldns-keygen ldns-signzone openssl python3 dig; do
+	command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
+done
+[ "$(id -u)" = 0 ] || skip "needs root to bind port 53 on 127.53.0.0/16"
+[ -x "$TESTAUTH" ] || skip "test/testauth not built"
+if dig +tries=1 +time=1 @127.53.0.1 . SOA >/dev/null 2>&1; then
+	skip "a test world is already running on 127.53.0.1"
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/testworld.XXXXXX") || exit 1
+n=0
+fail=0
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+notok() {
+	n=$((n + 1))
+	fail=1
+	echo "not ok $n - $1"
+	# The end of the log says why.
+	[ -f "$dir/log" ] && tail -n 15 "$dir/log" | sed 's/^/# /'
+	: >"$dir/log"
+}
+check() {
+	# check "description" command...: ok if the command succeeds.
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else notok "$d"; fi
+}
+quiet() {
+	# Run a command with its output kept in the log, not in the TAP.
+	"$@" >>"$dir/log" 2>&1
+}
+cleanup() {
+	"$TW" -d "$dir/state" stop >/dev/null 2>&1
+	if [ -s "$dir/state/unbound.pid" ]; then
+		kill "$(cat "$dir/state/unbound.pid")" 2>/dev/null
+	fi
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+DIG="dig +norec +tries=1 +time=2"
+
+check "build a small world" quiet "$TW" -d "$dir/state" build --small \
+	--seed 7 --testauth "$TESTAUTH"
+check "names list has entries" test "$(grep -vc '^#' \
+	"$dir/state/names.txt")" -gt 100
+check "trust anchor, hints and resolver fragment written" test \
+	-s "$dir/state/root.ds" -a -s "$dir/state/root.key" \
+	-a -s "$dir/state/root.hints" -a -s "$dir/state/resolver.conf" \
+	-a -s "$dir/state/root-anchors.xml" -a -s "$dir/state/root-anchors.p7s"
+check "root-anchors.xml signature verifies" openssl cms -verify -binary \
+	-inform DER -in "$dir/state/root-anchors.p7s" \
+	-content "$dir/state/root-anchors.xml" \
+	-CAfile "$dir/state/root-anchors-ca.pem" -purpose any -out /dev/null \
+	2>/dev/null
+check "start" quiet "$TW" -d "$dir/state" start
+pids1=$(cat "$dir/state/pids")
+check "start again is a no-op" quiet "$TW" -d "$dir/state" start
+check "same processes after the second start" test \
+	"$pids1" = "$(cat "$dir/state/pids")"
+check "status reports all running" quiet "$TW" -d "$dir/state" status
+
+out=$($DIG +dnssec @127.53.0.1 . SOA)
+check "root SOA is signed" sh -c 'echo "$1" | grep -q "RRSIG.*SOA 8 0"' \
+	- "$out"
+check "root answer is authoritative" sh -c \
+	'echo "$1" | grep -q "flags: qr aa"' - "$out"
+out=$($DIG @127.53.0.2 www.features.com. A)
+check "TLD referral from the root" sh -c \
+	'echo "$1" | grep -q "^com\..*NS.*tld-servers.infra"' - "$out"
+out=$($DIG +dnssec @127.53.1.1 features.com. DS)
+check "DS for a signed delegation" sh -c \
+	'echo "$1" | grep -q "features.com\..*IN.*DS"' - "$out"
+out=$($DIG @127.53.2.9 www.lame.broken. A)
+check "lame server refuses" sh -c \
+	'echo "$1" | grep -q "status: REFUSED"' - "$out"
+
+out=$($DIG @127.53.8.1 www.silent.broken. A)
+check "silent server never answers" sh -c \
+	'echo "$1" | grep -q "timed out\|no servers could be reached"' \
+	- "$out"
+out=$($DIG +ignore @127.53.8.2 www.truncating.broken. A)
+check "tc server sets TC over UDP" sh -c \
+	'echo "$1" | grep -q "flags: qr tc"' - "$out"
+out=$($DIG +tcp @127.53.8.2 www.truncating.broken. A)
+check "tc server answers over TCP" sh -c \
+	'echo "$1" | grep -q "^www.truncating.broken.*A"' - "$out"
+out=$($DIG @127.53.8.3 www.formerr-edns.broken. A)
+check "EDNS query gets FORMERR" sh -c \
+	'echo "$1" | grep -q "status: FORMERR"' - "$out"
+out=$($DIG +noedns @127.53.8.3 www.formerr-edns.broken. A)
+check "query without EDNS gets the answer" sh -c \
+	'echo "$1" | grep -q "^www.formerr-edns.broken.*192.0.2"' - "$out"
+out=$($DIG @127.53.8.3 nosuch.formerr-edns.broken. A +noedns)
+check "test server gives NXDOMAIN" sh -c \
+	'echo "$1" | grep -q "status: NXDOMAIN"' - "$out"
+out=$($DIG @127.53.8.4 www.wrong-source.broken. A)
+check "wrong-source answer is not accepted by dig" sh -c \
+	'! echo "$1" | grep -q "^www.wrong-source.broken.*A"' - "$out"
+
+# The peer check, when unbound happens to be installed (it is not a
+# dependency).  Names whose servers never answer are left out: a resolver
+# may spend half a minute on them.
+if command -v unbound >/dev/null 2>&1; then
+	sed 's/port: 53530/port: 53531/' "$dir/state/unbound.conf" \
+		>"$dir/unbound.conf"
+	grep -v 'silent\.broken\|wrong-source\.broken' \
+		"$dir/state/names.txt" >"$dir/names.txt"
+	if quiet unbound -c "$dir/unbound.conf"; then
+		ok "unbound starts with the generated config"
+		# unbound writes its pid file after it has detached.
+		i=0
+		while [ ! -s "$dir/state/unbound.pid" ] && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		ubpid=$(cat "$dir/state/unbound.pid" 2>/dev/null)
+		check "unbound resolves every name as listed" quiet \
+			"$srcdir/contrib/testworld/check-resolver" \
+			-f "$dir/names.txt" -s 127.0.0.1 -p 53531 -t 20
+		awk -F '\t' -v OFS='\t' \
+			'NR == 2 { $4 = $4 == "secure" ? "insecure" : "secure" }
+			NR <= 3' "$dir/names.txt" >"$dir/wrong.txt"
+		check "check-resolver fails on a wrong expectation" quiet \
+			sh -c '! "$1" -f "$2" -s 127.0.0.1 -p 53531 -t 20' - \
+			"$srcdir/contrib/testworld/check-resolver" \
+			"$dir/wrong.txt"
+		if [ -n "$ubpid" ]; then
+			kill "$ubpid" 2>/dev/null
+			i=0
+			while [ -d "/proc/$ubpid" ] && [ $i -lt 50 ]; do
+				sleep 0.1
+				i=$((i + 1))
+			done
+		fi
+	else
+		notok "unbound starts with the generated config"
+	fi
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP unbound not installed (peer check)"
+fi
+
+check "stop" quiet "$TW" -d "$dir/state" stop
+left=""
+for p in $(awk '{print $2}' <<EOF
+$pids1
+EOF
+); do
+	if [ -d "/proc/$p" ] && ! grep -q '^[^)]*) Z' "/proc/$p/stat"; then
+		left="$left $p"
+	fi
+done
+check "no process of the world remains" test -z "$left"
+left=$(ps -eo pid,stat,args | awk -v d="$dir" \
+	'index($0, d) && $2 !~ /^Z/ && !/awk/' | head -3)
+check "no process names the state directory" test -z "$left"
+check "status says not running" sh -c \
+	'! "$1" -d "$2" status >/dev/null' - "$TW" "$dir/state"
+
+echo "1..$n"
+exit $fail
