@@ -1040,3 +1040,15 @@ comm_tcp_out_delete(struct comm_tcp_out *c)
 	}
 	tcp_out_free(c);
 }
+
+int
+comm_base_run_once(struct comm_base *b)
+{
+	int r = event_base_loop(b->eb, EVLOOP_ONCE);
+
+	if (r == -1) {
+		log_err("libevent: event_base_loop failed");
+		return RES_ESYSTEM;
+	}
+	return r;
+}

@@ -272,4 +272,14 @@ uint16_t comm_tcp_out_port(struct comm_tcp_out *c);
  */
 void comm_tcp_out_delete(struct comm_tcp_out *c);
 
+/**
+ * Run one iteration of the event loop: wait for at least one event and
+ * handle what is ready.  For tests that loop until a condition holds;
+ * keep a timer armed so the wait is bounded.
+ * @param b: the base.
+ * @return 0, or 1 when no events are pending at all (nothing to wait
+ *	for), or RES_ESYSTEM on a libevent failure.
+ */
+int comm_base_run_once(struct comm_base *b);
+
 #endif /* UTIL_NETEVENT_H */
