@@ -724,8 +724,9 @@ udp_service_queue(struct outside_network *o)
 static struct outnet_query *
 query_new(struct outside_network *o, int is_tcp,
     const struct sockaddr_storage *to, socklen_t tolen, const uint8_t *qname,
-    uint16_t qtype, uint16_t qclass, int rd, int cd, int edns, int do_bit,
-    int use_caps, int timeout_ms, outnet_cb cb, void *arg)
+    size_t qnamemax, uint16_t qtype, uint16_t qclass, int rd, int cd,
+    int edns, int do_bit, int use_caps, int timeout_ms, outnet_cb cb,
+    void *arg)
 {
 	struct outnet_query *q;
 	size_t qnamelen;
@@ -746,7 +747,7 @@ query_new(struct outside_network *o, int is_tcp,
 		return NULL;
 	}
 	if (tolen > sizeof(struct sockaddr_storage) ||
-	    dname_check(qname, DNAME_MAXLEN, &qnamelen) != 0) {
+	    dname_check(qname, qnamemax, &qnamelen) != 0) {
 		return NULL;
 	}
 	q = calloc(1, sizeof(*q));
@@ -788,11 +789,13 @@ query_new(struct outside_network *o, int is_tcp,
 struct outnet_query *
 outnet_query_udp(struct outside_network *o,
     const struct sockaddr_storage *to, socklen_t tolen, const uint8_t *qname,
-    uint16_t qtype, uint16_t qclass, int rd, int cd, int edns, int do_bit,
-    int use_caps, int timeout_ms, outnet_cb cb, void *arg)
+    size_t qnamemax, uint16_t qtype, uint16_t qclass, int rd, int cd,
+    int edns, int do_bit, int use_caps, int timeout_ms, outnet_cb cb,
+    void *arg)
 {
-	struct outnet_query *q = query_new(o, 0, to, tolen, qname, qtype,
-	    qclass, rd, cd, edns, do_bit, use_caps, timeout_ms, cb, arg);
+	struct outnet_query *q = query_new(o, 0, to, tolen, qname,
+	    qnamemax, qtype, qclass, rd, cd, edns, do_bit, use_caps,
+	    timeout_ms, cb, arg);
 
 	if (!q) {
 		if (o) {
@@ -966,11 +969,13 @@ tcp_id_taken(const struct outnet_tcp_conn *t, uint16_t id)
 struct outnet_query *
 outnet_query_tcp(struct outside_network *o,
     const struct sockaddr_storage *to, socklen_t tolen, const uint8_t *qname,
-    uint16_t qtype, uint16_t qclass, int rd, int cd, int edns, int do_bit,
-    int use_caps, int timeout_ms, outnet_cb cb, void *arg)
+    size_t qnamemax, uint16_t qtype, uint16_t qclass, int rd, int cd,
+    int edns, int do_bit, int use_caps, int timeout_ms, outnet_cb cb,
+    void *arg)
 {
-	struct outnet_query *q = query_new(o, 1, to, tolen, qname, qtype,
-	    qclass, rd, cd, edns, do_bit, use_caps, timeout_ms, cb, arg);
+	struct outnet_query *q = query_new(o, 1, to, tolen, qname,
+	    qnamemax, qtype, qclass, rd, cd, edns, do_bit, use_caps,
+	    timeout_ms, cb, arg);
 	struct outnet_tcp_conn *t;
 	int tries = 0;
 

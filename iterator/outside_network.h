@@ -190,7 +190,10 @@ void outnet_delete(struct outside_network *o);
  * @param o: the outside network.
  * @param to: the server address and port.
  * @param tolen: its length.
- * @param qname: the query name, uncompressed wire format (checked here).
+ * @param qname: the query name, uncompressed wire format; checked here,
+ *	never read past qnamelen octets.
+ * @param qnamelen: octets available at qname (the name's length, or
+ *	more: the name ends at its root label).
  * @param qtype: the query type.
  * @param qclass: the query class.
  * @param rd: set RD (1) or not (0).
@@ -209,9 +212,9 @@ void outnet_delete(struct outside_network *o);
  */
 struct outnet_query *outnet_query_udp(struct outside_network *o,
 	const struct sockaddr_storage *to, socklen_t tolen,
-	const uint8_t *qname, uint16_t qtype, uint16_t qclass, int rd, int cd,
-	int edns, int do_bit, int use_caps, int timeout_ms, outnet_cb cb,
-	void *arg);
+	const uint8_t *qname, size_t qnamelen, uint16_t qtype, uint16_t qclass,
+	int rd, int cd, int edns, int do_bit, int use_caps, int timeout_ms,
+	outnet_cb cb, void *arg);
 
 /**
  * Send a query over TCP, reusing an open connection to the same server
@@ -220,9 +223,9 @@ struct outnet_query *outnet_query_udp(struct outside_network *o,
  */
 struct outnet_query *outnet_query_tcp(struct outside_network *o,
 	const struct sockaddr_storage *to, socklen_t tolen,
-	const uint8_t *qname, uint16_t qtype, uint16_t qclass, int rd, int cd,
-	int edns, int do_bit, int use_caps, int timeout_ms, outnet_cb cb,
-	void *arg);
+	const uint8_t *qname, size_t qnamelen, uint16_t qtype, uint16_t qclass,
+	int rd, int cd, int edns, int do_bit, int use_caps, int timeout_ms,
+	outnet_cb cb, void *arg);
 
 /**
  * Cancel a query: it is freed and its callback is never called.  A later

@@ -318,11 +318,14 @@ settings(struct outnet_settings *s)
 static const uint8_t qname[] =
     "\020abcdefghijklmnop\007example\003com";
 
+/** The test name and its length, as query arguments. */
+#define QN qname, sizeof(qname)
+
 /** Send one UDP query with the common arguments. */
 static struct outnet_query *
 ask(struct outside_network *o, int caps, int timeout)
 {
-	return outnet_query_udp(o, &srv.addr, srv.addrlen, qname, 1, 1, 0, 0,
+	return outnet_query_udp(o, &srv.addr, srv.addrlen, QN, 1, 1, 0, 0,
 	    1, 1, caps, timeout, test_cb, NULL);
 }
 
@@ -556,7 +559,7 @@ test_outnet_tcp(void)
 	s.tcp_idle_ms = 300;
 	o = outnet_create(base, &s);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, qname, 1, 1,
+	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 1, 1,
 	    1, 0, 1, 0, 1, 2000, test_cb, NULL) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
@@ -566,9 +569,9 @@ test_outnet_tcp(void)
 	UNIT_CHECK_INT(got.info.port, srv.port[0]);
 	port1 = got.info.port;
 	/* Two more at once: same connection, distinct IDs. */
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, qname, 1, 1,
+	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 1, 1,
 	    1, 0, 1, 0, 1, 2000, test_cb, NULL) != NULL);
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, qname, 28, 1,
+	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 28, 1,
 	    1, 0, 1, 0, 1, 2000, test_cb, NULL) != NULL);
 	run_until(3, 3000);
 	UNIT_CHECK_INT(got.per_result[OUTNET_OK], 3);
@@ -589,7 +592,7 @@ test_outnet_tcp(void)
 	bhfd = blackhole_tcp(&bh, &bhlen);
 	UNIT_CHECK(bhfd != -1);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_tcp(o, &bh, bhlen, qname, 1, 1, 1, 0, 1, 0,
+	UNIT_CHECK(outnet_query_tcp(o, &bh, bhlen, QN, 1, 1, 1, 0, 1, 0,
 	    1, 200, test_cb, NULL) != NULL);
 	run_until(1, 2000);
 	UNIT_CHECK_INT(got.result, OUTNET_TIMEOUT);
@@ -599,7 +602,7 @@ test_outnet_tcp(void)
 	UNIT_CHECK_INT(st.timeouts, 1);
 	/* A server that closes without answering: OUTNET_ERROR. */
 	reset(SRV_SILENT);
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, qname, 1, 1,
+	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 1, 1,
 	    1, 0, 1, 0, 1, 2000, test_cb, NULL) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.result, OUTNET_ERROR);
@@ -627,7 +630,7 @@ test_outnet_tcp_refused(void)
 	getsockname(fd, (struct sockaddr *)&a, &al);
 	close(fd);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_tcp(o, &a, al, qname, 1, 1, 1, 0, 1, 0, 1,
+	UNIT_CHECK(outnet_query_tcp(o, &a, al, QN, 1, 1, 1, 0, 1, 0, 1,
 	    2000, test_cb, NULL) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
@@ -657,7 +660,7 @@ test_outnet_cancel(void)
 	reset(SRV_ECHO);
 	q = ask(o, 0, 100);
 	outnet_cancel(q);
-	q = outnet_query_tcp(o, &srv.addr, srv.addrlen, qname, 1, 1, 1, 0,
+	q = outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 1, 1, 1, 0,
 	    1, 0, 1, 100, test_cb, NULL);
 	UNIT_CHECK(q != NULL);
 	outnet_cancel(q);
@@ -669,7 +672,7 @@ test_outnet_cancel(void)
 	/* Pending queries of every kind at delete: freed, no callback. */
 	reset(SRV_SILENT);
 	UNIT_CHECK(ask(o, 0, 1000) != NULL);
-	UNIT_CHECK(outnet_query_tcp(o, &bh, bhlen, qname, 1, 1, 1, 0, 1, 0,
+	UNIT_CHECK(outnet_query_tcp(o, &bh, bhlen, QN, 1, 1, 1, 0, 1, 0,
 	    1, 1000, test_cb, NULL) != NULL);
 	run_until(1, 50);
 	outnet_delete(o);
@@ -713,6 +716,62 @@ test_outnet_range_cap(void)
 	UNIT_CHECK_INT(st.udp_open, 0);
 	UNIT_CHECK_INT(st.udp_waiting, 0);
 	outnet_delete(o);
+}
+
+/** State for test_outnet_reentry. */
+static struct {
+	/** The outside network. */
+	struct outside_network *o;
+	/** Query cancelled from the first callback. */
+	struct outnet_query *victim;
+	/** Callbacks with arg "first". */
+	int firsts;
+} re;
+
+/** Callback that cancels one query and starts another. */
+static void
+reentry_cb(void *arg, int result, const uint8_t *reply, size_t len,
+    const struct outnet_query_info *info)
+{
+	test_cb(arg, result, reply, len, info);
+	if (arg == &re && re.firsts++ == 0) {
+		outnet_cancel(re.victim);
+		re.victim = NULL;
+		UNIT_CHECK(ask(re.o, 1, 2000) != NULL);
+		UNIT_CHECK(outnet_query_tcp(re.o, &srv.addr, srv.addrlen, QN,
+		    1, 1, 0, 0, 0, 0, 0, 2000, test_cb, NULL) != NULL);
+	}
+}
+
+/** A callback may cancel a waiting query and start new ones. */
+static void
+test_outnet_reentry(void)
+{
+	struct outnet_settings s;
+	struct outnet_stats st;
+
+	settings(&s);
+	s.num_ports = 1;
+	s.queue_max = 4;
+	re.o = outnet_create(base, &s);
+	re.firsts = 0;
+	reset(SRV_ECHO);
+	UNIT_CHECK(outnet_query_udp(re.o, &srv.addr, srv.addrlen, QN, 1, 1,
+	    0, 0, 0, 0, 0, 2000, reentry_cb, &re) != NULL);
+	UNIT_CHECK(ask(re.o, 0, 2000) != NULL);
+	re.victim = ask(re.o, 0, 2000);
+	UNIT_CHECK(re.victim != NULL);
+	/* First, second (waited), then the UDP and TCP ones started in the
+	 * callback; the victim never calls back. */
+	run_until(4, 3000);
+	run_until(5, 100);
+	UNIT_CHECK_INT(got.n, 4);
+	UNIT_CHECK_INT(got.per_result[OUTNET_OK], 4);
+	UNIT_CHECK_INT(re.firsts, 1);
+	outnet_stats(re.o, &st);
+	UNIT_CHECK_INT(st.queries_udp, 4);
+	UNIT_CHECK_INT(st.replies, 4);
+	outnet_delete(re.o);
 }
 
 /** Chi-square statistic of counts against an even spread of total. */
@@ -873,36 +932,43 @@ test_outnet_bad_args(void)
 	o = outnet_create(base, &s);
 	UNIT_CHECK(o != NULL);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_udp(NULL, &srv.addr, srv.addrlen, qname, 1,
+	UNIT_CHECK(outnet_query_udp(NULL, &srv.addr, srv.addrlen, QN, 1,
 	    1, 0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, NULL, 0, qname, 1, 1, 0, 0, 0, 0, 0,
+	UNIT_CHECK(outnet_query_udp(o, NULL, 0, QN, 1, 1, 0, 0, 0, 0, 0,
 	    100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, NULL, 1, 1,
+	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, NULL, 0, 1, 1,
 	    0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, qname, 1, 1,
+	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, QN, 1, 1,
 	    0, 0, 0, 0, 0, 100, NULL, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, qname, 1, 1,
+	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, QN, 1, 1,
 	    0, 0, 0, 0, 0, 0, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, 4, qname, 1, 1, 0, 0, 0,
+	UNIT_CHECK(outnet_query_udp(o, &srv.addr, 4, QN, 1, 1, 0, 0, 0,
 	    0, 0, 100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, badname, 1, 1,
+	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, badname,
+	    sizeof(badname), 1, 1,
 	    0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
+	/* Empty, and a length that cuts the name short. */
+	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, qname, 0, 1,
+	    1, 0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
+	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, qname, 10, 1,
+	    1, 0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
 	memset(longlabel, 'a', sizeof(longlabel));
 	longlabel[0] = 64;
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, longlabel, 1,
+	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, longlabel,
+	    sizeof(longlabel), 1,
 	    1, 0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
 	/* IPv6 disabled. */
 	comm_addr_from_str("::1", 53, &a, &al);
-	UNIT_CHECK(outnet_query_udp(o, &a, al, qname, 1, 1, 0, 0, 0, 0, 0,
+	UNIT_CHECK(outnet_query_udp(o, &a, al, QN, 1, 1, 0, 0, 0, 0, 0,
 	    100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_tcp(o, &a, al, qname, 1, 1, 0, 0, 0, 0, 0,
+	UNIT_CHECK(outnet_query_tcp(o, &a, al, QN, 1, 1, 0, 0, 0, 0, 0,
 	    100, test_cb, NULL) == NULL);
 	a.ss_family = AF_UNIX;
-	UNIT_CHECK(outnet_query_udp(o, &a, al, qname, 1, 1, 0, 0, 0, 0, 0,
+	UNIT_CHECK(outnet_query_udp(o, &a, al, QN, 1, 1, 0, 0, 0, 0, 0,
 	    100, test_cb, NULL) == NULL);
 	/* The root name is a fine query name. */
 	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen,
-	    (const uint8_t *)"", 2, 1, 0, 0, 0, 0, 1, 2000, test_cb, NULL)
+	    (const uint8_t *)"", 1, 2, 1, 0, 0, 0, 0, 1, 2000, test_cb, NULL)
 	    != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.result, OUTNET_OK);
@@ -931,6 +997,7 @@ main(void)
 	UNIT_RUN(test_outnet_tcp_refused);
 	UNIT_RUN(test_outnet_cancel);
 	UNIT_RUN(test_outnet_range_cap);
+	UNIT_RUN(test_outnet_reentry);
 	UNIT_RUN(test_outnet_randomness);
 	UNIT_RUN(test_outnet_bad_args);
 	srv_stop();
