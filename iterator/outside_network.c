@@ -192,6 +192,8 @@ struct outside_network {
 	unsigned win_count;
 	/** 1 when the alert was given in this window. */
 	int win_alerted;
+	/** When the alert was last logged; 0 never. */
+	time_t last_alert;
 };
 
 /* ---------------------------------------------------------------- */
@@ -408,7 +410,12 @@ addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 /* ---------------------------------------------------------------- */
 /* Unwanted replies. */
 
-/** Count an unwanted packet; warn once per window past the threshold. */
+/**
+ * Count an unwanted packet.  Unwanted packets are counted in windows of
+ * OUTNET_ALERT_WINDOW seconds; the window that reaches the threshold
+ * counts one spoof alert, and the alert is logged unless one was logged
+ * less than a window ago (so at most once a minute).
+ */
 static void
 unwanted(struct outside_network *o)
 {
@@ -425,6 +432,12 @@ unwanted(struct outside_network *o)
 	    o->win_count >= o->unwanted_threshold) {
 		o->win_alerted = 1;
 		o->st.spoof_alerts++;
+		if (o->last_alert != 0 &&
+		    now - o->last_alert < OUTNET_ALERT_WINDOW &&
+		    now >= o->last_alert) {
+			return;	/* counted, but logged less than a minute ago */
+		}
+		o->last_alert = now;
 		log_warn("possible spoofing attempt: %u unwanted replies "
 		    "within %d seconds (%llu in all)", o->win_count,
 		    OUTNET_ALERT_WINDOW, (unsigned long long)o->st.unwanted);

@@ -774,6 +774,88 @@ test_outnet_reentry(void)
 	outnet_delete(re.o);
 }
 
+/** 1 if a UDP socket can be bound on ::1. */
+static int
+have_ipv6(void)
+{
+	struct sockaddr_in6 s;
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), ok;
+
+	if (fd == -1) {
+		return 0;
+	}
+	memset(&s, 0, sizeof(s));
+	s.sin6_family = AF_INET6;
+	s.sin6_addr = in6addr_loopback;
+	ok = bind(fd, (struct sockaddr *)&s, sizeof(s)) == 0;
+	close(fd);
+	return ok;
+}
+
+/** IPv6 on ::1 (run only when the host has it). */
+static void
+test_outnet_ipv6(void)
+{
+	struct outnet_settings s;
+	struct outside_network *o;
+	struct sockaddr_storage a;
+	socklen_t al;
+	struct comm_point *p6;
+	int fd;
+
+	comm_addr_from_str("::1", 0, &a, &al);
+	fd = comm_open_socket(&a, al, SOCK_DGRAM, 0, 0, 0);
+	UNIT_CHECK(fd != -1);
+	al = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &al);
+	p6 = comm_point_create_udp(base, fd, 4096, srv_handle, NULL);
+	UNIT_CHECK(p6 != NULL);
+	settings(&s);
+	o = outnet_create(base, &s);
+	reset(SRV_ECHO);
+	UNIT_CHECK(outnet_query_udp(o, &a, al, QN, 1, 1, 0, 0, 1, 0, 1, 2000,
+	    test_cb, NULL) != NULL);
+	run_until(1, 3000);
+	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.info.port, srv.port[0]);
+	outnet_delete(o);
+	/* IPv4 off: IPv4 servers are refused, IPv6 still works. */
+	s.do_ip4 = 0;
+	o = outnet_create(base, &s);
+	UNIT_CHECK(ask(o, 0, 100) == NULL);
+	outnet_delete(o);
+	comm_point_delete(p6);
+}
+
+/** The glue added for the outside network takes NULL and bad sizes. */
+static void
+test_outnet_netevent_glue(void)
+{
+	struct comm_tcp_out *c;
+	struct comm_timer *t;
+	uint8_t big[1];
+
+	comm_timer_delete(NULL);
+	comm_timer_disable(NULL);
+	comm_fd_delete(NULL);
+	comm_tcp_out_delete(NULL);
+	t = comm_timer_create(base, watchdog, NULL);
+	UNIT_CHECK(t != NULL);
+	UNIT_CHECK_INT(comm_timer_set(t, -5), 0);
+	watchdog_fired = 0;
+	while (!watchdog_fired && comm_base_run_once(base) == 0) {
+		/* fires on the next iteration */
+	}
+	UNIT_CHECK(watchdog_fired);
+	comm_timer_delete(t);
+	c = comm_tcp_out_create(base, &srv.addr, srv.addrlen, NULL, NULL);
+	UNIT_CHECK(c != NULL);
+	UNIT_CHECK_INT(comm_tcp_out_send(c, big, 0), RES_EINVAL);
+	UNIT_CHECK_INT(comm_tcp_out_send(c, big, 65536), RES_EINVAL);
+	UNIT_CHECK_INT(comm_tcp_out_send(c, NULL, 1), RES_EINVAL);
+	comm_tcp_out_delete(c);
+}
+
 /** Chi-square statistic of counts against an even spread of total. */
 static double
 chi_square(const unsigned *count, int bins, double expect)
@@ -998,6 +1080,12 @@ main(void)
 	UNIT_RUN(test_outnet_cancel);
 	UNIT_RUN(test_outnet_range_cap);
 	UNIT_RUN(test_outnet_reentry);
+	if (have_ipv6()) {
+		UNIT_RUN(test_outnet_ipv6);
+	} else {
+		unit_skip("test_outnet_ipv6", "no IPv6 loopback (::1)");
+	}
+	UNIT_RUN(test_outnet_netevent_glue);
 	UNIT_RUN(test_outnet_randomness);
 	UNIT_RUN(test_outnet_bad_args);
 	srv_stop();
