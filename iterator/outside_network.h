@@ -228,8 +228,9 @@ struct outnet_query *outnet_query_tcp(struct outside_network *o,
 	outnet_cb cb, void *arg);
 
 /**
- * Cancel a query: it is freed and its callback is never called.  A later
- * reply to it counts as unwanted (UDP: its socket is closed).  NULL ok.
+ * Cancel a query: it is freed and its callback is never called.  UDP: its
+ * socket is closed, so a late reply is never read; TCP: a late reply on
+ * the connection counts as unwanted.  NULL ok.
  * @param q: a handle whose callback has not started.
  */
 void outnet_cancel(struct outnet_query *q);
