@@ -764,3 +764,341 @@ comm_addr_to_str(const struct sockaddr_storage *addr, socklen_t addrlen,
 	}
 	return buf;
 }
+
+/*
+ * Outgoing traffic and timers.
+ *
+ * Timers and socket watchers are thin wrappers over libevent events.
+ * Outgoing TCP uses a bufferevent; since its owner may delete it from
+ * inside the message callback, the connection notes when a callback is
+ * running (in_cb) and a delete during it only marks the connection dead;
+ * the read loop stops and frees it on the way out.
+ */
+
+struct comm_timer {
+	/** The base, for the clock. */
+	struct comm_base *base;
+	/** The libevent timer event. */
+	struct event *ev;
+	/** Callback. */
+	comm_callback_type cb;
+	/** Argument for cb. */
+	void *arg;
+};
+
+struct comm_fd {
+	/** The base, for the clock. */
+	struct comm_base *base;
+	/** The libevent read event. */
+	struct event *ev;
+	/** Callback. */
+	comm_fd_callback_type cb;
+	/** Argument for cb. */
+	void *arg;
+};
+
+struct comm_tcp_out {
+	/** The base, for the clock. */
+	struct comm_base *base;
+	/** The buffered connection; closes the socket when freed. */
+	struct bufferevent *bev;
+	/** Callback for messages and the end. */
+	comm_tcp_out_callback_type cb;
+	/** Argument for cb. */
+	void *arg;
+	/** One message, copied out of the input buffer. */
+	uint8_t *buf;
+	/** 1 while cb runs. */
+	int in_cb;
+	/** 1 when deleted during cb: free after cb returns. */
+	int dead;
+	/** 1 after the end was reported. */
+	int ended;
+};
+
+/** libevent callback: a timer fired. */
+static void
+timer_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct comm_timer *t = arg;
+
+	(void)fd;
+	(void)what;
+	comm_base_update_time(t->base);
+	t->cb(t->arg);
+}
+
+struct comm_timer *
+comm_timer_create(struct comm_base *b, comm_callback_type cb, void *arg)
+{
+	struct comm_timer *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		log_err("out of memory");
+		return NULL;
+	}
+	t->base = b;
+	t->cb = cb;
+	t->arg = arg;
+	t->ev = evtimer_new(b->eb, timer_fired, t);
+	if (!t->ev) {
+		log_err("libevent: cannot create timer");
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int
+comm_timer_set(struct comm_timer *t, int ms)
+{
+	struct timeval tv;
+
+	if (ms < 0) {
+		ms = 0;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	if (evtimer_add(t->ev, &tv) != 0) {
+		log_err("libevent: cannot arm timer");
+		return RES_ESYSTEM;
+	}
+	return RES_OK;
+}
+
+void
+comm_timer_disable(struct comm_timer *t)
+{
+	if (t) {
+		evtimer_del(t->ev);
+	}
+}
+
+void
+comm_timer_delete(struct comm_timer *t)
+{
+	if (!t) {
+		return;
+	}
+	event_free(t->ev);
+	free(t);
+}
+
+/** libevent callback: a watched socket is readable. */
+static void
+fd_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct comm_fd *e = arg;
+
+	(void)what;
+	comm_base_update_time(e->base);
+	e->cb(e->arg, (int)fd);
+}
+
+struct comm_fd *
+comm_fd_create(struct comm_base *b, int fd, comm_fd_callback_type cb,
+    void *arg)
+{
+	struct comm_fd *e = calloc(1, sizeof(*e));
+
+	if (!e) {
+		log_err("out of memory");
+		return NULL;
+	}
+	e->base = b;
+	e->cb = cb;
+	e->arg = arg;
+	e->ev = event_new(b->eb, fd, EV_READ | EV_PERSIST, fd_readable, e);
+	if (!e->ev || event_add(e->ev, NULL) != 0) {
+		log_err("libevent: cannot watch socket");
+		comm_fd_delete(e);
+		return NULL;
+	}
+	return e;
+}
+
+void
+comm_fd_delete(struct comm_fd *e)
+{
+	if (!e) {
+		return;
+	}
+	if (e->ev) {
+		event_free(e->ev);
+	}
+	free(e);
+}
+
+/** Free an outgoing TCP connection for real. */
+static void
+tcp_out_free(struct comm_tcp_out *c)
+{
+	bufferevent_free(c->bev);
+	free(c->buf);
+	free(c);
+}
+
+/** Report the end of an outgoing connection once. */
+static void
+tcp_out_end(struct comm_tcp_out *c)
+{
+	if (c->ended) {
+		return;
+	}
+	c->ended = 1;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	c->in_cb = 1;
+	c->cb(c->arg, NULL, 0);
+	c->in_cb = 0;
+}
+
+/** libevent callback: data arrived on an outgoing TCP connection. */
+static void
+tcp_out_readable(struct bufferevent *bev, void *arg)
+{
+	struct comm_tcp_out *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t lenbuf[2];
+	size_t len;
+
+	comm_base_update_time(c->base);
+	c->in_cb = 1;
+	while (!c->dead && !c->ended && evbuffer_get_length(in) >= 2) {
+		evbuffer_copyout(in, lenbuf, 2);
+		len = ((size_t)lenbuf[0] << 8) | lenbuf[1];
+		if (len == 0) {
+			/* Not a DNS message: the stream is broken. */
+			c->in_cb = 0;
+			tcp_out_end(c);
+			c->in_cb = 1;
+			break;
+		}
+		if (evbuffer_get_length(in) < 2 + len) {
+			break;
+		}
+		evbuffer_drain(in, 2);
+		evbuffer_remove(in, c->buf, len);
+		c->cb(c->arg, c->buf, len);
+	}
+	c->in_cb = 0;
+	if (c->dead) {
+		tcp_out_free(c);
+	}
+}
+
+/** libevent callback: connected, EOF, error or timeout. */
+static void
+tcp_out_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct comm_tcp_out *c = arg;
+
+	(void)bev;
+	comm_base_update_time(c->base);
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
+		tcp_out_end(c);
+		if (c->dead) {
+			tcp_out_free(c);
+		}
+	}
+}
+
+struct comm_tcp_out *
+comm_tcp_out_create(struct comm_base *b, const struct sockaddr_storage *to,
+    socklen_t tolen, comm_tcp_out_callback_type cb, void *arg)
+{
+	struct comm_tcp_out *c = calloc(1, sizeof(*c));
+	char abuf[128];
+
+	if (!c) {
+		log_err("out of memory");
+		return NULL;
+	}
+	c->base = b;
+	c->cb = cb;
+	c->arg = arg;
+	c->buf = malloc(NETEVENT_TCP_MAX);
+	c->bev = bufferevent_socket_new(b->eb, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->buf || !c->bev) {
+		log_err("out of memory creating TCP connection");
+		goto fail;
+	}
+	bufferevent_setcb(c->bev, tcp_out_readable, NULL, tcp_out_event, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, NETEVENT_TCP_MAX + 2);
+	if (bufferevent_socket_connect(c->bev, (const struct sockaddr *)to,
+	    (int)tolen) != 0) {
+		verbose(VERB_ALGO, "tcp connect to %s failed",
+		    comm_addr_to_str(to, tolen, 1, abuf, sizeof(abuf)));
+		goto fail;
+	}
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	return c;
+fail:
+	if (c->bev) {
+		bufferevent_free(c->bev);
+	}
+	free(c->buf);
+	free(c);
+	return NULL;
+}
+
+int
+comm_tcp_out_send(struct comm_tcp_out *c, const uint8_t *msg, size_t len)
+{
+	uint8_t lenbuf[2];
+
+	if (len == 0 || len > NETEVENT_TCP_MAX || !msg) {
+		return RES_EINVAL;
+	}
+	lenbuf[0] = (uint8_t)(len >> 8);
+	lenbuf[1] = (uint8_t)(len & 0xff);
+	if (bufferevent_write(c->bev, lenbuf, 2) != 0 ||
+	    bufferevent_write(c->bev, msg, len) != 0) {
+		return RES_ENOMEM;
+	}
+	return RES_OK;
+}
+
+uint16_t
+comm_tcp_out_port(struct comm_tcp_out *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int fd = (int)bufferevent_getfd(c->bev);
+
+	if (fd == -1 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+		return 0;
+	}
+	if (ss.ss_family == AF_INET6) {
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	if (ss.ss_family == AF_INET) {
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	}
+	return 0;
+}
+
+void
+comm_tcp_out_delete(struct comm_tcp_out *c)
+{
+	if (!c) {
+		return;
+	}
+	if (c->in_cb) {
+		c->dead = 1;
+		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+		return;
+	}
+	tcp_out_free(c);
+}
+
+int
+comm_base_run_once(struct comm_base *b)
+{
+	int r = event_base_loop(b->eb, EVLOOP_ONCE);
+
+	if (r == -1) {
+		log_err("libevent: event_base_loop failed");
+		return RES_ESYSTEM;
+	}
+	return r;
+}

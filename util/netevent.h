@@ -196,4 +196,121 @@ int comm_addr_from_str(const char *str, int port,
 const char *comm_addr_to_str(const struct sockaddr_storage *addr,
 	socklen_t addrlen, int with_port, char *buf, size_t bufsz);
 
+/*
+ * Outgoing traffic and timers.  The outside network (iterator/) opens its
+ * own sockets and watches them through these, so libevent stays here.
+ * Every callback below runs on the base's thread, with comm_base_now()
+ * refreshed just before.
+ */
+struct comm_timer;
+struct comm_fd;
+struct comm_tcp_out;
+
+/**
+ * Create a timer on a base; it starts disarmed.
+ * @param b: the base.
+ * @param cb: called once each time the timer fires.
+ * @param arg: argument for cb.
+ * @return the timer, or NULL (out of memory, logged).
+ */
+struct comm_timer *comm_timer_create(struct comm_base *b,
+	comm_callback_type cb, void *arg);
+
+/**
+ * Arm (or re-arm) a timer to fire once after ms milliseconds.
+ * @param t: the timer.
+ * @param ms: delay; 0 fires on the next loop iteration, negative is 0.
+ * @return 0, or RES_ESYSTEM when libevent refuses (logged).
+ */
+int comm_timer_set(struct comm_timer *t, int ms);
+
+/** Disarm a timer; it may be armed again.  NULL ok. */
+void comm_timer_disable(struct comm_timer *t);
+
+/** Delete a timer (disarming it).  Safe inside its own callback.  NULL ok. */
+void comm_timer_delete(struct comm_timer *t);
+
+/**
+ * Called when a watched socket is readable.
+ * @param arg: the argument given at creation.
+ * @param fd: the socket.
+ */
+typedef void (*comm_fd_callback_type)(void *arg, int fd);
+
+/**
+ * Watch a socket for reading, persistently, until comm_fd_delete().
+ * @param b: the base.
+ * @param fd: the socket; stays owned by the caller (not closed here).
+ * @param cb: called each time fd is readable; it may delete the watcher.
+ * @param arg: argument for cb.
+ * @return the watcher, or NULL (logged).
+ */
+struct comm_fd *comm_fd_create(struct comm_base *b, int fd,
+	comm_fd_callback_type cb, void *arg);
+
+/** Stop watching and free the watcher; the socket is left open.  NULL ok. */
+void comm_fd_delete(struct comm_fd *e);
+
+/**
+ * Called for every complete message on an outgoing TCP connection, and
+ * once when the connection ends.
+ * @param arg: the argument given at creation.
+ * @param msg: the message without its length prefix, valid during the
+ *	call only; NULL when the connection has ended (EOF, error, refused).
+ *	After the NULL call nothing more is delivered; the owner must still
+ *	call comm_tcp_out_delete().
+ * @param len: length of msg; 0 with msg NULL.
+ */
+typedef void (*comm_tcp_out_callback_type)(void *arg, const uint8_t *msg,
+	size_t len);
+
+/**
+ * Start a nonblocking TCP connection for DNS messages (RFC 1035 section
+ * 4.2.2 framing: a 2-octet length before each message).
+ * @param b: the base.
+ * @param to: the server address, port included.
+ * @param tolen: its length.
+ * @param cb: called per reply message and at the end; it may call
+ *	comm_tcp_out_delete() on this connection.
+ * @param arg: argument for cb.
+ * @return the connection (connecting), or NULL (logged).  Messages may be
+ *	sent at once; they go out when the connection is up.
+ */
+struct comm_tcp_out *comm_tcp_out_create(struct comm_base *b,
+	const struct sockaddr_storage *to, socklen_t tolen,
+	comm_tcp_out_callback_type cb, void *arg);
+
+/**
+ * Queue one message, with its length prefix, on a connection.
+ * @param c: the connection.
+ * @param msg: the message; copied.
+ * @param len: its length, 1 to 65535.
+ * @return 0, RES_EINVAL for a bad length, RES_ENOMEM.
+ */
+int comm_tcp_out_send(struct comm_tcp_out *c, const uint8_t *msg,
+	size_t len);
+
+/**
+ * The local port of a connection (0 until known).
+ * @param c: the connection.
+ * @return the port in host order.
+ */
+uint16_t comm_tcp_out_port(struct comm_tcp_out *c);
+
+/**
+ * Close a connection and free it; no callback afterwards.  Safe inside
+ * its own callback.  NULL ok.
+ */
+void comm_tcp_out_delete(struct comm_tcp_out *c);
+
+/**
+ * Run one iteration of the event loop: wait for at least one event and
+ * handle what is ready.  For tests that loop until a condition holds;
+ * keep a timer armed so the wait is bounded.
+ * @param b: the base.
+ * @return 0, or 1 when no events are pending at all (nothing to wait
+ *	for), or RES_ESYSTEM on a libevent failure.
+ */
+int comm_base_run_once(struct comm_base *b);
+
 #endif /* UTIL_NETEVENT_H */
