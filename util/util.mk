@@ -11,3 +11,7 @@ libresolute_a_SOURCES += util/zonefile.c util/zonefile.h
 check_PROGRAMS += test/test_zonefile
 test_test_zonefile_SOURCES = test/test_zonefile.c test/unit.c test/unit.h
 TESTS += test/test_zonefile
+
+# Per-query memory, replies as RRsets, the module interface.
+libresolute_a_SOURCES += util/region.c util/region.h util/reply.c \
+	util/reply.h util/module.h
