@@ -1,7 +1,8 @@
 # cache/cache.mk - the sharded hash table and the caches on top of it.
 libresolute_a_SOURCES += cache/slabhash.c cache/slabhash.h cache/policy.h \
 	cache/rrset.c cache/rrset.h cache/msgcache.c cache/msgcache.h \
-	cache/infra.c cache/infra.h cache/keycache.c cache/keycache.h
+	cache/infra.c cache/infra.h cache/keycache.c cache/keycache.h \
+	cache/dns.c cache/dns.h
 
 check_PROGRAMS += test/test_cache test/test_cache_upper
 test_test_cache_SOURCES = test/test_cache.c test/unit.c test/unit.h

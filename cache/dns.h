@@ -1,0 +1,74 @@
+/*
+ * cache/dns.h - the resolver's view of the caches: store a reply's RRsets
+ * and its skeleton, find them again, and answer a client straight from
+ * the cache.
+ *
+ * Messages are keyed by question and CD only: the DO bit changes only
+ * whether RRSIGs are sent, which is decided when encoding, so DO and
+ * non-DO clients share one entry.
+ */
+#ifndef CACHE_DNS_H
+#define CACHE_DNS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct module_env;
+struct query_info;
+struct reply;
+struct reply_rrset;
+struct region;
+struct dns_msg;
+struct rrset_cache;
+struct msg_cache;
+
+/**
+ * Store one RRset with its trust (s->trust) and status (s->security).
+ * @param id: receives the id of the version in the cache, 0 when not
+ *	cached; may be NULL.
+ * @return 0, RES_EEXIST (a more trusted live RRset was kept: *id names
+ *	it), or another cache error (not cached).
+ */
+int dns_cache_store_rrset(struct module_env *env, const struct reply_rrset *s,
+	uint64_t *id);
+
+/**
+ * Store a whole reply: every RRset, then the message referring to them.
+ * @param negative: 1 for NXDOMAIN/NODATA (RFC 2308 TTL from the SOA).
+ * @return 0 or a cache error (the RRsets stored so far stay).
+ */
+int dns_cache_store_msg(struct module_env *env, const struct query_info *qi,
+	uint16_t qflags, const struct reply *rep, int negative);
+
+/**
+ * Look up an RRset and copy it into a region, TTL counted down.
+ * @return the copy or NULL (miss, expired, out of memory).
+ */
+struct reply_rrset *dns_cache_lookup_rrset(struct module_env *env,
+	struct region *r, const uint8_t *owner, uint16_t type, uint16_t rclass);
+
+/**
+ * Look up a message and copy it with its RRsets into a region.
+ * @return the reply or NULL.
+ */
+struct reply *dns_cache_lookup_msg(struct module_env *env, struct region *r,
+	const struct query_info *qi, uint16_t qflags);
+
+/**
+ * The cache-hit fast path: answer a client query from the message cache
+ * without building anything: header and question from the query, the
+ * cached RRsets with their remaining TTLs, RRSIGs when DO is set.
+ * @param mc, rc: the caches.
+ * @param q: the parsed query.
+ * @param buf: reply buffer; cap its capacity.
+ * @param limit: the client's size limit.
+ * @param edns_size: our EDNS payload size.
+ * @param now: current time.
+ * @param len: receives the reply length.
+ * @return 1 when answered, 0 on a miss (buf unspecified).
+ */
+int dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
+	const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
+	uint16_t edns_size, time_t now, size_t *len);
+
+#endif /* CACHE_DNS_H */
