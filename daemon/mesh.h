@@ -1,0 +1,93 @@
+/*
+ * daemon/mesh.h - the queries in progress of one worker: client queries
+ * joined by question, their subqueries, and the module chain run on them.
+ *
+ * Each worker has one mesh.  A client query that misses the cache becomes
+ * (or joins) a mesh state keyed by (qname, qtype, qclass, CD, priming);
+ * identical questions in flight share one state and one resolution, and
+ * every waiting client gets the answer.  Modules ask for subqueries
+ * (name server addresses, priming, DS/DNSKEY later), which are mesh
+ * states too, linked as sub/super; a subquery that would wait on one of
+ * its own ancestors is refused, so the graph has no cycles.
+ *
+ * Work is queued, never recursive: new states and states whose
+ * subqueries finished are put on a run queue that mesh_run_queue()
+ * drains after the current event, so a module's operate() never runs
+ * while another call of it is on the stack.
+ *
+ * Deleting: a finished state answers its clients, informs its supers and
+ * is deleted.  A state whose clients and supers are all gone keeps
+ * running to completion (its results fill the cache).
+ */
+#ifndef DAEMON_MESH_H
+#define DAEMON_MESH_H
+#include <stddef.h>
+#include <stdint.h>
+#include "util/module.h"
+
+struct comm_reply;
+struct dns_msg;
+struct outside_network;
+struct comm_base;
+
+/** Counters of a mesh. */
+struct mesh_stats {
+	/** States created for client queries. */
+	uint64_t num_client_states;
+	/** Client queries that joined a state already in flight. */
+	uint64_t num_joined;
+	/** Subquery states created. */
+	uint64_t num_sub_states;
+	/** Replies sent to clients from the mesh. */
+	uint64_t num_replies;
+	/** Of those, SERVFAIL. */
+	uint64_t num_servfail;
+	/** Client queries refused because the mesh was full. */
+	uint64_t num_dropped_full;
+	/** Most states at once. */
+	size_t max_states;
+	/** Sum of resolution times of answered client queries, in us. */
+	uint64_t sum_rec_time_us;
+};
+
+struct mesh_area;
+
+/**
+ * Create a mesh.
+ * @param env: the module environment (the mesh sets env->mesh,
+ *	env->send_query and env->attach_sub).
+ * @param mods: the module chain, num_mods of them.
+ * @param num_mods: 1 to MODULE_MAX.
+ * @param outnet: the outside network for upstream queries.
+ * @param base: the worker's event base (for the clock).
+ * @param max_states: num-queries-per-thread: client states allowed.
+ * @return the mesh or NULL.
+ */
+struct mesh_area *mesh_create(struct module_env *env,
+	struct module_func_block **mods, int num_mods,
+	struct outside_network *outnet, struct comm_base *base,
+	size_t max_states);
+
+/** Delete a mesh and every state in it (clients get no answer). */
+void mesh_delete(struct mesh_area *m);
+
+/**
+ * A client query that needs resolution.
+ * @param m: the mesh.
+ * @param q: the parsed query (question, flags, EDNS).
+ * @param rep: the client's comm_reply; a copy is kept to answer later.
+ * @param limit: the reply size limit for this client.
+ * @return COMM_REPLY_LATER when the answer will be sent later, or
+ *	COMM_REPLY_DROP when the mesh is full or out of memory (the caller
+ *	answers SERVFAIL itself then: rep->reply is not touched).
+ */
+int mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
+	const struct comm_reply *rep, size_t limit);
+
+/** Number of states in the mesh. */
+size_t mesh_count(const struct mesh_area *m);
+
+/** Read the counters. */
+void mesh_get_stats(const struct mesh_area *m, struct mesh_stats *st);
+
+#endif /* DAEMON_MESH_H */
