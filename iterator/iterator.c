@@ -1,0 +1,1153 @@
+/*
+ * iterator/iterator.c - the iterator module (see iterator.h).
+ *
+ * Per query the module keeps a struct iter_qstate in the query's region
+ * and moves it through three states:
+ *	ITER_INIT		answer from the cache, or find the closest
+ *				delegation (priming the root first if needed);
+ *	ITER_QUERY_TARGETS	pick a server and send, or start subqueries for
+ *				name server addresses, or give up;
+ *	ITER_QUERY_RESP		handle the reply (operate() is called with
+ *				MODULE_EVENT_REPLY and the packet).
+ * A CNAME restarts at ITER_INIT with the target name, the chain kept in
+ * front of the final answer.  A referral replaces the delegation point
+ * and goes back to ITER_QUERY_TARGETS.
+ */
+#include "config.h"
+#include "iterator/iterator.h"
+#include "cache/dns.h"
+#include "cache/infra.h"
+#include "cache/rrset.h"
+#include "iterator/delegpt.h"
+#include "iterator/hints.h"
+#include "util/config_file.h"
+#include "util/dname.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/module.h"
+#include "util/msg.h"
+#include "util/random.h"
+#include "util/region.h"
+#include "util/reply.h"
+#include <arpa/inet.h>
+#include <string.h>
+
+/** Upstream queries one query may send in all. */
+#define ITER_MAX_SENT 64
+/** Referrals one query may follow. */
+#define ITER_MAX_REFERRALS 32
+/** CNAMEs one query may follow (Unbound allows 11 restarts). */
+#define ITER_MAX_CNAME 11
+/** Tries of one server address per query while others are left. */
+#define ITER_MAX_TRIES 2
+/** Tries of one address when every address used its ITER_MAX_TRIES
+ * (a zone with one server that drops a packet must not fail at once). */
+#define ITER_MAX_TRIES_LAST 5
+/** Name server names resolved in parallel by subqueries. */
+#define ITER_MAX_TARGET_SUBS 4
+/** Longest wait for one reply, ms: the infra RTO is capped at this. */
+#define ITER_MAX_TIMEOUT 3000
+/** Timeout of a second try of one server, doubled for each later try. */
+#define ITER_MIN_RETRY_TIMEOUT 200
+/** One in this many server choices explores an untried server. */
+#define ITER_EXPLORE 8
+/** RFC 8914 info codes used here. */
+#define EDE_OTHER 0
+#define EDE_NO_REACHABLE_AUTHORITY 22
+#define EDE_NETWORK_ERROR 23
+
+/** States of the iterator. */
+enum iter_state {
+	ITER_INIT = 0,
+	ITER_QUERY_TARGETS,
+	ITER_QUERY_RESP,
+	ITER_FINISHED
+};
+
+/** What a reply is. */
+enum iter_resp {
+	ITER_RESP_ANSWER,
+	ITER_RESP_NEGATIVE,
+	ITER_RESP_CNAME,
+	ITER_RESP_REFERRAL,
+	ITER_RESP_LAME,
+	ITER_RESP_THROWAWAY
+};
+
+/** Per-query state of the iterator. */
+struct iter_qstate {
+	/** Where the query is. */
+	enum iter_state state;
+	/** The name being resolved now (the query name or a CNAME target). */
+	uint8_t *qchase;
+	/** The delegation being asked. */
+	struct delegpt *dp;
+	/** CNAME RRsets followed so far, for the front of the answer. */
+	struct reply_rrset *chain[ITER_MAX_CNAME + 1];
+	/** Number of them. */
+	int num_chain;
+	/** Upstream queries sent. */
+	int sent;
+	/** Referrals followed. */
+	int referrals;
+	/** Subqueries for name server addresses outstanding. */
+	int target_subs;
+	/** 1 once root priming was tried. */
+	int primed;
+	/** 1 while waiting for the priming subquery. */
+	int wait_prime;
+	/** The address the outstanding query went to. */
+	struct delegpt_addr *cur;
+	/** That query went over TCP. */
+	int cur_tcp;
+	/** That query had EDNS. */
+	int cur_edns;
+	/** That query used 0x20. */
+	int cur_caps;
+	/** Retry the current server over TCP (after TC). */
+	int retry_tcp;
+	/** 0x20 off for the rest of this query (a server did not echo). */
+	int caps_off;
+	/** Parse view of the reply (large: region). */
+	struct dns_msg *msg;
+};
+
+/** RFC 2181 section 5.4.1 ranks, as cache/rrset.h numbers them. */
+static uint8_t
+iter_trust(int section, int aa, int referral)
+{
+	if (referral) {
+		return section == MSG_SEC_ADDITIONAL ? RRSET_TRUST_GLUE :
+		    RRSET_TRUST_AUTHORITY_NONAUTH;
+	}
+	switch (section) {
+	case MSG_SEC_ANSWER:
+		return aa ? RRSET_TRUST_ANSWER_AUTH :
+		    RRSET_TRUST_ANSWER_NONAUTH;
+	case MSG_SEC_AUTHORITY:
+		return aa ? RRSET_TRUST_AUTHORITY_AUTH :
+		    RRSET_TRUST_AUTHORITY_NONAUTH;
+	default:
+		return RRSET_TRUST_ADDITIONAL;
+	}
+}
+
+/** Log a name with a message at a verbosity level. */
+static void
+iter_log(int level, const char *what, const uint8_t *name, uint16_t type)
+{
+	char s[DNAME_MAXSTR];
+
+	if (level > log_verbosity) {
+		return;
+	}
+	dname_to_str(name, s, sizeof(s));
+	verbose(level, "iterator: %s %s type %u", what, s, (unsigned)type);
+}
+
+/** Fail the query with SERVFAIL and an EDE. */
+static void
+iter_error(struct module_qstate *q, int id, int ede, const char *text)
+{
+	q->return_msg = NULL;
+	q->return_rcode = MSG_RCODE_SERVFAIL;
+	q->ede = ede;
+	q->ede_text = text;
+	q->ext_state[id] = MODULE_ERROR;
+	iter_log(VERB_DETAIL, text, q->qinfo.qname, q->qinfo.qtype);
+}
+
+/** Add cached addresses of a name server to a delegation point. */
+static void
+iter_add_cached_addrs(struct module_env *env, struct region *r,
+    struct delegpt *dp, const uint8_t *nsname)
+{
+	static const uint16_t types[2] = { RR_TYPE_A, RR_TYPE_AAAA };
+	size_t t, i;
+
+	for (t = 0; t < 2; t++) {
+		struct reply_rrset *s = dns_cache_lookup_rrset(env, r, nsname,
+		    types[t], RR_CLASS_IN);
+
+		for (i = 0; s && i < s->count; i++) {
+			delegpt_add_rdata(dp, r, types[t], s->rd[i],
+			    s->rdlen[i]);
+		}
+	}
+}
+
+/**
+ * The closest delegation in the cache for a name: the deepest cached NS
+ * RRset at or above it, with the cached addresses of its servers.  A cut
+ * whose servers all lie inside it with no address known is skipped (it
+ * cannot be reached from here).
+ */
+static struct delegpt *
+iter_find_delegation(struct module_env *env, struct region *r,
+    const uint8_t *name)
+{
+	const uint8_t *p;
+
+	for (p = name; p; p = dname_parent(p)) {
+		struct reply_rrset *ns = dns_cache_lookup_rrset(env, r, p,
+		    RR_TYPE_NS, RR_CLASS_IN);
+		struct delegpt *dp;
+		struct delegpt_ns *n;
+		size_t i;
+		int reachable = 0;
+
+		if (!ns) {
+			continue;
+		}
+		dp = delegpt_create(r, p);
+		if (!dp) {
+			return NULL;
+		}
+		for (i = 0; i < ns->count; i++) {
+			if (dname_check(ns->rd[i], ns->rdlen[i], NULL) ==
+			    RES_OK) {
+				delegpt_add_ns(dp, r, ns->rd[i]);
+			}
+		}
+		for (n = dp->ns; n; n = n->next) {
+			iter_add_cached_addrs(env, r, dp, n->name);
+			if (!dname_is_subdomain(n->name, p)) {
+				reachable = 1;
+			}
+		}
+		if (dp->addrs || reachable) {
+			return dp;
+		}
+	}
+	return NULL;
+}
+
+/** Drop addresses the config forbids (do-not-query-localhost, do-ip*). */
+static void
+iter_filter_addrs(const struct config *cfg, struct delegpt *dp)
+{
+	struct delegpt_addr **pp = &dp->addrs;
+
+	while (*pp) {
+		struct delegpt_addr *a = *pp;
+
+		if ((cfg->do_not_query_localhost &&
+		    delegpt_addr_is_localhost(&a->addr)) ||
+		    (a->addr.ss_family == AF_INET && !cfg->do_ip4) ||
+		    (a->addr.ss_family == AF_INET6 && !cfg->do_ip6)) {
+			*pp = a->next;
+			continue;
+		}
+		pp = &a->next;
+	}
+}
+
+/** Finish with a reply built from a cached message plus the chain. */
+static void
+iter_finish_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
+    struct reply *tail)
+{
+	size_t n = (size_t)iq->num_chain + (tail ? tail->an + tail->ns +
+	    tail->ar : 0);
+	struct reply *rep = reply_create(q->region, n);
+	size_t i;
+	int c;
+
+	if (!rep) {
+		iter_error(q, id, EDE_OTHER, "out of memory");
+		return;
+	}
+	rep->flags = tail ? tail->flags : 0;
+	rep->rcode = tail ? tail->rcode : MSG_RCODE_NOERROR;
+	rep->security = tail ? tail->security : 0;
+	for (c = 0; c < iq->num_chain; c++) {
+		reply_add(rep, n, iq->chain[c], MSG_SEC_ANSWER);
+	}
+	for (i = 0; tail && i < tail->an + tail->ns + tail->ar; i++) {
+		struct reply_rrset *s = tail->rrsets[i];
+		int dup = 0;
+
+		for (c = 0; c < iq->num_chain && s->section == MSG_SEC_ANSWER;
+		    c++) {
+			if (iq->chain[c]->type == s->type &&
+			    dname_equal(iq->chain[c]->owner, s->owner)) {
+				dup = 1;
+			}
+		}
+		if (!dup) {
+			reply_add(rep, n, s, s->section);
+		}
+	}
+	q->return_msg = rep;
+	q->return_rcode = rep->rcode;
+	q->ext_state[id] = MODULE_FINISHED;
+	iq->state = ITER_FINISHED;
+}
+
+/**
+ * ITER_INIT: answer from the cache, or set up the delegation point.
+ * @return 1 to go on to the next state, 0 when the module waits or is
+ *	done.
+ */
+static int
+iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	struct query_info qi;
+	struct reply *cached;
+	struct reply_rrset *s;
+	const uint8_t *start;
+
+	if (q->is_priming) {
+		iq->dp = hints_root(env->hints, q->region);
+		if (!iq->dp) {
+			iter_error(q, id, EDE_OTHER, "no root hints");
+			return 0;
+		}
+		iter_filter_addrs(env->cfg, iq->dp);
+		iq->state = ITER_QUERY_TARGETS;
+		return 1;
+	}
+	qi = q->qinfo;
+	qi.qname = iq->qchase;
+	qi.qname_len = dname_len(iq->qchase);
+	/* A whole cached reply (positive or negative). */
+	cached = dns_cache_lookup_msg(env, q->region, &qi, q->query_flags);
+	if (cached) {
+		iter_log(VERB_ALGO, "answer from cache", iq->qchase,
+		    qi.qtype);
+		iter_finish_reply(q, id, iq, cached);
+		return 0;
+	}
+	/* The RRset itself, or a CNAME to follow. */
+	s = dns_cache_lookup_rrset(env, q->region, iq->qchase, qi.qtype,
+	    qi.qclass);
+	if (s && qi.qtype != RR_TYPE_CNAME) {
+		struct reply *rep = reply_create(q->region, 1);
+
+		if (rep) {
+			rep->flags = MSG_FLAG_QR;
+			reply_add(rep, 1, s, MSG_SEC_ANSWER);
+			iter_finish_reply(q, id, iq, rep);
+			return 0;
+		}
+	}
+	if (qi.qtype != RR_TYPE_CNAME && qi.qtype != RR_TYPE_ANY &&
+	    (s = dns_cache_lookup_rrset(env, q->region, iq->qchase,
+	    RR_TYPE_CNAME, qi.qclass)) != NULL && s->count == 1 &&
+	    dname_check(s->rd[0], s->rdlen[0], NULL) == RES_OK) {
+		if (iq->num_chain >= ITER_MAX_CNAME) {
+			iter_error(q, id, EDE_OTHER, "CNAME chain too long");
+			return 0;
+		}
+		iq->chain[iq->num_chain++] = s;
+		iq->qchase = (uint8_t *)s->rd[0];
+		env->num_cname_chains++;
+		return 1;
+	}
+	/* DS lives in the parent zone (RFC 4035 section 3.1.4.1). */
+	start = iq->qchase;
+	if (qi.qtype == RR_TYPE_DS && !dname_is_root(start)) {
+		start = dname_parent(start);
+	}
+	iq->dp = iter_find_delegation(env, q->region, start);
+	if (!iq->dp || dname_is_root(iq->dp->name)) {
+		/* Only the root (or nothing) is known: prime it once. */
+		if (!iq->dp && !iq->primed) {
+			struct query_info pq;
+
+			pq.qname = (uint8_t *)"";
+			pq.qname_len = 1;
+			pq.qtype = RR_TYPE_NS;
+			pq.qclass = RR_CLASS_IN;
+			iq->primed = 1;
+			if (env->attach_sub(q, &pq, 0, 1) == RES_OK) {
+				iq->wait_prime = 1;
+				q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+				return 0;
+			}
+		}
+		if (!iq->dp) {
+			iq->dp = hints_root(env->hints, q->region);
+		}
+		if (!iq->dp) {
+			iter_error(q, id, EDE_OTHER, "no root hints");
+			return 0;
+		}
+	}
+	iter_filter_addrs(env->cfg, iq->dp);
+	iq->state = ITER_QUERY_TARGETS;
+	return 1;
+}
+
+/** Pick the server to ask: lowest RTO, sometimes an untried one. */
+static struct delegpt_addr *
+iter_select(struct module_qstate *q, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	struct delegpt_addr *a, *best = NULL;
+	struct infra_info info;
+	int best_rto = 0, untried = 0, pass, max_tries;
+
+	for (pass = 0; pass < 2 && !best; pass++) {
+	max_tries = pass == 0 ? ITER_MAX_TRIES : ITER_MAX_TRIES_LAST;
+	for (a = iq->dp->addrs; a; a = a->next) {
+		if (a->lame || a->attempts >= max_tries) {
+			continue;
+		}
+		if (infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
+		    iq->dp->name, *env->now, &info) == RES_OK && info.lame) {
+			continue;
+		}
+		if (a->attempts == 0) {
+			untried++;
+		}
+		/* Each attempt already made counts as a doubled RTO. */
+		info.rto <<= a->attempts;
+		if (!best || info.rto < best_rto) {
+			best = a;
+			best_rto = info.rto;
+		}
+	}
+	}
+	if (best && untried > 1 && env->rnd &&
+	    random_uniform(env->rnd, ITER_EXPLORE) == 0) {
+		uint32_t k = random_uniform(env->rnd, (uint32_t)untried);
+
+		for (a = iq->dp->addrs; a; a = a->next) {
+			if (!a->lame && a->attempts == 0 && k-- == 0) {
+				return a;
+			}
+		}
+	}
+	return best;
+}
+
+/** Start subqueries for name server addresses.  Returns how many. */
+static int
+iter_start_targets(struct module_qstate *q, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	struct delegpt_ns *ns;
+	int started = 0;
+
+	for (ns = iq->dp->ns; ns && iq->target_subs < ITER_MAX_TARGET_SUBS;
+	    ns = ns->next) {
+		struct query_info qi;
+
+		qi.qname = ns->name;
+		qi.qname_len = ns->namelen;
+		qi.qclass = RR_CLASS_IN;
+		if (!ns->tried_a) {
+			ns->tried_a = 1;
+			qi.qtype = RR_TYPE_A;
+			if (env->cfg->do_ip4 &&
+			    env->attach_sub(q, &qi, MSG_FLAG_RD, 0) ==
+			    RES_OK) {
+				iq->target_subs++;
+				started++;
+			}
+		}
+		if (!ns->tried_aaaa) {
+			ns->tried_aaaa = 1;
+			qi.qtype = RR_TYPE_AAAA;
+			if (env->cfg->do_ip6 &&
+			    env->attach_sub(q, &qi, MSG_FLAG_RD, 0) ==
+			    RES_OK) {
+				iq->target_subs++;
+				started++;
+			}
+		}
+	}
+	return started;
+}
+
+/** ITER_QUERY_TARGETS: send to a server, or wait, or give up. */
+static void
+iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	struct module_send opt;
+	struct infra_info info;
+	struct delegpt_addr *a;
+
+	if (*env->now > q->deadline) {
+		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY,
+		    "resolution took too long");
+		return;
+	}
+	if (iq->sent >= ITER_MAX_SENT) {
+		iter_error(q, id, EDE_OTHER, "too many upstream queries");
+		return;
+	}
+	a = iq->retry_tcp ? iq->cur : iter_select(q, iq);
+	if (!a) {
+		if (iter_start_targets(q, iq) > 0 || iq->target_subs > 0) {
+			q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+			return;
+		}
+		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY,
+		    "no server of the zone could be reached");
+		return;
+	}
+	memset(&opt, 0, sizeof(opt));
+	infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
+	    iq->dp->name, *env->now, &info);
+	opt.tcp = iq->retry_tcp;
+	opt.edns = !a->no_edns && info.edns_version != INFRA_EDNS_NONE;
+	opt.do_bit = opt.edns;
+	opt.caps = env->cfg->use_caps_for_id && !iq->caps_off && !opt.tcp;
+	opt.timeout_ms = info.rto > ITER_MAX_TIMEOUT ? ITER_MAX_TIMEOUT :
+	    info.rto;
+	/* A retry of the same server waits longer each time, whatever its
+	 * past RTT: a lost packet is not a dead server. */
+	if (a->attempts > 0 && opt.timeout_ms < (ITER_MIN_RETRY_TIMEOUT <<
+	    a->attempts)) {
+		opt.timeout_ms = ITER_MIN_RETRY_TIMEOUT << a->attempts;
+		if (opt.timeout_ms > ITER_MAX_TIMEOUT) {
+			opt.timeout_ms = ITER_MAX_TIMEOUT;
+		}
+	}
+	if (opt.tcp && opt.timeout_ms < 1000) {
+		opt.timeout_ms = 1000;
+	}
+	iq->retry_tcp = 0;
+	iq->cur = a;
+	iq->cur_tcp = opt.tcp;
+	iq->cur_edns = opt.edns;
+	iq->cur_caps = opt.caps;
+	a->attempts++;
+	iq->sent++;
+	if (log_verbosity >= VERB_ALGO) {
+		char s[DNAME_MAXSTR], z[DNAME_MAXSTR], ad[64];
+
+		dname_to_str(iq->qchase, s, sizeof(s));
+		dname_to_str(iq->dp->name, z, sizeof(z));
+		if (a->addr.ss_family == AF_INET) {
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->
+			    sin_addr, ad, sizeof(ad));
+		} else {
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a->
+			    addr)->sin6_addr, ad, sizeof(ad));
+		}
+		verbose(VERB_ALGO, "iterator: ask %s (zone %s) for %s type "
+		    "%u%s", ad, z, s, (unsigned)q->qinfo.qtype,
+		    opt.tcp ? " over TCP" : "");
+	}
+	iq->state = ITER_QUERY_RESP;
+	q->ext_state[id] = MODULE_WAIT_REPLY;
+	if (env->send_query(q, &a->addr, a->addrlen, iq->qchase,
+	    q->qinfo.qtype, q->qinfo.qclass, &opt) != RES_OK) {
+		/* Could not send (address family off, no socket): next. */
+		a->lame = 1;
+		iq->state = ITER_QUERY_TARGETS;
+		q->ext_state[id] = MODULE_STATE_INITIAL;
+	}
+}
+
+/** Is a name one of the NS targets of the reply's NS RRsets? */
+static int
+iter_is_ns_target(const struct reply *rep, const uint8_t *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < rep->an + rep->ns; i++) {
+		const struct reply_rrset *s = rep->rrsets[i];
+
+		if (s->type != RR_TYPE_NS) {
+			continue;
+		}
+		for (j = 0; j < s->count; j++) {
+			if (dname_check(s->rd[j], s->rdlen[j], NULL) ==
+			    RES_OK && dname_equal(s->rd[j], name)) {
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/**
+ * Scrub a reply (in place): drop what the server has no authority to
+ * say.  Everything must be at or below the zone asked (bailiwick); the
+ * class must be the query's; in the authority section only NS, SOA and
+ * DNSSEC denial/DS records are kept; in the additional section only
+ * addresses of name servers the reply names.
+ */
+static void
+iter_scrub(struct reply *rep, const uint8_t *zone, uint16_t qclass)
+{
+	size_t i, w = 0, an = 0, ns = 0, ar = 0;
+	size_t total = rep->an + rep->ns + rep->ar;
+
+	for (i = 0; i < total; i++) {
+		struct reply_rrset *s = rep->rrsets[i];
+		int keep = s->rclass == qclass &&
+		    dname_is_subdomain(s->owner, zone);
+
+		if (keep && s->section == MSG_SEC_AUTHORITY) {
+			keep = s->type == RR_TYPE_NS || s->type == RR_TYPE_SOA ||
+			    s->type == RR_TYPE_DS || s->type == RR_TYPE_NSEC ||
+			    s->type == RR_TYPE_NSEC3 ||
+			    s->type == RR_TYPE_RRSIG;
+		}
+		if (keep && s->section == MSG_SEC_ADDITIONAL) {
+			keep = (s->type == RR_TYPE_A ||
+			    s->type == RR_TYPE_AAAA) &&
+			    iter_is_ns_target(rep, s->owner);
+		}
+		if (!keep) {
+			continue;
+		}
+		rep->rrsets[w++] = s;
+		if (s->section == MSG_SEC_ANSWER) {
+			an++;
+		} else if (s->section == MSG_SEC_AUTHORITY) {
+			ns++;
+		} else {
+			ar++;
+		}
+	}
+	rep->an = an;
+	rep->ns = ns;
+	rep->ar = ar;
+}
+
+/**
+ * Classify a scrubbed reply for (qchase, qtype) asked of zone.  Follows
+ * a CNAME chain inside the answer section; *chain_end receives the name
+ * the chain ends at (qchase when there is none).
+ */
+static enum iter_resp
+iter_classify(const struct reply *rep, const uint8_t *qchase, uint16_t qtype,
+    const uint8_t *zone, const uint8_t **chain_end,
+    struct reply_rrset **referral)
+{
+	const uint8_t *name = qchase;
+	size_t i;
+	int hops = 0;
+
+	*chain_end = qchase;
+	*referral = NULL;
+	if (rep->rcode != MSG_RCODE_NOERROR &&
+	    rep->rcode != MSG_RCODE_NXDOMAIN) {
+		return ITER_RESP_THROWAWAY;
+	}
+	/* Follow the chain in the answer section. */
+	for (;;) {
+		struct reply_rrset *s;
+
+		if (reply_find(rep, MSG_SEC_ANSWER, name, qtype, RR_CLASS_IN) &&
+		    qtype != RR_TYPE_CNAME) {
+			*chain_end = name;
+			return ITER_RESP_ANSWER;
+		}
+		if (qtype == RR_TYPE_CNAME &&
+		    reply_find(rep, MSG_SEC_ANSWER, name, RR_TYPE_CNAME,
+		    RR_CLASS_IN)) {
+			*chain_end = name;
+			return ITER_RESP_ANSWER;
+		}
+		s = reply_find(rep, MSG_SEC_ANSWER, name, RR_TYPE_CNAME,
+		    RR_CLASS_IN);
+		if (!s || s->count != 1 || qtype == RR_TYPE_ANY ||
+		    dname_check(s->rd[0], s->rdlen[0], NULL) != RES_OK ||
+		    ++hops > ITER_MAX_CNAME) {
+			break;
+		}
+		name = s->rd[0];
+	}
+	*chain_end = name;
+	if (rep->rcode == MSG_RCODE_NXDOMAIN) {
+		return ITER_RESP_NEGATIVE;
+	}
+	if (name != qchase) {
+		/* The chain leaves what this server can answer. */
+		if (qtype == RR_TYPE_ANY) {
+			return ITER_RESP_ANSWER;
+		}
+		return ITER_RESP_CNAME;
+	}
+	if (rep->an > 0 && qtype == RR_TYPE_ANY) {
+		return ITER_RESP_ANSWER;
+	}
+	/* A referral: an NS set strictly below the zone asked, at or above
+	 * the name, and no SOA (RFC 1034 section 4.3.2). */
+	for (i = rep->an; i < rep->an + rep->ns; i++) {
+		struct reply_rrset *s = rep->rrsets[i];
+
+		if (s->type == RR_TYPE_SOA) {
+			return ITER_RESP_NEGATIVE;
+		}
+	}
+	for (i = rep->an; i < rep->an + rep->ns; i++) {
+		struct reply_rrset *s = rep->rrsets[i];
+
+		if (s->type != RR_TYPE_NS) {
+			continue;
+		}
+		if (dname_is_strict_subdomain(s->owner, zone) &&
+		    dname_is_subdomain(qchase, s->owner)) {
+			*referral = s;
+			return ITER_RESP_REFERRAL;
+		}
+		/* NS for the zone itself or elsewhere: not a referral. */
+		if (!(rep->flags & MSG_FLAG_AA)) {
+			return ITER_RESP_LAME;
+		}
+	}
+	if (rep->flags & MSG_FLAG_AA) {
+		return ITER_RESP_NEGATIVE;
+	}
+	return ITER_RESP_LAME;
+}
+
+/** Store the RRsets of a reply in the cache with their trust. */
+static void
+iter_store_rrsets(struct module_env *env, struct reply *rep, int referral)
+{
+	size_t i;
+	int aa = (rep->flags & MSG_FLAG_AA) != 0;
+
+	for (i = 0; i < rep->an + rep->ns + rep->ar; i++) {
+		struct reply_rrset *s = rep->rrsets[i];
+
+		if (s->type == RR_TYPE_RRSIG) {
+			continue;
+		}
+		s->trust = iter_trust(s->section, aa, referral);
+		dns_cache_store_rrset(env, s, NULL);
+	}
+}
+
+/** Build and store the final reply for an answer or negative reply. */
+static void
+iter_handle_final(struct module_qstate *q, int id, struct iter_qstate *iq,
+    struct reply *rep, int negative)
+{
+	struct module_env *env = q->env;
+	size_t i, total = rep->an + rep->ns + rep->ar;
+	struct reply *out = reply_create(q->region, total);
+	struct query_info qi;
+
+	if (!out) {
+		iter_error(q, id, EDE_OTHER, "out of memory");
+		return;
+	}
+	iter_store_rrsets(env, rep, 0);
+	out->flags = rep->flags;
+	out->rcode = rep->rcode;
+	/* minimal-responses: the answer, and for negative answers the
+	 * authority section (SOA and denial proofs); no additional data. */
+	for (i = 0; i < total; i++) {
+		struct reply_rrset *s = rep->rrsets[i];
+
+		if (s->section == MSG_SEC_ANSWER ||
+		    (negative && s->section == MSG_SEC_AUTHORITY &&
+		    s->type != RR_TYPE_NS)) {
+			reply_add(out, total, s, s->section);
+		}
+	}
+	/* Cache the reply for the name it answers (the chase target). */
+	qi = q->qinfo;
+	qi.qname = iq->qchase;
+	qi.qname_len = dname_len(iq->qchase);
+	dns_cache_store_msg(env, &qi, q->query_flags, out, negative);
+	iter_finish_reply(q, id, iq, out);
+	if (iq->num_chain > 0 && q->return_msg) {
+		/* And the whole chain under the original name. */
+		dns_cache_store_msg(env, &q->qinfo, q->query_flags,
+		    q->return_msg, negative);
+	}
+}
+
+/** Handle a referral: new delegation point from NS and glue. */
+static void
+iter_handle_referral(struct module_qstate *q, int id, struct iter_qstate *iq,
+    struct reply *rep, struct reply_rrset *nsset)
+{
+	struct module_env *env = q->env;
+	struct delegpt *dp;
+	struct delegpt_ns *n;
+	size_t i, j;
+
+	iter_store_rrsets(env, rep, 1);
+	if (++iq->referrals > ITER_MAX_REFERRALS) {
+		iter_error(q, id, EDE_OTHER, "too many referrals");
+		return;
+	}
+	dp = delegpt_create(q->region, nsset->owner);
+	if (!dp) {
+		iter_error(q, id, EDE_OTHER, "out of memory");
+		return;
+	}
+	for (i = 0; i < nsset->count; i++) {
+		if (dname_check(nsset->rd[i], nsset->rdlen[i], NULL) ==
+		    RES_OK) {
+			delegpt_add_ns(dp, q->region, nsset->rd[i]);
+		}
+	}
+	/* Glue, in bailiwick of the zone that referred us (scrubbed). */
+	for (i = rep->an + rep->ns; i < rep->an + rep->ns + rep->ar; i++) {
+		struct reply_rrset *s = rep->rrsets[i];
+
+		if (!delegpt_find_ns(dp, s->owner)) {
+			continue;
+		}
+		for (j = 0; j < s->count; j++) {
+			delegpt_add_rdata(dp, q->region, s->type, s->rd[j],
+			    s->rdlen[j]);
+		}
+	}
+	for (n = dp->ns; n; n = n->next) {
+		iter_add_cached_addrs(env, q->region, dp, n->name);
+	}
+	iter_filter_addrs(env->cfg, dp);
+	iter_log(VERB_ALGO, "referral to", dp->name, q->qinfo.qtype);
+	iq->dp = dp;
+	iq->state = ITER_QUERY_TARGETS;
+}
+
+/** ITER_QUERY_RESP with a reply packet. */
+static void
+iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	struct delegpt_addr *a = iq->cur;
+	struct reply *rep;
+	struct reply_rrset *nsset;
+	const uint8_t *end;
+	enum iter_resp type;
+
+	iq->state = ITER_QUERY_TARGETS;
+	if (!iq->msg) {
+		iq->msg = region_alloc(q->region, sizeof(*iq->msg));
+		if (!iq->msg) {
+			iter_error(q, id, EDE_OTHER, "out of memory");
+			return;
+		}
+	}
+	infra_cache_rtt_update(env->infra_cache, &a->addr, a->addrlen,
+	    iq->dp->name, *env->now, q->reply_rtt > 0 ? q->reply_rtt : 1);
+	if (msg_parse(iq->msg, q->reply_pkt, q->reply_len) == RES_OK &&
+	    iq->msg->rcode == MSG_RCODE_FORMERR && iq->cur_edns) {
+		/* RFC 6891 section 7: retry without EDNS, and remember.
+		 * (Such a FORMERR often has no question section.) */
+		a->no_edns = 1;
+		a->attempts--;
+		infra_cache_edns_update(env->infra_cache, &a->addr,
+		    a->addrlen, iq->dp->name, *env->now, INFRA_EDNS_NONE, 0);
+		iq->retry_tcp = iq->cur_tcp;
+		return;
+	}
+	if (!iq->msg->have_header || !iq->msg->have_rrs ||
+	    !iq->msg->have_question || iq->msg->qdcount != 1 ||
+	    iq->msg->qtype != q->qinfo.qtype ||
+	    iq->msg->qclass != q->qinfo.qclass ||
+	    !dname_equal(iq->msg->qname, iq->qchase)) {
+		/* Malformed or not our question: this server is broken. */
+		if (iq->msg->have_header && (iq->msg->flags & MSG_FLAG_TC) &&
+		    !iq->cur_tcp) {
+			iq->retry_tcp = 1;
+			return;
+		}
+		a->lame = 1;
+		return;
+	}
+	if ((iq->msg->flags & MSG_FLAG_TC) && !iq->cur_tcp) {
+		/* RFC 1035 section 4.2.1 / RFC 7766: retry over TCP. */
+		iq->retry_tcp = 1;
+		return;
+	}
+	if (reply_from_msg(q->region, iq->msg, &rep) != RES_OK) {
+		a->lame = 1;
+		return;
+	}
+	iter_scrub(rep, iq->dp->name, q->qinfo.qclass);
+	type = iter_classify(rep, iq->qchase, q->qinfo.qtype, iq->dp->name,
+	    &end, &nsset);
+	switch (type) {
+	case ITER_RESP_ANSWER:
+		iter_handle_final(q, id, iq, rep, 0);
+		return;
+	case ITER_RESP_NEGATIVE:
+		iter_handle_final(q, id, iq, rep, 1);
+		return;
+	case ITER_RESP_CNAME: {
+		const uint8_t *name = iq->qchase;
+
+		iter_store_rrsets(env, rep, 0);
+		/* Keep the chain links of this reply in order, each CNAME
+		 * after the DNAME it was synthesized from (RFC 6672). */
+		while (!dname_equal(name, end)) {
+			struct reply_rrset *s = reply_find(rep,
+			    MSG_SEC_ANSWER, name, RR_TYPE_CNAME, RR_CLASS_IN);
+			size_t k;
+
+			for (k = 0; k < rep->an; k++) {
+				struct reply_rrset *dn = rep->rrsets[k];
+
+				if (dn->type == RR_TYPE_DNAME &&
+				    dname_is_strict_subdomain(name,
+				    dn->owner) && iq->num_chain <
+				    ITER_MAX_CNAME) {
+					iq->chain[iq->num_chain++] = dn;
+				}
+			}
+
+			if (!s || iq->num_chain >= ITER_MAX_CNAME) {
+				iter_error(q, id, EDE_OTHER,
+				    "CNAME chain too long");
+				return;
+			}
+			iq->chain[iq->num_chain++] = s;
+			name = s->rd[0];
+		}
+		iq->qchase = (uint8_t *)end;
+		env->num_cname_chains++;
+		iq->state = ITER_INIT;
+		return;
+	}
+	case ITER_RESP_REFERRAL:
+		iter_handle_referral(q, id, iq, rep, nsset);
+		return;
+	case ITER_RESP_LAME:
+		env->num_lame++;
+		infra_cache_set_lame(env->infra_cache, &a->addr, a->addrlen,
+		    iq->dp->name, *env->now, 1);
+		a->lame = 1;
+		return;
+	case ITER_RESP_THROWAWAY:
+	default:
+		a->lame = 1;
+		return;
+	}
+}
+
+/** The priming reply: store the root NS set and its addresses. */
+static void
+iter_prime_done(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct reply *rep = q->return_msg;
+
+	(void)iq;
+	if (!rep || !reply_find(rep, MSG_SEC_ANSWER, (const uint8_t *)"",
+	    RR_TYPE_NS, RR_CLASS_IN)) {
+		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY,
+		    "root priming failed");
+	}
+}
+
+/** Run the state machine until it waits or finishes. */
+static void
+iter_run(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	for (;;) {
+		switch (iq->state) {
+		case ITER_INIT:
+			if (!iter_init(q, id, iq)) {
+				return;
+			}
+			break;
+		case ITER_QUERY_TARGETS:
+			q->ext_state[id] = MODULE_STATE_INITIAL;
+			iter_query_targets(q, id, iq);
+			if (q->ext_state[id] != MODULE_STATE_INITIAL) {
+				return;
+			}
+			break;
+		case ITER_QUERY_RESP:
+			/* Waiting for the network. */
+			q->ext_state[id] = MODULE_WAIT_REPLY;
+			return;
+		case ITER_FINISHED:
+		default:
+			q->ext_state[id] = MODULE_FINISHED;
+			return;
+		}
+	}
+}
+
+/** The priming query keeps the whole reply (glue included). */
+static void
+iter_prime_store(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct reply *rep;
+
+	iq->state = ITER_QUERY_TARGETS;
+	if (!iq->msg) {
+		iq->msg = region_alloc(q->region, sizeof(*iq->msg));
+	}
+	if (!iq->msg || msg_parse(iq->msg, q->reply_pkt, q->reply_len) !=
+	    RES_OK || !iq->msg->have_question ||
+	    iq->msg->qtype != RR_TYPE_NS || !dname_is_root(iq->msg->qname) ||
+	    iq->msg->rcode != MSG_RCODE_NOERROR ||
+	    reply_from_msg(q->region, iq->msg, &rep) != RES_OK) {
+		iq->cur->lame = 1;
+		return;
+	}
+	if ((iq->msg->flags & MSG_FLAG_TC) && !iq->cur_tcp) {
+		iq->retry_tcp = 1;
+		return;
+	}
+	iter_scrub(rep, (const uint8_t *)"", RR_CLASS_IN);
+	if (!reply_find(rep, MSG_SEC_ANSWER, (const uint8_t *)"",
+	    RR_TYPE_NS, RR_CLASS_IN)) {
+		iq->cur->lame = 1;
+		return;
+	}
+	iter_store_rrsets(q->env, rep, 0);
+	q->return_msg = rep;
+	q->return_rcode = MSG_RCODE_NOERROR;
+	q->ext_state[id] = MODULE_FINISHED;
+	iq->state = ITER_FINISHED;
+	iter_prime_done(q, id, iq);
+}
+
+/** module operate(). */
+static void
+iter_operate(struct module_qstate *q, enum module_ev ev, int id)
+{
+	struct iter_qstate *iq = q->minfo[id];
+
+	if (ev == MODULE_EVENT_NEW || (ev == MODULE_EVENT_PASS && !iq)) {
+		iq = region_zalloc(q->region, sizeof(*iq));
+		if (!iq) {
+			iter_error(q, id, EDE_OTHER, "out of memory");
+			return;
+		}
+		q->minfo[id] = iq;
+		iq->qchase = q->qinfo.qname;
+		iq->state = ITER_INIT;
+		iter_log(VERB_QUERY, "resolve", q->qinfo.qname,
+		    q->qinfo.qtype);
+	}
+	if (!iq) {
+		iter_error(q, id, EDE_OTHER, "internal error");
+		return;
+	}
+	switch (ev) {
+	case MODULE_EVENT_REPLY:
+		if (iq->state != ITER_QUERY_RESP) {
+			break;
+		}
+		if (q->is_priming) {
+			iter_prime_store(q, id, iq);
+			if (iq->state == ITER_FINISHED) {
+				return;
+			}
+		} else {
+			iter_handle_reply(q, id, iq);
+		}
+		break;
+	case MODULE_EVENT_NOREPLY:
+		if (iq->state == ITER_QUERY_RESP && iq->cur) {
+			infra_cache_rtt_update(q->env->infra_cache,
+			    &iq->cur->addr, iq->cur->addrlen, iq->dp->name,
+			    *q->env->now, -1);
+			iq->state = ITER_QUERY_TARGETS;
+		}
+		break;
+	case MODULE_EVENT_CAPSFAIL:
+		if (iq->state == ITER_QUERY_RESP && iq->cur) {
+			/* The server does not echo 0x20: ask it again
+			 * without, as Unbound does. */
+			iq->caps_off = 1;
+			iq->cur->attempts--;
+			iq->state = ITER_QUERY_TARGETS;
+		}
+		break;
+	case MODULE_EVENT_PASS:
+		/* A subquery finished (inform_super did the bookkeeping). */
+		if (q->ext_state[id] == MODULE_WAIT_SUBQUERY) {
+			if (iq->wait_prime) {
+				iq->wait_prime = 0;
+				iq->state = ITER_INIT;
+			} else if (iq->target_subs > 0 && iq->state ==
+			    ITER_QUERY_TARGETS) {
+				/* Go on when an address arrived or all
+				 * subqueries are done. */
+			}
+		}
+		break;
+	case MODULE_EVENT_MODDONE:
+	case MODULE_EVENT_NEW:
+		break;
+	case MODULE_EVENT_ERROR:
+	default:
+		iter_error(q, id, EDE_OTHER, "internal error");
+		return;
+	}
+	if (q->ext_state[id] == MODULE_FINISHED ||
+	    q->ext_state[id] == MODULE_ERROR) {
+		return;
+	}
+	iter_run(q, id, iq);
+}
+
+/** module inform_super(): a target or priming subquery finished. */
+static void
+iter_inform_super(struct module_qstate *q, int id, struct module_qstate *super)
+{
+	struct iter_qstate *siq = super->minfo[id];
+	const struct reply *rep = q->return_msg;
+	size_t i, j;
+
+	if (!siq || q->is_priming) {
+		return;
+	}
+	if (siq->target_subs > 0) {
+		siq->target_subs--;
+	}
+	if (!rep || !siq->dp || (q->qinfo.qtype != RR_TYPE_A &&
+	    q->qinfo.qtype != RR_TYPE_AAAA) ||
+	    !delegpt_find_ns(siq->dp, q->qinfo.qname)) {
+		return;
+	}
+	for (i = 0; i < rep->an; i++) {
+		const struct reply_rrset *s = rep->rrsets[i];
+
+		if (s->type != q->qinfo.qtype) {
+			continue;
+		}
+		for (j = 0; j < s->count; j++) {
+			delegpt_add_rdata(siq->dp, super->region, s->type,
+			    s->rd[j], s->rdlen[j]);
+		}
+	}
+	iter_filter_addrs(q->env->cfg, siq->dp);
+}
+
+/** module clear(): nothing to release (the mesh cancels the network). */
+static void
+iter_clear(struct module_qstate *q, int id)
+{
+	q->minfo[id] = NULL;
+}
+
+/** module init(). */
+static int
+iter_init_module(struct module_env *env, int id)
+{
+	env->modinfo[id] = NULL;
+	return RES_OK;
+}
+
+/** module deinit(). */
+static void
+iter_deinit(struct module_env *env, int id)
+{
+	env->modinfo[id] = NULL;
+}
+
+/** The function block. */
+static struct module_func_block iter_block = {
+	"iterator", iter_init_module, iter_deinit, iter_operate,
+	iter_inform_super, iter_clear
+};
+
+struct module_func_block *
+iter_get_funcblock(void)
+{
+	return &iter_block;
+}

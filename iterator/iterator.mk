@@ -1,0 +1,5 @@
+# iterator/iterator.mk - the iterator module: delegation points, root
+# hints, the resolution state machine.
+libresolute_a_SOURCES += iterator/delegpt.c iterator/delegpt.h \
+	iterator/hints.c iterator/hints.h iterator/iterator.c \
+	iterator/iterator.h
