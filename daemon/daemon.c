@@ -7,6 +7,13 @@
 #include "daemon/acl.h"
 #include "daemon/localzone.h"
 #include "daemon/worker.h"
+#include "cache/infra.h"
+#include "cache/keycache.h"
+#include "cache/msgcache.h"
+#include "cache/policy.h"
+#include "cache/rrset.h"
+#include "iterator/hints.h"
+#include "iterator/iterator.h"
 #include "util/config_file.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -54,6 +61,77 @@ fail:
 	return RES_ESYNTAX;
 }
 
+/**
+ * Parse module-config into the chain.  "iterator" and "validator
+ * iterator" are accepted; the validator is not built yet, which is said
+ * once at startup (answers are then not validated).
+ */
+static int
+daemon_modules(struct daemon *d)
+{
+	const char *mc = d->cfg->module_config ? d->cfg->module_config :
+	    "iterator";
+	char buf[256], *tok, *save = NULL;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", mc);
+	for (tok = strtok_r(buf, " \t", &save); tok;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		if (strcmp(tok, "iterator") == 0) {
+			if (n >= MODULE_MAX) {
+				break;
+			}
+			d->mods[n++] = iter_get_funcblock();
+		} else if (strcmp(tok, "validator") == 0) {
+			log_warn("module-config: the validator is not "
+			    "available in this version; answers are not "
+			    "DNSSEC-validated");
+		} else {
+			log_err("module-config: unknown module '%s'", tok);
+			return RES_ESYNTAX;
+		}
+	}
+	if (n == 0 || d->mods[n - 1] != iter_get_funcblock()) {
+		log_err("module-config: '%s': the chain must end with the "
+		    "iterator", mc);
+		return RES_ESYNTAX;
+	}
+	d->num_mods = n;
+	return RES_OK;
+}
+
+/** Create the shared caches from the config. */
+static int
+daemon_create_caches(struct daemon *d)
+{
+	const struct config *cfg = d->cfg;
+	struct cache_policy pol;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.min_ttl = (uint32_t)cfg->cache_min_ttl;
+	pol.max_ttl = (uint32_t)cfg->cache_max_ttl;
+	pol.max_negative_ttl = (uint32_t)cfg->cache_max_negative_ttl;
+	pol.serve_expired = cfg->serve_expired;
+	pol.serve_expired_ttl = (uint32_t)cfg->serve_expired_ttl;
+	pol.prefetch = cfg->prefetch;
+	d->rrset_cache = rrset_cache_create(cfg->rrset_cache_size,
+	    (size_t)cfg->rrset_cache_slabs, &pol);
+	d->msg_cache = msg_cache_create(cfg->msg_cache_size,
+	    (size_t)cfg->msg_cache_slabs, &pol);
+	d->infra_cache = infra_cache_create((size_t)cfg->infra_cache_numhosts,
+	    (uint32_t)(cfg->infra_host_ttl > 0 ? cfg->infra_host_ttl : 1),
+	    (size_t)cfg->infra_cache_slabs);
+	d->key_cache = key_cache_create(cfg->key_cache_size,
+	    (size_t)cfg->key_cache_slabs);
+	if (!d->rrset_cache || !d->msg_cache || !d->infra_cache ||
+	    !d->key_cache) {
+		log_err("cannot create the caches (out of memory, or a size "
+		    "too small for its slabs)");
+		return RES_ENOMEM;
+	}
+	return RES_OK;
+}
+
 struct daemon *
 daemon_create(struct config *cfg, const char *cfgfile)
 {
@@ -68,7 +146,13 @@ daemon_create(struct config *cfg, const char *cfgfile)
 	d->cfgfile = cfgfile ? strdup(cfgfile) : NULL;
 	d->start_time = (long)time(NULL);
 	d->num_workers = cfg->num_threads > 0 ? cfg->num_threads : 1;
-	if (daemon_build_tables(cfg, &d->acl, &d->local_zones) != RES_OK) {
+	if (daemon_build_tables(cfg, &d->acl, &d->local_zones) != RES_OK ||
+	    daemon_modules(d) != RES_OK || daemon_create_caches(d) != RES_OK) {
+		daemon_delete(d);
+		return NULL;
+	}
+	d->hints = hints_create();
+	if (!d->hints || hints_apply_config(d->hints, cfg) != RES_OK) {
 		daemon_delete(d);
 		return NULL;
 	}
@@ -116,6 +200,11 @@ daemon_delete(struct daemon *d)
 	comm_base_delete(d->base);
 	acl_list_delete(d->acl);
 	local_zones_delete(d->local_zones);
+	rrset_cache_delete(d->rrset_cache);
+	msg_cache_delete(d->msg_cache);
+	infra_cache_delete(d->infra_cache);
+	key_cache_delete(d->key_cache);
+	hints_delete(d->hints);
 	config_delete(d->cfg);
 	free(d->cfgfile);
 	free(d);
@@ -376,17 +465,29 @@ daemon_reload(struct daemon *d)
 	struct config *ncfg;
 	struct acl_list *acl;
 	struct local_zones *lz;
+	struct iter_hints *hints;
 	const struct config *o;
 
 	log_info("reload: reading %s", d->cfgfile ? d->cfgfile : "(none)");
 	ncfg = config_create();
-	if (!ncfg || (d->cfgfile && config_read(ncfg, d->cfgfile) != RES_OK)) {
+	if (!ncfg || (d->cfgfile && (config_read(ncfg, d->cfgfile) != RES_OK ||
+	    config_check(ncfg) != RES_OK))) {
 		log_err("reload: config has errors; keeping the old config");
 		config_delete(ncfg);
 		return;
 	}
 	if (daemon_build_tables(ncfg, &acl, &lz) != RES_OK) {
 		log_err("reload: config has errors; keeping the old config");
+		config_delete(ncfg);
+		return;
+	}
+	hints = hints_create();
+	if (!hints || hints_apply_config(hints, ncfg) != RES_OK) {
+		log_err("reload: root hints have errors; keeping the old "
+		    "config");
+		hints_delete(hints);
+		acl_list_delete(acl);
+		local_zones_delete(lz);
 		config_delete(ncfg);
 		return;
 	}
@@ -397,6 +498,15 @@ daemon_reload(struct daemon *d)
 	reload_check_int("do-ip6", o->do_ip6, ncfg->do_ip6);
 	reload_check_int("do-udp", o->do_udp, ncfg->do_udp);
 	reload_check_int("do-tcp", o->do_tcp, ncfg->do_tcp);
+	reload_check_int("rrset-cache-size", (int)(o->rrset_cache_size >> 10),
+	    (int)(ncfg->rrset_cache_size >> 10));
+	reload_check_int("msg-cache-size", (int)(o->msg_cache_size >> 10),
+	    (int)(ncfg->msg_cache_size >> 10));
+	if (strcmp(o->module_config ? o->module_config : "",
+	    ncfg->module_config ? ncfg->module_config : "") != 0) {
+		log_warn("reload: module-config changed; a restart is needed "
+		    "to apply it");
+	}
 	if (!strlist_equal(o->interface, ncfg->interface)) {
 		log_warn("reload: interface changed; a restart is needed to "
 		    "apply it");
@@ -406,6 +516,8 @@ daemon_reload(struct daemon *d)
 	local_zones_delete(d->local_zones);
 	d->acl = acl;
 	d->local_zones = lz;
+	hints_delete(d->hints);
+	d->hints = hints;
 	config_delete(d->cfg);
 	d->cfg = ncfg;
 	log_verbosity = ncfg->verbosity + d->extra_verbosity;

@@ -22,6 +22,12 @@ struct config;
 struct acl_list;
 struct local_zones;
 struct comm_base;
+struct rrset_cache;
+struct msg_cache;
+struct infra_cache;
+struct key_cache;
+struct iter_hints;
+struct module_func_block;
 
 /** The daemon's state. */
 struct daemon {
@@ -51,6 +57,20 @@ struct daemon {
 	char *pidfile;
 	/** Time the daemon started (for uptime). */
 	long start_time;
+	/** The shared caches (they lock themselves); kept across reloads. */
+	struct rrset_cache *rrset_cache;
+	/** Message cache. */
+	struct msg_cache *msg_cache;
+	/** Infra cache. */
+	struct infra_cache *infra_cache;
+	/** Key cache (for the validator). */
+	struct key_cache *key_cache;
+	/** Root hints; replaced on reload. */
+	struct iter_hints *hints;
+	/** The module chain (module-config). */
+	struct module_func_block *mods[MODULE_MAX];
+	/** Modules in the chain. */
+	int num_mods;
 };
 
 /**

@@ -20,12 +20,17 @@
 #include "daemon/acl.h"
 #include "daemon/daemon.h"
 #include "daemon/localzone.h"
+#include "daemon/mesh.h"
+#include "cache/dns.h"
+#include "iterator/outside_network.h"
 #include "util/config_file.h"
+#include "util/random.h"
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/msg.h"
 #include "util/netevent.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,8 +45,89 @@
 /** RFC 8914 info code for "Prohibited". */
 #define WORKER_EDE_PROHIBITED 18
 
+/** Unwanted replies within a minute that are logged as a possible
+ * spoofing attempt (Unbound's unwanted-reply-threshold is 10% of
+ * outgoing-range; this is a fixed figure until the option exists). */
+#define WORKER_UNWANTED_THRESHOLD 1000
+/** Most outgoing-port-permit/avoid ranges read. */
+#define WORKER_MAX_PORT_RANGES 64
+
 /** Per-thread parse view: large, so not on the stack. */
 static __thread struct dns_msg *worker_qmsg;
+
+/** Parse "N" or "N-M" port ranges of a config list. */
+static size_t
+worker_port_ranges(const struct cfg_strlist *l, struct outnet_port_range *out,
+    size_t max)
+{
+	size_t n = 0;
+
+	for (; l && n < max; l = l->next) {
+		unsigned lo, hi;
+		int k = sscanf(l->str, "%u-%u", &lo, &hi);
+
+		if (k == 1) {
+			hi = lo;
+		} else if (k != 2) {
+			continue;
+		}
+		if (lo > 65535 || hi > 65535 || lo > hi) {
+			continue;
+		}
+		out[n].lo = (uint16_t)lo;
+		out[n].hi = (uint16_t)hi;
+		n++;
+	}
+	return n;
+}
+
+/** Set up the outside network, environment and mesh of a worker. */
+static int
+worker_setup_resolver(struct worker *w)
+{
+	struct daemon *d = w->daemon;
+	const struct config *cfg = d->cfg;
+	struct outnet_port_range permit[WORKER_MAX_PORT_RANGES];
+	struct outnet_port_range avoid[WORKER_MAX_PORT_RANGES];
+	struct outnet_settings os;
+
+	memset(&os, 0, sizeof(os));
+	os.num_ports = cfg->outgoing_range;
+	os.num_permit = worker_port_ranges(cfg->outgoing_port_permit, permit,
+	    WORKER_MAX_PORT_RANGES);
+	os.permit = os.num_permit ? permit : NULL;
+	os.num_avoid = worker_port_ranges(cfg->outgoing_port_avoid, avoid,
+	    WORKER_MAX_PORT_RANGES);
+	os.avoid = os.num_avoid ? avoid : NULL;
+	os.do_ip4 = cfg->do_ip4;
+	os.do_ip6 = cfg->do_ip6;
+	os.caps_for_id = cfg->use_caps_for_id;
+	os.edns_size = (uint16_t)cfg->edns_buffer_size;
+	os.unwanted_threshold = WORKER_UNWANTED_THRESHOLD;
+	w->rnd = random_create();
+	w->outnet = outnet_create(w->base, &os);
+	if (!w->rnd || !w->outnet) {
+		log_err("cannot create the outside network of worker %d",
+		    w->thread_num);
+		return RES_ENOMEM;
+	}
+	w->now = comm_base_now(w->base);
+	w->env.cfg = cfg;
+	w->env.rrset_cache = d->rrset_cache;
+	w->env.msg_cache = d->msg_cache;
+	w->env.infra_cache = d->infra_cache;
+	w->env.key_cache = d->key_cache;
+	w->env.hints = d->hints;
+	w->env.now = &w->now;
+	w->env.rnd = w->rnd;
+	w->mesh = mesh_create(&w->env, d->mods, d->num_mods, w->outnet,
+	    w->base, (size_t)cfg->num_queries_per_thread);
+	if (!w->mesh) {
+		log_err("cannot create the mesh of worker %d", w->thread_num);
+		return RES_ENOMEM;
+	}
+	return RES_OK;
+}
 
 struct worker *
 worker_create(struct daemon *daemon, int num, const int *udp_fds,
@@ -98,6 +184,10 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		}
 		w->num_points++;
 	}
+	if (worker_setup_resolver(w) != RES_OK) {
+		worker_delete(w);
+		return NULL;
+	}
 	return w;
 }
 
@@ -109,6 +199,11 @@ worker_delete(struct worker *w)
 	if (!w) {
 		return;
 	}
+	/* Queries first: they hold outside network queries and client
+	 * reply handles that point into the service points. */
+	mesh_delete(w->mesh);
+	outnet_delete(w->outnet);
+	random_delete(w->rnd);
 	for (i = 0; i < w->num_points; i++) {
 		comm_point_delete(w->points[i]);
 	}
@@ -131,6 +226,9 @@ worker_thread(void *arg)
 int
 worker_start(struct worker *w)
 {
+	/* The config and hints may have been replaced by a reload. */
+	w->env.cfg = w->daemon->cfg;
+	w->env.hints = w->daemon->hints;
 	if (pthread_create(&w->thr, NULL, worker_thread, w) != 0) {
 		log_err("cannot start worker thread %d", w->thread_num);
 		return RES_ESYSTEM;
@@ -344,15 +442,32 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return worker_error(w, q, rep, MSG_RCODE_REFUSED,
 		    WORKER_EDE_PROHIBITED, NULL);
 	}
+	w->now = comm_base_now(w->base);
 	if (!(q->flags & MSG_FLAG_RD) && acl != ACL_ALLOW_SNOOP &&
 	    acl != ACL_ALLOW_SETRD) {
 		/* Non-recursive queries are for allow_snoop clients only. */
 		w->stats.num_acl_refused++;
 		return worker_error(w, q, rep, MSG_RCODE_REFUSED, -1, NULL);
 	}
+	/* The cache fast path. */
+	if (dns_cache_answer(d->msg_cache, d->rrset_cache, q, rep->reply,
+	    rep->reply_cap, limit, (uint16_t)cfg->edns_buffer_size, w->now,
+	    &rep->reply_len)) {
+		w->stats.num_cache_hits++;
+		w->stats.ans_rcode[rep->reply[3] & 0xf]++;
+		return COMM_REPLY_SEND;
+	}
+	if (!(q->flags & MSG_FLAG_RD) && acl == ACL_ALLOW_SNOOP) {
+		/* Snooping: the cache or nothing. */
+		return worker_error(w, q, rep, MSG_RCODE_REFUSED, -1, NULL);
+	}
+	w->stats.num_cache_misses++;
+	if (mesh_new_client(w->mesh, q, rep, limit) == COMM_REPLY_LATER) {
+		return COMM_REPLY_LATER;
+	}
+	w->stats.num_requestlist_exceeded++;
 	w->stats.num_servfail++;
-	return worker_error(w, q, rep, MSG_RCODE_SERVFAIL,
-	    WORKER_EDE_NOT_SUPPORTED, "recursion is not available yet");
+	return worker_error(w, q, rep, MSG_RCODE_SERVFAIL, -1, NULL);
 }
 
 void
@@ -372,4 +487,7 @@ worker_stats_add(struct worker_stats *total, const struct worker_stats *s)
 	for (i = 0; i < 16; i++) {
 		total->ans_rcode[i] += s->ans_rcode[i];
 	}
+	total->num_cache_hits += s->num_cache_hits;
+	total->num_cache_misses += s->num_cache_misses;
+	total->num_requestlist_exceeded += s->num_requestlist_exceeded;
 }

@@ -14,11 +14,16 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <time.h>
+#include "util/module.h"
 
 struct daemon;
 struct comm_base;
 struct comm_point;
 struct comm_reply;
+struct outside_network;
+struct mesh_area;
+struct random_state;
 
 /** Per-worker counters; summed over workers on demand, never locked. */
 struct worker_stats {
@@ -42,6 +47,12 @@ struct worker_stats {
 	uint64_t num_servfail;
 	/** Answers by rcode (0..15). */
 	uint64_t ans_rcode[16];
+	/** Answered from the cache on the fast path. */
+	uint64_t num_cache_hits;
+	/** Handed to the mesh (cache misses). */
+	uint64_t num_cache_misses;
+	/** Dropped or SERVFAIL because the mesh was full. */
+	uint64_t num_requestlist_exceeded;
 };
 
 /** A worker thread. */
@@ -62,6 +73,16 @@ struct worker {
 	int running;
 	/** Counters. */
 	struct worker_stats stats;
+	/** The module environment of this thread. */
+	struct module_env env;
+	/** The current time, updated per event batch (env.now points here). */
+	time_t now;
+	/** The CSPRNG of this thread. */
+	struct random_state *rnd;
+	/** Outgoing queries. */
+	struct outside_network *outnet;
+	/** Queries in progress. */
+	struct mesh_area *mesh;
 };
 
 /**

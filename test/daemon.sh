@@ -33,6 +33,7 @@ trap cleanup EXIT
 
 make_conf() {
     sed -e "s|@PORT@|$port|" -e "s|@DIR@|$dir|" -e "s|@DATA@|$1|" \
+        -e "s|@SRCDIR@|$top_srcdir|" \
         "$top_srcdir/testdata/daemon.conf" > "$dir/resolute.conf"
 }
 
@@ -91,7 +92,7 @@ check "refuse_non_local still gets local data" 'echo "$out" | grep -q "192.0.2.1
 out=$($D -b 127.0.0.4 www.example.com A)
 check "refuse_non_local refuses the rest" 'echo "$out" | grep -q "status: REFUSED"'
 out=$($D www.example.com A)
-check "recursion not available: SERVFAIL with EDE" 'echo "$out" | grep -q "status: SERVFAIL" && echo "$out" | grep -q "EDE: 21"'
+check "no usable server (loopback hints, do-not-query-localhost): SERVFAIL with EDE 22" 'echo "$out" | grep -q "status: SERVFAIL" && echo "$out" | grep -q "EDE: 22"'
 out=$($D +norec www.example.com A)
 check "RD=0 from an allow client is REFUSED" 'echo "$out" | grep -q "status: REFUSED"'
 out=$($D CH TXT version.bind)

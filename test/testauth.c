@@ -609,6 +609,12 @@ ta_tcp(const struct ta_scenario *sc, const struct ta_listen *l)
 		if (write(fd, out, len + 2) != (ssize_t)(len + 2)) {
 			break;
 		}
+		/* Further pipelined queries must already be on their way:
+		 * a client keeping an idle connection open must not stall
+		 * the UDP service of this single-threaded server. */
+		tv.tv_sec = 0;
+		tv.tv_usec = 100000;
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
 	close(fd);
 }
