@@ -93,7 +93,7 @@ struct mesh_area {
 	/** Modules in the chain. */
 	int num_mods;
 	/** Upstream network. */
-	struct outside_network *outnet;
+	struct mesh_net net;
 	/** Event base, for the clock. */
 	struct comm_base *base;
 	/** Hash buckets. */
@@ -248,7 +248,7 @@ mesh_state_free(struct mesh_state *ms)
 		m->client_count--;
 	}
 	if (ms->outq) {
-		outnet_cancel(ms->outq);
+		m->net.cancel(m->net.arg, ms->outq);
 		ms->outq = NULL;
 	}
 	for (i = 0; i < m->num_mods; i++) {
@@ -470,8 +470,10 @@ mesh_outnet_cb(void *arg, int result, const uint8_t *pkt, size_t len,
 	enum module_ev ev;
 
 	ms->outq = NULL;
-	comm_base_update_time(m->base);
-	*m->env->now = comm_base_now(m->base);
+	if (m->base) {
+		comm_base_update_time(m->base);
+		*m->env->now = comm_base_now(m->base);
+	}
 	ms->s.reply_pkt = pkt;
 	ms->s.reply_len = len;
 	ms->s.reply_rtt = info ? info->rtt_ms : 0;
@@ -501,19 +503,13 @@ mesh_send_query(struct module_qstate *q, const struct sockaddr_storage *addr,
 	struct mesh_area *m = ms->mesh;
 
 	if (ms->outq) {
-		outnet_cancel(ms->outq);
+		m->net.cancel(m->net.arg, ms->outq);
 		ms->outq = NULL;
 	}
 	m->env->num_upstream_queries++;
-	if (opt->tcp) {
-		ms->outq = outnet_query_tcp(m->outnet, addr, addrlen, qname,
-		    dname_len(qname), qtype, qclass, 0, opt->cd, opt->edns, opt->do_bit,
-		    opt->caps, opt->timeout_ms, mesh_outnet_cb, ms);
-	} else {
-		ms->outq = outnet_query_udp(m->outnet, addr, addrlen, qname,
-		    dname_len(qname), qtype, qclass, 0, opt->cd, opt->edns, opt->do_bit,
-		    opt->caps, opt->timeout_ms, mesh_outnet_cb, ms);
-	}
+	ms->outq = m->net.query(m->net.arg, opt->tcp, addr, addrlen, qname,
+	    dname_len(qname), qtype, qclass, opt->cd, opt->edns, opt->do_bit,
+	    opt->caps, opt->timeout_ms, mesh_outnet_cb, ms);
 	if (!ms->outq) {
 		return RES_ESYSTEM;
 	}
@@ -591,9 +587,43 @@ mesh_attach_sub(struct module_qstate *q, const struct query_info *qi,
 	return mesh_link(ms, sub);
 }
 
+/** mesh_net query over the outside network. */
+static struct outnet_query *
+mesh_outnet_query(void *arg, int tcp, const struct sockaddr_storage *to,
+    socklen_t tolen, const uint8_t *qname, size_t qnamelen, uint16_t qtype,
+    uint16_t qclass, int cd, int edns, int do_bit, int caps, int timeout_ms,
+    mesh_net_cb cb, void *cbarg)
+{
+	if (tcp) {
+		return outnet_query_tcp(arg, to, tolen, qname, qnamelen, qtype,
+		    qclass, 0, cd, edns, do_bit, caps, timeout_ms, cb, cbarg);
+	}
+	return outnet_query_udp(arg, to, tolen, qname, qnamelen, qtype,
+	    qclass, 0, cd, edns, do_bit, caps, timeout_ms, cb, cbarg);
+}
+
+/** mesh_net cancel over the outside network. */
+static void
+mesh_outnet_cancel(void *arg, struct outnet_query *q)
+{
+	(void)arg;
+	outnet_cancel(q);
+}
+
+struct mesh_net
+mesh_net_outnet(struct outside_network *outnet)
+{
+	struct mesh_net n;
+
+	n.arg = outnet;
+	n.query = mesh_outnet_query;
+	n.cancel = mesh_outnet_cancel;
+	return n;
+}
+
 struct mesh_area *
 mesh_create(struct module_env *env, struct module_func_block **mods,
-    int num_mods, struct outside_network *outnet, struct comm_base *base,
+    int num_mods, const struct mesh_net *net, struct comm_base *base,
     size_t max_states)
 {
 	struct mesh_area *m;
@@ -616,7 +646,7 @@ mesh_create(struct module_env *env, struct module_func_block **mods,
 		m->mods[i] = mods[i];
 	}
 	m->num_mods = num_mods;
-	m->outnet = outnet;
+	m->net = *net;
 	m->base = base;
 	m->max_states = max_states ? max_states : 1024;
 	env->mesh = m;
@@ -695,7 +725,9 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	mr->next = ms->replies;
 	ms->replies = mr;
 	if (isnew) {
-		*m->env->now = comm_base_now(m->base);
+		if (m->base) {
+			*m->env->now = comm_base_now(m->base);
+		}
 		mesh_schedule(ms, MODULE_EVENT_NEW);
 		mesh_run_queue(m);
 	}

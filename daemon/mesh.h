@@ -23,6 +23,7 @@
 #define DAEMON_MESH_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include "util/module.h"
 
 struct comm_reply;
@@ -51,6 +52,36 @@ struct mesh_stats {
 };
 
 struct mesh_area;
+struct outnet_query;
+struct outnet_query_info;
+struct sockaddr_storage;
+
+/** Callback of a mesh_net query: the outside network's outnet_cb. */
+typedef void (*mesh_net_cb)(void *arg, int result, const uint8_t *reply,
+	size_t len, const struct outnet_query_info *info);
+
+/**
+ * How the mesh reaches the network.  The daemon uses the outside network
+ * (mesh_net_outnet()); the replay harness supplies a scripted one.  The
+ * contract is that of iterator/outside_network.h: query() returns a
+ * handle or NULL (failed at once, no callback), the callback comes
+ * exactly once from the event loop unless cancel() was called.
+ */
+struct mesh_net {
+	/** Argument for the functions. */
+	void *arg;
+	/** Send a query (tcp: 1 over TCP, else UDP). */
+	struct outnet_query *(*query)(void *arg, int tcp,
+		const struct sockaddr_storage *to, socklen_t tolen,
+		const uint8_t *qname, size_t qnamelen, uint16_t qtype,
+		uint16_t qclass, int cd, int edns, int do_bit, int caps,
+		int timeout_ms, mesh_net_cb cb, void *cbarg);
+	/** Cancel a query: no callback follows. */
+	void (*cancel)(void *arg, struct outnet_query *q);
+};
+
+/** A mesh_net over an outside network. */
+struct mesh_net mesh_net_outnet(struct outside_network *outnet);
 
 /**
  * Create a mesh.
@@ -58,15 +89,15 @@ struct mesh_area;
  *	env->send_query and env->attach_sub).
  * @param mods: the module chain, num_mods of them.
  * @param num_mods: 1 to MODULE_MAX.
- * @param outnet: the outside network for upstream queries.
- * @param base: the worker's event base (for the clock).
+ * @param net: how upstream queries are sent; copied.
+ * @param base: the worker's event base, to refresh the clock when a reply
+ *	arrives; NULL when the caller keeps *env->now itself (replay).
  * @param max_states: num-queries-per-thread: client states allowed.
  * @return the mesh or NULL.
  */
 struct mesh_area *mesh_create(struct module_env *env,
 	struct module_func_block **mods, int num_mods,
-	struct outside_network *outnet, struct comm_base *base,
-	size_t max_states);
+	const struct mesh_net *net, struct comm_base *base, size_t max_states);
 
 /** Delete a mesh and every state in it (clients get no answer). */
 void mesh_delete(struct mesh_area *m);

@@ -90,6 +90,7 @@ worker_setup_resolver(struct worker *w)
 	struct outnet_port_range permit[WORKER_MAX_PORT_RANGES];
 	struct outnet_port_range avoid[WORKER_MAX_PORT_RANGES];
 	struct outnet_settings os;
+	struct mesh_net net;
 
 	memset(&os, 0, sizeof(os));
 	os.num_ports = cfg->outgoing_range;
@@ -120,7 +121,8 @@ worker_setup_resolver(struct worker *w)
 	w->env.hints = d->hints;
 	w->env.now = &w->now;
 	w->env.rnd = w->rnd;
-	w->mesh = mesh_create(&w->env, d->mods, d->num_mods, w->outnet,
+	net = mesh_net_outnet(w->outnet);
+	w->mesh = mesh_create(&w->env, d->mods, d->num_mods, &net,
 	    w->base, (size_t)cfg->num_queries_per_thread);
 	if (!w->mesh) {
 		log_err("cannot create the mesh of worker %d", w->thread_num);
