@@ -363,7 +363,7 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	if (msg_writer_finish(&w, &len) != RES_OK) {
 		return;
 	}
-	comm_reply_send(&mr->rep, m->buf, len);
+	m->net.reply(m->net.arg, &mr->rep, m->buf, len);
 	m->stats.num_replies++;
 	if ((rcode & 0xf) == MSG_RCODE_SERVFAIL) {
 		m->stats.num_servfail++;
@@ -610,6 +610,15 @@ mesh_outnet_cancel(void *arg, struct outnet_query *q)
 	outnet_cancel(q);
 }
 
+/** mesh_net reply to a client through its service point. */
+static int
+mesh_outnet_reply(void *arg, const struct comm_reply *rep,
+    const uint8_t *msg, size_t len)
+{
+	(void)arg;
+	return comm_reply_send(rep, msg, len);
+}
+
 struct mesh_net
 mesh_net_outnet(struct outside_network *outnet)
 {
@@ -618,6 +627,7 @@ mesh_net_outnet(struct outside_network *outnet)
 	n.arg = outnet;
 	n.query = mesh_outnet_query;
 	n.cancel = mesh_outnet_cancel;
+	n.reply = mesh_outnet_reply;
 	return n;
 }
 

@@ -78,6 +78,9 @@ struct mesh_net {
 		int timeout_ms, mesh_net_cb cb, void *cbarg);
 	/** Cancel a query: no callback follows. */
 	void (*cancel)(void *arg, struct outnet_query *q);
+	/** Send an answer to a client (comm_reply_send() for the daemon). */
+	int (*reply)(void *arg, const struct comm_reply *rep,
+		const uint8_t *msg, size_t len);
 };
 
 /** A mesh_net over an outside network. */
