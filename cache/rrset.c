@@ -179,11 +179,27 @@ rrset_cache_store(struct rrset_cache *c, const uint8_t *owner,
 	e->d.trust = (uint8_t)in->trust;
 	e->d.security = (uint8_t)in->security;
 	e->d.ede = in->ede;
-	e->d.id = __atomic_add_fetch(&c->next_id, 1, __ATOMIC_RELAXED);
 	e->he.size = slabhash_alloc_size(blk);
 	e->he.hash = rrset_cache_hash(c, &e->key);
 	k = e->key;
 	k.owner = owner;
+	/* The same RRs again (a refresh of the TTL) keep the version id, so
+	 * messages that refer to the RRset stay valid; different data is a
+	 * new version and those messages become misses. */
+	cur = (struct rrset_entry *)slabhash_lookup(c->table, e->he.hash, &k);
+	if (cur && cur->d.count == e->d.count &&
+	    cur->d.rrsig_count == e->d.rrsig_count &&
+	    cur->d.off[nrr] == off[nrr] &&
+	    memcmp(cur->d.off, off, (nrr + 1) * sizeof(*off)) == 0 &&
+	    memcmp(cur->d.rdata, e->d.rdata, off[nrr]) == 0) {
+		e->d.id = cur->d.id;
+	} else {
+		e->d.id = __atomic_add_fetch(&c->next_id, 1,
+		    __ATOMIC_RELAXED);
+	}
+	if (cur) {
+		slabhash_release(c->table, &cur->he);
+	}
 	r = slabhash_insert(c->table, &e->he, &k, id ? &ref : NULL);
 	if (r == 0 && id) {
 		/* Our reference keeps e alive even if another thread has

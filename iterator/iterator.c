@@ -336,9 +336,23 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 	    (s = dns_cache_lookup_rrset(env, q->region, iq->qchase,
 	    RR_TYPE_CNAME, qi.qclass)) != NULL && s->count == 1 &&
 	    dname_check(s->rd[0], s->rdlen[0], NULL) == RES_OK) {
-		if (iq->num_chain >= ITER_MAX_CNAME) {
+		const uint8_t *p;
+
+		if (iq->num_chain + 1 >= ITER_MAX_CNAME) {
 			iter_error(q, id, EDE_OTHER, "CNAME chain too long");
 			return 0;
+		}
+		/* A CNAME synthesized from a DNAME goes with the DNAME
+		 * (RFC 6672 section 3.4), which is cached at an ancestor. */
+		for (p = dname_parent(iq->qchase); p && !dname_is_root(p);
+		    p = dname_parent(p)) {
+			struct reply_rrset *dn = dns_cache_lookup_rrset(env,
+			    q->region, p, RR_TYPE_DNAME, qi.qclass);
+
+			if (dn) {
+				iq->chain[iq->num_chain++] = dn;
+				break;
+			}
 		}
 		iq->chain[iq->num_chain++] = s;
 		iq->qchase = (uint8_t *)s->rd[0];

@@ -3,3 +3,7 @@
 libresolute_a_SOURCES += iterator/delegpt.c iterator/delegpt.h \
 	iterator/hints.c iterator/hints.h iterator/iterator.c \
 	iterator/iterator.h
+
+# The whole daemon against the test world.
+TESTS += test/recursion.sh
+EXTRA_DIST += test/recursion.sh

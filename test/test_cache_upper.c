@@ -18,14 +18,17 @@
 static const uint8_t *
 N(const char *s)
 {
-	static uint8_t buf[8][DNAME_MAXLEN];
+	static uint8_t buf[64][DNAME_MAXLEN];
 	static int i;
-	uint8_t *d = buf[i++ % 8];
+	uint8_t *d = buf[i++ % 64];
 
 	if (dname_from_str(s, NULL, d, NULL) != 0)
 		abort();
 	return d;
 }
+
+/** RDATA put() stores; change it to store different data. */
+static const uint8_t *put_rdata = (const uint8_t *)"\300\0\2\1";
 
 /** Store a one-RR RRset of a type and fill a reference to it. */
 static int
@@ -35,7 +38,7 @@ put(struct rrset_cache *rc, const char *name, uint16_t type, uint32_t ttl,
 	struct rrset_rr rr;
 	struct rrset_store in;
 
-	rr.data = (const uint8_t *)"\300\0\2\1";
+	rr.data = put_rdata;
 	rr.len = 4;
 	memset(&in, 0, sizeof(in));
 	in.rrs = &rr;
@@ -88,8 +91,15 @@ test_msg_positive(void)
 	    10, &ans), RES_ENOTFOUND);
 	UNIT_CHECK_INT(msg_cache_lookup(mc, rc, N("www.example."), 1, 1,
 	    MSG_QFLAG_DO | MSG_QFLAG_CD, 10, &ans), RES_ENOTFOUND);
-	/* The A RRset is replaced: the message is a miss. */
+	/* The same A RRset stored again keeps its version: still a hit. */
 	UNIT_CHECK_INT(put(rc, "web.example.", 1, 100, 20, &refs[1]), 0);
+	UNIT_CHECK_INT(msg_cache_lookup(mc, rc, N("www.example."), 1, 1,
+	    MSG_QFLAG_DO, 30, &ans), 0);
+	msg_cache_answer_release(mc, rc, &ans);
+	/* The A RRset is replaced by other data: the message is a miss. */
+	put_rdata = (const uint8_t *)"\300\0\2\2";
+	UNIT_CHECK_INT(put(rc, "web.example.", 1, 100, 20, &refs[1]), 0);
+	put_rdata = (const uint8_t *)"\300\0\2\1";
 	UNIT_CHECK_INT(msg_cache_lookup(mc, rc, N("www.example."), 1, 1,
 	    MSG_QFLAG_DO, 30, &ans), RES_ENOTFOUND);
 	UNIT_CHECK(ans.msg == NULL && ans.n == 0);
@@ -108,7 +118,7 @@ test_msg_positive(void)
 	UNIT_CHECK_INT(msg_cache_lookup(mc, rc, N("www.example."), 1, 1,
 	    MSG_QFLAG_DO, 50, &ans), RES_ENOTFOUND);
 	msg_cache_get_stats(mc, &st);
-	UNIT_CHECK_INT(st.hits, 2);
+	UNIT_CHECK_INT(st.hits, 3);
 	UNIT_CHECK_INT(st.misses, 5);
 	UNIT_CHECK(msg_cache_memory(mc) > 0);
 	UNIT_CHECK_INT(msg_cache_remove(mc, N("www.example."), 1, 1,

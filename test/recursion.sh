@@ -1,0 +1,169 @@
+#!/bin/sh
+# test/recursion.sh - resolute resolves the whole test world.
+#
+# Builds the default test world (about 11,000 names with their expected
+# outcomes), serves it, starts resolute with the world's root hints, and
+# checks every name with contrib/testworld/check-resolver: rcode and answer
+# data must be as listed.  Validation does not exist yet, so the status
+# (secure/insecure) is not compared and the names expected bogus are
+# counted as skipped by the checker, never as passed.  The whole list is
+# checked twice: cold, then again from the cache (the fast path).
+#
+# Needs what test/testworld.sh needs (nsd, ldnsutils, openssl, python3,
+# dig, root for port 53 on 127.53.0.0/16).  A missing prerequisite makes
+# the test a SKIP.
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+TW="$srcdir/contrib/testworld/testworld"
+CHECK="$srcdir/contrib/testworld/check-resolver"
+RESOLUTE="$builddir/resolute"
+TESTAUTH="$builddir/test/testauth"
+
+skip() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+for p in nsd ldns-keygen ldns-signzone openssl python3 dig; do
+	command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
+done
+[ "$(id -u)" = 0 ] || skip "needs root to bind port 53 on 127.53.0.0/16"
+[ -x "$TESTAUTH" ] || skip "test/testauth not built"
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"${TMPDIR:-/tmp}/resolute-testworld.lock"
+	flock 9
+fi
+if dig +tries=1 +time=1 @127.53.0.1 . SOA >/dev/null 2>&1; then
+	skip "a test world is already running on 127.53.0.1"
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/recursion.XXXXXX") || exit 1
+n=0
+fail=0
+pid=
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+notok() {
+	n=$((n + 1))
+	fail=1
+	echo "not ok $n - $1"
+}
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid"
+		wait "$pid" 2>/dev/null
+	fi
+	"$TW" -d "$dir/state" stop >/dev/null 2>&1
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+if "$TW" -d "$dir/state" build --seed 2026 --testauth "$TESTAUTH" \
+    >"$dir/build.log" 2>&1 && "$TW" -d "$dir/state" start \
+    >>"$dir/build.log" 2>&1; then
+	ok "test world built and started"
+else
+	notok "test world built and started"
+	sed 's/^/# /' "$dir/build.log" | tail -n 20
+	echo "1..$n"
+	exit 1
+fi
+
+port=$(( 20000 + $$ % 30000 ))
+cat >"$dir/resolute.conf" <<CONF
+server:
+	interface: 127.0.0.1
+	port: $port
+	num-threads: 2
+	module-config: "iterator"
+	root-hints: "$dir/state/root.hints"
+	do-not-query-localhost: no
+	pidfile: "$dir/resolute.pid"
+	logfile: "$dir/resolute.log"
+	verbosity: 1
+CONF
+"$RESOLUTE" -d -c "$dir/resolute.conf" 2>"$dir/stderr" &
+pid=$!
+up=0
+for i in $(seq 1 50); do
+	if dig +time=1 +tries=1 -p "$port" @127.0.0.1 localhost A >/dev/null 2>&1
+	then
+		up=1
+		break
+	fi
+	sleep 0.1
+done
+if [ $up = 1 ]; then ok "resolute started"; else notok "resolute started"; fi
+
+# Cold: every name resolved from the root.
+start=$(date +%s.%N)
+"$CHECK" -d "$dir/state" -s 127.0.0.1 -p "$port" -j 64 -t 40 \
+    --no-validation >"$dir/cold.out" 2>&1
+rc=$?
+end=$(date +%s.%N)
+sed -n 's/^/# /p' "$dir/cold.out" | grep -v "^# MISMATCH" | tail -n 8
+grep "^MISMATCH" "$dir/cold.out" | head -n 20 | sed 's/^/# /'
+echo "# cold run: $(echo "$end - $start" | bc 2>/dev/null || echo "?") s"
+if [ $rc = 0 ]; then
+	ok "cold cache: every name resolves to its expected rcode and data"
+else
+	notok "cold cache: every name resolves to its expected rcode and data"
+fi
+
+# Warm: the same list again, now answered from the cache.
+"$CHECK" -d "$dir/state" -s 127.0.0.1 -p "$port" -j 64 -t 40 \
+    --no-validation >"$dir/warm.out" 2>&1
+rc=$?
+sed -n 's/^/# /p' "$dir/warm.out" | grep -v "^# MISMATCH" | tail -n 3
+grep "^MISMATCH" "$dir/warm.out" | head -n 20 | sed 's/^/# /'
+if [ $rc = 0 ]; then
+	ok "warm cache: the same answers from the cache"
+else
+	notok "warm cache: the same answers from the cache"
+fi
+
+# A cached answer counts its TTL down.
+t1=$(dig +noall +answer -p "$port" @127.0.0.1 www.features.com A | awk '{print $2; exit}')
+sleep 2
+t2=$(dig +noall +answer -p "$port" @127.0.0.1 www.features.com A | awk '{print $2; exit}')
+if [ -n "$t1" ] && [ -n "$t2" ] && [ "$t2" -lt "$t1" ]; then
+	ok "cached TTLs count down ($t1 then $t2)"
+else
+	notok "cached TTLs count down ($t1 then $t2)"
+fi
+
+# DO gets the RRSIGs, no DO gets none.
+sigs=$(dig +dnssec +noall +answer -p "$port" @127.0.0.1 www.features.com A | grep -c RRSIG)
+nosigs=$(dig +noall +answer -p "$port" @127.0.0.1 www.features.com A | grep -c RRSIG)
+if [ "$sigs" -ge 1 ] && [ "$nosigs" = 0 ]; then
+	ok "RRSIGs only for DO clients"
+else
+	notok "RRSIGs only for DO clients ($sigs with DO, $nosigs without)"
+fi
+
+# The answer of a name behind a truncating server came over TCP.
+out=$(dig +noall +answer -p "$port" @127.0.0.1 www.truncating.broken A)
+if echo "$out" | grep -q "A"; then
+	ok "a truncating server is asked again over TCP"
+else
+	notok "a truncating server is asked again over TCP"
+fi
+
+kill "$pid"
+wait "$pid"
+rc=$?
+pid=
+if [ $rc = 0 ]; then ok "resolute stops cleanly"; else notok "resolute stops cleanly (exit $rc)"; fi
+if grep -Eq "AddressSanitizer|runtime error|LeakSanitizer" "$dir/stderr" "$dir/resolute.log"; then
+	notok "no sanitizer report"
+	grep -E -A5 "AddressSanitizer|runtime error|LeakSanitizer" "$dir/stderr" | head -n 30 | sed 's/^/# /'
+else
+	ok "no sanitizer report"
+fi
+"$TW" -d "$dir/state" stop >/dev/null 2>&1
+left=$(pgrep -f "$dir/state" | wc -l)
+if [ "$left" = 0 ]; then ok "no process of the world left"; else notok "no process of the world left ($left)"; fi
+
+echo "1..$n"
+exit $fail
