@@ -13,6 +13,7 @@
 #include "cache/policy.h"
 #include "cache/rrset.h"
 #include "iterator/hints.h"
+#include "iterator/iter_fwd.h"
 #include "iterator/iterator.h"
 #include "util/config_file.h"
 #include "util/error.h"
@@ -152,7 +153,9 @@ daemon_create(struct config *cfg, const char *cfgfile)
 		return NULL;
 	}
 	d->hints = hints_create();
-	if (!d->hints || hints_apply_config(d->hints, cfg) != RES_OK) {
+	d->fwds = iter_fwd_create();
+	if (!d->hints || hints_apply_config(d->hints, cfg) != RES_OK ||
+	    !d->fwds || iter_fwd_apply_config(d->fwds, cfg) != RES_OK) {
 		daemon_delete(d);
 		return NULL;
 	}
@@ -205,6 +208,7 @@ daemon_delete(struct daemon *d)
 	infra_cache_delete(d->infra_cache);
 	key_cache_delete(d->key_cache);
 	hints_delete(d->hints);
+	iter_fwd_delete(d->fwds);
 	config_delete(d->cfg);
 	free(d->cfgfile);
 	free(d);
@@ -466,6 +470,7 @@ daemon_reload(struct daemon *d)
 	struct acl_list *acl;
 	struct local_zones *lz;
 	struct iter_hints *hints;
+	struct iter_forwards *fwds;
 	const struct config *o;
 
 	log_info("reload: reading %s", d->cfgfile ? d->cfgfile : "(none)");
@@ -482,10 +487,13 @@ daemon_reload(struct daemon *d)
 		return;
 	}
 	hints = hints_create();
-	if (!hints || hints_apply_config(hints, ncfg) != RES_OK) {
-		log_err("reload: root hints have errors; keeping the old "
-		    "config");
+	fwds = iter_fwd_create();
+	if (!hints || hints_apply_config(hints, ncfg) != RES_OK || !fwds ||
+	    iter_fwd_apply_config(fwds, ncfg) != RES_OK) {
+		log_err("reload: root hints or forward/stub zones have "
+		    "errors; keeping the old config");
 		hints_delete(hints);
+		iter_fwd_delete(fwds);
 		acl_list_delete(acl);
 		local_zones_delete(lz);
 		config_delete(ncfg);
@@ -518,6 +526,8 @@ daemon_reload(struct daemon *d)
 	d->local_zones = lz;
 	hints_delete(d->hints);
 	d->hints = hints;
+	iter_fwd_delete(d->fwds);
+	d->fwds = fwds;
 	config_delete(d->cfg);
 	d->cfg = ncfg;
 	log_verbosity = ncfg->verbosity + d->extra_verbosity;

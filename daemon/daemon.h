@@ -27,6 +27,7 @@ struct msg_cache;
 struct infra_cache;
 struct key_cache;
 struct iter_hints;
+struct iter_forwards;
 struct module_func_block;
 
 /** The daemon's state. */
@@ -67,6 +68,8 @@ struct daemon {
 	struct key_cache *key_cache;
 	/** Root hints; replaced on reload. */
 	struct iter_hints *hints;
+	/** Forward and stub zones; replaced on reload. */
+	struct iter_forwards *fwds;
 	/** The module chain (module-config). */
 	struct module_func_block *mods[MODULE_MAX];
 	/** Modules in the chain. */

@@ -508,8 +508,8 @@ mesh_send_query(struct module_qstate *q, const struct sockaddr_storage *addr,
 	}
 	m->env->num_upstream_queries++;
 	ms->outq = m->net.query(m->net.arg, opt->tcp, addr, addrlen, qname,
-	    dname_len(qname), qtype, qclass, opt->cd, opt->edns, opt->do_bit,
-	    opt->caps, opt->timeout_ms, mesh_outnet_cb, ms);
+	    dname_len(qname), qtype, qclass, opt->rd, opt->cd, opt->edns,
+	    opt->do_bit, opt->caps, opt->timeout_ms, mesh_outnet_cb, ms);
 	if (!ms->outq) {
 		return RES_ESYSTEM;
 	}
@@ -591,15 +591,15 @@ mesh_attach_sub(struct module_qstate *q, const struct query_info *qi,
 static struct outnet_query *
 mesh_outnet_query(void *arg, int tcp, const struct sockaddr_storage *to,
     socklen_t tolen, const uint8_t *qname, size_t qnamelen, uint16_t qtype,
-    uint16_t qclass, int cd, int edns, int do_bit, int caps, int timeout_ms,
-    mesh_net_cb cb, void *cbarg)
+    uint16_t qclass, int rd, int cd, int edns, int do_bit, int caps,
+    int timeout_ms, mesh_net_cb cb, void *cbarg)
 {
 	if (tcp) {
 		return outnet_query_tcp(arg, to, tolen, qname, qnamelen, qtype,
-		    qclass, 0, cd, edns, do_bit, caps, timeout_ms, cb, cbarg);
+		    qclass, rd, cd, edns, do_bit, caps, timeout_ms, cb, cbarg);
 	}
 	return outnet_query_udp(arg, to, tolen, qname, qnamelen, qtype,
-	    qclass, 0, cd, edns, do_bit, caps, timeout_ms, cb, cbarg);
+	    qclass, rd, cd, edns, do_bit, caps, timeout_ms, cb, cbarg);
 }
 
 /** mesh_net cancel over the outside network. */

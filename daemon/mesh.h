@@ -74,7 +74,7 @@ struct mesh_net {
 	struct outnet_query *(*query)(void *arg, int tcp,
 		const struct sockaddr_storage *to, socklen_t tolen,
 		const uint8_t *qname, size_t qnamelen, uint16_t qtype,
-		uint16_t qclass, int cd, int edns, int do_bit, int caps,
+		uint16_t qclass, int rd, int cd, int edns, int do_bit, int caps,
 		int timeout_ms, mesh_net_cb cb, void *cbarg);
 	/** Cancel a query: no callback follows. */
 	void (*cancel)(void *arg, struct outnet_query *q);

@@ -119,6 +119,7 @@ worker_setup_resolver(struct worker *w)
 	w->env.infra_cache = d->infra_cache;
 	w->env.key_cache = d->key_cache;
 	w->env.hints = d->hints;
+	w->env.fwds = d->fwds;
 	w->env.now = &w->now;
 	w->env.rnd = w->rnd;
 	net = mesh_net_outnet(w->outnet);
@@ -231,6 +232,7 @@ worker_start(struct worker *w)
 	/* The config and hints may have been replaced by a reload. */
 	w->env.cfg = w->daemon->cfg;
 	w->env.hints = w->daemon->hints;
+	w->env.fwds = w->daemon->fwds;
 	if (pthread_create(&w->thr, NULL, worker_thread, w) != 0) {
 		log_err("cannot start worker thread %d", w->thread_num);
 		return RES_ESYSTEM;

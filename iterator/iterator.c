@@ -20,6 +20,7 @@
 #include "cache/rrset.h"
 #include "iterator/delegpt.h"
 #include "iterator/hints.h"
+#include "iterator/iter_fwd.h"
 #include "util/config_file.h"
 #include "util/dname.h"
 #include "util/error.h"
@@ -49,6 +50,9 @@
 #define ITER_MAX_TIMEOUT 3000
 /** Timeout of a second try of one server, doubled for each later try. */
 #define ITER_MIN_RETRY_TIMEOUT 200
+/** Most minimised queries for one name (RFC 9156 section 2.3
+ * MAX_MINIMISE_COUNT); past it the full name is sent. */
+#define ITER_MAX_MINIMISE 10
 /** One in this many server choices explores an untried server. */
 #define ITER_EXPLORE 8
 /** RFC 8914 info codes used here. */
@@ -110,6 +114,23 @@ struct iter_qstate {
 	int caps_off;
 	/** Parse view of the reply (large: region). */
 	struct dns_msg *msg;
+	/** The forward or stub zone in use, or NULL. */
+	const struct iter_fwd_zone *fwd;
+	/** 1 while asking forwarders (RD set, their answers are final). */
+	int forwarding;
+	/** 1 once a forward-first / stub-first zone failed: iterate. */
+	int fwd_failed;
+	/** QNAME minimisation (RFC 9156): labels of the longest name known
+	 * to exist below the zone without a cut; 0 when not started. */
+	int qmin_labels;
+	/** Minimised queries sent for the current delegation. */
+	int qmin_count;
+	/** 1 when minimisation is off for this query (relaxed fallback). */
+	int qmin_off;
+	/** The name and type actually sent (minimised or not). */
+	uint8_t *sent_name;
+	/** The type sent. */
+	uint16_t sent_type;
 };
 
 /** RFC 2181 section 5.4.1 ranks, as cache/rrset.h numbers them. */
@@ -365,6 +386,26 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 		start = dname_parent(start);
 	}
 	iq->dp = iter_find_delegation(env, q->region, start);
+	iq->forwarding = 0;
+	iq->fwd = iq->fwd_failed ? NULL : iter_fwd_lookup(env->fwds, start);
+	if (iq->fwd && (iq->fwd->is_forward || !iq->dp ||
+	    dname_count_labels(iq->dp->name) <=
+	    dname_count_labels(iq->fwd->name))) {
+		/* A forward zone always; a stub zone unless the cache knows
+		 * a delegation below it. */
+		iq->dp = iter_fwd_delegpt(iq->fwd, q->region);
+		if (!iq->dp) {
+			iter_error(q, id, EDE_OTHER, "out of memory");
+			return 0;
+		}
+		iq->forwarding = iq->fwd->is_forward;
+		iter_filter_addrs(env->cfg, iq->dp);
+		iq->qmin_labels = 0;
+		iq->qmin_count = 0;
+		iq->state = ITER_QUERY_TARGETS;
+		return 1;
+	}
+	iq->fwd = NULL;
 	if (!iq->dp || dname_is_root(iq->dp->name)) {
 		/* Only the root (or nothing) is known: prime it once. */
 		if (!iq->dp && !iq->primed) {
@@ -390,8 +431,44 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 		}
 	}
 	iter_filter_addrs(env->cfg, iq->dp);
+	iq->qmin_labels = 0;
+	iq->qmin_count = 0;
 	iq->state = ITER_QUERY_TARGETS;
 	return 1;
+}
+
+/**
+ * The name to send for QNAME minimisation (RFC 9156 section 2): one label
+ * more than the zone (or than the last name found to exist), with type A
+ * (section 2.1); the full name and type once it is reached, or when
+ * minimisation is off, or for forwarders, DS and priming.
+ */
+static void
+iter_qmin_name(struct module_qstate *q, struct iter_qstate *iq)
+{
+	int want, have = dname_count_labels(iq->qchase), zl;
+	const uint8_t *p = iq->qchase;
+
+	iq->sent_name = iq->qchase;
+	iq->sent_type = q->qinfo.qtype;
+	if (!q->env->cfg->qname_minimisation || iq->qmin_off ||
+	    iq->forwarding || q->is_priming || q->qinfo.qtype == RR_TYPE_DS ||
+	    iq->qmin_count >= ITER_MAX_MINIMISE) {
+		return;
+	}
+	zl = dname_count_labels(iq->dp->name);
+	if (iq->qmin_labels < zl) {
+		iq->qmin_labels = zl;
+	}
+	want = iq->qmin_labels + 1;
+	if (want >= have) {
+		return;
+	}
+	while (have-- > want) {
+		p = dname_parent(p);
+	}
+	iq->sent_name = (uint8_t *)p;
+	iq->sent_type = RR_TYPE_A;
 }
 
 /** Pick the server to ask: lowest RTO, sometimes an untried one. */
@@ -500,6 +577,13 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 			q->ext_state[id] = MODULE_WAIT_SUBQUERY;
 			return;
 		}
+		if (iq->fwd && iq->fwd->isfirst && !iq->fwd_failed) {
+			/* forward-first / stub-first: resolve normally. */
+			iq->fwd_failed = 1;
+			iq->state = ITER_INIT;
+			q->ext_state[id] = MODULE_STATE_INITIAL;
+			return;
+		}
 		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY,
 		    "no server of the zone could be reached");
 		return;
@@ -507,7 +591,8 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	memset(&opt, 0, sizeof(opt));
 	infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
 	    iq->dp->name, *env->now, &info);
-	opt.tcp = iq->retry_tcp;
+	opt.tcp = iq->retry_tcp || (iq->fwd && iq->fwd->tcp);
+	opt.rd = iq->forwarding;
 	opt.edns = !a->no_edns && info.edns_version != INFRA_EDNS_NONE;
 	opt.do_bit = opt.edns;
 	opt.caps = env->cfg->use_caps_for_id && !iq->caps_off && !opt.tcp;
@@ -532,10 +617,11 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	iq->cur_caps = opt.caps;
 	a->attempts++;
 	iq->sent++;
+	iter_qmin_name(q, iq);
 	if (log_verbosity >= VERB_ALGO) {
 		char s[DNAME_MAXSTR], z[DNAME_MAXSTR], ad[64];
 
-		dname_to_str(iq->qchase, s, sizeof(s));
+		dname_to_str(iq->sent_name, s, sizeof(s));
 		dname_to_str(iq->dp->name, z, sizeof(z));
 		if (a->addr.ss_family == AF_INET) {
 			inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->
@@ -545,13 +631,13 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 			    addr)->sin6_addr, ad, sizeof(ad));
 		}
 		verbose(VERB_ALGO, "iterator: ask %s (zone %s) for %s type "
-		    "%u%s", ad, z, s, (unsigned)q->qinfo.qtype,
-		    opt.tcp ? " over TCP" : "");
+		    "%u%s%s", ad, z, s, (unsigned)iq->sent_type,
+		    opt.tcp ? " over TCP" : "", opt.rd ? " (forward)" : "");
 	}
 	iq->state = ITER_QUERY_RESP;
 	q->ext_state[id] = MODULE_WAIT_REPLY;
-	if (env->send_query(q, &a->addr, a->addrlen, iq->qchase,
-	    q->qinfo.qtype, q->qinfo.qclass, &opt) != RES_OK) {
+	if (env->send_query(q, &a->addr, a->addrlen, iq->sent_name,
+	    iq->sent_type, q->qinfo.qclass, &opt) != RES_OK) {
 		/* Could not send (address family off, no socket): next. */
 		a->lame = 1;
 		iq->state = ITER_QUERY_TARGETS;
@@ -819,7 +905,52 @@ iter_handle_referral(struct module_qstate *q, int id, struct iter_qstate *iq,
 	iter_filter_addrs(env->cfg, dp);
 	iter_log(VERB_ALGO, "referral to", dp->name, q->qinfo.qtype);
 	iq->dp = dp;
+	iq->qmin_labels = 0;
+	iq->qmin_count = 0;
 	iq->state = ITER_QUERY_TARGETS;
+}
+
+/**
+ * The reply to a minimised query (RFC 9156 section 3).  A referral
+ * below the zone is followed like any; a name that exists without a cut
+ * (an answer or NODATA) lets the next query add a label.  Anything else
+ * (NXDOMAIN, a CNAME, an error) turns minimisation off for this query
+ * and the full name is asked: the relaxed behaviour, since servers that
+ * mishandle empty non-terminals answer NXDOMAIN wrongly.  With
+ * qname-minimisation-strict an NXDOMAIN is final (RFC 8020).
+ */
+static void
+iter_handle_minimised(struct module_qstate *q, int id,
+    struct iter_qstate *iq, struct reply *rep)
+{
+	struct module_env *env = q->env;
+	struct reply_rrset *nsset;
+	const uint8_t *end;
+	enum iter_resp type;
+
+	iq->qmin_count++;
+	type = iter_classify(rep, iq->sent_name, iq->sent_type, iq->dp->name,
+	    &end, &nsset);
+	if (type == ITER_RESP_REFERRAL) {
+		iter_handle_referral(q, id, iq, rep, nsset);
+		return;
+	}
+	/* Not the server's fault: this try does not count against it. */
+	iq->cur->attempts--;
+	if ((type == ITER_RESP_ANSWER || type == ITER_RESP_NEGATIVE) &&
+	    rep->rcode == MSG_RCODE_NOERROR && end == iq->sent_name) {
+		iter_store_rrsets(env, rep, 0);
+		iq->qmin_labels = dname_count_labels(iq->sent_name);
+		return;
+	}
+	if (type == ITER_RESP_NEGATIVE && rep->rcode == MSG_RCODE_NXDOMAIN &&
+	    env->cfg->qname_minimisation_strict) {
+		iter_handle_final(q, id, iq, rep, 1);
+		return;
+	}
+	iter_log(VERB_ALGO, "qname minimisation off for", iq->qchase,
+	    q->qinfo.qtype);
+	iq->qmin_off = 1;
 }
 
 /** ITER_QUERY_RESP with a reply packet. */
@@ -856,9 +987,9 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 	}
 	if (!iq->msg->have_header || !iq->msg->have_rrs ||
 	    !iq->msg->have_question || iq->msg->qdcount != 1 ||
-	    iq->msg->qtype != q->qinfo.qtype ||
+	    iq->msg->qtype != iq->sent_type ||
 	    iq->msg->qclass != q->qinfo.qclass ||
-	    !dname_equal(iq->msg->qname, iq->qchase)) {
+	    !dname_equal(iq->msg->qname, iq->sent_name)) {
 		/* Malformed or not our question: this server is broken. */
 		if (iq->msg->have_header && (iq->msg->flags & MSG_FLAG_TC) &&
 		    !iq->cur_tcp) {
@@ -878,8 +1009,22 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 		return;
 	}
 	iter_scrub(rep, iq->dp->name, q->qinfo.qclass);
+	if (iq->sent_name != iq->qchase) {
+		iter_handle_minimised(q, id, iq, rep);
+		return;
+	}
 	type = iter_classify(rep, iq->qchase, q->qinfo.qtype, iq->dp->name,
 	    &end, &nsset);
+	if (iq->forwarding) {
+		/* Forwarders recurse: an empty NOERROR is NODATA even
+		 * without SOA, and a referral means a broken forwarder. */
+		if (type == ITER_RESP_LAME && rep->rcode == MSG_RCODE_NOERROR &&
+		    rep->an == 0) {
+			type = ITER_RESP_NEGATIVE;
+		} else if (type == ITER_RESP_REFERRAL) {
+			type = ITER_RESP_THROWAWAY;
+		}
+	}
 	switch (type) {
 	case ITER_RESP_ANSWER:
 		iter_handle_final(q, id, iq, rep, 0);

@@ -1,7 +1,8 @@
 # iterator/iterator.mk - the iterator module: delegation points, root
 # hints, the resolution state machine.
 libresolute_a_SOURCES += iterator/delegpt.c iterator/delegpt.h \
-	iterator/hints.c iterator/hints.h iterator/iterator.c \
+	iterator/hints.c iterator/hints.h iterator/iter_fwd.c \
+	iterator/iter_fwd.h iterator/iterator.c \
 	iterator/iterator.h
 
 # The whole daemon against the test world.

@@ -150,6 +150,70 @@ else
 	notok "a truncating server is asked again over TCP"
 fi
 
+# A second resolute forwarding everything to the first (forward-zone),
+# and a third that knows only a stub zone (root hints unreachable).
+fport=$((port + 1))
+sport=$((port + 2))
+stubaddr=$(dig +norec +noall +additional @127.53.1.1 features.com NS |
+	awk '$4 == "A" {print $5; exit}')
+cat >"$dir/fwd.conf" <<CONF
+server:
+	interface: 127.0.0.1
+	port: $fport
+	module-config: "iterator"
+	root-hints: "$srcdir/testdata/root.hints.loopback"
+	do-not-query-localhost: no
+	pidfile: "$dir/fwd.pid"
+	logfile: "$dir/fwd.log"
+forward-zone:
+	name: "."
+	forward-addr: 127.0.0.1@$port
+CONF
+cat >"$dir/stub.conf" <<CONF
+server:
+	interface: 127.0.0.1
+	port: $sport
+	module-config: "iterator"
+	root-hints: "$srcdir/testdata/root.hints.loopback"
+	pidfile: "$dir/stub.pid"
+	logfile: "$dir/stub.log"
+	do-not-query-localhost: no
+stub-zone:
+	name: "features.com"
+	stub-addr: $stubaddr
+CONF
+"$RESOLUTE" -d -c "$dir/fwd.conf" 2>>"$dir/stderr" &
+fpid=$!
+"$RESOLUTE" -d -c "$dir/stub.conf" 2>>"$dir/stderr" &
+spid=$!
+sleep 0.5
+out=$(dig +time=5 +tries=1 +noall +answer -p "$fport" @127.0.0.1 www.oob2.net A)
+if echo "$out" | grep -q "192.0.2.11"; then
+	ok "forward-zone: answers through the forwarder"
+else
+	notok "forward-zone: answers through the forwarder ($out)"
+fi
+out=$(dig +time=5 +tries=1 -p "$fport" @127.0.0.1 nosuch.features.org A)
+if echo "$out" | grep -q "status: NXDOMAIN"; then
+	ok "forward-zone: NXDOMAIN through the forwarder"
+else
+	notok "forward-zone: NXDOMAIN through the forwarder"
+fi
+out=$(dig +time=5 +tries=1 +noall +answer -p "$sport" @127.0.0.1 www.features.com A)
+if [ -n "$stubaddr" ] && echo "$out" | grep -q "192.0.2.20"; then
+	ok "stub-zone: the zone resolves from its stub address $stubaddr"
+else
+	notok "stub-zone: the zone resolves from its stub address ($stubaddr: $out)"
+fi
+out=$(dig +time=3 +tries=1 +noall +answer -p "$sport" @127.0.0.1 www.features.net A)
+if ! echo "$out" | grep -q "192.0.2"; then
+	ok "stub-zone: names outside it are not resolved (no root)"
+else
+	notok "stub-zone: names outside it are not resolved (no root)"
+fi
+kill "$fpid" "$spid"
+wait "$fpid" "$spid"
+
 kill "$pid"
 wait "$pid"
 rc=$?

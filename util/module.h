@@ -44,6 +44,7 @@ struct module_qstate;
 struct mesh_area;
 struct random_state;
 struct iter_hints;
+struct iter_forwards;
 
 /** Most modules in a chain. */
 #define MODULE_MAX 4
@@ -96,6 +97,8 @@ struct module_send {
 	int do_bit;
 	/** Set CD. */
 	int cd;
+	/** Set RD (queries to forwarders). */
+	int rd;
 	/** Use 0x20 on this query. */
 	int caps;
 	/** Timeout in ms. */
@@ -116,6 +119,8 @@ struct module_env {
 	struct key_cache *key_cache;
 	/** Root hints. */
 	struct iter_hints *hints;
+	/** Forward and stub zones. */
+	struct iter_forwards *fwds;
 	/** The current time (seconds), updated per event batch. */
 	time_t *now;
 	/** CSPRNG of this thread. */
