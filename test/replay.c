@@ -67,6 +67,8 @@
  *	MATCH opcode qtype qname [subdomain] [tcp] [udp] [edns] [noedns]
  *	ADJUST copy_id [copy_query] [caps_mismatch]
  *	REPLY QR AA TC RD RA AD CD NOERROR|NXDOMAIN|SERVFAIL|FORMERR|...
+ *	EDE code		(CHECK_ANSWER only) the EDE info code the
+ *				answer must carry (RFC 8914)
  *	SECTION QUESTION
  *	name [class] type
  *	SECTION ANSWER | AUTHORITY | ADDITIONAL
@@ -200,6 +202,8 @@ struct rpl_entry {
 	int have_q;
 	/** The question. */
 	struct rpl_rr q;
+	/** CHECK_ANSWER: expected EDE info code (RFC 8914), or -1. */
+	int ede;
 	/** The RRs, all sections. */
 	struct rpl_rr *rrs;
 	/** Their number. */
@@ -470,8 +474,10 @@ struct rpl_reader {
 	const char *name;
 	/** Current line number. */
 	int line;
-	/** Current line, without the newline. */
+	/** Current line, without the newline (parsers cut it up). */
 	char buf[REPLAY_LINE];
+	/** The same line, kept whole for messages. */
+	char orig[REPLAY_LINE];
 };
 
 /** Read the next line that is not blank or a comment.  1, or 0 at EOF. */
@@ -493,6 +499,7 @@ rd_next(struct rpl_reader *rd)
 			continue;
 		}
 		memmove(rd->buf, p, strlen(p) + 1);
+		memcpy(rd->orig, rd->buf, strlen(rd->buf) + 1);
 		return 1;
 	}
 	return 0;
@@ -503,7 +510,7 @@ static int
 rd_err(struct rpl_reader *rd, const char *what)
 {
 	fprintf(stderr, "%s:%d: %s: %s\n", rd->name, rd->line, what,
-	    rd->buf);
+	    rd->orig);
 	return RES_ESYNTAX;
 }
 
@@ -587,6 +594,7 @@ parse_entry(struct rpl_reader *rd, struct rpl_entry **out)
 		return RES_ENOMEM;
 	}
 	e->line = rd->line;
+	e->ede = -1;
 	while (rd_next(rd)) {
 		char *tok, *save = NULL;
 
@@ -688,6 +696,15 @@ parse_entry(struct rpl_reader *rd, struct rpl_entry **out)
 					e->flags |= kw[k].flag;
 				}
 			}
+		} else if (rd_is(rd, "EDE")) {
+			char *end = NULL;
+			long v = strtol(rd->buf + 3, &end, 10);
+
+			if (v < 0 || v > 65535 || !end || *end != '\0') {
+				entry_free(e);
+				return rd_err(rd, "EDE info-code");
+			}
+			e->ede = (int)v;
 		} else if (rd_is(rd, "SECTION")) {
 			const char *s = rd->buf + 8;
 
@@ -1571,6 +1588,14 @@ step_check_answer(struct replay *rp, const struct rpl_step *st)
 		    type_str(e->q.type, b1, sizeof(b1)),
 		    m->have_question ? name_str(m->qname, n2, sizeof(n2)) :
 		    "(none)", type_str(m->qtype, b2, sizeof(b2)));
+		goto out;
+	}
+	if (e->ede >= 0 && (!m->edns.has_ede || m->edns.ede_code !=
+	    (uint16_t)e->ede)) {
+		fail(rp, "step %d (line %d) CHECK_ANSWER: expected EDE %d, "
+		    "got %s%d", st->num, st->line, e->ede, m->edns.has_ede ?
+		    "" : "none ", m->edns.has_ede ? (int)m->edns.ede_code :
+		    -1);
 		goto out;
 	}
 	for (sec = 0; sec < 3; sec++) {

@@ -9,6 +9,12 @@
 # once it passes, which the TAP driver flags as an unexpected pass so
 # the TODO line gets removed).  Extra arguments replace the list of
 # scenarios.
+#
+# Then the harness checks itself: each testdata/replay/selftest_*.rpl is
+# wrong on purpose and names, in an "; expect-fail: text" line, the
+# message test/replay must fail with; it passes when test/replay fails
+# and says that.  Last, every scenario is run twice with -v and the two
+# traces must be the same (the run is deterministic).
 here=$(cd "$(dirname "$0")" && pwd)
 : "${top_srcdir:=$here/..}"
 : "${top_builddir:=$here/..}"
@@ -58,4 +64,37 @@ for f in $files; do
 		sed 's/^/# /' "$tmp/err"
 	fi
 done
+
+# Self-tests of the harness (only in the default run).
+if [ $# -eq 0 ]; then
+	for f in "$top_srcdir"/testdata/replay/selftest_*.rpl; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		name="replay/$(basename "$f")"
+		want=$(sed -n 's/^; expect-fail: //p' "$f")
+		TMPDIR="$tmp" "$replay" "$f" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		if [ -z "$want" ]; then
+			echo "not ok $n - $name: no expect-fail line"
+		elif [ $rc -ne 0 ] && grep -F -q -- "$want" "$tmp/out"; then
+			echo "ok $n - $name: test/replay fails with \"$want\""
+		else
+			echo "not ok $n - $name: test/replay did not fail" \
+			    "with \"$want\" (exit $rc)"
+			sed 's/^/# /' "$tmp/out" "$tmp/err"
+		fi
+	done
+	n=$((n + 1))
+	diffs=""
+	for f in $files; do
+		TMPDIR="$tmp" "$replay" -v "$f" >"$tmp/t1" 2>/dev/null
+		TMPDIR="$tmp" "$replay" -v "$f" >"$tmp/t2" 2>/dev/null
+		cmp -s "$tmp/t1" "$tmp/t2" || diffs="$diffs $(basename "$f")"
+	done
+	if [ -z "$diffs" ]; then
+		echo "ok $n - every scenario gives the same trace in two runs"
+	else
+		echo "not ok $n - traces differ between two runs:$diffs"
+	fi
+fi
 echo "1..$n"
