@@ -395,8 +395,9 @@ static const char *
 addr_str(const struct sockaddr_storage *a, char *buf, size_t len)
 {
 	if (a->ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)a)->sin6_addr,
-		    buf, (socklen_t)len);
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)a)->sin6_addr, buf,
+		    (socklen_t)len);
 	} else {
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)a)->sin_addr,
 		    buf, (socklen_t)len);
@@ -1097,7 +1098,8 @@ fake_query(void *arg, int tcp, const struct sockaddr_storage *to,
 
 	if (!to || tolen > sizeof(q->addr) || qnamelen > DNAME_MAXLEN ||
 	    dname_check(qname, qnamelen, NULL) != RES_OK) {
-		fail(rp, "step %d: the resolver sent a bad query", rp->cur_step);
+		fail(rp, "step %d: the resolver sent a bad query",
+		    rp->cur_step);
 		return NULL;
 	}
 	q = calloc(1, sizeof(*q));

@@ -8,6 +8,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_caps.rpl \
 	testdata/iter_cname.rpl \
 	testdata/iter_dname.rpl \
+	testdata/iter_dname_only.rpl \
 	testdata/iter_edns_formerr.rpl \
 	testdata/iter_glue_answer.rpl \
 	testdata/iter_glueless.rpl \
