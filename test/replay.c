@@ -2,7 +2,7 @@
  * test/replay.c - the replay harness: runs the real iterator (through the
  * real mesh and caches) against a scripted network and a scripted clock.
  *
- * Usage: replay [-v] file.rpl ...
+ * Usage: replay [-v] [-t] file.rpl ...
  * Each scenario is run in a fresh resolver (new caches, new mesh).  The
  * result is printed as one line per file, "PASS file: title" or
  * "FAIL file: title", followed on failure by the first difference found
@@ -11,7 +11,9 @@
  * usage or a scenario that cannot be read.  -v prints a trace of every
  * step, upstream query, scripted reply, timeout and client answer on
  * stdout, and turns the resolver's own log up to algorithm level (on
- * stderr).  test/replay.sh turns the results into TAP.
+ * stderr).  -t only reads each file and prints its TODO reason (an
+ * empty line when it has none).  test/replay.sh turns the results into
+ * TAP.
  *
  * Determinism.  Nothing reads the real clock or the network: the mesh is
  * created without an event base, so *env->now is the harness's own
@@ -23,7 +25,7 @@
  * The scenario format (in the spirit of the .rpl files of Unbound and
  * Deckard; written for resolute's behaviour).  One directive per line;
  * blank lines and lines starting with ';' are ignored; names are
- * absolute.
+ * absolute; a line is at most 4094 octets.
  *
  *	SCENARIO_BEGIN title text
  *	TODO reason		optional: the scenario shows a behaviour
@@ -479,6 +481,8 @@ struct rpl_reader {
 	char buf[REPLAY_LINE];
 	/** The same line, kept whole for messages. */
 	char orig[REPLAY_LINE];
+	/** 1 after a line too long for buf: the file is refused. */
+	int bad;
 };
 
 /** Read the next line that is not blank or a comment.  1, or 0 at EOF. */
@@ -490,6 +494,12 @@ rd_next(struct rpl_reader *rd)
 		char *p;
 
 		rd->line++;
+		if (n == sizeof(rd->buf) - 1 && rd->buf[n - 1] != '\n') {
+			fprintf(stderr, "%s:%d: line longer than %d octets\n",
+			    rd->name, rd->line, REPLAY_LINE - 2);
+			rd->bad = 1;
+			return 0;
+		}
 		while (n > 0 && (rd->buf[n - 1] == '\n' ||
 		    rd->buf[n - 1] == '\r')) {
 			rd->buf[--n] = '\0';
@@ -1032,6 +1042,9 @@ scenario_read(const char *file)
 		} else {
 			ret = rd_err(rd, "unknown directive");
 		}
+	}
+	if (rd->bad) {
+		ret = RES_ESYNTAX;
 	}
 	if (ret == RES_OK && !ended) {
 		fprintf(stderr, "%s: SCENARIO_END missing\n", file);
@@ -1958,7 +1971,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	int verbose = 0, todo = 0, i, failed = 0, c;
+	int verbose = 0, todo = 0, i, failed = 0, unreadable = 0, c;
 
 	while ((c = getopt(argc, argv, "vth")) != -1) {
 		switch (c) {
@@ -1982,7 +1995,8 @@ main(int argc, char **argv)
 		if (!sc) {
 			printf("FAIL %s: the scenario cannot be read\n",
 			    argv[i]);
-			return 2;
+			unreadable = 1;
+			continue;
 		}
 		if (todo) {
 			printf("%s\n", sc->todo);
@@ -1991,5 +2005,5 @@ main(int argc, char **argv)
 		}
 		scenario_free(sc);
 	}
-	return failed ? 1 : 0;
+	return unreadable ? 2 : failed ? 1 : 0;
 }

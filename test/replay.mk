@@ -25,8 +25,11 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_timeout.rpl \
 	testdata/iter_unreachable.rpl \
 	testdata/replay/selftest_bad_order.rpl \
+	testdata/replay/selftest_bad_rr.rpl \
 	testdata/replay/selftest_bad_syntax.rpl \
+	testdata/replay/selftest_empty.rpl \
 	testdata/replay/selftest_extra_out_query.rpl \
+	testdata/replay/selftest_long_line.rpl \
 	testdata/replay/selftest_no_answer.rpl \
 	testdata/replay/selftest_timeout_none.rpl \
 	testdata/replay/selftest_unchecked_answer.rpl \
