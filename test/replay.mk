@@ -1,0 +1,38 @@
+# test/replay.mk - the replay harness: the real iterator against scripted
+# servers and a scripted clock (testdata/*.rpl, run by test/replay.sh).
+check_PROGRAMS += test/replay
+test_replay_SOURCES = test/replay.c
+TESTS += test/replay.sh
+EXTRA_DIST += test/replay.sh \
+	testdata/iter_bailiwick.rpl \
+	testdata/iter_caps.rpl \
+	testdata/iter_cname.rpl \
+	testdata/iter_dname.rpl \
+	testdata/iter_dname_only.rpl \
+	testdata/iter_edns_formerr.rpl \
+	testdata/iter_glue_answer.rpl \
+	testdata/iter_glueless.rpl \
+	testdata/iter_lame.rpl \
+	testdata/iter_negative.rpl \
+	testdata/iter_negative_shared_soa.rpl \
+	testdata/iter_negative_ttl.rpl \
+	testdata/iter_priming.rpl \
+	testdata/iter_qname_min.rpl \
+	testdata/iter_referral.rpl \
+	testdata/iter_scrub_answer.rpl \
+	testdata/iter_spoof_question.rpl \
+	testdata/iter_tcp.rpl \
+	testdata/iter_timeout.rpl \
+	testdata/iter_unreachable.rpl \
+	testdata/replay/selftest_bad_order.rpl \
+	testdata/replay/selftest_bad_rr.rpl \
+	testdata/replay/selftest_bad_syntax.rpl \
+	testdata/replay/selftest_empty.rpl \
+	testdata/replay/selftest_extra_out_query.rpl \
+	testdata/replay/selftest_long_line.rpl \
+	testdata/replay/selftest_no_answer.rpl \
+	testdata/replay/selftest_timeout_none.rpl \
+	testdata/replay/selftest_unchecked_answer.rpl \
+	testdata/replay/selftest_wrong_answer.rpl \
+	testdata/replay/selftest_wrong_flags.rpl \
+	testdata/replay/selftest_wrong_out_query.rpl
