@@ -169,11 +169,21 @@ hints_root(const struct iter_hints *h, struct region *r)
 			return NULL;
 		}
 		for (j = 0; j < h->num; j++) {
-			if (h->rrs[j].type != RR_TYPE_NS &&
-			    dname_equal(h->rrs[j].owner, h->rrs[i].rd) &&
-			    delegpt_add_rdata(dp, r, h->rrs[j].type,
+			struct delegpt_ns *ns;
+
+			if (h->rrs[j].type == RR_TYPE_NS ||
+			    !dname_equal(h->rrs[j].owner, h->rrs[i].rd)) {
+				continue;
+			}
+			if (delegpt_add_rdata(dp, r, h->rrs[j].type,
 			    h->rrs[j].rd, h->rrs[j].rdlen) == RES_ENOMEM) {
 				return NULL;
+			}
+			ns = delegpt_find_ns(dp, h->rrs[j].owner);
+			if (ns && h->rrs[j].type == RR_TYPE_A) {
+				ns->tried_a = 1;
+			} else if (ns) {
+				ns->tried_aaaa = 1;
 			}
 		}
 	}

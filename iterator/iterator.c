@@ -186,6 +186,8 @@ iter_add_cached_addrs(struct module_env *env, struct region *r,
 	static const uint16_t types[2] = { RR_TYPE_A, RR_TYPE_AAAA };
 	size_t t, i;
 
+	struct delegpt_ns *ns = delegpt_find_ns(dp, nsname);
+
 	for (t = 0; t < 2; t++) {
 		struct reply_rrset *s = dns_cache_lookup_rrset(env, r, nsname,
 		    types[t], RR_CLASS_IN);
@@ -193,6 +195,14 @@ iter_add_cached_addrs(struct module_env *env, struct region *r,
 		for (i = 0; s && i < s->count; i++) {
 			delegpt_add_rdata(dp, r, types[t], s->rd[i],
 			    s->rdlen[i]);
+		}
+		/* An address known for this type: no lookup needed. */
+		if (s && s->count && ns) {
+			if (types[t] == RR_TYPE_A) {
+				ns->tried_a = 1;
+			} else {
+				ns->tried_aaaa = 1;
+			}
 		}
 	}
 }
@@ -343,6 +353,11 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 	/* The RRset itself, or a CNAME to follow. */
 	s = dns_cache_lookup_rrset(env, q->region, iq->qchase, qi.qtype,
 	    qi.qclass);
+	/* Glue and additional data are not answers (RFC 2181 section
+	 * 5.4.1): only RRsets learnt from an answer section are used. */
+	if (s && s->trust < RRSET_TRUST_ANSWER_NONAUTH) {
+		s = NULL;
+	}
 	if (s && qi.qtype != RR_TYPE_CNAME) {
 		struct reply *rep = reply_create(q->region, 1);
 
@@ -356,6 +371,7 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 	if (qi.qtype != RR_TYPE_CNAME && qi.qtype != RR_TYPE_ANY &&
 	    (s = dns_cache_lookup_rrset(env, q->region, iq->qchase,
 	    RR_TYPE_CNAME, qi.qclass)) != NULL && s->count == 1 &&
+	    s->trust >= RRSET_TRUST_ANSWER_NONAUTH &&
 	    dname_check(s->rd[0], s->rdlen[0], NULL) == RES_OK) {
 		const uint8_t *p;
 
@@ -679,22 +695,28 @@ iter_scrub(struct reply *rep, const uint8_t *zone, uint16_t qclass)
 {
 	size_t i, w = 0, an = 0, ns = 0, ar = 0;
 	size_t total = rep->an + rep->ns + rep->ar;
+	struct reply_rrset *addl[MSG_MAX_RR];
+	size_t naddl = 0;
 
+	/* Answer and authority first, so that the additional section is
+	 * judged against the NS sets that survived the scrub. */
 	for (i = 0; i < total; i++) {
 		struct reply_rrset *s = rep->rrsets[i];
 		int keep = s->rclass == qclass &&
 		    dname_is_subdomain(s->owner, zone);
 
+		if (s->section == MSG_SEC_ADDITIONAL) {
+			if (keep && (s->type == RR_TYPE_A ||
+			    s->type == RR_TYPE_AAAA) && naddl < MSG_MAX_RR) {
+				addl[naddl++] = s;
+			}
+			continue;
+		}
 		if (keep && s->section == MSG_SEC_AUTHORITY) {
 			keep = s->type == RR_TYPE_NS || s->type == RR_TYPE_SOA ||
 			    s->type == RR_TYPE_DS || s->type == RR_TYPE_NSEC ||
 			    s->type == RR_TYPE_NSEC3 ||
 			    s->type == RR_TYPE_RRSIG;
-		}
-		if (keep && s->section == MSG_SEC_ADDITIONAL) {
-			keep = (s->type == RR_TYPE_A ||
-			    s->type == RR_TYPE_AAAA) &&
-			    iter_is_ns_target(rep, s->owner);
 		}
 		if (!keep) {
 			continue;
@@ -702,14 +724,19 @@ iter_scrub(struct reply *rep, const uint8_t *zone, uint16_t qclass)
 		rep->rrsets[w++] = s;
 		if (s->section == MSG_SEC_ANSWER) {
 			an++;
-		} else if (s->section == MSG_SEC_AUTHORITY) {
-			ns++;
 		} else {
-			ar++;
+			ns++;
 		}
 	}
 	rep->an = an;
 	rep->ns = ns;
+	rep->ar = 0;
+	for (i = 0; i < naddl; i++) {
+		if (iter_is_ns_target(rep, addl[i]->owner)) {
+			rep->rrsets[w++] = addl[i];
+			ar++;
+		}
+	}
 	rep->ar = ar;
 }
 
@@ -820,6 +847,70 @@ iter_store_rrsets(struct module_env *env, struct reply *rep, int referral)
 	}
 }
 
+/**
+ * Is an answer-section RRset part of the answer to (name, qtype): a
+ * CNAME on the chain from name, a DNAME above a name on it, or an RRset
+ * of the type asked (any type for ANY) at its end.
+ */
+static int
+iter_in_chain(const struct reply *rep, const uint8_t *name, uint16_t qtype,
+    const struct reply_rrset *s)
+{
+	int hops = 0;
+
+	for (;;) {
+		struct reply_rrset *c;
+
+		if (dname_equal(s->owner, name) && (s->type == qtype ||
+		    qtype == RR_TYPE_ANY || s->type == RR_TYPE_CNAME)) {
+			return 1;
+		}
+		if (s->type == RR_TYPE_DNAME &&
+		    dname_is_strict_subdomain(name, s->owner)) {
+			return 1;
+		}
+		c = reply_find(rep, MSG_SEC_ANSWER, name, RR_TYPE_CNAME,
+		    RR_CLASS_IN);
+		if (!c || c->count != 1 || qtype == RR_TYPE_CNAME ||
+		    dname_check(c->rd[0], c->rdlen[0], NULL) != RES_OK ||
+		    ++hops > ITER_MAX_CNAME) {
+			return 0;
+		}
+		name = c->rd[0];
+	}
+}
+
+/**
+ * RFC 2308 section 3: the SOA of a negative answer carries the lesser of
+ * its TTL and its MINIMUM field, here also capped by
+ * cache-max-negative-ttl, so caches downstream keep it no longer.
+ */
+static void
+iter_negative_ttl(struct module_env *env, struct reply *rep)
+{
+	size_t i;
+
+	for (i = rep->an; i < rep->an + rep->ns; i++) {
+		struct reply_rrset *s = rep->rrsets[i];
+		uint32_t min;
+		const uint8_t *p;
+
+		if (s->type != RR_TYPE_SOA || s->count != 1 ||
+		    s->rdlen[0] < 20) {
+			continue;
+		}
+		p = s->rd[0] + s->rdlen[0] - 4;
+		min = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+		    ((uint32_t)p[2] << 8) | p[3];
+		if (min < s->ttl) {
+			s->ttl = min;
+		}
+		if ((uint32_t)env->cfg->cache_max_negative_ttl < s->ttl) {
+			s->ttl = (uint32_t)env->cfg->cache_max_negative_ttl;
+		}
+	}
+}
+
 /** Build and store the final reply for an answer or negative reply. */
 static void
 iter_handle_final(struct module_qstate *q, int id, struct iter_qstate *iq,
@@ -834,15 +925,20 @@ iter_handle_final(struct module_qstate *q, int id, struct iter_qstate *iq,
 		iter_error(q, id, EDE_OTHER, "out of memory");
 		return;
 	}
+	if (negative) {
+		iter_negative_ttl(env, rep);
+	}
 	iter_store_rrsets(env, rep, 0);
 	out->flags = rep->flags;
 	out->rcode = rep->rcode;
-	/* minimal-responses: the answer, and for negative answers the
-	 * authority section (SOA and denial proofs); no additional data. */
+	/* minimal-responses: the answer (the chain from the name asked and
+	 * the RRsets answering it, nothing unrelated), and for negative
+	 * answers the authority section (SOA and denial proofs). */
 	for (i = 0; i < total; i++) {
 		struct reply_rrset *s = rep->rrsets[i];
 
-		if (s->section == MSG_SEC_ANSWER ||
+		if ((s->section == MSG_SEC_ANSWER &&
+		    iter_in_chain(rep, iq->qchase, q->qinfo.qtype, s)) ||
 		    (negative && s->section == MSG_SEC_AUTHORITY &&
 		    s->type != RR_TYPE_NS)) {
 			reply_add(out, total, s, s->section);
@@ -890,9 +986,15 @@ iter_handle_referral(struct module_qstate *q, int id, struct iter_qstate *iq,
 	/* Glue, in bailiwick of the zone that referred us (scrubbed). */
 	for (i = rep->an + rep->ns; i < rep->an + rep->ns + rep->ar; i++) {
 		struct reply_rrset *s = rep->rrsets[i];
+		struct delegpt_ns *gns = delegpt_find_ns(dp, s->owner);
 
-		if (!delegpt_find_ns(dp, s->owner)) {
+		if (!gns) {
 			continue;
+		}
+		if (s->type == RR_TYPE_A) {
+			gns->tried_a = 1;
+		} else if (s->type == RR_TYPE_AAAA) {
+			gns->tried_aaaa = 1;
 		}
 		for (j = 0; j < s->count; j++) {
 			delegpt_add_rdata(dp, q->region, s->type, s->rd[j],
@@ -908,6 +1010,78 @@ iter_handle_referral(struct module_qstate *q, int id, struct iter_qstate *iq,
 	iq->qmin_labels = 0;
 	iq->qmin_count = 0;
 	iq->state = ITER_QUERY_TARGETS;
+}
+
+/**
+ * RFC 6672 section 3.2: a DNAME above the name without the CNAME the
+ * server should have synthesized: synthesize it (TTL of the DNAME), so
+ * the chain is followed.  A name that would grow past 255 octets gets no
+ * CNAME (the server should have said YXDOMAIN).
+ * @return 0 or RES_ENOMEM.
+ */
+static int
+iter_synth_dname(struct region *r, struct reply *rep, const uint8_t *name,
+    uint16_t qtype)
+{
+	struct reply_rrset *dn = NULL, *cn, **sets;
+	uint8_t target[DNAME_MAXLEN];
+	size_t i, plen, tlen, total;
+
+	if (qtype == RR_TYPE_DNAME ||
+	    reply_find(rep, MSG_SEC_ANSWER, name, RR_TYPE_CNAME,
+	    RR_CLASS_IN)) {
+		return RES_OK;
+	}
+	for (i = 0; i < rep->an; i++) {
+		struct reply_rrset *s = rep->rrsets[i];
+
+		if (s->type == RR_TYPE_DNAME && s->count == 1 &&
+		    dname_is_strict_subdomain(name, s->owner) &&
+		    dname_check(s->rd[0], s->rdlen[0], &tlen) == RES_OK) {
+			dn = s;
+			break;
+		}
+	}
+	if (!dn) {
+		return RES_OK;
+	}
+	/* The labels of name above the DNAME owner, then the target. */
+	plen = dname_len(name) - dname_len(dn->owner);
+	if (plen + tlen > DNAME_MAXLEN) {
+		return RES_OK;
+	}
+	memcpy(target, name, plen);
+	memcpy(target + plen, dn->rd[0], tlen);
+	cn = region_zalloc(r, sizeof(*cn));
+	total = rep->an + rep->ns + rep->ar;
+	sets = region_alloc(r, sizeof(*sets) * (total + 1));
+	if (!cn || !sets) {
+		return RES_ENOMEM;
+	}
+	cn->owner = region_copy(r, name, dname_len(name));
+	cn->rd = region_alloc(r, sizeof(*cn->rd));
+	cn->rdlen = region_alloc(r, sizeof(*cn->rdlen));
+	if (!cn->owner || !cn->rd || !cn->rdlen) {
+		return RES_ENOMEM;
+	}
+	cn->rd[0] = region_copy(r, target, plen + tlen);
+	if (!cn->rd[0]) {
+		return RES_ENOMEM;
+	}
+	cn->rdlen[0] = (uint16_t)(plen + tlen);
+	cn->count = 1;
+	cn->type = RR_TYPE_CNAME;
+	cn->rclass = dn->rclass;
+	cn->ttl = dn->ttl;
+	cn->section = MSG_SEC_ANSWER;
+	/* Insert right after the answer section's RRsets. */
+	memcpy(sets, rep->rrsets, sizeof(*sets) * rep->an);
+	sets[rep->an] = cn;
+	memcpy(sets + rep->an + 1, rep->rrsets + rep->an,
+	    sizeof(*sets) * (total - rep->an));
+	rep->rrsets = sets;
+	rep->an++;
+	return RES_OK;
 }
 
 /**
@@ -1009,6 +1183,11 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 		return;
 	}
 	iter_scrub(rep, iq->dp->name, q->qinfo.qclass);
+	if (iter_synth_dname(q->region, rep, iq->sent_name, q->qinfo.qtype) !=
+	    RES_OK) {
+		iter_error(q, id, EDE_OTHER, "out of memory");
+		return;
+	}
 	if (iq->sent_name != iq->qchase) {
 		iter_handle_minimised(q, id, iq, rep);
 		return;

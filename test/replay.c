@@ -1102,8 +1102,8 @@ query_str(const struct fake_query *q, char *buf, size_t len)
 static struct outnet_query *
 fake_query(void *arg, int tcp, const struct sockaddr_storage *to,
     socklen_t tolen, const uint8_t *qname, size_t qnamelen, uint16_t qtype,
-    uint16_t qclass, int cd, int edns, int do_bit, int caps, int timeout_ms,
-    mesh_net_cb cb, void *cbarg)
+    uint16_t qclass, int rd, int cd, int edns, int do_bit, int caps,
+    int timeout_ms, mesh_net_cb cb, void *cbarg)
 {
 	struct replay *rp = arg;
 	struct fake_query *q, **pp;
