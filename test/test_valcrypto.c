@@ -261,6 +261,11 @@ static void
 check_signed(struct zone *z, int i, int has_ds, int j)
 {
 	const struct rr_text *key = z->rr[i];
+	const uint8_t *rd[1] = { z->rr[j]->rdata };
+	uint16_t rdlen[1] = { (uint16_t)z->rr[j]->rdlen };
+	struct reply_rrset s;
+	struct val_key *k;
+	uint8_t bad[1024];
 
 	if (has_ds) {
 		UNIT_CHECK_INT(val_ds_matches(z->rr[i + 1]->rdata,
@@ -270,6 +275,20 @@ check_signed(struct zone *z, int i, int has_ds, int j)
 	UNIT_CHECK_INT(verify_one(key, z->rr[j], z->rr[j + 1], 0), RES_OK);
 	UNIT_CHECK_INT(verify_one(key, z->rr[j], z->rr[j + 1], 1),
 	    RES_EBOGUS);
+	/* The same in one call. */
+	rrset_init(&s, z->rr[j]->owner, z->rr[j]->type, rd, rdlen, 1);
+	k = val_key_create(key->rdata[3], key->rdata, key->rdlen);
+	UNIT_CHECK(k != NULL);
+	UNIT_CHECK_INT(val_canon_verify_rrsig(k, &s, z->rr[j + 1]->rdata,
+	    z->rr[j + 1]->rdlen), RES_OK);
+	/* An RRSIG of another algorithm than the key's. */
+	memcpy(bad, z->rr[j + 1]->rdata, z->rr[j + 1]->rdlen);
+	bad[2] ^= 0x02;
+	UNIT_CHECK_INT(val_canon_verify_rrsig(k, &s, bad,
+	    z->rr[j + 1]->rdlen), RES_EBOGUS);
+	UNIT_CHECK_INT(val_canon_verify_rrsig(NULL, &s, bad,
+	    z->rr[j + 1]->rdlen), RES_EINVAL);
+	val_key_delete(k);
 }
 
 /** RFC 6605 section 6: ECDSA P-256 and P-384. */
@@ -509,7 +528,7 @@ sign_rrset(EVP_PKEY *pk, uint8_t alg, const struct reply_rrset *s,
     uint8_t labels, uint16_t tag, const uint8_t *signer, uint8_t *rrsig,
     size_t cap)
 {
-	uint8_t data[8192];
+	static uint8_t data[65536];
 	size_t head, len, sl;
 
 	head = rrsig_head(rrsig, s->type, alg, labels, tag, signer);
@@ -767,6 +786,71 @@ test_canon_order(void)
 		    &dl), RES_ESPACE);
 	}
 	UNIT_CHECK(val_canon_signed_size(&s, head) >= w);
+}
+
+/** A big RRset: the index and the lowercased copies on the heap. */
+static void
+test_canon_large(void)
+{
+	enum { NRR = 300 };
+	static uint8_t ns[NRR][40];
+	const uint8_t *rd[NRR];
+	uint16_t rdlen[NRR];
+	uint8_t zone[DNAME_MAXLEN], key[200], rrsig[400], *data;
+	struct reply_rrset s;
+	struct val_key *k = NULL;
+	EVP_PKEY *pk;
+	size_t i, n, klen, slen, dl;
+	char name[64];
+
+	UNIT_CHECK_INT(dname_from_str("Example.", NULL, zone, NULL), 0);
+	for (i = 0; i < NRR; i++) {
+		/* Every tenth a duplicate of its neighbour, in another case. */
+		snprintf(name, sizeof(name), "%s%zu.example.",
+		    i % 2 ? "NS-server" : "ns-server", i % 10 ? i : i + 1);
+		UNIT_CHECK_INT(dname_from_str(name, NULL, ns[i], &n), 0);
+		rd[i] = ns[i];
+		rdlen[i] = (uint16_t)n;
+	}
+	rrset_init(&s, zone, RRTYPE_NS, rd, rdlen, NRR);
+	if (!UNIT_CHECK((pk = gen_key(15, 0)) != NULL)) {
+		return;
+	}
+	klen = dnskey_of(pk, 15, key, sizeof(key));
+	slen = sign_rrset(pk, 15, &s, 1, rdata_dnskey_keytag(key, klen), zone,
+	    rrsig, sizeof(rrsig));
+	UNIT_CHECK(slen > 0);
+	UNIT_CHECK_INT(val_key_decode(15, key, klen, &k), 0);
+	UNIT_CHECK_INT(val_canon_verify_rrsig(k, &s, rrsig, slen), RES_OK);
+	/* Duplicates were dropped: 30 fewer RRs than given. */
+	UNIT_CHECK_INT(val_canon_signed_data_alloc(&s, rrsig, slen, &data,
+	    &dl), 0);
+	n = 0;
+	for (i = 0; i + 9 <= dl; i++) {
+		if (memcmp(data + i, "ns-server", 9) == 0) {
+			n++;
+		}
+		/* and all were lowercased */
+		UNIT_CHECK(memcmp(data + i, "NS-server", 4) != 0);
+	}
+	UNIT_CHECK_INT(n, NRR - 30);
+	free(data);
+	/* Reversed input order verifies the same. */
+	for (i = 0; i < NRR / 2; i++) {
+		const uint8_t *t = rd[i];
+		uint16_t l = rdlen[i];
+
+		rd[i] = rd[NRR - 1 - i];
+		rdlen[i] = rdlen[NRR - 1 - i];
+		rd[NRR - 1 - i] = t;
+		rdlen[NRR - 1 - i] = l;
+	}
+	UNIT_CHECK_INT(val_canon_verify_rrsig(k, &s, rrsig, slen), RES_OK);
+	/* Without the last two (both "ns-server1") it does not. */
+	s.count -= 2;
+	UNIT_CHECK_INT(val_canon_verify_rrsig(k, &s, rrsig, slen), RES_EBOGUS);
+	val_key_delete(k);
+	EVP_PKEY_free(pk);
 }
 
 /** Names in RDATA: lowercased for MX, NS, RRSIG...; kept for NSEC
@@ -1221,6 +1305,7 @@ main(void)
 	UNIT_RUN(test_roundtrip_ed448);
 	UNIT_RUN(test_canon_wildcard);
 	UNIT_RUN(test_canon_order);
+	UNIT_RUN(test_canon_large);
 	UNIT_RUN(test_canon_lowercase);
 	UNIT_RUN(test_canon_a6_nxt);
 	UNIT_RUN(test_malformed_keys);

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 #include "validator/val_canon.h"
+#include "validator/val_crypto.h"
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/rdata.h"
@@ -346,6 +347,43 @@ val_canon_signed_data_alloc(const struct reply_rrset *s,
 	    != RES_OK) {
 		free(*out);
 		*out = NULL;
+	}
+	return r;
+}
+
+int
+val_canon_verify_rrsig(const struct val_key *k, const struct reply_rrset *s,
+    const uint8_t *rrsig, size_t rrsig_len)
+{
+	uint8_t stack_data[CANON_STACK_BUF], *data = stack_data;
+	size_t off, len, cap;
+	int r;
+
+	if (!k || !s || !rrsig) {
+		return RES_EINVAL;
+	}
+	if ((r = val_canon_rrsig_sigoff(rrsig, rrsig_len, &off)) != RES_OK) {
+		return r;
+	}
+	/* RFC 4035 section 5.3.1: the RRSIG's algorithm is the key's. */
+	if (rrsig[2] != val_key_algo(k)) {
+		return RES_EBOGUS;
+	}
+	cap = val_canon_signed_size(s, rrsig_len);
+	if (cap > sizeof(stack_data) && !(data = malloc(cap))) {
+		return RES_ENOMEM;
+	}
+	if (cap > sizeof(stack_data)) {
+		r = val_canon_signed_data(s, rrsig, rrsig_len, data, cap, &len);
+	} else {
+		r = val_canon_signed_data(s, rrsig, rrsig_len, data,
+		    sizeof(stack_data), &len);
+	}
+	if (r == RES_OK) {
+		r = val_key_verify(k, data, len, rrsig + off, rrsig_len - off);
+	}
+	if (data != stack_data) {
+		free(data);
 	}
 	return r;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 struct reply_rrset;
+struct val_key;
 
 /** Fixed part of RRSIG RDATA before the signer's name (RFC 4034 3.1):
  * type covered, algorithm, labels, original TTL, expiration, inception,
@@ -90,5 +91,24 @@ size_t val_canon_signed_size(const struct reply_rrset *s, size_t rrsig_len);
  */
 int val_canon_signed_data_alloc(const struct reply_rrset *s,
 	const uint8_t *rrsig, size_t rrsig_len, uint8_t **out, size_t *len);
+
+/**
+ * Check one RRSIG over an RRset with a key: the RRSIG's algorithm must be
+ * the key's, then the canonical signed data is built (on the stack when
+ * small, else on the heap) and the signature verified.  Validity times,
+ * key tag and signer name are the caller's checks (RFC 4035 section
+ * 5.3.1), as is picking the key.
+ * @param k: the key (validator/val_crypto.h).
+ * @param s: the RRset.
+ * @param rrsig: the RRSIG RDATA.
+ * @param rrsig_len: its length.
+ * @return RES_OK for a valid signature; RES_EBOGUS for one that does not
+ *	verify, an algorithm other than the key's, or an RRSIG that cannot
+ *	cover the RRset; otherwise as val_canon_signed_data() and
+ *	val_key_verify() (RES_ENOTSUP, RES_EMALFORMED, RES_EINVAL,
+ *	RES_ENOMEM).
+ */
+int val_canon_verify_rrsig(const struct val_key *k,
+	const struct reply_rrset *s, const uint8_t *rrsig, size_t rrsig_len);
 
 #endif /* VALIDATOR_VAL_CANON_H */

@@ -665,7 +665,7 @@ val_nsec3_hash(const uint8_t *name, const uint8_t *salt, size_t saltlen,
 	unsigned int n;
 	uint32_t i;
 	size_t len;
-	int ok;
+	int r, ok = 1;
 
 	if (!name || !out || (!salt && saltlen > 0) || saltlen > 255) {
 		return RES_EINVAL;
@@ -674,20 +674,19 @@ val_nsec3_hash(const uint8_t *name, const uint8_t *salt, size_t saltlen,
 	if (!md_sha1) {
 		return RES_ENOTSUP;
 	}
-	/* RFC 5155 section 5: IH(salt, x, 0) = H(x | salt) with x the
-	 * name in canonical (lowercased) wire form ... */
 	if (saltlen == 0) {
 		salt = (const uint8_t *)"";
 	}
-	if ((ok = digest_name_data(md_sha1, name, salt, saltlen, out, &len))
+	/* RFC 5155 section 5: IH(salt, x, 0) = H(x | salt), x the name in
+	 * canonical (lowercased) wire form, ... */
+	if ((r = digest_name_data(md_sha1, name, salt, saltlen, out, &len))
 	    != RES_OK) {
-		return ok;
+		return r;
 	}
 	if (!(ctx = EVP_MD_CTX_new())) {
 		return RES_ENOMEM;
 	}
 	/* ... and IH(salt, x, k) = H(IH(salt, x, k-1) | salt). */
-	ok = 1;
 	for (i = 0; ok && i < iterations; i++) {
 		ok = EVP_DigestInit_ex2(ctx, md_sha1, NULL) == 1 &&
 		    EVP_DigestUpdate(ctx, out, VAL_NSEC3_HASHLEN) == 1 &&

@@ -26,11 +26,13 @@
  * Usage:
  *	val_crypto_init();
  *	struct val_key *k = val_key_create(alg, dnskey_rdata, dnskey_len);
- *	if (k && val_canon_signed_data(rrset, sig, siglen, buf, sizeof(buf),
+ *	if (k && val_canon_rrsig_sigoff(rrsig, rrsig_len, &off) == 0 &&
+ *	    val_canon_signed_data(rrset, rrsig, rrsig_len, buf, sizeof(buf),
  *	    &n) == 0)
- *		r = val_key_verify(k, buf, n, sig + sigoff, sig_len);
+ *		r = val_key_verify(k, buf, n, rrsig + off, rrsig_len - off);
  *	val_key_delete(k);
- * where RES_OK means a valid signature and RES_EBOGUS a bad one.
+ * where RES_OK means a valid signature and RES_EBOGUS a bad one (the
+ * canonical form is in validator/val_canon.h).
  */
 #ifndef VALIDATOR_VAL_CRYPTO_H
 #define VALIDATOR_VAL_CRYPTO_H
