@@ -193,8 +193,8 @@ run_evp(EVP_PKEY *pk, const EVP_MD *md, const uint8_t *d, size_t len,
 			if (!(ctx = EVP_MD_CTX_new())) {
 				return -1;
 			}
-			ok = EVP_DigestVerifyInit(ctx, NULL, md, NULL, pk) == 1 &&
-			    EVP_DigestVerify(ctx, sig, sl, d, len) == 1;
+			ok = EVP_DigestVerifyInit(ctx, NULL, md, NULL, pk) ==
+			    1 && EVP_DigestVerify(ctx, sig, sl, d, len) == 1;
 			EVP_MD_CTX_free(ctx);
 			if (!ok) {
 				return -1;
