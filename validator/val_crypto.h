@@ -195,7 +195,9 @@ int val_key_bits(const struct val_key *k);
  * @return RES_OK for a valid signature; RES_EBOGUS for a signature that
  *	does not verify or cannot be one (wrong length, r or s zero);
  *	RES_ENOTSUP when the algorithm cannot be used here (a crypto
- *	policy that refuses it); RES_EINVAL for NULL arguments; RES_ENOMEM.
+ *	policy that refuses it); RES_EINVAL for a NULL key, or NULL data or
+ *	signature with a nonzero length (an empty signature is RES_EBOGUS);
+ *	RES_ENOMEM.
  */
 int val_key_verify(const struct val_key *k, const uint8_t *data, size_t len,
 	const uint8_t *sig, size_t siglen);
