@@ -19,6 +19,7 @@ res_strerror(int err)
 	case RES_ENOTSUP:	return "not supported";
 	case RES_ELIMIT:	return "limit exceeded";
 	case RES_EEXIST:	return "already exists";
+	case RES_EBOGUS:	return "signature or digest does not verify";
 	}
 	return "unknown error";
 }

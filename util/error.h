@@ -31,7 +31,10 @@ enum res_error {
 	/** A limit was exceeded (loop, depth, count, budget). */
 	RES_ELIMIT = -9,
 	/** The entry exists already. */
-	RES_EEXIST = -10
+	RES_EEXIST = -10,
+	/** Cryptographic check failed: a signature or digest that does not
+	 * verify (DNSSEC "bogus", RFC 4035 section 4.3). */
+	RES_EBOGUS = -11
 };
 
 /**
