@@ -15,17 +15,9 @@ check="$top_builddir/test/test_anchor"
 xml_src="$top_srcdir/testdata/anchor/root-anchors.xml"
 n=0
 failed=0
+# Cases after the manual page checks, all needing openssl.
 planned=24
 
-if ! command -v openssl >/dev/null 2>&1; then
-	echo "1..$planned"
-	i=1
-	while [ $i -le $planned ]; do
-		echo "ok $i # SKIP the openssl command is not installed"
-		i=$((i + 1))
-	done
-	exit 0
-fi
 if [ ! -x "$prog" ] || [ ! -x "$check" ]; then
 	echo "1..1"
 	echo "ok 1 # SKIP resolute-anchor or test/test_anchor not built"
@@ -48,6 +40,43 @@ check() {
 	fi
 	: >"$tmp/diag"
 }
+
+# skip REASON
+skip() {
+	n=$((n + 1))
+	echo "ok $n # SKIP $1"
+}
+
+# The manual page: formats without warnings, and its SYNOPSIS shows
+# every flag the usage text lists.
+page="$top_srcdir/doc/resolute-anchor.8"
+if command -v groff >/dev/null 2>&1; then
+	groff -man -ww -z "$page" >"$tmp/diag" 2>&1
+	test ! -s "$tmp/diag"
+	check $? "groff -man -ww: no warnings in resolute-anchor.8"
+else
+	skip "groff not installed: resolute-anchor.8 not formatted"
+fi
+"$prog" -h >"$tmp/usage" 2>&1
+sed -n '/^\.SH SYNOPSIS/,/^\.SH /p' "$page" |
+    sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' >"$tmp/syn"
+for f in $(sed -n 's/^  \(-[a-z]\) .*/\1/p' "$tmp/usage"); do
+	grep -qE -- "(^|[^-A-Za-z0-9])-[A-Za-z]*${f#-}" "$tmp/syn" ||
+	    echo "SYNOPSIS lacks $f" >>"$tmp/diag"
+done
+test "$(grep -c '^  -[a-z] ' "$tmp/usage")" -eq 8 && test ! -s "$tmp/diag"
+check $? "resolute-anchor.8 SYNOPSIS shows the 8 flags of -h"
+
+if ! command -v openssl >/dev/null 2>&1; then
+	i=1
+	while [ $i -le $planned ]; do
+		skip "the openssl command is not installed"
+		i=$((i + 1))
+	done
+	echo "1..$n"
+	exit $failed
+fi
+planned=$((planned + n))
 
 # ca NAME: a self-signed CA and a signer certificate it issued.
 ca() {
