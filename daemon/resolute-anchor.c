@@ -14,7 +14,8 @@
  *	2. verify the signature over the exact octets of the XML against
  *	   the CA certificate(s) given with -r (OpenSSL CMS_verify(), any
  *	   certificate purpose, as IANA's signing certificate is no S/MIME
- *	   one);
+ *	   one), and check the signer's certificate is for the address
+ *	   given with -e (IANA's, dnssec@iana.org, by default);
  *	3. only then parse the XML with expat (a DOCTYPE is refused, so no
  *	   entity can be defined), checking every field of every KeyDigest;
  *	4. keep the KeyDigests valid now (validFrom <= now, and now <
@@ -48,6 +49,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,8 @@
 #endif
 /** Default anchor file. */
 #define RA_DEFAULT_ANCHOR SYSCONFDIR "/resolute/root.key"
+/** The address IANA's signing certificate carries. */
+#define RA_DEFAULT_SIGNER "dnssec@iana.org"
 /** Largest XML or signature file read (IANA's are a few kilobytes). */
 #define RA_MAX_FILE (1024 * 1024)
 /** Most KeyDigest elements accepted. */
@@ -125,7 +129,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out, "usage: resolute-anchor [-hnv] -f xml -s p7s -r cacert "
-	    "[-a anchorfile] [-t time]\n"
+	    "[-a anchorfile] [-e email] [-t time]\n"
 	    "  Check root-anchors.xml against its S/MIME signature and write\n"
 	    "  the root trust anchor file (DS records of the valid keys).\n"
 	    "  -f xml         root-anchors.xml (local file)\n"
@@ -134,13 +138,15 @@ usage(FILE *out)
 	    "  -r cacert      CA certificate(s) to check the signature "
 	    "against (PEM)\n"
 	    "  -a anchorfile  file to write (default %s)\n"
+	    "  -e email       address the signer's certificate must carry\n"
+	    "                 (default %s; \"\" for any)\n"
 	    "  -n             dry run: print what would be written\n"
 	    "  -t time        take this as the current time (seconds since "
 	    "1970)\n"
 	    "  -v             tell which keys are used and which left out\n"
 	    "  -h             this help\n"
 	    "There is no network fetch: fetch the files by other means.\n",
-	    RA_DEFAULT_ANCHOR);
+	    RA_DEFAULT_ANCHOR, RA_DEFAULT_SIGNER);
 }
 
 /**
@@ -210,12 +216,17 @@ ra_log_openssl(const char *what)
  * @param xmllen: their length.
  * @param p7s: signature file name (DER, or PEM as a fallback).
  * @param cacert: PEM file with the trusted CA certificate(s).
+ * @param email: an address every signer's certificate must carry (in
+ *	its subject or subjectAltName), or "" for none.
  * @return 0 when a signer certified by the CA signed exactly these
  *	octets, else -1 (logged).
  */
 static int
-ra_verify(const char *xml, size_t xmllen, const char *p7s, const char *cacert)
+ra_verify(const char *xml, size_t xmllen, const char *p7s, const char *cacert,
+    const char *email)
 {
+	STACK_OF(X509) *signers;
+	int i;
 	X509_STORE *store = NULL;
 	CMS_ContentInfo *cms = NULL;
 	BIO *sig = NULL, *data = NULL;
@@ -273,6 +284,25 @@ ra_verify(const char *xml, size_t xmllen, const char *p7s, const char *cacert)
 			ra_log_openssl("signature check failed");
 			goto out;
 		}
+	}
+	/* The CA may certify more than the anchor signer: check whose
+	 * signature it is. */
+	if (email[0]) {
+		signers = CMS_get0_signers(cms);
+		for (i = 0; signers && i < sk_X509_num(signers); i++) {
+			if (X509_check_email(sk_X509_value(signers, i), email,
+			    0, 0) != 1) {
+				break;
+			}
+		}
+		if (!signers || sk_X509_num(signers) == 0 ||
+		    i < sk_X509_num(signers)) {
+			log_err("%s: the signer's certificate is not for %s",
+			    p7s, email);
+			sk_X509_free(signers);
+			goto out;
+		}
+		sk_X509_free(signers);
 	}
 	ret = 0;
 out:
@@ -834,7 +864,7 @@ int
 main(int argc, char **argv)
 {
 	const char *xmlfile = NULL, *p7s = NULL, *cacert = NULL;
-	const char *anchor = RA_DEFAULT_ANCHOR;
+	const char *anchor = RA_DEFAULT_ANCHOR, *email = RA_DEFAULT_SIGNER;
 	struct ra_xml *x = NULL;
 	char *xml = NULL, *text = NULL, *end;
 	size_t xmllen = 0;
@@ -843,10 +873,13 @@ main(int argc, char **argv)
 	long long tv;
 
 	log_init(NULL, 0, "resolute-anchor");
-	while ((c = getopt(argc, argv, "a:f:hnr:s:t:v")) != -1) {
+	while ((c = getopt(argc, argv, "a:e:f:hnr:s:t:v")) != -1) {
 		switch (c) {
 		case 'a':
 			anchor = optarg;
+			break;
+		case 'e':
+			email = optarg;
 			break;
 		case 'f':
 			xmlfile = optarg;
@@ -891,7 +924,7 @@ main(int argc, char **argv)
 	if (!(xml = ra_read_file(xmlfile, &xmllen))) {
 		goto out;
 	}
-	if (ra_verify(xml, xmllen, p7s, cacert) != 0) {
+	if (ra_verify(xml, xmllen, p7s, cacert, email) != 0) {
 		log_err("%s: signature not valid for %s: refused", p7s,
 		    xmlfile);
 		goto out;

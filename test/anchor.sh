@@ -16,7 +16,7 @@ xml_src="$top_srcdir/testdata/anchor/root-anchors.xml"
 n=0
 failed=0
 # Cases after the manual page checks, all needing openssl.
-planned=24
+planned=27
 
 if [ ! -x "$prog" ] || [ ! -x "$check" ]; then
 	echo "1..1"
@@ -64,8 +64,8 @@ for f in $(sed -n 's/^  \(-[a-z]\) .*/\1/p' "$tmp/usage"); do
 	grep -qE -- "(^|[^-A-Za-z0-9])-[A-Za-z]*${f#-}" "$tmp/syn" ||
 	    echo "SYNOPSIS lacks $f" >>"$tmp/diag"
 done
-test "$(grep -c '^  -[a-z] ' "$tmp/usage")" -eq 8 && test ! -s "$tmp/diag"
-check $? "resolute-anchor.8 SYNOPSIS shows the 8 flags of -h"
+test "$(grep -c '^  -[a-z] ' "$tmp/usage")" -eq 9 && test ! -s "$tmp/diag"
+check $? "resolute-anchor.8 SYNOPSIS shows the 9 flags of -h"
 
 if ! command -v openssl >/dev/null 2>&1; then
 	i=1
@@ -111,7 +111,7 @@ run() {
 	else
 		shift $#
 	fi
-	"$prog" -f "$xml" -s "$p7s" -r "$cacert" -a "$tmp/root.key" "$@" \
+	"$prog" -e dnssec@good.test -f "$xml" -s "$p7s" -r "$cacert" -a "$tmp/root.key" "$@" \
 	    >"$tmp/out" 2>"$tmp/err"
 }
 
@@ -170,7 +170,7 @@ test $st -eq 0 && test "$(sum "$tmp/root.key")" = "$before" &&
 check $? "a second run: up to date, file unchanged"
 
 # Dry run: prints, writes nothing.
-"$prog" -n -f "$tmp/good.xml" -s "$tmp/good.p7s" -r "$tmp/good-ca.pem" \
+"$prog" -e dnssec@good.test -n -f "$tmp/good.xml" -s "$tmp/good.p7s" -r "$tmp/good-ca.pem" \
     -a "$tmp/dry.key" >"$tmp/out" 2>"$tmp/diag"
 test $? -eq 0 && test ! -e "$tmp/dry.key" && cmp -s "$tmp/out" "$tmp/root.key"
 check $? "-n prints what would be written and writes nothing"
@@ -254,25 +254,43 @@ refused "a missing XML file is refused" 'cannot open .*missing.xml'
 
 # 10. Other ways to sign: text mode (CRLF canonical form), PEM.
 sign good "$tmp/good.xml" "$tmp/text.p7s" DER text 2>"$tmp/diag"
-"$prog" -n -f "$tmp/good.xml" -s "$tmp/text.p7s" -r "$tmp/good-ca.pem" \
+"$prog" -e dnssec@good.test -n -f "$tmp/good.xml" -s "$tmp/text.p7s" -r "$tmp/good-ca.pem" \
     >"$tmp/out" 2>"$tmp/diag"
 test $? -eq 0 && cmp -s "$tmp/out" "$tmp/root.key"
 check $? "a text-mode signature is accepted too"
 sign good "$tmp/good.xml" "$tmp/pem.p7s" PEM 2>"$tmp/diag"
-"$prog" -n -f "$tmp/good.xml" -s "$tmp/pem.p7s" -r "$tmp/good-ca.pem" \
+"$prog" -e dnssec@good.test -n -f "$tmp/good.xml" -s "$tmp/pem.p7s" -r "$tmp/good-ca.pem" \
     >"$tmp/out" 2>"$tmp/diag"
 test $? -eq 0 && cmp -s "$tmp/out" "$tmp/root.key"
 check $? "a PEM signature is accepted too"
 
 # 11. -t: in mid-2017 the 2010 key was still valid and the 2024 one not.
-"$prog" -n -t 1500000000 -f "$tmp/good.xml" -s "$tmp/good.p7s" \
+"$prog" -e dnssec@good.test -n -t 1500000000 -f "$tmp/good.xml" -s "$tmp/good.p7s" \
     -r "$tmp/good-ca.pem" >"$tmp/out" 2>"$tmp/diag"
 test $? -eq 0 && grep -q 'DS	19036 8 2' "$tmp/out" &&
     grep -q 'DS	20326 8 2' "$tmp/out" && ! grep -q 38696 "$tmp/out"
 cat "$tmp/out" >>"$tmp/diag"
 check $? "-t 1500000000 (2017): 19036 and 20326 selected, 38696 not yet"
 
-# 12. Usage errors: exit 2, nothing written.
+# 12. The signer's address: IANA's by default, ours only when named.
+"$prog" -n -f "$tmp/good.xml" -s "$tmp/good.p7s" -r "$tmp/good-ca.pem" \
+    >"$tmp/out" 2>"$tmp/err"
+st=$?
+cat "$tmp/err" >"$tmp/diag"
+test $st -eq 1 && grep -q 'is not for dnssec@iana.org' "$tmp/err"
+check $? "by default the signer must be dnssec@iana.org: ours is refused"
+"$prog" -n -e other@good.test -f "$tmp/good.xml" -s "$tmp/good.p7s" \
+    -r "$tmp/good-ca.pem" >"$tmp/out" 2>"$tmp/err"
+st=$?
+cat "$tmp/err" >"$tmp/diag"
+test $st -eq 1 && grep -q 'is not for other@good.test' "$tmp/err"
+check $? "-e with another address: refused"
+"$prog" -n -e "" -f "$tmp/good.xml" -s "$tmp/good.p7s" \
+    -r "$tmp/good-ca.pem" >"$tmp/out" 2>"$tmp/diag"
+test $? -eq 0 && cmp -s "$tmp/out" "$tmp/root.key"
+check $? "-e \"\": any signer the CA certified is accepted"
+
+# 13. Usage errors: exit 2, nothing written.
 "$prog" -f "$tmp/good.xml" -s "$tmp/good.p7s" -a "$tmp/u.key" \
     >"$tmp/out" 2>"$tmp/diag"
 st=$?
@@ -282,8 +300,8 @@ test $st -eq 2 && test $st2 -eq 2 && test ! -e "$tmp/u.key" &&
     grep -q '^usage: resolute-anchor' "$tmp/diag"
 check $? "no -r, an unknown flag: usage, exit 2"
 
-# 13. An anchor file in a directory that does not exist: exit 1.
-"$prog" -f "$tmp/good.xml" -s "$tmp/good.p7s" -r "$tmp/good-ca.pem" \
+# 14. An anchor file in a directory that does not exist: exit 1.
+"$prog" -e "" -f "$tmp/good.xml" -s "$tmp/good.p7s" -r "$tmp/good-ca.pem" \
     -a "$tmp/nodir/root.key" >"$tmp/out" 2>"$tmp/err"
 st=$?
 cat "$tmp/err" >"$tmp/diag"
