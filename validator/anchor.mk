@@ -11,3 +11,12 @@ check_PROGRAMS += test/test_anchor
 test_test_anchor_SOURCES = test/test_anchor.c test/unit.c test/unit.h
 TESTS += test/test_anchor test/anchor.sh
 EXTRA_DIST += test/anchor.sh testdata/anchor
+
+# Allocation-failure test: GNU ld's --wrap routes the anchor code's
+# malloc/calloc/realloc through the test's failing wrappers.
+check_PROGRAMS += test/test_anchor_fault
+test_test_anchor_fault_SOURCES = test/test_anchor_fault.c test/unit.c \
+	test/unit.h
+test_test_anchor_fault_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
+	-Wl,--wrap=calloc -Wl,--wrap=realloc
+TESTS += test/test_anchor_fault

@@ -705,6 +705,10 @@ bk_next(struct bk_lex *lx)
 	}
 }
 
+/** bk_entry() result: a syntax error after which reading cannot go on
+ * (positive, so never one of the negative util/error.h codes). */
+#define BK_STOP 1
+
 /** The statements of a trusted-keys-file. */
 enum bk_stmt {
 	BK_TRUSTED_KEYS,	/**< trusted-keys: name flags proto alg key */
@@ -739,8 +743,8 @@ bk_append(char *buf, size_t *len, size_t size, const char *s)
  * @param stmt: the statement kind.
  * @param entry: a TA_MAX_ENTRY buffer.
  * @return 0; RES_ESYNTAX for a bad entry (logged; the tokenizer is then
- *	after its ';' and reading may go on); -1 for an error after which
- *	reading cannot go on (logged); RES_ENOMEM.
+ *	after its ';' and reading may go on); BK_STOP for an error after
+ *	which reading cannot go on (logged); RES_ENOMEM.
  */
 static int
 bk_entry(struct anchor_set *set, struct bk_lex *lx, enum bk_stmt stmt,
@@ -766,7 +770,7 @@ bk_entry(struct anchor_set *set, struct bk_lex *lx, enum bk_stmt stmt,
 			log_err("%s: a key type (static-key, initial-key, "
 			    "static-ds, initial-ds) must follow the name",
 			    source);
-			return -1;
+			return BK_STOP;
 		}
 		if (strcmp(lx->tok, "static-key") == 0 ||
 		    strcmp(lx->tok, "initial-key") == 0) {
@@ -801,12 +805,12 @@ bk_entry(struct anchor_set *set, struct bk_lex *lx, enum bk_stmt stmt,
 		nfields++;
 	}
 	if (t == BK_ERROR) {
-		return -1;
+		return BK_STOP;
 	}
 	if (t != BK_SEMI) {
 		log_err("%s: ';' missing after the key of %s", source,
 		    name[0] ? name : "this entry");
-		return -1;
+		return BK_STOP;
 	}
 	if (bad) {
 		return RES_ESYNTAX;
@@ -868,9 +872,9 @@ bk_parse(struct anchor_set *set, const char *text, const char *name)
 		while ((t = bk_next(lx)) == BK_WORD || t == BK_STRING) {
 			r = bk_entry(set, lx, stmt, entry);
 			if (r != RES_OK && !err) {
-				err = r == -1 ? RES_ESYNTAX : r;
+				err = r == BK_STOP ? RES_ESYNTAX : r;
 			}
-			if (r == -1 || r == RES_ENOMEM) {
+			if (r == BK_STOP || r == RES_ENOMEM) {
 				t = BK_ERROR;
 				break;
 			}
@@ -983,6 +987,9 @@ ta_apply_files(struct anchor_set *set, const struct cfg_strlist *list,
 		if (r == RES_ESYSTEM) {
 			log_err("%s:%d: %s: cannot read '%s'", list->file,
 			    list->line, option, list->str);
+		} else if (r == RES_ENOMEM) {
+			log_err("%s:%d: %s: out of memory", list->file,
+			    list->line, option);
 		} else if (r != RES_OK) {
 			log_err("%s:%d: %s: errors in '%s'", list->file,
 			    list->line, option, list->str);
