@@ -337,6 +337,8 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	    (MSG_FLAG_RD | MSG_FLAG_CD));
 	const struct config *cfg = m->env->cfg;
 	struct timeval now;
+	int64_t us;
+	int b;
 
 	msg_writer_init(&w, m->buf, MSG_MAX_LEN);
 	msg_writer_set_limit(&w, mr->limit);
@@ -368,9 +370,18 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	if ((rcode & 0xf) == MSG_RCODE_SERVFAIL) {
 		m->stats.num_servfail++;
 	}
+	m->stats.ans_rcode[rcode & 0xf]++;
 	gettimeofday(&now, NULL);
-	m->stats.sum_rec_time_us += (uint64_t)((now.tv_sec -
-	    mr->start.tv_sec) * 1000000 + (now.tv_usec - mr->start.tv_usec));
+	us = (int64_t)(now.tv_sec - mr->start.tv_sec) * 1000000 +
+	    (now.tv_usec - mr->start.tv_usec);
+	if (us < 0) {
+		us = 0;
+	}
+	m->stats.sum_rec_time_us += (uint64_t)us;
+	for (b = 0; b < MESH_HIST_BUCKETS - 1 && (us >> (b + 1)) != 0; b++) {
+		;
+	}
+	m->stats.rec_hist[b]++;
 }
 
 /** A state finished: answer clients, inform supers, delete it. */

@@ -31,6 +31,10 @@ struct dns_msg;
 struct outside_network;
 struct comm_base;
 
+/** Buckets of the recursion time histogram: bucket i counts times in
+ * [2^i, 2^(i+1)) microseconds (bucket 0 also holds 0). */
+#define MESH_HIST_BUCKETS 32
+
 /** Counters of a mesh. */
 struct mesh_stats {
 	/** States created for client queries. */
@@ -49,6 +53,10 @@ struct mesh_stats {
 	size_t max_states;
 	/** Sum of resolution times of answered client queries, in us. */
 	uint64_t sum_rec_time_us;
+	/** Replies sent from the mesh by rcode (0..15). */
+	uint64_t ans_rcode[16];
+	/** Histogram of resolution times, for the median estimate. */
+	uint64_t rec_hist[MESH_HIST_BUCKETS];
 };
 
 struct mesh_area;
