@@ -766,3 +766,49 @@ mesh_get_stats(const struct mesh_area *m, struct mesh_stats *st)
 {
 	*st = m->stats;
 }
+
+void
+mesh_walk(const struct mesh_area *m,
+    void (*fn)(void *arg, const struct mesh_state_info *info), void *arg)
+{
+	const struct mesh_state *ms;
+	const struct mesh_reply *mr;
+	const struct mesh_ref *r;
+	struct mesh_state_info info;
+	struct timeval now;
+
+	gettimeofday(&now, NULL);
+	for (ms = m->all; ms; ms = ms->next) {
+		memset(&info, 0, sizeof(info));
+		info.qinfo = &ms->s.qinfo;
+		info.is_priming = ms->s.is_priming;
+		info.waiting = ms->outq != NULL;
+		info.age_ms = -1;
+		for (mr = ms->replies; mr; mr = mr->next) {
+			long age = (long)(now.tv_sec - mr->start.tv_sec) *
+			    1000 + (long)(now.tv_usec - mr->start.tv_usec) /
+			    1000;
+
+			info.clients++;
+			if (age > info.age_ms) {
+				info.age_ms = age;
+			}
+		}
+		for (r = ms->supers; r; r = r->next) {
+			info.supers++;
+		}
+		fn(arg, &info);
+	}
+}
+
+size_t
+mesh_clear(struct mesh_area *m)
+{
+	size_t n = 0;
+
+	while (m->all) {
+		mesh_state_delete(m->all);
+		n++;
+	}
+	return n;
+}

@@ -132,4 +132,39 @@ size_t mesh_count(const struct mesh_area *m);
 /** Read the counters. */
 void mesh_get_stats(const struct mesh_area *m, struct mesh_stats *st);
 
+/** What mesh_walk() shows of one state. */
+struct mesh_state_info {
+	/** The question (lower case). */
+	const struct query_info *qinfo;
+	/** Clients waiting for it. */
+	size_t clients;
+	/** States waiting for it (it is their subquery). */
+	size_t supers;
+	/** 1 for a priming query. */
+	int is_priming;
+	/** 1 while an upstream query is outstanding. */
+	int waiting;
+	/** Milliseconds since its oldest client asked; -1 without clients. */
+	long age_ms;
+};
+
+/**
+ * Call fn for every state, for dump_requestlist.  Only while the
+ * worker owning the mesh is stopped (or from its own thread).
+ * @param m: the mesh.
+ * @param fn: called per state; must not change the mesh.
+ * @param arg: passed to fn.
+ */
+void mesh_walk(const struct mesh_area *m,
+	void (*fn)(void *arg, const struct mesh_state_info *info), void *arg);
+
+/**
+ * Drop every state (flush_requestlist): waiting clients get no answer,
+ * outstanding upstream queries are cancelled.  Only while the owning
+ * worker is stopped (or from its own thread).
+ * @param m: the mesh.
+ * @return the number of states dropped.
+ */
+size_t mesh_clear(struct mesh_area *m);
+
 #endif /* DAEMON_MESH_H */

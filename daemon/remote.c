@@ -1023,6 +1023,100 @@ rc_cmd_lookup(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 }
 
 /*
+ * The request list (queries in progress).
+ */
+
+/** Where dump_requestlist writes, and the thread being walked. */
+struct rc_reqlist {
+	/** Memory stream: nothing goes to the client while the workers
+	 * are paused, so a slow client cannot hold them. */
+	FILE *out;
+	/** Worker number. */
+	int thread;
+};
+
+/** mesh_walk() callback: one line per state. */
+static void
+rc_reqlist_line(void *arg, const struct mesh_state_info *i)
+{
+	struct rc_reqlist *r = arg;
+	char name[DNAME_MAXSTR], t[32], cl[32];
+
+	if (dname_to_str(i->qinfo->qname, name, sizeof(name)) < 0 ||
+	    rrtype_to_str(i->qinfo->qtype, t, sizeof(t)) < 0 ||
+	    rrclass_to_str(i->qinfo->qclass, cl, sizeof(cl)) < 0) {
+		return;
+	}
+	fprintf(r->out, "%d %s %s %s clients=%zu supers=%zu%s%s",
+	    r->thread, name, t, cl, i->clients, i->supers,
+	    i->is_priming ? " priming" : "",
+	    i->waiting ? " waiting-upstream" : "");
+	if (i->age_ms >= 0) {
+		fprintf(r->out, " age=%ldms", i->age_ms);
+	}
+	fputc('\n', r->out);
+}
+
+/** "dump_requestlist": the workers are paused while their meshes are
+ * read, so the list is exact.  Its size is bounded by
+ * num-queries-per-thread and the subqueries of those. */
+static void
+rc_cmd_dump_requestlist(struct rc_conn *c, struct daemon_remote *rc)
+{
+	struct daemon *d = rc->d;
+	struct rc_reqlist r;
+	char *text = NULL;
+	size_t len = 0;
+	int i, ok;
+
+	memset(&r, 0, sizeof(r));
+	r.out = open_memstream(&text, &len);
+	if (!r.out) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	fprintf(r.out, "thread name type class clients supers state age\n");
+	daemon_pause_workers(d);
+	for (i = 0; i < d->num_workers; i++) {
+		r.thread = i;
+		mesh_walk(d->workers[i]->mesh, rc_reqlist_line, &r);
+	}
+	ok = daemon_resume_workers(d) == RES_OK;
+	if (fclose(r.out) != 0 || !text) {
+		free(text);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	rc_write(c, text, len);
+	free(text);
+	if (!ok) {
+		rc_status(c, 0, "cannot restart the workers; stopping");
+		return;
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** "flush_requestlist": drop every query in progress. */
+static void
+rc_cmd_flush_requestlist(struct rc_conn *c, struct daemon_remote *rc)
+{
+	struct daemon *d = rc->d;
+	size_t n = 0;
+	int i;
+
+	daemon_pause_workers(d);
+	for (i = 0; i < d->num_workers; i++) {
+		n += mesh_clear(d->workers[i]->mesh);
+	}
+	if (daemon_resume_workers(d) != RES_OK) {
+		rc_status(c, 0, "cannot restart the workers; stopping");
+		return;
+	}
+	rc_printf(c, "dropped %zu queries in progress\n", n);
+	rc_status(c, 1, NULL);
+}
+
+/*
  * Local zones.
  */
 
@@ -1128,6 +1222,10 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_flush_infra(c, rc, arg);
 	} else if (strcmp(cmd, "lookup") == 0) {
 		rc_cmd_lookup(c, rc, arg);
+	} else if (strcmp(cmd, "dump_requestlist") == 0) {
+		rc_cmd_dump_requestlist(c, rc);
+	} else if (strcmp(cmd, "flush_requestlist") == 0) {
+		rc_cmd_flush_requestlist(c, rc);
 	} else if (strcmp(cmd, "list_local_zones") == 0) {
 		rc_cmd_list_local_zones(c, rc);
 	} else if (strcmp(cmd, "local_data") == 0) {

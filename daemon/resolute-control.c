@@ -73,11 +73,13 @@ usage(FILE *out)
 	    "  flush_zone NAME        remove everything at and below NAME\n"
 	    "  flush_bogus            remove data that failed validation\n"
 	    "  flush_infra all        forget server RTT, EDNS and lameness\n"
+	    "  dump_requestlist       list the queries in progress\n"
+	    "  flush_requestlist      drop the queries in progress\n"
 	    "  list_local_zones       print the local zones\n"
 	    "  local_data RR          add local data\n"
-	    "not yet: flush_infra IP, flush_requestlist, dump_requestlist,\n"
-	    "  local_data_remove, insecure_add, insecure_remove,\n"
-	    "  insecure_list, dump_diag, trace\n"
+	    "not yet: flush_infra IP, local_data_remove, insecure_add,\n"
+	    "  insecure_remove, insecure_list, dump_diag, trace (they need\n"
+	    "  the validator)\n"
 	    "keys and certificates: resolute-control-setup\n",
 	    CONTROL_CONFIG);
 }

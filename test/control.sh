@@ -263,6 +263,60 @@ check "local_data adds an RR that is answered" \
 out=$($C local_data "not an rr" 2>&1); rc=$?
 check "local_data with a bad RR: exit 1" '[ $rc -eq 1 ]'
 
+# Queries in progress: a delegation to a silent server on loopback.
+silent=
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.77.0.1", 53))
+print("ready", flush=True)
+end = time.time() + 20
+while time.time() < end:
+    s.settimeout(max(0.1, end - time.time()))
+    try:
+        s.recvfrom(4096)
+    except socket.timeout:
+        pass' > "$dir/silent.out" 2>/dev/null &
+silent=$!
+for i in $(seq 1 20); do
+    grep -q ready "$dir/silent.out" 2>/dev/null && break
+    sleep 0.1
+done
+if grep -q ready "$dir/silent.out" 2>/dev/null; then
+    cat > "$dir/slow.txt" <<EOF
+\$TIME $(date +%s)
+\$RRSET glue unchecked 0 1 0
+slow.example.net.	600	IN	NS	ns.slow.example.net.
+\$RRSET glue unchecked 0 1 0
+ns.slow.example.net.	600	IN	A	127.77.0.1
+\$END
+EOF
+    $C load_cache < "$dir/slow.txt" >/dev/null 2>&1
+    $D +time=5 a.slow.example.net A >/dev/null 2>&1 &
+    digpid=$!
+    sleep 0.5
+    out=$($C dump_requestlist 2>&1); rc=$?
+    check "dump_requestlist shows the query in progress" \
+        '[ $rc -eq 0 ] && echo "$out" | grep -q "a.slow.example.net. A IN clients=1"'
+    out=$($C stats_noreset 2>&1)
+    check "requestlist.current.all counts it" \
+        '[ "$(val total.requestlist.current.all)" -ge 1 ]'
+    out=$($C flush_requestlist 2>&1); rc=$?
+    check "flush_requestlist drops it" \
+        '[ $rc -eq 0 ] && echo "$out" | grep -q "dropped [1-9][0-9]* queries"'
+    out=$($C dump_requestlist 2>&1)
+    check "the request list is empty afterwards" \
+        '! echo "$out" | grep -q "slow.example.net"'
+    check "queries are answered after the flush" \
+        '[ "$($D +short www.example.internal A)" = 192.0.2.10 ]'
+    kill $digpid 2>/dev/null; wait $digpid 2>/dev/null
+else
+    for i in 1 2 3 4 5; do
+        n=$((n + 1)); echo "ok $n # SKIP cannot bind 127.77.0.1:53"
+    done
+fi
+kill $silent 2>/dev/null; wait $silent 2>/dev/null
+
 out=$($C stop 2>&1); rc=$?
 stopped=0
 for i in $(seq 1 50); do
@@ -273,6 +327,8 @@ check "stop ends the daemon" '[ $rc -eq 0 ] && [ $stopped = 1 ]'
 wait "$pid" 2>/dev/null
 pid=
 check "the control socket is removed at exit" '[ ! -e "$dir/control.sock" ]'
+check "no sanitizer or crash report from the daemon" \
+    '! grep -qE "Sanitizer|runtime error" "$dir/stderr" "$dir/resolute.log"'
 
 if [ $failed -gt 0 ]; then
     sed 's/^/# /' "$dir/resolute.log" | tail -20
