@@ -400,8 +400,8 @@ dump_nct(const char *n, const char *c, const char *t, uint8_t *name,
 /** Maximum tokens on a $ line. */
 #define DUMP_MAX_TOK 13
 
-/** Split a copy of a line into white-space separated tokens; the rest
- * pointer receives the text after token `keep` (for the bogus reason). */
+/** Split a line in place into at most max white-space separated tokens;
+ * returns their number.  Text after the max-th token is left unsplit. */
 static int
 dump_split(char *s, char **tok, int max)
 {
@@ -441,8 +441,8 @@ dump_line_rrset(struct dump_load *l, const char *line)
 	memcpy(copy, line, strlen(line) + 1);
 	n = dump_split(copy, tok, 6);
 	if (n < 6) {
-		return dump_fail(l, RES_ESYNTAX, "$RRSET needs trust, security, "
-		    "ede and counts");
+		return dump_fail(l, RES_ESYNTAX, "$RRSET needs trust, "
+		    "security, ede and counts");
 	}
 	trust = dump_word_find(dump_trust_words, DUMP_NELEM(dump_trust_words),
 	    tok[1]);

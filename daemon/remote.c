@@ -6,7 +6,12 @@
  * A connection is served synchronously from the accept callback on the
  * main thread with blocking I/O bounded by socket timeouts.  Output goes
  * through a small buffer (struct rc_conn) that is flushed when full, so
- * a dump of any size uses a fixed amount of memory.  Once a write fails
+ * a dump streams.  While a dump walks a cache, the walk holds a shard
+ * lock the workers may need: then output is written only as far as the
+ * socket takes it without waiting, and what it does not take is kept in
+ * memory (at most RC_SPILL_MAX) until the walk is done.  A client that
+ * reads as fast as the dump is written keeps memory small; a stalled one
+ * costs memory, never the workers' time.  Once a write fails
  * (client gone, timeout) the connection is marked failed, further output
  * is discarded and long commands stop at their next write.
  */
@@ -34,6 +39,7 @@
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +53,15 @@
 
 /** Most control interfaces served. */
 #define RC_MAX_IFS 8
-/** Longest request line (a local_data RR fits). */
-#define RC_LINE_MAX 65536
+/** Longest line read: a dump line of the largest RDATA in generic hex
+ * form (2 * 65535 characters) fits, as does a local_data RR. */
+#define RC_LINE_MAX (256 * 1024)
+/** Most output held in memory while a cache walk may not wait for the
+ * client (see rc_conn.spill). */
+#define RC_SPILL_MAX (64 * 1024 * 1024)
+/** Largest piece written while a walk holds a cache lock: small enough
+ * for a socket that polled writable to take without blocking. */
+#define RC_NOWAIT_CHUNK 2048
 /** Output buffer of a connection. */
 #define RC_OUT_SIZE 16384
 
@@ -110,6 +123,15 @@ struct rc_conn {
 	size_t outlen;
 	/** 1 once a read or write failed: nothing more goes out. */
 	int failed;
+	/** 1 while a cache walk holds a shard lock: output is written only
+	 * as far as the socket takes it at once, the rest is kept in
+	 * spillbuf (up to RC_SPILL_MAX) and sent after the walk, so a slow
+	 * client never makes a worker wait for the lock. */
+	int nowait;
+	/** Output kept while nowait; malloced. */
+	char *spillbuf;
+	/** Bytes in it, and its size. */
+	size_t spilllen, spillcap;
 };
 
 /** Read raw bytes; >0 count, 0 end, -1 error or timeout. */
@@ -132,19 +154,19 @@ rc_recv(struct rc_conn *c, char *buf, size_t len)
 	return r;
 }
 
-/** Send everything buffered.  0 or -1 (then the connection failed). */
+/** Write buf to the client, blocking (bounded by the socket timeout).
+ * 0 or -1 (then the connection failed). */
 static int
-rc_flush(struct rc_conn *c)
+rc_send(struct rc_conn *c, const char *buf, size_t len)
 {
 	size_t done = 0;
 	int r;
 
-	while (!c->failed && done < c->outlen) {
+	while (!c->failed && done < len) {
 		if (c->ssl) {
-			r = SSL_write(c->ssl, c->out + done,
-			    (int)(c->outlen - done));
+			r = SSL_write(c->ssl, buf + done, (int)(len - done));
 		} else {
-			r = (int)send(c->fd, c->out + done, c->outlen - done,
+			r = (int)send(c->fd, buf + done, len - done,
 			    MSG_NOSIGNAL);
 			if (r < 0 && errno == EINTR) {
 				continue;
@@ -157,6 +179,75 @@ rc_flush(struct rc_conn *c)
 			break;
 		}
 		done += (size_t)r;
+	}
+	return c->failed ? -1 : 0;
+}
+
+/** The socket takes more output now. */
+static int
+rc_writable(struct rc_conn *c)
+{
+	struct pollfd p;
+
+	p.fd = c->fd;
+	p.events = POLLOUT;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT);
+}
+
+/** Keep output in the spill buffer.  0 or -1 (too much: failed). */
+static int
+rc_spill(struct rc_conn *c, const char *buf, size_t len)
+{
+	if (c->spilllen + len > c->spillcap) {
+		size_t cap = c->spillcap ? c->spillcap : 65536;
+		char *n;
+
+		while (cap < c->spilllen + len) {
+			cap *= 2;
+		}
+		if (cap > RC_SPILL_MAX || !(n = realloc(c->spillbuf, cap))) {
+			verbose(VERB_OPS, "control: client too slow for the "
+			    "dump; stopped");
+			c->failed = 1;
+			return -1;
+		}
+		c->spillbuf = n;
+		c->spillcap = cap;
+	}
+	memcpy(c->spillbuf + c->spilllen, buf, len);
+	c->spilllen += len;
+	return 0;
+}
+
+/** Send everything buffered.  0 or -1 (then the connection failed). */
+static int
+rc_flush(struct rc_conn *c)
+{
+	size_t done = 0;
+
+	if (c->nowait) {
+		/* Small pieces while the socket polls writable; the rest
+		 * waits in memory, in order. */
+		while (!c->failed && done < c->outlen && c->spilllen == 0 &&
+		    rc_writable(c)) {
+			size_t n = c->outlen - done;
+
+			if (n > RC_NOWAIT_CHUNK) {
+				n = RC_NOWAIT_CHUNK;
+			}
+			(void)rc_send(c, c->out + done, n);
+			done += n;
+		}
+		if (!c->failed && done < c->outlen) {
+			(void)rc_spill(c, c->out + done, c->outlen - done);
+		}
+	} else {
+		if (c->spilllen > 0) {
+			(void)rc_send(c, c->spillbuf, c->spilllen);
+			c->spilllen = 0;
+		}
+		(void)rc_send(c, c->out, c->outlen);
 	}
 	c->outlen = 0;
 	return c->failed ? -1 : 0;
@@ -647,8 +738,12 @@ rc_dump_write(void *arg, const char *text, size_t len)
 static void
 rc_cmd_dump_cache(struct rc_conn *c, struct daemon_remote *rc)
 {
-	int r = dump_cache_write(rc->d->rrset_cache, rc->d->msg_cache,
+	int r;
+
+	c->nowait = 1;
+	r = dump_cache_write(rc->d->rrset_cache, rc->d->msg_cache,
 	    time(NULL), rc_dump_write, c);
+	c->nowait = 0;
 
 	if (r != RES_OK) {
 		rc_status(c, 0, "dump stopped: %s", res_strerror(r));
@@ -1282,6 +1377,7 @@ rc_serve(struct rc_listen *l, int fd)
 out:
 	if (c) {
 		SSL_free(c->ssl);
+		free(c->spillbuf);
 	}
 	free(c);
 	free(line);

@@ -19,7 +19,8 @@
  * next is accepted; every read and write has a timeout
  * (REMOTE_IO_TIMEOUT), so a silent or stuck client costs the channel at
  * most that long and nothing else.  A client that disconnects makes the
- * write fail and the command stop.
+ * write fail and the command stop.  dump_cache never waits for the
+ * client while it holds a cache lock (see remote.c).
  *
  * Commands that change what the workers read (local data) pause the
  * workers (daemon_pause_workers()) while they do it; reload is

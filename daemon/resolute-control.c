@@ -77,9 +77,9 @@ usage(FILE *out)
 	    "  flush_requestlist      drop the queries in progress\n"
 	    "  list_local_zones       print the local zones\n"
 	    "  local_data RR          add local data\n"
-	    "not yet: flush_infra IP, local_data_remove, insecure_add,\n"
-	    "  insecure_remove, insecure_list, dump_diag, trace (they need\n"
-	    "  the validator)\n"
+	    "not yet: flush_infra IP, local_data_remove; and, with the\n"
+	    "  validator: insecure_add, insecure_remove, insecure_list,\n"
+	    "  dump_diag, trace\n"
 	    "keys and certificates: resolute-control-setup\n",
 	    CONTROL_CONFIG);
 }
