@@ -5,7 +5,7 @@
 # load_cache / dump_cache round trip with TTLs counting down, a bad dump
 # line refused by number with nothing loaded, a client leaving in the
 # middle of a dump, flushes, lookup, local zones and data, stop.
-# Needs dig (bind9-dnsutils) and openssl; skipped without them.
+# Needs dig (bind9-dnsutils), openssl and python3; skipped without them.
 set -u
 top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_srcdir=${top_srcdir:-$top_builddir}
@@ -19,7 +19,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-for tool in dig openssl; do
+for tool in dig openssl python3; do
     if ! command -v $tool >/dev/null 2>&1; then
         echo "1..0 # SKIP $tool not found"
         exit 0
