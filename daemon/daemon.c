@@ -6,6 +6,7 @@
 #include "daemon/daemon.h"
 #include "daemon/acl.h"
 #include "daemon/localzone.h"
+#include "daemon/remote.h"
 #include "daemon/worker.h"
 #include "cache/infra.h"
 #include "cache/keycache.h"
@@ -195,6 +196,7 @@ daemon_delete(struct daemon *d)
 		worker_delete(d->workers[i]);
 	}
 	free(d->workers);
+	daemon_remote_delete(d->rc);
 	daemon_close_ports(d);
 	if (d->pidfile) {
 		(void)unlink(d->pidfile);
@@ -304,6 +306,12 @@ daemon_open_ports(struct daemon *d)
 					return RES_ESYSTEM;
 				}
 			}
+		}
+	}
+	if (cfg->control_enable) {
+		d->rc = daemon_remote_create(cfg);
+		if (!d->rc) {
+			return RES_ESYSTEM;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -462,8 +470,7 @@ strlist_equal(const struct cfg_strlist *a, const struct cfg_strlist *b)
 	return a == b;
 }
 
-/** SIGHUP: re-read the config; keep the old one if it does not parse. */
-static void
+int
 daemon_reload(struct daemon *d)
 {
 	struct config *ncfg;
@@ -479,12 +486,12 @@ daemon_reload(struct daemon *d)
 	    config_check(ncfg) != RES_OK))) {
 		log_err("reload: config has errors; keeping the old config");
 		config_delete(ncfg);
-		return;
+		return RES_ESYNTAX;
 	}
 	if (daemon_build_tables(ncfg, &acl, &lz) != RES_OK) {
 		log_err("reload: config has errors; keeping the old config");
 		config_delete(ncfg);
-		return;
+		return RES_ESYNTAX;
 	}
 	hints = hints_create();
 	fwds = iter_fwd_create();
@@ -497,7 +504,7 @@ daemon_reload(struct daemon *d)
 		acl_list_delete(acl);
 		local_zones_delete(lz);
 		config_delete(ncfg);
-		return;
+		return RES_ESYNTAX;
 	}
 	o = d->cfg;
 	reload_check_int("port", o->port, ncfg->port);
@@ -534,9 +541,10 @@ daemon_reload(struct daemon *d)
 	if (daemon_start_workers(d) != RES_OK) {
 		log_err("reload: cannot restart workers; stopping");
 		comm_base_exit(d->base);
-		return;
+		return RES_ESYSTEM;
 	}
 	log_info("reload: done");
+	return RES_OK;
 }
 
 /** Signal callback: stop. */
@@ -553,7 +561,30 @@ daemon_sig_stop(void *arg)
 static void
 daemon_sig_reload(void *arg)
 {
-	daemon_reload(arg);
+	(void)daemon_reload(arg);
+}
+
+void
+daemon_stop(struct daemon *d)
+{
+	comm_base_exit(d->base);
+}
+
+void
+daemon_pause_workers(struct daemon *d)
+{
+	daemon_stop_workers(d);
+}
+
+int
+daemon_resume_workers(struct daemon *d)
+{
+	if (daemon_start_workers(d) != RES_OK) {
+		log_err("cannot restart workers; stopping");
+		comm_base_exit(d->base);
+		return RES_ESYSTEM;
+	}
+	return RES_OK;
 }
 
 void
@@ -614,12 +645,17 @@ daemon_run(struct daemon *d)
 		ret = RES_ESYSTEM;
 		goto out;
 	}
+	if (d->rc && daemon_remote_attach(d->rc, d) != RES_OK) {
+		ret = RES_ESYSTEM;
+		goto out;
+	}
 	log_info("resolute %s started, %d thread%s", PACKAGE_VERSION,
 	    d->num_workers, d->num_workers == 1 ? "" : "s");
 	comm_base_dispatch(d->base);
 	daemon_stop_workers(d);
 	daemon_log_stats(d);
 out:
+	daemon_remote_detach(d->rc);
 	comm_signal_delete(s_term);
 	comm_signal_delete(s_int);
 	comm_signal_delete(s_quit);

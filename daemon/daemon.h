@@ -29,6 +29,7 @@ struct key_cache;
 struct iter_hints;
 struct iter_forwards;
 struct module_func_block;
+struct daemon_remote;
 
 /** The daemon's state. */
 struct daemon {
@@ -74,6 +75,8 @@ struct daemon {
 	struct module_func_block *mods[MODULE_MAX];
 	/** Modules in the chain. */
 	int num_mods;
+	/** The control channel (remote-control:), or NULL; owned. */
+	struct daemon_remote *rc;
 };
 
 /**
@@ -102,5 +105,31 @@ int daemon_run(struct daemon *d);
 
 /** Sum the workers' counters. */
 void daemon_stats(const struct daemon *d, struct worker_stats *total);
+
+/**
+ * Re-read the config file (SIGHUP and the control channel's reload).
+ * Main thread only.  A config with errors keeps the old one (logged).
+ * @param d: the daemon, running.
+ * @return 0, or RES_ESYNTAX when the new config was refused.
+ */
+int daemon_reload(struct daemon *d);
+
+/** Make daemon_run() return, as SIGTERM does.  Main thread only. */
+void daemon_stop(struct daemon *d);
+
+/**
+ * Stop every worker thread so the main thread may change what they read
+ * (local zones); daemon_resume_workers() starts them again.  Queries
+ * arriving meanwhile wait in the socket buffers.  Main thread only.
+ * @param d: the daemon.
+ */
+void daemon_pause_workers(struct daemon *d);
+
+/**
+ * Start the workers paused by daemon_pause_workers().
+ * @param d: the daemon.
+ * @return 0, or RES_ESYSTEM (the daemon is then stopped).
+ */
+int daemon_resume_workers(struct daemon *d);
 
 #endif /* DAEMON_DAEMON_H */

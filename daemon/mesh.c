@@ -337,6 +337,8 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	    (MSG_FLAG_RD | MSG_FLAG_CD));
 	const struct config *cfg = m->env->cfg;
 	struct timeval now;
+	int64_t us;
+	int b;
 
 	msg_writer_init(&w, m->buf, MSG_MAX_LEN);
 	msg_writer_set_limit(&w, mr->limit);
@@ -368,9 +370,18 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	if ((rcode & 0xf) == MSG_RCODE_SERVFAIL) {
 		m->stats.num_servfail++;
 	}
+	m->stats.ans_rcode[rcode & 0xf]++;
 	gettimeofday(&now, NULL);
-	m->stats.sum_rec_time_us += (uint64_t)((now.tv_sec -
-	    mr->start.tv_sec) * 1000000 + (now.tv_usec - mr->start.tv_usec));
+	us = (int64_t)(now.tv_sec - mr->start.tv_sec) * 1000000 +
+	    (now.tv_usec - mr->start.tv_usec);
+	if (us < 0) {
+		us = 0;
+	}
+	m->stats.sum_rec_time_us += (uint64_t)us;
+	for (b = 0; b < MESH_HIST_BUCKETS - 1 && (us >> (b + 1)) != 0; b++) {
+		;
+	}
+	m->stats.rec_hist[b]++;
 }
 
 /** A state finished: answer clients, inform supers, delete it. */
@@ -754,4 +765,50 @@ void
 mesh_get_stats(const struct mesh_area *m, struct mesh_stats *st)
 {
 	*st = m->stats;
+}
+
+void
+mesh_walk(const struct mesh_area *m,
+    void (*fn)(void *arg, const struct mesh_state_info *info), void *arg)
+{
+	const struct mesh_state *ms;
+	const struct mesh_reply *mr;
+	const struct mesh_ref *r;
+	struct mesh_state_info info;
+	struct timeval now;
+
+	gettimeofday(&now, NULL);
+	for (ms = m->all; ms; ms = ms->next) {
+		memset(&info, 0, sizeof(info));
+		info.qinfo = &ms->s.qinfo;
+		info.is_priming = ms->s.is_priming;
+		info.waiting = ms->outq != NULL;
+		info.age_ms = -1;
+		for (mr = ms->replies; mr; mr = mr->next) {
+			long age = (long)(now.tv_sec - mr->start.tv_sec) *
+			    1000 + (long)(now.tv_usec - mr->start.tv_usec) /
+			    1000;
+
+			info.clients++;
+			if (age > info.age_ms) {
+				info.age_ms = age;
+			}
+		}
+		for (r = ms->supers; r; r = r->next) {
+			info.supers++;
+		}
+		fn(arg, &info);
+	}
+}
+
+size_t
+mesh_clear(struct mesh_area *m)
+{
+	size_t n = 0;
+
+	while (m->all) {
+		mesh_state_delete(m->all);
+		n++;
+	}
+	return n;
 }

@@ -31,6 +31,10 @@ struct dns_msg;
 struct outside_network;
 struct comm_base;
 
+/** Buckets of the recursion time histogram: bucket i counts times in
+ * [2^i, 2^(i+1)) microseconds (bucket 0 also holds 0). */
+#define MESH_HIST_BUCKETS 32
+
 /** Counters of a mesh. */
 struct mesh_stats {
 	/** States created for client queries. */
@@ -49,6 +53,10 @@ struct mesh_stats {
 	size_t max_states;
 	/** Sum of resolution times of answered client queries, in us. */
 	uint64_t sum_rec_time_us;
+	/** Replies sent from the mesh by rcode (0..15). */
+	uint64_t ans_rcode[16];
+	/** Histogram of resolution times, for the median estimate. */
+	uint64_t rec_hist[MESH_HIST_BUCKETS];
 };
 
 struct mesh_area;
@@ -123,5 +131,40 @@ size_t mesh_count(const struct mesh_area *m);
 
 /** Read the counters. */
 void mesh_get_stats(const struct mesh_area *m, struct mesh_stats *st);
+
+/** What mesh_walk() shows of one state. */
+struct mesh_state_info {
+	/** The question (lower case). */
+	const struct query_info *qinfo;
+	/** Clients waiting for it. */
+	size_t clients;
+	/** States waiting for it (it is their subquery). */
+	size_t supers;
+	/** 1 for a priming query. */
+	int is_priming;
+	/** 1 while an upstream query is outstanding. */
+	int waiting;
+	/** Milliseconds since its oldest client asked; -1 without clients. */
+	long age_ms;
+};
+
+/**
+ * Call fn for every state, for dump_requestlist.  Only while the
+ * worker owning the mesh is stopped (or from its own thread).
+ * @param m: the mesh.
+ * @param fn: called per state; must not change the mesh.
+ * @param arg: passed to fn.
+ */
+void mesh_walk(const struct mesh_area *m,
+	void (*fn)(void *arg, const struct mesh_state_info *info), void *arg);
+
+/**
+ * Drop every state (flush_requestlist): waiting clients get no answer,
+ * outstanding upstream queries are cancelled.  Only while the owning
+ * worker is stopped (or from its own thread).
+ * @param m: the mesh.
+ * @return the number of states dropped.
+ */
+size_t mesh_clear(struct mesh_area *m);
 
 #endif /* DAEMON_MESH_H */

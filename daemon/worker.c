@@ -359,6 +359,39 @@ worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 	return 1;
 }
 
+/** Count a query by opcode, header bits, type, class and EDNS. */
+static void
+worker_count_query(struct worker_stats *st, const uint8_t *hdr,
+    const struct dns_msg *q)
+{
+	st->qopcode[(hdr[2] >> 3) & 0xf]++;
+	st->qbit_qr += (hdr[2] & 0x80) != 0;
+	st->qbit_aa += (hdr[2] & 0x04) != 0;
+	st->qbit_tc += (hdr[2] & 0x02) != 0;
+	st->qbit_rd += (hdr[2] & 0x01) != 0;
+	st->qbit_ra += (hdr[3] & 0x80) != 0;
+	st->qbit_z += (hdr[3] & 0x40) != 0;
+	st->qbit_ad += (hdr[3] & 0x20) != 0;
+	st->qbit_cd += (hdr[3] & 0x10) != 0;
+	if (!q->have_question) {
+		return;
+	}
+	if (q->qtype < 256) {
+		st->qtype[q->qtype]++;
+	} else {
+		st->qtype_big++;
+	}
+	if (q->qclass < 256) {
+		st->qclass[q->qclass]++;
+	} else {
+		st->qclass_big++;
+	}
+	if (q->edns.present) {
+		st->qedns++;
+		st->qedns_do += q->edns.do_bit != 0;
+	}
+}
+
 int
 worker_handle_query(void *arg, struct comm_reply *rep)
 {
@@ -386,6 +419,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return 0;
 	}
 	ret = msg_parse_query(q, rep->query, rep->query_len);
+	worker_count_query(&w->stats, rep->query, q);
 	if (acl == ACL_REFUSE) {
 		w->stats.num_acl_refused++;
 		return worker_error(w, q, rep, MSG_RCODE_REFUSED, -1, NULL);
@@ -494,4 +528,23 @@ worker_stats_add(struct worker_stats *total, const struct worker_stats *s)
 	total->num_cache_hits += s->num_cache_hits;
 	total->num_cache_misses += s->num_cache_misses;
 	total->num_requestlist_exceeded += s->num_requestlist_exceeded;
+	for (i = 0; i < 256; i++) {
+		total->qtype[i] += s->qtype[i];
+		total->qclass[i] += s->qclass[i];
+	}
+	total->qtype_big += s->qtype_big;
+	total->qclass_big += s->qclass_big;
+	for (i = 0; i < 16; i++) {
+		total->qopcode[i] += s->qopcode[i];
+	}
+	total->qbit_qr += s->qbit_qr;
+	total->qbit_aa += s->qbit_aa;
+	total->qbit_tc += s->qbit_tc;
+	total->qbit_rd += s->qbit_rd;
+	total->qbit_ra += s->qbit_ra;
+	total->qbit_z += s->qbit_z;
+	total->qbit_ad += s->qbit_ad;
+	total->qbit_cd += s->qbit_cd;
+	total->qedns += s->qedns;
+	total->qedns_do += s->qedns_do;
 }

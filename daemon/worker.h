@@ -53,6 +53,21 @@ struct worker_stats {
 	uint64_t num_cache_misses;
 	/** Dropped or SERVFAIL because the mesh was full. */
 	uint64_t num_requestlist_exceeded;
+	/** Parsed queries by type (0..255; larger types in qtype_big). */
+	uint64_t qtype[256];
+	/** Parsed queries of a type above 255. */
+	uint64_t qtype_big;
+	/** Parsed queries by class (0..255; larger in qclass_big). */
+	uint64_t qclass[256];
+	/** Parsed queries of a class above 255. */
+	uint64_t qclass_big;
+	/** Queries by opcode (header readable). */
+	uint64_t qopcode[16];
+	/** Queries with the header bit set: QR, AA, TC, RD, RA, Z, AD, CD. */
+	uint64_t qbit_qr, qbit_aa, qbit_tc, qbit_rd, qbit_ra, qbit_z,
+	    qbit_ad, qbit_cd;
+	/** Queries with EDNS (RFC 6891), and of those with DO set. */
+	uint64_t qedns, qedns_do;
 };
 
 /** A worker thread. */

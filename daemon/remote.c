@@ -1,0 +1,1597 @@
+/*
+ * daemon/remote.c - the control channel of the daemon: sockets, TLS,
+ * the request line and every command.  See remote.h for the protocol
+ * and the threading.
+ *
+ * A connection is served synchronously from the accept callback on the
+ * main thread with blocking I/O bounded by socket timeouts.  Output goes
+ * through a small buffer (struct rc_conn) that is flushed when full, so
+ * a dump streams.  While a dump walks a cache, the walk holds a shard
+ * lock the workers may need: then output is written only as far as the
+ * socket takes it without waiting, and what it does not take is kept in
+ * memory (at most RC_SPILL_MAX) until the walk is done.  A client that
+ * reads as fast as the dump is written keeps memory small; a stalled one
+ * costs memory, never the workers' time.  Once a write fails
+ * (client gone, timeout) the connection is marked failed, further output
+ * is discarded and long commands stop at their next write.
+ */
+#include "config.h"
+#include "daemon/remote.h"
+#include "daemon/daemon.h"
+#include "daemon/localzone.h"
+#include "daemon/mesh.h"
+#include "daemon/worker.h"
+#include "cache/dump.h"
+#include "cache/infra.h"
+#include "cache/keycache.h"
+#include "cache/msgcache.h"
+#include "cache/rrset.h"
+#include "iterator/outside_network.h"
+#include "util/config_file.h"
+#include "util/dname.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/netevent.h"
+#include "util/reply.h"
+#include "util/rrtype.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+/** Most control interfaces served. */
+#define RC_MAX_IFS 8
+/** Longest line read: a dump line of the largest RDATA in generic hex
+ * form (2 * 65535 characters) fits, as does a local_data RR. */
+#define RC_LINE_MAX (256 * 1024)
+/** Most output held in memory while a cache walk may not wait for the
+ * client (see rc_conn.spill). */
+#define RC_SPILL_MAX (64 * 1024 * 1024)
+/** Largest piece written while a walk holds a cache lock: small enough
+ * for a socket that polled writable to take without blocking. */
+#define RC_NOWAIT_CHUNK 2048
+/** Output buffer of a connection. */
+#define RC_OUT_SIZE 16384
+
+/** One listening control socket. */
+struct rc_listen {
+	/** The socket. */
+	int fd;
+	/** 1 when connections on it speak TLS. */
+	int tls;
+	/** The watcher on the main base while attached. */
+	struct comm_fd *ev;
+	/** Back to the channel. */
+	struct daemon_remote *rc;
+	/** Unix socket path to remove at the end (owned), or NULL. */
+	char *path;
+};
+
+/** Counters saved at the last reset, per worker. */
+struct rc_snapshot {
+	/** The worker's counters. */
+	struct worker_stats w;
+	/** Its mesh's counters. */
+	struct mesh_stats m;
+	/** Its outside network's counters. */
+	struct outnet_stats o;
+};
+
+/** The control channel. */
+struct daemon_remote {
+	/** Listening sockets. */
+	struct rc_listen ls[RC_MAX_IFS];
+	/** Their number. */
+	int nls;
+	/** TLS context for TCP sockets with control-use-cert, or NULL. */
+	SSL_CTX *ctx;
+	/** The daemon while attached. */
+	struct daemon *d;
+	/** Snapshots for "stats" (reset), one per worker; owned. */
+	struct rc_snapshot *snap;
+	/** Their number. */
+	int nsnap;
+	/** Time of the last reset (for time.elapsed). */
+	struct timeval last_reset;
+};
+
+/** One control connection being served. */
+struct rc_conn {
+	/** The socket. */
+	int fd;
+	/** TLS state, or NULL for a plain connection. */
+	SSL *ssl;
+	/** Input buffer. */
+	char in[4096];
+	/** Bytes in it and the read position. */
+	size_t inlen, inpos;
+	/** Output buffer. */
+	char out[RC_OUT_SIZE];
+	/** Bytes in it. */
+	size_t outlen;
+	/** 1 once a read or write failed: nothing more goes out. */
+	int failed;
+	/** 1 while a cache walk holds a shard lock: output is written only
+	 * as far as the socket takes it at once, the rest is kept in
+	 * spillbuf (up to RC_SPILL_MAX) and sent after the walk, so a slow
+	 * client never makes a worker wait for the lock. */
+	int nowait;
+	/** Output kept while nowait; malloced. */
+	char *spillbuf;
+	/** Bytes in it, and its size. */
+	size_t spilllen, spillcap;
+};
+
+/** Read raw bytes; >0 count, 0 end, -1 error or timeout. */
+static int
+rc_recv(struct rc_conn *c, char *buf, size_t len)
+{
+	int r;
+
+	if (c->ssl) {
+		r = SSL_read(c->ssl, buf, (int)len);
+		if (r <= 0) {
+			return SSL_get_error(c->ssl, r) ==
+			    SSL_ERROR_ZERO_RETURN ? 0 : -1;
+		}
+		return r;
+	}
+	do {
+		r = (int)read(c->fd, buf, len);
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/** Write buf to the client, blocking (bounded by the socket timeout).
+ * 0 or -1 (then the connection failed). */
+static int
+rc_send(struct rc_conn *c, const char *buf, size_t len)
+{
+	size_t done = 0;
+	int r;
+
+	while (!c->failed && done < len) {
+		if (c->ssl) {
+			r = SSL_write(c->ssl, buf + done, (int)(len - done));
+		} else {
+			r = (int)send(c->fd, buf + done, len - done,
+			    MSG_NOSIGNAL);
+			if (r < 0 && errno == EINTR) {
+				continue;
+			}
+		}
+		if (r <= 0) {
+			verbose(VERB_OPS, "control: client write failed (gone "
+			    "or too slow)");
+			c->failed = 1;
+			break;
+		}
+		done += (size_t)r;
+	}
+	return c->failed ? -1 : 0;
+}
+
+/** The socket takes more output now. */
+static int
+rc_writable(struct rc_conn *c)
+{
+	struct pollfd p;
+
+	p.fd = c->fd;
+	p.events = POLLOUT;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT);
+}
+
+/** Keep output in the spill buffer.  0 or -1 (too much: failed). */
+static int
+rc_spill(struct rc_conn *c, const char *buf, size_t len)
+{
+	if (c->spilllen + len > c->spillcap) {
+		size_t cap = c->spillcap ? c->spillcap : 65536;
+		char *n;
+
+		while (cap < c->spilllen + len) {
+			cap *= 2;
+		}
+		if (cap > RC_SPILL_MAX || !(n = realloc(c->spillbuf, cap))) {
+			verbose(VERB_OPS, "control: client too slow for the "
+			    "dump; stopped");
+			c->failed = 1;
+			return -1;
+		}
+		c->spillbuf = n;
+		c->spillcap = cap;
+	}
+	memcpy(c->spillbuf + c->spilllen, buf, len);
+	c->spilllen += len;
+	return 0;
+}
+
+/** Send everything buffered.  0 or -1 (then the connection failed). */
+static int
+rc_flush(struct rc_conn *c)
+{
+	size_t done = 0;
+
+	if (c->nowait) {
+		/* Small pieces while the socket polls writable; the rest
+		 * waits in memory, in order. */
+		while (!c->failed && done < c->outlen && c->spilllen == 0 &&
+		    rc_writable(c)) {
+			size_t n = c->outlen - done;
+
+			if (n > RC_NOWAIT_CHUNK) {
+				n = RC_NOWAIT_CHUNK;
+			}
+			(void)rc_send(c, c->out + done, n);
+			done += n;
+		}
+		if (!c->failed && done < c->outlen) {
+			(void)rc_spill(c, c->out + done, c->outlen - done);
+		}
+	} else {
+		if (c->spilllen > 0) {
+			(void)rc_send(c, c->spillbuf, c->spilllen);
+			c->spilllen = 0;
+		}
+		(void)rc_send(c, c->out, c->outlen);
+	}
+	c->outlen = 0;
+	return c->failed ? -1 : 0;
+}
+
+/** Queue output.  0 or -1 once the connection failed. */
+static int
+rc_write(struct rc_conn *c, const char *text, size_t len)
+{
+	while (!c->failed && len > 0) {
+		size_t n = RC_OUT_SIZE - c->outlen;
+
+		if (n > len) {
+			n = len;
+		}
+		memcpy(c->out + c->outlen, text, n);
+		c->outlen += n;
+		text += n;
+		len -= n;
+		if (c->outlen == RC_OUT_SIZE) {
+			(void)rc_flush(c);
+		}
+	}
+	return c->failed ? -1 : 0;
+}
+
+/** printf to the connection.  0 or -1. */
+static int
+rc_printf(struct rc_conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+rc_printf(struct rc_conn *c, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		return -1;
+	}
+	if ((size_t)n >= sizeof(buf)) {
+		n = (int)sizeof(buf) - 1;
+	}
+	return rc_write(c, buf, (size_t)n);
+}
+
+/**
+ * Read one line (without its newline) into buf.
+ * @return its length, or -1 on end, error, timeout or a line longer than
+ *	sz - 1 (the connection is then failed).
+ */
+static int
+rc_read_line(struct rc_conn *c, char *buf, size_t sz)
+{
+	size_t len = 0;
+	int r;
+
+	for (;;) {
+		if (c->inpos == c->inlen) {
+			r = rc_recv(c, c->in, sizeof(c->in));
+			if (r <= 0) {
+				c->failed = 1;
+				return -1;
+			}
+			c->inlen = (size_t)r;
+			c->inpos = 0;
+		}
+		while (c->inpos < c->inlen) {
+			char ch = c->in[c->inpos++];
+
+			if (ch == '\n') {
+				if (len > 0 && buf[len - 1] == '\r') {
+					len--;
+				}
+				buf[len] = 0;
+				return (int)len;
+			}
+			if (len + 1 >= sz) {
+				c->failed = 1;
+				return -1;
+			}
+			buf[len++] = ch;
+		}
+	}
+}
+
+/** Finish a command: the status line. */
+static void
+rc_status(struct rc_conn *c, int ok, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+rc_status(struct rc_conn *c, int ok, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	buf[0] = 0;
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+	}
+	if (ok) {
+		(void)rc_write(c, "%ok\n", 4);
+	} else {
+		(void)rc_printf(c, "%%error %s\n", buf);
+	}
+	(void)rc_flush(c);
+}
+
+/** Skip white space. */
+static char *
+rc_skip(char *s)
+{
+	while (*s == ' ' || *s == '\t') {
+		s++;
+	}
+	return s;
+}
+
+/** Split off the first word of s: returns it, s advanced past it. */
+static char *
+rc_word(char **s)
+{
+	char *w = rc_skip(*s), *e = w;
+
+	while (*e && *e != ' ' && *e != '\t') {
+		e++;
+	}
+	if (*e) {
+		*e++ = 0;
+	}
+	*s = rc_skip(e);
+	return w;
+}
+
+/*
+ * status, stop, reload, verbosity.
+ */
+
+/** "status". */
+static void
+rc_cmd_status(struct rc_conn *c, struct daemon_remote *rc)
+{
+	struct daemon *d = rc->d;
+
+	rc_printf(c, "version: %s\n", PACKAGE_VERSION);
+	rc_printf(c, "verbosity: %d\n", (int)log_verbosity);
+	rc_printf(c, "threads: %d\n", d->num_workers);
+	rc_printf(c, "modules: %s\n", d->cfg->module_config ?
+	    d->cfg->module_config : "iterator");
+	rc_printf(c, "uptime: %ld seconds\n", (long)time(NULL) -
+	    d->start_time);
+	rc_printf(c, "resolute (pid %d) is running...\n", (int)getpid());
+	rc_status(c, 1, NULL);
+}
+
+/** "verbosity N". */
+static void
+rc_cmd_verbosity(struct rc_conn *c, char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (!*arg || *end || v < 0 || v > 5) {
+		rc_status(c, 0, "verbosity needs a number 0 to 5");
+		return;
+	}
+	log_verbosity = (int)v;
+	log_info("control: verbosity %ld", v);
+	rc_status(c, 1, NULL);
+}
+
+/*
+ * Statistics.
+ */
+
+/* rc_sub() and rc_add() treat worker_stats as an array of counters. */
+_Static_assert(sizeof(struct worker_stats) % sizeof(uint64_t) == 0,
+    "worker_stats holds 64-bit counters only");
+
+/** Subtract b from a, as arrays of uint64_t (the structs hold only
+ * 64-bit counters, checked above). */
+static void
+rc_sub(void *a, const void *b, size_t size)
+{
+	uint64_t *x = a;
+	const uint64_t *y = b;
+	size_t i;
+
+	for (i = 0; i < size / sizeof(uint64_t); i++) {
+		x[i] -= y[i];
+	}
+}
+
+/** a += sign * b for the mesh counters used here (max_states is a
+ * high-water mark, not a counter: it is left alone). */
+static void
+rc_mesh_add(struct mesh_stats *a, const struct mesh_stats *b, int sign)
+{
+	uint64_t k = sign < 0 ? (uint64_t)-1 : 1;
+	int i;
+
+	a->num_replies += k * b->num_replies;
+	a->num_servfail += k * b->num_servfail;
+	a->sum_rec_time_us += k * b->sum_rec_time_us;
+	for (i = 0; i < 16; i++) {
+		a->ans_rcode[i] += k * b->ans_rcode[i];
+	}
+	for (i = 0; i < MESH_HIST_BUCKETS; i++) {
+		a->rec_hist[i] += k * b->rec_hist[i];
+	}
+}
+
+/** a += sign * b for the outside network counters printed. */
+static void
+rc_outnet_add(struct outnet_stats *a, const struct outnet_stats *b, int sign)
+{
+	uint64_t k = sign < 0 ? (uint64_t)-1 : 1;
+
+	a->queries_udp += k * b->queries_udp;
+	a->queries_tcp += k * b->queries_tcp;
+	a->timeouts += k * b->timeouts;
+	a->unwanted += k * b->unwanted;
+}
+
+/** Estimate the median resolution time from the histogram, seconds:
+ * the bucket holding the middle sample, interpolated linearly inside. */
+static double
+rc_median(const uint64_t *hist)
+{
+	uint64_t total = 0, seen = 0;
+	double lo, hi;
+	int b;
+
+	for (b = 0; b < MESH_HIST_BUCKETS; b++) {
+		total += hist[b];
+	}
+	if (total == 0) {
+		return 0.0;
+	}
+	for (b = 0; b < MESH_HIST_BUCKETS; b++) {
+		if (seen + hist[b] >= (total + 1) / 2) {
+			break;
+		}
+		seen += hist[b];
+	}
+	if (b == MESH_HIST_BUCKETS) {
+		b = MESH_HIST_BUCKETS - 1;
+	}
+	lo = b == 0 ? 0.0 : (double)(1ULL << b);
+	hi = (double)(1ULL << (b + 1));
+	return (lo + (hi - lo) * ((double)((total + 1) / 2 - seen) /
+	    (double)hist[b])) / 1e6;
+}
+
+/** The counters of one worker now, minus the snapshot. */
+static void
+rc_worker_now(struct daemon_remote *rc, int i, struct rc_snapshot *out,
+    int reset)
+{
+	struct worker *w = rc->d->workers[i];
+	struct rc_snapshot now;
+
+	/* Read without locks: the counters are the worker's own, each
+	 * 64-bit word is read whole, a count can lag by a few queries. */
+	memcpy(&now.w, &w->stats, sizeof(now.w));
+	mesh_get_stats(w->mesh, &now.m);
+	outnet_stats(w->outnet, &now.o);
+	*out = now;
+	if (i < rc->nsnap) {
+		rc_sub(&out->w, &rc->snap[i].w, sizeof(out->w));
+		rc_mesh_add(&out->m, &rc->snap[i].m, -1);
+		rc_outnet_add(&out->o, &rc->snap[i].o, -1);
+		if (reset) {
+			rc->snap[i] = now;
+		}
+	}
+}
+
+/** Print the counters of one thread or the total under a prefix. */
+static void
+rc_print_thread(struct rc_conn *c, const char *p, const struct rc_snapshot *s,
+    size_t current)
+{
+	uint64_t q = s->w.num_cache_hits + s->w.num_cache_misses;
+
+	rc_printf(c, "%s.num.queries=%llu\n", p,
+	    (unsigned long long)s->w.num_queries);
+	rc_printf(c, "%s.num.queries_local=%llu\n", p,
+	    (unsigned long long)s->w.num_local);
+	rc_printf(c, "%s.num.cachehits=%llu\n", p,
+	    (unsigned long long)s->w.num_cache_hits);
+	rc_printf(c, "%s.num.cachemiss=%llu\n", p,
+	    (unsigned long long)s->w.num_cache_misses);
+	rc_printf(c, "%s.num.recursivereplies=%llu\n", p,
+	    (unsigned long long)s->m.num_replies);
+	rc_printf(c, "%s.requestlist.max=%llu\n", p,
+	    (unsigned long long)s->m.max_states);
+	rc_printf(c, "%s.requestlist.overwritten=0\n", p);
+	rc_printf(c, "%s.requestlist.exceeded=%llu\n", p,
+	    (unsigned long long)s->w.num_requestlist_exceeded);
+	rc_printf(c, "%s.requestlist.current.all=%llu\n", p,
+	    (unsigned long long)current);
+	rc_printf(c, "%s.recursion.time.avg=%.6f\n", p,
+	    s->m.num_replies ? (double)s->m.sum_rec_time_us /
+	    (double)s->m.num_replies / 1e6 : 0.0);
+	rc_printf(c, "%s.recursion.time.median=%.6f\n", p,
+	    rc_median(s->m.rec_hist));
+	rc_printf(c, "%s.num.queries_cache_ratio=%.4f\n", p,
+	    q ? (double)s->w.num_cache_hits / (double)q : 0.0);
+}
+
+/** Add b's counters into a (the same layout as rc_sub()). */
+static void
+rc_add(void *a, const void *b, size_t size)
+{
+	uint64_t *x = a;
+	const uint64_t *y = b;
+	size_t i;
+
+	for (i = 0; i < size / sizeof(uint64_t); i++) {
+		x[i] += y[i];
+	}
+}
+
+/** Print a named counter when non-zero. */
+static void
+rc_print_nz(struct rc_conn *c, const char *name, const char *what,
+    uint64_t v)
+{
+	if (v) {
+		rc_printf(c, "%s.%s=%llu\n", name, what,
+		    (unsigned long long)v);
+	}
+}
+
+/** "stats" and "stats_noreset". */
+static void
+rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
+{
+	struct daemon *d = rc->d;
+	struct rc_snapshot t, s;
+	struct rrset_cache_stats rst;
+	struct msg_cache_stats mst;
+	struct timeval now;
+	size_t cur, tcur = 0;
+	uint64_t ans[16];
+	char name[64];
+	int i;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < d->num_workers; i++) {
+		rc_worker_now(rc, i, &s, reset);
+		cur = mesh_count(d->workers[i]->mesh);
+		tcur += cur;
+		snprintf(name, sizeof(name), "thread%d", i);
+		rc_print_thread(c, name, &s, cur);
+		rc_add(&t.w, &s.w, sizeof(t.w));
+		rc_mesh_add(&t.m, &s.m, 1);
+		rc_outnet_add(&t.o, &s.o, 1);
+		t.m.max_states = i == 0 || s.m.max_states > t.m.max_states ?
+		    s.m.max_states : t.m.max_states;
+	}
+	rc_print_thread(c, "total", &t, tcur);
+	rrset_cache_get_stats(d->rrset_cache, &rst);
+	msg_cache_get_stats(d->msg_cache, &mst);
+	rc_printf(c, "total.num.prefetch=%llu\n",
+	    (unsigned long long)(rst.prefetch + mst.prefetch));
+	gettimeofday(&now, NULL);
+	rc_printf(c, "time.now=%lld.%06ld\n", (long long)now.tv_sec,
+	    (long)now.tv_usec);
+	rc_printf(c, "time.up=%ld\n", (long)now.tv_sec - d->start_time);
+	rc_printf(c, "time.elapsed=%.6f\n", (double)(now.tv_sec -
+	    rc->last_reset.tv_sec) + (double)(now.tv_usec -
+	    rc->last_reset.tv_usec) / 1e6);
+	if (reset) {
+		rc->last_reset = now;
+	}
+	rc_printf(c, "mem.cache.rrset=%zu\n",
+	    rrset_cache_memory(d->rrset_cache));
+	rc_printf(c, "mem.cache.message=%zu\n",
+	    msg_cache_memory(d->msg_cache));
+	rc_printf(c, "mem.cache.infra=%zu\n",
+	    infra_cache_memory(d->infra_cache));
+	rc_printf(c, "mem.cache.key=%zu\n", key_cache_memory(d->key_cache));
+	for (i = 0; i < 256; i++) {
+		char tn[32];
+
+		if (t.w.qtype[i] && rrtype_to_str((uint16_t)i, tn,
+		    sizeof(tn)) >= 0) {
+			rc_print_nz(c, "num.query.type", tn, t.w.qtype[i]);
+		}
+	}
+	rc_print_nz(c, "num.query.type", "other", t.w.qtype_big);
+	for (i = 0; i < 256; i++) {
+		char cn[32];
+
+		if (t.w.qclass[i] && rrclass_to_str((uint16_t)i, cn,
+		    sizeof(cn)) >= 0) {
+			rc_print_nz(c, "num.query.class", cn, t.w.qclass[i]);
+		}
+	}
+	rc_print_nz(c, "num.query.class", "other", t.w.qclass_big);
+	for (i = 0; i < 16; i++) {
+		static const char *const ops[16] = { "QUERY", "IQUERY",
+		    "STATUS", "OPCODE3", "NOTIFY", "UPDATE" };
+		char on[16];
+
+		snprintf(on, sizeof(on), "%s", i < 6 ? ops[i] : "OPCODE");
+		if (i >= 6) {
+			snprintf(on, sizeof(on), "OPCODE%d", i);
+		}
+		rc_print_nz(c, "num.query.opcode", on, t.w.qopcode[i]);
+	}
+	rc_printf(c, "num.query.tcp=%llu\n", (unsigned long long)t.w.num_tcp);
+	rc_printf(c, "num.query.flags.QR=%llu\n",
+	    (unsigned long long)t.w.qbit_qr);
+	rc_printf(c, "num.query.flags.AA=%llu\n",
+	    (unsigned long long)t.w.qbit_aa);
+	rc_printf(c, "num.query.flags.TC=%llu\n",
+	    (unsigned long long)t.w.qbit_tc);
+	rc_printf(c, "num.query.flags.RD=%llu\n",
+	    (unsigned long long)t.w.qbit_rd);
+	rc_printf(c, "num.query.flags.RA=%llu\n",
+	    (unsigned long long)t.w.qbit_ra);
+	rc_printf(c, "num.query.flags.Z=%llu\n",
+	    (unsigned long long)t.w.qbit_z);
+	rc_printf(c, "num.query.flags.AD=%llu\n",
+	    (unsigned long long)t.w.qbit_ad);
+	rc_printf(c, "num.query.flags.CD=%llu\n",
+	    (unsigned long long)t.w.qbit_cd);
+	rc_printf(c, "num.query.edns.present=%llu\n",
+	    (unsigned long long)t.w.qedns);
+	rc_printf(c, "num.query.edns.DO=%llu\n",
+	    (unsigned long long)t.w.qedns_do);
+	/* Answers: those the worker wrote plus those the mesh sent. */
+	for (i = 0; i < 16; i++) {
+		static const char *const rc_names[] = { "NOERROR", "FORMERR",
+		    "SERVFAIL", "NXDOMAIN", "NOTIMPL", "REFUSED" };
+		char rn[16];
+
+		ans[i] = t.w.ans_rcode[i] + t.m.ans_rcode[i];
+		if (i < 6) {
+			snprintf(rn, sizeof(rn), "%s", rc_names[i]);
+		} else {
+			snprintf(rn, sizeof(rn), "RCODE%d", i);
+		}
+		if (i < 6 || ans[i]) {
+			rc_printf(c, "num.answer.rcode.%s=%llu\n", rn,
+			    (unsigned long long)ans[i]);
+		}
+	}
+	rc_printf(c, "num.query.dropped.malformed=%llu\n",
+	    (unsigned long long)t.w.num_dropped_malformed);
+	rc_printf(c, "num.query.acl.dropped=%llu\n",
+	    (unsigned long long)t.w.num_acl_dropped);
+	rc_printf(c, "num.query.acl.refused=%llu\n",
+	    (unsigned long long)t.w.num_acl_refused);
+	rc_printf(c, "num.query.outgoing.udp=%llu\n",
+	    (unsigned long long)t.o.queries_udp);
+	rc_printf(c, "num.query.outgoing.tcp=%llu\n",
+	    (unsigned long long)t.o.queries_tcp);
+	rc_printf(c, "num.query.outgoing.timeouts=%llu\n",
+	    (unsigned long long)t.o.timeouts);
+	rc_printf(c, "unwanted.replies=%llu\n",
+	    (unsigned long long)t.o.unwanted);
+	rc_status(c, 1, NULL);
+}
+
+/*
+ * Cache dump and load.
+ */
+
+/** dump_write_fn onto a connection. */
+static int
+rc_dump_write(void *arg, const char *text, size_t len)
+{
+	return rc_write(arg, text, len) != 0;
+}
+
+/** "dump_cache". */
+static void
+rc_cmd_dump_cache(struct rc_conn *c, struct daemon_remote *rc)
+{
+	int r;
+
+	c->nowait = 1;
+	r = dump_cache_write(rc->d->rrset_cache, rc->d->msg_cache,
+	    time(NULL), rc_dump_write, c);
+	c->nowait = 0;
+
+	if (r != RES_OK) {
+		rc_status(c, 0, "dump stopped: %s", res_strerror(r));
+		return;
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** "load_cache": the dump follows, ended by "%end". */
+static void
+rc_cmd_load_cache(struct rc_conn *c, struct daemon_remote *rc, char *line)
+{
+	struct dump_load *l = dump_load_create();
+	size_t nr, nm;
+	const char *err;
+	int lineno, n;
+
+	if (!l) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	/* Read everything, even after an error, so the client's writes
+	 * never meet a closed socket. */
+	while ((n = rc_read_line(c, line, RC_LINE_MAX)) >= 0) {
+		if (strcmp(line, "%end") == 0) {
+			break;
+		}
+		(void)dump_load_line(l, line);
+	}
+	if (n < 0) {
+		log_warn("control: load_cache: the text ended before %%end; "
+		    "nothing loaded");
+		dump_load_delete(l);
+		return;
+	}
+	if (dump_load_store(l, rc->d->rrset_cache, rc->d->msg_cache,
+	    time(NULL), &nr, &nm) != RES_OK) {
+		err = dump_load_error(l, &lineno);
+		rc_status(c, 0, "line %d: %s; nothing loaded", lineno,
+		    err ? err : "error");
+		dump_load_delete(l);
+		return;
+	}
+	dump_load_delete(l);
+	rc_printf(c, "loaded %zu rrsets, %zu messages\n", nr, nm);
+	rc_status(c, 1, NULL);
+}
+
+/*
+ * Flushing.
+ */
+
+/** One key collected by a walk, removed after it. */
+struct rc_key {
+	/** Next. */
+	struct rc_key *next;
+	/** Name, wire form, in a DNAME_MAXLEN buffer. */
+	uint8_t name[DNAME_MAXLEN];
+	/** Type and class. */
+	uint16_t type, rclass;
+	/** Message key flags. */
+	uint8_t qflags;
+};
+
+/** What a flush walk matches. */
+struct rc_match {
+	/** The name (flush NAME) or zone (flush_zone), or NULL. */
+	const uint8_t *name;
+	/** 1: the name and everything below it. */
+	int zone;
+	/** 1: only bogus RRsets (flush_bogus), every message. */
+	int bogus;
+	/** Keys to remove. */
+	struct rc_key *keys;
+	/** 1 when out of memory. */
+	int nomem;
+};
+
+/** Does a name match? */
+static int
+rc_match_name(const struct rc_match *m, const uint8_t *n)
+{
+	if (!m->name) {
+		return 1;
+	}
+	return m->zone ? dname_is_subdomain(n, m->name) :
+	    dname_equal(n, m->name);
+}
+
+/** Collect a key. */
+static int
+rc_collect(struct rc_match *m, const uint8_t *name, uint16_t type,
+    uint16_t rclass, uint8_t qflags)
+{
+	struct rc_key *k = malloc(sizeof(*k));
+
+	if (!k) {
+		m->nomem = 1;
+		return 1;
+	}
+	memcpy(k->name, name, dname_len(name));
+	k->type = type;
+	k->rclass = rclass;
+	k->qflags = qflags;
+	k->next = m->keys;
+	m->keys = k;
+	return 0;
+}
+
+/** Walk callback: RRsets. */
+static int
+rc_match_rrset(const struct rrset_entry *e, void *arg)
+{
+	struct rc_match *m = arg;
+
+	if (!rc_match_name(m, e->key.owner) || (m->bogus &&
+	    e->d.security != RRSET_SEC_BOGUS)) {
+		return 0;
+	}
+	return rc_collect(m, e->key.owner, e->key.type, e->key.rclass, 0);
+}
+
+/** Walk callback: messages. */
+static int
+rc_match_msg(const struct msg_entry *e, void *arg)
+{
+	struct rc_match *m = arg;
+
+	if (!rc_match_name(m, e->key.qname) || (m->bogus &&
+	    e->d.security != RRSET_SEC_BOGUS)) {
+		return 0;
+	}
+	return rc_collect(m, e->key.qname, e->key.qtype, e->key.qclass,
+	    e->key.qflags);
+}
+
+/** Collect and remove matching RRsets and messages; count removed. */
+static size_t
+rc_flush_match(struct daemon *d, struct rc_match *m)
+{
+	struct rc_key *k, *n;
+	size_t count = 0;
+
+	m->keys = NULL;
+	(void)rrset_cache_walk(d->rrset_cache, rc_match_rrset, m);
+	for (k = m->keys; k; k = n) {
+		n = k->next;
+		count += rrset_cache_remove(d->rrset_cache, k->name, k->type,
+		    k->rclass) == RES_OK;
+		free(k);
+	}
+	m->keys = NULL;
+	(void)msg_cache_walk(d->msg_cache, rc_match_msg, m);
+	for (k = m->keys; k; k = n) {
+		n = k->next;
+		count += msg_cache_remove(d->msg_cache, k->name, k->type,
+		    k->rclass, k->qflags) == RES_OK;
+		free(k);
+	}
+	return count;
+}
+
+/** Parse a name argument into a DNAME_MAXLEN buffer; 0 or -1. */
+static int
+rc_parse_name(struct rc_conn *c, const char *s, uint8_t *name)
+{
+	size_t len;
+
+	if (!*s || dname_from_str(s, NULL, name, &len) != RES_OK) {
+		rc_status(c, 0, "cannot parse name '%s'", s);
+		return -1;
+	}
+	dname_tolower(name);
+	return 0;
+}
+
+/** "flush NAME", "flush_zone NAME", "flush_bogus". */
+static void
+rc_cmd_flush(struct rc_conn *c, struct daemon_remote *rc, char *arg,
+    int zone, int bogus)
+{
+	uint8_t name[DNAME_MAXLEN];
+	struct rc_match m;
+	size_t n;
+
+	memset(&m, 0, sizeof(m));
+	if (!bogus) {
+		if (rc_parse_name(c, rc_word(&arg), name) != 0) {
+			return;
+		}
+		m.name = name;
+	}
+	m.zone = zone;
+	m.bogus = bogus;
+	n = rc_flush_match(rc->d, &m);
+	if (m.nomem) {
+		rc_status(c, 0, "out of memory; flushed %zu entries", n);
+		return;
+	}
+	rc_printf(c, "flushed %zu entries\n", n);
+	rc_status(c, 1, NULL);
+}
+
+/** "flush_type NAME TYPE". */
+static void
+rc_cmd_flush_type(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	uint8_t name[DNAME_MAXLEN];
+	char *n = rc_word(&arg), *t = rc_word(&arg);
+	uint16_t type;
+	size_t count = 0;
+	int f;
+
+	if (rc_parse_name(c, n, name) != 0) {
+		return;
+	}
+	if (rrtype_from_str(t, &type) != RES_OK) {
+		rc_status(c, 0, "unknown type '%s'", t);
+		return;
+	}
+	count += rrset_cache_remove(rc->d->rrset_cache, name, type,
+	    RR_CLASS_IN) == RES_OK;
+	for (f = 0; f < 4; f++) {
+		count += msg_cache_remove(rc->d->msg_cache, name, type,
+		    RR_CLASS_IN, (uint8_t)f) == RES_OK;
+	}
+	rc_printf(c, "flushed %zu entries\n", count);
+	rc_status(c, 1, NULL);
+}
+
+/** "flush_infra all|IP". */
+static void
+rc_cmd_flush_infra(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	if (strcmp(arg, "all") == 0) {
+		infra_cache_clear(rc->d->infra_cache);
+		rc_status(c, 1, NULL);
+		return;
+	}
+	/* The infra cache keys entries by address and zone and offers no
+	 * removal by address alone; clearing one address is not yet
+	 * supported. */
+	rc_status(c, 0, "flush_infra IP: not yet; use flush_infra all");
+}
+
+/*
+ * Lookup.
+ */
+
+/** Print the addresses of one server name in the cache, with infra. */
+static void
+rc_lookup_addrs(struct rc_conn *c, struct daemon *d, const uint8_t *zone,
+    const uint8_t *ns, time_t now)
+{
+	static const uint16_t types[2] = { RR_TYPE_A, RR_TYPE_AAAA };
+	int t;
+	uint16_t i;
+
+	for (t = 0; t < 2; t++) {
+		struct rrset_entry *e = rrset_cache_lookup(d->rrset_cache, ns,
+		    types[t], RR_CLASS_IN, now, NULL);
+
+		for (i = 0; e && i < e->d.count; i++) {
+			struct sockaddr_storage ss;
+			struct infra_info inf;
+			socklen_t len;
+			uint16_t rdlen;
+			const uint8_t *rd = rrset_data_rr(&e->d, i, &rdlen);
+			char ip[INET6_ADDRSTRLEN];
+
+			memset(&ss, 0, sizeof(ss));
+			if (types[t] == RR_TYPE_A && rdlen == 4) {
+				struct sockaddr_in *s4 = (void *)&ss;
+
+				s4->sin_family = AF_INET;
+				s4->sin_port = htons(53);
+				memcpy(&s4->sin_addr, rd, 4);
+				len = sizeof(*s4);
+				inet_ntop(AF_INET, rd, ip, sizeof(ip));
+			} else if (types[t] == RR_TYPE_AAAA && rdlen == 16) {
+				struct sockaddr_in6 *s6 = (void *)&ss;
+
+				s6->sin6_family = AF_INET6;
+				s6->sin6_port = htons(53);
+				memcpy(&s6->sin6_addr, rd, 16);
+				len = sizeof(*s6);
+				inet_ntop(AF_INET6, rd, ip, sizeof(ip));
+			} else {
+				continue;
+			}
+			if (infra_cache_lookup(d->infra_cache, &ss, len, zone,
+			    now, &inf) == RES_OK) {
+				rc_printf(c, "\t%s\trtt %d ms, rto %d ms, "
+				    "timeouts %d%s, edns %d\n", ip, inf.srtt,
+				    inf.rto, inf.timeouts, inf.lame ?
+				    ", lame" : "", inf.edns_version);
+			} else {
+				rc_printf(c, "\t%s\tnot in infra cache\n", ip);
+			}
+		}
+		rrset_cache_release(d->rrset_cache, e);
+	}
+}
+
+/** "lookup NAME": the delegation the iterator's cache search finds: the
+ * deepest cached NS set at or above the name whose servers are
+ * reachable (an address known, or a name outside the zone). */
+static void
+rc_cmd_lookup(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	struct daemon *d = rc->d;
+	uint8_t name[DNAME_MAXLEN];
+	const uint8_t *p;
+	time_t now = time(NULL);
+	char zs[DNAME_MAXSTR], ns[DNAME_MAXSTR];
+
+	if (rc_parse_name(c, rc_word(&arg), name) != 0) {
+		return;
+	}
+	for (p = name; p; p = dname_parent(p)) {
+		struct rrset_entry *e = rrset_cache_lookup(d->rrset_cache, p,
+		    RR_TYPE_NS, RR_CLASS_IN, now, NULL);
+		int reachable = 0;
+		uint16_t i;
+
+		if (!e) {
+			continue;
+		}
+		for (i = 0; i < e->d.count; i++) {
+			uint16_t rdlen;
+			const uint8_t *rd = rrset_data_rr(&e->d, i, &rdlen);
+			struct rrset_entry *a, *aaaa;
+
+			if (dname_check(rd, rdlen, NULL) != RES_OK) {
+				continue;
+			}
+			a = rrset_cache_lookup(d->rrset_cache, rd, RR_TYPE_A,
+			    RR_CLASS_IN, now, NULL);
+			aaaa = rrset_cache_lookup(d->rrset_cache, rd,
+			    RR_TYPE_AAAA, RR_CLASS_IN, now, NULL);
+			if (a || aaaa || !dname_is_subdomain(rd, p)) {
+				reachable = 1;
+			}
+			rrset_cache_release(d->rrset_cache, a);
+			rrset_cache_release(d->rrset_cache, aaaa);
+		}
+		if (!reachable) {
+			rrset_cache_release(d->rrset_cache, e);
+			continue;
+		}
+		dname_to_str(p, zs, sizeof(zs));
+		rc_printf(c, "The cached delegation for the name is zone %s, "
+		    "TTL %u:\n", zs, rrset_data_ttl_left(&e->d, now));
+		for (i = 0; i < e->d.count; i++) {
+			uint16_t rdlen;
+			const uint8_t *rd = rrset_data_rr(&e->d, i, &rdlen);
+
+			if (dname_check(rd, rdlen, NULL) != RES_OK ||
+			    dname_to_str(rd, ns, sizeof(ns)) < 0) {
+				continue;
+			}
+			rc_printf(c, "%s NS %s\n", zs, ns);
+			rc_lookup_addrs(c, d, p, rd, now);
+		}
+		rrset_cache_release(d->rrset_cache, e);
+		rc_status(c, 1, NULL);
+		return;
+	}
+	rc_printf(c, "no delegation in the cache: the root hints would be "
+	    "used\n");
+	rc_status(c, 1, NULL);
+}
+
+/*
+ * The request list (queries in progress).
+ */
+
+/** Where dump_requestlist writes, and the thread being walked. */
+struct rc_reqlist {
+	/** Memory stream: nothing goes to the client while the workers
+	 * are paused, so a slow client cannot hold them. */
+	FILE *out;
+	/** Worker number. */
+	int thread;
+};
+
+/** mesh_walk() callback: one line per state. */
+static void
+rc_reqlist_line(void *arg, const struct mesh_state_info *i)
+{
+	struct rc_reqlist *r = arg;
+	char name[DNAME_MAXSTR], t[32], cl[32];
+
+	if (dname_to_str(i->qinfo->qname, name, sizeof(name)) < 0 ||
+	    rrtype_to_str(i->qinfo->qtype, t, sizeof(t)) < 0 ||
+	    rrclass_to_str(i->qinfo->qclass, cl, sizeof(cl)) < 0) {
+		return;
+	}
+	fprintf(r->out, "%d %s %s %s clients=%zu supers=%zu%s%s",
+	    r->thread, name, t, cl, i->clients, i->supers,
+	    i->is_priming ? " priming" : "",
+	    i->waiting ? " waiting-upstream" : "");
+	if (i->age_ms >= 0) {
+		fprintf(r->out, " age=%ldms", i->age_ms);
+	}
+	fputc('\n', r->out);
+}
+
+/** "dump_requestlist": the workers are paused while their meshes are
+ * read, so the list is exact.  Its size is bounded by
+ * num-queries-per-thread and the subqueries of those. */
+static void
+rc_cmd_dump_requestlist(struct rc_conn *c, struct daemon_remote *rc)
+{
+	struct daemon *d = rc->d;
+	struct rc_reqlist r;
+	char *text = NULL;
+	size_t len = 0;
+	int i, ok;
+
+	memset(&r, 0, sizeof(r));
+	r.out = open_memstream(&text, &len);
+	if (!r.out) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	fprintf(r.out, "thread name type class clients supers state age\n");
+	daemon_pause_workers(d);
+	for (i = 0; i < d->num_workers; i++) {
+		r.thread = i;
+		mesh_walk(d->workers[i]->mesh, rc_reqlist_line, &r);
+	}
+	ok = daemon_resume_workers(d) == RES_OK;
+	if (fclose(r.out) != 0 || !text) {
+		free(text);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	rc_write(c, text, len);
+	free(text);
+	if (!ok) {
+		rc_status(c, 0, "cannot restart the workers; stopping");
+		return;
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** "flush_requestlist": drop every query in progress. */
+static void
+rc_cmd_flush_requestlist(struct rc_conn *c, struct daemon_remote *rc)
+{
+	struct daemon *d = rc->d;
+	size_t n = 0;
+	int i;
+
+	daemon_pause_workers(d);
+	for (i = 0; i < d->num_workers; i++) {
+		n += mesh_clear(d->workers[i]->mesh);
+	}
+	if (daemon_resume_workers(d) != RES_OK) {
+		rc_status(c, 0, "cannot restart the workers; stopping");
+		return;
+	}
+	rc_printf(c, "dropped %zu queries in progress\n", n);
+	rc_status(c, 1, NULL);
+}
+
+/*
+ * Local zones.
+ */
+
+/** "list_local_zones". */
+static void
+rc_cmd_list_local_zones(struct rc_conn *c, struct daemon_remote *rc)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	local_zones_print(rc->d->local_zones, f);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	rc_write(c, text, len);
+	free(text);
+	rc_status(c, 1, NULL);
+}
+
+/** "local_data RR": added with the workers paused. */
+static void
+rc_cmd_local_data(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	int r;
+
+	if (!*arg) {
+		rc_status(c, 0, "local_data needs an RR");
+		return;
+	}
+	daemon_pause_workers(rc->d);
+	r = local_zones_add_data(rc->d->local_zones, arg);
+	if (daemon_resume_workers(rc->d) != RES_OK) {
+		rc_status(c, 0, "cannot restart the workers; stopping");
+		return;
+	}
+	if (r != RES_OK) {
+		rc_status(c, 0, "local_data: %s: '%s'", res_strerror(r), arg);
+		return;
+	}
+	rc_status(c, 1, NULL);
+}
+
+/*
+ * Dispatch.
+ */
+
+/** Run one request line. */
+static void
+rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
+{
+	char *arg = line, *magic = rc_word(&arg), *cmd;
+	size_t len = strlen(arg);
+
+	while (len > 0 && (arg[len - 1] == ' ' || arg[len - 1] == '\t')) {
+		arg[--len] = 0;
+	}
+	if (strcmp(magic, REMOTE_MAGIC) != 0) {
+		rc_status(c, 0, "bad request: expected %s", REMOTE_MAGIC);
+		return;
+	}
+	cmd = rc_word(&arg);
+	verbose(VERB_DETAIL, "control: %s %s", cmd, arg);
+	if (strcmp(cmd, "status") == 0) {
+		rc_cmd_status(c, rc);
+	} else if (strcmp(cmd, "stop") == 0) {
+		log_info("control: stop");
+		rc_printf(c, "stopping\n");
+		rc_status(c, 1, NULL);
+		daemon_stop(rc->d);
+	} else if (strcmp(cmd, "reload") == 0) {
+		if (daemon_reload(rc->d) != RES_OK) {
+			rc_status(c, 0, "reload failed; the old config stays "
+			    "(see the log)");
+		} else {
+			rc_status(c, 1, NULL);
+		}
+	} else if (strcmp(cmd, "verbosity") == 0) {
+		rc_cmd_verbosity(c, arg);
+	} else if (strcmp(cmd, "stats") == 0) {
+		rc_cmd_stats(c, rc, 1);
+	} else if (strcmp(cmd, "stats_noreset") == 0) {
+		rc_cmd_stats(c, rc, 0);
+	} else if (strcmp(cmd, "dump_cache") == 0) {
+		rc_cmd_dump_cache(c, rc);
+	} else if (strcmp(cmd, "load_cache") == 0) {
+		rc_cmd_load_cache(c, rc, line);
+	} else if (strcmp(cmd, "flush") == 0) {
+		rc_cmd_flush(c, rc, arg, 0, 0);
+	} else if (strcmp(cmd, "flush_zone") == 0) {
+		rc_cmd_flush(c, rc, arg, 1, 0);
+	} else if (strcmp(cmd, "flush_bogus") == 0) {
+		rc_cmd_flush(c, rc, arg, 0, 1);
+	} else if (strcmp(cmd, "flush_type") == 0) {
+		rc_cmd_flush_type(c, rc, arg);
+	} else if (strcmp(cmd, "flush_infra") == 0) {
+		rc_cmd_flush_infra(c, rc, arg);
+	} else if (strcmp(cmd, "lookup") == 0) {
+		rc_cmd_lookup(c, rc, arg);
+	} else if (strcmp(cmd, "dump_requestlist") == 0) {
+		rc_cmd_dump_requestlist(c, rc);
+	} else if (strcmp(cmd, "flush_requestlist") == 0) {
+		rc_cmd_flush_requestlist(c, rc);
+	} else if (strcmp(cmd, "list_local_zones") == 0) {
+		rc_cmd_list_local_zones(c, rc);
+	} else if (strcmp(cmd, "local_data") == 0) {
+		rc_cmd_local_data(c, rc, arg);
+	} else {
+		rc_status(c, 0, "unknown command '%s'", cmd);
+	}
+}
+
+/** Serve one accepted connection to its end and close it. */
+static void
+rc_serve(struct rc_listen *l, int fd)
+{
+	struct rc_conn *c = calloc(1, sizeof(*c));
+	char *line = malloc(RC_LINE_MAX);
+	struct timeval tv;
+
+	tv.tv_sec = REMOTE_IO_TIMEOUT;
+	tv.tv_usec = 0;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (!c || !line) {
+		log_err("control: out of memory");
+		goto out;
+	}
+	c->fd = fd;
+	if (l->tls) {
+		c->ssl = SSL_new(l->rc->ctx);
+		if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
+			log_err("control: cannot set up TLS");
+			goto out;
+		}
+		ERR_clear_error();
+		if (SSL_accept(c->ssl) != 1) {
+			unsigned long e = ERR_get_error();
+			char eb[256];
+
+			ERR_error_string_n(e, eb, sizeof(eb));
+			verbose(VERB_OPS, "control: TLS handshake failed: %s",
+			    e ? eb : "connection closed");
+			goto out;
+		}
+	}
+	if (rc_read_line(c, line, RC_LINE_MAX) < 0) {
+		verbose(VERB_OPS, "control: no request (closed, timeout or "
+		    "too long)");
+		goto out;
+	}
+	rc_execute(c, l->rc, line);
+	(void)rc_flush(c);
+	if (c->ssl && !c->failed) {
+		(void)SSL_shutdown(c->ssl);
+	}
+out:
+	if (c) {
+		SSL_free(c->ssl);
+		free(c->spillbuf);
+	}
+	free(c);
+	free(line);
+	close(fd);
+}
+
+/** The listening socket is readable: accept and serve. */
+static void
+rc_accept(void *arg, int fd)
+{
+	struct rc_listen *l = arg;
+	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (cfd == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED) {
+			log_err("control: accept: %s", strerror(errno));
+		}
+		return;
+	}
+	rc_serve(l, cfd);
+}
+
+/** Open a Unix socket at path, mode 0660.  The fd or -1 (logged). */
+static int
+rc_open_unix(const char *path)
+{
+	struct sockaddr_un sun;
+	mode_t old;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_err("control-interface: path too long: %s", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1) {
+		log_err("control: socket: %s", strerror(errno));
+		return -1;
+	}
+	/* A socket left by a previous run would make bind() fail. */
+	(void)unlink(path);
+	old = umask(0117);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		umask(old);
+		log_err("control: bind %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	(void)chmod(path, 0660);
+	if (listen(fd, 16) != 0) {
+		log_err("control: listen %s: %s", path, strerror(errno));
+		close(fd);
+		(void)unlink(path);
+		return -1;
+	}
+	return fd;
+}
+
+/** Make the TLS context: our key and certificate, client certificates
+ * required and checked against the server certificate (the CA that
+ * resolute-control-setup signs the client certificate with). */
+static SSL_CTX *
+rc_tls_ctx(const struct config *cfg)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+	if (!ctx) {
+		log_err("control: cannot create a TLS context");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	if (SSL_CTX_use_certificate_chain_file(ctx,
+	    cfg->server_cert_file) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, cfg->server_key_file,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1 ||
+	    SSL_CTX_load_verify_locations(ctx, cfg->server_cert_file,
+	    NULL) != 1) {
+		log_err("control: cannot load %s and %s (run "
+		    "resolute-control-setup)", cfg->server_key_file,
+		    cfg->server_cert_file);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	return ctx;
+}
+
+struct daemon_remote *
+daemon_remote_create(const struct config *cfg)
+{
+	struct daemon_remote *rc = calloc(1, sizeof(*rc));
+	const struct cfg_strlist *p;
+	struct cfg_strlist def;
+	int tls = 0;
+
+	if (!rc) {
+		log_err("out of memory");
+		return NULL;
+	}
+	gettimeofday(&rc->last_reset, NULL);
+	/* Unbound's default: the IPv4 loopback address. */
+	memset(&def, 0, sizeof(def));
+	def.str = "127.0.0.1";
+	for (p = cfg->control_interface ? cfg->control_interface : &def; p;
+	    p = p->next) {
+		struct rc_listen *l = &rc->ls[rc->nls];
+
+		if (rc->nls == RC_MAX_IFS) {
+			log_err("control-interface: at most %d", RC_MAX_IFS);
+			goto fail;
+		}
+		l->rc = rc;
+		if (p->str[0] == '/') {
+			l->fd = rc_open_unix(p->str);
+			if (l->fd == -1) {
+				goto fail;
+			}
+			l->path = strdup(p->str);
+		} else {
+			struct sockaddr_storage ss;
+			socklen_t len;
+
+			if (comm_addr_from_str(p->str, cfg->control_port, &ss,
+			    &len) != RES_OK) {
+				log_err("control-interface: cannot parse '%s'",
+				    p->str);
+				goto fail;
+			}
+			l->fd = comm_open_socket(&ss, len, SOCK_STREAM, 0, 0,
+			    0);
+			if (l->fd == -1) {
+				goto fail;
+			}
+			l->tls = cfg->control_use_cert;
+			tls |= l->tls;
+		}
+		rc->nls++;
+		verbose(VERB_OPS, "control channel on %s%s", p->str,
+		    rc->ls[rc->nls - 1].tls ? " (TLS)" : "");
+	}
+	if (tls && !(rc->ctx = rc_tls_ctx(cfg))) {
+		goto fail;
+	}
+	return rc;
+fail:
+	daemon_remote_delete(rc);
+	return NULL;
+}
+
+void
+daemon_remote_delete(struct daemon_remote *rc)
+{
+	int i;
+
+	if (!rc) {
+		return;
+	}
+	daemon_remote_detach(rc);
+	for (i = 0; i < rc->nls; i++) {
+		close(rc->ls[i].fd);
+		if (rc->ls[i].path) {
+			(void)unlink(rc->ls[i].path);
+			free(rc->ls[i].path);
+		}
+	}
+	/* A slot that failed half way may hold a path. */
+	if (rc->nls < RC_MAX_IFS) {
+		free(rc->ls[rc->nls].path);
+	}
+	SSL_CTX_free(rc->ctx);
+	free(rc->snap);
+	free(rc);
+}
+
+int
+daemon_remote_attach(struct daemon_remote *rc, struct daemon *d)
+{
+	int i;
+
+	rc->d = d;
+	free(rc->snap);
+	rc->nsnap = 0;
+	rc->snap = calloc((size_t)d->num_workers, sizeof(*rc->snap));
+	if (!rc->snap) {
+		log_err("out of memory");
+		return RES_ENOMEM;
+	}
+	rc->nsnap = d->num_workers;
+	for (i = 0; i < rc->nls; i++) {
+		rc->ls[i].ev = comm_fd_create(d->base, rc->ls[i].fd,
+		    rc_accept, &rc->ls[i]);
+		if (!rc->ls[i].ev) {
+			return RES_ESYSTEM;
+		}
+	}
+	return RES_OK;
+}
+
+void
+daemon_remote_detach(struct daemon_remote *rc)
+{
+	int i;
+
+	if (!rc) {
+		return;
+	}
+	for (i = 0; i < rc->nls; i++) {
+		comm_fd_delete(rc->ls[i].ev);
+		rc->ls[i].ev = NULL;
+	}
+}

@@ -1,0 +1,66 @@
+/*
+ * daemon/remote.h - the control channel: the daemon side of
+ * resolute-control (remote-control: clause).
+ *
+ * The channel listens on each control-interface: a loopback address
+ * (TCP port control-port, TLS with mutual certificates when
+ * control-use-cert is yes) or an absolute path (a Unix socket, mode
+ * 0660, no TLS: file permissions guard it).  Sockets are opened and the
+ * key files read in daemon_remote_create(), before privileges are
+ * dropped; daemon_remote_attach() starts accepting on the main thread's
+ * event base, which otherwise only serves signals, so a control client
+ * never delays resolution in the worker threads.
+ *
+ * Protocol: the client sends one line, "RESOLUTE1 <command> [args]\n";
+ * load_cache and local_datas follow it with their text and a line
+ * "%end".  The server streams its output as lines and ends with one
+ * status line, "%ok" or "%error <text>"; a connection that closes
+ * without it failed.  Each connection is served to its end before the
+ * next is accepted; every read and write has a timeout
+ * (REMOTE_IO_TIMEOUT), so a silent or stuck client costs the channel at
+ * most that long and nothing else.  A client that disconnects makes the
+ * write fail and the command stop.  dump_cache never waits for the
+ * client while it holds a cache lock (see remote.c).
+ *
+ * Commands that change what the workers read (local data) pause the
+ * workers (daemon_pause_workers()) while they do it; reload is
+ * daemon_reload(), as SIGHUP.  Statistics are the workers' counters
+ * read without locks and summed; "stats" subtracts a snapshot taken at
+ * the previous reset, so workers never see a write from this thread.
+ */
+#ifndef DAEMON_REMOTE_H
+#define DAEMON_REMOTE_H
+
+struct config;
+struct daemon;
+struct daemon_remote;
+
+/** Seconds a control read or write may wait. */
+#define REMOTE_IO_TIMEOUT 10
+
+/** The first word of every request, naming the protocol version. */
+#define REMOTE_MAGIC "RESOLUTE1"
+
+/**
+ * Open the control sockets of a config and load the TLS keys.
+ * @param cfg: the config (control-interface, control-port,
+ *	control-use-cert, server-key-file, server-cert-file).
+ * @return the channel, or NULL with the reason logged.
+ */
+struct daemon_remote *daemon_remote_create(const struct config *cfg);
+
+/** Close the sockets and free the channel.  NULL ok. */
+void daemon_remote_delete(struct daemon_remote *rc);
+
+/**
+ * Start accepting control connections on the daemon's event base.
+ * @param rc: the channel.
+ * @param d: the daemon, its base created.
+ * @return 0, or RES_ESYSTEM (logged).
+ */
+int daemon_remote_attach(struct daemon_remote *rc, struct daemon *d);
+
+/** Stop accepting (before the base goes away).  NULL ok. */
+void daemon_remote_detach(struct daemon_remote *rc);
+
+#endif /* DAEMON_REMOTE_H */
