@@ -111,6 +111,8 @@ dns_cache_store_msg(struct module_env *env, const struct query_info *qi,
 	in.ar = cnt[2];
 	in.ttl = ttl;
 	in.security = rep->security;
+	in.ede = rep->ede;
+	in.reason = rep->ede_text;
 	return msg_cache_store(env->msg_cache, qi->qname, qi->qtype,
 	    qi->qclass, (qflags & MSG_FLAG_CD) ? MSG_QFLAG_CD : 0, &in,
 	    *env->now);
@@ -200,6 +202,12 @@ dns_cache_lookup_msg(struct module_env *env, struct region *r,
 	rep->flags = ans.msg->d.flags;
 	rep->rcode = ans.msg->d.rcode;
 	rep->security = ans.msg->d.security;
+	if (ans.msg->d.ede > 0 || (ans.msg->d.security == RRSET_SEC_BOGUS &&
+	    ans.msg->d.ede >= 0)) {
+		rep->ede = ans.msg->d.ede;
+		rep->ede_text = ans.msg->d.reason ? region_copy(r,
+		    ans.msg->d.reason, strlen(ans.msg->d.reason) + 1) : NULL;
+	}
 	for (i = 0; i < ans.n; i++) {
 		const struct rrset_ref *ref = &ans.msg->d.refs[i];
 		struct reply_rrset *s = dns_copy_rrset(r, ans.rrsets[i],
@@ -222,7 +230,7 @@ out:
 int
 dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
     const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
-    uint16_t edns_size, time_t now, size_t *len)
+    uint16_t edns_size, int validating, time_t now, size_t *len)
 {
 	struct msg_answer ans;
 	struct msg_writer w;
@@ -231,7 +239,7 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	uint16_t rdlen[DNS_FAST_MAX_RR];
 	uint16_t flags;
 	size_t i, j;
-	int ok = 0;
+	int ok = 0, sec, cd, bogus;
 
 	if (msg_cache_lookup(mc, rc, q->qname, q->qtype, q->qclass,
 	    (q->flags & MSG_FLAG_CD) ? MSG_QFLAG_CD : 0, now, &ans) != RES_OK) {
@@ -240,11 +248,25 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	if (ans.flags & CACHE_FLAG_STALE) {
 		goto out;
 	}
+	sec = ans.msg->d.security;
+	cd = (q->flags & MSG_FLAG_CD) != 0;
+	if (validating && !cd && sec == RRSET_SEC_UNCHECKED) {
+		/* Not validated yet: the validator must see it first. */
+		goto out;
+	}
 	flags = MSG_FLAG_QR | MSG_FLAG_RA |
 	    (q->flags & (MSG_FLAG_RD | MSG_FLAG_CD));
+	/* RFC 4035 section 3.2.3 / RFC 6840 section 5.8: AD for secure
+	 * data when the client asked with DO or AD. */
+	if (validating && !cd && sec == RRSET_SEC_SECURE &&
+	    (q->edns.do_bit || (q->flags & MSG_FLAG_AD))) {
+		flags |= MSG_FLAG_AD;
+	}
+	bogus = validating && !cd && sec == RRSET_SEC_BOGUS;
 	msg_writer_init(&w, buf, cap);
 	msg_writer_set_limit(&w, limit);
-	if (msg_writer_header(&w, q->id, flags, ans.msg->d.rcode) != RES_OK ||
+	if (msg_writer_header(&w, q->id, flags, bogus ? MSG_RCODE_SERVFAIL :
+	    ans.msg->d.rcode) != RES_OK ||
 	    msg_writer_question(&w, q->qname, q->qtype, q->qclass) !=
 	    RES_OK) {
 		goto out;
@@ -253,11 +275,16 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 		memset(&eo, 0, sizeof(eo));
 		eo.udp_size = edns_size;
 		eo.do_bit = q->edns.do_bit;
+		if ((bogus && ans.msg->d.ede >= 0) || ans.msg->d.ede > 0) {
+			eo.ede = 1;
+			eo.ede_code = (uint16_t)ans.msg->d.ede;
+			eo.ede_text = ans.msg->d.reason;
+		}
 		if (msg_writer_edns(&w, &eo) != RES_OK) {
 			goto out;
 		}
 	}
-	for (i = 0; i < ans.n; i++) {
+	for (i = 0; i < ans.n && !bogus; i++) {
 		const struct rrset_ref *ref = &ans.msg->d.refs[i];
 		const struct rrset_data *d = &ans.rrsets[i]->d;
 		size_t n = (size_t)d->count + d->rrsig_count;

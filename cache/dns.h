@@ -63,12 +63,15 @@ struct reply *dns_cache_lookup_msg(struct module_env *env, struct region *r,
  * @param buf: reply buffer; cap its capacity.
  * @param limit: the client's size limit.
  * @param edns_size: our EDNS payload size.
+ * @param validating: 1 when the validator runs: unvalidated entries are
+ *	misses for clients without CD, secure ones get AD (DO or AD set),
+ *	bogus ones give SERVFAIL with their EDE (the data for CD clients).
  * @param now: current time.
  * @param len: receives the reply length.
  * @return 1 when answered, 0 on a miss (buf unspecified).
  */
 int dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
-	uint16_t edns_size, time_t now, size_t *len);
+	uint16_t edns_size, int validating, time_t now, size_t *len);
 
 #endif /* CACHE_DNS_H */

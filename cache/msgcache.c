@@ -119,7 +119,8 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 		ttl = cache_policy_ttl(&c->policy, in->ttl);
 	if (ttl == 0)
 		return RES_EINVAL;
-	blk = sizeof(*e) + nref * sizeof(*refs) + qlen + names;
+	blk = sizeof(*e) + nref * sizeof(*refs) + qlen + names +
+	    (in->reason ? strlen(in->reason) + 1 : 0);
 	if ((e = malloc(blk)) == NULL)
 		return RES_ENOMEM;
 	memset(e, 0, sizeof(*e));
@@ -138,6 +139,13 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 		refs[i].owner = p;
 		p += l;
 	}
+	if (in->reason) {
+		l = strlen(in->reason) + 1;
+		memcpy(p, in->reason, l);
+		e->d.reason = (const char *)p;
+		p += l;
+	}
+	e->d.ede = in->ede;
 	e->d.refs = refs;
 	e->d.an = (uint16_t)in->an;
 	e->d.ns = (uint16_t)in->ns;

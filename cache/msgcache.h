@@ -61,6 +61,10 @@ struct msg_store {
 	uint32_t ttl;
 	/** validation status of the whole reply (enum rrset_sec) */
 	uint8_t security;
+	/** Extended DNS Error (RFC 8914) to send with it, or -1 */
+	int ede;
+	/** EDE text (copied), or NULL */
+	const char *reason;
 };
 
 /** The cached data of a message; immutable after insertion except
@@ -84,6 +88,12 @@ struct msg_data {
 	uint8_t security;
 	/** set once when a prefetch was requested (atomic) */
 	uint8_t prefetch_mark;
+	/** Extended DNS Error to send with it, or -1 (0 when stored by a
+	 * caller that did not set it: treat 0 with security not bogus as
+	 * none) */
+	int ede;
+	/** EDE text in this entry, or NULL */
+	const char *reason;
 	/** the references, an + ns + ar of them; owners in this entry */
 	const struct rrset_ref *refs;
 	/** reserved: encoded reply for the fast path, or NULL */

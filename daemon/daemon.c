@@ -16,6 +16,8 @@
 #include "iterator/hints.h"
 #include "iterator/iter_fwd.h"
 #include "iterator/iterator.h"
+#include "validator/trust_anchor.h"
+#include "validator/validator.h"
 #include "util/config_file.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -85,9 +87,11 @@ daemon_modules(struct daemon *d)
 			}
 			d->mods[n++] = iter_get_funcblock();
 		} else if (strcmp(tok, "validator") == 0) {
-			log_warn("module-config: the validator is not "
-			    "available in this version; answers are not "
-			    "DNSSEC-validated");
+			if (n >= MODULE_MAX || d->validating) {
+				break;
+			}
+			d->mods[n++] = val_get_funcblock();
+			d->validating = 1;
 		} else {
 			log_err("module-config: unknown module '%s'", tok);
 			return RES_ESYNTAX;
@@ -155,8 +159,10 @@ daemon_create(struct config *cfg, const char *cfgfile)
 	}
 	d->hints = hints_create();
 	d->fwds = iter_fwd_create();
+	d->anchors = anchors_create();
 	if (!d->hints || hints_apply_config(d->hints, cfg) != RES_OK ||
-	    !d->fwds || iter_fwd_apply_config(d->fwds, cfg) != RES_OK) {
+	    !d->fwds || iter_fwd_apply_config(d->fwds, cfg) != RES_OK ||
+	    !d->anchors || anchors_apply_config(d->anchors, cfg) != RES_OK) {
 		daemon_delete(d);
 		return NULL;
 	}
@@ -211,6 +217,7 @@ daemon_delete(struct daemon *d)
 	key_cache_delete(d->key_cache);
 	hints_delete(d->hints);
 	iter_fwd_delete(d->fwds);
+	anchors_delete(d->anchors);
 	config_delete(d->cfg);
 	free(d->cfgfile);
 	free(d);
@@ -478,6 +485,7 @@ daemon_reload(struct daemon *d)
 	struct local_zones *lz;
 	struct iter_hints *hints;
 	struct iter_forwards *fwds;
+	struct anchor_set *anchors;
 	const struct config *o;
 
 	log_info("reload: reading %s", d->cfgfile ? d->cfgfile : "(none)");
@@ -495,12 +503,15 @@ daemon_reload(struct daemon *d)
 	}
 	hints = hints_create();
 	fwds = iter_fwd_create();
+	anchors = anchors_create();
 	if (!hints || hints_apply_config(hints, ncfg) != RES_OK || !fwds ||
-	    iter_fwd_apply_config(fwds, ncfg) != RES_OK) {
-		log_err("reload: root hints or forward/stub zones have "
-		    "errors; keeping the old config");
+	    iter_fwd_apply_config(fwds, ncfg) != RES_OK || !anchors ||
+	    anchors_apply_config(anchors, ncfg) != RES_OK) {
+		log_err("reload: root hints, forward/stub zones or trust "
+		    "anchors have errors; keeping the old config");
 		hints_delete(hints);
 		iter_fwd_delete(fwds);
+		anchors_delete(anchors);
 		acl_list_delete(acl);
 		local_zones_delete(lz);
 		config_delete(ncfg);
@@ -535,6 +546,8 @@ daemon_reload(struct daemon *d)
 	d->hints = hints;
 	iter_fwd_delete(d->fwds);
 	d->fwds = fwds;
+	anchors_delete(d->anchors);
+	d->anchors = anchors;
 	config_delete(d->cfg);
 	d->cfg = ncfg;
 	log_verbosity = ncfg->verbosity + d->extra_verbosity;

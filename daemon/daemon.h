@@ -28,6 +28,7 @@ struct infra_cache;
 struct key_cache;
 struct iter_hints;
 struct iter_forwards;
+struct anchor_set;
 struct module_func_block;
 struct daemon_remote;
 
@@ -77,6 +78,10 @@ struct daemon {
 	int num_mods;
 	/** The control channel (remote-control:), or NULL; owned. */
 	struct daemon_remote *rc;
+	/** 1 when the validator is in the chain. */
+	int validating;
+	/** Trust anchors and negative trust anchors; replaced on reload. */
+	struct anchor_set *anchors;
 };
 
 /**

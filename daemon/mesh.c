@@ -13,6 +13,7 @@
 #include "util/netevent.h"
 #include "util/region.h"
 #include "util/reply.h"
+#include "cache/rrset.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,8 @@ struct mesh_reply {
 	int edns;
 	/** The client's DO bit. */
 	int do_bit;
+	/** The client's AD bit (RFC 6840 section 5.7). */
+	int ad;
 	/** The client's qname as sent (case kept, for the echo). */
 	uint8_t qname[DNAME_MAXLEN];
 	/** Reply size limit. */
@@ -339,6 +342,13 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	struct timeval now;
 	int64_t us;
 	int b;
+
+	/* AD for validated data, to clients that asked with DO or AD and
+	 * did not set CD (RFC 4035 section 3.2.3, RFC 6840 section 5.7). */
+	if (rep && rep->security == RRSET_SEC_SECURE &&
+	    !(mr->qflags & MSG_FLAG_CD) && (mr->do_bit || mr->ad)) {
+		flags |= MSG_FLAG_AD;
+	}
 
 	msg_writer_init(&w, m->buf, MSG_MAX_LEN);
 	msg_writer_set_limit(&w, mr->limit);
@@ -737,6 +747,7 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	mr->qflags = qflags;
 	mr->edns = q->edns.present;
 	mr->do_bit = q->edns.do_bit;
+	mr->ad = (q->flags & MSG_FLAG_AD) != 0;
 	memcpy(mr->qname, q->qname, q->qname_len);
 	mr->limit = limit;
 	gettimeofday(&mr->start, NULL);

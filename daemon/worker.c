@@ -91,6 +91,7 @@ worker_setup_resolver(struct worker *w)
 	struct outnet_port_range avoid[WORKER_MAX_PORT_RANGES];
 	struct outnet_settings os;
 	struct mesh_net net;
+	int i;
 
 	memset(&os, 0, sizeof(os));
 	os.num_ports = cfg->outgoing_range;
@@ -120,8 +121,16 @@ worker_setup_resolver(struct worker *w)
 	w->env.key_cache = d->key_cache;
 	w->env.hints = d->hints;
 	w->env.fwds = d->fwds;
+	w->env.anchors = d->anchors;
 	w->env.now = &w->now;
 	w->env.rnd = w->rnd;
+	for (i = 0; i < d->num_mods; i++) {
+		if (d->mods[i]->init && d->mods[i]->init(&w->env, i) !=
+		    RES_OK) {
+			log_err("cannot start module %s", d->mods[i]->name);
+			return RES_ESYSTEM;
+		}
+	}
 	net = mesh_net_outnet(w->outnet);
 	w->mesh = mesh_create(&w->env, d->mods, d->num_mods, &net,
 	    w->base, (size_t)cfg->num_queries_per_thread);
@@ -233,6 +242,7 @@ worker_start(struct worker *w)
 	w->env.cfg = w->daemon->cfg;
 	w->env.hints = w->daemon->hints;
 	w->env.fwds = w->daemon->fwds;
+	w->env.anchors = w->daemon->anchors;
 	if (pthread_create(&w->thr, NULL, worker_thread, w) != 0) {
 		log_err("cannot start worker thread %d", w->thread_num);
 		return RES_ESYSTEM;
@@ -489,8 +499,8 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	}
 	/* The cache fast path. */
 	if (dns_cache_answer(d->msg_cache, d->rrset_cache, q, rep->reply,
-	    rep->reply_cap, limit, (uint16_t)cfg->edns_buffer_size, w->now,
-	    &rep->reply_len)) {
+	    rep->reply_cap, limit, (uint16_t)cfg->edns_buffer_size,
+	    d->validating, w->now, &rep->reply_len)) {
 		w->stats.num_cache_hits++;
 		w->stats.ans_rcode[rep->reply[3] & 0xf]++;
 		return COMM_REPLY_SEND;

@@ -937,10 +937,15 @@ iter_handle_final(struct module_qstate *q, int id, struct iter_qstate *iq,
 	for (i = 0; i < total; i++) {
 		struct reply_rrset *s = rep->rrsets[i];
 
+		/* NSEC/NSEC3 of a positive answer prove a wildcard
+		 * expansion (RFC 4035 section 5.3.4): kept for the
+		 * validator. */
 		if ((s->section == MSG_SEC_ANSWER &&
 		    iter_in_chain(rep, iq->qchase, q->qinfo.qtype, s)) ||
 		    (negative && s->section == MSG_SEC_AUTHORITY &&
-		    s->type != RR_TYPE_NS)) {
+		    s->type != RR_TYPE_NS) ||
+		    (s->section == MSG_SEC_AUTHORITY &&
+		    (s->type == RR_TYPE_NSEC || s->type == RR_TYPE_NSEC3))) {
 			reply_add(out, total, s, s->section);
 		}
 	}

@@ -219,6 +219,63 @@ wait "$pid"
 rc=$?
 pid=
 if [ $rc = 0 ]; then ok "resolute stops cleanly"; else notok "resolute stops cleanly (exit $rc)"; fi
+# The validating resolver: every name with its expected status (secure
+# with AD, insecure, bogus as SERVFAIL with the expected EDE code).
+vport=$((port + 3))
+cat >"$dir/val.conf" <<CONF
+server:
+	interface: 127.0.0.1
+	port: $vport
+	num-threads: 2
+	module-config: "validator iterator"
+	root-hints: "$dir/state/root.hints"
+	trust-anchor-file: "$dir/state/root.ds"
+	do-not-query-localhost: no
+	pidfile: "$dir/val.pid"
+	logfile: "$dir/val.log"
+	verbosity: 1
+	val-log-level: 2
+CONF
+"$RESOLUTE" -d -c "$dir/val.conf" 2>>"$dir/stderr" &
+vpid=$!
+sleep 0.5
+"$CHECK" -d "$dir/state" -s 127.0.0.1 -p "$vport" -j 64 -t 40 --ede \
+    >"$dir/val.out" 2>&1
+rc=$?
+sed -n 's/^/# /p' "$dir/val.out" | grep -v "^# MISMATCH" | tail -n 8
+grep "^MISMATCH" "$dir/val.out" | head -n 30 | sed 's/^/# /'
+if [ $rc = 0 ]; then
+	ok "validation: every name has its expected status and EDE"
+else
+	notok "validation: every name has its expected status and EDE"
+fi
+out=$(dig +dnssec +time=5 +tries=1 -p "$vport" @127.0.0.1 www.features.com A)
+if echo "$out" | grep -q "flags:.* ad"; then
+	ok "validation: AD on a secure answer"
+else
+	notok "validation: AD on a secure answer"
+fi
+out=$(dig +dnssec +time=5 +tries=1 -p "$vport" @127.0.0.1 www.rrsig-expired.broken A)
+if echo "$out" | grep -q "status: SERVFAIL" && echo "$out" | grep -q "EDE: 7 (Signature Expired).*rrsig-expired"; then
+	ok "validation: an expired signature gives EDE 7 naming the zone"
+else
+	notok "validation: an expired signature gives EDE 7 naming the zone"
+	echo "$out" | grep -E "status|EDE" | sed 's/^/# /'
+fi
+out=$(dig +cd +time=5 +tries=1 +noall +answer -p "$vport" @127.0.0.1 www.rrsig-expired.broken A)
+if echo "$out" | grep -q "192.0.2.131"; then
+	ok "validation: CD gets the bogus data unchecked"
+else
+	notok "validation: CD gets the bogus data unchecked"
+fi
+kill "$vpid"
+wait "$vpid"
+if grep -q "validation failure <www.rrsig-expired.broken." "$dir/val.log"; then
+	ok "validation: the failure reason is logged"
+else
+	notok "validation: the failure reason is logged"
+fi
+
 if grep -Eq "AddressSanitizer|runtime error|LeakSanitizer" "$dir/stderr" "$dir/resolute.log"; then
 	notok "no sanitizer report"
 	grep -E -A5 "AddressSanitizer|runtime error|LeakSanitizer" "$dir/stderr" | head -n 30 | sed 's/^/# /'

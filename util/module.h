@@ -45,6 +45,7 @@ struct mesh_area;
 struct random_state;
 struct iter_hints;
 struct iter_forwards;
+struct anchor_set;
 
 /** Most modules in a chain. */
 #define MODULE_MAX 4
@@ -121,6 +122,8 @@ struct module_env {
 	struct iter_hints *hints;
 	/** Forward and stub zones. */
 	struct iter_forwards *fwds;
+	/** Trust anchors and negative trust anchors (validator). */
+	struct anchor_set *anchors;
 	/** The current time (seconds), updated per event batch. */
 	time_t *now;
 	/** CSPRNG of this thread. */
@@ -151,6 +154,8 @@ struct module_env {
 	/** Counters the modules bump (summed into stats). */
 	uint64_t num_upstream_queries, num_upstream_timeouts, num_cname_chains,
 		num_lame;
+	/** Validation results (validator). */
+	uint64_t num_secure, num_insecure, num_bogus, num_sig_checks;
 };
 
 /** A query in progress. */

@@ -348,3 +348,56 @@ reply_write(struct msg_writer *w, const struct reply *rep, int with_sigs,
 	}
 	return RES_OK;
 }
+
+/** Deep copy of one RRset into a region. */
+static struct reply_rrset *
+reply_copy_rrset(struct region *r, const struct reply_rrset *s)
+{
+	struct reply_rrset *c = region_alloc(r, sizeof(*c));
+	size_t i, n = s->count + s->sigcount;
+
+	if (!c) {
+		return NULL;
+	}
+	*c = *s;
+	c->owner = region_copy(r, s->owner, dname_len(s->owner));
+	c->rd = region_alloc(r, sizeof(*c->rd) * (n ? n : 1));
+	c->rdlen = region_alloc(r, sizeof(*c->rdlen) * (n ? n : 1));
+	if (!c->owner || !c->rd || !c->rdlen) {
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		c->rd[i] = region_copy(r, s->rd[i], s->rdlen[i]);
+		if (!c->rd[i] && s->rdlen[i]) {
+			return NULL;
+		}
+		c->rdlen[i] = s->rdlen[i];
+	}
+	return c;
+}
+
+struct reply *
+reply_copy(struct region *r, const struct reply *rep)
+{
+	size_t i, n = rep->an + rep->ns + rep->ar;
+	struct reply *c = reply_create(r, n);
+
+	if (!c) {
+		return NULL;
+	}
+	c->flags = rep->flags;
+	c->rcode = rep->rcode;
+	c->security = rep->security;
+	c->ede = rep->ede;
+	c->ede_text = rep->ede_text ? region_copy(r, rep->ede_text,
+	    strlen(rep->ede_text) + 1) : NULL;
+	for (i = 0; i < n; i++) {
+		struct reply_rrset *s = reply_copy_rrset(r, rep->rrsets[i]);
+
+		if (!s) {
+			return NULL;
+		}
+		reply_add(c, n, s, rep->rrsets[i]->section);
+	}
+	return c;
+}

@@ -98,6 +98,13 @@ int reply_from_msg(struct region *r, const struct dns_msg *m,
 struct reply *reply_create(struct region *r, size_t max);
 
 /**
+ * Deep copy of a reply (RRsets and RDATA) into a region, for a reply that
+ * must outlive the query whose region holds it.
+ * @return the copy or NULL (out of memory).
+ */
+struct reply *reply_copy(struct region *r, const struct reply *rep);
+
+/**
  * Append an RRset to a section of a reply made by reply_create() (the
  * sections must be filled in order).  The RRset is not copied.
  * @return 0 or RES_ESPACE.

@@ -1,0 +1,1443 @@
+/*
+ * validator/validator.c - the validator module (see validator.h).
+ *
+ * The module passes each query to the iterator and validates what comes
+ * back.  The answer is taken apart into items: each RRset of the answer
+ * section, then the denial proof of a negative answer or of a wildcard
+ * expansion.  Each item needs the keys of one zone: the signer of its
+ * RRSIGs, or, for an unsigned RRset, the zone that holds its owner (to
+ * prove it is unsigned).  Keys are found by a walk that is resumed after
+ * every subquery:
+ *	- a negative trust anchor at or above the name: insecure;
+ *	- the closest key cache entry at or below the closest trust anchor,
+ *	  else the anchor itself (its DNSKEY RRset fetched and checked against
+ *	  the anchor's DS or DNSKEY records);
+ *	- then label by label down to the zone wanted: DS for the next name
+ *	  (checked with the keys above), then its DNSKEY RRset (checked with
+ *	  the DS); a proven absence of DS at a delegation makes the rest
+ *	  insecure (RFC 4035 section 5.2), a proven name without a cut is
+ *	  stepped over.
+ * Every zone's result goes to the key cache, so the next query starts
+ * where this one ended.
+ *
+ * Subqueries are sent with CD set: the validator of the subquery passes
+ * them through, and this module checks their data itself.
+ */
+#include "config.h"
+#include "validator/validator.h"
+#include "cache/dns.h"
+#include "cache/keycache.h"
+#include "cache/rrset.h"
+#include "util/config_file.h"
+#include "util/dname.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/module.h"
+#include "util/msg.h"
+#include "util/rdata.h"
+#include "util/region.h"
+#include "util/reply.h"
+#include "util/rrtype.h"
+#include "validator/trust_anchor.h"
+#include "validator/val_canon.h"
+#include "validator/val_crypto.h"
+#include "validator/val_nsec.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/** RFC 8914 info codes. */
+#define EDE_OTHER 0
+#define EDE_DNSSEC_BOGUS 6
+#define EDE_SIG_EXPIRED 7
+#define EDE_SIG_NOT_YET 8
+#define EDE_DNSKEY_MISSING 9
+#define EDE_RRSIGS_MISSING 10
+#define EDE_NSEC_MISSING 12
+#define EDE_NSEC3_ITERATIONS 27
+
+/** Signature verifications one query may do (KeyTrap budget). */
+#define VAL_MAX_SIG_CHECKS 64
+/** Keys with the same tag and algorithm tried per signature. */
+#define VAL_MAX_KEY_COLLISIONS 4
+/** NSEC3 hash computations one query may do (CVE-2023-50868). */
+#define VAL_MAX_NSEC3_HASHES 150
+/** Most subqueries of one validation. */
+#define VAL_MAX_SUBQUERIES 48
+/** TTL of a key cache entry for an insecure or bogus zone when the
+ * records give none. */
+#define VAL_KEY_TTL_DEFAULT 900
+
+/** Room for a reason text: two names in presentation form and words. */
+#define VAL_WHY (DNAME_MAXSTR * 2 + 512)
+
+/** DNSKEY flags (RFC 4034 section 2.1.1, RFC 5011 section 3). */
+#define DNSKEY_FLAG_ZONE 0x0100
+#define DNSKEY_FLAG_REVOKE 0x0080
+
+/** Status of a validation, worst last (the overall result is the max). */
+enum val_status {
+	VAL_SECURE = 0,
+	VAL_INSECURE = 1,
+	VAL_INDETERMINATE = 2,
+	VAL_BOGUS = 3
+};
+
+/** Steps of the key walk. */
+enum val_walk {
+	/** Find a starting point (cache or anchor). */
+	WALK_START = 0,
+	/** Waiting for the anchor zone's DNSKEY RRset. */
+	WALK_ANCHOR_KEYS,
+	/** Going down: ask DS of the next name. */
+	WALK_DOWN,
+	/** Waiting for a DS answer. */
+	WALK_DS,
+	/** Waiting for a DNSKEY answer after a verified DS. */
+	WALK_KEYS
+};
+
+/** The keys of one zone, as found by the walk. */
+struct val_keyset {
+	/** The zone. */
+	uint8_t *zone;
+	/** enum val_status of the zone. */
+	int status;
+	/** Number of DNSKEY RDATAs (secure zones). */
+	size_t n;
+	/** The DNSKEY RDATAs. */
+	const uint8_t **rd;
+	/** Their lengths. */
+	uint16_t *len;
+	/** TTL for the key cache. */
+	uint32_t ttl;
+	/** EDE code and reason when bogus. */
+	int ede;
+	/** Reason text (region). */
+	const char *reason;
+};
+
+/** Per-query state. */
+struct val_qstate {
+	/** 1 once the iterator's answer is being validated. */
+	int started;
+	/** The answer. */
+	struct reply *rep;
+	/** Next answer-section RRset to validate (index in rep). */
+	size_t next;
+	/** 1 once the denial / wildcard proof was checked. */
+	int proof_done;
+	/** Worst status so far (enum val_status). */
+	int overall;
+	/** EDE and reason of the first bogus item. */
+	int ede;
+	/** Reason text. */
+	const char *reason;
+	/** Walk: the name whose keys are wanted. */
+	uint8_t *target;
+	/** Walk: 1 when target is a signer (a zone apex). */
+	int exact;
+	/** Walk: the step. */
+	enum val_walk walk;
+	/** Walk: the keys known so far (the closest zone above target). */
+	struct val_keyset *ks;
+	/** Walk: the name being asked (DS or DNSKEY). */
+	uint8_t *ask;
+	/** Walk: labels of the deepest name found not to be a zone cut. */
+	int noncut_labels;
+	/** Walk: the verified DS RRset of ask (WALK_KEYS). */
+	struct reply_rrset *ds;
+	/** The trust anchor of the walk (WALK_ANCHOR_KEYS). */
+	const struct trust_anchor *anchor;
+	/** The result of the last subquery (copied into our region). */
+	struct reply *sub;
+	/** 1 when sub holds a fresh result (or a failure: sub NULL). */
+	int sub_done;
+	/** Subqueries sent. */
+	int subs;
+	/** Signature verifications left. */
+	int sig_budget;
+	/** NSEC3 limits and counters. */
+	struct val_nsec_ctx nctx;
+	/** Keys of the zone of the negative answer's proof. */
+	struct val_keyset *proof_ks;
+	/** Closest encloser of a wildcard answer, or NULL. */
+	const uint8_t *wildcard_parent;
+	/** Signer of the wildcard answer. */
+	const uint8_t *wildcard_signer;
+};
+
+static int val_proof(struct module_qstate *q, int id,
+	struct val_qstate *vq);
+
+/** Printable name into a buffer. */
+static const char *
+vname(const uint8_t *d, char *buf, size_t sz)
+{
+	if (!d || dname_to_str(d, buf, sz) < 0) {
+		snprintf(buf, sz, "?");
+	}
+	return buf;
+}
+
+/** Printable type. */
+static const char *
+vtype(uint16_t t, char *buf, size_t sz)
+{
+	if (rrtype_to_str(t, buf, sz) < 0) {
+		snprintf(buf, sz, "TYPE%u", (unsigned)t);
+	}
+	return buf;
+}
+
+/** Record a bogus result with its EDE and reason (formatted). */
+static void
+val_bogus(struct module_qstate *q, struct val_qstate *vq, int ede,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+val_bogus(struct module_qstate *q, struct val_qstate *vq, int ede,
+    const char *fmt, ...)
+{
+	char buf[VAL_WHY];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (vq->overall < VAL_BOGUS) {
+		vq->overall = VAL_BOGUS;
+		vq->ede = ede;
+		vq->reason = region_copy(q->region, buf, strlen(buf) + 1);
+	}
+}
+
+/** Mark the answer insecure (unless something is worse already). */
+static void
+val_insecure(struct val_qstate *vq)
+{
+	if (vq->overall < VAL_INSECURE) {
+		vq->overall = VAL_INSECURE;
+	}
+}
+
+/** The fields of an RRSIG RDATA (RFC 4034 section 3.1). */
+struct val_rrsig {
+	/** Type covered. */
+	uint16_t covered;
+	/** Algorithm. */
+	uint8_t alg;
+	/** Labels. */
+	uint8_t labels;
+	/** Original TTL. */
+	uint32_t ottl;
+	/** Expiration and inception (serial arithmetic, RFC 4034 3.1.5). */
+	uint32_t expiration, inception;
+	/** Key tag. */
+	uint16_t tag;
+	/** Signer's name (points into the RDATA). */
+	const uint8_t *signer;
+};
+
+/** Parse RRSIG RDATA; 0 or RES_EMALFORMED. */
+static int
+val_rrsig_parse(const uint8_t *rd, size_t len, struct val_rrsig *sig)
+{
+	if (len < 19 || dname_check(rd + 18, len - 18, NULL) != RES_OK) {
+		return RES_EMALFORMED;
+	}
+	sig->covered = (uint16_t)(rd[0] << 8 | rd[1]);
+	sig->alg = rd[2];
+	sig->labels = rd[3];
+	sig->ottl = (uint32_t)rd[4] << 24 | (uint32_t)rd[5] << 16 |
+	    (uint32_t)rd[6] << 8 | rd[7];
+	sig->expiration = (uint32_t)rd[8] << 24 | (uint32_t)rd[9] << 16 |
+	    (uint32_t)rd[10] << 8 | rd[11];
+	sig->inception = (uint32_t)rd[12] << 24 | (uint32_t)rd[13] << 16 |
+	    (uint32_t)rd[14] << 8 | rd[15];
+	sig->tag = (uint16_t)(rd[16] << 8 | rd[17]);
+	sig->signer = rd + 18;
+	return RES_OK;
+}
+
+/** The signer of an RRset's first RRSIG, or NULL when unsigned. */
+static const uint8_t *
+val_signer(const struct reply_rrset *s)
+{
+	struct val_rrsig sig;
+	size_t i;
+
+	for (i = 0; i < s->sigcount; i++) {
+		if (val_rrsig_parse(s->rd[s->count + i], s->rdlen[s->count + i],
+		    &sig) == RES_OK) {
+			return sig.signer;
+		}
+	}
+	return NULL;
+}
+
+/** Signature validity with skew (Unbound's rule: 10% of the validity
+ * period, clamped to val-sig-skew-min..max).  0 ok, else the EDE. */
+static int
+val_sig_time(const struct config *cfg, const struct val_rrsig *sig,
+    time_t now)
+{
+	uint32_t n = (uint32_t)now;
+	int64_t period = (int32_t)(sig->expiration - sig->inception);
+	int64_t skew = period / 10;
+
+	if (skew < cfg->val_sig_skew_min) {
+		skew = cfg->val_sig_skew_min;
+	}
+	if (skew > cfg->val_sig_skew_max) {
+		skew = cfg->val_sig_skew_max;
+	}
+	if ((int64_t)(int32_t)(sig->expiration - n) < -skew) {
+		return EDE_SIG_EXPIRED;
+	}
+	if ((int64_t)(int32_t)(n - sig->inception) < -skew) {
+		return EDE_SIG_NOT_YET;
+	}
+	return 0;
+}
+
+/**
+ * Verify an RRset with the keys of a zone (RFC 4035 section 5.3).  One
+ * valid RRSIG is enough.  On success the RRset's TTL is lowered to the
+ * RRSIG's original TTL and the time to expiration (RFC 4035 5.3.3).
+ * @param wildcard_parent: receives the closest encloser when the RRSIG
+ *	shows a wildcard expansion (labels < owner labels), else NULL.
+ * @return 0 secure; else the EDE code, with *why filled.
+ */
+static int
+val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
+    const struct val_keyset *ks, struct reply_rrset *s,
+    const uint8_t **wildcard_parent, char *why, size_t whysz)
+{
+	struct module_env *env = q->env;
+	char on[DNAME_MAXSTR], tn[16];
+	size_t i, k;
+	int ede = EDE_RRSIGS_MISSING, tried = 0;
+	int owner_labels = dname_count_labels(s->owner);
+
+	if (dname_is_wildcard(s->owner)) {
+		owner_labels--;
+	}
+	if (wildcard_parent) {
+		*wildcard_parent = NULL;
+	}
+	snprintf(why, whysz, "no RRSIG for %s %s", vname(s->owner, on,
+	    sizeof(on)), vtype(s->type, tn, sizeof(tn)));
+	for (i = 0; i < s->sigcount; i++) {
+		const uint8_t *rd = s->rd[s->count + i];
+		uint16_t rdlen = s->rdlen[s->count + i];
+		struct val_rrsig sig;
+		int t, collisions = 0;
+
+		if (val_rrsig_parse(rd, rdlen, &sig) != RES_OK ||
+		    sig.covered != s->type || !dname_equal(sig.signer,
+		    ks->zone) || !dname_is_subdomain(s->owner, sig.signer) ||
+		    sig.labels > owner_labels) {
+			continue;
+		}
+		if (!val_algo_supported(sig.alg)) {
+			continue;
+		}
+		if ((t = val_sig_time(env->cfg, &sig, *env->now)) != 0) {
+			ede = t;
+			snprintf(why, whysz, "signature %s for %s %s by key %u",
+			    t == EDE_SIG_EXPIRED ? "expired" :
+			    "not yet valid", on, tn, (unsigned)sig.tag);
+			continue;
+		}
+		for (k = 0; k < ks->n; k++) {
+			const uint8_t *key = ks->rd[k];
+			uint16_t flags;
+			struct val_key *vk;
+			uint8_t *data = NULL;
+			size_t dlen;
+			int r;
+
+			if (ks->len[k] < 4 || key[3] != sig.alg ||
+			    rdata_dnskey_keytag(key, ks->len[k]) != sig.tag) {
+				continue;
+			}
+			flags = (uint16_t)(key[0] << 8 | key[1]);
+			if (!(flags & DNSKEY_FLAG_ZONE) ||
+			    (flags & DNSKEY_FLAG_REVOKE) || key[2] != 3) {
+				continue;
+			}
+			if (++collisions > VAL_MAX_KEY_COLLISIONS) {
+				break;
+			}
+			if (vq->sig_budget-- <= 0) {
+				snprintf(why, whysz, "validation work limit "
+				    "reached at %s %s", on, tn);
+				return EDE_OTHER;
+			}
+			tried = 1;
+			env->num_sig_checks++;
+			vk = val_key_create(sig.alg, key, ks->len[k]);
+			if (!vk) {
+				continue;
+			}
+			r = val_canon_signed_data_alloc(s, rd, rdlen, &data,
+			    &dlen);
+			if (r == RES_OK) {
+				size_t sigoff;
+
+				r = val_canon_rrsig_sigoff(rd, rdlen, &sigoff);
+				if (r == RES_OK) {
+					r = val_key_verify(vk, data, dlen,
+					    rd + sigoff, rdlen - sigoff);
+				}
+			}
+			free(data);
+			val_key_delete(vk);
+			if (r == RES_OK) {
+				uint32_t left = sig.expiration - (uint32_t)
+				    *env->now;
+
+				if (sig.ottl < s->ttl) {
+					s->ttl = sig.ottl;
+				}
+				if ((int32_t)left > 0 && left < s->ttl) {
+					s->ttl = left;
+				}
+				if (wildcard_parent && sig.labels <
+				    owner_labels) {
+					const uint8_t *p = s->owner;
+					int n = dname_count_labels(p);
+
+					while (n-- > sig.labels) {
+						p = dname_parent(p);
+					}
+					*wildcard_parent = p;
+				}
+				return 0;
+			}
+			ede = EDE_DNSSEC_BOGUS;
+			snprintf(why, whysz, "signature verification failed for "
+			    "%s %s by key %u", on, tn, (unsigned)sig.tag);
+		}
+	}
+	if (!tried && ede == EDE_RRSIGS_MISSING && s->sigcount > 0) {
+		char zn[DNAME_MAXSTR];
+
+		ede = EDE_DNSKEY_MISSING;
+		snprintf(why, whysz, "no DNSKEY of %s matches the RRSIGs of "
+		    "%s %s", vname(ks->zone, zn, sizeof(zn)), on, tn);
+	}
+	return ede;
+}
+
+/** Make a key set from a DNSKEY RRset (region copies already). */
+static struct val_keyset *
+val_keyset_new(struct region *r, const uint8_t *zone, int status)
+{
+	struct val_keyset *ks = region_zalloc(r, sizeof(*ks));
+
+	if (!ks) {
+		return NULL;
+	}
+	ks->zone = region_copy(r, zone, dname_len(zone));
+	ks->status = status;
+	ks->ttl = VAL_KEY_TTL_DEFAULT;
+	return ks->zone ? ks : NULL;
+}
+
+/** Store a key set in the key cache. */
+static void
+val_keyset_store(struct module_env *env, const struct val_keyset *ks)
+{
+	struct rrset_rr rrs[64];
+	struct key_store in;
+	size_t i, n = ks->n < 64 ? ks->n : 64;
+
+	memset(&in, 0, sizeof(in));
+	for (i = 0; i < n; i++) {
+		rrs[i].data = ks->rd[i];
+		rrs[i].len = ks->len[i];
+	}
+	in.status = ks->status == VAL_SECURE ? KEY_STATUS_SECURE :
+	    ks->status == VAL_BOGUS ? KEY_STATUS_BOGUS : KEY_STATUS_INSECURE;
+	in.keys = n ? rrs : NULL;
+	in.count = n;
+	in.ttl = ks->status == VAL_BOGUS ?
+	    (uint32_t)env->cfg->val_bogus_ttl : ks->ttl;
+	in.ede = ks->ede;
+	in.reason = ks->reason;
+	if (in.ttl > 0) {
+		key_cache_store(env->key_cache, ks->zone, RR_CLASS_IN, &in,
+		    *env->now);
+	}
+}
+
+/** A key set from a key cache entry. */
+static struct val_keyset *
+val_keyset_from_cache(struct region *r, const struct key_entry *e)
+{
+	int status = e->d.status == KEY_STATUS_SECURE ? VAL_SECURE :
+	    e->d.status == KEY_STATUS_BOGUS ? VAL_BOGUS : VAL_INSECURE;
+	struct val_keyset *ks = val_keyset_new(r, e->zone, status);
+	size_t i;
+
+	if (!ks) {
+		return NULL;
+	}
+	ks->ede = e->d.ede;
+	ks->reason = e->d.reason ? region_copy(r, e->d.reason,
+	    strlen(e->d.reason) + 1) : NULL;
+	ks->n = e->d.count;
+	ks->rd = region_alloc(r, sizeof(*ks->rd) * (ks->n ? ks->n : 1));
+	ks->len = region_alloc(r, sizeof(*ks->len) * (ks->n ? ks->n : 1));
+	if (!ks->rd || !ks->len) {
+		return NULL;
+	}
+	for (i = 0; i < ks->n; i++) {
+		uint16_t len;
+		const uint8_t *k = key_data_key(&e->d, i, &len);
+
+		ks->rd[i] = region_copy(r, k, len);
+		ks->len[i] = len;
+		if (!ks->rd[i]) {
+			return NULL;
+		}
+	}
+	return ks;
+}
+
+/** Key set from a DNSKEY RRset (pointers shared with the RRset). */
+static struct val_keyset *
+val_keyset_from_rrset(struct region *r, const struct reply_rrset *s)
+{
+	struct val_keyset *ks = val_keyset_new(r, s->owner, VAL_SECURE);
+
+	if (!ks) {
+		return NULL;
+	}
+	ks->n = s->count;
+	ks->rd = (const uint8_t **)s->rd;
+	ks->len = s->rdlen;
+	ks->ttl = s->ttl;
+	return ks;
+}
+
+/**
+ * Check a DNSKEY RRset against DS records (or anchor DNSKEYs): a key
+ * that matches a DS with a supported algorithm and digest (RFC 4035
+ * section 5.2) must sign the DNSKEY RRset.  RFC 6840 section 5.11: any
+ * supported algorithm of the DS set is enough.
+ * @return VAL_SECURE, VAL_INSECURE (no DS with a supported algorithm and
+ *	digest), VAL_BOGUS (with *ede and why).
+ */
+static int
+val_check_dnskeys(struct module_qstate *q, struct val_qstate *vq,
+    struct reply_rrset *keys, const uint8_t **ds, const uint16_t *dslen,
+    size_t nds, const uint8_t **akeys, const uint16_t *aklen, size_t nak,
+    int *ede, char *why, size_t whysz)
+{
+	struct val_keyset *ks;
+	char zn[DNAME_MAXSTR];
+	size_t i, k;
+	int supported = 0, matched = 0, r;
+
+	vname(keys->owner, zn, sizeof(zn));
+	*ede = EDE_DNSKEY_MISSING;
+	snprintf(why, whysz, "no DNSKEY of %s matches its DS", zn);
+	for (k = 0; k < keys->count; k++) {
+		const uint8_t *key = keys->rd[k];
+		size_t klen = keys->rdlen[k];
+		int trusted = 0;
+
+		for (i = 0; i < nds && !trusted; i++) {
+			if (dslen[i] < 4 || !val_algo_supported(ds[i][2]) ||
+			    !val_digest_supported(ds[i][3])) {
+				continue;
+			}
+			supported = 1;
+			if (val_ds_matches(ds[i], dslen[i], keys->owner, key,
+			    klen) == 1) {
+				trusted = 1;
+			}
+		}
+		for (i = 0; i < nak && !trusted; i++) {
+			if (aklen[i] >= 4 && val_algo_supported(akeys[i][3])) {
+				supported = 1;
+			}
+			if (aklen[i] == klen && memcmp(akeys[i], key, klen) ==
+			    0 && val_algo_supported(key[3])) {
+				trusted = 1;
+			}
+		}
+		if (!trusted) {
+			continue;
+		}
+		matched = 1;
+		/* That key must sign the DNSKEY RRset itself. */
+		ks = val_keyset_new(q->region, keys->owner, VAL_SECURE);
+		if (!ks) {
+			return VAL_BOGUS;
+		}
+		ks->n = 1;
+		ks->rd = &keys->rd[k];
+		ks->len = &keys->rdlen[k];
+		r = val_verify_rrset(q, vq, ks, keys, NULL, why, whysz);
+		if (r == 0) {
+			return VAL_SECURE;
+		}
+		*ede = r;
+	}
+	if (!supported) {
+		return VAL_INSECURE;
+	}
+	if (!matched) {
+		*ede = EDE_DNSKEY_MISSING;
+		snprintf(why, whysz, "no DNSKEY of %s matches its DS", zn);
+	}
+	return VAL_BOGUS;
+}
+
+/** Ask a subquery (DS or DNSKEY, CD set) for the walk. */
+static int
+val_ask(struct module_qstate *q, struct val_qstate *vq, const uint8_t *name,
+    uint16_t type, int id)
+{
+	struct query_info qi;
+
+	if (++vq->subs > VAL_MAX_SUBQUERIES) {
+		return RES_ELIMIT;
+	}
+	qi.qname = (uint8_t *)name;
+	qi.qname_len = dname_len(name);
+	qi.qtype = type;
+	qi.qclass = RR_CLASS_IN;
+	vq->sub = NULL;
+	vq->sub_done = 0;
+	if (q->env->attach_sub(q, &qi, MSG_FLAG_RD | MSG_FLAG_CD, 0) !=
+	    RES_OK) {
+		return RES_ELIMIT;
+	}
+	q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+	return RES_OK;
+}
+
+/** Collect the NSEC or NSEC3 RRsets of a reply's authority section. */
+static size_t
+val_denials(const struct reply *rep, uint16_t type, struct reply_rrset **out,
+    size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = rep->an; i < rep->an + rep->ns && n < max; i++) {
+		if (rep->rrsets[i]->type == type) {
+			out[n++] = rep->rrsets[i];
+		}
+	}
+	return n;
+}
+
+/** Verify every NSEC/NSEC3 RRset of a reply with a key set.  0 or EDE. */
+static int
+val_verify_denials(struct module_qstate *q, struct val_qstate *vq,
+    const struct val_keyset *ks, struct reply_rrset **set, size_t n,
+    char *why, size_t whysz)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if ((r = val_verify_rrset(q, vq, ks, set[i], NULL, why,
+		    whysz)) != 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
+/**
+ * What a DS answer says about ask, checked with the keys above (ks).
+ * @return 1 DS verified (in *ds); 0 not a zone cut (go deeper); 2 an
+ *	insecure delegation; 3 the name does not exist; -1 bogus (recorded).
+ */
+static int
+val_ds_result(struct module_qstate *q, struct val_qstate *vq,
+    const struct reply *rep, struct reply_rrset **ds)
+{
+	struct reply_rrset *set[32];
+	char an[DNAME_MAXSTR], why[VAL_WHY];
+	size_t n;
+	int r;
+	enum val_nsec_result res;
+
+	vname(vq->ask, an, sizeof(an));
+	*ds = NULL;
+	if (!rep || (rep->rcode != MSG_RCODE_NOERROR &&
+	    rep->rcode != MSG_RCODE_NXDOMAIN)) {
+		val_bogus(q, vq, EDE_DNSKEY_MISSING, "could not get the DS "
+		    "records of %s", an);
+		return -1;
+	}
+	*ds = reply_find(rep, MSG_SEC_ANSWER, vq->ask, RR_TYPE_DS,
+	    RR_CLASS_IN);
+	if (*ds && rep->rcode == MSG_RCODE_NOERROR) {
+		if ((r = val_verify_rrset(q, vq, vq->ks, *ds, NULL, why,
+		    sizeof(why))) != 0) {
+			val_bogus(q, vq, r, "DS of %s: %s", an, why);
+			return -1;
+		}
+		return 1;
+	}
+	if (rep->an > 0 && rep->rcode == MSG_RCODE_NOERROR) {
+		/* A CNAME or other data at the name: not a cut. */
+		return 0;
+	}
+	n = val_denials(rep, RR_TYPE_NSEC, set, 32);
+	if (n > 0) {
+		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
+		    sizeof(why))) != 0) {
+			val_bogus(q, vq, r, "proof of no DS for %s: %s", an,
+			    why);
+			return -1;
+		}
+		if (rep->rcode == MSG_RCODE_NXDOMAIN) {
+			return val_nsec_nxdomain(set, n, vq->ask, vq->ks->zone) ==
+			    VAL_NSEC_PROVEN ? 3 : -1;
+		}
+		if (val_nsec_no_ds(set, n, vq->ask) == VAL_NSEC_PROVEN) {
+			return 2;
+		}
+		if (val_nsec_nodata(set, n, vq->ask, RR_TYPE_DS,
+		    vq->ks->zone) == VAL_NSEC_PROVEN) {
+			return 0;
+		}
+		val_bogus(q, vq, EDE_NSEC_MISSING, "no proof that %s has no "
+		    "DS", an);
+		return -1;
+	}
+	n = val_denials(rep, RR_TYPE_NSEC3, set, 32);
+	if (n > 0) {
+		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
+		    sizeof(why))) != 0) {
+			val_bogus(q, vq, r, "proof of no DS for %s: %s", an,
+			    why);
+			return -1;
+		}
+		if (rep->rcode == MSG_RCODE_NXDOMAIN) {
+			res = val_nsec3_nxdomain(&vq->nctx, set, n, vq->ask,
+			    vq->ks->zone);
+			if (res == VAL_NSEC_PROVEN) {
+				return 3;
+			}
+		} else {
+			res = val_nsec3_no_ds(&vq->nctx, set, n, vq->ask,
+			    vq->ks->zone);
+			if (res == VAL_NSEC_PROVEN || res == VAL_NSEC_INSECURE) {
+				return 2;
+			}
+			if (res != VAL_NSEC_ITERATIONS &&
+			    res != VAL_NSEC_BUDGET &&
+			    val_nsec3_nodata(&vq->nctx, set, n, vq->ask,
+			    RR_TYPE_DS, vq->ks->zone) == VAL_NSEC_PROVEN) {
+				return 0;
+			}
+		}
+		if (res == VAL_NSEC_ITERATIONS) {
+			/* RFC 9276 section 3.2: treat as insecure. */
+			return 2;
+		}
+		if (res == VAL_NSEC_BUDGET) {
+			val_bogus(q, vq, EDE_OTHER, "NSEC3 work limit reached "
+			    "proving no DS for %s", an);
+			return -1;
+		}
+		val_bogus(q, vq, EDE_NSEC_MISSING, "no NSEC3 proof that %s "
+		    "has no DS", an);
+		return -1;
+	}
+	val_bogus(q, vq, EDE_NSEC_MISSING, "the DS answer for %s has no "
+	    "signed denial", an);
+	return -1;
+}
+
+/**
+ * The key walk (see the top of this file).  Resumed after each subquery.
+ * @return the key set of the zone wanted (secure, insecure, or bogus
+ *	with its reason), or NULL when waiting for a subquery (or failed:
+ *	then vq->overall is bogus).
+ */
+static struct val_keyset *
+val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
+{
+	struct module_env *env = q->env;
+	char zn[DNAME_MAXSTR], why[VAL_WHY];
+	int tl = dname_count_labels(vq->target);
+
+	for (;;) {
+		switch (vq->walk) {
+		case WALK_START: {
+			struct key_entry *e;
+			const struct trust_anchor *ta;
+
+			if (anchors_is_insecure(env->anchors, vq->target)) {
+				return val_keyset_new(q->region, vq->target,
+				    VAL_INSECURE);
+			}
+			ta = anchors_lookup(env->anchors, vq->target,
+			    RR_CLASS_IN);
+			if (!ta) {
+				return val_keyset_new(q->region, vq->target,
+				    VAL_INDETERMINATE);
+			}
+			e = key_cache_lookup_closest(env->key_cache,
+			    vq->target, RR_CLASS_IN, *env->now);
+			if (e && dname_is_subdomain(e->zone, ta->name)) {
+				vq->ks = val_keyset_from_cache(q->region, e);
+				key_cache_release(env->key_cache, e);
+				if (!vq->ks) {
+					return NULL;
+				}
+				if (vq->ks->status != VAL_SECURE) {
+					return vq->ks;
+				}
+				vq->noncut_labels = dname_count_labels(
+				    vq->ks->zone);
+				vq->walk = WALK_DOWN;
+				break;
+			}
+			key_cache_release(env->key_cache, e);
+			vq->anchor = ta;
+			vq->ask = ta->name;
+			vq->walk = WALK_ANCHOR_KEYS;
+			if (val_ask(q, vq, ta->name, RR_TYPE_DNSKEY, id) !=
+			    RES_OK) {
+				val_bogus(q, vq, EDE_DNSKEY_MISSING, "cannot ask "
+				    "the DNSKEY of the trust anchor %s",
+				    vname(ta->name, zn, sizeof(zn)));
+				return NULL;
+			}
+			return NULL;
+		}
+		case WALK_ANCHOR_KEYS:
+		case WALK_KEYS: {
+			struct reply_rrset *keys;
+			int st, ede = 0;
+
+			if (!vq->sub_done) {
+				return NULL;
+			}
+			vq->sub_done = 0;
+			vname(vq->ask, zn, sizeof(zn));
+			keys = vq->sub ? reply_find(vq->sub, MSG_SEC_ANSWER,
+			    vq->ask, RR_TYPE_DNSKEY, RR_CLASS_IN) : NULL;
+			if (!keys) {
+				vq->ks = val_keyset_new(q->region, vq->ask,
+				    VAL_BOGUS);
+				if (!vq->ks) {
+					return NULL;
+				}
+				vq->ks->ede = EDE_DNSKEY_MISSING;
+				snprintf(why, sizeof(why), "no DNSKEY RRset for "
+				    "%s", zn);
+				vq->ks->reason = region_copy(q->region, why,
+				    strlen(why) + 1);
+				val_keyset_store(env, vq->ks);
+				return vq->ks;
+			}
+			if (vq->walk == WALK_ANCHOR_KEYS) {
+				st = val_check_dnskeys(q, vq, keys,
+				    (const uint8_t **)vq->anchor->ds,
+				    vq->anchor->ds_len, vq->anchor->num_ds,
+				    (const uint8_t **)vq->anchor->dnskey,
+				    vq->anchor->dnskey_len,
+				    vq->anchor->num_dnskey, &ede, why,
+				    sizeof(why));
+			} else {
+				st = val_check_dnskeys(q, vq, keys,
+				    (const uint8_t **)vq->ds->rd, vq->ds->rdlen,
+				    vq->ds->count, NULL, NULL, 0, &ede, why,
+				    sizeof(why));
+			}
+			if (st == VAL_SECURE) {
+				vq->ks = val_keyset_from_rrset(q->region,
+				    keys);
+			} else {
+				vq->ks = val_keyset_new(q->region, vq->ask,
+				    st);
+			}
+			if (!vq->ks) {
+				return NULL;
+			}
+			if (st == VAL_BOGUS) {
+				vq->ks->ede = ede;
+				vq->ks->reason = region_copy(q->region, why,
+				    strlen(why) + 1);
+			}
+			val_keyset_store(env, vq->ks);
+			if (st != VAL_SECURE) {
+				if (st == VAL_INSECURE) {
+					verbose(VERB_ALGO, "validator: %s is "
+					    "insecure (no supported DS "
+					    "algorithm)", zn);
+				}
+				return vq->ks;
+			}
+			vq->noncut_labels = dname_count_labels(vq->ks->zone);
+			vq->walk = WALK_DOWN;
+			break;
+		}
+		case WALK_DOWN: {
+			int want = vq->noncut_labels + 1;
+			const uint8_t *p = vq->target;
+			int n = tl;
+
+			if (vq->exact && dname_equal(vq->ks->zone,
+			    vq->target)) {
+				return vq->ks;
+			}
+			if (want > tl) {
+				/* Every name down to the target checked: the
+				 * target is in this zone. */
+				return vq->ks;
+			}
+			while (n-- > want) {
+				p = dname_parent(p);
+			}
+			vq->ask = (uint8_t *)p;
+			vq->walk = WALK_DS;
+			if (val_ask(q, vq, p, RR_TYPE_DS, id) != RES_OK) {
+				val_bogus(q, vq, EDE_DNSKEY_MISSING, "cannot ask "
+				    "the DS of %s", vname(p, zn, sizeof(zn)));
+				return NULL;
+			}
+			return NULL;
+		}
+		case WALK_DS: {
+			int r;
+
+			if (!vq->sub_done) {
+				return NULL;
+			}
+			vq->sub_done = 0;
+			r = val_ds_result(q, vq, vq->sub, &vq->ds);
+			if (r < 0) {
+				struct val_keyset *b = val_keyset_new(q->region,
+				    vq->ask, VAL_BOGUS);
+
+				if (b) {
+					b->ede = vq->ede;
+					b->reason = vq->reason;
+					val_keyset_store(env, b);
+				}
+				return b;
+			}
+			if (r == 2) {
+				struct val_keyset *ins = val_keyset_new(
+				    q->region, vq->ask, VAL_INSECURE);
+
+				if (ins) {
+					val_keyset_store(env, ins);
+				}
+				return ins;
+			}
+			if (r == 3) {
+				/* The name does not exist: the target is in
+				 * the zone above. */
+				return vq->ks;
+			}
+			if (r == 0) {
+				vq->noncut_labels++;
+				vq->walk = WALK_DOWN;
+				break;
+			}
+			/* A verified DS: fetch and check the child's keys. */
+			vq->walk = WALK_KEYS;
+			if (val_ask(q, vq, vq->ask, RR_TYPE_DNSKEY, id) !=
+			    RES_OK) {
+				val_bogus(q, vq, EDE_DNSKEY_MISSING, "cannot ask "
+				    "the DNSKEY of %s", vname(vq->ask, zn,
+				    sizeof(zn)));
+				return NULL;
+			}
+			return NULL;
+		}
+		}
+	}
+}
+
+/**
+ * Is an unsigned CNAME the one a DNAME of the same answer synthesizes
+ * (RFC 6672 section 2.2 / 5.3.1)?  Then it needs no signature of its own:
+ * the DNAME is validated as its own item.
+ */
+static int
+val_synthesized_cname(const struct reply *rep, const struct reply_rrset *s)
+{
+	uint8_t want[DNAME_MAXLEN];
+	size_t i, plen, tlen;
+
+	if (s->type != RR_TYPE_CNAME || s->count != 1) {
+		return 0;
+	}
+	for (i = 0; i < rep->an; i++) {
+		const struct reply_rrset *d = rep->rrsets[i];
+
+		if (d->type != RR_TYPE_DNAME || d->count != 1 ||
+		    d->sigcount == 0 ||
+		    !dname_is_strict_subdomain(s->owner, d->owner) ||
+		    dname_check(d->rd[0], d->rdlen[0], &tlen) != RES_OK) {
+			continue;
+		}
+		plen = dname_len(s->owner) - dname_len(d->owner);
+		if (plen + tlen > DNAME_MAXLEN) {
+			continue;
+		}
+		memcpy(want, s->owner, plen);
+		memcpy(want + plen, d->rd[0], tlen);
+		if (dname_check(s->rd[0], s->rdlen[0], NULL) == RES_OK &&
+		    dname_equal(want, s->rd[0])) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/** Start a walk for a name. */
+static void
+val_walk_start(struct val_qstate *vq, const uint8_t *target, int exact)
+{
+	vq->target = (uint8_t *)target;
+	vq->exact = exact;
+	vq->walk = WALK_START;
+	vq->ks = NULL;
+	vq->ds = NULL;
+	vq->sub_done = 0;
+}
+
+/**
+ * Validate the next item of the answer.
+ * @return 1 when an item was finished (go on), 0 when waiting, -1 when
+ *	every item is done.
+ */
+static int
+val_next_item(struct module_qstate *q, int id, struct val_qstate *vq)
+{
+	struct reply *rep = vq->rep;
+	char on[DNAME_MAXSTR], tn[16], why[VAL_WHY];
+	struct val_keyset *ks;
+	int r;
+
+	/* Answer-section RRsets. */
+	while (vq->next < rep->an && rep->rrsets[vq->next]->type ==
+	    RR_TYPE_RRSIG) {
+		vq->next++;
+	}
+	if (vq->next < rep->an) {
+		struct reply_rrset *s = rep->rrsets[vq->next];
+		const uint8_t *signer = val_signer(s);
+		const uint8_t *wp = NULL;
+
+		if (!signer && val_synthesized_cname(rep, s)) {
+			/* Validated through its DNAME (RFC 6672 5.3.1). */
+			vq->next++;
+			return 1;
+		}
+
+		if (!vq->target) {
+			const uint8_t *t = signer ? signer : s->owner;
+
+			/* The DS RRset is the parent's (RFC 4035 5.2). */
+			if (!signer && s->type == RR_TYPE_DS &&
+			    !dname_is_root(t)) {
+				t = dname_parent(t);
+			}
+			val_walk_start(vq, t, signer != NULL);
+		}
+		ks = val_walk(q, id, vq);
+		if (!ks) {
+			if (vq->overall == VAL_BOGUS) {
+				return -1;
+			}
+			return 0;
+		}
+		vname(s->owner, on, sizeof(on));
+		vtype(s->type, tn, sizeof(tn));
+		if (ks->status == VAL_BOGUS) {
+			val_bogus(q, vq, ks->ede ? ks->ede : EDE_DNSSEC_BOGUS,
+			    "%s", ks->reason ? ks->reason :
+			    "chain of trust broken");
+			return -1;
+		}
+		if (ks->status != VAL_SECURE) {
+			val_insecure(vq);
+			s->security = RRSET_SEC_INSECURE;
+		} else if (!signer) {
+			val_bogus(q, vq, EDE_RRSIGS_MISSING, "no RRSIG for %s %s "
+			    "in the signed zone %s", on, tn, vname(ks->zone,
+			    why, sizeof(why)));
+			return -1;
+		} else if ((r = val_verify_rrset(q, vq, ks, s, &wp, why,
+		    sizeof(why))) != 0) {
+			val_bogus(q, vq, r, "%s", why);
+			return -1;
+		} else {
+			s->security = RRSET_SEC_SECURE;
+			s->trust = RRSET_TRUST_VALIDATED;
+			if (wp && !vq->wildcard_parent) {
+				/* RFC 4035 5.3.4: the expansion needs a proof
+				 * that the name itself does not exist. */
+				vq->wildcard_parent = wp;
+				vq->wildcard_signer = signer;
+				vq->proof_ks = ks;
+			}
+		}
+		vq->next++;
+		vq->target = NULL;
+		return 1;
+	}
+	if (vq->proof_done) {
+		return -1;
+	}
+	return val_proof(q, id, vq);
+}
+
+/**
+ * The denial proofs: a negative answer (NXDOMAIN, NODATA) or a wildcard
+ * expansion, with NSEC or NSEC3 from the authority section.
+ */
+static int
+val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
+{
+	struct reply *rep = vq->rep;
+	struct reply_rrset *set[32], *soa = NULL;
+	const uint8_t *qname = q->qinfo.qname, *signer = NULL;
+	char qn[DNAME_MAXSTR], why[VAL_WHY];
+	size_t i, n;
+	int negative, nsec3 = 0, r;
+	enum val_nsec_result res;
+
+	/* The name the proof is about: the end of a CNAME chain. */
+	if (q->qinfo.qtype != RR_TYPE_CNAME) {
+		int hops = 0;
+		struct reply_rrset *c;
+
+		while ((c = reply_find(rep, MSG_SEC_ANSWER, qname,
+		    RR_TYPE_CNAME, RR_CLASS_IN)) != NULL && c->count == 1 &&
+		    dname_check(c->rd[0], c->rdlen[0], NULL) == RES_OK &&
+		    ++hops <= 16) {
+			qname = c->rd[0];
+		}
+	}
+	negative = rep->rcode == MSG_RCODE_NXDOMAIN ||
+	    (rep->rcode == MSG_RCODE_NOERROR && !vq->wildcard_parent &&
+	    q->qinfo.qtype != RR_TYPE_ANY &&
+	    !reply_find(rep, MSG_SEC_ANSWER, qname, q->qinfo.qtype,
+	    RR_CLASS_IN));
+	if (!negative && !vq->wildcard_parent) {
+		vq->proof_done = 1;
+		return -1;
+	}
+	vname(qname, qn, sizeof(qn));
+	n = val_denials(rep, RR_TYPE_NSEC, set, 32);
+	if (n == 0) {
+		n = val_denials(rep, RR_TYPE_NSEC3, set, 32);
+		nsec3 = 1;
+	}
+	for (i = rep->an; i < rep->an + rep->ns; i++) {
+		if (rep->rrsets[i]->type == RR_TYPE_SOA) {
+			soa = rep->rrsets[i];
+		}
+	}
+	signer = vq->wildcard_parent ? vq->wildcard_signer : NULL;
+	if (!signer && n > 0) {
+		signer = val_signer(set[0]);
+	}
+	if (!signer && soa) {
+		signer = val_signer(soa);
+	}
+	if (!vq->proof_ks || (signer && !dname_equal(vq->proof_ks->zone,
+	    signer))) {
+		/* Keys of the zone that denies: its signer, or for an
+		 * unsigned denial the SOA owner's zone (to prove it is
+		 * insecure). */
+		if (!vq->target) {
+			const uint8_t *t = signer ? signer : soa ? soa->owner :
+			    qname;
+
+			val_walk_start(vq, t, signer != NULL);
+		}
+		vq->proof_ks = val_walk(q, id, vq);
+		if (!vq->proof_ks) {
+			return vq->overall == VAL_BOGUS ? -1 : 0;
+		}
+		vq->target = NULL;
+	}
+	vq->proof_done = 1;
+	if (vq->proof_ks->status == VAL_BOGUS) {
+		val_bogus(q, vq, vq->proof_ks->ede ? vq->proof_ks->ede :
+		    EDE_DNSSEC_BOGUS, "%s", vq->proof_ks->reason ?
+		    vq->proof_ks->reason : "chain of trust broken");
+		return -1;
+	}
+	if (vq->proof_ks->status != VAL_SECURE) {
+		val_insecure(vq);
+		return -1;
+	}
+	if (n == 0) {
+		val_bogus(q, vq, EDE_NSEC_MISSING, "no NSEC or NSEC3 proves "
+		    "the %s for %s", vq->wildcard_parent ? "wildcard "
+		    "expansion" : rep->rcode == MSG_RCODE_NXDOMAIN ?
+		    "name error" : "missing type", qn);
+		return -1;
+	}
+	if (soa && negative && (r = val_verify_rrset(q, vq, vq->proof_ks,
+	    soa, NULL, why, sizeof(why))) != 0) {
+		val_bogus(q, vq, r, "SOA of the negative answer for %s: %s",
+		    qn, why);
+		return -1;
+	}
+	if ((r = val_verify_denials(q, vq, vq->proof_ks, set, n, why,
+	    sizeof(why))) != 0) {
+		val_bogus(q, vq, r, "denial for %s: %s", qn, why);
+		return -1;
+	}
+	if (vq->wildcard_parent) {
+		res = nsec3 ? val_nsec3_wildcard_answer(&vq->nctx, set, n,
+		    qname, vq->wildcard_parent, vq->proof_ks->zone) :
+		    val_nsec_wildcard_answer(set, n, qname,
+		    vq->wildcard_parent);
+	} else if (rep->rcode == MSG_RCODE_NXDOMAIN) {
+		res = nsec3 ? val_nsec3_nxdomain(&vq->nctx, set, n, qname,
+		    vq->proof_ks->zone) : val_nsec_nxdomain(set, n, qname,
+		    vq->proof_ks->zone);
+	} else {
+		res = nsec3 ? val_nsec3_nodata(&vq->nctx, set, n, qname,
+		    q->qinfo.qtype, vq->proof_ks->zone) :
+		    val_nsec_nodata(set, n, qname, q->qinfo.qtype,
+		    vq->proof_ks->zone);
+	}
+	switch (res) {
+	case VAL_NSEC_PROVEN:
+		for (i = 0; i < n; i++) {
+			set[i]->security = RRSET_SEC_SECURE;
+		}
+		return -1;
+	case VAL_NSEC_INSECURE:
+		val_insecure(vq);
+		return -1;
+	case VAL_NSEC_ITERATIONS:
+		/* RFC 9276 section 3.2: insecure, with EDE 27. */
+		val_insecure(vq);
+		if (vq->ede < 0) {
+			vq->ede = EDE_NSEC3_ITERATIONS;
+			vq->reason = "NSEC3 iterations above the limit";
+		}
+		return -1;
+	case VAL_NSEC_BUDGET:
+		val_bogus(q, vq, EDE_OTHER, "NSEC3 work limit reached for %s",
+		    qn);
+		return -1;
+	default:
+		val_bogus(q, vq, EDE_NSEC_MISSING, "the NSEC%s records do not "
+		    "prove the %s for %s", nsec3 ? "3" : "",
+		    vq->wildcard_parent ? "wildcard expansion" :
+		    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
+		    "missing type", qn);
+		return -1;
+	}
+}
+
+/** Store the verdict in the cache and set up the client answer. */
+static void
+val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
+{
+	struct module_env *env = q->env;
+	struct reply *rep = vq->rep;
+	char qn[DNAME_MAXSTR];
+	size_t i;
+
+	switch (vq->overall) {
+	case VAL_SECURE:
+		rep->security = RRSET_SEC_SECURE;
+		env->num_secure++;
+		break;
+	case VAL_BOGUS:
+		rep->security = RRSET_SEC_BOGUS;
+		env->num_bogus++;
+		break;
+	case VAL_INDETERMINATE:
+		rep->security = RRSET_SEC_INDETERMINATE;
+		env->num_insecure++;
+		break;
+	default:
+		rep->security = RRSET_SEC_INSECURE;
+		env->num_insecure++;
+		break;
+	}
+	if (vq->overall == VAL_BOGUS) {
+		int lvl = env->cfg->val_log_level >= 1 ? VERB_NONE :
+		    VERB_DETAIL;
+
+		verbose(lvl, "validation failure <%s %u>: %s",
+		    vname(q->qinfo.qname, qn, sizeof(qn)),
+		    (unsigned)q->qinfo.qtype, vq->reason ? vq->reason : "");
+		/* Cached as bogus for val-bogus-ttl (no storm of upstream
+		 * queries for a broken zone). */
+		for (i = 0; i < rep->an + rep->ns + rep->ar; i++) {
+			struct reply_rrset *s = rep->rrsets[i];
+
+			s->security = RRSET_SEC_BOGUS;
+			if (s->ttl > (uint32_t)env->cfg->val_bogus_ttl) {
+				s->ttl = (uint32_t)env->cfg->val_bogus_ttl;
+			}
+		}
+		rep->ede = vq->ede;
+		rep->ede_text = vq->reason;
+		if (env->cfg->val_bogus_ttl > 0) {
+			dns_cache_store_msg(env, &q->qinfo, q->query_flags, rep,
+			    rep->rcode == MSG_RCODE_NXDOMAIN || rep->an == 0);
+		}
+		if (env->cfg->val_permissive_mode) {
+			q->return_msg = rep;
+			q->ext_state[id] = MODULE_FINISHED;
+			return;
+		}
+		q->return_msg = NULL;
+		q->return_rcode = MSG_RCODE_SERVFAIL;
+		q->ede = vq->ede;
+		q->ede_text = vq->reason;
+		q->ext_state[id] = MODULE_FINISHED;
+		return;
+	}
+	if (vq->ede == EDE_NSEC3_ITERATIONS) {
+		rep->ede = vq->ede;
+		rep->ede_text = vq->reason;
+	}
+	dns_cache_store_msg(env, &q->qinfo, q->query_flags, rep,
+	    rep->rcode == MSG_RCODE_NXDOMAIN || rep->an == 0);
+	q->return_msg = rep;
+	q->ext_state[id] = MODULE_FINISHED;
+}
+
+/** Run the validation until it waits or ends. */
+static void
+val_run(struct module_qstate *q, int id, struct val_qstate *vq)
+{
+	for (;;) {
+		int r = val_next_item(q, id, vq);
+
+		if (r == 0) {
+			if (q->ext_state[id] != MODULE_WAIT_SUBQUERY) {
+				q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+			}
+			return;
+		}
+		if (r < 0 && (vq->overall == VAL_BOGUS ||
+		    (vq->next >= vq->rep->an && vq->proof_done))) {
+			val_finish(q, id, vq);
+			return;
+		}
+	}
+}
+
+/** module operate(). */
+static void
+val_operate(struct module_qstate *q, enum module_ev ev, int id)
+{
+	struct val_qstate *vq = q->minfo[id];
+
+	if (ev == MODULE_EVENT_NEW || (ev == MODULE_EVENT_PASS && !vq)) {
+		/* Ask the iterator first. */
+		q->ext_state[id] = MODULE_WAIT_MODULE;
+		return;
+	}
+	if (ev == MODULE_EVENT_MODDONE) {
+		int it = id + 1;
+
+		if (q->ext_state[it] == MODULE_ERROR || !q->return_msg ||
+		    (q->query_flags & MSG_FLAG_CD) || q->is_priming) {
+			/* Failures, and CD clients (RFC 4035 3.2.2), pass
+			 * through unchecked. */
+			q->ext_state[id] = q->ext_state[it] == MODULE_ERROR ?
+			    MODULE_ERROR : MODULE_FINISHED;
+			return;
+		}
+		vq = region_zalloc(q->region, sizeof(*vq));
+		if (!vq) {
+			q->ext_state[id] = MODULE_ERROR;
+			return;
+		}
+		q->minfo[id] = vq;
+		vq->rep = q->return_msg;
+		vq->ede = -1;
+		vq->sig_budget = VAL_MAX_SIG_CHECKS;
+		vq->nctx.max_iterations = (unsigned)q->env->cfg->
+		    nsec3_max_iterations;
+		vq->nctx.hash_budget = VAL_MAX_NSEC3_HASHES;
+		vq->started = 1;
+		val_run(q, id, vq);
+		return;
+	}
+	if (ev == MODULE_EVENT_PASS && vq && vq->started) {
+		/* A subquery finished (inform_super stored its result). */
+		if (vq->sub_done) {
+			val_run(q, id, vq);
+		}
+		return;
+	}
+	q->ext_state[id] = MODULE_ERROR;
+}
+
+/** module inform_super(): keep a copy of the subquery's answer. */
+static void
+val_inform_super(struct module_qstate *q, int id, struct module_qstate *super)
+{
+	struct val_qstate *vq = super->minfo[id];
+
+	if (!vq || !vq->started || vq->sub_done) {
+		return;
+	}
+	if (!vq->ask || q->qinfo.qtype != (vq->walk == WALK_DS ?
+	    RR_TYPE_DS : RR_TYPE_DNSKEY) || !dname_equal(q->qinfo.qname,
+	    vq->ask)) {
+		return;
+	}
+	vq->sub = q->return_msg ? reply_copy(super->region, q->return_msg) :
+	    NULL;
+	vq->sub_done = 1;
+}
+
+/** module clear(). */
+static void
+val_clear(struct module_qstate *q, int id)
+{
+	q->minfo[id] = NULL;
+}
+
+/** module init(): the crypto probe (SHA-1 policy). */
+static int
+val_init(struct module_env *env, int id)
+{
+	env->modinfo[id] = NULL;
+	return val_crypto_init();
+}
+
+/** module deinit(). */
+static void
+val_deinit(struct module_env *env, int id)
+{
+	env->modinfo[id] = NULL;
+}
+
+/** The function block. */
+static struct module_func_block val_block = {
+	"validator", val_init, val_deinit, val_operate, val_inform_super,
+	val_clear
+};
+
+struct module_func_block *
+val_get_funcblock(void)
+{
+	return &val_block;
+}
