@@ -730,6 +730,12 @@ test_5155_b3_optout(void)
 	UNIT_CHECK_INT(c.hashes_done, 2);
 	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, t.n, N("c.example."),
 	    RR_TYPE_DS, zone), VAL_NSEC_INSECURE);
+	/* Another type at a name in the opt-out span (RFC 5155 errata
+	 * 3441): insecure, after the wildcard *.example was tried. */
+	c = ctx_new();
+	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, t.n, N("c.example."),
+	    RR_TYPE_A, zone), VAL_NSEC_INSECURE);
+	UNIT_CHECK_INT(c.hashes_done, 3);
 	/* Without the covering record. */
 	UNIT_CHECK_INT(val_nsec3_no_ds(&c, t.s + 1, 1, N("c.example."),
 	    zone), VAL_NSEC_NOT_PROVEN);
@@ -750,6 +756,8 @@ test_5155_b3_optout(void)
 	    VAL_NSEC_NOT_PROVEN);
 	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, t.n, N("c.example."),
 	    RR_TYPE_DS, zone), VAL_NSEC_NOT_PROVEN);
+	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, t.n, N("c.example."),
+	    RR_TYPE_A, zone), VAL_NSEC_NOT_PROVEN);
 	set_free(&t);
 	/* A matching NSEC3 at an unsigned delegation (synthetic: the
 	 * a.example record without its DS bit), and with SOA. */
@@ -819,9 +827,11 @@ test_5155_b5_wildcard_nodata(void)
 	/* The wildcard has MX. */
 	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, t.n, N("a.z.w.example."),
 	    RR_TYPE_MX, zone), VAL_NSEC_NOT_PROVEN);
-	/* Missing the wildcard, the next closer cover, the encloser. */
+	/* Missing the wildcard: only the opt-out span is left (the RFC's
+	 * records all have opt-out), insecure; then missing the next
+	 * closer cover, and missing the closest encloser: bogus. */
 	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, 2, N("a.z.w.example."),
-	    RR_TYPE_AAAA, zone), VAL_NSEC_NOT_PROVEN);
+	    RR_TYPE_AAAA, zone), VAL_NSEC_INSECURE);
 	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s + 1, 2, N("a.z.w.example."),
 	    RR_TYPE_AAAA, zone), VAL_NSEC_NOT_PROVEN);
 	{

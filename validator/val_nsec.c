@@ -985,10 +985,14 @@ val_nsec3_nodata(struct val_nsec_ctx *ctx, struct reply_rrset **nsec3,
 	if ((res = nsec3_hash(&pf, wc, h)) != VAL_NSEC_PROVEN) {
 		return res;
 	}
-	if (!nsec3_find_match(&pf, h, &r)) {
-		return VAL_NSEC_NOT_PROVEN;
+	if (nsec3_find_match(&pf, h, &r)) {
+		return bitmap_denies(r.bitmap, r.bmlen, qtype, 0) ?
+		    VAL_NSEC_PROVEN : VAL_NSEC_NOT_PROVEN;
 	}
-	return bitmap_denies(r.bitmap, r.bmlen, qtype, 0) ? VAL_NSEC_PROVEN :
+	/* RFC 5155 errata 3441 (sections 7.2.3, 8.5): an empty
+	 * non-terminal above an unsigned delegation has no NSEC3 in an
+	 * opt-out span; only the opt-out cover speaks for it: insecure. */
+	return (cp.nc_rr.flags & VAL_NSEC3_FLAG_OPTOUT) ? VAL_NSEC_INSECURE :
 	    VAL_NSEC_NOT_PROVEN;
 }
 

@@ -236,7 +236,10 @@ enum val_nsec_result val_nsec3_nxdomain(struct val_nsec_ctx *ctx,
  *   the next closer name covered by an Opt-Out NSEC3 gives
  *   VAL_NSEC_INSECURE (section 8.6);
  * - wildcard no data: the closest encloser proof and an NSEC3 matching
- *   the wildcard at the closest encloser lacking qtype and CNAME.
+ *   the wildcard at the closest encloser lacking qtype and CNAME;
+ * - otherwise a closest encloser proof whose next closer name is covered
+ *   by an Opt-Out NSEC3 is VAL_NSEC_INSECURE (an empty non-terminal in an
+ *   opt-out span, RFC 5155 errata 3441).
  * @param ctx: limits and counters; NULL uses the defaults.
  * @param nsec3: the NSEC3 RRsets (signatures checked).
  * @param n: how many.
