@@ -1081,6 +1081,56 @@ test_nsec3_malformed(void)
 	set_free(&t);
 }
 
+/** The longest possible query name (255 octets) through every proof. */
+static void
+test_longest_name(void)
+{
+	struct set t = { { 0 }, 0 };
+	struct val_nsec_ctx c = ctx_new();
+	const uint8_t *zone = ex_zone;
+	char txt[DNAME_MAXSTR], *p = txt;
+	uint8_t q[DNAME_MAXLEN], h[VAL_NSEC3_SHA1_LEN];
+	size_t qlen = 0;
+	int i, l;
+
+	/* Three labels of 63, one of 53, then "example.": 255 octets,
+	 * sorting between b.example and ns1.example. */
+	for (l = 0; l < 4; l++) {
+		for (i = 0; i < (l < 3 ? 63 : 53); i++) {
+			*p++ = 'm';
+		}
+		*p++ = '.';
+	}
+	strcpy(p, "example.");
+	UNIT_CHECK(dname_from_str(txt, NULL, q, &qlen) == 0);
+	UNIT_CHECK_INT(qlen, DNAME_MAXLEN);
+	UNIT_CHECK_INT(val_nsec3_hash_name(q, 1, (const uint8_t *)"\xaa",
+	    1, 0, h, sizeof(h)), VAL_NSEC3_SHA1_LEN);
+	set_add(&t, R4035_B);
+	set_add(&t, R4035_APEX);
+	set_add(&t, R5155_APEX);
+	set_add(&t, R5155_A);
+	UNIT_CHECK_INT(val_nsec_nxdomain(t.s, t.n, q, zone), VAL_NSEC_PROVEN);
+	UNIT_CHECK_INT(val_nsec_nodata(t.s, t.n, q, RR_TYPE_A, zone),
+	    VAL_NSEC_NOT_PROVEN);
+	/* qname does not exist and example is its closest encloser: an
+	 * answer from *.example would be justified (the signature on it
+	 * shows the wildcard exists; that is not judged here). */
+	UNIT_CHECK_INT(val_nsec_wildcard_answer(t.s, t.n, q, zone),
+	    VAL_NSEC_PROVEN);
+	UNIT_CHECK_INT(val_nsec_no_ds(t.s, t.n, q), VAL_NSEC_NOT_PROVEN);
+	UNIT_CHECK_INT(val_nsec3_nxdomain(&c, t.s, t.n, q, zone),
+	    VAL_NSEC_NOT_PROVEN);
+	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, t.n, q, RR_TYPE_A, zone),
+	    VAL_NSEC_NOT_PROVEN);
+	UNIT_CHECK_INT(val_nsec3_wildcard_answer(&c, t.s, t.n, q, zone, zone),
+	    VAL_NSEC_NOT_PROVEN);
+	UNIT_CHECK_INT(val_nsec3_no_ds(&c, t.s, t.n, q, zone),
+	    VAL_NSEC_NOT_PROVEN);
+	UNIT_CHECK(c.hashes_done <= 20);
+	set_free(&t);
+}
+
 /** Result names. */
 static void
 test_result_str(void)
@@ -1120,6 +1170,7 @@ main(void)
 	UNIT_RUN(test_nsec3_budget);
 	UNIT_RUN(test_nsec3_wrap);
 	UNIT_RUN(test_nsec3_malformed);
+	UNIT_RUN(test_longest_name);
 	UNIT_RUN(test_result_str);
 	return unit_done();
 }
