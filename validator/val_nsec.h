@@ -31,7 +31,8 @@
  * section 8.2).  A proof that cannot be made from the remaining records
  * is VAL_NSEC_NOT_PROVEN.
  *
- * NSEC3 work is bounded (CVE-2023-50868, "KeyTrap"/NSEC3 hashing load):
+ * NSEC3 work is bounded (CVE-2023-50868, CPU exhaustion through closest
+ * encloser proofs):
  * records whose iteration count is above ctx->max_iterations make the
  * answer VAL_NSEC_ITERATIONS before anything is hashed (RFC 9276), and
  * each name hashed counts one against ctx->hash_budget; when the budget
