@@ -32,11 +32,11 @@
  * is VAL_NSEC_NOT_PROVEN.
  *
  * NSEC3 work is bounded (CVE-2023-50868, CPU exhaustion through closest
- * encloser proofs):
- * records whose iteration count is above ctx->max_iterations make the
- * answer VAL_NSEC_ITERATIONS before anything is hashed (RFC 9276), and
- * each name hashed counts one against ctx->hash_budget; when the budget
- * is spent the result is VAL_NSEC_BUDGET.  The counter accumulates over
+ * encloser proofs): records whose iteration count is above
+ * ctx->max_iterations make the answer VAL_NSEC_ITERATIONS before anything
+ * is hashed (RFC 9276), and each name hashed counts one against
+ * ctx->hash_budget; when the budget is spent the result is
+ * VAL_NSEC_BUDGET.  The counter accumulates over
  * calls so one budget can cover all proofs of one query.
  */
 #ifndef VALIDATOR_VAL_NSEC_H
