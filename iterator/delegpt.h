@@ -41,8 +41,12 @@ struct delegpt_addr {
 	int attempts;
 	/** 1 when it gave a lame or broken answer for this query. */
 	int lame;
-	/** 1 when it answered FORMERR to EDNS (retry without). */
+	/** 1 when it answered FORMERR to EDNS, or is probed without
+	 * EDNS after lost EDNS queries. */
 	int no_edns;
+	/** 1 while a query without EDNS probes it after lost EDNS
+	 * queries. */
+	int edns_probe;
 };
 
 /** A delegation point. */

@@ -93,6 +93,7 @@ iter_fwd_add(struct iter_forwards *f, const struct cfg_stub *s,
 	z->is_forward = is_forward;
 	z->isfirst = s->isfirst;
 	z->tcp = s->tcp_upstream;
+	z->prime = !is_forward && s->isprime;
 	for (p = s->addrs; p; p = p->next) {
 		struct sockaddr_storage ss;
 		socklen_t sl;

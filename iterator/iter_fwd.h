@@ -32,6 +32,8 @@ struct iter_fwd_zone {
 	int isfirst;
 	/** forward-tcp-upstream. */
 	int tcp;
+	/** stub-prime: ask the stub servers for the zone's NS set. */
+	int prime;
 	/** The servers: names and addresses, as a delegation point (owned
 	 * by the table; copy with iter_fwd_delegpt()). */
 	struct delegpt *dp;

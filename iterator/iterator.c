@@ -48,6 +48,8 @@
 #define ITER_MAX_TARGET_SUBS 4
 /** Longest wait for one reply, ms: the infra RTO is capped at this. */
 #define ITER_MAX_TIMEOUT 3000
+/** Virtual RTO added to IPv4 servers under prefer-ip6, ms. */
+#define ITER_PREFER_IP6_PENALTY 1000
 /** Timeout of a second try of one server, doubled for each later try. */
 #define ITER_MIN_RETRY_TIMEOUT 200
 /** Most minimised queries for one name (RFC 9156 section 2.3
@@ -120,6 +122,8 @@ struct iter_qstate {
 	int forwarding;
 	/** 1 once a forward-first / stub-first zone failed: iterate. */
 	int fwd_failed;
+	/** 1 once the stub zone's NS set was asked (stub-prime). */
+	int stub_primed;
 	/** QNAME minimisation (RFC 9156): labels of the longest name known
 	 * to exist below the zone without a cut; 0 when not started. */
 	int qmin_labels;
@@ -404,6 +408,31 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 	iq->dp = iter_find_delegation(env, q->region, start);
 	iq->forwarding = 0;
 	iq->fwd = iq->fwd_failed ? NULL : iter_fwd_lookup(env->fwds, start);
+	if (iq->fwd && !iq->fwd->is_forward && iq->fwd->prime) {
+		/* stub-prime: the zone's own NS set, asked of the stub
+		 * servers once (a subquery for "zone NS"), then used as a
+		 * cached delegation like any other. */
+		if (iq->dp && dname_equal(iq->dp->name, iq->fwd->name) &&
+		    (iq->dp->addrs || iq->stub_primed)) {
+			iq->fwd = NULL;
+		} else if (!iq->stub_primed && !(q->qinfo.qtype ==
+		    RR_TYPE_NS && dname_equal(q->qinfo.qname,
+		    iq->fwd->name))) {
+			struct query_info pq;
+
+			pq.qname = iq->fwd->name;
+			pq.qname_len = dname_len(iq->fwd->name);
+			pq.qtype = RR_TYPE_NS;
+			pq.qclass = RR_CLASS_IN;
+			iq->stub_primed = 1;
+			if (env->attach_sub(q, &pq, MSG_FLAG_RD |
+			    (q->query_flags & MSG_FLAG_CD), 0) == RES_OK) {
+				iq->wait_prime = 1;
+				q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+				return 0;
+			}
+		}
+	}
 	if (iq->fwd && (iq->fwd->is_forward || !iq->dp ||
 	    dname_count_labels(iq->dp->name) <=
 	    dname_count_labels(iq->fwd->name))) {
@@ -511,6 +540,11 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 		}
 		/* Each attempt already made counts as a doubled RTO. */
 		info.rto <<= a->attempts;
+		/* prefer-ip6: an IPv4 server must be clearly faster to be
+		 * chosen over an IPv6 one. */
+		if (env->cfg->prefer_ip6 && a->addr.ss_family == AF_INET) {
+			info.rto += ITER_PREFER_IP6_PENALTY;
+		}
 		if (!best || info.rto < best_rto) {
 			best = a;
 			best_rto = info.rto;
@@ -1178,6 +1212,12 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 		a->lame = 1;
 		return;
 	}
+	if (a->edns_probe && !iq->cur_edns) {
+		/* The probe without EDNS was answered: remember it. */
+		a->edns_probe = 0;
+		infra_cache_edns_update(env->infra_cache, &a->addr,
+		    a->addrlen, iq->dp->name, *env->now, INFRA_EDNS_NONE, 0);
+	}
 	if ((iq->msg->flags & MSG_FLAG_TC) && !iq->cur_tcp) {
 		/* RFC 1035 section 4.2.1 / RFC 7766: retry over TCP. */
 		iq->retry_tcp = 1;
@@ -1388,6 +1428,15 @@ iter_operate(struct module_qstate *q, enum module_ev ev, int id)
 			infra_cache_rtt_update(q->env->infra_cache,
 			    &iq->cur->addr, iq->cur->addrlen, iq->dp->name,
 			    *q->env->now, -1);
+			/* Two EDNS queries lost: probe without EDNS, for
+			 * middleboxes that drop EDNS (RFC 6891 section 7);
+			 * a reply to the probe records the server as
+			 * EDNS-less. */
+			if (iq->cur_edns && iq->cur->attempts >= 2 &&
+			    !iq->cur->no_edns) {
+				iq->cur->no_edns = 1;
+				iq->cur->edns_probe = 1;
+			}
 			iq->state = ITER_QUERY_TARGETS;
 		}
 		break;

@@ -181,6 +181,7 @@ server:
 stub-zone:
 	name: "features.com"
 	stub-addr: $stubaddr
+	stub-prime: yes
 CONF
 "$RESOLUTE" -d -c "$dir/fwd.conf" 2>>"$dir/stderr" &
 fpid=$!
@@ -201,7 +202,7 @@ else
 fi
 out=$(dig +time=5 +tries=1 +noall +answer -p "$sport" @127.0.0.1 www.features.com A)
 if [ -n "$stubaddr" ] && echo "$out" | grep -q "192.0.2.20"; then
-	ok "stub-zone: the zone resolves from its stub address $stubaddr"
+	ok "stub-zone (primed): the zone resolves from its stub address $stubaddr"
 else
 	notok "stub-zone: the zone resolves from its stub address ($stubaddr: $out)"
 fi

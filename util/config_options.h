@@ -65,6 +65,8 @@ X(CFG_C_SERVER, "num-queries-per-thread", INT, num_queries_per_thread, \
 	"1024", 1, 1000000, "queries serviced at once per thread") \
 X(CFG_C_SERVER, "do-ip4", BOOL, do_ip4, "yes", 0, 0, "use IPv4") \
 X(CFG_C_SERVER, "do-ip6", BOOL, do_ip6, "yes", 0, 0, "use IPv6") \
+X(CFG_C_SERVER, "prefer-ip6", BOOL, prefer_ip6, "no", 0, 0, \
+	"prefer IPv6 addresses of name servers when both are known") \
 X(CFG_C_SERVER, "do-udp", BOOL, do_udp, "yes", 0, 0, "use UDP") \
 X(CFG_C_SERVER, "do-tcp", BOOL, do_tcp, "yes", 0, 0, "use TCP") \
 X(CFG_C_SERVER, "so-reuseport", BOOL, so_reuseport, "yes", 0, 0, \
