@@ -29,10 +29,10 @@
  */
 #include "config.h"
 #include "validator/val_nsec.h"
+#include "validator/val_crypto.h"
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/reply.h"
-#include <openssl/evp.h>
 #include <string.h>
 
 /** Defaults used when a proof is called without a context. */
@@ -520,11 +520,7 @@ int
 val_nsec3_hash_name(const uint8_t *name, uint8_t algo, const uint8_t *salt,
     size_t saltlen, unsigned iterations, uint8_t *out, size_t outsz)
 {
-	/* Room for the longest name or a hash, then the salt. */
-	uint8_t buf[DNAME_MAXLEN + 255];
-	unsigned int mdlen = 0;
-	size_t len;
-	unsigned i;
+	int r;
 
 	if (!name || !out || (!salt && saltlen) || saltlen > 255 ||
 	    iterations > 65535) {
@@ -536,22 +532,10 @@ val_nsec3_hash_name(const uint8_t *name, uint8_t algo, const uint8_t *salt,
 	if (outsz < VAL_NSEC3_SHA1_LEN) {
 		return RES_ESPACE;
 	}
-	len = dname_len(name);
-	memcpy(buf, name, len);
-	dname_tolower(buf);
-	if (saltlen) {
-		memcpy(buf + len, salt, saltlen);
-	}
-	for (i = 0; i <= iterations; i++) {
-		if (!EVP_Digest(buf, len + saltlen, out, &mdlen, EVP_sha1(),
-		    NULL) || mdlen != VAL_NSEC3_SHA1_LEN) {
-			return RES_ENOMEM;
-		}
-		memcpy(buf, out, VAL_NSEC3_SHA1_LEN);
-		len = VAL_NSEC3_SHA1_LEN;
-		if (saltlen) {
-			memcpy(buf + len, salt, saltlen);
-		}
+	/* One implementation of RFC 5155 section 5: val_crypto's. */
+	r = val_nsec3_hash(name, salt, saltlen, (uint16_t)iterations, out);
+	if (r != RES_OK) {
+		return r == RES_EINVAL ? r : RES_ENOMEM;
 	}
 	return VAL_NSEC3_SHA1_LEN;
 }
@@ -580,50 +564,20 @@ struct nsec3_rr {
 	size_t bmlen;
 };
 
-/** Value of a base32hex digit, either case (RFC 4648 section 7), or -1. */
-static int
-b32hex_val(uint8_t c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'v') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'V') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 /**
- * Decode an unpadded base32hex label into exactly outlen octets.
+ * Decode an unpadded base32hex label into exactly outlen octets
+ * (val_b32hex_decode() of validator/val_crypto.h, with the length
+ * checked).
  * @return 0, or -1 for a bad digit, a wrong length or nonzero spare bits.
  */
 static int
 b32hex_decode(const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
 {
-	unsigned acc = 0, bits = 0;
-	size_t i, o = 0;
-
 	if (inlen != (outlen * 8 + 4) / 5) {
 		return -1;
 	}
-	for (i = 0; i < inlen; i++) {
-		int v = b32hex_val(in[i]);
-
-		if (v < 0) {
-			return -1;
-		}
-		acc = (acc << 5) | (unsigned)v;
-		bits += 5;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (uint8_t)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	return (o == outlen && acc == 0) ? 0 : -1;
+	return val_b32hex_decode((const char *)in, inlen, out, outlen) ==
+	    (int)outlen ? 0 : -1;
 }
 
 /**
