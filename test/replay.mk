@@ -4,6 +4,7 @@ check_PROGRAMS += test/replay
 test_replay_SOURCES = test/replay.c
 TESTS += test/replay.sh
 EXTRA_DIST += test/replay.sh \
+	contrib/testworld/make-val-scenarios \
 	testdata/iter_bailiwick.rpl \
 	testdata/iter_caps.rpl \
 	testdata/iter_cname.rpl \
@@ -24,6 +25,16 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_tcp.rpl \
 	testdata/iter_timeout.rpl \
 	testdata/iter_unreachable.rpl \
+	testdata/val_bogus_cache.rpl \
+	testdata/val_bogus_corrupt.rpl \
+	testdata/val_bogus_dsmismatch.rpl \
+	testdata/val_bogus_expired.rpl \
+	testdata/val_bogus_nosig.rpl \
+	testdata/val_bogus_notyet.rpl \
+	testdata/val_bogus_nxdomain.rpl \
+	testdata/val_cd.rpl \
+	testdata/val_insecure.rpl \
+	testdata/val_secure.rpl \
 	testdata/replay/selftest_bad_order.rpl \
 	testdata/replay/selftest_bad_rr.rpl \
 	testdata/replay/selftest_bad_syntax.rpl \
