@@ -87,9 +87,10 @@
  *	MATCH opcode qtype qname [subdomain] [tcp] [udp] [edns] [noedns]
  *	ADJUST copy_id [copy_query] [caps_mismatch]
  *	REPLY QR AA TC RD RA AD CD NOERROR|NXDOMAIN|SERVFAIL|FORMERR|...
- *	EDE code|none		(CHECK_ANSWER only) the EDE info code the
- *				answer must carry (RFC 8914), or none: it
- *				must carry no EDE option
+ *	EDE code|none|any	(CHECK_ANSWER only) the EDE info code the
+ *				answer must carry (RFC 8914); none: it
+ *				must carry no EDE option; any: it must
+ *				carry one, whatever its code
  *	SECTION QUESTION
  *	name [class] type
  *	SECTION ANSWER | AUTHORITY | ADDITIONAL
@@ -190,6 +191,8 @@ struct rpl_rr {
 
 /** rpl_entry.ede of "EDE none". */
 #define RPL_EDE_NONE (-2)
+/** rpl_entry.ede of "EDE any". */
+#define RPL_EDE_ANY (-3)
 
 /** MATCH keywords. */
 #define RPL_M_QNAME	0x0001
@@ -230,7 +233,7 @@ struct rpl_entry {
 	/** The question. */
 	struct rpl_rr q;
 	/** CHECK_ANSWER: expected EDE info code (RFC 8914), -1 (not
-	 * checked) or RPL_EDE_NONE (must have none). */
+	 * checked), RPL_EDE_NONE (must have none) or RPL_EDE_ANY. */
 	int ede;
 	/** The RRs, all sections. */
 	struct rpl_rr *rrs;
@@ -747,6 +750,8 @@ parse_entry(struct rpl_reader *rd, struct rpl_entry **out)
 
 			if (strcmp(rd->buf, "EDE none") == 0) {
 				e->ede = RPL_EDE_NONE;
+			} else if (strcmp(rd->buf, "EDE any") == 0) {
+				e->ede = RPL_EDE_ANY;
 			} else if (v < 0 || v > 65535 || !end ||
 			    *end != '\0') {
 				entry_free(e);
@@ -1669,6 +1674,11 @@ step_check_answer(struct replay *rp, const struct rpl_step *st)
 		    "got %s%d", st->num, st->line, e->ede, m->edns.has_ede ?
 		    "" : "none ", m->edns.has_ede ? (int)m->edns.ede_code :
 		    -1);
+		goto out;
+	}
+	if (e->ede == RPL_EDE_ANY && !m->edns.has_ede) {
+		fail(rp, "step %d (line %d) CHECK_ANSWER: expected an EDE, "
+		    "got none", st->num, st->line);
 		goto out;
 	}
 	if (e->ede == RPL_EDE_NONE && m->edns.has_ede) {

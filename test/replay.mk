@@ -34,7 +34,13 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_bogus_nxdomain.rpl \
 	testdata/val_cd.rpl \
 	testdata/val_insecure.rpl \
+	testdata/val_internal_anchor.rpl \
+	testdata/val_keytrap.rpl \
+	testdata/val_keytrap_servfail.rpl \
+	testdata/val_nsec3_iterations.rpl \
+	testdata/val_nta.rpl \
 	testdata/val_secure.rpl \
+	testdata/val_wildcard.rpl \
 	testdata/replay/selftest_bad_order.rpl \
 	testdata/replay/selftest_bad_rr.rpl \
 	testdata/replay/selftest_bad_syntax.rpl \
