@@ -41,6 +41,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_nta.rpl \
 	testdata/val_secure.rpl \
 	testdata/val_wildcard.rpl \
+	testdata/replay/selftest_bad_module.rpl \
 	testdata/replay/selftest_bad_order.rpl \
 	testdata/replay/selftest_bad_rr.rpl \
 	testdata/replay/selftest_bad_syntax.rpl \
@@ -50,6 +51,10 @@ EXTRA_DIST += test/replay.sh \
 	testdata/replay/selftest_no_answer.rpl \
 	testdata/replay/selftest_timeout_none.rpl \
 	testdata/replay/selftest_unchecked_answer.rpl \
+	testdata/replay/selftest_val_ede_any.rpl \
+	testdata/replay/selftest_val_ede_none.rpl \
+	testdata/replay/selftest_val_sig_checks.rpl \
+	testdata/replay/selftest_val_wrong_anchor.rpl \
 	testdata/replay/selftest_wrong_answer.rpl \
 	testdata/replay/selftest_wrong_flags.rpl \
 	testdata/replay/selftest_wrong_out_query.rpl
