@@ -37,6 +37,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_internal_anchor.rpl \
 	testdata/val_keytrap.rpl \
 	testdata/val_keytrap_servfail.rpl \
+	testdata/val_negative.rpl \
 	testdata/val_nsec3_iterations.rpl \
 	testdata/val_nta.rpl \
 	testdata/val_secure.rpl \
