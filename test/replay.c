@@ -17,7 +17,8 @@
  *
  * Determinism.  Nothing reads the real clock or the network: the mesh is
  * created without an event base, so *env->now is the harness's own
- * counter (starting at 1000000000 and moved only by TIME_PASSES); the
+ * counter (starting at 1000000000, or at the scenario's NOW, and moved
+ * only by TIME_PASSES: signatures are checked against it); the
  * network is a struct mesh_net whose queries go into a FIFO; env->rnd is
  * NULL, so the iterator never explores servers at random; every
  * scripted reply gets an RTT of 10 ms.  The same file gives the same run.
@@ -126,6 +127,13 @@
  * Sections are compared as sets of RRs (owner without case, type, class,
  * RDATA; the OPT record is not part of them).  At SCENARIO_END every
  * client answer must have been checked.
+ *
+ * The validator.  With module-config "validator iterator" the chain,
+ * the trust anchors (env->anchors), the key cache and the stub and
+ * forward zones are set up as the daemon does; AD in REPLY is then the
+ * validator's verdict, and EDE its reason.  The signed scenarios
+ * (testdata/val_*.rpl) are written by contrib/testworld/make-val-scenarios
+ * with real signatures valid from 2026 to 2036; they set NOW inside.
  */
 #include "config.h"
 #include "cache/dns.h"
