@@ -17,7 +17,8 @@
  *
  * Determinism.  Nothing reads the real clock or the network: the mesh is
  * created without an event base, so *env->now is the harness's own
- * counter (starting at 1000000000 and moved only by TIME_PASSES); the
+ * counter (starting at 1000000000, or at the scenario's NOW, and moved
+ * only by TIME_PASSES: signatures are checked against it); the
  * network is a struct mesh_net whose queries go into a FIFO; env->rnd is
  * NULL, so the iterator never explores servers at random; every
  * scripted reply gets an RTT of 10 ms.  The same file gives the same run.
@@ -31,10 +32,19 @@
  *	TODO reason		optional: the scenario shows a behaviour
  *				not there yet; replay.sh reports it as a
  *				TAP TODO (expected to fail)
+ *	NOW seconds		optional: the clock at the start (POSIX
+ *				time), e.g. inside the validity period of
+ *				the scenario's signatures
  *	CONFIG			resolute.conf lines up to CONFIG_END; the
  *	...			harness prepends "server:", "root-hints:"
  *	CONFIG_END		(the file below) and module-config
- *				"iterator"
+ *				"iterator", which a module-config line
+ *				of the section replaces ("validator
+ *				iterator" runs the validator in front;
+ *				its trust-anchor and domain-insecure
+ *				lines are read as the daemon does; so
+ *				are stub-zone and forward-zone clauses,
+ *				which must come last)
  *	ROOT_HINTS		zone-file lines up to ROOT_HINTS_END,
  *	...			written to a temporary file that is the
  *	ROOT_HINTS_END		root-hints: of the run
@@ -42,9 +52,10 @@
  *	ADDRESS a.b.c.d		number is within [start, end]; one or more
  *	ENTRY_BEGIN ...		ADDRESS lines (IPv4 or IPv6; none: any
  *	RANGE_END		address), then entries
- *	STEP n QUERY name type [DO] [CD] [NORD]
+ *	STEP n QUERY name type [DO] [CD] [AD] [NORD]
  *				a client query (RD set unless NORD; DO adds
- *				EDNS with the DO bit)
+ *				EDNS with the DO bit; CD and AD set those
+ *				header bits)
  *	STEP n CHECK_OUT_QUERY address name type [tcp|udp] [edns|noedns]
  *				[caps|nocaps]
  *				the next upstream query sent (in sending
@@ -53,6 +64,10 @@
  *				(name compared without case) and options
  *	STEP n CHECK_NO_OUT_QUERY
  *				every upstream query sent so far was checked
+ *	STEP n SKIP_OUT_QUERIES	every upstream query sent so far counts as
+ *				checked (a run whose exact query order is
+ *				not the point, e.g. the validator's DS and
+ *				DNSKEY subqueries)
  *	STEP n CHECK_ANSWER	followed by an entry: the oldest client
  *				answer not yet checked must match it
  *	STEP n TIME_PASSES ELAPSE s
@@ -62,6 +77,10 @@
  *	STEP n TIMEOUT [address]
  *				the oldest pending query (to that address)
  *				times out now; the clock does not move
+ *	STEP n CHECK_SIG_CHECKS max
+ *				the signature verifications done since the
+ *				previous CHECK_SIG_CHECKS (or the start)
+ *				are at most max (a work bound)
  *	SCENARIO_END
  *
  * An entry:
@@ -69,8 +88,10 @@
  *	MATCH opcode qtype qname [subdomain] [tcp] [udp] [edns] [noedns]
  *	ADJUST copy_id [copy_query] [caps_mismatch]
  *	REPLY QR AA TC RD RA AD CD NOERROR|NXDOMAIN|SERVFAIL|FORMERR|...
- *	EDE code		(CHECK_ANSWER only) the EDE info code the
- *				answer must carry (RFC 8914)
+ *	EDE code|none|any	(CHECK_ANSWER only) the EDE info code the
+ *				answer must carry (RFC 8914); none: it
+ *				must carry no EDE option; any: it must
+ *				carry one, whatever its code
  *	SECTION QUESTION
  *	name [class] type
  *	SECTION ANSWER | AUTHORITY | ADDITIONAL
@@ -106,6 +127,13 @@
  * Sections are compared as sets of RRs (owner without case, type, class,
  * RDATA; the OPT record is not part of them).  At SCENARIO_END every
  * client answer must have been checked.
+ *
+ * The validator.  With module-config "validator iterator" the chain,
+ * the trust anchors (env->anchors), the key cache and the stub and
+ * forward zones are set up as the daemon does; AD in REPLY is then the
+ * validator's verdict, and EDE its reason.  The signed scenarios
+ * (testdata/val_*.rpl) are written by contrib/testworld/make-val-scenarios
+ * with real signatures valid from 2026 to 2036; they set NOW inside.
  */
 #include "config.h"
 #include "cache/dns.h"
@@ -116,6 +144,7 @@
 #include "cache/rrset.h"
 #include "daemon/mesh.h"
 #include "iterator/hints.h"
+#include "iterator/iter_fwd.h"
 #include "iterator/iterator.h"
 #include "iterator/outside_network.h"
 #include "util/config_file.h"
@@ -128,6 +157,8 @@
 #include "util/rdata.h"
 #include "util/reply.h"
 #include "util/rrtype.h"
+#include "validator/trust_anchor.h"
+#include "validator/validator.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netinet/in.h>
@@ -137,7 +168,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/** The clock at the start of every scenario. */
+/** The clock at the start of a scenario without a NOW line. */
 #define REPLAY_START_TIME 1000000000
 /** RTT reported for every scripted reply, ms. */
 #define REPLAY_RTT 10
@@ -165,6 +196,11 @@ struct rpl_rr {
 	/** Its length. */
 	size_t rdlen;
 };
+
+/** rpl_entry.ede of "EDE none". */
+#define RPL_EDE_NONE (-2)
+/** rpl_entry.ede of "EDE any". */
+#define RPL_EDE_ANY (-3)
 
 /** MATCH keywords. */
 #define RPL_M_QNAME	0x0001
@@ -204,7 +240,8 @@ struct rpl_entry {
 	int have_q;
 	/** The question. */
 	struct rpl_rr q;
-	/** CHECK_ANSWER: expected EDE info code (RFC 8914), or -1. */
+	/** CHECK_ANSWER: expected EDE info code (RFC 8914), -1 (not
+	 * checked), RPL_EDE_NONE (must have none) or RPL_EDE_ANY. */
 	int ede;
 	/** The RRs, all sections. */
 	struct rpl_rr *rrs;
@@ -233,7 +270,9 @@ enum rpl_step_type {
 	RPL_CHECK_NO_OUT_QUERY,
 	RPL_CHECK_ANSWER,
 	RPL_TIME_PASSES,
-	RPL_TIMEOUT
+	RPL_TIMEOUT,
+	RPL_CHECK_SIG_CHECKS,
+	RPL_SKIP_OUT_QUERIES
 };
 
 /** A step. */
@@ -260,7 +299,7 @@ struct rpl_step {
 	int have_addr;
 	/** CHECK_OUT_QUERY options: -1 not checked, else 0 / 1. */
 	int tcp, edns, caps;
-	/** TIME_PASSES seconds. */
+	/** TIME_PASSES seconds; CHECK_SIG_CHECKS the most allowed. */
 	long elapse;
 	/** CHECK_ANSWER: the expected answer. */
 	struct rpl_entry *entry;
@@ -274,6 +313,8 @@ struct rpl_scenario {
 	char title[256];
 	/** TODO reason, or empty. */
 	char todo[256];
+	/** Clock at the start (NOW, else REPLAY_START_TIME). */
+	time_t start;
 	/** CONFIG text (heap). */
 	char *config;
 	/** ROOT_HINTS text (heap). */
@@ -347,9 +388,13 @@ struct replay {
 	/** Its mesh. */
 	struct mesh_area *mesh;
 	/** The module chain. */
-	struct module_func_block *mods[1];
-	/** 1 when the iterator's init() ran. */
+	struct module_func_block *mods[MODULE_MAX];
+	/** Modules in it. */
+	int num_mods;
+	/** Modules whose init() ran (the first ones of mods). */
 	int mod_inited;
+	/** env.num_sig_checks at the last CHECK_SIG_CHECKS. */
+	uint64_t sig_checks;
 	/** Temporary root hints file name, or empty. */
 	char hintsfile[256];
 };
@@ -711,11 +756,17 @@ parse_entry(struct rpl_reader *rd, struct rpl_entry **out)
 			char *end = NULL;
 			long v = strtol(rd->buf + 3, &end, 10);
 
-			if (v < 0 || v > 65535 || !end || *end != '\0') {
+			if (strcmp(rd->buf, "EDE none") == 0) {
+				e->ede = RPL_EDE_NONE;
+			} else if (strcmp(rd->buf, "EDE any") == 0) {
+				e->ede = RPL_EDE_ANY;
+			} else if (v < 0 || v > 65535 || !end ||
+			    *end != '\0') {
 				entry_free(e);
 				return rd_err(rd, "EDE info-code");
+			} else {
+				e->ede = (int)v;
 			}
-			e->ede = (int)v;
 		} else if (rd_is(rd, "SECTION")) {
 			const char *s = rd->buf + 8;
 
@@ -918,6 +969,8 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 				s->do_bit = 1;
 			} else if (strcmp(tok, "CD") == 0) {
 				s->flags |= MSG_FLAG_CD;
+			} else if (strcmp(tok, "AD") == 0) {
+				s->flags |= MSG_FLAG_AD;
 			} else if (strcmp(tok, "NORD") == 0) {
 				s->flags &= (uint16_t)~MSG_FLAG_RD;
 			} else {
@@ -961,6 +1014,14 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 		    !(tok = strtok_r(NULL, " \t", &save)) ||
 		    (s->elapse = atol(tok)) < 0 || s->elapse > 100000000) {
 			return rd_err(rd, "TIME_PASSES ELAPSE seconds");
+		}
+	} else if (strcmp(kind, "SKIP_OUT_QUERIES") == 0) {
+		s->type = RPL_SKIP_OUT_QUERIES;
+	} else if (strcmp(kind, "CHECK_SIG_CHECKS") == 0) {
+		s->type = RPL_CHECK_SIG_CHECKS;
+		tok = strtok_r(NULL, " \t", &save);
+		if (!tok || (s->elapse = atol(tok)) < 0) {
+			return rd_err(rd, "CHECK_SIG_CHECKS max");
 		}
 	} else if (strcmp(kind, "TIMEOUT") == 0) {
 		s->type = RPL_TIMEOUT;
@@ -1010,6 +1071,16 @@ scenario_read(const char *file)
 		} else if (rd_is(rd, "TODO")) {
 			snprintf(sc->todo, sizeof(sc->todo), "%s",
 			    rd->buf + 4 + (rd->buf[4] != '\0'));
+		} else if (rd_is(rd, "NOW")) {
+			char *end = NULL;
+			long long v = strtoll(rd->buf + 3, &end, 10);
+
+			if (v <= 0 || v > 4000000000LL || !end ||
+			    *end != '\0') {
+				ret = rd_err(rd, "NOW seconds");
+			} else {
+				sc->start = (time_t)v;
+			}
 		} else if (rd_is(rd, "CONFIG")) {
 			ret = parse_block(rd, "CONFIG_END", &sc->config);
 		} else if (rd_is(rd, "ROOT_HINTS")) {
@@ -1613,6 +1684,16 @@ step_check_answer(struct replay *rp, const struct rpl_step *st)
 		    -1);
 		goto out;
 	}
+	if (e->ede == RPL_EDE_ANY && !m->edns.has_ede) {
+		fail(rp, "step %d (line %d) CHECK_ANSWER: expected an EDE, "
+		    "got none", st->num, st->line);
+		goto out;
+	}
+	if (e->ede == RPL_EDE_NONE && m->edns.has_ede) {
+		fail(rp, "step %d (line %d) CHECK_ANSWER: expected no EDE, "
+		    "got %d", st->num, st->line, (int)m->edns.ede_code);
+		goto out;
+	}
 	for (sec = 0; sec < 3; sec++) {
 		if ((match & (RPL_M_ANSWER << sec)) && check_section(rp, st, m,
 		    sec, (match & RPL_M_TTL) != 0)) {
@@ -1686,6 +1767,53 @@ write_hints(struct replay *rp)
 	return RES_OK;
 }
 
+/**
+ * The module chain of module-config, as the daemon builds it: "iterator"
+ * or "validator iterator".  With the validator, the trust anchors and
+ * negative trust anchors of the config are loaded into env.anchors.
+ */
+static int
+build_chain(struct replay *rp)
+{
+	const char *mc = rp->cfg->module_config ? rp->cfg->module_config :
+	    "iterator";
+	char buf[256], *tok, *save = NULL;
+	int n = 0, val = 0;
+
+	snprintf(buf, sizeof(buf), "%s", mc);
+	for (tok = strtok_r(buf, " \t", &save); tok;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		if (n >= MODULE_MAX) {
+			break;
+		}
+		if (strcmp(tok, "iterator") == 0) {
+			rp->mods[n++] = iter_get_funcblock();
+		} else if (strcmp(tok, "validator") == 0 && !val) {
+			rp->mods[n++] = val_get_funcblock();
+			val = 1;
+		} else {
+			fail(rp, "module-config: unknown or repeated module "
+			    "'%s'", tok);
+			return RES_ESYNTAX;
+		}
+	}
+	if (n == 0 || rp->mods[n - 1] != iter_get_funcblock()) {
+		fail(rp, "module-config '%s': the chain must end with the "
+		    "iterator", mc);
+		return RES_ESYNTAX;
+	}
+	rp->num_mods = n;
+	if (val) {
+		rp->env.anchors = anchors_create();
+		if (!rp->env.anchors || anchors_apply_config(rp->env.anchors,
+		    rp->cfg) != RES_OK) {
+			fail(rp, "the trust anchors do not load (see above)");
+			return RES_ESYNTAX;
+		}
+	}
+	return RES_OK;
+}
+
 /** Create the resolver of a run: config, caches, hints, env, mesh. */
 static int
 setup(struct replay *rp)
@@ -1694,7 +1822,7 @@ setup(struct replay *rp)
 	struct mesh_net net;
 	char *text = NULL, head[512];
 	const struct config *c;
-	int ret;
+	int ret, i;
 
 	if (write_hints(rp) != RES_OK) {
 		fail(rp, "cannot write the root hints file");
@@ -1725,7 +1853,7 @@ setup(struct replay *rp)
 	pol.serve_expired = c->serve_expired;
 	pol.serve_expired_ttl = (uint32_t)c->serve_expired_ttl;
 	pol.prefetch = c->prefetch;
-	rp->now = REPLAY_START_TIME;
+	rp->now = rp->sc->start ? rp->sc->start : REPLAY_START_TIME;
 	rp->env.cfg = c;
 	rp->env.now = &rp->now;
 	rp->env.rnd = NULL;	/* no random server exploration */
@@ -1748,17 +1876,27 @@ setup(struct replay *rp)
 		fail(rp, "the ROOT_HINTS do not read (see above)");
 		return RES_ESYNTAX;
 	}
-	rp->mods[0] = iter_get_funcblock();
-	if (rp->mods[0]->init(&rp->env, 0) != RES_OK) {
-		fail(rp, "the iterator does not start");
-		return RES_ESYSTEM;
+	rp->env.fwds = iter_fwd_create();
+	if (!rp->env.fwds || iter_fwd_apply_config(rp->env.fwds, c) !=
+	    RES_OK) {
+		fail(rp, "the stub and forward zones do not read");
+		return RES_ESYNTAX;
 	}
-	rp->mod_inited = 1;
+	if (build_chain(rp) != RES_OK) {
+		return RES_ESYNTAX;
+	}
+	for (i = 0; i < rp->num_mods; i++) {
+		if (rp->mods[i]->init(&rp->env, i) != RES_OK) {
+			fail(rp, "module %s does not start", rp->mods[i]->name);
+			return RES_ESYSTEM;
+		}
+		rp->mod_inited = i + 1;
+	}
 	net.arg = rp;
 	net.query = fake_query;
 	net.cancel = fake_cancel;
 	net.reply = fake_reply;
-	rp->mesh = mesh_create(&rp->env, rp->mods, 1, &net, NULL,
+	rp->mesh = mesh_create(&rp->env, rp->mods, rp->num_mods, &net, NULL,
 	    (size_t)c->num_queries_per_thread);
 	if (!rp->mesh) {
 		fail(rp, "cannot create the mesh");
@@ -1788,14 +1926,17 @@ teardown(struct replay *rp)
 		free(a->pkt);
 		free(a);
 	}
-	if (rp->mod_inited) {
-		rp->mods[0]->deinit(&rp->env, 0);
+	while (rp->mod_inited > 0) {
+		rp->mod_inited--;
+		rp->mods[rp->mod_inited]->deinit(&rp->env, rp->mod_inited);
 	}
+	anchors_delete(rp->env.anchors);
 	rrset_cache_delete(rp->env.rrset_cache);
 	msg_cache_delete(rp->env.msg_cache);
 	infra_cache_delete(rp->env.infra_cache);
 	key_cache_delete(rp->env.key_cache);
 	hints_delete(rp->env.hints);
+	iter_fwd_delete(rp->env.fwds);
 	config_delete(rp->cfg);
 	free(rp->log);
 	if (rp->hintsfile[0]) {
@@ -1854,7 +1995,8 @@ static void
 run_step(struct replay *rp, const struct rpl_step *st)
 {
 	static const char *kinds[] = { "QUERY", "CHECK_OUT_QUERY",
-	    "CHECK_NO_OUT_QUERY", "CHECK_ANSWER", "TIME_PASSES", "TIMEOUT" };
+	    "CHECK_NO_OUT_QUERY", "CHECK_ANSWER", "TIME_PASSES", "TIMEOUT",
+	    "CHECK_SIG_CHECKS", "SKIP_OUT_QUERIES" };
 	struct fake_query *q;
 	char buf[DNAME_MAXSTR + 512], t[16];
 
@@ -1901,6 +2043,23 @@ run_step(struct replay *rp, const struct rpl_step *st)
 			run_network(rp);
 		}
 		run_network(rp);
+		break;
+	}
+	case RPL_SKIP_OUT_QUERIES:
+		trace(rp, "  %d upstream queries not checked",
+		    (int)(rp->nlog - rp->checked));
+		rp->checked = rp->nlog;
+		break;
+	case RPL_CHECK_SIG_CHECKS: {
+		uint64_t n = rp->env.num_sig_checks - rp->sig_checks;
+
+		rp->sig_checks = rp->env.num_sig_checks;
+		trace(rp, "  %llu signature checks", (unsigned long long)n);
+		if (n > (uint64_t)st->elapse) {
+			fail(rp, "step %d (line %d) CHECK_SIG_CHECKS: %llu "
+			    "signature checks, at most %ld allowed", st->num,
+			    st->line, (unsigned long long)n, st->elapse);
+		}
 		break;
 	}
 	case RPL_TIMEOUT:

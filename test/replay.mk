@@ -4,6 +4,7 @@ check_PROGRAMS += test/replay
 test_replay_SOURCES = test/replay.c
 TESTS += test/replay.sh
 EXTRA_DIST += test/replay.sh \
+	contrib/testworld/make-val-scenarios \
 	testdata/iter_bailiwick.rpl \
 	testdata/iter_caps.rpl \
 	testdata/iter_cname.rpl \
@@ -24,6 +25,24 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_tcp.rpl \
 	testdata/iter_timeout.rpl \
 	testdata/iter_unreachable.rpl \
+	testdata/val_bogus_cache.rpl \
+	testdata/val_bogus_corrupt.rpl \
+	testdata/val_bogus_dsmismatch.rpl \
+	testdata/val_bogus_expired.rpl \
+	testdata/val_bogus_nosig.rpl \
+	testdata/val_bogus_notyet.rpl \
+	testdata/val_bogus_nxdomain.rpl \
+	testdata/val_cd.rpl \
+	testdata/val_insecure.rpl \
+	testdata/val_internal_anchor.rpl \
+	testdata/val_keytrap.rpl \
+	testdata/val_keytrap_servfail.rpl \
+	testdata/val_negative.rpl \
+	testdata/val_nsec3_iterations.rpl \
+	testdata/val_nta.rpl \
+	testdata/val_secure.rpl \
+	testdata/val_wildcard.rpl \
+	testdata/replay/selftest_bad_module.rpl \
 	testdata/replay/selftest_bad_order.rpl \
 	testdata/replay/selftest_bad_rr.rpl \
 	testdata/replay/selftest_bad_syntax.rpl \
@@ -33,6 +52,10 @@ EXTRA_DIST += test/replay.sh \
 	testdata/replay/selftest_no_answer.rpl \
 	testdata/replay/selftest_timeout_none.rpl \
 	testdata/replay/selftest_unchecked_answer.rpl \
+	testdata/replay/selftest_val_ede_any.rpl \
+	testdata/replay/selftest_val_ede_none.rpl \
+	testdata/replay/selftest_val_sig_checks.rpl \
+	testdata/replay/selftest_val_wrong_anchor.rpl \
 	testdata/replay/selftest_wrong_answer.rpl \
 	testdata/replay/selftest_wrong_flags.rpl \
 	testdata/replay/selftest_wrong_out_query.rpl
