@@ -294,7 +294,13 @@ iter_finish_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 	}
 	rep->flags = tail ? tail->flags : 0;
 	rep->rcode = tail ? tail->rcode : MSG_RCODE_NOERROR;
-	rep->security = tail ? tail->security : 0;
+	/* A cached verdict holds for the cached reply alone, not for a
+	 * chain in front of it. */
+	if (tail && iq->num_chain == 0) {
+		rep->security = tail->security;
+		rep->ede = tail->ede;
+		rep->ede_text = tail->ede_text;
+	}
 	for (c = 0; c < iq->num_chain; c++) {
 		reply_add(rep, n, iq->chain[c], MSG_SEC_ANSWER);
 	}

@@ -69,6 +69,10 @@
  * records give none. */
 #define VAL_KEY_TTL_DEFAULT 900
 
+/** What val_verify_rrset() returns for a verified RRset: every other
+ * value is the EDE code of the failure (and EDE 0, "Other", is one). */
+#define VAL_OK (-1)
+
 /** Room for a reason text: two names in presentation form and words. */
 #define VAL_WHY (DNAME_MAXSTR * 2 + 512)
 
@@ -308,7 +312,8 @@ val_sig_time(const struct config *cfg, const struct val_rrsig *sig,
  * RRSIG's original TTL and the time to expiration (RFC 4035 5.3.3).
  * @param wildcard_parent: receives the closest encloser when the RRSIG
  *	shows a wildcard expansion (labels < owner labels), else NULL.
- * @return 0 secure; else the EDE code, with *why filled.
+ * @return VAL_OK when secure; else the EDE code (0 included), with *why
+ *	filled.
  */
 static int
 val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
@@ -415,7 +420,7 @@ val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
 					}
 					*wildcard_parent = p;
 				}
-				return 0;
+				return VAL_OK;
 			}
 			ede = EDE_DNSSEC_BOGUS;
 			snprintf(why, whysz, "signature verification failed for "
@@ -584,7 +589,7 @@ val_check_dnskeys(struct module_qstate *q, struct val_qstate *vq,
 		ks->rd = &keys->rd[k];
 		ks->len = &keys->rdlen[k];
 		r = val_verify_rrset(q, vq, ks, keys, NULL, why, whysz);
-		if (r == 0) {
+		if (r == VAL_OK) {
 			return VAL_SECURE;
 		}
 		*ede = r;
@@ -638,7 +643,8 @@ val_denials(const struct reply *rep, uint16_t type, struct reply_rrset **out,
 	return n;
 }
 
-/** Verify every NSEC/NSEC3 RRset of a reply with a key set.  0 or EDE. */
+/** Verify every NSEC/NSEC3 RRset of a reply with a key set.
+ * VAL_OK or the EDE of the first failure. */
 static int
 val_verify_denials(struct module_qstate *q, struct val_qstate *vq,
     const struct val_keyset *ks, struct reply_rrset **set, size_t n,
@@ -649,11 +655,11 @@ val_verify_denials(struct module_qstate *q, struct val_qstate *vq,
 
 	for (i = 0; i < n; i++) {
 		if ((r = val_verify_rrset(q, vq, ks, set[i], NULL, why,
-		    whysz)) != 0) {
+		    whysz)) != VAL_OK) {
 			return r;
 		}
 	}
-	return 0;
+	return VAL_OK;
 }
 
 /**
@@ -683,7 +689,7 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 	    RR_CLASS_IN);
 	if (*ds && rep->rcode == MSG_RCODE_NOERROR) {
 		if ((r = val_verify_rrset(q, vq, vq->ks, *ds, NULL, why,
-		    sizeof(why))) != 0) {
+		    sizeof(why))) != VAL_OK) {
 			val_bogus(q, vq, r, "DS of %s: %s", an, why);
 			return -1;
 		}
@@ -696,7 +702,7 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 	n = val_denials(rep, RR_TYPE_NSEC, set, 32);
 	if (n > 0) {
 		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
-		    sizeof(why))) != 0) {
+		    sizeof(why))) != VAL_OK) {
 			val_bogus(q, vq, r, "proof of no DS for %s: %s", an,
 			    why);
 			return -1;
@@ -719,7 +725,7 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 	n = val_denials(rep, RR_TYPE_NSEC3, set, 32);
 	if (n > 0) {
 		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
-		    sizeof(why))) != 0) {
+		    sizeof(why))) != VAL_OK) {
 			val_bogus(q, vq, r, "proof of no DS for %s: %s", an,
 			    why);
 			return -1;
@@ -1078,7 +1084,7 @@ val_next_item(struct module_qstate *q, int id, struct val_qstate *vq)
 			    why, sizeof(why)));
 			return -1;
 		} else if ((r = val_verify_rrset(q, vq, ks, s, &wp, why,
-		    sizeof(why))) != 0) {
+		    sizeof(why))) != VAL_OK) {
 			val_bogus(q, vq, r, "%s", why);
 			return -1;
 		} else {
@@ -1192,13 +1198,13 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		return -1;
 	}
 	if (soa && negative && (r = val_verify_rrset(q, vq, vq->proof_ks,
-	    soa, NULL, why, sizeof(why))) != 0) {
+	    soa, NULL, why, sizeof(why))) != VAL_OK) {
 		val_bogus(q, vq, r, "SOA of the negative answer for %s: %s",
 		    qn, why);
 		return -1;
 	}
 	if ((r = val_verify_denials(q, vq, vq->proof_ks, set, n, why,
-	    sizeof(why))) != 0) {
+	    sizeof(why))) != VAL_OK) {
 		val_bogus(q, vq, r, "denial for %s: %s", qn, why);
 		return -1;
 	}
@@ -1341,6 +1347,27 @@ val_run(struct module_qstate *q, int id, struct val_qstate *vq)
 	}
 }
 
+/** The verdict of a reply validated earlier (from the cache). */
+static void
+val_cached_verdict(struct module_qstate *q, int id)
+{
+	struct reply *rep = q->return_msg;
+
+	if (rep->security == RRSET_SEC_BOGUS &&
+	    !q->env->cfg->val_permissive_mode) {
+		q->return_msg = NULL;
+		q->return_rcode = MSG_RCODE_SERVFAIL;
+		q->ede = rep->ede >= 0 ? rep->ede : EDE_DNSSEC_BOGUS;
+		q->ede_text = rep->ede_text;
+		q->env->num_bogus++;
+	} else if (rep->security == RRSET_SEC_SECURE) {
+		q->env->num_secure++;
+	} else {
+		q->env->num_insecure++;
+	}
+	q->ext_state[id] = MODULE_FINISHED;
+}
+
 /** module operate(). */
 static void
 val_operate(struct module_qstate *q, enum module_ev ev, int id)
@@ -1361,6 +1388,12 @@ val_operate(struct module_qstate *q, enum module_ev ev, int id)
 			 * through unchecked. */
 			q->ext_state[id] = q->ext_state[it] == MODULE_ERROR ?
 			    MODULE_ERROR : MODULE_FINISHED;
+			return;
+		}
+		if (q->return_msg->security != RRSET_SEC_UNCHECKED) {
+			/* A reply validated before (from the message
+			 * cache): its verdict stands, no work again. */
+			val_cached_verdict(q, id);
 			return;
 		}
 		vq = region_zalloc(q->region, sizeof(*vq));
