@@ -114,7 +114,8 @@ echo_work(void *arg)
 		for (i = 0; i < n; i++) {
 			if (w->msg[i].msg_len < 12)
 				continue;
-			w->buf[i][2] |= 0x80;	/* QR: this is a response */
+			/* QR: this is a response. */
+			w->buf[i][2] |= 0x80;
 			w->iov[i].iov_len = w->msg[i].msg_len;
 			if (m != i)
 				w->msg[m].msg_hdr = w->msg[i].msg_hdr;
@@ -134,6 +135,7 @@ echo_work(void *arg)
 	}
 }
 
+/** Print the usage line and exit with status 2. */
 static void
 usage(void)
 {

@@ -70,7 +70,7 @@ check "a bad address is refused" sh -c '! "$1" -a nowhere 2>/dev/null' - \
 	"$ECHO"
 for t in 1 2; do
 	check "starts with $t thread(s) and writes its pid file" start $t
-	out=$(dig +tries=1 +time=2 +noedns -p "$port" @127.0.0.1 \
+	out=$(dig +tries=1 +time=2 +noedns +noadflag -p "$port" @127.0.0.1 \
 		www.example.com. A 2>&1)
 	check "$t thread(s): the query comes back as a response" sh -c \
 		'echo "$1" | grep -q "flags: qr rd;"' - "$out"
