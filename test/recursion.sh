@@ -236,6 +236,13 @@ server:
 	logfile: "$dir/val.log"
 	verbosity: 1
 	val-log-level: 2
+	val-bogus-ttl: 900
+	msg-cache-size: 64m
+	rrset-cache-size: 128m
+remote-control:
+	control-enable: yes
+	control-interface: "$dir/control.sock"
+	control-use-cert: no
 CONF
 "$RESOLUTE" -d -c "$dir/val.conf" 2>>"$dir/stderr" &
 vpid=$!
@@ -268,6 +275,38 @@ if echo "$out" | grep -q "192.0.2.131"; then
 	ok "validation: CD gets the bogus data unchecked"
 else
 	notok "validation: CD gets the bogus data unchecked"
+fi
+# The cache survives a restart: dump_cache, a fresh daemon, load_cache,
+# and every name (but the unreachable ones, never cached) is answered
+# from the cache with its validation status, without one upstream query.
+CONTROL="$builddir/resolute-control"
+"$CONTROL" -c "$dir/val.conf" dump_cache >"$dir/cache.dump" 2>>"$dir/stderr"
+rc=$?
+kill "$vpid"
+wait "$vpid"
+awk -F '\t' '/^#/ || $4 != "-"' "$dir/state/names.txt" \
+    >"$dir/names-cached.txt"
+"$RESOLUTE" -d -c "$dir/val.conf" 2>>"$dir/stderr" &
+vpid=$!
+sleep 0.5
+"$CONTROL" -c "$dir/val.conf" load_cache <"$dir/cache.dump" \
+    >"$dir/load.out" 2>&1
+lrc=$?
+"$CHECK" -f "$dir/names-cached.txt" -d "$dir/state" -s 127.0.0.1 \
+    -p "$vport" -j 64 -t 20 >"$dir/reload.out" 2>&1
+crc=$?
+out=$("$CONTROL" -c "$dir/val.conf" stats_noreset 2>&1)
+udp=$(echo "$out" | sed -n 's/^num.query.outgoing.udp=//p')
+tcp=$(echo "$out" | sed -n 's/^num.query.outgoing.tcp=//p')
+tail -n 2 "$dir/reload.out" | sed 's/^/# /'
+grep "^MISMATCH" "$dir/reload.out" | head -n 10 | sed 's/^/# /'
+echo "# dump: $(wc -l <"$dir/cache.dump") lines; upstream after load: udp=$udp tcp=$tcp"
+if [ $rc = 0 ] && [ $lrc = 0 ] && [ $crc = 0 ] && [ "$udp" = 0 ] && \
+    [ "$tcp" = 0 ]; then
+	ok "dump_cache / load_cache: a fresh daemon answers the world from the loaded cache, no upstream query"
+else
+	notok "dump_cache / load_cache: a fresh daemon answers the world from the loaded cache, no upstream query (dump $rc load $lrc check $crc udp $udp tcp $tcp)"
+	sed 's/^/# /' "$dir/load.out" | head -n 5
 fi
 kill "$vpid"
 wait "$vpid"
