@@ -18,6 +18,7 @@
 #include "config.h"
 #include "daemon/remote.h"
 #include "daemon/daemon.h"
+#include "daemon/diag.h"
 #include "daemon/localzone.h"
 #include "daemon/mesh.h"
 #include "daemon/worker.h"
@@ -27,6 +28,7 @@
 #include "cache/msgcache.h"
 #include "cache/rrset.h"
 #include "iterator/outside_network.h"
+#include "validator/trust_anchor.h"
 #include "util/config_file.h"
 #include "util/dname.h"
 #include "util/error.h"
@@ -1262,6 +1264,120 @@ rc_cmd_local_data(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 }
 
 /*
+ * DNSSEC diagnostics.
+ */
+
+/** "dump_diag": collected into memory first (diag.h), then sent. */
+static void
+rc_cmd_dump_diag(struct rc_conn *c, struct daemon_remote *rc)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int r;
+
+	if (!f) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	r = diag_print(rc->d, time(NULL), f);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	rc_write(c, text, len);
+	free(text);
+	if (r != RES_OK) {
+		rc_status(c, 0, "dump_diag: %s (the output is incomplete)",
+		    res_strerror(r));
+		return;
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** "insecure_add NAME" / "insecure_remove NAME" (RFC 7646). */
+static void
+rc_cmd_insecure(struct rc_conn *c, struct daemon_remote *rc, char *arg,
+    int add)
+{
+	uint8_t name[DNAME_MAXLEN];
+	char *n = rc_word(&arg);
+	int r;
+
+	if (rc_parse_name(c, n, name) != 0) {
+		return;
+	}
+	if (*rc_skip(arg)) {
+		rc_status(c, 0, "one name only");
+		return;
+	}
+	r = add ? anchors_insecure_add(rc->d->anchors, name) :
+	    anchors_insecure_remove(rc->d->anchors, name);
+	if (r == RES_EEXIST) {
+		rc_status(c, 0, "%s is a negative trust anchor already", n);
+		return;
+	}
+	if (r == RES_ENOTFOUND) {
+		rc_status(c, 0, "%s is not a negative trust anchor", n);
+		return;
+	}
+	if (r != RES_OK) {
+		rc_status(c, 0, "%s: %s", n, res_strerror(r));
+		return;
+	}
+	/* Answers cached under the old verdict would outlive the change:
+	 * drop what is at or below the name. */
+	{
+		struct rc_match m;
+		size_t cnt;
+
+		memset(&m, 0, sizeof(m));
+		m.name = name;
+		m.zone = 1;
+		cnt = rc_flush_match(rc->d, &m);
+		rc_printf(c, "%s %s; flushed %zu entries\n", n, add ?
+		    "is insecure" : "validates again", cnt);
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** One negative trust anchor of "list_insecure". */
+static void
+rc_list_insecure_one(void *arg, const uint8_t *name)
+{
+	char buf[DNAME_MAXSTR];
+
+	if (dname_to_str(name, buf, sizeof(buf)) >= 0) {
+		fprintf(arg, "%s\n", buf);
+	}
+}
+
+/** "list_insecure": collected under the set's lock into memory. */
+static void
+rc_cmd_list_insecure(struct rc_conn *c, struct daemon_remote *rc)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	(void)anchors_insecure_foreach(rc->d->anchors, rc_list_insecure_one,
+	    f);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	rc_write(c, text, len);
+	free(text);
+	rc_status(c, 1, NULL);
+}
+
+/*
  * Dispatch.
  */
 
@@ -1325,6 +1441,14 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_list_local_zones(c, rc);
 	} else if (strcmp(cmd, "local_data") == 0) {
 		rc_cmd_local_data(c, rc, arg);
+	} else if (strcmp(cmd, "dump_diag") == 0) {
+		rc_cmd_dump_diag(c, rc);
+	} else if (strcmp(cmd, "insecure_add") == 0) {
+		rc_cmd_insecure(c, rc, arg, 1);
+	} else if (strcmp(cmd, "insecure_remove") == 0) {
+		rc_cmd_insecure(c, rc, arg, 0);
+	} else if (strcmp(cmd, "list_insecure") == 0) {
+		rc_cmd_list_insecure(c, rc);
 	} else {
 		rc_status(c, 0, "unknown command '%s'", cmd);
 	}
