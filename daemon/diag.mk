@@ -4,3 +4,7 @@ libresolute_a_SOURCES += daemon/diag.c daemon/diag.h
 
 TESTS += test/diag.sh
 EXTRA_DIST += test/diag.sh
+
+check_PROGRAMS += test/test_diag
+test_test_diag_SOURCES = test/test_diag.c test/unit.c test/unit.h
+TESTS += test/test_diag

@@ -976,6 +976,101 @@ rc_cmd_flush_type(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	rc_status(c, 1, NULL);
 }
 
+/** One infra entry to remove. */
+struct rc_infra_key {
+	/** Next. */
+	struct rc_infra_key *next;
+	/** The key as stored. */
+	struct infra_key k;
+};
+
+/** What a flush_infra IP walk matches and collects. */
+struct rc_infra_match {
+	/** The address family. */
+	int family;
+	/** The address: 4 or 16 bytes. */
+	uint8_t addr[16];
+	/** Entries to remove. */
+	struct rc_infra_key *keys;
+	/** 1 when out of memory. */
+	int nomem;
+};
+
+/** Infra walk: collect every entry of the address, any port and zone. */
+static int
+rc_infra_match_one(const struct infra_entry *e, void *arg)
+{
+	struct rc_infra_match *m = arg;
+	struct sockaddr_storage ss;
+	const void *a;
+	size_t alen;
+	struct rc_infra_key *k;
+
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, e->key.addr, e->key.addrlen < sizeof(ss) ?
+	    e->key.addrlen : sizeof(ss));
+	if (ss.ss_family != m->family) {
+		return 0;
+	}
+	if (m->family == AF_INET) {
+		if (e->key.addrlen < sizeof(struct sockaddr_in)) {
+			return 0;
+		}
+		a = &((const struct sockaddr_in *)(void *)&ss)->sin_addr;
+		alen = 4;
+	} else {
+		if (e->key.addrlen < sizeof(struct sockaddr_in6)) {
+			return 0;
+		}
+		a = &((const struct sockaddr_in6 *)(void *)&ss)->sin6_addr;
+		alen = 16;
+	}
+	if (memcmp(a, m->addr, alen) != 0) {
+		return 0;
+	}
+	if (!(k = malloc(sizeof(*k)))) {
+		m->nomem = 1;
+		return 1;
+	}
+	k->k = e->key;
+	k->next = m->keys;
+	m->keys = k;
+	return 0;
+}
+
+/** "flush_infra IP": every entry of the address (all zones, ports). */
+static void
+rc_flush_infra_ip(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	struct rc_infra_match m;
+	struct rc_infra_key *k, *next;
+	size_t count = 0;
+
+	memset(&m, 0, sizeof(m));
+	if (inet_pton(AF_INET, arg, m.addr) == 1) {
+		m.family = AF_INET;
+	} else if (inet_pton(AF_INET6, arg, m.addr) == 1) {
+		m.family = AF_INET6;
+	} else {
+		rc_status(c, 0, "flush_infra: '%s' is neither 'all' nor an "
+		    "IP address", arg);
+		return;
+	}
+	(void)infra_cache_walk(rc->d->infra_cache, rc_infra_match_one, &m);
+	for (k = m.keys; k; k = next) {
+		next = k->next;
+		count += infra_cache_remove(rc->d->infra_cache, k->k.addr,
+		    k->k.addrlen, k->k.zone) == RES_OK;
+		free(k);
+	}
+	if (m.nomem) {
+		rc_status(c, 0, "out of memory; flushed %zu entries", count);
+		return;
+	}
+	rc_printf(c, "flushed %zu entries\n", count);
+	rc_status(c, 1, NULL);
+}
+
 /** "flush_infra all|IP". */
 static void
 rc_cmd_flush_infra(struct rc_conn *c, struct daemon_remote *rc, char *arg)
@@ -985,10 +1080,7 @@ rc_cmd_flush_infra(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 		rc_status(c, 1, NULL);
 		return;
 	}
-	/* The infra cache keys entries by address and zone and offers no
-	 * removal by address alone; clearing one address is not yet
-	 * supported. */
-	rc_status(c, 0, "flush_infra IP: not yet; use flush_infra all");
+	rc_flush_infra_ip(c, rc, arg);
 }
 
 /*
@@ -1377,6 +1469,35 @@ rc_cmd_list_insecure(struct rc_conn *c, struct daemon_remote *rc)
 	rc_status(c, 1, NULL);
 }
 
+/** "local_data_remove NAME": with the workers paused. */
+static void
+rc_cmd_local_data_remove(struct rc_conn *c, struct daemon_remote *rc,
+    char *arg)
+{
+	uint8_t name[DNAME_MAXLEN];
+	char *n = rc_word(&arg);
+	int r;
+
+	if (rc_parse_name(c, n, name) != 0) {
+		return;
+	}
+	daemon_pause_workers(rc->d);
+	r = local_zones_remove_data(rc->d->local_zones, name);
+	if (daemon_resume_workers(rc->d) != RES_OK) {
+		rc_status(c, 0, "cannot restart the workers; stopping");
+		return;
+	}
+	if (r == RES_ENOTFOUND) {
+		rc_status(c, 0, "no local data at %s", n);
+		return;
+	}
+	if (r != RES_OK) {
+		rc_status(c, 0, "local_data_remove: %s", res_strerror(r));
+		return;
+	}
+	rc_status(c, 1, NULL);
+}
+
 /*
  * Dispatch.
  */
@@ -1441,6 +1562,8 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_list_local_zones(c, rc);
 	} else if (strcmp(cmd, "local_data") == 0) {
 		rc_cmd_local_data(c, rc, arg);
+	} else if (strcmp(cmd, "local_data_remove") == 0) {
+		rc_cmd_local_data_remove(c, rc, arg);
 	} else if (strcmp(cmd, "dump_diag") == 0) {
 		rc_cmd_dump_diag(c, rc);
 	} else if (strcmp(cmd, "insecure_add") == 0) {

@@ -173,5 +173,42 @@ check "insecure_add without a name is an error" '[ $rc != 0 ]'
 out=$($C insecure_add "a..b" 2>&1)
 rc=$?
 check "insecure_add of a bad name is an error" '[ $rc != 0 ]'
+
+# flush_infra IP
+out=$($C flush_infra 127.53.0.1 2>&1)
+rc=$?
+check "flush_infra 127.53.0.1 removes its entries ($out)" \
+    '[ $rc = 0 ] && echo "$out" | grep -q "flushed [1-9][0-9]* entries"'
+$C dump_diag >"$dir/diag3" 2>&1
+check "the address is gone from the infra cache, others stay" \
+    '! grep -q "^127\.53\.0\.1 zone" "$dir/diag3" && grep -q "^127\.53\.1\.[12] zone" "$dir/diag3"'
+out=$($C flush_infra 127.53.0.1 2>&1)
+check "flush_infra of an address not cached flushes 0" \
+    'echo "$out" | grep -q "flushed 0 entries"'
+out=$($C flush_infra ::1 2>&1)
+rc=$?
+check "flush_infra takes IPv6 addresses" '[ $rc = 0 ]'
+out=$($C flush_infra nonsense 2>&1)
+rc=$?
+check "flush_infra of a non-address is an error" '[ $rc != 0 ]'
+
+# local_data_remove
+$D www.example.internal A >"$dir/ld1" 2>&1
+out=$($C local_data_remove www.example.internal 2>&1)
+rc=$?
+$D www.example.internal A >"$dir/ld2" 2>&1
+$D ftp.example.internal A >"$dir/ld3" 2>&1
+check "local data answers before local_data_remove" \
+    'grep -q "192\.0\.2\.10" "$dir/ld1"'
+check "after local_data_remove the name is NXDOMAIN in its static zone" \
+    '[ $rc = 0 ] && grep -q "status: NXDOMAIN" "$dir/ld2"'
+check "the other local data stays" 'grep -q "192\.0\.2\.11" "$dir/ld3"'
+out=$($C local_data_remove www.example.internal 2>&1)
+rc=$?
+check "local_data_remove of a name without data is an error" \
+    '[ $rc != 0 ] && echo "$out" | grep -q "no local data"'
+out=$($C local_data_remove 2>&1)
+rc=$?
+check "local_data_remove without a name is an error" '[ $rc != 0 ]'
 echo "1..$n"
 [ $fail = 0 ]
