@@ -19,6 +19,10 @@
 #include "daemon/remote.h"
 #include "daemon/daemon.h"
 #include "daemon/diag.h"
+#include "daemon/trace.h"
+#include "iterator/delegpt.h"
+#include "iterator/hints.h"
+#include "util/region.h"
 #include "daemon/localzone.h"
 #include "daemon/mesh.h"
 #include "daemon/worker.h"
@@ -42,6 +46,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +57,12 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+/** Most traces running at once. */
+#define RC_MAX_TRACES 4
+
+/** Traces running (atomic). */
+static int rc_traces;
 
 /** Most control interfaces served. */
 #define RC_MAX_IFS 8
@@ -107,6 +118,10 @@ struct daemon_remote {
 	int nsnap;
 	/** Time of the last reset (for time.elapsed). */
 	struct timeval last_reset;
+	/** Set by a command whose connection a thread took over (trace):
+	 * rc_serve() then leaves the connection alone.  Main thread only:
+	 * the connection itself may be gone by the time it is read. */
+	int detached;
 };
 
 /** One control connection being served. */
@@ -1498,6 +1513,137 @@ rc_cmd_local_data_remove(struct rc_conn *c, struct daemon_remote *rc,
 	rc_status(c, 1, NULL);
 }
 
+/** A trace handed to its thread. */
+struct rc_trace {
+	/** The connection, owned by the thread. */
+	struct rc_conn *c;
+	/** What to trace. */
+	struct trace_params p;
+};
+
+/** fopencookie() write function onto a connection. */
+static ssize_t
+rc_trace_write(void *cookie, const char *buf, size_t len)
+{
+	struct rc_conn *c = cookie;
+
+	if (rc_write(c, buf, len) != 0 || rc_flush(c) != 0) {
+		return -1;
+	}
+	return (ssize_t)len;
+}
+
+/** The thread of one trace: writes as it goes, then closes. */
+static void *
+rc_trace_thread(void *arg)
+{
+	struct rc_trace *t = arg;
+	struct rc_conn *c = t->c;
+	cookie_io_functions_t io = { NULL, rc_trace_write, NULL, NULL };
+	FILE *f = fopencookie(c, "w", io);
+	int r = RES_ENOMEM;
+
+	if (f) {
+		setvbuf(f, NULL, _IOLBF, 0);
+		r = trace_run(&t->p, f);
+		fclose(f);
+	}
+	if (r != RES_OK) {
+		rc_status(c, 0, "trace: %s", res_strerror(r));
+	} else {
+		rc_status(c, 1, NULL);
+	}
+	(void)rc_flush(c);
+	if (c->ssl && !c->failed) {
+		(void)SSL_shutdown(c->ssl);
+	}
+	SSL_free(c->ssl);
+	close(c->fd);
+	free(c->spillbuf);
+	free(c);
+	trace_params_clear(&t->p);
+	free(t);
+	__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/** "trace NAME [TYPE]": run in a thread of its own (trace.h). */
+static void
+rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	char *n = rc_word(&arg), *ty = rc_word(&arg);
+	struct rc_trace *t;
+	struct region *r;
+	struct delegpt *dp;
+	struct delegpt_addr *a;
+	pthread_attr_t attr;
+	pthread_t tid;
+	uint16_t type = RR_TYPE_A;
+
+	if (*ty && rrtype_from_str(ty, &type) != RES_OK) {
+		rc_status(c, 0, "unknown type '%s'", ty);
+		return;
+	}
+	if (!(t = calloc(1, sizeof(*t)))) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	if (!*n || dname_from_str(n, NULL, t->p.qname, NULL) != RES_OK) {
+		free(t);
+		rc_status(c, 0, "cannot parse name '%s'", n);
+		return;
+	}
+	dname_tolower(t->p.qname);
+	t->p.qtype = type;
+	t->p.port = 53;
+	t->p.skew_min = rc->d->cfg->val_sig_skew_min;
+	t->p.skew_max = rc->d->cfg->val_sig_skew_max;
+	/* Copy the root addresses and the anchor now: a reload may
+	 * replace both while the trace runs. */
+	if ((r = region_create()) != NULL &&
+	    (dp = hints_root(rc->d->hints, r)) != NULL) {
+		for (a = dp->addrs; a && t->p.nroots < TRACE_MAX_ROOTS;
+		    a = a->next) {
+			t->p.roots[t->p.nroots] = a->addr;
+			t->p.rootlen[t->p.nroots++] = a->addrlen;
+		}
+	}
+	region_delete(r);
+	if (t->p.nroots == 0) {
+		free(t);
+		rc_status(c, 0, "no root server addresses (root hints)");
+		return;
+	}
+	if (trace_params_set_anchor(&t->p, anchors_lookup(rc->d->anchors,
+	    t->p.qname, RR_CLASS_IN)) != RES_OK) {
+		trace_params_clear(&t->p);
+		free(t);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	if (__atomic_add_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST) >
+	    RC_MAX_TRACES) {
+		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
+		trace_params_clear(&t->p);
+		free(t);
+		rc_status(c, 0, "too many traces running (%d)", RC_MAX_TRACES);
+		return;
+	}
+	t->c = c;
+	rc->detached = 1;
+	if (pthread_attr_init(&attr) != 0 || pthread_attr_setdetachstate(
+	    &attr, PTHREAD_CREATE_DETACHED) != 0 || pthread_create(&tid,
+	    &attr, rc_trace_thread, t) != 0) {
+		rc->detached = 0;
+		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
+		trace_params_clear(&t->p);
+		free(t);
+		rc_status(c, 0, "cannot start the trace thread");
+		return;
+	}
+	(void)pthread_attr_destroy(&attr);
+}
+
 /*
  * Dispatch.
  */
@@ -1564,6 +1710,8 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_local_data(c, rc, arg);
 	} else if (strcmp(cmd, "local_data_remove") == 0) {
 		rc_cmd_local_data_remove(c, rc, arg);
+	} else if (strcmp(cmd, "trace") == 0) {
+		rc_cmd_trace(c, rc, arg);
 	} else if (strcmp(cmd, "dump_diag") == 0) {
 		rc_cmd_dump_diag(c, rc);
 	} else if (strcmp(cmd, "insecure_add") == 0) {
@@ -1616,7 +1764,13 @@ rc_serve(struct rc_listen *l, int fd)
 		    "too long)");
 		goto out;
 	}
+	l->rc->detached = 0;
 	rc_execute(c, l->rc, line);
+	if (l->rc->detached) {
+		/* A thread serves it to its end and frees it. */
+		free(line);
+		return;
+	}
 	(void)rc_flush(c);
 	if (c->ssl && !c->failed) {
 		(void)SSL_shutdown(c->ssl);
