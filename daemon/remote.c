@@ -1579,6 +1579,7 @@ rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	pthread_attr_t attr;
 	pthread_t tid;
 	uint16_t type = RR_TYPE_A;
+	int started;
 
 	if (*ty && rrtype_from_str(ty, &type) != RES_OK) {
 		rc_status(c, 0, "unknown type '%s'", ty);
@@ -1631,17 +1632,20 @@ rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	}
 	t->c = c;
 	rc->detached = 1;
-	if (pthread_attr_init(&attr) != 0 || pthread_attr_setdetachstate(
-	    &attr, PTHREAD_CREATE_DETACHED) != 0 || pthread_create(&tid,
-	    &attr, rc_trace_thread, t) != 0) {
+	started = pthread_attr_init(&attr) == 0;
+	if (started) {
+		started = pthread_attr_setdetachstate(&attr,
+		    PTHREAD_CREATE_DETACHED) == 0 && pthread_create(&tid,
+		    &attr, rc_trace_thread, t) == 0;
+		(void)pthread_attr_destroy(&attr);
+	}
+	if (!started) {
 		rc->detached = 0;
 		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
 		trace_params_clear(&t->p);
 		free(t);
 		rc_status(c, 0, "cannot start the trace thread");
-		return;
 	}
-	(void)pthread_attr_destroy(&attr);
 }
 
 /*
@@ -1718,7 +1722,8 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_insecure(c, rc, arg, 1);
 	} else if (strcmp(cmd, "insecure_remove") == 0) {
 		rc_cmd_insecure(c, rc, arg, 0);
-	} else if (strcmp(cmd, "list_insecure") == 0) {
+	} else if (strcmp(cmd, "list_insecure") == 0 ||
+	    strcmp(cmd, "insecure_list") == 0) {
 		rc_cmd_list_insecure(c, rc);
 	} else {
 		rc_status(c, 0, "unknown command '%s'", cmd);

@@ -210,5 +210,49 @@ check "local_data_remove of a name without data is an error" \
 out=$($C local_data_remove 2>&1)
 rc=$?
 check "local_data_remove without a name is an error" '[ $rc != 0 ]'
+
+# trace: fresh from the servers, one verdict per name.
+trace() {
+	$C trace "$@" >"$dir/trace.$1" 2>&1
+}
+trace www.features.com A
+check "trace www.features.com: secure, levels . com. features.com." \
+    'grep -q "^result: secure" "$dir/trace.www.features.com" && grep -q "^zone com\.$" "$dir/trace.www.features.com" && grep -q "^zone features\.com\.$" "$dir/trace.www.features.com" && grep -q "DNSKEY key [0-9]* alg 8 flags 257 SEP" "$dir/trace.www.features.com" && grep -q "RRSIG A by features\.com\. key [0-9]* alg 13 valid [0-9]\{14\} to [0-9]\{14\}" "$dir/trace.www.features.com"'
+trace www.island.com A
+check "trace www.island.com (unsigned island): insecure" \
+    'grep -q "^result: insecure" "$dir/trace.www.island.com" && grep -q "no DS for island\.com\." "$dir/trace.www.island.com"'
+trace www.features.unsigned A
+check "trace www.features.unsigned (unsigned TLD): insecure" \
+    'grep -q "^result: insecure" "$dir/trace.www.features.unsigned"'
+trace www.rrsig-expired.broken A
+check "trace rrsig-expired: bogus at rrsig-expired.broken., signature expired, EDE 7" \
+    'grep -q "^result: bogus at rrsig-expired\.broken\.: signature expired for rrsig-expired\.broken\. DNSKEY by key [0-9]* (EDE 7)" "$dir/trace.www.rrsig-expired.broken"'
+trace www.rrsig-notyet.broken A
+check "trace rrsig-notyet: bogus at rrsig-notyet.broken., not yet valid, EDE 8" \
+    'grep -q "^result: bogus at rrsig-notyet\.broken\.: signature not yet valid .*(EDE 8)" "$dir/trace.www.rrsig-notyet.broken"'
+trace www.bad-signature.broken A
+check "trace bad-signature: bogus at bad-signature.broken., verification failed for www A, EDE 6" \
+    'grep -q "^result: bogus at bad-signature\.broken\.: signature verification failed for www\.bad-signature\.broken\. A by key [0-9]* (EDE 6)" "$dir/trace.www.bad-signature.broken"'
+trace ok.bad-signature.broken A
+check "trace ok.bad-signature.broken: secure (only www is broken)" \
+    'grep -q "^result: secure" "$dir/trace.ok.bad-signature.broken"'
+trace www.ds-mismatch.broken A
+check "trace ds-mismatch: bogus at ds-mismatch.broken., no DNSKEY matches its DS, EDE 9" \
+    'grep -q "^result: bogus at ds-mismatch\.broken\.: no DNSKEY of ds-mismatch\.broken\. matches its DS (EDE 9)" "$dir/trace.www.ds-mismatch.broken"'
+trace www.dnskey-missing.broken A
+check "trace dnskey-missing: bogus at dnskey-missing.broken., no DNSKEY RRset, EDE 9" \
+    'grep -q "^result: bogus at dnskey-missing\.broken\.: no DNSKEY RRset for dnskey-missing\.broken\. (EDE 9)" "$dir/trace.www.dnskey-missing.broken"'
+for f in "$dir"/trace.*; do
+	grep -q "^result: \(secure\|insecure\)" "$f" && continue
+	grep -q "^result: bogus" "$f" && continue
+	sed 's/^/# /' "$f"
+done
+trace www.features.com NOSUCHTYPE
+check "trace with an unknown type is an error" \
+    'grep -q "^error: unknown type" "$dir/trace.www.features.com"'
+trace "a..b"
+check "trace of a bad name is an error" 'grep -q "^error: cannot parse" "$dir/trace.a..b"'
+out=$($C status 2>&1)
+check "the daemon still serves after the traces" 'echo "$out" | grep -q "is running"'
 echo "1..$n"
 [ $fail = 0 ]
