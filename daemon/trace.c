@@ -946,7 +946,21 @@ trace_run(const struct trace_params *p, FILE *out)
 				ds = reply_find(d2->rep, MSG_SEC_ANSWER,
 				    sig.signer, RR_TYPE_DS, RR_CLASS_IN);
 				if (!ds) {
-					fprintf(out, "\tno DS for %s\n", cn);
+					int np;
+
+					ret = tr_verify_denial(&st, d2, keys,
+					    why, sizeof(why), &np);
+					if (ret != 0 || np == 0) {
+						ret = tr_bogus(&st, zone, ret ?
+						    ret : TR_EDE_NSEC_MISSING,
+						    np ? why : "no proof that "
+						    "the zone cut has no DS");
+						tr_reply_free(d2);
+						goto done;
+					}
+					fprintf(out, "\tno DS for %s; the "
+					    "denial is signed: insecure\n", cn);
+					validating = -1;
 				} else {
 					tr_print_sigs(&st, ds);
 					if ((ret = tr_verify_set(&st, keys, ds,
@@ -976,6 +990,11 @@ trace_run(const struct trace_params *p, FILE *out)
 				fprintf(out, "\t%s %s, %zu RRs\n", tr_name(
 				    s->owner, on, sizeof(on)), tr_type(s->type,
 				    ty, sizeof(ty)), s->count);
+				if (!dname_is_subdomain(s->owner, zone)) {
+					fprintf(out, "\t(outside %s: not "
+					    "followed)\n", zn);
+					continue;
+				}
 				tr_print_sigs(&st, s);
 				if ((ret = tr_verify_set(&st, keys, s, why,
 				    sizeof(why))) != 0) {

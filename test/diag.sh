@@ -140,8 +140,16 @@ check "dump_diag shows the failure in the recent bogus ring" \
 $C dump_diag >"$dir/diag2" 2>&1
 check "two snapshots in a row differ only in their time line" \
     '[ "$(diff "$dir/diag1" "$dir/diag2" | grep -c "^[<>]")" -le 2 ]'
-check "the rrset section is sorted" \
-    'sed -n "/^\[rrset cache\]/,/^\[infra cache\]/p" "$dir/diag1" | grep -v "^\[" >"$dir/rr" && [ -s "$dir/rr" ]'
+sed -n "/^\[rrset cache\]/,/^\[infra cache\]/p" "$dir/diag1" |
+    grep -v "^\[" | grep . >"$dir/rr"
+check "the rrset section is sorted by name in canonical order" \
+    '[ -s "$dir/rr" ] && python3 -c "
+import sys
+def key(n):
+    return [l.lower() for l in reversed(n.rstrip(\".\").split(\".\"))] if n != \".\" else []
+names = [l.split()[0] for l in open(sys.argv[1])]
+sys.exit(0 if [key(n) for n in names] == sorted(key(n) for n in names) else 1)
+" "$dir/rr"'
 
 # insecure_add / insecure_remove / list_insecure
 out=$($C insecure_add rrsig-expired.broken 2>&1)
@@ -254,5 +262,19 @@ trace "a..b"
 check "trace of a bad name is an error" 'grep -q "^error: cannot parse" "$dir/trace.a..b"'
 out=$($C status 2>&1)
 check "the daemon still serves after the traces" 'echo "$out" | grep -q "is running"'
+
+# Stop; the daemon leaves no sanitizer report (leaks included).
+$C stop >/dev/null 2>&1
+stopped=0
+for i in $(seq 1 100); do
+	kill -0 "$pid" 2>/dev/null || { stopped=1; break; }
+	sleep 0.1
+done
+check "stop ends the daemon" '[ $stopped = 1 ]'
+wait "$pid" 2>/dev/null
+pid=
+check "no sanitizer or crash report from the daemon" \
+    '! grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$dir/stderr"'
+grep -A5 "runtime error\|Sanitizer" "$dir/stderr" | head -20 | sed 's/^/# /'
 echo "1..$n"
 [ $fail = 0 ]
