@@ -5,6 +5,7 @@
 #include "config.h"
 #include "daemon/diag.h"
 #include "daemon/localzone.h"
+#include "daemon/trace.h"
 #include "cache/infra.h"
 #include "util/dname.h"
 #include "util/error.h"
@@ -13,6 +14,8 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /** Print a ring into a malloced string. */
 static char *
@@ -226,6 +229,58 @@ test_local_data_remove(void)
 	local_zones_delete(lz);
 }
 
+static void
+test_trace_args(void)
+{
+	struct trace_params *p = calloc(1, sizeof(*p));
+	struct sockaddr_in *a;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int fd;
+	socklen_t sl = sizeof(*a);
+
+	UNIT_CHECK(p != NULL);
+	if (!p) {
+		return;
+	}
+	UNIT_CHECK_INT(trace_run(NULL, stdout), RES_EINVAL);
+	UNIT_CHECK_INT(trace_run(p, NULL), RES_EINVAL);
+	/* No root addresses. */
+	UNIT_CHECK_INT(trace_run(p, stdout), RES_EINVAL);
+	UNIT_CHECK_INT(trace_params_set_anchor(NULL, NULL), RES_EINVAL);
+	UNIT_CHECK_INT(trace_params_set_anchor(p, NULL), 0);
+	UNIT_CHECK_INT(p->have_anchor, 0);
+	trace_params_clear(NULL);
+	/* A root on a loopback port nobody listens on: a port just freed. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	a = (struct sockaddr_in *)&p->roots[0];
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	UNIT_CHECK(fd >= 0 && bind(fd, (struct sockaddr *)a, sizeof(*a)) ==
+	    0 && getsockname(fd, (struct sockaddr *)a, &sl) == 0);
+	close(fd);
+	p->rootlen[0] = sizeof(*a);
+	p->nroots = 1;
+	p->port = ntohs(a->sin_port);
+	p->qtype = 1;
+	UNIT_CHECK_INT(dname_from_str("www.example.", NULL, p->qname, NULL),
+	    0);
+	f = open_memstream(&text, &len);
+	UNIT_CHECK(f != NULL);
+	if (f) {
+		UNIT_CHECK_INT(trace_run(p, f), RES_ENOTFOUND);
+		fclose(f);
+		UNIT_CHECK(text && strstr(text, "no trust anchor covers") !=
+		    NULL);
+		UNIT_CHECK(text && strstr(text, "result: error: no server of "
+		    ". answered") != NULL);
+	}
+	free(text);
+	trace_params_clear(p);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -234,5 +289,6 @@ main(void)
 	UNIT_RUN(test_addr_str);
 	UNIT_RUN(test_infra_remove);
 	UNIT_RUN(test_local_data_remove);
+	UNIT_RUN(test_trace_args);
 	return unit_done();
 }
