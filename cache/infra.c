@@ -298,6 +298,18 @@ infra_cache_set_lame(struct infra_cache *c, const void *addr,
 	return infra_update_do(c, addr, addrlen, zone, &u);
 }
 
+int
+infra_cache_remove(struct infra_cache *c, const void *addr, size_t addrlen,
+    const uint8_t *zone)
+{
+	struct infra_lookup k;
+
+	if (infra_key_make(c, addr, addrlen, zone, &k) != 0)
+		return RES_EINVAL;
+	return slabhash_remove(c->table, k.hash, &k) == 0 ? 0 :
+	    RES_ENOTFOUND;
+}
+
 size_t
 infra_cache_memory(struct infra_cache *c)
 {

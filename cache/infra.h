@@ -165,6 +165,14 @@ int infra_cache_set_lame(struct infra_cache *c, const void *addr,
 	size_t addrlen, const uint8_t *zone, time_t now, int lame);
 
 /**
+ * Remove what is known about a server for a zone (flush_infra IP).
+ * @param c, addr, addrlen, zone: as for infra_cache_lookup().
+ * @return 0, RES_ENOTFOUND when there is no entry, RES_EINVAL.
+ */
+int infra_cache_remove(struct infra_cache *c, const void *addr,
+	size_t addrlen, const uint8_t *zone);
+
+/**
  * Memory in use: entries, table structures and the cache object.
  * @param c: the cache; NULL gives 0.
  * @return bytes.

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "daemon/daemon.h"
 #include "daemon/acl.h"
+#include "daemon/diag.h"
 #include "daemon/localzone.h"
 #include "daemon/remote.h"
 #include "daemon/worker.h"
@@ -129,8 +130,9 @@ daemon_create_caches(struct daemon *d)
 	    (size_t)cfg->infra_cache_slabs);
 	d->key_cache = key_cache_create(cfg->key_cache_size,
 	    (size_t)cfg->key_cache_slabs);
+	d->bogus_ring = diag_ring_create();
 	if (!d->rrset_cache || !d->msg_cache || !d->infra_cache ||
-	    !d->key_cache) {
+	    !d->key_cache || !d->bogus_ring) {
 		log_err("cannot create the caches (out of memory, or a size "
 		    "too small for its slabs)");
 		return RES_ENOMEM;
@@ -215,6 +217,7 @@ daemon_delete(struct daemon *d)
 	msg_cache_delete(d->msg_cache);
 	infra_cache_delete(d->infra_cache);
 	key_cache_delete(d->key_cache);
+	diag_ring_delete(d->bogus_ring);
 	hints_delete(d->hints);
 	iter_fwd_delete(d->fwds);
 	anchors_delete(d->anchors);

@@ -31,6 +31,7 @@ struct iter_forwards;
 struct anchor_set;
 struct module_func_block;
 struct daemon_remote;
+struct diag_ring;
 
 /** The daemon's state. */
 struct daemon {
@@ -82,6 +83,8 @@ struct daemon {
 	int validating;
 	/** Trust anchors and negative trust anchors; replaced on reload. */
 	struct anchor_set *anchors;
+	/** The last validation failures, for dump_diag; owned. */
+	struct diag_ring *bogus_ring;
 };
 
 /**

@@ -391,6 +391,81 @@ local_zones_add_data(struct local_zones *lz, const char *text)
 	return ret;
 }
 
+/** Is a node a parent of any other node?  (A linear scan: removal is a
+ * rare control command.) */
+static int
+lz_has_below(const struct local_zones *lz, const struct lz_node *n)
+{
+	const struct lz_node *m;
+
+	for (m = lz->list; m; m = m->lnext) {
+		if (m != n && dname_is_subdomain(m->name, n->name)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/** Take a node out of the table and free it. */
+static void
+lz_unlink(struct local_zones *lz, struct lz_node *n)
+{
+	struct lz_node **pp, *prev = NULL, *m;
+
+	for (pp = &lz->buckets[n->hash & (lz->nbuckets - 1)]; *pp;
+	    pp = &(*pp)->hnext) {
+		if (*pp == n) {
+			*pp = n->hnext;
+			break;
+		}
+	}
+	for (m = lz->list; m && m != n; m = m->lnext) {
+		prev = m;
+	}
+	if (m) {
+		if (prev) {
+			prev->lnext = n->lnext;
+		} else {
+			lz->list = n->lnext;
+		}
+		if (lz->list_tail == n) {
+			lz->list_tail = prev;
+		}
+	}
+	lz->count--;
+	lz_rrsets_free(n->rrsets);
+	free(n->name);
+	free(n);
+}
+
+int
+local_zones_remove_data(struct local_zones *lz, const uint8_t *name)
+{
+	uint8_t d[DNAME_MAXLEN];
+	const uint8_t *p;
+	struct lz_node *n;
+
+	if (!lz || !name) {
+		return RES_EINVAL;
+	}
+	memcpy(d, name, dname_len(name));
+	dname_tolower(d);
+	n = lz_find(lz, d, dname_hash(d, 0));
+	if (!n || !n->rrsets) {
+		return RES_ENOTFOUND;
+	}
+	lz_rrsets_free(n->rrsets);
+	n->rrsets = NULL;
+	/* Drop the node, then each empty non-terminal above it that now
+	 * has nothing below, up to the first zone apex or data. */
+	for (p = d; n && !n->is_zone && !n->rrsets && !lz_has_below(lz, n);
+	    n = p ? lz_find(lz, p, dname_hash(p, 0)) : NULL) {
+		lz_unlink(lz, n);
+		p = dname_parent(p);
+	}
+	return RES_OK;
+}
+
 /**
  * Turn "address name" (local-data-ptr) into "reverse-name PTR name".
  * @return 0 or RES_ESYNTAX.

@@ -94,6 +94,19 @@ int local_zones_add_zone(struct local_zones *lz, const char *name,
 int local_zones_add_data(struct local_zones *lz, const char *rr);
 
 /**
+ * Remove all local data of a name (resolute-control local_data_remove).
+ * A name left with nothing at or below it that is not a zone apex goes
+ * from the table, and so do the empty non-terminals above it that held
+ * only it, so it answers as absent (NXDOMAIN in a static zone).  Zones
+ * stay.  Not thread-safe: the workers must be paused.
+ * @param lz: the zones.
+ * @param name: a checked wire-format name (any case).
+ * @return 0, RES_ENOTFOUND when the name has no data, RES_EINVAL for
+ *	NULL arguments.
+ */
+int local_zones_remove_data(struct local_zones *lz, const uint8_t *name);
+
+/**
  * Answer a query from local zones.
  * @param lz: the zones.
  * @param q: the parsed query (have_question set, qdcount 1).

@@ -18,6 +18,11 @@
 #include "config.h"
 #include "daemon/remote.h"
 #include "daemon/daemon.h"
+#include "daemon/diag.h"
+#include "daemon/trace.h"
+#include "iterator/delegpt.h"
+#include "iterator/hints.h"
+#include "util/region.h"
 #include "daemon/localzone.h"
 #include "daemon/mesh.h"
 #include "daemon/worker.h"
@@ -27,6 +32,7 @@
 #include "cache/msgcache.h"
 #include "cache/rrset.h"
 #include "iterator/outside_network.h"
+#include "validator/trust_anchor.h"
 #include "util/config_file.h"
 #include "util/dname.h"
 #include "util/error.h"
@@ -40,6 +46,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +57,12 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+/** Most traces running at once. */
+#define RC_MAX_TRACES 4
+
+/** Traces running (atomic). */
+static int rc_traces;
 
 /** Most control interfaces served. */
 #define RC_MAX_IFS 8
@@ -105,6 +118,10 @@ struct daemon_remote {
 	int nsnap;
 	/** Time of the last reset (for time.elapsed). */
 	struct timeval last_reset;
+	/** Set by a command whose connection a thread took over (trace):
+	 * rc_serve() then leaves the connection alone.  Main thread only:
+	 * the connection itself may be gone by the time it is read. */
+	int detached;
 };
 
 /** One control connection being served. */
@@ -974,6 +991,101 @@ rc_cmd_flush_type(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	rc_status(c, 1, NULL);
 }
 
+/** One infra entry to remove. */
+struct rc_infra_key {
+	/** Next. */
+	struct rc_infra_key *next;
+	/** The key as stored. */
+	struct infra_key k;
+};
+
+/** What a flush_infra IP walk matches and collects. */
+struct rc_infra_match {
+	/** The address family. */
+	int family;
+	/** The address: 4 or 16 bytes. */
+	uint8_t addr[16];
+	/** Entries to remove. */
+	struct rc_infra_key *keys;
+	/** 1 when out of memory. */
+	int nomem;
+};
+
+/** Infra walk: collect every entry of the address, any port and zone. */
+static int
+rc_infra_match_one(const struct infra_entry *e, void *arg)
+{
+	struct rc_infra_match *m = arg;
+	struct sockaddr_storage ss;
+	const void *a;
+	size_t alen;
+	struct rc_infra_key *k;
+
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, e->key.addr, e->key.addrlen < sizeof(ss) ?
+	    e->key.addrlen : sizeof(ss));
+	if (ss.ss_family != m->family) {
+		return 0;
+	}
+	if (m->family == AF_INET) {
+		if (e->key.addrlen < sizeof(struct sockaddr_in)) {
+			return 0;
+		}
+		a = &((const struct sockaddr_in *)(void *)&ss)->sin_addr;
+		alen = 4;
+	} else {
+		if (e->key.addrlen < sizeof(struct sockaddr_in6)) {
+			return 0;
+		}
+		a = &((const struct sockaddr_in6 *)(void *)&ss)->sin6_addr;
+		alen = 16;
+	}
+	if (memcmp(a, m->addr, alen) != 0) {
+		return 0;
+	}
+	if (!(k = malloc(sizeof(*k)))) {
+		m->nomem = 1;
+		return 1;
+	}
+	k->k = e->key;
+	k->next = m->keys;
+	m->keys = k;
+	return 0;
+}
+
+/** "flush_infra IP": every entry of the address (all zones, ports). */
+static void
+rc_flush_infra_ip(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	struct rc_infra_match m;
+	struct rc_infra_key *k, *next;
+	size_t count = 0;
+
+	memset(&m, 0, sizeof(m));
+	if (inet_pton(AF_INET, arg, m.addr) == 1) {
+		m.family = AF_INET;
+	} else if (inet_pton(AF_INET6, arg, m.addr) == 1) {
+		m.family = AF_INET6;
+	} else {
+		rc_status(c, 0, "flush_infra: '%s' is neither 'all' nor an "
+		    "IP address", arg);
+		return;
+	}
+	(void)infra_cache_walk(rc->d->infra_cache, rc_infra_match_one, &m);
+	for (k = m.keys; k; k = next) {
+		next = k->next;
+		count += infra_cache_remove(rc->d->infra_cache, k->k.addr,
+		    k->k.addrlen, k->k.zone) == RES_OK;
+		free(k);
+	}
+	if (m.nomem) {
+		rc_status(c, 0, "out of memory; flushed %zu entries", count);
+		return;
+	}
+	rc_printf(c, "flushed %zu entries\n", count);
+	rc_status(c, 1, NULL);
+}
+
 /** "flush_infra all|IP". */
 static void
 rc_cmd_flush_infra(struct rc_conn *c, struct daemon_remote *rc, char *arg)
@@ -983,10 +1095,7 @@ rc_cmd_flush_infra(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 		rc_status(c, 1, NULL);
 		return;
 	}
-	/* The infra cache keys entries by address and zone and offers no
-	 * removal by address alone; clearing one address is not yet
-	 * supported. */
-	rc_status(c, 0, "flush_infra IP: not yet; use flush_infra all");
+	rc_flush_infra_ip(c, rc, arg);
 }
 
 /*
@@ -1262,6 +1371,284 @@ rc_cmd_local_data(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 }
 
 /*
+ * DNSSEC diagnostics.
+ */
+
+/** "dump_diag": collected into memory first (diag.h), then sent. */
+static void
+rc_cmd_dump_diag(struct rc_conn *c, struct daemon_remote *rc)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int r;
+
+	if (!f) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	r = diag_print(rc->d, time(NULL), f);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	rc_write(c, text, len);
+	free(text);
+	if (r != RES_OK) {
+		rc_status(c, 0, "dump_diag: %s (the output is incomplete)",
+		    res_strerror(r));
+		return;
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** "insecure_add NAME" / "insecure_remove NAME" (RFC 7646). */
+static void
+rc_cmd_insecure(struct rc_conn *c, struct daemon_remote *rc, char *arg,
+    int add)
+{
+	uint8_t name[DNAME_MAXLEN];
+	char *n = rc_word(&arg);
+	int r;
+
+	if (rc_parse_name(c, n, name) != 0) {
+		return;
+	}
+	if (*rc_skip(arg)) {
+		rc_status(c, 0, "one name only");
+		return;
+	}
+	r = add ? anchors_insecure_add(rc->d->anchors, name) :
+	    anchors_insecure_remove(rc->d->anchors, name);
+	if (r == RES_EEXIST) {
+		rc_status(c, 0, "%s is a negative trust anchor already", n);
+		return;
+	}
+	if (r == RES_ENOTFOUND) {
+		rc_status(c, 0, "%s is not a negative trust anchor", n);
+		return;
+	}
+	if (r != RES_OK) {
+		rc_status(c, 0, "%s: %s", n, res_strerror(r));
+		return;
+	}
+	/* Answers cached under the old verdict would outlive the change:
+	 * drop what is at or below the name. */
+	{
+		struct rc_match m;
+		size_t cnt;
+
+		memset(&m, 0, sizeof(m));
+		m.name = name;
+		m.zone = 1;
+		cnt = rc_flush_match(rc->d, &m);
+		rc_printf(c, "%s %s; flushed %zu entries\n", n, add ?
+		    "is insecure" : "validates again", cnt);
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** One negative trust anchor of "list_insecure". */
+static void
+rc_list_insecure_one(void *arg, const uint8_t *name)
+{
+	char buf[DNAME_MAXSTR];
+
+	if (dname_to_str(name, buf, sizeof(buf)) >= 0) {
+		fprintf(arg, "%s\n", buf);
+	}
+}
+
+/** "list_insecure": collected under the set's lock into memory. */
+static void
+rc_cmd_list_insecure(struct rc_conn *c, struct daemon_remote *rc)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	(void)anchors_insecure_foreach(rc->d->anchors, rc_list_insecure_one,
+	    f);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	rc_write(c, text, len);
+	free(text);
+	rc_status(c, 1, NULL);
+}
+
+/** "local_data_remove NAME": with the workers paused. */
+static void
+rc_cmd_local_data_remove(struct rc_conn *c, struct daemon_remote *rc,
+    char *arg)
+{
+	uint8_t name[DNAME_MAXLEN];
+	char *n = rc_word(&arg);
+	int r;
+
+	if (rc_parse_name(c, n, name) != 0) {
+		return;
+	}
+	daemon_pause_workers(rc->d);
+	r = local_zones_remove_data(rc->d->local_zones, name);
+	if (daemon_resume_workers(rc->d) != RES_OK) {
+		rc_status(c, 0, "cannot restart the workers; stopping");
+		return;
+	}
+	if (r == RES_ENOTFOUND) {
+		rc_status(c, 0, "no local data at %s", n);
+		return;
+	}
+	if (r != RES_OK) {
+		rc_status(c, 0, "local_data_remove: %s", res_strerror(r));
+		return;
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** A trace handed to its thread. */
+struct rc_trace {
+	/** The connection, owned by the thread. */
+	struct rc_conn *c;
+	/** What to trace. */
+	struct trace_params p;
+};
+
+/** fopencookie() write function onto a connection. */
+static ssize_t
+rc_trace_write(void *cookie, const char *buf, size_t len)
+{
+	struct rc_conn *c = cookie;
+
+	if (rc_write(c, buf, len) != 0 || rc_flush(c) != 0) {
+		return -1;
+	}
+	return (ssize_t)len;
+}
+
+/** The thread of one trace: writes as it goes, then closes. */
+static void *
+rc_trace_thread(void *arg)
+{
+	struct rc_trace *t = arg;
+	struct rc_conn *c = t->c;
+	cookie_io_functions_t io = { NULL, rc_trace_write, NULL, NULL };
+	FILE *f = fopencookie(c, "w", io);
+	int r = RES_ENOMEM;
+
+	if (f) {
+		setvbuf(f, NULL, _IOLBF, 0);
+		r = trace_run(&t->p, f);
+		fclose(f);
+	}
+	if (r != RES_OK) {
+		rc_status(c, 0, "trace: %s", res_strerror(r));
+	} else {
+		rc_status(c, 1, NULL);
+	}
+	(void)rc_flush(c);
+	if (c->ssl && !c->failed) {
+		(void)SSL_shutdown(c->ssl);
+	}
+	SSL_free(c->ssl);
+	close(c->fd);
+	free(c->spillbuf);
+	free(c);
+	trace_params_clear(&t->p);
+	free(t);
+	__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/** "trace NAME [TYPE]": run in a thread of its own (trace.h). */
+static void
+rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	char *n = rc_word(&arg), *ty = rc_word(&arg);
+	struct rc_trace *t;
+	struct region *r;
+	struct delegpt *dp;
+	struct delegpt_addr *a;
+	pthread_attr_t attr;
+	pthread_t tid;
+	uint16_t type = RR_TYPE_A;
+	int started;
+
+	if (*ty && rrtype_from_str(ty, &type) != RES_OK) {
+		rc_status(c, 0, "unknown type '%s'", ty);
+		return;
+	}
+	if (!(t = calloc(1, sizeof(*t)))) {
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	if (!*n || dname_from_str(n, NULL, t->p.qname, NULL) != RES_OK) {
+		free(t);
+		rc_status(c, 0, "cannot parse name '%s'", n);
+		return;
+	}
+	dname_tolower(t->p.qname);
+	t->p.qtype = type;
+	t->p.port = 53;
+	t->p.skew_min = rc->d->cfg->val_sig_skew_min;
+	t->p.skew_max = rc->d->cfg->val_sig_skew_max;
+	/* Copy the root addresses and the anchor now: a reload may
+	 * replace both while the trace runs. */
+	if ((r = region_create()) != NULL &&
+	    (dp = hints_root(rc->d->hints, r)) != NULL) {
+		for (a = dp->addrs; a && t->p.nroots < TRACE_MAX_ROOTS;
+		    a = a->next) {
+			t->p.roots[t->p.nroots] = a->addr;
+			t->p.rootlen[t->p.nroots++] = a->addrlen;
+		}
+	}
+	region_delete(r);
+	if (t->p.nroots == 0) {
+		free(t);
+		rc_status(c, 0, "no root server addresses (root hints)");
+		return;
+	}
+	if (trace_params_set_anchor(&t->p, anchors_lookup(rc->d->anchors,
+	    t->p.qname, RR_CLASS_IN)) != RES_OK) {
+		trace_params_clear(&t->p);
+		free(t);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	if (__atomic_add_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST) >
+	    RC_MAX_TRACES) {
+		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
+		trace_params_clear(&t->p);
+		free(t);
+		rc_status(c, 0, "too many traces running (%d)", RC_MAX_TRACES);
+		return;
+	}
+	t->c = c;
+	rc->detached = 1;
+	started = pthread_attr_init(&attr) == 0;
+	if (started) {
+		started = pthread_attr_setdetachstate(&attr,
+		    PTHREAD_CREATE_DETACHED) == 0 && pthread_create(&tid,
+		    &attr, rc_trace_thread, t) == 0;
+		(void)pthread_attr_destroy(&attr);
+	}
+	if (!started) {
+		rc->detached = 0;
+		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
+		trace_params_clear(&t->p);
+		free(t);
+		rc_status(c, 0, "cannot start the trace thread");
+	}
+}
+
+/*
  * Dispatch.
  */
 
@@ -1325,6 +1712,19 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_list_local_zones(c, rc);
 	} else if (strcmp(cmd, "local_data") == 0) {
 		rc_cmd_local_data(c, rc, arg);
+	} else if (strcmp(cmd, "local_data_remove") == 0) {
+		rc_cmd_local_data_remove(c, rc, arg);
+	} else if (strcmp(cmd, "trace") == 0) {
+		rc_cmd_trace(c, rc, arg);
+	} else if (strcmp(cmd, "dump_diag") == 0) {
+		rc_cmd_dump_diag(c, rc);
+	} else if (strcmp(cmd, "insecure_add") == 0) {
+		rc_cmd_insecure(c, rc, arg, 1);
+	} else if (strcmp(cmd, "insecure_remove") == 0) {
+		rc_cmd_insecure(c, rc, arg, 0);
+	} else if (strcmp(cmd, "list_insecure") == 0 ||
+	    strcmp(cmd, "insecure_list") == 0) {
+		rc_cmd_list_insecure(c, rc);
 	} else {
 		rc_status(c, 0, "unknown command '%s'", cmd);
 	}
@@ -1369,7 +1769,13 @@ rc_serve(struct rc_listen *l, int fd)
 		    "too long)");
 		goto out;
 	}
+	l->rc->detached = 0;
 	rc_execute(c, l->rc, line);
+	if (l->rc->detached) {
+		/* A thread serves it to its end and frees it. */
+		free(line);
+		return;
+	}
 	(void)rc_flush(c);
 	if (c->ssl && !c->failed) {
 		(void)SSL_shutdown(c->ssl);

@@ -72,14 +72,17 @@ usage(FILE *out)
 	    "  flush_type NAME TYPE   remove NAME TYPE\n"
 	    "  flush_zone NAME        remove everything at and below NAME\n"
 	    "  flush_bogus            remove data that failed validation\n"
-	    "  flush_infra all        forget server RTT, EDNS and lameness\n"
+	    "  flush_infra all|IP     forget server RTT, EDNS and lameness\n"
 	    "  dump_requestlist       list the queries in progress\n"
 	    "  flush_requestlist      drop the queries in progress\n"
 	    "  list_local_zones       print the local zones\n"
 	    "  local_data RR          add local data\n"
-	    "not yet: flush_infra IP, local_data_remove; and, with the\n"
-	    "  validator: insecure_add, insecure_remove, insecure_list,\n"
-	    "  dump_diag, trace\n"
+	    "  local_data_remove NAME remove the local data of NAME\n"
+	    "  insecure_add NAME      validate nothing at and below NAME\n"
+	    "  insecure_remove NAME   validate NAME again\n"
+	    "  list_insecure          list the negative trust anchors\n"
+	    "  dump_diag              DNSSEC diagnostics snapshot\n"
+	    "  trace NAME [TYPE]      chase the chain of trust to NAME\n"
 	    "keys and certificates: resolute-control-setup\n",
 	    CONTROL_CONFIG);
 }

@@ -19,6 +19,7 @@
 #include "daemon/worker.h"
 #include "daemon/acl.h"
 #include "daemon/daemon.h"
+#include "daemon/diag.h"
 #include "daemon/localzone.h"
 #include "daemon/mesh.h"
 #include "cache/dns.h"
@@ -124,6 +125,8 @@ worker_setup_resolver(struct worker *w)
 	w->env.anchors = d->anchors;
 	w->env.now = &w->now;
 	w->env.rnd = w->rnd;
+	w->env.note_bogus = diag_ring_note;
+	w->env.note_bogus_arg = d->bogus_ring;
 	for (i = 0; i < d->num_mods; i++) {
 		if (d->mods[i]->init && d->mods[i]->init(&w->env, i) !=
 		    RES_OK) {

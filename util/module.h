@@ -149,6 +149,17 @@ struct module_env {
 	 */
 	int (*attach_sub)(struct module_qstate *q, const struct query_info *qi,
 		uint16_t qflags, int prime);
+	/**
+	 * Told of every bogus result (dump_diag's ring), or NULL.
+	 * @param arg: note_bogus_arg.
+	 * @param qname, qtype: the question.
+	 * @param ede: its Extended DNS Error code (RFC 8914).
+	 * @param reason: the reason text, valid during the call.
+	 */
+	void (*note_bogus)(void *arg, const uint8_t *qname, uint16_t qtype,
+		int ede, const char *reason);
+	/** Passed to note_bogus. */
+	void *note_bogus_arg;
 	/** Per-module global state. */
 	void *modinfo[MODULE_MAX];
 	/** Counters the modules bump (summed into stats). */

@@ -1288,6 +1288,10 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 		verbose(lvl, "validation failure <%s %u>: %s",
 		    vname(q->qinfo.qname, qn, sizeof(qn)),
 		    (unsigned)q->qinfo.qtype, vq->reason ? vq->reason : "");
+		if (env->note_bogus) {
+			env->note_bogus(env->note_bogus_arg, q->qinfo.qname,
+			    q->qinfo.qtype, vq->ede, vq->reason);
+		}
 		/* Cached as bogus for val-bogus-ttl (no storm of upstream
 		 * queries for a broken zone). */
 		for (i = 0; i < rep->an + rep->ns + rep->ar; i++) {

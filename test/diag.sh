@@ -1,0 +1,282 @@
+#!/bin/sh
+# test/diag.sh - DNSSEC diagnostics over the control channel (TAP):
+# dump_diag, insecure_add / insecure_remove / list_insecure, trace,
+# flush_infra IP and local_data_remove, against the test world.
+#
+# Takes the test world lock like test/recursion.sh, builds a small world,
+# runs a validating resolute on it (trust anchor = the world's root DS),
+# resolves a few names and checks what the commands show.  Needs what
+# the test world needs (nsd, ldnsutils, openssl, python3, dig, root for
+# port 53 on 127.53.0.0/16); a missing prerequisite makes the test a SKIP.
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+TW="$srcdir/contrib/testworld/testworld"
+RESOLUTE="$builddir/resolute"
+CONTROL="$builddir/resolute-control"
+TESTAUTH="$builddir/test/testauth"
+
+skip() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+for p in nsd ldns-keygen ldns-signzone openssl python3 dig; do
+	command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
+done
+[ "$(id -u)" = 0 ] || skip "needs root to bind port 53 on 127.53.0.0/16"
+[ -x "$TESTAUTH" ] || skip "test/testauth not built"
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"${TMPDIR:-/tmp}/resolute-testworld.lock"
+	flock 9
+fi
+if dig +tries=1 +time=1 @127.53.0.1 . SOA >/dev/null 2>&1; then
+	skip "a test world is already running on 127.53.0.1"
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/diag.XXXXXX") || exit 1
+n=0
+fail=0
+pid=
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+notok() {
+	n=$((n + 1))
+	fail=1
+	echo "not ok $n - $1"
+}
+check() {
+	if eval "$2"; then ok "$1"; else notok "$1"; fi
+}
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid"
+		wait "$pid" 2>/dev/null
+	fi
+	"$TW" -d "$dir/state" stop >/dev/null 2>&1
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+if "$TW" -d "$dir/state" build --small --seed 2026 --testauth "$TESTAUTH" \
+    >"$dir/build.log" 2>&1 && "$TW" -d "$dir/state" start \
+    >>"$dir/build.log" 2>&1; then
+	ok "test world built and started"
+else
+	notok "test world built and started"
+	sed 's/^/# /' "$dir/build.log" | tail -n 20
+	echo "1..$n"
+	exit 1
+fi
+
+port=$(( 20000 + $$ % 30000 ))
+cat >"$dir/resolute.conf" <<CONF
+server:
+	interface: 127.0.0.1
+	port: $port
+	num-threads: 2
+	module-config: "validator iterator"
+	trust-anchor-file: "$dir/state/root.ds"
+	root-hints: "$dir/state/root.hints"
+	do-not-query-localhost: no
+	pidfile: "$dir/resolute.pid"
+	logfile: "$dir/resolute.log"
+	verbosity: 1
+	local-zone: "example.internal." static
+	local-data: "www.example.internal. 3600 IN A 192.0.2.10"
+	local-data: "ftp.example.internal. 3600 IN A 192.0.2.11"
+remote-control:
+	control-enable: yes
+	control-interface: "$dir/control.sock"
+CONF
+"$RESOLUTE" -d -c "$dir/resolute.conf" 2>"$dir/stderr" &
+pid=$!
+up=0
+for i in $(seq 1 50); do
+	if [ -S "$dir/control.sock" ] && "$CONTROL" -c "$dir/resolute.conf" \
+	    status >/dev/null 2>&1; then
+		up=1
+		break
+	fi
+	sleep 0.1
+done
+check "validating resolute started with the control channel" '[ $up = 1 ]'
+if [ $up != 1 ]; then
+	sed 's/^/# /' "$dir/stderr" "$dir/resolute.log" 2>/dev/null | tail -20
+	echo "1..$n"
+	exit 1
+fi
+C="$CONTROL -c $dir/resolute.conf"
+D="dig +time=5 +tries=1 -p $port @127.0.0.1"
+
+for q in www.features.com www.features.unsigned www.rrsig-expired.broken \
+    www.island.com; do
+	$D "$q" A >"$dir/dig.$q" 2>&1
+done
+check "a signed name resolves secure (AD)" \
+    'grep -q "flags:.* ad" "$dir/dig.www.features.com"'
+check "www.rrsig-expired.broken is SERVFAIL" \
+    'grep -q "status: SERVFAIL" "$dir/dig.www.rrsig-expired.broken"'
+
+# dump_diag
+$C dump_diag >"$dir/diag1" 2>&1
+rc=$?
+check "dump_diag succeeds" '[ $rc = 0 ] && grep -q "^\[key cache\]" "$dir/diag1"'
+check "dump_diag shows the root anchor" \
+    'sed -n "/^\[trust anchors\]/,/^\[key cache\]/p" "$dir/diag1" | grep -q "^\.[[:space:]].*DS"'
+check "dump_diag shows the root keys secure with key tags" \
+    'grep -q "^\. secure expires" "$dir/diag1" && grep -q "DNSKEY tag [0-9]* alg 8 flags 257 SEP" "$dir/diag1"'
+check "dump_diag shows the key entry of features.com" \
+    'grep -q "^features\.com\. secure" "$dir/diag1"'
+check "dump_diag shows www.features.com A secure with its signer" \
+    'grep -q "^www\.features\.com\. A secure .* signer features\.com\. keys secure" "$dir/diag1"'
+check "dump_diag shows the bogus reason of www.rrsig-expired.broken" \
+    'grep -q "^www\.rrsig-expired\.broken\. A bogus .*ede 7.*reason \"signature expired" "$dir/diag1"'
+check "dump_diag shows the infra cache (root server, RTT)" \
+    'grep -q "^127\.53\.0\.[12] zone \. rtt [0-9]" "$dir/diag1"'
+check "dump_diag shows the failure in the recent bogus ring" \
+    'sed -n "/^\[recent bogus\]/,\$p" "$dir/diag1" | grep -q "www\.rrsig-expired\.broken\. A ede 7: .*expired"'
+[ $fail = 0 ] || sed 's/^/# /' "$dir/diag1"
+$C dump_diag >"$dir/diag2" 2>&1
+check "two snapshots in a row differ only in their time line" \
+    '[ "$(diff "$dir/diag1" "$dir/diag2" | grep -c "^[<>]")" -le 2 ]'
+sed -n "/^\[rrset cache\]/,/^\[infra cache\]/p" "$dir/diag1" |
+    grep -v "^\[" | grep . >"$dir/rr"
+check "the rrset section is sorted by name in canonical order" \
+    '[ -s "$dir/rr" ] && python3 -c "
+import sys
+def key(n):
+    return [l.lower() for l in reversed(n.rstrip(\".\").split(\".\"))] if n != \".\" else []
+names = [l.split()[0] for l in open(sys.argv[1])]
+sys.exit(0 if [key(n) for n in names] == sorted(key(n) for n in names) else 1)
+" "$dir/rr"'
+
+# insecure_add / insecure_remove / list_insecure
+out=$($C insecure_add rrsig-expired.broken 2>&1)
+rc=$?
+check "insecure_add succeeds" '[ $rc = 0 ]'
+out=$($C list_insecure 2>&1)
+check "list_insecure lists it" 'echo "$out" | grep -qx "rrsig-expired\.broken\."'
+$D www.rrsig-expired.broken A >"$dir/nta" 2>&1
+check "under the negative anchor the bogus name answers NOERROR without AD" \
+    'grep -q "status: NOERROR" "$dir/nta" && ! grep -q "flags:.* ad" "$dir/nta"'
+out=$($C insecure_add rrsig-expired.broken 2>&1)
+rc=$?
+check "insecure_add twice is an error" '[ $rc != 0 ] && echo "$out" | grep -q "already"'
+out=$($C insecure_remove rrsig-expired.broken 2>&1)
+rc=$?
+check "insecure_remove succeeds" '[ $rc = 0 ]'
+$D www.rrsig-expired.broken A >"$dir/nta2" 2>&1
+check "after insecure_remove the name is SERVFAIL again" \
+    'grep -q "status: SERVFAIL" "$dir/nta2"'
+out=$($C list_insecure 2>&1)
+check "list_insecure is empty again" '! echo "$out" | grep -q broken'
+out=$($C insecure_remove rrsig-expired.broken 2>&1)
+rc=$?
+check "insecure_remove of a name not listed is an error" \
+    '[ $rc != 0 ] && echo "$out" | grep -q "not a negative"'
+out=$($C insecure_add 2>&1)
+rc=$?
+check "insecure_add without a name is an error" '[ $rc != 0 ]'
+out=$($C insecure_add "a..b" 2>&1)
+rc=$?
+check "insecure_add of a bad name is an error" '[ $rc != 0 ]'
+
+# flush_infra IP
+out=$($C flush_infra 127.53.0.1 2>&1)
+rc=$?
+check "flush_infra 127.53.0.1 removes its entries ($out)" \
+    '[ $rc = 0 ] && echo "$out" | grep -q "flushed [1-9][0-9]* entries"'
+$C dump_diag >"$dir/diag3" 2>&1
+check "the address is gone from the infra cache, others stay" \
+    '! grep -q "^127\.53\.0\.1 zone" "$dir/diag3" && grep -q "^127\.53\.1\.[12] zone" "$dir/diag3"'
+out=$($C flush_infra 127.53.0.1 2>&1)
+check "flush_infra of an address not cached flushes 0" \
+    'echo "$out" | grep -q "flushed 0 entries"'
+out=$($C flush_infra ::1 2>&1)
+rc=$?
+check "flush_infra takes IPv6 addresses" '[ $rc = 0 ]'
+out=$($C flush_infra nonsense 2>&1)
+rc=$?
+check "flush_infra of a non-address is an error" '[ $rc != 0 ]'
+
+# local_data_remove
+$D www.example.internal A >"$dir/ld1" 2>&1
+out=$($C local_data_remove www.example.internal 2>&1)
+rc=$?
+$D www.example.internal A >"$dir/ld2" 2>&1
+$D ftp.example.internal A >"$dir/ld3" 2>&1
+check "local data answers before local_data_remove" \
+    'grep -q "192\.0\.2\.10" "$dir/ld1"'
+check "after local_data_remove the name is NXDOMAIN in its static zone" \
+    '[ $rc = 0 ] && grep -q "status: NXDOMAIN" "$dir/ld2"'
+check "the other local data stays" 'grep -q "192\.0\.2\.11" "$dir/ld3"'
+out=$($C local_data_remove www.example.internal 2>&1)
+rc=$?
+check "local_data_remove of a name without data is an error" \
+    '[ $rc != 0 ] && echo "$out" | grep -q "no local data"'
+out=$($C local_data_remove 2>&1)
+rc=$?
+check "local_data_remove without a name is an error" '[ $rc != 0 ]'
+
+# trace: fresh from the servers, one verdict per name.
+trace() {
+	$C trace "$@" >"$dir/trace.$1" 2>&1
+}
+trace www.features.com A
+check "trace www.features.com: secure, levels . com. features.com." \
+    'grep -q "^result: secure" "$dir/trace.www.features.com" && grep -q "^zone com\.$" "$dir/trace.www.features.com" && grep -q "^zone features\.com\.$" "$dir/trace.www.features.com" && grep -q "DNSKEY key [0-9]* alg 8 flags 257 SEP" "$dir/trace.www.features.com" && grep -q "RRSIG A by features\.com\. key [0-9]* alg 13 valid [0-9]\{14\} to [0-9]\{14\}" "$dir/trace.www.features.com"'
+trace www.island.com A
+check "trace www.island.com (unsigned island): insecure" \
+    'grep -q "^result: insecure" "$dir/trace.www.island.com" && grep -q "no DS for island\.com\." "$dir/trace.www.island.com"'
+trace www.features.unsigned A
+check "trace www.features.unsigned (unsigned TLD): insecure" \
+    'grep -q "^result: insecure" "$dir/trace.www.features.unsigned"'
+trace www.rrsig-expired.broken A
+check "trace rrsig-expired: bogus at rrsig-expired.broken., signature expired, EDE 7" \
+    'grep -q "^result: bogus at rrsig-expired\.broken\.: signature expired for rrsig-expired\.broken\. DNSKEY by key [0-9]* (EDE 7)" "$dir/trace.www.rrsig-expired.broken"'
+trace www.rrsig-notyet.broken A
+check "trace rrsig-notyet: bogus at rrsig-notyet.broken., not yet valid, EDE 8" \
+    'grep -q "^result: bogus at rrsig-notyet\.broken\.: signature not yet valid .*(EDE 8)" "$dir/trace.www.rrsig-notyet.broken"'
+trace www.bad-signature.broken A
+check "trace bad-signature: bogus at bad-signature.broken., verification failed for www A, EDE 6" \
+    'grep -q "^result: bogus at bad-signature\.broken\.: signature verification failed for www\.bad-signature\.broken\. A by key [0-9]* (EDE 6)" "$dir/trace.www.bad-signature.broken"'
+trace ok.bad-signature.broken A
+check "trace ok.bad-signature.broken: secure (only www is broken)" \
+    'grep -q "^result: secure" "$dir/trace.ok.bad-signature.broken"'
+trace www.ds-mismatch.broken A
+check "trace ds-mismatch: bogus at ds-mismatch.broken., no DNSKEY matches its DS, EDE 9" \
+    'grep -q "^result: bogus at ds-mismatch\.broken\.: no DNSKEY of ds-mismatch\.broken\. matches its DS (EDE 9)" "$dir/trace.www.ds-mismatch.broken"'
+trace www.dnskey-missing.broken A
+check "trace dnskey-missing: bogus at dnskey-missing.broken., no DNSKEY RRset, EDE 9" \
+    'grep -q "^result: bogus at dnskey-missing\.broken\.: no DNSKEY RRset for dnskey-missing\.broken\. (EDE 9)" "$dir/trace.www.dnskey-missing.broken"'
+# Two traces in the log, for a reader.
+sed 's/^/# /' "$dir/trace.www.features.com" "$dir/trace.www.rrsig-expired.broken"
+for f in "$dir"/trace.*; do
+	grep -q "^result: \(secure\|insecure\)" "$f" && continue
+	grep -q "^result: bogus" "$f" && continue
+	sed 's/^/# /' "$f"
+done
+trace www.features.com NOSUCHTYPE
+check "trace with an unknown type is an error" \
+    'grep -q "^error: unknown type" "$dir/trace.www.features.com"'
+trace "a..b"
+check "trace of a bad name is an error" 'grep -q "^error: cannot parse" "$dir/trace.a..b"'
+out=$($C status 2>&1)
+check "the daemon still serves after the traces" 'echo "$out" | grep -q "is running"'
+
+# Stop; the daemon leaves no sanitizer report (leaks included).
+$C stop >/dev/null 2>&1
+stopped=0
+for i in $(seq 1 100); do
+	kill -0 "$pid" 2>/dev/null || { stopped=1; break; }
+	sleep 0.1
+done
+check "stop ends the daemon" '[ $stopped = 1 ]'
+wait "$pid" 2>/dev/null
+pid=
+check "no sanitizer or crash report from the daemon" \
+    '! grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$dir/stderr"'
+grep -A5 "runtime error\|Sanitizer" "$dir/stderr" | head -20 | sed 's/^/# /'
+echo "1..$n"
+[ $fail = 0 ]
