@@ -537,6 +537,9 @@ rc_worker_now(struct daemon_remote *rc, int i, struct rc_snapshot *out,
 	/* Read without locks: the counters are the worker's own, each
 	 * 64-bit word is read whole, a count can lag by a few queries. */
 	memcpy(&now.w, &w->stats, sizeof(now.w));
+	now.w.num_answer_secure = w->env.num_secure;
+	now.w.num_answer_insecure = w->env.num_insecure;
+	now.w.num_answer_bogus = w->env.num_bogus;
 	mesh_get_stats(w->mesh, &now.m);
 	outnet_stats(w->outnet, &now.o);
 	*out = now;
@@ -637,6 +640,12 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	rc_print_thread(c, "total", &t, tcur);
 	rrset_cache_get_stats(d->rrset_cache, &rst);
 	msg_cache_get_stats(d->msg_cache, &mst);
+	rc_printf(c, "num.answer.secure=%llu\n",
+	    (unsigned long long)t.w.num_answer_secure);
+	rc_printf(c, "num.answer.insecure=%llu\n",
+	    (unsigned long long)t.w.num_answer_insecure);
+	rc_printf(c, "num.answer.bogus=%llu\n",
+	    (unsigned long long)t.w.num_answer_bogus);
 	rc_printf(c, "total.num.prefetch=%llu\n",
 	    (unsigned long long)(rst.prefetch + mst.prefetch));
 	gettimeofday(&now, NULL);

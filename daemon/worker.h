@@ -53,6 +53,9 @@ struct worker_stats {
 	uint64_t num_cache_misses;
 	/** Dropped or SERVFAIL because the mesh was full. */
 	uint64_t num_requestlist_exceeded;
+	/** Answers validated secure, insecure, bogus (copied from the
+	 * module environment's counters when statistics are read). */
+	uint64_t num_answer_secure, num_answer_insecure, num_answer_bogus;
 	/** Parsed queries by type (0..255; larger types in qtype_big). */
 	uint64_t qtype[256];
 	/** Parsed queries of a type above 255. */

@@ -280,6 +280,14 @@ fi
 # and every name (but the unreachable ones, never cached) is answered
 # from the cache with its validation status, without one upstream query.
 CONTROL="$builddir/resolute-control"
+out=$("$CONTROL" -c "$dir/val.conf" stats_noreset 2>&1)
+sec=$(echo "$out" | sed -n 's/^num.answer.secure=//p')
+bog=$(echo "$out" | sed -n 's/^num.answer.bogus=//p')
+if [ "${sec:-0}" -gt 5000 ] && [ "${bog:-0}" -ge 5 ]; then
+	ok "stats count the validation results (secure $sec, bogus $bog)"
+else
+	notok "stats count the validation results (secure $sec, bogus $bog)"
+fi
 "$CONTROL" -c "$dir/val.conf" dump_cache >"$dir/cache.dump" 2>>"$dir/stderr"
 rc=$?
 kill "$vpid"
