@@ -1218,6 +1218,12 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 		a->lame = 1;
 		return;
 	}
+	if (iq->cur_edns && iq->msg->edns.present) {
+		/* The server speaks EDNS: remember it (and its size). */
+		infra_cache_edns_update(env->infra_cache, &a->addr,
+		    a->addrlen, iq->dp->name, *env->now,
+		    iq->msg->edns.version, iq->msg->edns.udp_size);
+	}
 	if (a->edns_probe && !iq->cur_edns) {
 		/* The probe without EDNS was answered: remember it. */
 		a->edns_probe = 0;
