@@ -44,6 +44,10 @@ dns_cache_store_rrset(struct module_env *env, const struct reply_rrset *s,
 	in.ttl = s->ttl;
 	in.trust = (enum rrset_trust)s->trust;
 	in.security = (enum rrset_sec)s->security;
+	if (s->security == RRSET_SEC_BOGUS) {
+		in.ede = s->ede;
+		in.bogus_reason = s->reason;
+	}
 	return rrset_cache_store(env->rrset_cache, s->owner, s->type,
 	    s->rclass, &in, *env->now, id);
 }

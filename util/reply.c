@@ -361,6 +361,8 @@ reply_copy_rrset(struct region *r, const struct reply_rrset *s)
 	}
 	*c = *s;
 	c->owner = region_copy(r, s->owner, dname_len(s->owner));
+	c->reason = s->reason ? region_copy(r, s->reason,
+	    strlen(s->reason) + 1) : NULL;
 	c->rd = region_alloc(r, sizeof(*c->rd) * (n ? n : 1));
 	c->rdlen = region_alloc(r, sizeof(*c->rdlen) * (n ? n : 1));
 	if (!c->owner || !c->rd || !c->rdlen) {

@@ -60,6 +60,11 @@ struct reply_rrset {
 	uint8_t trust;
 	/** Validation status (enum rrset_sec of cache/rrset.h). */
 	uint8_t security;
+	/** For bogus data: the EDE code (RFC 8914) and reason (region
+	 * memory), kept with the RRset in the cache; 0 / NULL otherwise. */
+	int ede;
+	/** The reason text, or NULL. */
+	const char *reason;
 };
 
 /** A reply. */

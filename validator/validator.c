@@ -1298,6 +1298,8 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 			struct reply_rrset *s = rep->rrsets[i];
 
 			s->security = RRSET_SEC_BOGUS;
+			s->ede = vq->ede;
+			s->reason = vq->reason;
 			if (s->ttl > (uint32_t)env->cfg->val_bogus_ttl) {
 				s->ttl = (uint32_t)env->cfg->val_bogus_ttl;
 			}
