@@ -299,16 +299,20 @@ mesh_state_delete(struct mesh_state *ms)
 		free(r);
 	}
 	ms->supers = NULL;
-	/* Off the run queue. */
-	for (pp = &m->run_head; *pp; pp = &(*pp)->run_next) {
-		if (*pp == ms) {
-			*pp = ms->run_next;
-			break;
+	/* Off the run queue (rarely on it: a finished state is deleted
+	 * while it runs, so the walk is only for deletes from outside). */
+	if (ms->queued) {
+		for (pp = &m->run_head; *pp; pp = &(*pp)->run_next) {
+			if (*pp == ms) {
+				*pp = ms->run_next;
+				break;
+			}
 		}
-	}
-	m->run_tail = NULL;
-	for (pp = &m->run_head; *pp; pp = &(*pp)->run_next) {
-		m->run_tail = *pp;
+		m->run_tail = NULL;
+		for (pp = &m->run_head; *pp; pp = &(*pp)->run_next) {
+			m->run_tail = *pp;
+		}
+		ms->queued = 0;
 	}
 	while (ms->replies) {
 		struct mesh_reply *mr = ms->replies;
