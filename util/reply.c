@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "util/msg.h"
 #include "util/rdata.h"
+#include "util/rrtype.h"
 #include "util/region.h"
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +287,10 @@ reply_write_rrset(struct msg_writer *w, int section, const uint8_t *owner,
 {
 	struct msg_mark mk;
 	size_t i, total = count + (with_sigs ? sigcount : 0);
+	const struct rrtype_info *ti = rrtype_lookup(type);
+	/* Only RFC 1035 types carry names that may be compressed (RFC 3597
+	 * section 4): the others need no RDATA parsing on this path. */
+	int compress = ti && (ti->flags & RRTYPE_F_COMPRESS);
 	int ret;
 
 	msg_writer_mark(w, &mk);
@@ -295,7 +300,7 @@ reply_write_rrset(struct msg_writer *w, int section, const uint8_t *owner,
 		int nn = 0, comp = 0, k;
 		uint16_t t = i < count ? type : RR_TYPE_RRSIG;
 
-		if (t != RR_TYPE_RRSIG) {
+		if (compress && i < count) {
 			nn = rdata_name_offsets(t, rd[i], rdlen[i], offs,
 			    REPLY_MAX_RDATA_NAMES, &comp);
 			if (nn < 0 || !comp) {
