@@ -540,6 +540,7 @@ rc_worker_now(struct daemon_remote *rc, int i, struct rc_snapshot *out,
 	now.w.num_answer_secure = w->env.num_secure;
 	now.w.num_answer_insecure = w->env.num_insecure;
 	now.w.num_answer_bogus = w->env.num_bogus;
+	now.w.num_sig_checks = w->env.num_sig_checks;
 	mesh_get_stats(w->mesh, &now.m);
 	outnet_stats(w->outnet, &now.o);
 	*out = now;
@@ -646,6 +647,8 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.num_answer_insecure);
 	rc_printf(c, "num.answer.bogus=%llu\n",
 	    (unsigned long long)t.w.num_answer_bogus);
+	rc_printf(c, "num.val.sig_checks=%llu\n",
+	    (unsigned long long)t.w.num_sig_checks);
 	rc_printf(c, "total.num.prefetch=%llu\n",
 	    (unsigned long long)(rst.prefetch + mst.prefetch));
 	gettimeofday(&now, NULL);

@@ -56,6 +56,8 @@ struct worker_stats {
 	/** Answers validated secure, insecure, bogus (copied from the
 	 * module environment's counters when statistics are read). */
 	uint64_t num_answer_secure, num_answer_insecure, num_answer_bogus;
+	/** Signature verifications the validator ran (copied likewise). */
+	uint64_t num_sig_checks;
 	/** Parsed queries by type (0..255; larger types in qtype_big). */
 	uint64_t qtype[256];
 	/** Parsed queries of a type above 255. */

@@ -52,10 +52,12 @@
  *	ADDRESS a.b.c.d		number is within [start, end]; one or more
  *	ENTRY_BEGIN ...		ADDRESS lines (IPv4 or IPv6; none: any
  *	RANGE_END		address), then entries
- *	STEP n QUERY name type [DO] [CD] [AD] [NORD]
+ *	STEP n QUERY name type [DO] [CD] [AD] [NORD] [HOLD]
  *				a client query (RD set unless NORD; DO adds
  *				EDNS with the DO bit; CD and AD set those
- *				header bits)
+ *				header bits); the scripted servers answer
+ *				before the next step, except with HOLD: then
+ *				the next QUERY is sent while this one waits
  *	STEP n CHECK_OUT_QUERY address name type [tcp|udp] [edns|noedns]
  *				[caps|nocaps]
  *				the next upstream query sent (in sending
@@ -293,6 +295,9 @@ struct rpl_step {
 	uint16_t flags;
 	/** QUERY: DO (and EDNS). */
 	int do_bit;
+	/** QUERY HOLD: leave the network alone, so the next QUERY runs
+	 * while this one still waits (queries in flight together). */
+	int hold;
 	/** Address of CHECK_OUT_QUERY / TIMEOUT. */
 	struct sockaddr_storage addr;
 	/** 1 when addr is set. */
@@ -973,6 +978,8 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 				s->flags |= MSG_FLAG_AD;
 			} else if (strcmp(tok, "NORD") == 0) {
 				s->flags &= (uint16_t)~MSG_FLAG_RD;
+			} else if (strcmp(tok, "HOLD") == 0) {
+				s->hold = 1;
 			} else {
 				return rd_err(rd, "QUERY flag");
 			}
@@ -2007,7 +2014,9 @@ run_step(struct replay *rp, const struct rpl_step *st)
 		trace(rp, "  client asks %s %s", name_str(st->qname, buf,
 		    sizeof(buf)), type_str(st->qtype, t, sizeof(t)));
 		step_query(rp, st);
-		run_network(rp);
+		if (!st->hold) {
+			run_network(rp);
+		}
 		break;
 	case RPL_CHECK_OUT_QUERY:
 		step_check_out(rp, st);

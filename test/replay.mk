@@ -41,7 +41,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_nsec3_iterations.rpl \
 	testdata/val_nta.rpl \
 	testdata/val_secure.rpl \
-	testdata/val_wildcard.rpl \
+	testdata/val_wildcard.rpl testdata/val_concurrent.rpl \
 	testdata/replay/selftest_bad_module.rpl \
 	testdata/replay/selftest_bad_order.rpl \
 	testdata/replay/selftest_bad_rr.rpl \

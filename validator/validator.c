@@ -41,6 +41,7 @@
 #include "validator/trust_anchor.h"
 #include "validator/val_canon.h"
 #include "validator/val_crypto.h"
+#include "validator/val_memo.h"
 #include "validator/val_nsec.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +64,9 @@
 #define VAL_MAX_KEY_COLLISIONS 4
 /** NSEC3 hash computations one query may do (CVE-2023-50868). */
 #define VAL_MAX_NSEC3_HASHES 150
+/** Slots of the per-thread memo: decoded keys, verified signatures. */
+#define VAL_MEMO_KEYS 512
+#define VAL_MEMO_SIGS 8192
 /** Most subqueries of one validation. */
 #define VAL_MAX_SUBQUERIES 48
 /** TTL of a key cache entry for an insecure or bogus zone when the
@@ -162,6 +166,8 @@ struct val_qstate {
 	int subs;
 	/** Signature verifications left. */
 	int sig_budget;
+	/** The thread's memo of keys and verified signatures, or NULL. */
+	struct val_memo *memo;
 	/** NSEC3 limits and counters. */
 	struct val_nsec_ctx nctx;
 	/** Keys of the zone of the negative answer's proof. */
@@ -315,6 +321,51 @@ val_sig_time(const struct config *cfg, const struct val_rrsig *sig,
  * @return VAL_OK when secure; else the EDE code (0 included), with *why
  *	filled.
  */
+/**
+ * One signature check with one key: from the thread's memo when this
+ * very signature by this key over this data verified before, else the
+ * public-key operation (counted against the query's budget).
+ * @return RES_OK verified; RES_ELIMIT the budget is spent; another
+ *	error code when it does not verify.
+ */
+static int
+val_verify_one(struct module_qstate *q, struct val_qstate *vq, uint8_t alg,
+    const uint8_t *key, size_t keylen, const uint8_t *rd, size_t rdlen,
+    const uint8_t *data, size_t dlen)
+{
+	uint8_t digest[VAL_MEMO_DIGEST];
+	int have = 0, r;
+	size_t sigoff;
+	const struct val_key *vk;
+	struct val_key *own = NULL;
+
+	if ((r = val_canon_rrsig_sigoff(rd, rdlen, &sigoff)) != RES_OK) {
+		return r;
+	}
+	if (vq->memo && val_memo_digest(vq->memo, key, keylen, rd, rdlen,
+	    data, dlen, digest) == RES_OK) {
+		have = 1;
+		if (val_memo_sig_known(vq->memo, digest)) {
+			return RES_OK;
+		}
+	}
+	if (vq->sig_budget-- <= 0) {
+		return RES_ELIMIT;
+	}
+	q->env->num_sig_checks++;
+	vk = vq->memo ? val_memo_key(vq->memo, alg, key, keylen) :
+	    (own = val_key_create(alg, key, keylen));
+	if (!vk) {
+		return RES_EMALFORMED;
+	}
+	r = val_key_verify(vk, data, dlen, rd + sigoff, rdlen - sigoff);
+	val_key_delete(own);
+	if (r == RES_OK && have) {
+		val_memo_sig_add(vq->memo, digest);
+	}
+	return r;
+}
+
 static int
 val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
     const struct val_keyset *ks, struct reply_rrset *s,
@@ -359,7 +410,6 @@ val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
 		for (k = 0; k < ks->n; k++) {
 			const uint8_t *key = ks->rd[k];
 			uint16_t flags;
-			struct val_key *vk;
 			uint8_t *data = NULL;
 			size_t dlen;
 			int r;
@@ -376,30 +426,19 @@ val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
 			if (++collisions > VAL_MAX_KEY_COLLISIONS) {
 				break;
 			}
-			if (vq->sig_budget-- <= 0) {
+			tried = 1;
+			r = val_canon_signed_data_alloc(s, rd, rdlen, &data,
+			    &dlen);
+			if (r == RES_OK) {
+				r = val_verify_one(q, vq, sig.alg, key,
+				    ks->len[k], rd, rdlen, data, dlen);
+			}
+			free(data);
+			if (r == RES_ELIMIT) {
 				snprintf(why, whysz, "validation work limit "
 				    "reached at %s %s", on, tn);
 				return EDE_OTHER;
 			}
-			tried = 1;
-			env->num_sig_checks++;
-			vk = val_key_create(sig.alg, key, ks->len[k]);
-			if (!vk) {
-				continue;
-			}
-			r = val_canon_signed_data_alloc(s, rd, rdlen, &data,
-			    &dlen);
-			if (r == RES_OK) {
-				size_t sigoff;
-
-				r = val_canon_rrsig_sigoff(rd, rdlen, &sigoff);
-				if (r == RES_OK) {
-					r = val_key_verify(vk, data, dlen,
-					    rd + sigoff, rdlen - sigoff);
-				}
-			}
-			free(data);
-			val_key_delete(vk);
 			if (r == RES_OK) {
 				uint32_t left = sig.expiration - (uint32_t)
 				    *env->now;
@@ -768,6 +807,46 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 }
 
 /**
+ * The key cache entry of exactly name, made a key set: another query's
+ * walk may have finished that zone while this one waited for the same
+ * subquery, and its verdict is taken instead of checking the same
+ * records again.
+ * @return the key set, or NULL when the cache has no entry (or on
+ *	allocation failure: the walk then does the work itself).
+ */
+static struct val_keyset *
+val_walk_known(struct module_qstate *q, const uint8_t *name)
+{
+	struct key_entry *e = key_cache_lookup(q->env->key_cache, name,
+	    RR_CLASS_IN, *q->env->now);
+	struct val_keyset *ks;
+
+	if (!e) {
+		return NULL;
+	}
+	ks = val_keyset_from_cache(q->region, e);
+	key_cache_release(q->env->key_cache, e);
+	return ks;
+}
+
+/**
+ * Go on from a key set found in the key cache at a name of the walk.
+ * @return 1 to go on down (vq->ks is the zone's keys), 0 when the walk
+ *	ends with known (insecure or bogus).
+ */
+static int
+val_walk_take(struct val_qstate *vq, struct val_keyset *known)
+{
+	vq->ks = known;
+	if (known->status != VAL_SECURE) {
+		return 0;
+	}
+	vq->noncut_labels = dname_count_labels(known->zone);
+	vq->walk = WALK_DOWN;
+	return 1;
+}
+
+/**
  * The key walk (see the top of this file).  Resumed after each subquery.
  * @return the key set of the zone wanted (secure, insecure, or bogus
  *	with its reason), or NULL when waiting for a subquery (or failed:
@@ -828,12 +907,19 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 		case WALK_ANCHOR_KEYS:
 		case WALK_KEYS: {
 			struct reply_rrset *keys;
+			struct val_keyset *known;
 			int st, ede = 0;
 
 			if (!vq->sub_done) {
 				return NULL;
 			}
 			vq->sub_done = 0;
+			if ((known = val_walk_known(q, vq->ask)) != NULL) {
+				if (val_walk_take(vq, known)) {
+					break;
+				}
+				return known;
+			}
 			vname(vq->ask, zn, sizeof(zn));
 			keys = vq->sub ? reply_find(vq->sub, MSG_SEC_ANSWER,
 			    vq->ask, RR_TYPE_DNSKEY, RR_CLASS_IN) : NULL;
@@ -897,6 +983,7 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 			int want = vq->noncut_labels + 1;
 			const uint8_t *p = vq->target;
 			int n = tl;
+			struct val_keyset *known;
 
 			if (vq->exact && dname_equal(vq->ks->zone,
 			    vq->target)) {
@@ -910,6 +997,12 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 			while (n-- > want) {
 				p = dname_parent(p);
 			}
+			if ((known = val_walk_known(q, p)) != NULL) {
+				if (val_walk_take(vq, known)) {
+					break;
+				}
+				return known;
+			}
 			vq->ask = (uint8_t *)p;
 			vq->walk = WALK_DS;
 			if (val_ask(q, vq, p, RR_TYPE_DS, id) != RES_OK) {
@@ -920,12 +1013,19 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 			return NULL;
 		}
 		case WALK_DS: {
+			struct val_keyset *known;
 			int r;
 
 			if (!vq->sub_done) {
 				return NULL;
 			}
 			vq->sub_done = 0;
+			if ((known = val_walk_known(q, vq->ask)) != NULL) {
+				if (val_walk_take(vq, known)) {
+					break;
+				}
+				return known;
+			}
 			r = val_ds_result(q, vq, vq->sub, &vq->ds);
 			if (r < 0) {
 				struct val_keyset *b = val_keyset_new(q->region,
@@ -1411,6 +1511,7 @@ val_operate(struct module_qstate *q, enum module_ev ev, int id)
 		vq->rep = q->return_msg;
 		vq->ede = -1;
 		vq->sig_budget = VAL_MAX_SIG_CHECKS;
+		vq->memo = q->env->modinfo[id];
 		vq->nctx.max_iterations = (unsigned)q->env->cfg->
 		    nsec3_max_iterations;
 		vq->nctx.hash_budget = VAL_MAX_NSEC3_HASHES;
@@ -1458,14 +1559,19 @@ val_clear(struct module_qstate *q, int id)
 static int
 val_init(struct module_env *env, int id)
 {
-	env->modinfo[id] = NULL;
-	return val_crypto_init();
+	int r = val_crypto_init();
+
+	/* Without a memo the validator still works, only slower. */
+	env->modinfo[id] = r == RES_OK ? val_memo_create(VAL_MEMO_KEYS,
+	    VAL_MEMO_SIGS) : NULL;
+	return r;
 }
 
 /** module deinit(). */
 static void
 val_deinit(struct module_env *env, int id)
 {
+	val_memo_delete(env->modinfo[id]);
 	env->modinfo[id] = NULL;
 }
 
