@@ -27,3 +27,7 @@ TESTS += test/test_cache_fault
 # Micro-benchmark (not a test): hit-path lookups/s and bytes per RRset.
 noinst_PROGRAMS += bench/cache_bench
 bench_cache_bench_SOURCES = bench/cache_bench.c
+
+check_PROGRAMS += test/test_dnscache
+test_test_dnscache_SOURCES = test/test_dnscache.c test/unit.c test/unit.h
+TESTS += test/test_dnscache

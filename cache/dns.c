@@ -52,12 +52,172 @@ dns_cache_store_rrset(struct module_env *env, const struct reply_rrset *s,
 	    s->rclass, &in, *env->now, id);
 }
 
+/**
+ * Write the sections of a cached message: each RRset with its remaining
+ * TTL, RRSIGs when do_bit, and RFC 4035 section 3.2.1: no NSEC, NSEC3 or
+ * RRSIG RRsets outside the answer section for clients without DO.
+ * @return 0, or -1 when an RRset has more RRs than the fast path writes.
+ */
+static int
+dns_write_sections(struct msg_writer *w, const struct rrset_ref *refs,
+    struct rrset_entry *const *rrsets, size_t an, size_t ns, size_t n,
+    int do_bit, time_t now)
+{
+	const uint8_t *rd[DNS_FAST_MAX_RR];
+	uint16_t rdlen[DNS_FAST_MAX_RR];
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct rrset_ref *ref = &refs[i];
+		const struct rrset_data *d = &rrsets[i]->d;
+		size_t cnt = (size_t)d->count + d->rrsig_count;
+		int sec = i < an ? MSG_SEC_ANSWER : i < an + ns ?
+		    MSG_SEC_AUTHORITY : MSG_SEC_ADDITIONAL;
+
+		if (cnt > DNS_FAST_MAX_RR) {
+			return -1;
+		}
+		if (!do_bit && sec != MSG_SEC_ANSWER &&
+		    (ref->type == RR_TYPE_NSEC || ref->type == RR_TYPE_NSEC3 ||
+		    ref->type == RR_TYPE_RRSIG)) {
+			continue;
+		}
+		for (j = 0; j < cnt; j++) {
+			rd[j] = rrset_data_rr(d, j, &rdlen[j]);
+		}
+		reply_write_rrset(w, sec, ref->owner, ref->type, ref->rclass,
+		    rrset_data_ttl_left(d, now), rd, rdlen, d->count,
+		    d->rrsig_count, do_bit, sec == MSG_SEC_ANSWER ||
+		    (sec == MSG_SEC_AUTHORITY && ref->type == RR_TYPE_SOA));
+	}
+	return 0;
+}
+
+/** Room for the header, a question and one encoded variant. */
+#define DNS_WIRE_BUF (12 + DNAME_MAXLEN + 4 + MSG_WIRE_MAX)
+
+/**
+ * Encode the sections of a message for the wire fast path (struct
+ * msg_wire): written as a reply would be, then walked to find the TTL
+ * fields.  Only a complete encoding is kept: nothing left out for room,
+ * nothing truncated.
+ * @param buf: DNS_WIRE_BUF octets; out->data points into it.
+ * @param ttl_off: MSG_WIRE_MAX_TTLS slots; out->ttl_off points to it.
+ * @return 1 with out filled, 0 when this message gets no encoded form.
+ */
+static int
+dns_wire_encode(const struct query_info *qi, const struct rrset_ref *refs,
+    struct rrset_entry *const *rrsets, size_t an, size_t ns, size_t n,
+    int do_bit, time_t now, uint8_t *buf, uint16_t *ttl_off,
+    struct msg_wire *out)
+{
+	struct msg_writer w;
+	size_t len, pos, body, want = 0, i, k;
+	uint32_t min = 0xffffffffu;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		const struct rrset_data *d = &rrsets[i]->d;
+
+		if (!do_bit && i >= an && (refs[i].type == RR_TYPE_NSEC ||
+		    refs[i].type == RR_TYPE_NSEC3 ||
+		    refs[i].type == RR_TYPE_RRSIG)) {
+			continue;
+		}
+		want += d->count + (do_bit ? d->rrsig_count : 0);
+	}
+	msg_writer_init(&w, buf, DNS_WIRE_BUF);
+	if (msg_writer_header(&w, 0, 0, 0) != RES_OK ||
+	    msg_writer_question(&w, qi->qname, qi->qtype, qi->qclass) !=
+	    RES_OK || dns_write_sections(&w, refs, rrsets, an, ns, n, do_bit,
+	    now) != 0 || msg_writer_finish(&w, &len) != RES_OK) {
+		return 0;
+	}
+	body = 12 + qi->qname_len + 4;
+	k = (size_t)(buf[6] << 8 | buf[7]) + (size_t)(buf[8] << 8 | buf[9]) +
+	    (size_t)(buf[10] << 8 | buf[11]);
+	if ((buf[2] << 8 | buf[3]) & MSG_FLAG_TC || k != want ||
+	    k > MSG_WIRE_MAX_TTLS || len < body || len - body > MSG_WIRE_MAX) {
+		return 0;
+	}
+	/* Walk the RRs: owner (labels ending in a root label or a
+	 * pointer), type, class, TTL, RDLENGTH, RDATA. */
+	for (pos = body, i = 0; i < k; i++) {
+		uint32_t ttl;
+
+		while (pos < len && buf[pos] != 0 && (buf[pos] & 0xc0) !=
+		    0xc0) {
+			pos += (size_t)buf[pos] + 1;
+		}
+		pos += pos < len && buf[pos] != 0 ? 2 : 1;
+		if (pos + 10 > len) {
+			return 0;
+		}
+		ttl_off[i] = (uint16_t)(pos + 4 - body);
+		ttl = (uint32_t)buf[pos + 4] << 24 | (uint32_t)buf[pos + 5] <<
+		    16 | (uint32_t)buf[pos + 6] << 8 | buf[pos + 7];
+		if (ttl < min) {
+			min = ttl;
+		}
+		pos += 10 + (size_t)(buf[pos + 8] << 8 | buf[pos + 9]);
+	}
+	if (pos != len || min == 0) {
+		return 0;
+	}
+	out->data = buf + body;
+	out->len = (uint16_t)(len - body);
+	out->an = (uint16_t)(buf[6] << 8 | buf[7]);
+	out->ns = (uint16_t)(buf[8] << 8 | buf[9]);
+	out->ar = (uint16_t)(buf[10] << 8 | buf[11]);
+	out->nttl = (uint16_t)k;
+	out->ttl_off = ttl_off;
+	out->at = now;
+	out->min_ttl = k ? min : 0xffffffffu;
+	return 1;
+}
+
+/**
+ * Both encoded variants of a message about to be stored: the RRsets
+ * are looked up by their references (the versions the message names).
+ * Leaves in->wire[] empty when any is gone or an encoding fails.
+ */
+static void
+dns_wire_prepare(struct module_env *env, const struct query_info *qi,
+    struct msg_store *in, uint8_t (*buf)[DNS_WIRE_BUF],
+    uint16_t (*off)[MSG_WIRE_MAX_TTLS])
+{
+	struct rrset_entry *rrsets[MSG_CACHE_MAX_RRSETS];
+	size_t i, n = in->an + in->ns + in->ar, got = 0;
+	int f, v;
+
+	for (i = 0; i < n; i++) {
+		if (!(rrsets[i] = rrset_cache_lookup_ref(env->rrset_cache,
+		    &in->refs[i], *env->now, &f))) {
+			goto out;
+		}
+		got++;
+	}
+	for (v = 0; v < 2; v++) {
+		if (!dns_wire_encode(qi, in->refs, rrsets, in->an, in->ns, n,
+		    v, *env->now, buf[v], off[v], &in->wire[v])) {
+			memset(in->wire, 0, sizeof(in->wire));
+			break;
+		}
+	}
+out:
+	for (i = 0; i < got; i++) {
+		rrset_cache_release(env->rrset_cache, rrsets[i]);
+	}
+}
+
 int
 dns_cache_store_msg(struct module_env *env, const struct query_info *qi,
     uint16_t qflags, const struct reply *rep, int negative)
 {
 	struct rrset_ref refs[MSG_CACHE_MAX_RRSETS];
 	struct msg_store in;
+	uint8_t wbuf[2][DNS_WIRE_BUF];
+	uint16_t woff[2][MSG_WIRE_MAX_TTLS];
 	size_t i, n = rep->an + rep->ns + rep->ar, k = 0;
 	size_t cnt[3] = { 0, 0, 0 };
 	uint32_t ttl = 0xffffffffu;
@@ -117,6 +277,10 @@ dns_cache_store_msg(struct module_env *env, const struct query_info *qi,
 	in.security = rep->security;
 	in.ede = rep->ede;
 	in.reason = rep->ede_text;
+	if (rep->rcode <= 15 && rep->ede <= 0 &&
+	    rep->security != RRSET_SEC_BOGUS) {
+		dns_wire_prepare(env, qi, &in, wbuf, woff);
+	}
 	return msg_cache_store(env->msg_cache, qi->qname, qi->qtype,
 	    qi->qclass, (qflags & MSG_FLAG_CD) ? MSG_QFLAG_CD : 0, &in,
 	    *env->now);
@@ -231,6 +395,90 @@ out:
 	return rep;
 }
 
+/** Put a 16-bit value in network order. */
+static void
+dns_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/**
+ * The wire fast path: the reply from the message's encoded sections
+ * (see cache/msgcache.h).
+ * @return 1 when written, 0 when this query needs the RRset path.
+ */
+static int
+dns_wire_answer(const struct msg_entry *e, const struct dns_msg *q,
+    uint16_t flags, uint8_t *buf, size_t cap, size_t limit,
+    uint16_t edns_size, time_t now, size_t *len)
+{
+	const struct msg_wire *w = &e->d.wire[q->edns.do_bit ? 1 : 0];
+	size_t qend = 12 + q->qname_len + 4, total, i;
+	uint32_t age;
+	uint8_t *p;
+
+	if (!msg_wire_live(w, now) || e->d.rcode > 15) {
+		return 0;
+	}
+	total = qend + w->len + (q->edns.present ? 11 : 0);
+	if (total > cap || total > limit) {
+		return 0;
+	}
+	dns_put16(buf, q->id);
+	dns_put16(buf + 2, (uint16_t)(flags | e->d.rcode));
+	dns_put16(buf + 4, 1);
+	dns_put16(buf + 6, w->an);
+	dns_put16(buf + 8, w->ns);
+	dns_put16(buf + 10, (uint16_t)(w->ar + (q->edns.present ? 1 : 0)));
+	/* The question as the client wrote it (its case, RFC 1035 section
+	 * 7.3 and the 0x20 draft): same length as the cached name, so the
+	 * compression pointers into it hold. */
+	memcpy(buf + 12, q->qname, q->qname_len);
+	dns_put16(buf + 12 + q->qname_len, q->qtype);
+	dns_put16(buf + 14 + q->qname_len, q->qclass);
+	memcpy(buf + qend, w->data, w->len);
+	age = (uint32_t)(now - w->at);
+	if (age > 0) {
+		for (i = 0; i < w->nttl; i++) {
+			const uint8_t *s = w->data + w->ttl_off[i];
+			uint32_t ttl = (uint32_t)s[0] << 24 |
+			    (uint32_t)s[1] << 16 | (uint32_t)s[2] << 8 | s[3];
+
+			ttl -= age;	/* live: every TTL is above age */
+			p = buf + qend + w->ttl_off[i];
+			p[0] = (uint8_t)(ttl >> 24);
+			p[1] = (uint8_t)(ttl >> 16);
+			p[2] = (uint8_t)(ttl >> 8);
+			p[3] = (uint8_t)ttl;
+		}
+	}
+	if (q->edns.present) {
+		/* OPT (RFC 6891 section 6.1.2): root owner, our payload
+		 * size, extended rcode and version 0, DO echoed (RFC 3225
+		 * section 3), no options. */
+		p = buf + qend + w->len;
+		p[0] = 0;
+		dns_put16(p + 1, RR_TYPE_OPT);
+		dns_put16(p + 3, edns_size);
+		p[5] = 0;
+		p[6] = 0;
+		dns_put16(p + 7, q->edns.do_bit ? 0x8000 : 0);
+		dns_put16(p + 9, 0);
+	}
+	*len = total;
+	return 1;
+}
+
+/** Test switch for the wire fast path (on unless a test turns it off). */
+static int dns_wire_enabled = 1;
+
+void
+dns_cache_set_wire(int on)
+{
+	dns_wire_enabled = on;
+}
+
 int
 dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
     const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
@@ -239,24 +487,22 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	struct msg_answer ans;
 	struct msg_writer w;
 	struct msg_edns_out eo;
-	const uint8_t *rd[DNS_FAST_MAX_RR];
-	uint16_t rdlen[DNS_FAST_MAX_RR];
+	struct msg_entry *e;
 	uint16_t flags;
-	size_t i, j;
-	int ok = 0, sec, cd, bogus;
+	int ok = 0, sec, cd, bogus, st;
 
-	if (msg_cache_lookup(mc, rc, q->qname, q->qtype, q->qclass,
-	    (q->flags & MSG_FLAG_CD) ? MSG_QFLAG_CD : 0, now, &ans) != RES_OK) {
+	cd = (q->flags & MSG_FLAG_CD) != 0;
+	if ((e = msg_cache_lookup_msg(mc, q->qname, q->qtype, q->qclass,
+	    cd ? MSG_QFLAG_CD : 0, now, &st)) == NULL) {
 		return 0;
 	}
-	if (ans.flags & CACHE_FLAG_STALE) {
-		goto out;
-	}
-	sec = ans.msg->d.security;
-	cd = (q->flags & MSG_FLAG_CD) != 0;
-	if (validating && !cd && sec == RRSET_SEC_UNCHECKED) {
-		/* Not validated yet: the validator must see it first. */
-		goto out;
+	sec = e->d.security;
+	if ((st & CACHE_FLAG_STALE) || (validating && !cd &&
+	    sec == RRSET_SEC_UNCHECKED)) {
+		/* Stale: only when upstream fails.  Not validated yet: the
+		 * validator must see it first. */
+		msg_cache_release(mc, e);
+		return 0;
 	}
 	flags = MSG_FLAG_QR | MSG_FLAG_RA |
 	    (q->flags & (MSG_FLAG_RD | MSG_FLAG_CD));
@@ -267,6 +513,19 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 		flags |= MSG_FLAG_AD;
 	}
 	bogus = validating && !cd && sec == RRSET_SEC_BOGUS;
+	if (!bogus && e->d.ede <= 0 && dns_wire_enabled &&
+	    dns_wire_answer(e, q, flags, buf, cap, limit, edns_size, now,
+	    len)) {
+		msg_cache_count_hit(mc, st);
+		msg_cache_release(mc, e);
+		return 1;
+	}
+	if (msg_cache_answer_from(mc, rc, e, st, now, &ans) != RES_OK) {
+		return 0;
+	}
+	if (ans.flags & CACHE_FLAG_STALE) {
+		goto out;
+	}
 	msg_writer_init(&w, buf, cap);
 	msg_writer_set_limit(&w, limit);
 	if (msg_writer_header(&w, q->id, flags, bogus ? MSG_RCODE_SERVFAIL :
@@ -288,30 +547,9 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 			goto out;
 		}
 	}
-	for (i = 0; i < ans.n && !bogus; i++) {
-		const struct rrset_ref *ref = &ans.msg->d.refs[i];
-		const struct rrset_data *d = &ans.rrsets[i]->d;
-		size_t n = (size_t)d->count + d->rrsig_count;
-		int sec = i < ans.msg->d.an ? MSG_SEC_ANSWER :
-		    i < (size_t)ans.msg->d.an + ans.msg->d.ns ?
-		    MSG_SEC_AUTHORITY : MSG_SEC_ADDITIONAL;
-
-		if (n > DNS_FAST_MAX_RR) {
-			goto out;
-		}
-		/* RFC 4035 section 3.2.1, as in reply_write(). */
-		if (!q->edns.do_bit && sec != MSG_SEC_ANSWER &&
-		    (ref->type == RR_TYPE_NSEC || ref->type == RR_TYPE_NSEC3 ||
-		    ref->type == RR_TYPE_RRSIG)) {
-			continue;
-		}
-		for (j = 0; j < n; j++) {
-			rd[j] = rrset_data_rr(d, j, &rdlen[j]);
-		}
-		reply_write_rrset(&w, sec, ref->owner, ref->type, ref->rclass,
-		    rrset_data_ttl_left(d, now), rd, rdlen, d->count,
-		    d->rrsig_count, q->edns.do_bit, sec == MSG_SEC_ANSWER ||
-		    (sec == MSG_SEC_AUTHORITY && ref->type == RR_TYPE_SOA));
+	if (!bogus && dns_write_sections(&w, ans.msg->d.refs, ans.rrsets,
+	    ans.msg->d.an, ans.msg->d.ns, ans.n, q->edns.do_bit, now) != 0) {
+		goto out;
 	}
 	if (msg_writer_finish(&w, len) == RES_OK) {
 		ok = 1;

@@ -2,6 +2,9 @@
  * cache/dns.h - the resolver's view of the caches: store a reply's RRsets
  * and its skeleton, find them again, and answer a client straight from
  * the cache.
+ * A message is stored with its sections also encoded (once without and
+ * once with RRSIGs), so that most hits copy those instead of fetching
+ * and writing each RRset (see cache/msgcache.h).
  *
  * Messages are keyed by question and CD only: the DO bit changes only
  * whether RRSIGs are sent, which is decided when encoding, so DO and
@@ -73,5 +76,12 @@ struct reply *dns_cache_lookup_msg(struct module_env *env, struct region *r,
 int dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
 	uint16_t edns_size, int validating, time_t now, size_t *len);
+
+/**
+ * Turn the wire fast path (cache/msgcache.h) off or on, for tests that
+ * compare it with the RRset path.  On by default; process-wide.
+ * @param on: 0 off, else on.
+ */
+void dns_cache_set_wire(int on);
 
 #endif /* CACHE_DNS_H */

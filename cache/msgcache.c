@@ -87,7 +87,7 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 {
 	struct msg_entry *e;
 	struct rrset_ref *refs;
-	size_t qlen, nref, names = 0, blk, i, l;
+	size_t qlen, nref, names = 0, wires = 0, blk, i, l;
 	uint8_t *p;
 	uint32_t ttl;
 	int negative;
@@ -119,13 +119,43 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 		ttl = cache_policy_ttl(&c->policy, in->ttl);
 	if (ttl == 0)
 		return RES_EINVAL;
-	blk = sizeof(*e) + nref * sizeof(*refs) + qlen + names +
+	for (i = 0; i < 2; i++) {
+		const struct msg_wire *w = &in->wire[i];
+
+		if (w->len == 0)
+			continue;
+		if (w->data == NULL || w->len > MSG_WIRE_MAX ||
+		    w->nttl > MSG_WIRE_MAX_TTLS || (w->nttl && !w->ttl_off))
+			return RES_EINVAL;
+		wires += w->nttl * sizeof(uint16_t) + w->len;
+	}
+	blk = sizeof(*e) + nref * sizeof(*refs) + wires + qlen + names +
 	    (in->reason ? strlen(in->reason) + 1 : 0);
 	if ((e = malloc(blk)) == NULL)
 		return RES_ENOMEM;
 	memset(e, 0, sizeof(*e));
 	refs = (struct rrset_ref *)(e + 1);
 	p = (uint8_t *)(refs + nref);
+	/* The TTL offsets first, while p is still 2-aligned. */
+	for (i = 0; i < 2; i++) {
+		const struct msg_wire *w = &in->wire[i];
+
+		if (w->len == 0)
+			continue;
+		e->d.wire[i] = *w;
+		memcpy(p, w->ttl_off, w->nttl * sizeof(uint16_t));
+		e->d.wire[i].ttl_off = (const uint16_t *)p;
+		p += w->nttl * sizeof(uint16_t);
+	}
+	for (i = 0; i < 2; i++) {
+		const struct msg_wire *w = &in->wire[i];
+
+		if (w->len == 0)
+			continue;
+		memcpy(p, w->data, w->len);
+		e->d.wire[i].data = p;
+		p += w->len;
+	}
 	memcpy(p, qname, qlen);
 	e->key.qname = p;
 	e->key.qtype = qtype;
@@ -184,23 +214,17 @@ msg_cache_answer_release(struct msg_cache *c, struct rrset_cache *rc,
 	ans->flags = 0;
 }
 
-int
-msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
-    const uint8_t *qname, uint16_t qtype, uint16_t qclass, uint8_t qflags,
-    time_t now, struct msg_answer *ans)
+struct msg_entry *
+msg_cache_lookup_msg(struct msg_cache *c, const uint8_t *qname,
+    uint16_t qtype, uint16_t qclass, uint8_t qflags, time_t now, int *state)
 {
 	struct msg_key k;
 	struct msg_entry *e;
-	size_t i, nref;
-	int st, f;
+	int st;
 
-	if (ans == NULL)
-		return RES_EINVAL;
-	ans->msg = NULL;
-	ans->n = 0;
-	ans->flags = 0;
-	if (c == NULL || rc == NULL || qname == NULL)
-		return RES_EINVAL;
+	if (c == NULL || qname == NULL || state == NULL)
+		return NULL;
+	*state = 0;
 	k.qname = qname;
 	k.qtype = qtype;
 	k.qclass = qclass;
@@ -208,20 +232,10 @@ msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
 	e = (struct msg_entry *)slabhash_lookup(c->table, msg_hash(c, &k), &k);
 	if (e == NULL)
 		goto miss;
-	ans->msg = e;
 	if ((st = cache_policy_state(&c->policy, e->d.expiry, e->d.ttl,
-	    now)) < 0)
+	    now)) < 0) {
+		slabhash_release(c->table, &e->he);
 		goto miss;
-	nref = (size_t)e->d.an + e->d.ns + e->d.ar;
-	for (i = 0; i < nref; i++) {
-		struct rrset_entry *r = rrset_cache_lookup_ref(rc,
-		    &e->d.refs[i], now, &f);
-
-		if (r == NULL)
-			goto miss;
-		ans->rrsets[ans->n++] = r;
-		/* Prefetch is decided on the message, not its RRsets. */
-		st |= f & CACHE_FLAG_STALE;
 	}
 	if (st & CACHE_FLAG_PREFETCH) {
 		if (__atomic_exchange_n(&e->d.prefetch_mark, 1,
@@ -230,15 +244,92 @@ msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
 		else
 			__atomic_add_fetch(&c->prefetch, 1, __ATOMIC_RELAXED);
 	}
+	*state = st;
+	return e;
+miss:
+	__atomic_add_fetch(&c->misses, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+void
+msg_cache_release(struct msg_cache *c, struct msg_entry *e)
+{
+	if (c && e)
+		slabhash_release(c->table, &e->he);
+}
+
+int
+msg_wire_live(const struct msg_wire *w, time_t now)
+{
+	return w->len > 0 && now >= w->at &&
+	    now - w->at < (time_t)w->min_ttl;
+}
+
+/** Count a hit (with its stale flag). */
+static void
+msg_count_hit(struct msg_cache *c, int st)
+{
 	if (st & CACHE_FLAG_STALE)
 		__atomic_add_fetch(&c->stale, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
+}
+
+int
+msg_cache_answer_from(struct msg_cache *c, struct rrset_cache *rc,
+    struct msg_entry *e, int st, time_t now, struct msg_answer *ans)
+{
+	size_t i, nref;
+	int f;
+
+	ans->msg = e;
+	ans->n = 0;
+	ans->flags = 0;
+	nref = (size_t)e->d.an + e->d.ns + e->d.ar;
+	for (i = 0; i < nref; i++) {
+		struct rrset_entry *r = rrset_cache_lookup_ref(rc,
+		    &e->d.refs[i], now, &f);
+
+		if (r == NULL) {
+			msg_cache_answer_release(c, rc, ans);
+			__atomic_add_fetch(&c->misses, 1, __ATOMIC_RELAXED);
+			return RES_ENOTFOUND;
+		}
+		ans->rrsets[ans->n++] = r;
+		/* Prefetch is decided on the message, not its RRsets. */
+		st |= f & CACHE_FLAG_STALE;
+	}
+	msg_count_hit(c, st);
 	ans->flags = st;
 	return 0;
-miss:
-	msg_cache_answer_release(c, rc, ans);
-	__atomic_add_fetch(&c->misses, 1, __ATOMIC_RELAXED);
-	return RES_ENOTFOUND;
+}
+
+int
+msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
+    const uint8_t *qname, uint16_t qtype, uint16_t qclass, uint8_t qflags,
+    time_t now, struct msg_answer *ans)
+{
+	struct msg_entry *e;
+	int st;
+
+	if (ans == NULL)
+		return RES_EINVAL;
+	ans->msg = NULL;
+	ans->n = 0;
+	ans->flags = 0;
+	if (c == NULL || rc == NULL || qname == NULL)
+		return RES_EINVAL;
+	if ((e = msg_cache_lookup_msg(c, qname, qtype, qclass, qflags, now,
+	    &st)) == NULL)
+		return RES_ENOTFOUND;
+	return msg_cache_answer_from(c, rc, e, st, now, ans);
+}
+
+/** Count a wire fast-path hit (no RRsets were looked up). */
+void
+msg_cache_count_hit(struct msg_cache *c, int state)
+{
+	if (c)
+		msg_count_hit(c, state);
 }
 
 int

@@ -17,9 +17,17 @@
  * their TTL is min(SOA TTL, SOA MINIMUM) (RFC 2308 section 5), limited by
  * cache-max-negative-ttl; msg_cache_negative_ttl() computes it.
  *
- * Room for the wire fast path: struct msg_data has an optional encoded
- * reply (wire, wirelen) and the offsets of its TTL fields, to be filled
- * by the encoder later; they are NULL / 0 now.
+ * The wire fast path: an entry may also hold the reply encoded, once
+ * for clients without DO and once for clients with DO (struct
+ * msg_wire): the answer, authority and additional sections exactly as
+ * the RRsets were when stored, with compression pointers that assume the
+ * header and the question come first, and the offsets of every TTL
+ * field.  A hit then copies the header and question from the query,
+ * copies the sections, lowers each TTL by the seconds since the encoding
+ * and appends OPT: no RRset lookup, one lock.  The encoded form is kept
+ * only while every TTL in it is above zero (msg_wire_live()); the
+ * RRsets it came from may be replaced or evicted meanwhile, as with any
+ * cached answer that is served until its TTL runs out.
  */
 #ifndef CACHE_MSGCACHE_H
 #define CACHE_MSGCACHE_H
@@ -40,6 +48,32 @@
 
 /** Reply code NXDOMAIN (RFC 1035 section 4.1.1). */
 #define MSG_RCODE_NXDOMAIN 3
+
+/** Most octets of one encoded variant (struct msg_wire). */
+#define MSG_WIRE_MAX 4096
+/** Most TTL fields in one encoded variant. */
+#define MSG_WIRE_MAX_TTLS 256
+
+/** The sections of a reply, encoded for the fast path. */
+struct msg_wire {
+	/** answer, authority and additional sections as sent, compression
+	 * pointers counted from the start of the message (header and a
+	 * question of the same name length first) */
+	const uint8_t *data;
+	/** length of data; 0 when there is no encoded form */
+	uint16_t len;
+	/** RR counts of the three sections */
+	uint16_t an, ns, ar;
+	/** number of TTL fields */
+	uint16_t nttl;
+	/** offsets of the TTL fields in data */
+	const uint16_t *ttl_off;
+	/** time of the encoding: each TTL in data was the remaining TTL
+	 * then */
+	time_t at;
+	/** the smallest TTL in data: the encoding is good until at + this */
+	uint32_t min_ttl;
+};
 
 /** What to store for a reply. */
 struct msg_store {
@@ -65,6 +99,9 @@ struct msg_store {
 	int ede;
 	/** EDE text (copied), or NULL */
 	const char *reason;
+	/** encoded sections without DO and with DO (copied); len 0 for
+	 * none */
+	struct msg_wire wire[2];
 };
 
 /** The cached data of a message; immutable after insertion except
@@ -96,14 +133,9 @@ struct msg_data {
 	const char *reason;
 	/** the references, an + ns + ar of them; owners in this entry */
 	const struct rrset_ref *refs;
-	/** reserved: encoded reply for the fast path, or NULL */
-	const uint8_t *wire;
-	/** reserved: its length */
-	size_t wirelen;
-	/** reserved: offsets of the TTL fields in wire */
-	const uint16_t *ttl_offsets;
-	/** reserved: number of TTL offsets */
-	size_t nttl;
+	/** the encoded sections, [0] without DO, [1] with DO; len 0 when
+	 * absent */
+	struct msg_wire wire[2];
 };
 
 /** Key of a message; also the lookup key. */
@@ -229,6 +261,62 @@ int msg_cache_store(struct msg_cache *c, const uint8_t *qname,
 int msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
 	const uint8_t *qname, uint16_t qtype, uint16_t qclass, uint8_t qflags,
 	time_t now, struct msg_answer *ans);
+
+/**
+ * Look up a message alone, for the wire fast path: no RRset is looked
+ * up, so a hit says nothing of them (use msg_cache_answer_from() to go
+ * on to them).
+ * @param c: the message cache.
+ * @param qname: query name, wire form, checked.
+ * @param qtype, qclass, qflags: the rest of the key.
+ * @param now: current time.
+ * @param state: receives CACHE_FLAG_STALE / CACHE_FLAG_PREFETCH of the
+ *	message (the prefetch mark is taken as in msg_cache_lookup()).
+ * @return the entry, referenced (release with msg_cache_release() or
+ *	hand it to msg_cache_answer_from()), or NULL when absent or expired
+ *	(counted as a miss).
+ */
+struct msg_entry *msg_cache_lookup_msg(struct msg_cache *c,
+	const uint8_t *qname, uint16_t qtype, uint16_t qclass, uint8_t qflags,
+	time_t now, int *state);
+
+/**
+ * Go on from msg_cache_lookup_msg() to the RRsets, as msg_cache_lookup().
+ * @param c: the message cache.
+ * @param rc: the RRset cache.
+ * @param e: the entry; its reference passes to ans (released with it,
+ *	also on a miss).
+ * @param state: what msg_cache_lookup_msg() gave.
+ * @param now: current time.
+ * @param ans: receives the answer.
+ * @return 0 on a hit, RES_ENOTFOUND when an RRset is missing, expired
+ *	or replaced (then the miss is counted and ans is cleared).
+ */
+int msg_cache_answer_from(struct msg_cache *c, struct rrset_cache *rc,
+	struct msg_entry *e, int state, time_t now, struct msg_answer *ans);
+
+/**
+ * Count a hit served from the message alone (the wire fast path).
+ * @param c: the message cache (NULL does nothing).
+ * @param state: the state msg_cache_lookup_msg() gave.
+ */
+void msg_cache_count_hit(struct msg_cache *c, int state);
+
+/**
+ * Release an entry from msg_cache_lookup_msg().
+ * @param c: the message cache.
+ * @param e: the entry; NULL is accepted.
+ */
+void msg_cache_release(struct msg_cache *c, struct msg_entry *e);
+
+/**
+ * Is an encoded variant there and still good at now (every TTL in it
+ * above zero)?
+ * @param w: the variant.
+ * @param now: current time.
+ * @return 1 or 0.
+ */
+int msg_wire_live(const struct msg_wire *w, time_t now);
 
 /**
  * Release the message and RRsets a hit holds, and clear the answer.

@@ -81,7 +81,7 @@ test_msg_positive(void)
 		UNIT_CHECK_INT(ans.msg->d.flags, 0x8180);
 		UNIT_CHECK_INT(ans.msg->d.an, 2);
 		UNIT_CHECK_INT(ans.msg->d.negative, 0);
-		UNIT_CHECK(ans.msg->d.wire == NULL);
+		UNIT_CHECK(ans.msg->d.wire[0].len == 0 && ans.msg->d.wire[1].len == 0);
 	}
 	UNIT_CHECK(ans.n == 2 && ans.rrsets[1]->key.type == 1);
 	msg_cache_answer_release(mc, rc, &ans);
