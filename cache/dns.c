@@ -93,9 +93,6 @@ dns_write_sections(struct msg_writer *w, const struct rrset_ref *refs,
 	return 0;
 }
 
-/** Room for the header, a question and one encoded variant. */
-#define DNS_WIRE_BUF (12 + DNAME_MAXLEN + 4 + MSG_WIRE_MAX)
-
 /**
  * Encode the sections of a message for the wire fast path (struct
  * msg_wire): written as a reply would be, then walked to find the TTL
@@ -176,37 +173,42 @@ dns_wire_encode(const struct query_info *qi, const struct rrset_ref *refs,
 	return 1;
 }
 
-/**
- * Both encoded variants of a message about to be stored: the RRsets
- * are looked up by their references (the versions the message names).
- * Leaves in->wire[] empty when any is gone or an encoding fails.
- */
-static void
-dns_wire_prepare(struct module_env *env, const struct query_info *qi,
-    struct msg_store *in, uint8_t (*buf)[DNS_WIRE_BUF],
-    uint16_t (*off)[MSG_WIRE_MAX_TTLS])
+void
+dns_cache_wire_prepare(struct rrset_cache *rc, const uint8_t *qname,
+    uint16_t qtype, uint16_t qclass, time_t now, struct msg_store *in,
+    struct dns_wire_bufs *b)
 {
 	struct rrset_entry *rrsets[MSG_CACHE_MAX_RRSETS];
 	size_t i, n = in->an + in->ns + in->ar, got = 0;
+	struct query_info qi;
 	int f, v;
 
+	memset(in->wire, 0, sizeof(in->wire));
+	if (in->rcode > 15 || in->ede > 0 ||
+	    in->security == RRSET_SEC_BOGUS || n > MSG_CACHE_MAX_RRSETS ||
+	    dname_check(qname, DNAME_MAXLEN, &qi.qname_len) != RES_OK) {
+		return;
+	}
+	qi.qname = (uint8_t *)qname;
+	qi.qtype = qtype;
+	qi.qclass = qclass;
 	for (i = 0; i < n; i++) {
-		if (!(rrsets[i] = rrset_cache_lookup_ref(env->rrset_cache,
-		    &in->refs[i], *env->now, &f))) {
+		if (!(rrsets[i] = rrset_cache_lookup_ref(rc, &in->refs[i],
+		    now, &f))) {
 			goto out;
 		}
 		got++;
 	}
 	for (v = 0; v < 2; v++) {
-		if (!dns_wire_encode(qi, in->refs, rrsets, in->an, in->ns, n,
-		    v, *env->now, buf[v], off[v], &in->wire[v])) {
+		if (!dns_wire_encode(&qi, in->refs, rrsets, in->an, in->ns, n,
+		    v, now, b->buf[v], b->off[v], &in->wire[v])) {
 			memset(in->wire, 0, sizeof(in->wire));
 			break;
 		}
 	}
 out:
 	for (i = 0; i < got; i++) {
-		rrset_cache_release(env->rrset_cache, rrsets[i]);
+		rrset_cache_release(rc, rrsets[i]);
 	}
 }
 
@@ -216,8 +218,7 @@ dns_cache_store_msg(struct module_env *env, const struct query_info *qi,
 {
 	struct rrset_ref refs[MSG_CACHE_MAX_RRSETS];
 	struct msg_store in;
-	uint8_t wbuf[2][DNS_WIRE_BUF];
-	uint16_t woff[2][MSG_WIRE_MAX_TTLS];
+	struct dns_wire_bufs wb;
 	size_t i, n = rep->an + rep->ns + rep->ar, k = 0;
 	size_t cnt[3] = { 0, 0, 0 };
 	uint32_t ttl = 0xffffffffu;
@@ -277,10 +278,8 @@ dns_cache_store_msg(struct module_env *env, const struct query_info *qi,
 	in.security = rep->security;
 	in.ede = rep->ede;
 	in.reason = rep->ede_text;
-	if (rep->rcode <= 15 && rep->ede <= 0 &&
-	    rep->security != RRSET_SEC_BOGUS) {
-		dns_wire_prepare(env, qi, &in, wbuf, woff);
-	}
+	dns_cache_wire_prepare(env->rrset_cache, qi->qname, qi->qtype,
+	    qi->qclass, *env->now, &in, &wb);
 	return msg_cache_store(env->msg_cache, qi->qname, qi->qtype,
 	    qi->qclass, (qflags & MSG_FLAG_CD) ? MSG_QFLAG_CD : 0, &in,
 	    *env->now);

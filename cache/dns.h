@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include "cache/msgcache.h"
+#include "util/dname.h"
 
 struct module_env;
 struct query_info;
@@ -24,6 +26,18 @@ struct region;
 struct dns_msg;
 struct rrset_cache;
 struct msg_cache;
+
+/** Room for the header, a question and one encoded variant. */
+#define DNS_WIRE_BUF (12 + DNAME_MAXLEN + 4 + MSG_WIRE_MAX)
+
+/** Scratch space for dns_cache_wire_prepare() (large: not for small
+ * stacks). */
+struct dns_wire_bufs {
+	/** the two encodings */
+	uint8_t buf[2][DNS_WIRE_BUF];
+	/** their TTL offsets */
+	uint16_t off[2][MSG_WIRE_MAX_TTLS];
+};
 
 /**
  * Store one RRset with its trust (s->trust) and status (s->security).
@@ -76,6 +90,23 @@ struct reply *dns_cache_lookup_msg(struct module_env *env, struct region *r,
 int dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
 	uint16_t edns_size, int validating, time_t now, size_t *len);
+
+/**
+ * Encode a message about to be stored for the wire fast path (both
+ * variants, see cache/msgcache.h), from the RRset versions its
+ * references name.  Bogus answers, answers with an EDE, extended rcodes
+ * and messages whose RRsets are gone get none.
+ * @param rc: the RRset cache the references point into.
+ * @param qname: the question name, wire form.
+ * @param qtype, qclass: the rest of the question.
+ * @param now: current time.
+ * @param in: the message to store; in->wire[] is set (empty when no
+ *	encoding is made) and points into b.
+ * @param b: scratch space that must live until msg_cache_store().
+ */
+void dns_cache_wire_prepare(struct rrset_cache *rc, const uint8_t *qname,
+	uint16_t qtype, uint16_t qclass, time_t now, struct msg_store *in,
+	struct dns_wire_bufs *b);
 
 /**
  * Turn the wire fast path (cache/msgcache.h) off or on, for tests that

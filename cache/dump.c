@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "cache/dump.h"
+#include "cache/dns.h"
 #include "cache/msgcache.h"
 #include "cache/rrset.h"
 #include "util/dname.h"
@@ -714,6 +715,7 @@ dump_load_store(struct dump_load *l, struct rrset_cache *rc,
 	struct rrset_store st;
 	struct msg_store ms;
 	struct rrset_ref refs[MSG_CACHE_MAX_RRSETS];
+	struct dns_wire_bufs *wb = NULL;
 	long long elapsed;
 	size_t nr = 0, nm = 0, i;
 
@@ -786,11 +788,19 @@ dump_load_store(struct dump_load *l, struct rrset_cache *rc,
 		if (ms.ttl == 0) {
 			continue;
 		}
+		if (!wb) {
+			wb = malloc(sizeof(*wb));
+		}
+		if (wb) {
+			dns_cache_wire_prepare(rc, m->qname, m->qtype,
+			    m->qclass, now, &ms, wb);
+		}
 		if (msg_cache_store(mc, m->qname, m->qtype, m->qclass,
 		    m->qflags, &ms, now) == RES_OK) {
 			nm++;
 		}
 	}
+	free(wb);
 	if (nrrsets) {
 		*nrrsets = nr;
 	}

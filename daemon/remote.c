@@ -845,6 +845,9 @@ struct rc_match {
 	int zone;
 	/** 1: only bogus RRsets (flush_bogus), every message. */
 	int bogus;
+	/** flush_type: only this type (messages: of the question or of
+	 * an RRset they hold); 0 for any. */
+	uint16_t type;
 	/** Keys to remove. */
 	struct rc_key *keys;
 	/** 1 when out of memory. */
@@ -895,15 +898,30 @@ rc_match_rrset(const struct rrset_entry *e, void *arg)
 	return rc_collect(m, e->key.owner, e->key.type, e->key.rclass, 0);
 }
 
-/** Walk callback: messages. */
+/** Walk callback: messages.  A message goes when its question matches
+ * or when it holds a matching RRset: its encoded answer (the wire fast
+ * path) would otherwise still serve the flushed data. */
 static int
 rc_match_msg(const struct msg_entry *e, void *arg)
 {
 	struct rc_match *m = arg;
+	size_t i, n = (size_t)e->d.an + e->d.ns + e->d.ar;
+	int hit;
 
-	if (!rc_match_name(m, e->key.qname) || (m->bogus &&
-	    e->d.security != RRSET_SEC_BOGUS)) {
-		return 0;
+	if (m->bogus) {
+		if (e->d.security != RRSET_SEC_BOGUS) {
+			return 0;
+		}
+	} else {
+		hit = rc_match_name(m, e->key.qname) && (!m->type ||
+		    e->key.qtype == m->type);
+		for (i = 0; i < n && !hit; i++) {
+			hit = rc_match_name(m, e->d.refs[i].owner) &&
+			    (!m->type || e->d.refs[i].type == m->type);
+		}
+		if (!hit) {
+			return 0;
+		}
 	}
 	return rc_collect(m, e->key.qname, e->key.qtype, e->key.qclass,
 	    e->key.qflags);
@@ -984,7 +1002,8 @@ rc_cmd_flush_type(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	char *n = rc_word(&arg), *t = rc_word(&arg);
 	uint16_t type;
 	size_t count = 0;
-	int f;
+	struct rc_match m;
+	struct rc_key *k, *nk;
 
 	if (rc_parse_name(c, n, name) != 0) {
 		return;
@@ -995,9 +1014,19 @@ rc_cmd_flush_type(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	}
 	count += rrset_cache_remove(rc->d->rrset_cache, name, type,
 	    RR_CLASS_IN) == RES_OK;
-	for (f = 0; f < 4; f++) {
-		count += msg_cache_remove(rc->d->msg_cache, name, type,
-		    RR_CLASS_IN, (uint8_t)f) == RES_OK;
+	memset(&m, 0, sizeof(m));
+	m.name = name;
+	m.type = type;
+	(void)msg_cache_walk(rc->d->msg_cache, rc_match_msg, &m);
+	for (k = m.keys; k; k = nk) {
+		nk = k->next;
+		count += msg_cache_remove(rc->d->msg_cache, k->name, k->type,
+		    k->rclass, k->qflags) == RES_OK;
+		free(k);
+	}
+	if (m.nomem) {
+		rc_status(c, 0, "out of memory; flushed %zu entries", count);
+		return;
 	}
 	rc_printf(c, "flushed %zu entries\n", count);
 	rc_status(c, 1, NULL);

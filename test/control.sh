@@ -251,6 +251,32 @@ $C flush example.com >/dev/null 2>&1
 check "flush NAME removes the name" '! $C dump_cache | grep -q "^example.com."'
 out=$($C flush 'bad..name' 2>&1); rc=$?
 check "flush of a bad name: exit 1" '[ $rc -eq 1 ]'
+
+# A message holds the RRsets of its CNAME chain: flushing the target
+# name or its type must take the message too, or its encoded answer
+# would still serve the flushed data.
+for what in "flush target.example.net" "flush_type target.example.net A" \
+    "flush_zone example.net"; do
+	now=$(date +%s)
+	cat > "$dir/chain.txt" <<EOF
+; resolute cache dump 1
+\$TIME $now
+\$RRSET answer_auth unchecked 0 1 0
+alias.example.com.	3600	IN	CNAME	target.example.net.
+\$RRSET answer_auth unchecked 0 1 0
+target.example.net.	3600	IN	A	192.0.2.77
+\$MSG alias.example.com. IN A 0 0 33152 3600 unchecked 2 0 0
+\$REF alias.example.com. IN CNAME
+\$REF target.example.net. IN A
+\$END
+EOF
+	$C load_cache < "$dir/chain.txt" >/dev/null 2>&1
+	check "a loaded CNAME chain is answered ($what)" \
+	    '$D +short alias.example.com A | grep -q 192.0.2.77'
+	out=$($C $what 2>&1)
+	check "$what also takes the message that holds it" \
+	    '! $D +short alias.example.com A | grep -q 192.0.2.77'
+done
 $C flush_infra all >/dev/null 2>&1; rc=$?
 check "flush_infra all" '[ $rc -eq 0 ]'
 
