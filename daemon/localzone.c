@@ -30,6 +30,8 @@
 #define LZ_CLASS_IN 1
 /** TTL of local-data-ptr records and of the default zones' records. */
 #define LZ_DEFAULT_TTL 3600
+/** Size of the top-level label filter in bits (a power of two). */
+#define LZ_TLD_BITS 4096
 /** Names inside one RDATA whose offsets we keep for compression. */
 #define LZ_MAX_RDATA_NAMES 8
 
@@ -76,6 +78,12 @@ struct local_zones {
 	size_t count;
 	/** All nodes in insertion order. */
 	struct lz_node *list, *list_tail;
+	/** The node of the root name, when there is one. */
+	struct lz_node *root;
+	/** Filter of the top-level labels of every node's name: a bit set
+	 * for each (by a hash of the label); bits are never cleared, so a
+	 * clear bit proves no node is under that top-level label. */
+	uint8_t tld_bits[LZ_TLD_BITS / 8];
 };
 
 /** Type keywords, indexed by enum local_zone_type. */
@@ -198,6 +206,29 @@ lz_grow(struct local_zones *lz)
 	lz->nbuckets = nb;
 }
 
+/** The filter bit of a name's top-level label (the root's own for the
+ * root). */
+static unsigned
+lz_tld_bit(const uint8_t *name)
+{
+	const uint8_t *p = name;
+	uint32_t h = 2166136261u;
+	unsigned i;
+
+	while (p[0] != 0 && p[p[0] + 1] != 0) {
+		p += p[0] + 1;
+	}
+	for (i = 0; i <= p[0]; i++) {
+		uint8_t c = p[i];
+
+		if (i > 0 && c >= 'A' && c <= 'Z') {
+			c = (uint8_t)(c + 'a' - 'A');
+		}
+		h = (h ^ c) * 16777619u;
+	}
+	return (unsigned)(h ^ (h >> 16)) & (LZ_TLD_BITS - 1);
+}
+
 /** Find or create the node of a name.  NULL when out of memory. */
 static struct lz_node *
 lz_get(struct local_zones *lz, const uint8_t *name)
@@ -218,6 +249,14 @@ lz_get(struct local_zones *lz, const uint8_t *name)
 	memcpy(n->name, name, len);
 	dname_tolower(n->name);
 	n->hash = h;
+	if (dname_is_root(n->name)) {
+		lz->root = n;
+	}
+	{
+		unsigned b = lz_tld_bit(n->name);
+
+		lz->tld_bits[b / 8] |= (uint8_t)(1u << (b % 8));
+	}
 	n->hnext = lz->buckets[h & (lz->nbuckets - 1)];
 	lz->buckets[h & (lz->nbuckets - 1)] = n;
 	if (lz->list_tail) {
@@ -260,7 +299,13 @@ lz_zone_of(const struct local_zones *lz, const uint8_t *name)
 {
 	const uint8_t *p;
 	struct lz_node *n;
+	unsigned b = lz_tld_bit(name);
 
+	if (!(lz->tld_bits[b / 8] & (1u << (b % 8)))) {
+		/* Nothing under its top-level label: only the root zone
+		 * can enclose it (the usual case, one label walk). */
+		return lz->root && lz->root->is_zone ? lz->root : NULL;
+	}
 	for (p = name; p; p = dname_parent(p)) {
 		n = lz_find(lz, p, dname_hash(p, 0));
 		if (n && n->is_zone) {
@@ -433,6 +478,9 @@ lz_unlink(struct local_zones *lz, struct lz_node *n)
 		}
 	}
 	lz->count--;
+	if (lz->root == n) {
+		lz->root = NULL;
+	}
 	lz_rrsets_free(n->rrsets);
 	free(n->name);
 	free(n);

@@ -181,6 +181,46 @@ test_localzone_types(void)
 	local_zones_delete(lz);
 }
 
+/** The top-level label filter: mixed case, many top-level labels, and
+ * a root zone that encloses names under labels nothing else uses. */
+static void
+test_localzone_tld_filter(void)
+{
+	struct local_zones *lz = local_zones_create();
+	char name[64];
+	int i;
+
+	UNIT_CHECK(lz != NULL);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "zone.tld%d.", i);
+		UNIT_CHECK_INT(local_zones_add_zone(lz, name,
+		    LOCAL_ZONE_ALWAYS_NXDOMAIN), 0);
+	}
+	UNIT_CHECK_INT(local_zones_add_zone(lz, "Corp.", LOCAL_ZONE_REFUSE),
+	    0);
+	for (i = 0; i < 300; i += 37) {
+		snprintf(name, sizeof(name), "a.ZONE.TLD%d.", i);
+		UNIT_CHECK_INT(ask(lz, name, 1, 512), LOCAL_RESULT_ANSWER);
+		UNIT_CHECK_INT(rmsg.rcode, MSG_RCODE_NXDOMAIN);
+		snprintf(name, sizeof(name), "a.other.tld%d.", i);
+		UNIT_CHECK_INT(ask(lz, name, 1, 512), LOCAL_RESULT_NONE);
+	}
+	UNIT_CHECK_INT(ask(lz, "www.cORP.", 1, 512), LOCAL_RESULT_ANSWER);
+	UNIT_CHECK_INT(rmsg.rcode, MSG_RCODE_REFUSED);
+	UNIT_CHECK_INT(ask(lz, "www.example.com.", 1, 512),
+	    LOCAL_RESULT_NONE);
+	UNIT_CHECK_INT(ask(lz, ".", 1, 512), LOCAL_RESULT_NONE);
+	/* A root zone encloses every name nothing closer claims. */
+	UNIT_CHECK_INT(local_zones_add_zone(lz, ".", LOCAL_ZONE_REFUSE), 0);
+	UNIT_CHECK_INT(ask(lz, "www.example.com.", 1, 512),
+	    LOCAL_RESULT_ANSWER);
+	UNIT_CHECK_INT(rmsg.rcode, MSG_RCODE_REFUSED);
+	UNIT_CHECK_INT(ask(lz, ".", 1, 512), LOCAL_RESULT_ANSWER);
+	UNIT_CHECK_INT(ask(lz, "a.zone.tld1.", 1, 512), LOCAL_RESULT_ANSWER);
+	UNIT_CHECK_INT(rmsg.rcode, MSG_RCODE_NXDOMAIN);
+	local_zones_delete(lz);
+}
+
 /** Default zones from an empty config, and nodefault. */
 static void
 test_localzone_defaults(void)
@@ -259,6 +299,7 @@ main(void)
 	unit_init("localzone");
 	UNIT_RUN(test_localzone_static);
 	UNIT_RUN(test_localzone_types);
+	UNIT_RUN(test_localzone_tld_filter);
 	UNIT_RUN(test_localzone_defaults);
 	UNIT_RUN(test_localzone_errors);
 	UNIT_RUN(test_localzone_truncation);
