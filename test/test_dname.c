@@ -5,6 +5,7 @@
 #include "test/unit.h"
 #include "util/dname.h"
 #include "util/error.h"
+#include <stdio.h>
 #include <string.h>
 
 /** Presentation -> wire -> presentation, absolute names. */
@@ -329,6 +330,68 @@ test_dname_unpack_good(void)
 	UNIT_CHECK_INT(dname_unpack(pkt, 2, &pos, d, &len), RES_EMALFORMED);
 }
 
+/** Hash and compare agree with RFC 4343 for every octet value, at every
+ * position of a word, and spread names over buckets. */
+static void
+test_dname_hash_case(void)
+{
+	uint8_t a[DNAME_MAXLEN], b[DNAME_MAXLEN];
+	unsigned counts[64];
+	size_t len, pos;
+	int c, i;
+	double chi = 0;
+
+	for (len = 1; len <= 40; len++) {
+		for (pos = 0; pos < len; pos++) {
+			for (c = 0; c < 256; c++) {
+				int up = c >= 'A' && c <= 'Z';
+				int eq;
+
+				a[0] = (uint8_t)len;
+				memset(a + 1, 'q', len);
+				a[1 + len] = 0;
+				memcpy(b, a, len + 2);
+				a[1 + pos] = (uint8_t)c;
+				b[1 + pos] = (uint8_t)(up ? c + 32 : c);
+				UNIT_CHECK(dname_equal(a, b));
+				UNIT_CHECK(dname_hash(a, 3) == dname_hash(b, 3));
+				/* A different octet (not a case twin). */
+				b[1 + pos] = (uint8_t)(c ^ 0x01);
+				eq = (c | 0x20) >= 'a' && (c | 0x20) <= 'z' &&
+				    ((c ^ 0x01) | 0x20) == (c | 0x20);
+				if (!eq) {
+					UNIT_CHECK(!dname_equal(a, b) ||
+					    (c ^ 0x01) == c);
+				}
+			}
+		}
+	}
+	/* The octets around the letters stay apart from them. */
+	dname_from_str("\\064.", NULL, a, NULL);
+	UNIT_CHECK(dname_from_str("`.", NULL, b, NULL) == 0);
+	UNIT_CHECK(!dname_equal(a, b));
+	a[0] = 1; a[1] = 0xc1; a[2] = 0;
+	b[0] = 1; b[1] = 0xe1; b[2] = 0;
+	UNIT_CHECK(!dname_equal(a, b));
+	b[1] = 0xc1;
+	UNIT_CHECK(dname_hash(a, 0) == dname_hash(b, 0));
+	/* Spread: 6400 names over 64 buckets, chi-square well under its
+	 * 0.999 quantile (63 degrees of freedom: about 104). */
+	memset(counts, 0, sizeof(counts));
+	for (i = 0; i < 6400; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "host%d.z%03d.example.", i,
+		    i % 150);
+		UNIT_CHECK_INT(dname_from_str(name, NULL, a, NULL), 0);
+		counts[dname_hash(a, 0x5eed) & 63]++;
+	}
+	for (i = 0; i < 64; i++) {
+		chi += (counts[i] - 100.0) * (counts[i] - 100.0) / 100.0;
+	}
+	UNIT_CHECK(chi < 104.0);
+}
+
 int
 main(void)
 {
@@ -337,6 +400,7 @@ main(void)
 	UNIT_RUN(test_dname_from_str);
 	UNIT_RUN(test_dname_limits);
 	UNIT_RUN(test_dname_compare);
+	UNIT_RUN(test_dname_hash_case);
 	UNIT_RUN(test_dname_canonical_order);
 	UNIT_RUN(test_dname_unpack);
 	UNIT_RUN(test_dname_unpack_too_long);
