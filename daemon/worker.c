@@ -150,6 +150,12 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 {
 	struct worker *w = calloc(1, sizeof(*w));
 	const struct config *cfg = daemon->cfg;
+	/* A UDP reply never exceeds max-udp-size, so each reply slot of a
+	 * batch needs only that much: the slots of a batch then share a
+	 * few pages instead of taking one 64 KiB slot each.  (A reload that
+	 * raises max-udp-size takes effect at the next restart.) */
+	size_t udp_cap = cfg->max_udp_size > MSG_UDP_MIN ?
+	    (size_t)cfg->max_udp_size : MSG_UDP_MIN;
 	int i, fd;
 
 	if (!w) {
@@ -171,7 +177,7 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		}
 		fd = dup(udp_fds[i]);
 		w->points[w->num_points] = fd == -1 ? NULL :
-		    comm_point_create_udp(w->base, fd, MSG_MAX_LEN,
+		    comm_point_create_udp(w->base, fd, udp_cap,
 		    worker_handle_query, w);
 		if (!w->points[w->num_points]) {
 			if (fd != -1) {
