@@ -313,20 +313,12 @@ val_sig_time(const struct config *cfg, const struct val_rrsig *sig,
 }
 
 /**
- * Verify an RRset with the keys of a zone (RFC 4035 section 5.3).  One
- * valid RRSIG is enough.  On success the RRset's TTL is lowered to the
- * RRSIG's original TTL and the time to expiration (RFC 4035 5.3.3).
- * @param wildcard_parent: receives the closest encloser when the RRSIG
- *	shows a wildcard expansion (labels < owner labels), else NULL.
- * @return VAL_OK when secure; else the EDE code (0 included), with *why
- *	filled.
- */
-/**
  * One signature check with one key: from the thread's memo when this
  * very signature by this key over this data verified before, else the
  * public-key operation (counted against the query's budget).
- * @return RES_OK verified; RES_ELIMIT the budget is spent; another
- *	error code when it does not verify.
+ * @return RES_OK verified; RES_ELIMIT the budget is spent;
+ *	RES_ENOTFOUND the key does not decode (skip it); another error
+ *	code when the signature does not verify.
  */
 static int
 val_verify_one(struct module_qstate *q, struct val_qstate *vq, uint8_t alg,
@@ -356,7 +348,7 @@ val_verify_one(struct module_qstate *q, struct val_qstate *vq, uint8_t alg,
 	vk = vq->memo ? val_memo_key(vq->memo, alg, key, keylen) :
 	    (own = val_key_create(alg, key, keylen));
 	if (!vk) {
-		return RES_EMALFORMED;
+		return RES_ENOTFOUND;
 	}
 	r = val_key_verify(vk, data, dlen, rd + sigoff, rdlen - sigoff);
 	val_key_delete(own);
@@ -366,6 +358,15 @@ val_verify_one(struct module_qstate *q, struct val_qstate *vq, uint8_t alg,
 	return r;
 }
 
+/**
+ * Verify an RRset with the keys of a zone (RFC 4035 section 5.3).  One
+ * valid RRSIG is enough.  On success the RRset's TTL is lowered to the
+ * RRSIG's original TTL and the time to expiration (RFC 4035 5.3.3).
+ * @param wildcard_parent: receives the closest encloser when the RRSIG
+ *	shows a wildcard expansion (labels < owner labels), else NULL.
+ * @return VAL_OK when secure; else the EDE code (0 included), with *why
+ *	filled.
+ */
 static int
 val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
     const struct val_keyset *ks, struct reply_rrset *s,
@@ -434,6 +435,9 @@ val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
 				    ks->len[k], rd, rdlen, data, dlen);
 			}
 			free(data);
+			if (r == RES_ENOTFOUND) {
+				continue;
+			}
 			if (r == RES_ELIMIT) {
 				snprintf(why, whysz, "validation work limit "
 				    "reached at %s %s", on, tn);
