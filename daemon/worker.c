@@ -133,6 +133,7 @@ worker_setup_resolver(struct worker *w)
 			log_err("cannot start module %s", d->mods[i]->name);
 			return RES_ESYSTEM;
 		}
+		w->mods_inited = i + 1;
 	}
 	net = mesh_net_outnet(w->outnet);
 	w->mesh = mesh_create(&w->env, d->mods, d->num_mods, &net,
@@ -223,6 +224,11 @@ worker_delete(struct worker *w)
 	/* Queries first: they hold outside network queries and client
 	 * reply handles that point into the service points. */
 	mesh_delete(w->mesh);
+	for (i = w->mods_inited - 1; i >= 0; i--) {
+		if (w->daemon->mods[i]->deinit) {
+			w->daemon->mods[i]->deinit(&w->env, i);
+		}
+	}
 	outnet_delete(w->outnet);
 	random_delete(w->rnd);
 	for (i = 0; i < w->num_points; i++) {

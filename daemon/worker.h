@@ -103,6 +103,9 @@ struct worker {
 	struct outside_network *outnet;
 	/** Queries in progress. */
 	struct mesh_area *mesh;
+	/** Modules whose init() ran for env (deinit() runs for them at
+	 * worker_delete()). */
+	int mods_inited;
 };
 
 /**
