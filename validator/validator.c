@@ -706,6 +706,28 @@ val_verify_denials(struct module_qstate *q, struct val_qstate *vq,
 }
 
 /**
+ * Put an RRset the walk has checked back into the RRset cache with its
+ * verdict, so the cache (and dump_cache) shows what was found: secure
+ * (trusted as validated), or bogus with its EDE and reason, or insecure.
+ * The same data keeps its version id, so messages holding it stay valid.
+ * @param sec: RRSET_SEC_SECURE, _BOGUS or _INSECURE.
+ * @param ede: the EDE of a bogus verdict.
+ * @param why: its reason (copied by the cache), or NULL.
+ */
+static void
+val_store_verdict(struct module_env *env, struct reply_rrset *s, int sec,
+    int ede, const char *why)
+{
+	s->security = (uint8_t)sec;
+	if (sec == RRSET_SEC_SECURE) {
+		s->trust = RRSET_TRUST_VALIDATED;
+	}
+	s->ede = sec == RRSET_SEC_BOGUS ? ede : 0;
+	s->reason = sec == RRSET_SEC_BOGUS ? why : NULL;
+	(void)dns_cache_store_rrset(env, s, NULL);
+}
+
+/**
  * What a DS answer says about ask, checked with the keys above (ks).
  * @return 1 DS verified (in *ds); 0 not a zone cut (go deeper); 2 an
  *	insecure delegation; 3 the name does not exist; -1 bogus (recorded).
@@ -734,8 +756,10 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 		if ((r = val_verify_rrset(q, vq, vq->ks, *ds, NULL, why,
 		    sizeof(why))) != VAL_OK) {
 			val_bogus(q, vq, r, "DS of %s: %s", an, why);
+			val_store_verdict(q->env, *ds, RRSET_SEC_BOGUS, r, why);
 			return -1;
 		}
+		val_store_verdict(q->env, *ds, RRSET_SEC_SECURE, 0, NULL);
 		return 1;
 	}
 	if (rep->an > 0 && rep->rcode == MSG_RCODE_NOERROR) {
@@ -955,6 +979,9 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				    vq->ds->count, NULL, NULL, 0, &ede, why,
 				    sizeof(why));
 			}
+			val_store_verdict(env, keys, st == VAL_SECURE ?
+			    RRSET_SEC_SECURE : st == VAL_BOGUS ?
+			    RRSET_SEC_BOGUS : RRSET_SEC_INSECURE, ede, why);
 			if (st == VAL_SECURE) {
 				vq->ks = val_keyset_from_rrset(q->region,
 				    keys);
