@@ -184,8 +184,7 @@ dns_cache_wire_prepare(struct rrset_cache *rc, const uint8_t *qname,
 	int f, v;
 
 	memset(in->wire, 0, sizeof(in->wire));
-	if (in->rcode > 15 || in->ede > 0 ||
-	    in->security == RRSET_SEC_BOGUS || n > MSG_CACHE_MAX_RRSETS ||
+	if (!msg_wire_allowed(in) || n > MSG_CACHE_MAX_RRSETS ||
 	    dname_check(qname, DNAME_MAXLEN, &qi.qname_len) != RES_OK) {
 		return;
 	}
@@ -417,7 +416,7 @@ dns_wire_answer(const struct msg_entry *e, const struct dns_msg *q,
 	uint32_t age;
 	uint8_t *p;
 
-	if (!msg_wire_live(w, now) || e->d.rcode > 15) {
+	if (!msg_wire_live(w, now)) {
 		return 0;
 	}
 	total = qend + w->len + (q->edns.present ? 11 : 0);
@@ -512,7 +511,9 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 		flags |= MSG_FLAG_AD;
 	}
 	bogus = validating && !cd && sec == RRSET_SEC_BOGUS;
-	if (!bogus && e->d.ede <= 0 && dns_wire_enabled &&
+	/* No variant is stored for bogus, EDE or extended-rcode messages
+	 * (msg_wire_allowed()). */
+	if (dns_wire_enabled &&
 	    dns_wire_answer(e, q, flags, buf, cap, limit, edns_size, now,
 	    len)) {
 		msg_cache_count_hit(mc, st);

@@ -90,7 +90,7 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 	size_t qlen, nref, names = 0, wires = 0, blk, i, l;
 	uint8_t *p;
 	uint32_t ttl;
-	int negative;
+	int negative, wire_ok;
 
 	if (c == NULL || qname == NULL || in == NULL)
 		return RES_EINVAL;
@@ -119,7 +119,8 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 		ttl = cache_policy_ttl(&c->policy, in->ttl);
 	if (ttl == 0)
 		return RES_EINVAL;
-	for (i = 0; i < 2; i++) {
+	wire_ok = msg_wire_allowed(in);
+	for (i = 0; i < 2 && wire_ok; i++) {
 		const struct msg_wire *w = &in->wire[i];
 
 		if (w->len == 0)
@@ -137,7 +138,7 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 	refs = (struct rrset_ref *)(e + 1);
 	p = (uint8_t *)(refs + nref);
 	/* The TTL offsets first, while p is still 2-aligned. */
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2 && wire_ok; i++) {
 		const struct msg_wire *w = &in->wire[i];
 
 		if (w->len == 0)
@@ -147,7 +148,7 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 		e->d.wire[i].ttl_off = (const uint16_t *)p;
 		p += w->nttl * sizeof(uint16_t);
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2 && wire_ok; i++) {
 		const struct msg_wire *w = &in->wire[i];
 
 		if (w->len == 0)
@@ -256,6 +257,13 @@ msg_cache_release(struct msg_cache *c, struct msg_entry *e)
 {
 	if (c && e)
 		slabhash_release(c->table, &e->he);
+}
+
+int
+msg_wire_allowed(const struct msg_store *in)
+{
+	return in->rcode <= 15 && in->ede <= 0 &&
+	    in->security != RRSET_SEC_BOGUS;
 }
 
 int

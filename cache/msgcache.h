@@ -310,6 +310,16 @@ void msg_cache_count_hit(struct msg_cache *c, int state);
 void msg_cache_release(struct msg_cache *c, struct msg_entry *e);
 
 /**
+ * May a message carry encoded variants?  Not when it is bogus, has an
+ * EDE to send or an extended rcode: those are always written by the
+ * RRset path.  msg_cache_store() drops the variants of a message that
+ * may not, so a hit that finds one needs no such check.
+ * @param in: the message to store.
+ * @return 1 or 0.
+ */
+int msg_wire_allowed(const struct msg_store *in);
+
+/**
  * Is an encoded variant there and still good at now (every TTL in it
  * above zero)?
  * @param w: the variant.

@@ -297,6 +297,19 @@ test_wire_security(void)
 	store_positive(&f, RRSET_SEC_BOGUS);
 	UNIT_CHECK_INT(both_ways(&f, &q, 1, 65535, out, &len), 1);
 	UNIT_CHECK_INT(out[3] & 0xf, MSG_RCODE_SERVFAIL);
+	/* A bogus message carries no encoded variant at all. */
+	{
+		uint8_t qn[DNAME_MAXLEN];
+		struct msg_entry *e;
+		int st;
+
+		dname_from_str("www.example.com.", NULL, qn, NULL);
+		e = msg_cache_lookup_msg(f.env.msg_cache, qn, RR_TYPE_A,
+		    RR_CLASS_IN, 0, f.now, &st);
+		UNIT_CHECK(e != NULL && e->d.wire[0].len == 0 &&
+		    e->d.wire[1].len == 0);
+		msg_cache_release(f.env.msg_cache, e);
+	}
 	fixture_done(&f);
 }
 
