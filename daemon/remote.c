@@ -1267,6 +1267,39 @@ rc_cmd_lookup(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	rc_status(c, 1, NULL);
 }
 
+/**
+ * Run a printer into memory, then send what it printed: nothing is
+ * written to the client while the printer runs (it may hold locks or
+ * have the workers paused).
+ * @param print: writes to f; its return value comes back in *printed.
+ * @param arg: its argument.
+ * @param printed: receives print's result.
+ * @return 0 when the text was sent; -1 when memory ran out (reported
+ *	to the client, nothing more to send).
+ */
+static int
+rc_send_printed(struct rc_conn *c, int (*print)(FILE *f, void *arg),
+    void *arg, int *printed)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		rc_status(c, 0, "out of memory");
+		return -1;
+	}
+	*printed = print(f, arg);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		rc_status(c, 0, "out of memory");
+		return -1;
+	}
+	rc_write(c, text, len);
+	free(text);
+	return 0;
+}
+
 /*
  * The request list (queries in progress).
  */
@@ -1305,36 +1338,34 @@ rc_reqlist_line(void *arg, const struct mesh_state_info *i)
 /** "dump_requestlist": the workers are paused while their meshes are
  * read, so the list is exact.  Its size is bounded by
  * num-queries-per-thread and the subqueries of those. */
-static void
-rc_cmd_dump_requestlist(struct rc_conn *c, struct daemon_remote *rc)
+static int
+rc_print_requestlist(FILE *f, void *arg)
 {
-	struct daemon *d = rc->d;
+	struct daemon *d = arg;
 	struct rc_reqlist r;
-	char *text = NULL;
-	size_t len = 0;
-	int i, ok;
+	int i;
 
 	memset(&r, 0, sizeof(r));
-	r.out = open_memstream(&text, &len);
-	if (!r.out) {
-		rc_status(c, 0, "out of memory");
-		return;
-	}
+	r.out = f;
 	fprintf(r.out, "thread name type class clients supers state age\n");
 	daemon_pause_workers(d);
 	for (i = 0; i < d->num_workers; i++) {
 		r.thread = i;
 		mesh_walk(d->workers[i]->mesh, rc_reqlist_line, &r);
 	}
-	ok = daemon_resume_workers(d) == RES_OK;
-	if (fclose(r.out) != 0 || !text) {
-		free(text);
-		rc_status(c, 0, "out of memory");
+	return daemon_resume_workers(d);
+}
+
+/** "dump_requestlist". */
+static void
+rc_cmd_dump_requestlist(struct rc_conn *c, struct daemon_remote *rc)
+{
+	int r;
+
+	if (rc_send_printed(c, rc_print_requestlist, rc->d, &r) != 0) {
 		return;
 	}
-	rc_write(c, text, len);
-	free(text);
-	if (!ok) {
+	if (r != RES_OK) {
 		rc_status(c, 0, "cannot restart the workers; stopping");
 		return;
 	}
@@ -1365,27 +1396,24 @@ rc_cmd_flush_requestlist(struct rc_conn *c, struct daemon_remote *rc)
  * Local zones.
  */
 
+/** Printer of "list_local_zones". */
+static int
+rc_print_local_zones(FILE *f, void *arg)
+{
+	local_zones_print(arg, f);
+	return RES_OK;
+}
+
 /** "list_local_zones". */
 static void
 rc_cmd_list_local_zones(struct rc_conn *c, struct daemon_remote *rc)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	int r;
 
-	if (!f) {
-		rc_status(c, 0, "out of memory");
-		return;
+	if (rc_send_printed(c, rc_print_local_zones, rc->d->local_zones,
+	    &r) == 0) {
+		rc_status(c, 1, NULL);
 	}
-	local_zones_print(rc->d->local_zones, f);
-	if (fclose(f) != 0 || !text) {
-		free(text);
-		rc_status(c, 0, "out of memory");
-		return;
-	}
-	rc_write(c, text, len);
-	free(text);
-	rc_status(c, 1, NULL);
 }
 
 /** "local_data RR": added with the workers paused. */
@@ -1415,27 +1443,22 @@ rc_cmd_local_data(struct rc_conn *c, struct daemon_remote *rc, char *arg)
  * DNSSEC diagnostics.
  */
 
+/** Printer of "dump_diag". */
+static int
+rc_print_diag(FILE *f, void *arg)
+{
+	return diag_print(arg, time(NULL), f);
+}
+
 /** "dump_diag": collected into memory first (diag.h), then sent. */
 static void
 rc_cmd_dump_diag(struct rc_conn *c, struct daemon_remote *rc)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
 	int r;
 
-	if (!f) {
-		rc_status(c, 0, "out of memory");
+	if (rc_send_printed(c, rc_print_diag, rc->d, &r) != 0) {
 		return;
 	}
-	r = diag_print(rc->d, time(NULL), f);
-	if (fclose(f) != 0 || !text) {
-		free(text);
-		rc_status(c, 0, "out of memory");
-		return;
-	}
-	rc_write(c, text, len);
-	free(text);
 	if (r != RES_OK) {
 		rc_status(c, 0, "dump_diag: %s (the output is incomplete)",
 		    res_strerror(r));
@@ -1501,28 +1524,23 @@ rc_list_insecure_one(void *arg, const uint8_t *name)
 	}
 }
 
+/** Printer of "list_insecure". */
+static int
+rc_print_insecure(FILE *f, void *arg)
+{
+	(void)anchors_insecure_foreach(arg, rc_list_insecure_one, f);
+	return RES_OK;
+}
+
 /** "list_insecure": collected under the set's lock into memory. */
 static void
 rc_cmd_list_insecure(struct rc_conn *c, struct daemon_remote *rc)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	int r;
 
-	if (!f) {
-		rc_status(c, 0, "out of memory");
-		return;
+	if (rc_send_printed(c, rc_print_insecure, rc->d->anchors, &r) == 0) {
+		rc_status(c, 1, NULL);
 	}
-	(void)anchors_insecure_foreach(rc->d->anchors, rc_list_insecure_one,
-	    f);
-	if (fclose(f) != 0 || !text) {
-		free(text);
-		rc_status(c, 0, "out of memory");
-		return;
-	}
-	rc_write(c, text, len);
-	free(text);
-	rc_status(c, 1, NULL);
 }
 
 /** "local_data_remove NAME": with the workers paused. */
