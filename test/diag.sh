@@ -182,15 +182,19 @@ out=$($C insecure_add "a..b" 2>&1)
 rc=$?
 check "insecure_add of a bad name is an error" '[ $rc != 0 ]'
 
-# flush_infra IP
-out=$($C flush_infra 127.53.0.1 2>&1)
+# flush_infra IP: a root server the resolver has talked to (which of
+# the world's roots it picked depends on its RTT choices).
+$C dump_diag >"$dir/diag2b" 2>&1
+root=$(sed -n 's/^\(127\.53\.0\.[0-9]*\) zone.*/\1/p' "$dir/diag2b" | head -n 1)
+root=${root:-127.53.0.1}
+out=$($C flush_infra "$root" 2>&1)
 rc=$?
-check "flush_infra 127.53.0.1 removes its entries ($out)" \
+check "flush_infra $root removes its entries ($out)" \
     '[ $rc = 0 ] && echo "$out" | grep -q "flushed [1-9][0-9]* entries"'
 $C dump_diag >"$dir/diag3" 2>&1
 check "the address is gone from the infra cache, others stay" \
-    '! grep -q "^127\.53\.0\.1 zone" "$dir/diag3" && grep -q "^127\.53\.1\.[12] zone" "$dir/diag3"'
-out=$($C flush_infra 127.53.0.1 2>&1)
+    '! grep -q "^$root zone" "$dir/diag3" && grep -q "^127\.53\.1\.[12] zone" "$dir/diag3"'
+out=$($C flush_infra "$root" 2>&1)
 check "flush_infra of an address not cached flushes 0" \
     'echo "$out" | grep -q "flushed 0 entries"'
 out=$($C flush_infra ::1 2>&1)
