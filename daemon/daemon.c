@@ -307,6 +307,13 @@ daemon_open_ports(struct daemon *d)
 				if (d->udp_fds[k] == -1) {
 					return RES_ESYSTEM;
 				}
+				if (cfg->ip_dont_fragment &&
+				    comm_socket_dontfrag(d->udp_fds[k],
+				    addrs[i].ss_family) != RES_OK) {
+					log_warn("ip-dont-fragment: not "
+					    "available on this system: %s",
+					    strerror(errno));
+				}
 			}
 			if (cfg->do_tcp) {
 				d->tcp_fds[k] = comm_open_socket(&addrs[i],

@@ -11,5 +11,5 @@ resolute_control_SOURCES = daemon/resolute-control.c
 check_PROGRAMS += test/test_acl test/test_localzone
 test_test_acl_SOURCES = test/test_acl.c test/unit.c test/unit.h
 test_test_localzone_SOURCES = test/test_localzone.c test/unit.c test/unit.h
-TESTS += test/test_acl test/test_localzone test/daemon.sh
-EXTRA_DIST += test/daemon.sh testdata/daemon.conf testdata/root.hints.loopback
+TESTS += test/test_acl test/test_localzone test/daemon.sh test/mtu.sh
+EXTRA_DIST += test/daemon.sh test/mtu.sh testdata/daemon.conf testdata/root.hints.loopback

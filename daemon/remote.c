@@ -698,6 +698,8 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 		rc_print_nz(c, "num.query.opcode", on, t.w.qopcode[i]);
 	}
 	rc_printf(c, "num.query.tcp=%llu\n", (unsigned long long)t.w.num_tcp);
+	rc_printf(c, "num.answer.truncated_mtu=%llu\n",
+	    (unsigned long long)t.w.num_mtu_truncated);
 	rc_printf(c, "num.query.flags.QR=%llu\n",
 	    (unsigned long long)t.w.qbit_qr);
 	rc_printf(c, "num.query.flags.AA=%llu\n",

@@ -53,6 +53,23 @@
 /** Most outgoing-port-permit/avoid ranges read. */
 #define WORKER_MAX_PORT_RANGES 64
 
+/**
+ * A UDP reply the kernel would not send unfragmented: send the header,
+ * question and OPT with TC, so the client asks again over TCP.
+ */
+static size_t
+worker_too_big(void *arg, uint8_t *pkt, size_t len)
+{
+	struct worker *w = arg;
+	size_t n;
+
+	if (msg_truncate_reply(pkt, len, &n) != RES_OK) {
+		return 0;
+	}
+	w->stats.num_mtu_truncated++;
+	return n;
+}
+
 /** Per-thread parse view: large, so not on the stack. */
 static __thread struct dns_msg *worker_qmsg;
 
@@ -180,6 +197,8 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		w->points[w->num_points] = fd == -1 ? NULL :
 		    comm_point_create_udp(w->base, fd, udp_cap,
 		    worker_handle_query, w);
+		comm_point_set_too_big(w->points[w->num_points],
+		    worker_too_big, w);
 		if (!w->points[w->num_points]) {
 			if (fd != -1) {
 				close(fd);
@@ -572,4 +591,5 @@ worker_stats_add(struct worker_stats *total, const struct worker_stats *s)
 	total->qbit_cd += s->qbit_cd;
 	total->qedns += s->qedns;
 	total->qedns_do += s->qedns_do;
+	total->num_mtu_truncated += s->num_mtu_truncated;
 }

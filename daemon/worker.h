@@ -73,6 +73,9 @@ struct worker_stats {
 	    qbit_ad, qbit_cd;
 	/** Queries with EDNS (RFC 6891), and of those with DO set. */
 	uint64_t qedns, qedns_do;
+	/** UDP replies over the interface MTU, sent cut to the question
+	 * with TC set (ip-dont-fragment). */
+	uint64_t num_mtu_truncated;
 };
 
 /** A worker thread. */

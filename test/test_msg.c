@@ -797,6 +797,71 @@ test_msg_patch(void)
 	UNIT_CHECK_INT(msg.rcode, 3);
 }
 
+/** A reply cut at the MTU keeps header, question and OPT, with TC. */
+static void
+test_msg_truncate_reply(void)
+{
+	static const uint8_t a[4] = { 192, 0, 2, 1 };
+	uint8_t buf[1024];
+	struct msg_writer w;
+	struct msg_edns_out eo;
+	size_t len, cut, i;
+
+	for (i = 0; i < 2; i++) {
+		msg_writer_init(&w, buf, sizeof(buf));
+		msg_writer_header(&w, 0x4242, MSG_FLAG_QR | MSG_FLAG_RD |
+		    MSG_FLAG_AD, MSG_RCODE_NXDOMAIN);
+		msg_writer_question(&w, wn("Big.Example."), 16, 1);
+		UNIT_CHECK_INT(msg_writer_rr(&w, MSG_SEC_ANSWER,
+		    wn("big.example."), 1, 1, 60, a, 4, NULL, 0), 0);
+		UNIT_CHECK_INT(msg_writer_rr(&w, MSG_SEC_AUTHORITY,
+		    wn("example."), 1, 1, 60, a, 4, NULL, 0), 0);
+		if (i == 0) {
+			memset(&eo, 0, sizeof(eo));
+			eo.udp_size = 1232;
+			eo.do_bit = 1;
+			eo.ede = 1;
+			eo.ede_code = 22;
+			eo.ede_text = "why";
+			UNIT_CHECK_INT(msg_writer_edns(&w, &eo), 0);
+		}
+		UNIT_CHECK_INT(msg_writer_finish(&w, &len), 0);
+		UNIT_CHECK_INT(msg_truncate_reply(buf, len, &cut), 0);
+		UNIT_CHECK(cut < len);
+		UNIT_CHECK_INT(msg_parse(&msg, buf, cut), 0);
+		UNIT_CHECK_INT(msg.id, 0x4242);
+		UNIT_CHECK_INT(msg.flags & ~0xf, MSG_FLAG_QR | MSG_FLAG_RD |
+		    MSG_FLAG_AD | MSG_FLAG_TC);
+		UNIT_CHECK_INT(msg.rcode, MSG_RCODE_NXDOMAIN);
+		UNIT_CHECK_INT(msg.qdcount, 1);
+		UNIT_CHECK_INT(msg.ancount, 0);
+		UNIT_CHECK_INT(msg.nscount, 0);
+		UNIT_CHECK_INT(msg.qtype, 16);
+		/* The question as sent, case kept. */
+		UNIT_CHECK(memcmp(buf + 12, "\003Big\007Example", 13) == 0);
+		if (i == 0) {
+			UNIT_CHECK_INT(msg.arcount, 1);
+			UNIT_CHECK(msg.edns.present);
+			UNIT_CHECK(msg.edns.do_bit);
+			UNIT_CHECK_INT(msg.edns.udp_size, 1232);
+			UNIT_CHECK(msg.edns.has_ede);
+			UNIT_CHECK_INT(msg.edns.ede_code, 22);
+			UNIT_CHECK_INT(msg.edns.ede_text_len, 3);
+		} else {
+			UNIT_CHECK_INT(msg.arcount, 0);
+			UNIT_CHECK(!msg.edns.present);
+			UNIT_CHECK_INT(cut, 12 + 13 + 4);
+		}
+	}
+	/* Garbage and a reply without a question are refused. */
+	UNIT_CHECK_INT(msg_truncate_reply(buf, 5, &cut), RES_EMALFORMED);
+	msg_writer_init(&w, buf, sizeof(buf));
+	msg_writer_header(&w, 1, MSG_FLAG_QR, 0);
+	UNIT_CHECK_INT(msg_writer_finish(&w, &len), 0);
+	UNIT_CHECK_INT(msg_truncate_reply(buf, len, &cut), RES_EMALFORMED);
+	UNIT_CHECK_INT(msg_truncate_reply(NULL, len, &cut), RES_EINVAL);
+}
+
 /** Error replies echo ID, question and EDNS as the query allows. */
 static void
 test_msg_reply_error(void)
@@ -1468,6 +1533,7 @@ main(void)
 	UNIT_RUN(test_msg_edns_writer);
 	UNIT_RUN(test_msg_patch);
 	UNIT_RUN(test_msg_reply_error);
+	UNIT_RUN(test_msg_truncate_reply);
 	UNIT_RUN(test_bad_truncated_header);
 	UNIT_RUN(test_bad_truncated_question);
 	UNIT_RUN(test_bad_pointer_loop_question);

@@ -75,6 +75,8 @@ X(CFG_C_SERVER, "so-rcvbuf", SIZE, so_rcvbuf, "0", 0, 0, \
 	"socket receive buffer size, 0 for the system's") \
 X(CFG_C_SERVER, "so-sndbuf", SIZE, so_sndbuf, "0", 0, 0, \
 	"socket send buffer size, 0 for the system's") \
+X(CFG_C_SERVER, "ip-dont-fragment", BOOL, ip_dont_fragment, "yes", 0, 0, \
+	"UDP replies with DF set, never fragmented (RFC 9715)") \
 X(CFG_C_SERVER, "edns-buffer-size", INT, edns_buffer_size, "1232", 512, \
 	65535, "EDNS UDP size advertised upstream") \
 X(CFG_C_SERVER, "max-udp-size", INT, max_udp_size, "1232", 512, 65535, \

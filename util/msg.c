@@ -18,6 +18,7 @@
 #include "util/msg.h"
 #include "util/error.h"
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 /** Writer stages, in the order a message is built. */
@@ -846,6 +847,41 @@ msg_set_flags(uint8_t *pkt, size_t len, uint16_t set, uint16_t clear)
 		return RES_EINVAL;
 	}
 	wr16(pkt + 2, (uint16_t)((rd16(pkt + 2) & ~clear) | set));
+	return RES_OK;
+}
+
+int
+msg_truncate_reply(uint8_t *pkt, size_t len, size_t *newlen)
+{
+	struct dns_msg *m;
+	size_t end, optlen = 0;
+	int r;
+
+	if (!pkt || !newlen) {
+		return RES_EINVAL;
+	}
+	/* Rare path (a reply the kernel would not send): the view is too
+	 * big for the stack of a worker that may be deep in a callback. */
+	if ((m = malloc(sizeof(*m))) == NULL) {
+		return RES_ENOMEM;
+	}
+	if ((r = msg_parse_query(m, pkt, len)) != RES_OK ||
+	    m->qdcount != 1 || !m->have_question) {
+		free(m);
+		return r != RES_OK ? r : RES_EMALFORMED;
+	}
+	end = (size_t)m->qoff + m->qlen;
+	if (m->edns.present) {
+		/* Root owner (1), type, class, TTL, RDLENGTH, RDATA. */
+		optlen = 11 + rd16(pkt + m->edns.rr_off + 9);
+		memmove(pkt + end, pkt + m->edns.rr_off, optlen);
+	}
+	wr16(pkt + 2, (uint16_t)(rd16(pkt + 2) | MSG_FLAG_TC));
+	wr16(pkt + 6, 0);
+	wr16(pkt + 8, 0);
+	wr16(pkt + 10, m->edns.present ? 1 : 0);
+	*newlen = end + optlen;
+	free(m);
 	return RES_OK;
 }
 

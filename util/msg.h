@@ -496,6 +496,19 @@ int msg_set_id(uint8_t *pkt, size_t len, uint16_t id);
 int msg_set_flags(uint8_t *pkt, size_t len, uint16_t set, uint16_t clear);
 
 /**
+ * Cut a finished reply down to its header, question and OPT record, with
+ * TC set (RFC 1035 section 4.2.1, RFC 6891 section 7): what is sent when
+ * the whole reply cannot go out over UDP.  The OPT record is kept as it
+ * was, options included; the rcode is unchanged.
+ * @param pkt: the reply, rewritten in place.
+ * @param len: its length.
+ * @param newlen: receives the new length.
+ * @return 0, RES_EINVAL for NULL arguments, RES_EMALFORMED when the reply
+ *	does not parse or has no single question.
+ */
+int msg_truncate_reply(uint8_t *pkt, size_t len, size_t *newlen);
+
+/**
  * Build an error reply (FORMERR, SERVFAIL, NOTIMP, REFUSED, or BADVERS
  * with EDNS) to a query view, even one whose parse failed: the ID, opcode,
  * RD and CD are copied, the question is echoed when it parsed and qdcount

@@ -103,6 +103,10 @@ struct comm_point {
 	int accept_paused;
 	/** TCP: the next connection id. */
 	uint64_t next_conn_id;
+	/** UDP: what to do with a reply too big to send, or NULL. */
+	comm_too_big_type too_big;
+	/** Argument for too_big. */
+	void *too_big_arg;
 };
 
 struct comm_signal {
@@ -213,6 +217,38 @@ reply_setup(struct comm_reply *r, struct comm_point *c, const uint8_t *q,
 	r->reply_len = 0;
 }
 
+/**
+ * A reply the kernel refused as too big: the point's handler rewrites it.
+ * @return the new length, 0 to drop it.
+ */
+static size_t
+udp_too_big(struct comm_point *c, uint8_t *pkt, size_t len)
+{
+	size_t n = c->too_big ? c->too_big(c->too_big_arg, pkt, len) : 0;
+
+	verbose(VERB_ALGO, "UDP reply of %zu octets over the interface MTU: "
+	    "%s", len, n ? "sent truncated" : "dropped");
+	return n < len ? n : 0;
+}
+
+/** Send one datagram; a reply over the MTU is rewritten once. */
+static int
+udp_send_one(struct comm_point *c, uint8_t *pkt, size_t len,
+    const struct sockaddr_storage *addr, socklen_t addrlen)
+{
+	if (sendto(c->fd, pkt, len, 0, (const struct sockaddr *)addr,
+	    addrlen) >= 0) {
+		return RES_OK;
+	}
+	if (errno == EMSGSIZE && (len = udp_too_big(c, pkt, len)) > 0 &&
+	    sendto(c->fd, pkt, len, 0, (const struct sockaddr *)addr,
+	    addrlen) >= 0) {
+		return RES_OK;
+	}
+	verbose(VERB_ALGO, "sendto: %s", strerror(errno));
+	return RES_ESYSTEM;
+}
+
 #ifdef HAVE_RECVMMSG
 /** Read and answer a batch of datagrams with recvmmsg/sendmmsg. */
 static void
@@ -222,7 +258,7 @@ udp_batch(struct comm_point *c)
 	struct iovec iin[NETEVENT_BATCH], iout[NETEVENT_BATCH];
 	struct sockaddr_storage addrs[NETEVENT_BATCH];
 	struct comm_reply r;
-	int n, i, nout = 0, sent, off;
+	int n, i, nout = 0, sent, off, shrunk;
 
 	for (i = 0; i < NETEVENT_BATCH; i++) {
 		iin[i].iov_base = c->recvbuf + (size_t)i * NETEVENT_UDP_RECV;
@@ -264,10 +300,22 @@ udp_batch(struct comm_point *c)
 		nout++;
 	}
 	off = 0;
+	shrunk = -1;
 	while (off < nout) {
 		sent = sendmmsg(c->fd, out + off, (unsigned)(nout - off), 0);
 		if (sent <= 0) {
 			if (sent < 0 && errno == EINTR) {
+				continue;
+			}
+			/* Over the interface MTU with DF: rewrite it once. */
+			if (sent < 0 && errno == EMSGSIZE && shrunk != off) {
+				shrunk = off;
+				iout[off].iov_len = udp_too_big(c,
+				    iout[off].iov_base, iout[off].iov_len);
+				if (iout[off].iov_len > 0) {
+					continue;
+				}
+				off++;
 				continue;
 			}
 			/* Socket buffer full or client unreachable: UDP
@@ -313,8 +361,7 @@ udp_batch(struct comm_point *c)
 		    r.reply_len == 0) {
 			continue;
 		}
-		(void)sendto(c->fd, r.reply, r.reply_len, 0,
-		    (struct sockaddr *)&addr, addrlen);
+		(void)udp_send_one(c, r.reply, r.reply_len, &addr, addrlen);
 	}
 }
 #endif /* HAVE_RECVMMSG */
@@ -352,6 +399,16 @@ comm_point_create_udp(struct comm_base *b, int fd, size_t reply_cap,
 		return NULL;
 	}
 	return c;
+}
+
+void
+comm_point_set_too_big(struct comm_point *c, comm_too_big_type fn,
+    void *arg)
+{
+	if (c) {
+		c->too_big = fn;
+		c->too_big_arg = arg;
+	}
 }
 
 /** Close one TCP connection and unlink it. */
@@ -554,12 +611,22 @@ comm_reply_send(const struct comm_reply *rep, const uint8_t *msg, size_t len)
 	uint8_t prefix[2];
 
 	if (!rep->is_tcp) {
+		uint8_t *copy;
+		int r;
+
 		if (sendto(c->fd, msg, len, 0,
-		    (const struct sockaddr *)&rep->addr, rep->addrlen) < 0) {
+		    (const struct sockaddr *)&rep->addr, rep->addrlen) >= 0) {
+			return RES_OK;
+		}
+		if (errno != EMSGSIZE || (copy = malloc(len)) == NULL) {
 			verbose(VERB_ALGO, "sendto: %s", strerror(errno));
 			return RES_ESYSTEM;
 		}
-		return RES_OK;
+		/* Rare: the reply is over the interface MTU (DF set). */
+		memcpy(copy, msg, len);
+		r = udp_send_one(c, copy, len, &rep->addr, rep->addrlen);
+		free(copy);
+		return r;
 	}
 	for (t = c->conns; t; t = t->next) {
 		if (t->id == rep->conn_id) {
@@ -681,6 +748,43 @@ comm_open_socket(const struct sockaddr_storage *addr, socklen_t addrlen,
 		return -1;
 	}
 	return fd;
+}
+
+int
+comm_socket_dontfrag(int fd, int family)
+{
+	int v;
+
+	(void)v;
+#if defined(IP_MTU_DISCOVER) && defined(IP_PMTUDISC_PROBE)
+	if (family == AF_INET) {
+		v = IP_PMTUDISC_PROBE;
+		return setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v,
+		    sizeof(v)) == 0 ? RES_OK : RES_ESYSTEM;
+	}
+#elif defined(IP_DONTFRAG)
+	if (family == AF_INET) {
+		v = 1;
+		return setsockopt(fd, IPPROTO_IP, IP_DONTFRAG, &v,
+		    sizeof(v)) == 0 ? RES_OK : RES_ESYSTEM;
+	}
+#endif
+#if defined(IPV6_MTU_DISCOVER) && defined(IPV6_PMTUDISC_PROBE)
+	if (family == AF_INET6) {
+		v = IPV6_PMTUDISC_PROBE;
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v,
+		    sizeof(v)) == 0 ? RES_OK : RES_ESYSTEM;
+	}
+#elif defined(IPV6_DONTFRAG)
+	if (family == AF_INET6) {
+		v = 1;
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &v,
+		    sizeof(v)) == 0 ? RES_OK : RES_ESYSTEM;
+	}
+#endif
+	(void)fd;
+	(void)family;
+	return RES_ESYSTEM;
 }
 
 int

@@ -123,6 +123,23 @@ struct comm_point *comm_point_create_udp(struct comm_base *b, int fd,
 	size_t reply_cap, comm_handler_type handler, void *arg);
 
 /**
+ * Called when the kernel refuses a UDP reply as too big to send without
+ * fragmenting it (EMSGSIZE, see comm_socket_dontfrag()).
+ * @param arg: the argument given to comm_point_set_too_big().
+ * @param pkt: the reply, to rewrite in place into a smaller one.
+ * @param len: its length.
+ * @return the new length, or 0 to drop the reply.
+ */
+typedef size_t (*comm_too_big_type)(void *arg, uint8_t *pkt, size_t len);
+
+/**
+ * Set what a UDP point does with a reply the kernel refuses as too big;
+ * without it such a reply is dropped.  The rewritten reply is sent once.
+ */
+void comm_point_set_too_big(struct comm_point *c, comm_too_big_type fn,
+	void *arg);
+
+/**
  * Serve DNS over TCP on a listening socket.
  * @param b: the base.
  * @param fd: bound, listening, nonblocking TCP socket; owned afterwards.
@@ -155,6 +172,18 @@ int comm_reply_send(const struct comm_reply *rep, const uint8_t *msg,
 
 /** Number of open TCP connections of a TCP point (0 for UDP). */
 int comm_point_tcp_count(struct comm_point *c);
+
+/**
+ * Make a UDP socket send unfragmented datagrams with DF set (IPv4), sized
+ * by the interface MTU and never by a path MTU learned from ICMP, so a
+ * forged "fragmentation needed" cannot make it fragment (RFC 9715 section
+ * 3.1; Linux IP_PMTUDISC_PROBE).  A datagram over the interface MTU then
+ * fails with EMSGSIZE instead of leaving in fragments: the point's
+ * comm_too_big_type handler decides what goes out instead.
+ * @return 0, or RES_ESYSTEM when the system has no such option or
+ *	refused it (logged by the caller if it cares).
+ */
+int comm_socket_dontfrag(int fd, int family);
 
 /**
  * Call cb on the base's thread when signal sig arrives.
