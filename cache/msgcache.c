@@ -1,13 +1,17 @@
 /*
  * cache/msgcache.c - the message cache (see msgcache.h).
  *
- * An entry is one malloc: struct msg_entry, the reference array, the
- * query name, then the owner names of the references.
+ * An entry is one malloc, laid out in the order a cache hit reads it:
+ * struct msg_entry, the query name (the key compare), the TTL offsets and
+ * the encoded answers (the wire fast path), then what only the RRset path
+ * reads: the owner names of the references, the EDE text and, 8-aligned,
+ * the reference array.
  */
 #include "config.h"
 #include "cache/msgcache.h"
 #include "util/dname.h"
 #include "util/error.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,7 +92,7 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 	struct msg_entry *e;
 	struct rrset_ref *refs;
 	size_t qlen, nref, names = 0, wires = 0, blk, i, l;
-	uint8_t *p;
+	uint8_t *p, *owners;
 	uint32_t ttl;
 	int negative, wire_ok;
 
@@ -130,14 +134,20 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 			return RES_EINVAL;
 		wires += w->nttl * sizeof(uint16_t) + w->len;
 	}
-	blk = sizeof(*e) + nref * sizeof(*refs) + wires + qlen + names +
-	    (in->reason ? strlen(in->reason) + 1 : 0);
+	/* Up to 1 octet to 2-align the TTL offsets, 7 to 8-align refs. */
+	blk = sizeof(*e) + qlen + 1 + wires + names +
+	    (in->reason ? strlen(in->reason) + 1 : 0) + 7 +
+	    nref * sizeof(*refs);
 	if ((e = malloc(blk)) == NULL)
 		return RES_ENOMEM;
 	memset(e, 0, sizeof(*e));
-	refs = (struct rrset_ref *)(e + 1);
-	p = (uint8_t *)(refs + nref);
-	/* The TTL offsets first, while p is still 2-aligned. */
+	p = (uint8_t *)(e + 1);
+	memcpy(p, qname, qlen);
+	e->key.qname = p;
+	e->key.qtype = qtype;
+	e->key.qclass = qclass;
+	e->key.qflags = qflags & (MSG_QFLAG_CD | MSG_QFLAG_DO);
+	p += qlen + (qlen & 1);
 	for (i = 0; i < 2 && wire_ok; i++) {
 		const struct msg_wire *w = &in->wire[i];
 
@@ -157,17 +167,9 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 		e->d.wire[i].data = p;
 		p += w->len;
 	}
-	memcpy(p, qname, qlen);
-	e->key.qname = p;
-	e->key.qtype = qtype;
-	e->key.qclass = qclass;
-	e->key.qflags = qflags & (MSG_QFLAG_CD | MSG_QFLAG_DO);
-	p += qlen;
+	owners = p;
 	for (i = 0; i < nref; i++) {
 		l = dname_len(in->refs[i].owner);
-		memcpy(p, in->refs[i].owner, l);
-		refs[i] = in->refs[i];
-		refs[i].owner = p;
 		p += l;
 	}
 	if (in->reason) {
@@ -175,6 +177,15 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 		memcpy(p, in->reason, l);
 		e->d.reason = (const char *)p;
 		p += l;
+	}
+	refs = (struct rrset_ref *)(void *)(((uintptr_t)p + 7) &
+	    ~(uintptr_t)7);
+	for (i = 0; i < nref; i++) {
+		l = dname_len(in->refs[i].owner);
+		memcpy(owners, in->refs[i].owner, l);
+		refs[i] = in->refs[i];
+		refs[i].owner = owners;
+		owners += l;
 	}
 	e->d.ede = in->ede;
 	e->d.refs = refs;
@@ -213,6 +224,30 @@ msg_cache_answer_release(struct msg_cache *c, struct rrset_cache *rc,
 	ans->msg = NULL;
 	ans->n = 0;
 	ans->flags = 0;
+}
+
+void
+msg_cache_prefetch(struct msg_cache *c, struct msg_prefetch *keys, size_t n)
+{
+	struct msg_key k;
+	size_t i;
+
+	if (c == NULL || keys == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		k.qname = keys[i].qname;
+		k.qtype = keys[i].qtype;
+		k.qclass = keys[i].qclass;
+		k.qflags = keys[i].qflags & (MSG_QFLAG_CD | MSG_QFLAG_DO);
+		keys[i].hash = msg_hash(c, &k);
+		slabhash_prefetch_bucket(c->table, keys[i].hash);
+	}
+	/* The header, the data and the key name that follows them (see
+	 * msg_cache_store()), and the start of the encoded answer: what a
+	 * hit reads. */
+	for (i = 0; i < n; i++)
+		slabhash_prefetch(c->table, keys[i].hash,
+		    sizeof(struct msg_entry) + keys[i].qlen + 64);
 }
 
 struct msg_entry *

@@ -262,6 +262,32 @@ int msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
 	const uint8_t *qname, uint16_t qtype, uint16_t qclass, uint8_t qflags,
 	time_t now, struct msg_answer *ans);
 
+/** A key about to be looked up, for msg_cache_prefetch(). */
+struct msg_prefetch {
+	/** query name, wire form, checked */
+	const uint8_t *qname;
+	/** its length */
+	size_t qlen;
+	/** query type and class */
+	uint16_t qtype, qclass;
+	/** MSG_QFLAG_CD | MSG_QFLAG_DO */
+	uint8_t qflags;
+	/** set by msg_cache_prefetch() */
+	uint32_t hash;
+};
+
+/**
+ * Start loading the message entries of a batch of keys into the CPU cache
+ * ahead of their lookups, all bucket slots first and then all entries
+ * (slabhash_prefetch_bucket(), slabhash_prefetch()), so the loads of the
+ * batch overlap.  Takes no lock, changes nothing in the cache.
+ * @param c: the message cache; NULL is ignored.
+ * @param keys: the keys; their hash fields are filled in.
+ * @param n: how many.
+ */
+void msg_cache_prefetch(struct msg_cache *c, struct msg_prefetch *keys,
+	size_t n);
+
 /**
  * Look up a message alone, for the wire fast path: no RRset is looked
  * up, so a hit says nothing of them (use msg_cache_answer_from() to go

@@ -97,7 +97,7 @@ slabhash_create(size_t nshards, size_t budget,
 	for (i = 0; i < nshards; i++) {
 		struct slabhash_shard *s = &t->shards[i];
 
-		s->buckets = calloc(SLABHASH_INIT_BUCKETS,
+		s->buckets = calloc(SLABHASH_INIT_BUCKETS + 1,
 		    sizeof(*s->buckets));
 		if (s->buckets == NULL ||
 		    pthread_mutex_init(&s->lock, NULL) != 0) {
@@ -176,7 +176,7 @@ take_out(struct slabhash *t, struct slabhash_shard *s,
 		p = &(*p)->next;
 	assert(*p == e);
 	if (*p)
-		*p = e->next;
+		__atomic_store_n(p, e->next, __ATOMIC_RELAXED);
 	lru_unlink(s, e);
 	assert(s->used >= e->size && s->count > 0);
 	s->used -= e->size;
@@ -211,7 +211,9 @@ grow(struct slabhash *t, struct slabhash_shard *s)
 
 	if (newn > ((size_t)1 << (32 - t->shard_bits)))
 		return;
-	if ((nb = calloc(newn, sizeof(*nb))) == NULL)
+	/* One slot more than the buckets: it keeps the array this one
+	 * replaces (see slabhash_prefetch()). */
+	if ((nb = calloc(newn + 1, sizeof(*nb))) == NULL)
 		return;
 	for (i = 0; i <= s->mask; i++) {
 		for (e = s->buckets[i]; e; e = n) {
@@ -222,9 +224,28 @@ grow(struct slabhash *t, struct slabhash_shard *s)
 			nb[b] = e;
 		}
 	}
-	free(s->buckets);
-	s->buckets = nb;
-	s->mask = newn - 1;
+	nb[newn] = (struct slabhash_entry *)(void *)s->buckets;
+	/* The array first, then the mask that makes its new slots
+	 * reachable: a reader that sees the new mask sees the new array,
+	 * and an old mask is in range of either array. */
+	__atomic_store_n(&s->buckets, nb, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->mask, newn - 1, __ATOMIC_RELEASE);
+}
+
+/** Free a shard's bucket array and every array it replaced. */
+static void
+free_buckets(struct slabhash_shard *s)
+{
+	struct slabhash_entry **b = s->buckets, **prev;
+	size_t n = s->mask + 1;
+
+	while (b) {
+		prev = (struct slabhash_entry **)(void *)b[n];
+		free(b);
+		b = prev;
+		n /= 2;
+	}
+	s->buckets = NULL;
 }
 
 /** Find key in shard s; caller holds the lock. */
@@ -238,6 +259,46 @@ find(struct slabhash *t, struct slabhash_shard *s, uint32_t hash,
 		if (e->hash == hash && t->type->match(key, e))
 			return e;
 	return NULL;
+}
+
+/**
+ * The bucket slot of a hash, found without the lock: the mask before the
+ * array (see grow()), and arrays replaced by grow() stay allocated until
+ * the table is deleted, so the slot is always inside a live array.
+ */
+static struct slabhash_entry **
+slot_unlocked(struct slabhash *t, uint32_t hash)
+{
+	struct slabhash_shard *s = shard_of(t, hash);
+	size_t mask = __atomic_load_n(&s->mask, __ATOMIC_ACQUIRE);
+	struct slabhash_entry **b = __atomic_load_n(&s->buckets,
+	    __ATOMIC_ACQUIRE);
+
+	return &b[(hash >> t->shard_bits) & mask];
+}
+
+void
+slabhash_prefetch_bucket(struct slabhash *t, uint32_t hash)
+{
+	if (t != NULL)
+		__builtin_prefetch(slot_unlocked(t, hash));
+}
+
+void
+slabhash_prefetch(struct slabhash *t, uint32_t hash, size_t bytes)
+{
+	struct slabhash_entry *e;
+	size_t off;
+
+	if (t == NULL)
+		return;
+	/* The entry the slot names may be gone by now: it is only
+	 * prefetched, never read. */
+	e = __atomic_load_n(slot_unlocked(t, hash), __ATOMIC_RELAXED);
+	if (e == NULL)
+		return;
+	for (off = 0; off < bytes; off += SLABHASH_CACHE_LINE)
+		__builtin_prefetch((const char *)e + off);
 }
 
 int
@@ -284,7 +345,8 @@ slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 		grow(t, s);
 	b = bucket_of(t, s, e->hash);
 	e->next = *b;
-	*b = e;
+	/* Bucket slots are read without the lock by slabhash_prefetch(). */
+	__atomic_store_n(b, e, __ATOMIC_RELAXED);
 	lru_push(s, e);
 	e->in_table = 1;
 	s->used += e->size;
@@ -444,10 +506,25 @@ slabhash_delete(struct slabhash *t)
 	slabhash_clear(t);
 	for (i = 0; i < t->nshards; i++) {
 		pthread_mutex_destroy(&t->shards[i].lock);
-		free(t->shards[i].buckets);
+		free_buckets(&t->shards[i]);
 	}
 	free(t->shards);
 	free(t);
+}
+
+/** Bytes of a shard's bucket arrays, the replaced ones included. */
+static size_t
+buckets_size(const struct slabhash_shard *s)
+{
+	struct slabhash_entry **b = s->buckets;
+	size_t n = s->mask + 1, bytes = 0;
+
+	while (b) {
+		bytes += slabhash_alloc_size((n + 1) * sizeof(*b));
+		b = (struct slabhash_entry **)(void *)b[n];
+		n /= 2;
+	}
+	return bytes;
 }
 
 void
@@ -466,8 +543,7 @@ slabhash_get_stats(struct slabhash *t, struct slabhash_stats *st)
 		pthread_mutex_lock(&s->lock);
 		st->used += s->used;
 		st->count += s->count;
-		st->overhead += slabhash_alloc_size((s->mask + 1) *
-		    sizeof(*s->buckets));
+		st->overhead += buckets_size(s);
 		st->hits += s->hits;
 		st->misses += s->misses;
 		st->evictions += s->evictions;

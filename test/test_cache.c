@@ -8,6 +8,7 @@
 #include "cache/rrset.h"
 #include "util/dname.h"
 #include "util/error.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -701,6 +702,109 @@ test_slabhash_apply_walk(void)
 	slabhash_delete(h);
 }
 
+/** Prefetching reads nothing and counts nothing; the bucket arrays
+ * replaced by growth stay allocated (and accounted) until the end. */
+static void
+test_slabhash_prefetch(void)
+{
+	struct slabhash *h = slabhash_create(1, 1000000, &tent_type, NULL);
+	struct slabhash_stats st;
+	struct tent *t;
+	size_t want, n;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		UNIT_CHECK_INT(tent_insert(h, i, i, 64), 0);
+	for (i = 0; i < 2000; i++) {
+		slabhash_prefetch_bucket(h, tent_hash(i));
+		slabhash_prefetch(h, tent_hash(i), 256);
+	}
+	slabhash_prefetch_bucket(NULL, 1);
+	slabhash_prefetch(NULL, 1, 64);
+	slabhash_get_stats(h, &st);
+	UNIT_CHECK_INT(st.hits, 0);
+	UNIT_CHECK_INT(st.misses, 0);
+	UNIT_CHECK_INT(st.count, 1000);
+	/* 64 buckets grew to 1024 at 1000 entries: the arrays of 64, 128,
+	 * 256 and 512 are kept beside it, each with its link slot. */
+	want = slabhash_alloc_size(sizeof(struct slabhash)) +
+	    slabhash_alloc_size(sizeof(struct slabhash_shard));
+	for (n = 64; n <= 1024; n *= 2)
+		want += slabhash_alloc_size((n + 1) * sizeof(void *));
+	UNIT_CHECK_INT(st.overhead, want);
+	t = tent_get(h, 999);
+	UNIT_CHECK(t && t->val == 999);
+	slabhash_release(h, t ? &t->he : NULL);
+	slabhash_delete(h);
+}
+
+/** Shared by the concurrent prefetch test. */
+static struct slabhash *pf_table;
+/** Set when the inserter is done (atomic). */
+static int pf_done;
+
+/** Fill the table, growing its buckets over and over. */
+static void *
+pf_inserter(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 100000; i++)
+		tent_insert(pf_table, i, i, 16);
+	__atomic_store_n(&pf_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/** Prefetch anything, without a lock, until the inserter is done. */
+static void *
+pf_prefetcher(void *arg)
+{
+	uint32_t x = (uint32_t)(uintptr_t)arg;
+	long n;
+
+	for (n = 0; n < 50000000L &&
+	    !__atomic_load_n(&pf_done, __ATOMIC_ACQUIRE); n++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		slabhash_prefetch_bucket(pf_table, x);
+		slabhash_prefetch(pf_table, tent_hash((int)(x % 100000)),
+		    128);
+	}
+	return NULL;
+}
+
+/** Prefetch races with growth: no access to a freed bucket array (ASan)
+ * and no data race (TSan). */
+static void
+test_slabhash_prefetch_concurrent(void)
+{
+	pthread_t ins, pf[2];
+	struct tent *t;
+	int i, k;
+
+	pf_table = slabhash_create(2, (size_t)1 << 30, &tent_type, NULL);
+	UNIT_CHECK(pf_table != NULL);
+	if (pf_table == NULL)
+		return;
+	pf_done = 0;
+	for (i = 0; i < 2; i++)
+		UNIT_CHECK_INT(pthread_create(&pf[i], NULL, pf_prefetcher,
+		    (void *)(uintptr_t)(2463534242u + (unsigned)i)), 0);
+	UNIT_CHECK_INT(pthread_create(&ins, NULL, pf_inserter, NULL), 0);
+	pthread_join(ins, NULL);
+	for (i = 0; i < 2; i++)
+		pthread_join(pf[i], NULL);
+	for (i = 0, k = 0; i < 100000; i += 997) {
+		t = tent_get(pf_table, i);
+		k += t != NULL && t->val == i;
+		slabhash_release(pf_table, t ? &t->he : NULL);
+	}
+	UNIT_CHECK_INT(k, 101);
+	slabhash_delete(pf_table);
+}
+
 int
 main(void)
 {
@@ -711,6 +815,8 @@ main(void)
 	UNIT_RUN(test_slabhash_lru);
 	UNIT_RUN(test_slabhash_budget_random);
 	UNIT_RUN(test_slabhash_apply_walk);
+	UNIT_RUN(test_slabhash_prefetch);
+	UNIT_RUN(test_slabhash_prefetch_concurrent);
 	UNIT_RUN(test_rrset_store);
 	UNIT_RUN(test_rrset_bad_input);
 	UNIT_RUN(test_rrset_trust);
