@@ -70,6 +70,47 @@ worker_too_big(void *arg, uint8_t *pkt, size_t len)
 	return n;
 }
 
+/**
+ * Prefetch the cache entries of a batch of queries about to be handled.
+ * Reads only the header and an uncompressed question of each; anything
+ * else is left to the full parse.
+ */
+static void
+worker_prefetch(void *arg, const uint8_t *const *pkts, const size_t *lens,
+    int n)
+{
+	struct worker *w = arg;
+	struct msg_prefetch keys[COMM_PREFETCH_MAX];
+	size_t nk = 0;
+	int k;
+
+	for (k = 0; k < n && k < COMM_PREFETCH_MAX; k++) {
+		const uint8_t *pkt = pkts[k];
+		size_t len = lens[k], i = MSG_HEADER_LEN;
+
+		/* A query (QR clear) with one question. */
+		if (len < MSG_HEADER_LEN + 5 || (pkt[2] & 0x80) ||
+		    pkt[4] != 0 || pkt[5] != 1) {
+			continue;
+		}
+		while (i < len && pkt[i] != 0 && pkt[i] <= 63 &&
+		    i + pkt[i] + 1 - MSG_HEADER_LEN < DNAME_MAXLEN) {
+			i += (size_t)pkt[i] + 1;
+		}
+		if (i + 5 > len || pkt[i] != 0) {
+			continue;
+		}
+		keys[nk].qname = pkt + MSG_HEADER_LEN;
+		keys[nk].qlen = i + 1 - MSG_HEADER_LEN;
+		keys[nk].qtype = (uint16_t)(pkt[i + 1] << 8 | pkt[i + 2]);
+		keys[nk].qclass = (uint16_t)(pkt[i + 3] << 8 | pkt[i + 4]);
+		/* The key of the fast path: CD is its only query flag. */
+		keys[nk].qflags = (pkt[3] & 0x10) ? MSG_QFLAG_CD : 0;
+		nk++;
+	}
+	msg_cache_prefetch(w->daemon->msg_cache, keys, nk);
+}
+
 /** Per-thread parse view: large, so not on the stack. */
 static __thread struct dns_msg *worker_qmsg;
 
@@ -199,6 +240,8 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		    worker_handle_query, w);
 		comm_point_set_too_big(w->points[w->num_points],
 		    worker_too_big, w);
+		comm_point_set_prefetch(w->points[w->num_points],
+		    worker_prefetch, w);
 		if (!w->points[w->num_points]) {
 			if (fd != -1) {
 				close(fd);

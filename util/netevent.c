@@ -38,6 +38,9 @@
 
 /** Datagrams taken per recvmmsg call. */
 #define NETEVENT_BATCH 32
+#if NETEVENT_BATCH > COMM_PREFETCH_MAX
+#error "NETEVENT_BATCH over COMM_PREFETCH_MAX"
+#endif
 /** Receive buffer per datagram: larger datagrams are not queries. */
 #define NETEVENT_UDP_RECV 8192
 /** Largest DNS message over TCP (16-bit length). */
@@ -107,6 +110,10 @@ struct comm_point {
 	comm_too_big_type too_big;
 	/** Argument for too_big. */
 	void *too_big_arg;
+	/** UDP: called for each datagram of a batch first, or NULL. */
+	comm_prefetch_type prefetch;
+	/** Argument for prefetch. */
+	void *prefetch_arg;
 };
 
 struct comm_signal {
@@ -257,6 +264,8 @@ udp_batch(struct comm_point *c)
 	struct mmsghdr in[NETEVENT_BATCH], out[NETEVENT_BATCH];
 	struct iovec iin[NETEVENT_BATCH], iout[NETEVENT_BATCH];
 	struct sockaddr_storage addrs[NETEVENT_BATCH];
+	const uint8_t *pkts[NETEVENT_BATCH];
+	size_t lens[NETEVENT_BATCH];
 	struct comm_reply r;
 	int n, i, nout = 0, sent, off, shrunk;
 
@@ -278,6 +287,13 @@ udp_batch(struct comm_point *c)
 		return;
 	}
 	comm_base_update_time(c->base);
+	if (c->prefetch && n > 1) {
+		for (i = 0; i < n; i++) {
+			pkts[i] = iin[i].iov_base;
+			lens[i] = in[i].msg_len;
+		}
+		c->prefetch(c->prefetch_arg, pkts, lens, n);
+	}
 	for (i = 0; i < n; i++) {
 		uint8_t *rbuf = c->replybuf + (size_t)nout * c->reply_cap;
 
@@ -408,6 +424,16 @@ comm_point_set_too_big(struct comm_point *c, comm_too_big_type fn,
 	if (c) {
 		c->too_big = fn;
 		c->too_big_arg = arg;
+	}
+}
+
+void
+comm_point_set_prefetch(struct comm_point *c, comm_prefetch_type fn,
+    void *arg)
+{
+	if (c) {
+		c->prefetch = fn;
+		c->prefetch_arg = arg;
 	}
 }
 

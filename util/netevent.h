@@ -139,6 +139,24 @@ typedef size_t (*comm_too_big_type)(void *arg, uint8_t *pkt, size_t len);
 void comm_point_set_too_big(struct comm_point *c, comm_too_big_type fn,
 	void *arg);
 
+/** Most datagrams a comm_prefetch_type callback is given at once. */
+#define COMM_PREFETCH_MAX 64
+
+/**
+ * Called with the datagrams of a received batch before the handler runs
+ * for any of them: a place to start memory loads the handler will need,
+ * so they overlap.  Must not change anything the handler sees.
+ * @param arg: the argument given to comm_point_set_prefetch().
+ * @param pkts, lens: the datagrams.
+ * @param n: how many, 2 to COMM_PREFETCH_MAX.
+ */
+typedef void (*comm_prefetch_type)(void *arg, const uint8_t *const *pkts,
+	const size_t *lens, int n);
+
+/** Set a UDP point's prefetch callback (NULL for none, the default). */
+void comm_point_set_prefetch(struct comm_point *c, comm_prefetch_type fn,
+	void *arg);
+
 /**
  * Serve DNS over TCP on a listening socket.
  * @param b: the base.
