@@ -2,11 +2,15 @@
  * util/netevent.c - libevent glue for client-facing service points.
  *
  * UDP: on readable, up to NETEVENT_BATCH datagrams are taken with one
- * recvmmsg(2), each handed to the handler, and the replies go out with one
- * sendmmsg(2).  Buffers belong to the point and are allocated once at
- * creation, so the per-packet path allocates nothing.  A datagram larger
- * than the receive buffer (MSG_TRUNC) cannot be a sane query and is
- * dropped without calling the handler.
+ * recvmmsg(2), shown together to the prefetch callback (which starts the
+ * memory loads their answers need, so they overlap), each handed to the
+ * handler, and the replies go out with one sendmmsg(2).  A reply the
+ * kernel refuses as over the interface MTU (sockets with DF, see
+ * comm_socket_dontfrag()) is rewritten once by the too-big callback.
+ * Buffers belong to the point and are allocated once at creation, so the
+ * per-packet path allocates nothing.  A datagram larger than the receive
+ * buffer (MSG_TRUNC) cannot be a sane query and is dropped without
+ * calling the handler.
  *
  * TCP: the listener accepts into bufferevents.  Every complete
  * length-prefixed message in the input is handled in order, and replies
@@ -110,7 +114,7 @@ struct comm_point {
 	comm_too_big_type too_big;
 	/** Argument for too_big. */
 	void *too_big_arg;
-	/** UDP: called for each datagram of a batch first, or NULL. */
+	/** UDP: called with the datagrams of a batch first, or NULL. */
 	comm_prefetch_type prefetch;
 	/** Argument for prefetch. */
 	void *prefetch_arg;
