@@ -477,6 +477,67 @@ dns_cache_set_wire(int on)
 	dns_wire_enabled = on;
 }
 
+/** The wire fast path's query, for dns_wire_one(). */
+struct dns_wire_arg {
+	/** the query */
+	const struct dns_msg *q;
+	/** the reply buffer, its capacity, the client's limit */
+	uint8_t *buf;
+	size_t cap, limit;
+	/** our EDNS payload size */
+	uint16_t edns_size;
+	/** 1 when the validator runs */
+	int validating;
+	/** current time */
+	time_t now;
+	/** receives the reply length */
+	size_t *len;
+};
+
+/** The reply flags of a cached message for query q. */
+static uint16_t
+dns_reply_flags(const struct dns_msg *q, int sec, int validating)
+{
+	uint16_t flags = MSG_FLAG_QR | MSG_FLAG_RA |
+	    (q->flags & (MSG_FLAG_RD | MSG_FLAG_CD));
+
+	/* RFC 4035 section 3.2.3 / RFC 6840 section 5.8: AD for secure
+	 * data when the client asked with DO or AD. */
+	if (validating && !(q->flags & MSG_FLAG_CD) &&
+	    sec == RRSET_SEC_SECURE &&
+	    (q->edns.do_bit || (q->flags & MSG_FLAG_AD))) {
+		flags |= MSG_FLAG_AD;
+	}
+	return flags;
+}
+
+/**
+ * Under the message's shard lock (msg_cache_apply_msg()): answer from the
+ * encoded variant, or say why not.
+ */
+static int
+dns_wire_one(const struct msg_entry *e, int st, void *arg)
+{
+	struct dns_wire_arg *a = arg;
+	int cd = (a->q->flags & MSG_FLAG_CD) != 0;
+	int sec = e->d.security;
+
+	/* Stale: only when upstream fails.  Not validated yet: the
+	 * validator must see it first. */
+	if ((st & CACHE_FLAG_STALE) || (a->validating && !cd &&
+	    sec == RRSET_SEC_UNCHECKED)) {
+		return -1;
+	}
+	/* No variant is stored for bogus, EDE or extended-rcode messages
+	 * (msg_wire_allowed()): those take the RRset path. */
+	if (a->validating && !cd && sec == RRSET_SEC_BOGUS) {
+		return 0;
+	}
+	return dns_wire_answer(e, a->q, dns_reply_flags(a->q, sec,
+	    a->validating), a->buf, a->cap, a->limit, a->edns_size, a->now,
+	    a->len);
+}
+
 int
 dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
     const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
@@ -490,6 +551,17 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	int ok = 0, sec, cd, bogus, st;
 
 	cd = (q->flags & MSG_FLAG_CD) != 0;
+	if (dns_wire_enabled) {
+		struct dns_wire_arg a = { q, buf, cap, limit, edns_size,
+		    validating, now, len };
+
+		st = msg_cache_apply_msg(mc, q->qname, q->qtype, q->qclass,
+		    cd ? MSG_QFLAG_CD : 0, now, dns_wire_one, &a);
+		if (st != 0) {
+			return st > 0;
+		}
+	}
+	/* The RRset path: no encoded variant, or one that does not fit. */
 	if ((e = msg_cache_lookup_msg(mc, q->qname, q->qtype, q->qclass,
 	    cd ? MSG_QFLAG_CD : 0, now, &st)) == NULL) {
 		return 0;
@@ -497,29 +569,11 @@ dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	sec = e->d.security;
 	if ((st & CACHE_FLAG_STALE) || (validating && !cd &&
 	    sec == RRSET_SEC_UNCHECKED)) {
-		/* Stale: only when upstream fails.  Not validated yet: the
-		 * validator must see it first. */
 		msg_cache_release(mc, e);
 		return 0;
 	}
-	flags = MSG_FLAG_QR | MSG_FLAG_RA |
-	    (q->flags & (MSG_FLAG_RD | MSG_FLAG_CD));
-	/* RFC 4035 section 3.2.3 / RFC 6840 section 5.8: AD for secure
-	 * data when the client asked with DO or AD. */
-	if (validating && !cd && sec == RRSET_SEC_SECURE &&
-	    (q->edns.do_bit || (q->flags & MSG_FLAG_AD))) {
-		flags |= MSG_FLAG_AD;
-	}
+	flags = dns_reply_flags(q, sec, validating);
 	bogus = validating && !cd && sec == RRSET_SEC_BOGUS;
-	/* No variant is stored for bogus, EDE or extended-rcode messages
-	 * (msg_wire_allowed()). */
-	if (dns_wire_enabled &&
-	    dns_wire_answer(e, q, flags, buf, cap, limit, edns_size, now,
-	    len)) {
-		msg_cache_count_hit(mc, st);
-		msg_cache_release(mc, e);
-		return 1;
-	}
 	if (msg_cache_answer_from(mc, rc, e, st, now, &ans) != RES_OK) {
 		return 0;
 	}

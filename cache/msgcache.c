@@ -368,11 +368,71 @@ msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
 }
 
 /** Count a wire fast-path hit (no RRsets were looked up). */
-void
-msg_cache_count_hit(struct msg_cache *c, int state)
+/** msg_cache_apply_msg()'s state inside slabhash_apply(). */
+struct msg_apply_arg {
+	/** the cache */
+	struct msg_cache *c;
+	/** current time */
+	time_t now;
+	/** the caller's function and argument */
+	msg_apply_type fn;
+	void *arg;
+	/** the result */
+	int r;
+};
+
+/** Under the shard lock: expiry, the prefetch mark, then the caller. */
+static void
+msg_apply_one(struct slabhash_entry *he, void *arg)
 {
-	if (c)
-		msg_count_hit(c, state);
+	struct msg_apply_arg *a = arg;
+	struct msg_entry *e = (struct msg_entry *)he;
+	int st = cache_policy_state(&a->c->policy, e->d.expiry, e->d.ttl,
+	    a->now);
+
+	if (st < 0) {
+		a->r = -1;
+		return;
+	}
+	if (st & CACHE_FLAG_PREFETCH) {
+		/* The first to see it near expiry asks for the prefetch;
+		 * the load first keeps a marked entry's line shared. */
+		if (__atomic_load_n(&e->d.prefetch_mark, __ATOMIC_RELAXED) ||
+		    __atomic_exchange_n(&e->d.prefetch_mark, 1,
+		    __ATOMIC_RELAXED))
+			st &= ~CACHE_FLAG_PREFETCH;
+		else
+			__atomic_add_fetch(&a->c->prefetch, 1,
+			    __ATOMIC_RELAXED);
+	}
+	a->r = a->fn(e, st, a->arg);
+}
+
+int
+msg_cache_apply_msg(struct msg_cache *c, const uint8_t *qname,
+    uint16_t qtype, uint16_t qclass, uint8_t qflags, time_t now,
+    msg_apply_type fn, void *arg)
+{
+	struct msg_apply_arg a;
+	struct msg_key k;
+
+	if (c == NULL || qname == NULL || fn == NULL)
+		return -1;
+	k.qname = qname;
+	k.qtype = qtype;
+	k.qclass = qclass;
+	k.qflags = qflags & (MSG_QFLAG_CD | MSG_QFLAG_DO);
+	a.c = c;
+	a.now = now;
+	a.fn = fn;
+	a.arg = arg;
+	a.r = -1;
+	if (slabhash_apply(c->table, msg_hash(c, &k), &k, msg_apply_one,
+	    &a) != RES_OK || a.r < 0) {
+		__atomic_add_fetch(&c->misses, 1, __ATOMIC_RELAXED);
+		return -1;
+	}
+	return a.r;
 }
 
 int

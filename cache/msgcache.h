@@ -177,7 +177,9 @@ struct msg_answer {
 struct msg_cache_stats {
 	/** table counters */
 	struct slabhash_stats table;
-	/** complete hits */
+	/** complete hits through msg_cache_lookup() and
+	 * msg_cache_answer_from(); hits of the wire fast path
+	 * (msg_cache_apply_msg()) are counted by its callers only */
 	uint64_t hits;
 	/** misses, including messages whose RRsets were gone */
 	uint64_t misses;
@@ -322,11 +324,35 @@ int msg_cache_answer_from(struct msg_cache *c, struct rrset_cache *rc,
 	struct msg_entry *e, int state, time_t now, struct msg_answer *ans);
 
 /**
- * Count a hit served from the message alone (the wire fast path).
- * @param c: the message cache (NULL does nothing).
- * @param state: the state msg_cache_lookup_msg() gave.
+ * Called by msg_cache_apply_msg() under the shard lock.
+ * @param e: the message, valid only during the call.
+ * @param state: CACHE_FLAG_STALE / CACHE_FLAG_PREFETCH of the message.
+ * @param arg: the caller's argument.
+ * @return 1 when it answered from the message, 0 when the caller must
+ *	take the RRset path, -1 to treat the message as a miss.
  */
-void msg_cache_count_hit(struct msg_cache *c, int state);
+typedef int (*msg_apply_type)(const struct msg_entry *e, int state,
+	void *arg);
+
+/**
+ * The wire fast path's lookup: run fn on a message under its shard lock,
+ * without taking a reference.  The lock keeps the entry alive while fn
+ * copies its encoded answer out, so a hit writes nothing in the entry (no
+ * reference count) and in the cache (no shared counter): CPUs answering
+ * the same names keep sharing the entry's memory instead of passing it
+ * back and forth.  fn must be short and must not call into the cache.
+ * The table counts the lookup; the message cache's own counters count
+ * only the misses.
+ * @param c: the message cache.
+ * @param qname, qtype, qclass, qflags: the key, as for
+ *	msg_cache_lookup_msg().
+ * @param now: current time.
+ * @param fn, arg: the function and its argument.
+ * @return fn's result, or -1 when the message is absent or expired.
+ */
+int msg_cache_apply_msg(struct msg_cache *c, const uint8_t *qname,
+	uint16_t qtype, uint16_t qclass, uint8_t qflags, time_t now,
+	msg_apply_type fn, void *arg);
 
 /**
  * Release an entry from msg_cache_lookup_msg().

@@ -313,6 +313,49 @@ test_wire_security(void)
 	fixture_done(&f);
 }
 
+/** A wire hit runs under the shard lock: it leaves no reference behind
+ * and counts in the table, not in the message cache's own counters; an
+ * absent name is one miss. */
+static void
+test_wire_no_reference(void)
+{
+	struct fixture f;
+	struct dns_msg q;
+	struct msg_cache_stats st;
+	struct msg_entry *e;
+	uint8_t pkt[512], out[4096], qn[DNAME_MAXLEN];
+	size_t len = 0;
+	int i, state;
+
+	fixture_init(&f);
+	store_positive(&f, RRSET_SEC_SECURE);
+	mkquery(&q, pkt, "www.example.com.", RR_TYPE_A, MSG_FLAG_RD, 1, 0,
+	    1232);
+	dns_cache_set_wire(1);
+	for (i = 0; i < 3; i++) {
+		UNIT_CHECK_INT(dns_cache_answer(f.env.msg_cache,
+		    f.env.rrset_cache, &q, out, sizeof(out), sizeof(out),
+		    1232, 1, f.now + 5, &len), 1);
+	}
+	msg_cache_get_stats(f.env.msg_cache, &st);
+	UNIT_CHECK_INT(st.hits, 0);
+	UNIT_CHECK_INT(st.misses, 0);
+	UNIT_CHECK_INT(st.table.hits, 3);
+	dname_from_str("www.example.com.", NULL, qn, NULL);
+	e = msg_cache_lookup_msg(f.env.msg_cache, qn, RR_TYPE_A, RR_CLASS_IN,
+	    0, f.now, &state);
+	/* The table's reference and this lookup's: none left by the hits. */
+	UNIT_CHECK(e != NULL && e->he.refs == 2);
+	msg_cache_release(f.env.msg_cache, e);
+	mkquery(&q, pkt, "nothere.example.com.", RR_TYPE_A, MSG_FLAG_RD, 1,
+	    0, 1232);
+	UNIT_CHECK_INT(dns_cache_answer(f.env.msg_cache, f.env.rrset_cache,
+	    &q, out, sizeof(out), sizeof(out), 1232, 1, f.now, &len), 0);
+	msg_cache_get_stats(f.env.msg_cache, &st);
+	UNIT_CHECK_INT(st.misses, 1);
+	fixture_done(&f);
+}
+
 /** A negative answer (NXDOMAIN with SOA and NSEC): same both ways. */
 static void
 test_wire_negative(void)
@@ -365,5 +408,6 @@ main(void)
 	UNIT_RUN(test_wire_limits);
 	UNIT_RUN(test_wire_security);
 	UNIT_RUN(test_wire_negative);
+	UNIT_RUN(test_wire_no_reference);
 	return unit_done();
 }
