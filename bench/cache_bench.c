@@ -31,6 +31,8 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+/** Shards of the wire fast path's caches (build with -DSHARDS=N to
+ * see how contention changes with them). */
 #ifndef SHARDS
 #define SHARDS 8
 #endif
