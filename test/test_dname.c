@@ -331,7 +331,8 @@ test_dname_unpack_good(void)
 }
 
 /** Hash and compare agree with RFC 4343 for every octet value, at every
- * position of a word, and spread names over buckets. */
+ * position of a word, every octet changes the hash, and names spread over
+ * buckets. */
 static void
 test_dname_hash_case(void)
 {
@@ -355,6 +356,13 @@ test_dname_hash_case(void)
 				b[1 + pos] = (uint8_t)(up ? c + 32 : c);
 				UNIT_CHECK(dname_equal(a, b));
 				UNIT_CHECK(dname_hash(a, 3) == dname_hash(b, 3));
+				/* Every octet counts, the last ones of a
+				 * short final word too. */
+				if (c == 'r') {
+					memset(b + 1, 'q', len);
+					UNIT_CHECK(dname_hash(a, 3) !=
+					    dname_hash(b, 3));
+				}
 				/* A different octet (not a case twin). */
 				b[1 + pos] = (uint8_t)(c ^ 0x01);
 				eq = (c | 0x20) >= 'a' && (c | 0x20) <= 'z' &&

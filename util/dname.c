@@ -374,6 +374,36 @@ dname_canonical_compare(const uint8_t *a, const uint8_t *b)
 	return na < nb ? -1 : 1;
 }
 
+/**
+ * The last n (1 to 7) octets of a name as one zero-padded word, read
+ * with fixed-size loads (no memcpy call, no over-read).  Each octet
+ * keeps a lane of its own, which is all the lowercasing needs.
+ */
+static uint64_t
+dname_tail_word(const uint8_t *p, size_t n)
+{
+	uint64_t w = 0;
+	uint32_t v4;
+	uint16_t v2;
+	unsigned shift = 0;
+
+	if (n & 4) {
+		memcpy(&v4, p, 4);
+		w = v4;
+		p += 4;
+		shift = 32;
+	}
+	if (n & 2) {
+		memcpy(&v2, p, 2);
+		w |= (uint64_t)v2 << shift;
+		p += 2;
+		shift += 16;
+	}
+	if (n & 1)
+		w |= (uint64_t)*p << shift;
+	return w;
+}
+
 uint32_t
 dname_hash(const uint8_t *d, uint32_t seed)
 {
@@ -389,9 +419,14 @@ dname_hash(const uint8_t *d, uint32_t seed)
 
 	for (i = 0; i < len; i += 8) {
 		uint64_t w = 0, heptets, upper;
-		size_t n = len - i < 8 ? len - i : 8;
 
-		memcpy(&w, d + i, n);
+		/* A fixed-size copy is one load; only the last, short
+		 * word needs the variable one (zero-padded either way). */
+		if (len - i >= 8) {
+			memcpy(&w, d + i, 8);
+		} else {
+			w = dname_tail_word(d + i, len - i);
+		}
 		heptets = w & seven;
 		upper = (heptets + 0x3f3f3f3f3f3f3f3full) &
 		    ~(heptets + 0x2525252525252525ull) & ~w & hi;
