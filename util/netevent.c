@@ -52,6 +52,24 @@
 /** A TCP client not reading its replies is cut off past this backlog. */
 #define NETEVENT_TCP_OUTMAX (256 * 1024)
 
+#ifdef HAVE_RECVMMSG
+/**
+ * The message headers of a UDP point's batches, set up once when the
+ * point is made: a batch only puts back what recvmmsg() changed (the
+ * address lengths) and fills in the replies' addresses and lengths.
+ */
+struct udp_batch_hdrs {
+	/** Receive headers, each on its own slice of recvbuf. */
+	struct mmsghdr in[NETEVENT_BATCH];
+	/** Send headers, each on its own slice of replybuf. */
+	struct mmsghdr out[NETEVENT_BATCH];
+	/** The vectors of in and out. */
+	struct iovec iin[NETEVENT_BATCH], iout[NETEVENT_BATCH];
+	/** Client addresses, in the order received. */
+	struct sockaddr_storage addrs[NETEVENT_BATCH];
+};
+#endif
+
 struct comm_base {
 	/** The libevent base of this thread. */
 	struct event_base *eb;
@@ -90,6 +108,10 @@ struct comm_point {
 	struct event *ev;
 	/** UDP: receive buffers, NETEVENT_BATCH x NETEVENT_UDP_RECV. */
 	uint8_t *recvbuf;
+#ifdef HAVE_RECVMMSG
+	/** UDP: the batch headers over recvbuf and replybuf. */
+	struct udp_batch_hdrs *hdrs;
+#endif
 	/** Reply buffers: NETEVENT_BATCH x reply_cap (UDP); 1 x (TCP). */
 	uint8_t *replybuf;
 	/** Capacity of one reply buffer. */
@@ -265,23 +287,15 @@ udp_send_one(struct comm_point *c, uint8_t *pkt, size_t len,
 static void
 udp_batch(struct comm_point *c)
 {
-	struct mmsghdr in[NETEVENT_BATCH], out[NETEVENT_BATCH];
-	struct iovec iin[NETEVENT_BATCH], iout[NETEVENT_BATCH];
-	struct sockaddr_storage addrs[NETEVENT_BATCH];
+	struct udp_batch_hdrs *h = c->hdrs;
+	struct mmsghdr *in = h->in, *out = h->out;
+	struct iovec *iin = h->iin, *iout = h->iout;
+	struct sockaddr_storage *addrs = h->addrs;
 	const uint8_t *pkts[NETEVENT_BATCH];
 	size_t lens[NETEVENT_BATCH];
 	struct comm_reply r;
 	int n, i, nout = 0, sent, off, shrunk;
 
-	for (i = 0; i < NETEVENT_BATCH; i++) {
-		iin[i].iov_base = c->recvbuf + (size_t)i * NETEVENT_UDP_RECV;
-		iin[i].iov_len = NETEVENT_UDP_RECV;
-		memset(&in[i].msg_hdr, 0, sizeof(in[i].msg_hdr));
-		in[i].msg_hdr.msg_name = &addrs[i];
-		in[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
-		in[i].msg_hdr.msg_iov = &iin[i];
-		in[i].msg_hdr.msg_iovlen = 1;
-	}
 	n = recvmmsg(c->fd, in, NETEVENT_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0) {
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
@@ -310,13 +324,10 @@ udp_batch(struct comm_point *c)
 		    r.reply_len == 0) {
 			continue;
 		}
-		iout[nout].iov_base = rbuf;
+		/* iout[nout] points at rbuf already (udp_hdrs_init()). */
 		iout[nout].iov_len = r.reply_len;
-		memset(&out[nout].msg_hdr, 0, sizeof(out[nout].msg_hdr));
 		out[nout].msg_hdr.msg_name = &addrs[i];
 		out[nout].msg_hdr.msg_namelen = in[i].msg_hdr.msg_namelen;
-		out[nout].msg_hdr.msg_iov = &iout[nout];
-		out[nout].msg_hdr.msg_iovlen = 1;
 		nout++;
 	}
 	off = 0;
@@ -348,6 +359,32 @@ udp_batch(struct comm_point *c)
 			continue;
 		}
 		off += sent;
+	}
+	/* What recvmmsg() changed, back for the next batch (a reply
+	 * rewritten by udp_too_big() stays in its buffer). */
+	for (i = 0; i < n; i++) {
+		in[i].msg_hdr.msg_namelen = sizeof(addrs[i]);
+	}
+}
+
+/** Set up a UDP point's batch headers over its buffers. */
+static void
+udp_hdrs_init(struct comm_point *c)
+{
+	struct udp_batch_hdrs *h = c->hdrs;
+	int i;
+
+	memset(h, 0, sizeof(*h));
+	for (i = 0; i < NETEVENT_BATCH; i++) {
+		h->iin[i].iov_base = c->recvbuf + (size_t)i * NETEVENT_UDP_RECV;
+		h->iin[i].iov_len = NETEVENT_UDP_RECV;
+		h->in[i].msg_hdr.msg_name = &h->addrs[i];
+		h->in[i].msg_hdr.msg_namelen = sizeof(h->addrs[i]);
+		h->in[i].msg_hdr.msg_iov = &h->iin[i];
+		h->in[i].msg_hdr.msg_iovlen = 1;
+		h->iout[i].iov_base = c->replybuf + (size_t)i * c->reply_cap;
+		h->out[i].msg_hdr.msg_iov = &h->iout[i];
+		h->out[i].msg_hdr.msg_iovlen = 1;
 	}
 }
 #else /* !HAVE_RECVMMSG */
@@ -412,12 +449,23 @@ comm_point_create_udp(struct comm_base *b, int fd, size_t reply_cap,
 	c->reply_cap = reply_cap;
 	c->recvbuf = malloc((size_t)NETEVENT_BATCH * NETEVENT_UDP_RECV);
 	c->replybuf = malloc((size_t)NETEVENT_BATCH * reply_cap);
+#ifdef HAVE_RECVMMSG
+	c->hdrs = malloc(sizeof(*c->hdrs));
+	if (!c->hdrs) {
+		log_err("out of memory creating UDP service point");
+		comm_point_delete(c);
+		return NULL;
+	}
+#endif
 	c->ev = event_new(b->eb, fd, EV_READ | EV_PERSIST, udp_readable, c);
 	if (!c->recvbuf || !c->replybuf || !c->ev || event_add(c->ev, NULL)) {
 		log_err("out of memory creating UDP service point");
 		comm_point_delete(c);
 		return NULL;
 	}
+#ifdef HAVE_RECVMMSG
+	udp_hdrs_init(c);
+#endif
 	return c;
 }
 
@@ -630,6 +678,9 @@ comm_point_delete(struct comm_point *c)
 	free(c->recvbuf);
 	free(c->replybuf);
 	free(c->tcpbuf);
+#ifdef HAVE_RECVMMSG
+	free(c->hdrs);
+#endif
 	free(c);
 }
 
