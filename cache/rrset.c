@@ -33,11 +33,27 @@ rrset_free(struct slabhash_entry *he, void *arg)
 	free(he);
 }
 
+/** The same RRs and RRSIGs, octet for octet, in the same order. */
+static int
+rrset_data_equal(const struct rrset_data *a, const struct rrset_data *b)
+{
+	size_t nrr = (size_t)a->count + a->rrsig_count;
+
+	return a->count == b->count && a->rrsig_count == b->rrsig_count &&
+	    memcmp(a->off, b->off, (nrr + 1) * sizeof(*a->off)) == 0 &&
+	    memcmp(a->rdata, b->rdata, a->off[nrr]) == 0;
+}
+
 /**
  * The replacement rule, RFC 2181 section 5.4.1: "data should not be
  * replaced by data of lower credibility", while data of equal or higher
  * credibility replaces it (the newer copy wins).  Expired data carries no
- * credibility any more and is always replaced.
+ * credibility any more and is always replaced.  One exception keeps a
+ * verdict: the same data again, not validated and no more credible, does
+ * not replace a copy the validator has judged (secure, insecure, bogus,
+ * indeterminate); the verdict stays until that copy expires.  A second
+ * fetch of a zone's DNSKEY RRset, by a query that then takes the key
+ * cache's verdict, would otherwise leave the set unchecked.
  */
 static int
 rrset_may_replace(const struct slabhash_entry *oldhe,
@@ -49,6 +65,10 @@ rrset_may_replace(const struct slabhash_entry *oldhe,
 	(void)arg;
 	if (n->d.cached_at >= o->d.expiry)
 		return 1;
+	if (n->d.security == RRSET_SEC_UNCHECKED &&
+	    o->d.security != RRSET_SEC_UNCHECKED &&
+	    n->d.trust <= o->d.trust && rrset_data_equal(&o->d, &n->d))
+		return 0;
 	return n->d.trust >= o->d.trust;
 }
 
@@ -187,11 +207,7 @@ rrset_cache_store(struct rrset_cache *c, const uint8_t *owner,
 	 * messages that refer to the RRset stay valid; different data is a
 	 * new version and those messages become misses. */
 	cur = (struct rrset_entry *)slabhash_lookup(c->table, e->he.hash, &k);
-	if (cur && cur->d.count == e->d.count &&
-	    cur->d.rrsig_count == e->d.rrsig_count &&
-	    cur->d.off[nrr] == off[nrr] &&
-	    memcmp(cur->d.off, off, (nrr + 1) * sizeof(*off)) == 0 &&
-	    memcmp(cur->d.rdata, e->d.rdata, off[nrr]) == 0) {
+	if (cur && rrset_data_equal(&cur->d, &e->d)) {
 		e->d.id = cur->d.id;
 	} else {
 		e->d.id = __atomic_add_fetch(&c->next_id, 1,

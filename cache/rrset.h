@@ -13,8 +13,9 @@
  *
  * Replacement, RFC 2181 section 5.4.1: data of lower rank never replaces
  * data of higher rank that is still live; equal or higher rank replaces
- * (the newer data wins).  Expired data is always replaced.  The whole rule
- * is rrset_may_replace() in rrset.c.
+ * (the newer data wins), except that the same data again, unvalidated,
+ * leaves a validator's verdict in place.  Expired data is always
+ * replaced.  The whole rule is rrset_may_replace() in rrset.c.
  *
  * Usage:
  *	struct rrset_entry *e = rrset_cache_lookup(c, name, 1, 1, now, &f);

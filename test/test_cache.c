@@ -332,6 +332,42 @@ store_a(struct rrset_cache *c, const char *name, uint8_t last, uint32_t ttl,
 	return rrset_cache_store(c, N(name), 1, 1, &in, now, id);
 }
 
+/** Store an A RRset with one address and a validation status. */
+static int
+store_a_sec(struct rrset_cache *c, const char *name, uint8_t last,
+    enum rrset_trust trust, enum rrset_sec sec, time_t now, uint64_t *id)
+{
+	uint8_t a[4] = { 192, 0, 2, 0 };
+	struct rrset_rr rr;
+	struct rrset_store in;
+
+	a[3] = last;
+	rr.data = a;
+	rr.len = 4;
+	memset(&in, 0, sizeof(in));
+	in.rrs = &rr;
+	in.count = 1;
+	in.ttl = 100;
+	in.trust = trust;
+	in.security = sec;
+	return rrset_cache_store(c, N(name), 1, 1, &in, now, id);
+}
+
+/** The validation status of a cached RRset, or -1. */
+static int
+get_sec(struct rrset_cache *c, const char *name, time_t now)
+{
+	struct rrset_entry *e = rrset_cache_lookup(c, N(name), 1, 1, now,
+	    NULL);
+	int v;
+
+	if (e == NULL)
+		return -1;
+	v = e->d.security;
+	rrset_cache_release(c, e);
+	return v;
+}
+
 /** The last address octet of a cached A RRset, or -1. */
 static int
 get_a(struct rrset_cache *c, const char *name, time_t now, int *flags)
@@ -539,6 +575,58 @@ test_rrset_trust(void)
 	    RRSET_TRUST_VALIDATED, 1000, NULL), 0);
 	UNIT_CHECK_INT(store_a(c, "sec.example.", 9, 100,
 	    RRSET_TRUST_ANSWER_AUTH, 1000, NULL), RES_EEXIST);
+	rrset_cache_delete(c);
+}
+
+/** A verdict stays when the same data comes again unvalidated. */
+static void
+test_rrset_verdict_kept(void)
+{
+	struct rrset_cache *c = rrset_cache_create(1 << 20, 2, NULL);
+	static const enum rrset_sec verdicts[] = { RRSET_SEC_INSECURE,
+	    RRSET_SEC_BOGUS, RRSET_SEC_INDETERMINATE };
+	uint64_t id1, id2;
+	size_t i;
+
+	for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++) {
+		rrset_cache_clear(c);
+		/* Fetched, then judged by the validator (same trust). */
+		UNIT_CHECK_INT(store_a_sec(c, "k.example.", 1,
+		    RRSET_TRUST_ANSWER_AUTH, RRSET_SEC_UNCHECKED, 1000,
+		    &id1), 0);
+		UNIT_CHECK_INT(store_a_sec(c, "k.example.", 1,
+		    RRSET_TRUST_ANSWER_AUTH, verdicts[i], 1001, &id2), 0);
+		UNIT_CHECK_INT(get_sec(c, "k.example.", 1002),
+		    (int)verdicts[i]);
+		/* Fetched again by another query: the verdict stays, and
+		 * the kept version is reported. */
+		UNIT_CHECK_INT(store_a_sec(c, "k.example.", 1,
+		    RRSET_TRUST_ANSWER_AUTH, RRSET_SEC_UNCHECKED, 1010,
+		    &id1), RES_EEXIST);
+		UNIT_CHECK(id1 == id2);
+		UNIT_CHECK_INT(get_sec(c, "k.example.", 1011),
+		    (int)verdicts[i]);
+		/* Other data replaces it as before. */
+		UNIT_CHECK_INT(store_a_sec(c, "k.example.", 2,
+		    RRSET_TRUST_ANSWER_AUTH, RRSET_SEC_UNCHECKED, 1020,
+		    NULL), 0);
+		UNIT_CHECK_INT(get_sec(c, "k.example.", 1021),
+		    RRSET_SEC_UNCHECKED);
+		UNIT_CHECK_INT(get_a(c, "k.example.", 1021, NULL), 2);
+	}
+	/* A judged copy past its expiry is replaced by the same data. */
+	rrset_cache_clear(c);
+	UNIT_CHECK_INT(store_a_sec(c, "k.example.", 1,
+	    RRSET_TRUST_ANSWER_AUTH, RRSET_SEC_BOGUS, 1000, NULL), 0);
+	UNIT_CHECK_INT(store_a_sec(c, "k.example.", 1,
+	    RRSET_TRUST_ANSWER_AUTH, RRSET_SEC_UNCHECKED, 1100, NULL), 0);
+	UNIT_CHECK_INT(get_sec(c, "k.example.", 1101), RRSET_SEC_UNCHECKED);
+	/* A new verdict on the same data replaces the old one. */
+	UNIT_CHECK_INT(store_a_sec(c, "k.example.", 1,
+	    RRSET_TRUST_ANSWER_AUTH, RRSET_SEC_INSECURE, 1102, NULL), 0);
+	UNIT_CHECK_INT(store_a_sec(c, "k.example.", 1,
+	    RRSET_TRUST_VALIDATED, RRSET_SEC_SECURE, 1103, NULL), 0);
+	UNIT_CHECK_INT(get_sec(c, "k.example.", 1104), RRSET_SEC_SECURE);
 	rrset_cache_delete(c);
 }
 
@@ -820,6 +908,7 @@ main(void)
 	UNIT_RUN(test_rrset_store);
 	UNIT_RUN(test_rrset_bad_input);
 	UNIT_RUN(test_rrset_trust);
+	UNIT_RUN(test_rrset_verdict_kept);
 	UNIT_RUN(test_rrset_policy);
 	UNIT_RUN(test_rrset_budget);
 	UNIT_RUN(test_rrset_held);
