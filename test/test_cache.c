@@ -312,10 +312,11 @@ N(const char *s)
 	return d;
 }
 
-/** Store an A RRset with one address. */
+/** Store an A RRset with one address and a validation status. */
 static int
-store_a(struct rrset_cache *c, const char *name, uint8_t last, uint32_t ttl,
-    enum rrset_trust trust, time_t now, uint64_t *id)
+store_a_ttl_sec(struct rrset_cache *c, const char *name, uint8_t last,
+    uint32_t ttl, enum rrset_trust trust, enum rrset_sec sec, time_t now,
+    uint64_t *id)
 {
 	uint8_t a[4] = { 192, 0, 2, 0 };
 	struct rrset_rr rr;
@@ -329,28 +330,25 @@ store_a(struct rrset_cache *c, const char *name, uint8_t last, uint32_t ttl,
 	in.count = 1;
 	in.ttl = ttl;
 	in.trust = trust;
+	in.security = sec;
 	return rrset_cache_store(c, N(name), 1, 1, &in, now, id);
 }
 
-/** Store an A RRset with one address and a validation status. */
+/** Store an A RRset with one address, not validated. */
+static int
+store_a(struct rrset_cache *c, const char *name, uint8_t last, uint32_t ttl,
+    enum rrset_trust trust, time_t now, uint64_t *id)
+{
+	return store_a_ttl_sec(c, name, last, ttl, trust,
+	    RRSET_SEC_UNCHECKED, now, id);
+}
+
+/** Store an A RRset with one address, TTL 100, and a status. */
 static int
 store_a_sec(struct rrset_cache *c, const char *name, uint8_t last,
     enum rrset_trust trust, enum rrset_sec sec, time_t now, uint64_t *id)
 {
-	uint8_t a[4] = { 192, 0, 2, 0 };
-	struct rrset_rr rr;
-	struct rrset_store in;
-
-	a[3] = last;
-	rr.data = a;
-	rr.len = 4;
-	memset(&in, 0, sizeof(in));
-	in.rrs = &rr;
-	in.count = 1;
-	in.ttl = 100;
-	in.trust = trust;
-	in.security = sec;
-	return rrset_cache_store(c, N(name), 1, 1, &in, now, id);
+	return store_a_ttl_sec(c, name, last, 100, trust, sec, now, id);
 }
 
 /** The validation status of a cached RRset, or -1. */
