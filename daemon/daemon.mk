@@ -12,4 +12,4 @@ check_PROGRAMS += test/test_acl test/test_localzone
 test_test_acl_SOURCES = test/test_acl.c test/unit.c test/unit.h
 test_test_localzone_SOURCES = test/test_localzone.c test/unit.c test/unit.h
 TESTS += test/test_acl test/test_localzone test/daemon.sh test/mtu.sh
-EXTRA_DIST += test/daemon.sh test/mtu.sh testdata/daemon.conf testdata/root.hints.loopback
+EXTRA_DIST += test/tap.sh test/daemon.sh test/mtu.sh testdata/daemon.conf testdata/root.hints.loopback

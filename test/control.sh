@@ -13,11 +13,7 @@ RESOLUTE=$top_builddir/resolute
 CONTROL=$top_builddir/resolute-control
 SETUP=$top_builddir/resolute-control-setup
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+. "$top_srcdir/test/tap.sh"
 
 for tool in dig openssl python3; do
     if ! command -v $tool >/dev/null 2>&1; then
@@ -26,16 +22,7 @@ for tool in dig openssl python3; do
     fi
 done
 
-dir=$(mktemp -d)
-pid=
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$dir"
-}
-trap cleanup EXIT
+tap_scratch
 
 make_conf() {
     sed -e "s|@PORT@|$port|" -e "s|@CPORT@|$cport|" -e "s|@DIR@|$dir|" \
@@ -359,5 +346,4 @@ check "no sanitizer or crash report from the daemon" \
 if [ $failed -gt 0 ]; then
     sed 's/^/# /' "$dir/resolute.log" | tail -20
 fi
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end

@@ -9,27 +9,14 @@ top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_srcdir=${top_srcdir:-$top_builddir}
 RESOLUTE=$top_builddir/resolute
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+. "$top_srcdir/test/tap.sh"
 
 if ! command -v dig >/dev/null 2>&1; then
     echo "1..0 # SKIP dig not found (apt-get install bind9-dnsutils)"
     exit 0
 fi
 
-dir=$(mktemp -d)
-pid=
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$dir"
-}
-trap cleanup EXIT
+tap_scratch
 
 make_conf() {
     sed -e "s|@PORT@|$port|" -e "s|@DIR@|$dir|" -e "s|@DATA@|$1|" \
@@ -178,5 +165,4 @@ check "malformed packets were counted as dropped" 'echo "$stats" | grep -Eq "dro
 check "FORMERR answers were counted" 'echo "$stats" | grep -Eq "formerr=[1-9]"'
 check "no sanitizer or crash report in the log" '! grep -Eq "AddressSanitizer|runtime error|Segmentation" "$dir/stderr" "$dir/resolute.log"'
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end

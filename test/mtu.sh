@@ -30,27 +30,14 @@ if [ "${MTU_TEST_IN_NS:-}" != 1 ]; then
     exit 0
 fi
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+. "$top_srcdir/test/tap.sh"
 
 if ! ip link set lo mtu 1280 up 2>/dev/null; then
     echo "1..0 # SKIP cannot set the loopback MTU in the namespace"
     exit 0
 fi
 
-dir=$(mktemp -d)
-pid=
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$dir"
-}
-trap cleanup EXIT
+tap_scratch
 
 port=5353
 # 20 TXT records of 90 octets: about 2,000 octets of answer.
@@ -144,5 +131,4 @@ fi
 if [ "$failed" -gt 0 ]; then
     sed 's/^/# /' "$dir/stderr" "$dir/resolute.log" 2>/dev/null
 fi
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_end
