@@ -4,10 +4,12 @@
 # MTU of 1280, the daemon serves a local answer of about 2000 octets to a
 # client offering 4096: the kernel refuses to send it unfragmented, and the
 # client must get the question back with TC set and the OPT record kept,
-# then the whole answer over TCP.  With ip-dont-fragment: no the same
-# answer leaves in fragments and arrives whole over UDP.  Smaller replies
-# are not touched.  Output is TAP.  Needs root (or unshare -rn), ip and
-# dig; skipped without them.
+# then the whole answer over TCP.  The same holds for an answer resolved
+# from an authoritative server (test/testauth on the namespace's
+# 127.0.0.2), which the mesh sends later, outside the receive batch.  With
+# ip-dont-fragment: no the local answer leaves in fragments and arrives
+# whole over UDP.  Smaller replies are not touched.  Output is TAP.  Needs
+# root (or unshare -rn), ip and dig; skipped without them.
 set -u
 top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_srcdir=${top_srcdir:-$top_builddir}
@@ -58,6 +60,10 @@ start() {
                 "$txt" "$i"
         done
         printf '\tlocal-data: "small.big.internal. 60 IN A 192.0.2.1"\n'
+        # The same answer from an authoritative server (testauth):
+        # resolved, it is sent later by the mesh, not by the batch.
+        printf '\tdo-not-query-localhost: no\n'
+        printf 'stub-zone:\n\tname: "far.example."\n\tstub-addr: 127.0.0.2\n'
         printf 'remote-control:\n\tcontrol-enable: yes\n'
         printf '\tcontrol-interface: "%s/ctl.sock"\n' "$dir"
     } > "$dir/resolute.conf"
@@ -82,6 +88,22 @@ stop() {
 }
 
 D="dig +time=2 +tries=1 -p $port @127.0.0.1"
+
+# The authoritative side for far.example, on 127.0.0.2 port 53 (the
+# namespace's own loopback).
+{
+    echo "listen 127.0.0.2 normal"
+    echo "record far.example. 60 SOA ns.far.example. host.far.example. 1 3600 600 86400 60"
+    echo "record far.example. 60 NS ns.far.example."
+    echo "record ns.far.example. 60 A 127.0.0.2"
+    for i in $(seq 1 20); do
+        printf 'record big.far.example. 60 TXT %s%02d\n' "$txt" "$i"
+    done
+} > "$dir/auth.conf"
+"$top_builddir/test/testauth" -c "$dir/auth.conf" -p "$dir/auth.pid" \
+    2>>"$dir/stderr" &
+apid=$!
+trap 'kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null; tap_cleanup' EXIT
 
 check "loopback MTU is 1280 in the namespace" \
     'ip link show lo | grep -q "mtu 1280"'
@@ -111,10 +133,20 @@ check "a reply under the MTU is untouched" \
 out=$($D +bufsize=1232 +ignore big.internal TXT)
 check "a reply over the client's size is truncated as before" \
     'echo "$out" | grep -q "flags:.* tc"'
+# A cache miss: resolute asks testauth (TC over UDP, then TCP) and the
+# mesh sends the 2,000-octet answer; over the MTU it goes out with TC.
+out=$($D +bufsize=4096 +ignore big.far.example TXT)
+check "resolved, not cached yet: over the MTU the reply comes back with TC" \
+    'echo "$out" | grep -q "flags:.* tc" &&
+     echo "$out" | grep -q "QUERY: 1, ANSWER: 0"'
+out=$($D +bufsize=4096 big.far.example TXT)
+check "resolved: the client retries over TCP and gets all 20 records" \
+    '[ "$(echo "$out" | grep -c "IN[[:space:]]*TXT[[:space:]]*\"x")" = 20 ]'
 stats=$("$top_builddir/resolute-control" -c "$dir/resolute.conf" stats)
-# Two cut at the MTU: the +ignore query and the UDP try before the TCP one.
+# Four cut at the MTU: each +ignore query and each UDP try before a TCP
+# one, two from the local data and two from the resolved answer.
 check "num.answer.truncated_mtu counts the replies cut at the MTU" \
-    'echo "$stats" | grep -qx "num.answer.truncated_mtu=2"'
+    'echo "$stats" | grep -qx "num.answer.truncated_mtu=4"'
 stop
 
 if start no; then
