@@ -104,6 +104,11 @@ D="dig +time=2 +tries=1 -p $port @127.0.0.1"
     2>>"$dir/stderr" &
 apid=$!
 trap 'kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null; tap_cleanup' EXIT
+# It writes its pid file once its sockets are bound.
+for i in $(seq 1 50); do
+    [ -s "$dir/auth.pid" ] && break
+    sleep 0.1
+done
 
 check "loopback MTU is 1280 in the namespace" \
     'ip link show lo | grep -q "mtu 1280"'
