@@ -248,6 +248,13 @@ CONF
 "$RESOLUTE" -d -c "$dir/val.conf" 2>>"$dir/stderr" &
 vpid=$!
 sleep 0.5
+# "OWNER TYPE VERDICT" of each DNSKEY and DS RRset in a cache dump (the
+# verdict is the third word of the $RRSET line before the RRset).
+key_verdicts() {
+	awk -F '\t' '/^\$RRSET/ { split($0, f, " "); sec = f[3]; next }
+	    NF >= 5 && ($4 == "DNSKEY" || $4 == "DS") && sec != "" {
+		print $1, $4, sec; sec = "" }' "$1" | sort -u
+}
 # First a burst at the broken zones from 64 source ports, so both threads
 # fetch the same DNSKEY RRsets at once: a second fetch of a set the other
 # thread has judged must not leave it unchecked (checked in the dump).
@@ -275,9 +282,9 @@ for s in socks:
         pass
 PY
 "$CONTROL" -c "$dir/val.conf" dump_cache >"$dir/burst.dump" 2>>"$dir/stderr"
-keys=$(awk -F '\t' '/^\$RRSET/ { split($0, f, " "); sec = f[3]; next }
-    NF >= 5 && $4 == "DNSKEY" && $1 ~ /^(unknown-algorithm|rrsig-expired|ds-mismatch|rrsig-notyet)\.broken\.$/ && sec != "" {
-	print $1 "=" sec; sec = "" }' "$dir/burst.dump" | sort -u | tr '\n' ' ')
+keys=$(key_verdicts "$dir/burst.dump" |
+    awk '$2 == "DNSKEY" && $1 ~ /^(unknown-algorithm|rrsig-expired|ds-mismatch|rrsig-notyet)\.broken\.$/ {
+	print $1 "=" $3 }' | tr '\n' ' ')
 if [ "$(echo "$keys" | wc -w)" = 4 ] && ! echo "$keys" | grep -q unchecked; then
 	ok "dump_cache: DNSKEY RRsets fetched by both threads at once keep their verdict ($keys)"
 else
@@ -338,17 +345,14 @@ rc=$?
 # The DS and DNSKEY RRsets the chain walks checked carry the verdict in
 # the cache: secure, or bogus for the broken zones' keys, none unchecked
 # (any that is, is listed below).
-keys=$(awk -F '\t' '/^\$RRSET/ { split($0, f, " "); sec = f[3]; next }
-    NF >= 5 && ($4 == "DNSKEY" || $4 == "DS") && sec != "" {
-	n[$4 " " sec]++; sec = "" }
+key_verdicts "$dir/cache.dump" >"$dir/verdicts"
+keys=$(awk '{ n[$2 " " $3]++ }
     END { printf "%d %d %d %d %d", n["DNSKEY secure"],
 	n["DNSKEY unchecked"], n["DS secure"], n["DS unchecked"],
-	n["DNSKEY bogus"] }' "$dir/cache.dump")
+	n["DNSKEY bogus"] }' "$dir/verdicts")
 set -- $keys
-awk -F '\t' '/^\$RRSET/ { split($0, f, " "); sec = f[3]; next }
-    NF >= 5 && ($4 == "DNSKEY" || $4 == "DS") && sec == "unchecked" {
-	print "# unchecked: " $1 " " $4; sec = "" }' "$dir/cache.dump" |
-    sort -u | head -n 5
+awk '$3 == "unchecked" { print "# unchecked: " $1 " " $2 }' \
+    "$dir/verdicts" | head -n 5
 if [ "$1" -gt 100 ] && [ "$2" = 0 ] && [ "$3" -gt 100 ] && [ "$4" = 0 ] && [ "$5" -ge 3 ]; then
 	ok "dump_cache: DNSKEY and DS RRsets secure ($1 and $3), $5 DNSKEY bogus, $2 and $4 unchecked"
 else
