@@ -7,6 +7,7 @@
 #include "cache/msgcache.h"
 #include "cache/rrset.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/module.h"
 #include "util/msg.h"
@@ -131,9 +132,9 @@ dns_wire_encode(const struct query_info *qi, const struct rrset_ref *refs,
 		return 0;
 	}
 	body = 12 + qi->qname_len + 4;
-	k = (size_t)(buf[6] << 8 | buf[7]) + (size_t)(buf[8] << 8 | buf[9]) +
-	    (size_t)(buf[10] << 8 | buf[11]);
-	if ((buf[2] << 8 | buf[3]) & MSG_FLAG_TC || k != want ||
+	k = (size_t)wire_get16(buf + 6) + (size_t)wire_get16(buf + 8) +
+	    (size_t)wire_get16(buf + 10);
+	if ((wire_get16(buf + 2) & MSG_FLAG_TC) || k != want ||
 	    k > MSG_WIRE_MAX_TTLS || len < body || len - body > MSG_WIRE_MAX) {
 		return 0;
 	}
@@ -151,21 +152,20 @@ dns_wire_encode(const struct query_info *qi, const struct rrset_ref *refs,
 			return 0;
 		}
 		ttl_off[i] = (uint16_t)(pos + 4 - body);
-		ttl = (uint32_t)buf[pos + 4] << 24 | (uint32_t)buf[pos + 5] <<
-		    16 | (uint32_t)buf[pos + 6] << 8 | buf[pos + 7];
+		ttl = wire_get32(buf + pos + 4);
 		if (ttl < min) {
 			min = ttl;
 		}
-		pos += 10 + (size_t)(buf[pos + 8] << 8 | buf[pos + 9]);
+		pos += 10 + (size_t)wire_get16(buf + pos + 8);
 	}
 	if (pos != len || min == 0) {
 		return 0;
 	}
 	out->data = buf + body;
 	out->len = (uint16_t)(len - body);
-	out->an = (uint16_t)(buf[6] << 8 | buf[7]);
-	out->ns = (uint16_t)(buf[8] << 8 | buf[9]);
-	out->ar = (uint16_t)(buf[10] << 8 | buf[11]);
+	out->an = wire_get16(buf + 6);
+	out->ns = wire_get16(buf + 8);
+	out->ar = wire_get16(buf + 10);
 	out->nttl = (uint16_t)k;
 	out->ttl_off = ttl_off;
 	out->at = now;
@@ -248,9 +248,7 @@ dns_cache_store_msg(struct module_env *env, const struct query_info *qi,
 		if (negative && s->type == RR_TYPE_SOA && s->count == 1 &&
 		    s->rdlen[0] >= 4) {
 			const uint8_t *p = s->rd[0] + s->rdlen[0] - 4;
-			uint32_t min = ((uint32_t)p[0] << 24) |
-			    ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) |
-			    p[3];
+			uint32_t min = wire_get32(p);
 
 			ttl = msg_cache_negative_ttl(env->msg_cache, s->ttl,
 			    min);
@@ -393,14 +391,6 @@ out:
 	return rep;
 }
 
-/** Put a 16-bit value in network order. */
-static void
-dns_put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /**
  * The wire fast path: the reply from the message's encoded sections
  * (see cache/msgcache.h).
@@ -423,25 +413,24 @@ dns_wire_answer(const struct msg_entry *e, const struct dns_msg *q,
 	if (total > cap || total > limit) {
 		return 0;
 	}
-	dns_put16(buf, q->id);
-	dns_put16(buf + 2, (uint16_t)(flags | e->d.rcode));
-	dns_put16(buf + 4, 1);
-	dns_put16(buf + 6, w->an);
-	dns_put16(buf + 8, w->ns);
-	dns_put16(buf + 10, (uint16_t)(w->ar + (q->edns.present ? 1 : 0)));
+	wire_put16(buf, q->id);
+	wire_put16(buf + 2, (uint16_t)(flags | e->d.rcode));
+	wire_put16(buf + 4, 1);
+	wire_put16(buf + 6, w->an);
+	wire_put16(buf + 8, w->ns);
+	wire_put16(buf + 10, (uint16_t)(w->ar + (q->edns.present ? 1 : 0)));
 	/* The question as the client wrote it (its case, RFC 1035 section
 	 * 7.3 and the 0x20 draft): same length as the cached name, so the
 	 * compression pointers into it hold. */
 	memcpy(buf + 12, q->qname, q->qname_len);
-	dns_put16(buf + 12 + q->qname_len, q->qtype);
-	dns_put16(buf + 14 + q->qname_len, q->qclass);
+	wire_put16(buf + 12 + q->qname_len, q->qtype);
+	wire_put16(buf + 14 + q->qname_len, q->qclass);
 	memcpy(buf + qend, w->data, w->len);
 	age = (uint32_t)(now - w->at);
 	if (age > 0) {
 		for (i = 0; i < w->nttl; i++) {
 			const uint8_t *s = w->data + w->ttl_off[i];
-			uint32_t ttl = (uint32_t)s[0] << 24 |
-			    (uint32_t)s[1] << 16 | (uint32_t)s[2] << 8 | s[3];
+			uint32_t ttl = wire_get32(s);
 
 			ttl -= age;	/* live: every TTL is above age */
 			p = buf + qend + w->ttl_off[i];
@@ -457,12 +446,12 @@ dns_wire_answer(const struct msg_entry *e, const struct dns_msg *q,
 		 * section 3), no options. */
 		p = buf + qend + w->len;
 		p[0] = 0;
-		dns_put16(p + 1, RR_TYPE_OPT);
-		dns_put16(p + 3, edns_size);
+		wire_put16(p + 1, RR_TYPE_OPT);
+		wire_put16(p + 3, edns_size);
 		p[5] = 0;
 		p[6] = 0;
-		dns_put16(p + 7, q->edns.do_bit ? 0x8000 : 0);
-		dns_put16(p + 9, 0);
+		wire_put16(p + 7, q->edns.do_bit ? EDNS_FLAG_DO : 0);
+		wire_put16(p + 9, 0);
 	}
 	*len = total;
 	return 1;

@@ -14,6 +14,7 @@
 #include "cache/msgcache.h"
 #include "cache/rrset.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/rdata.h"
 #include "util/rrtype.h"
@@ -24,9 +25,6 @@
 /** Room for one presentation line: the largest RDATA in generic hex
  * form is twice its size, plus owner, TTL, class and type. */
 #define DUMP_LINE_MAX (2 * RDATA_MAXLEN + 2048)
-
-/** RR type RRSIG (RFC 4034 section 3). */
-#define DUMP_TYPE_RRSIG 46
 
 /** Words for enum rrset_trust, by value. */
 static const char *const dump_trust_words[] = {
@@ -113,7 +111,7 @@ dump_rrset(const struct rrset_entry *e, void *arg)
 		const uint8_t *rd = rrset_data_rr(d, i, &rdlen);
 
 		len = rr_to_str(e->key.owner, i < d->count ? e->key.type :
-		    DUMP_TYPE_RRSIG, e->key.rclass, ttl, rd, rdlen, w->buf,
+		    RR_TYPE_RRSIG, e->key.rclass, ttl, rd, rdlen, w->buf,
 		    DUMP_LINE_MAX - 1);
 		if (len < 0) {
 			/* Cannot happen for checked data; keep the count
@@ -495,13 +493,13 @@ dump_line_rr(struct dump_load *l, const char *line)
 		s->type = rr->type;
 		s->rclass = rr->rrclass;
 		s->ttl = rr->ttl;
-		if (s->type == DUMP_TYPE_RRSIG && s->nsig > 0) {
+		if (s->type == RR_TYPE_RRSIG && s->nsig > 0) {
 			return dump_fail(l, RES_ESYNTAX, "RRSIG set with "
 			    "RRSIGs");
 		}
 	} else if (!dname_equal(s->owner, rr->owner) ||
 	    s->rclass != rr->rrclass ||
-	    rr->type != (s->have < s->nrr ? s->type : DUMP_TYPE_RRSIG)) {
+	    rr->type != (s->have < s->nrr ? s->type : RR_TYPE_RRSIG)) {
 		return dump_fail(l, RES_ESYNTAX, "RR does not belong to the "
 		    "RRset");
 	}

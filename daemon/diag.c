@@ -19,6 +19,7 @@
 #include "cache/rrset.h"
 #include "validator/trust_anchor.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/rdata.h"
 #include "util/rrtype.h"
@@ -346,11 +347,11 @@ diag_key_one(const struct key_entry *e, void *arg)
 		if (!k || kl < 4) {
 			continue;
 		}
-		flags = (unsigned)(k[0] << 8 | k[1]);
+		flags = (unsigned)wire_get16(k);
 		fprintf(f, "\tDNSKEY tag %u alg %u flags %u%s%s\n",
 		    (unsigned)rdata_dnskey_keytag(k, kl), (unsigned)k[3],
-		    flags, (flags & 0x0001) ? " SEP" : "",
-		    (flags & 0x0080) ? " REVOKED" : "");
+		    flags, (flags & DNSKEY_FLAG_SEP) ? " SEP" : "",
+		    (flags & DNSKEY_FLAG_REVOKE) ? " REVOKED" : "");
 	}
 	if (fclose(f) != 0 || !text) {
 		free(text);

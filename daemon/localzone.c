@@ -12,6 +12,7 @@
 #include "daemon/localzone.h"
 #include "util/config_file.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/msg.h"
@@ -21,13 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** RR types used here. */
-#define LZ_TYPE_NS 2
-#define LZ_TYPE_CNAME 5
-#define LZ_TYPE_SOA 6
-#define LZ_TYPE_PTR 12
-#define LZ_TYPE_ANY 255
-#define LZ_CLASS_IN 1
 /** TTL of local-data-ptr records and of the default zones' records. */
 #define LZ_DEFAULT_TTL 3600
 /** Size of the top-level label filter in bits (a power of two). */
@@ -427,7 +421,7 @@ local_zones_add_data(struct local_zones *lz, const char *text)
 	}
 	ret = rr_from_str(text, NULL, LZ_DEFAULT_TTL, rr);
 	if (ret == RES_OK) {
-		ret = rr->rrclass == LZ_CLASS_IN ? lz_add_rr(lz, rr) :
+		ret = rr->rrclass == RR_CLASS_IN ? lz_add_rr(lz, rr) :
 		    RES_ENOTSUP;
 	} else if (ret != RES_ENOMEM) {
 		ret = RES_ESYNTAX;
@@ -708,7 +702,7 @@ lz_rrset(const struct lz_node *n, uint16_t type)
  * @param q: the query.
  * @param rcode: NOERROR or NXDOMAIN (or REFUSED, with no data).
  * @param data: node whose RRsets answer (NULL for none).
- * @param type: the type to answer; LZ_TYPE_ANY for all; CNAME is used
+ * @param type: the type to answer; RR_TYPE_ANY for all; CNAME is used
  *	when the type is absent and a CNAME exists.
  * @param zone: the zone, for its SOA on negative answers.
  */
@@ -742,36 +736,33 @@ lz_reply(const struct dns_msg *q, int rcode, const struct lz_node *data,
 	}
 	for (s = data ? data->rrsets : NULL; s && rcode == MSG_RCODE_NOERROR;
 	    s = s->next) {
-		if (type == LZ_TYPE_ANY || s->type == type) {
+		if (type == RR_TYPE_ANY || s->type == type) {
 			msg_writer_rrset(&w, MSG_SEC_ANSWER, q->qname, s->type,
-			    LZ_CLASS_IN, s->ttl, s->rd, s->count, 1);
+			    RR_CLASS_IN, s->ttl, s->rd, s->count, 1);
 			answered = 1;
 		}
 	}
 	if (!answered && data && rcode == MSG_RCODE_NOERROR &&
-	    (s = lz_rrset(data, LZ_TYPE_CNAME)) != NULL) {
-		msg_writer_rrset(&w, MSG_SEC_ANSWER, q->qname, LZ_TYPE_CNAME,
-		    LZ_CLASS_IN, s->ttl, s->rd, s->count, 1);
+	    (s = lz_rrset(data, RR_TYPE_CNAME)) != NULL) {
+		msg_writer_rrset(&w, MSG_SEC_ANSWER, q->qname, RR_TYPE_CNAME,
+		    RR_CLASS_IN, s->ttl, s->rd, s->count, 1);
 		answered = 1;
 	}
 	if (!answered && rcode != MSG_RCODE_REFUSED &&
-	    (s = lz_rrset(zone, LZ_TYPE_SOA)) != NULL && s->count == 1) {
+	    (s = lz_rrset(zone, RR_TYPE_SOA)) != NULL && s->count == 1) {
 		/* RFC 2308 section 3: the SOA's TTL is the lesser of its
 		 * TTL and its MINIMUM field. */
 		uint32_t ttl = s->ttl, min;
 		const uint8_t *rd = s->rd[0].data;
 
 		if (s->rd[0].len >= 4) {
-			min = ((uint32_t)rd[s->rd[0].len - 4] << 24) |
-			    ((uint32_t)rd[s->rd[0].len - 3] << 16) |
-			    ((uint32_t)rd[s->rd[0].len - 2] << 8) |
-			    rd[s->rd[0].len - 1];
+			min = wire_get32(rd + s->rd[0].len - 4);
 			if (min < ttl) {
 				ttl = min;
 			}
 		}
 		msg_writer_rrset(&w, MSG_SEC_AUTHORITY, zone->name,
-		    LZ_TYPE_SOA, LZ_CLASS_IN, ttl, s->rd, 1, 1);
+		    RR_TYPE_SOA, RR_CLASS_IN, ttl, s->rd, 1, 1);
 	}
 	if (msg_writer_finish(&w, len) != RES_OK) {
 		return LOCAL_RESULT_DROP;
@@ -785,7 +776,7 @@ local_zones_answer(const struct local_zones *lz, const struct dns_msg *q,
 {
 	const struct lz_node *zone, *data;
 
-	if (q->qclass != LZ_CLASS_IN) {
+	if (q->qclass != RR_CLASS_IN) {
 		return LOCAL_RESULT_NONE;
 	}
 	zone = lz_zone_of(lz, q->qname);
@@ -822,8 +813,8 @@ local_zones_answer(const struct local_zones *lz, const struct dns_msg *q,
 	 * below the apex; a bare apex without data does not (as Unbound). */
 	if (data && (data->rrsets || data != zone)) {
 		if (zone->type == LOCAL_ZONE_TYPETRANSPARENT &&
-		    !lz_rrset(data, q->qtype) && q->qtype != LZ_TYPE_ANY &&
-		    !lz_rrset(data, LZ_TYPE_CNAME)) {
+		    !lz_rrset(data, q->qtype) && q->qtype != RR_TYPE_ANY &&
+		    !lz_rrset(data, RR_TYPE_CNAME)) {
 			return LOCAL_RESULT_NONE;
 		}
 		return lz_reply(q, MSG_RCODE_NOERROR, data, q->qtype, zone,

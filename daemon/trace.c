@@ -24,6 +24,7 @@
 #include "validator/trust_anchor.h"
 #include "validator/val_canon.h"
 #include "validator/val_crypto.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/msg.h"
 #include "util/rdata.h"
@@ -40,30 +41,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/** EDE codes (RFC 8914 section 4), as the validator uses them. */
-#define TR_EDE_BOGUS 6
-/** Signature expired. */
-#define TR_EDE_SIG_EXPIRED 7
-/** Signature not yet valid. */
-#define TR_EDE_SIG_NOT_YET 8
-/** DNSKEY missing. */
-#define TR_EDE_DNSKEY_MISSING 9
-/** RRSIGs missing. */
-#define TR_EDE_RRSIGS_MISSING 10
-/** NSEC missing. */
-#define TR_EDE_NSEC_MISSING 12
 /** Most zone cuts followed. */
 #define TR_MAX_LEVELS 32
 /** Most servers kept per zone. */
 #define TR_MAX_SERVERS 8
 /** Length of a reason. */
 #define TR_WHY (3 * DNAME_MAXSTR + 128)
-/** DNSKEY flags (RFC 4034 section 2.1.1, RFC 5011 section 3). */
-#define TR_FLAG_ZONE 0x0100
-/** Revoked. */
-#define TR_FLAG_REVOKE 0x0080
-/** Secure entry point. */
-#define TR_FLAG_SEP 0x0001
 
 /** Servers of a zone. */
 struct tr_servers {
@@ -357,10 +340,10 @@ tr_sig_time(const struct trace_params *p, const struct tr_sig *s)
 		skew = p->skew_max;
 	}
 	if ((int64_t)(int32_t)(s->exp - n) < -skew) {
-		return TR_EDE_SIG_EXPIRED;
+		return EDE_SIG_EXPIRED;
 	}
 	if ((int64_t)(int32_t)(n - s->inc) < -skew) {
-		return TR_EDE_SIG_NOT_YET;
+		return EDE_SIG_NOT_YET;
 	}
 	return 0;
 }
@@ -404,7 +387,7 @@ tr_verify(struct tr_state *st, const uint8_t *zone, const uint8_t **keys,
     char *why, size_t whysz)
 {
 	char on[DNAME_MAXSTR], tn[16], zn[DNAME_MAXSTR];
-	int ede = TR_EDE_RRSIGS_MISSING, tried = 0;
+	int ede = EDE_RRSIGS_MISSING, tried = 0;
 	size_t i, k;
 
 	tr_name(s->owner, on, sizeof(on));
@@ -424,7 +407,7 @@ tr_verify(struct tr_state *st, const uint8_t *zone, const uint8_t **keys,
 		if ((t = tr_sig_time(st->p, &sig)) != 0) {
 			ede = t;
 			snprintf(why, whysz, "signature %s for %s %s by key %u",
-			    t == TR_EDE_SIG_EXPIRED ? "expired" :
+			    t == EDE_SIG_EXPIRED ? "expired" :
 			    "not yet valid", on, tn, (unsigned)sig.tag);
 			continue;
 		}
@@ -439,8 +422,8 @@ tr_verify(struct tr_state *st, const uint8_t *zone, const uint8_t **keys,
 				continue;
 			}
 			flags = (uint16_t)(key[0] << 8 | key[1]);
-			if (!(flags & TR_FLAG_ZONE) || (flags &
-			    TR_FLAG_REVOKE) || key[2] != 3) {
+			if (!(flags & DNSKEY_FLAG_ZONE) || (flags &
+			    DNSKEY_FLAG_REVOKE) || key[2] != DNSKEY_PROTOCOL) {
 				continue;
 			}
 			tried = 1;
@@ -452,13 +435,13 @@ tr_verify(struct tr_state *st, const uint8_t *zone, const uint8_t **keys,
 			if (r == RES_OK) {
 				return 0;
 			}
-			ede = TR_EDE_BOGUS;
+			ede = EDE_DNSSEC_BOGUS;
 			snprintf(why, whysz, "signature verification failed "
 			    "for %s %s by key %u", on, tn, (unsigned)sig.tag);
 		}
 	}
-	if (!tried && ede == TR_EDE_RRSIGS_MISSING && s->sigcount > 0) {
-		ede = TR_EDE_DNSKEY_MISSING;
+	if (!tried && ede == EDE_RRSIGS_MISSING && s->sigcount > 0) {
+		ede = EDE_DNSKEY_MISSING;
 		snprintf(why, whysz, "no DNSKEY of %s matches the RRSIGs of "
 		    "%s %s", tr_name(zone, zn, sizeof(zn)), on, tn);
 	}
@@ -499,7 +482,7 @@ tr_check_keys(struct tr_state *st, const uint8_t *zone,
 {
 	char zn[DNAME_MAXSTR], why[TR_WHY];
 	size_t i, k;
-	int supported = 0, matched = 0, ede = TR_EDE_DNSKEY_MISSING;
+	int supported = 0, matched = 0, ede = EDE_DNSKEY_MISSING;
 
 	tr_name(zone, zn, sizeof(zn));
 	for (i = 0; i < nds; i++) {
@@ -535,8 +518,8 @@ tr_check_keys(struct tr_state *st, const uint8_t *zone,
 		fprintf(st->out, "\tDNSKEY key %u alg %u flags %u%s%s\n",
 		    (unsigned)rdata_dnskey_keytag(key, keys->rdlen[k]),
 		    keys->rdlen[k] >= 4 ? (unsigned)key[3] : 0,
-		    (unsigned)flags, (flags & TR_FLAG_SEP) ? " SEP" : "",
-		    (flags & TR_FLAG_REVOKE) ? " REVOKED" : "");
+		    (unsigned)flags, (flags & DNSKEY_FLAG_SEP) ? " SEP" : "",
+		    (flags & DNSKEY_FLAG_REVOKE) ? " REVOKED" : "");
 	}
 	tr_print_sigs(st, keys);
 	snprintf(why, sizeof(why), "no DNSKEY of %s matches its DS", zn);
@@ -582,7 +565,7 @@ tr_check_keys(struct tr_state *st, const uint8_t *zone,
 		return 0;
 	}
 	if (!matched) {
-		ede = TR_EDE_DNSKEY_MISSING;
+		ede = EDE_DNSKEY_MISSING;
 		snprintf(why, sizeof(why), "no DNSKEY of %s matches its DS",
 		    zn);
 	}
@@ -892,7 +875,7 @@ trace_run(const struct trace_params *p, FILE *out)
 					char w2[TR_WHY + DNAME_MAXSTR + 32];
 
 					if (np == 0) {
-						ret = TR_EDE_NSEC_MISSING;
+						ret = EDE_NSEC_MISSING;
 						snprintf(w2, sizeof(w2), "no proof "
 						    "that %s has no DS", cn);
 					} else {
@@ -952,7 +935,7 @@ trace_run(const struct trace_params *p, FILE *out)
 					    why, sizeof(why), &np);
 					if (ret != 0 || np == 0) {
 						ret = tr_bogus(&st, zone, ret ?
-						    ret : TR_EDE_NSEC_MISSING,
+						    ret : EDE_NSEC_MISSING,
 						    np ? why : "no proof that "
 						    "the zone cut has no DS");
 						tr_reply_free(d2);
@@ -1011,7 +994,7 @@ trace_run(const struct trace_params *p, FILE *out)
 				}
 				if (np == 0) {
 					ret = tr_bogus(&st, zone,
-					    TR_EDE_NSEC_MISSING, "no NSEC or "
+					    EDE_NSEC_MISSING, "no NSEC or "
 					    "NSEC3 in the denial");
 					goto done;
 				}

@@ -25,6 +25,7 @@
 #include "cache/dns.h"
 #include "iterator/outside_network.h"
 #include "util/config_file.h"
+#include "util/dnsdef.h"
 #include "util/random.h"
 #include "util/dname.h"
 #include "util/error.h"
@@ -35,16 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/** Query types with special handling. */
-#define WORKER_TYPE_TXT 16
-#define WORKER_TYPE_IXFR 251
-#define WORKER_TYPE_AXFR 252
-#define WORKER_CLASS_CH 3
-/** RFC 8914 info code for "Not Supported". */
-#define WORKER_EDE_NOT_SUPPORTED 21
-/** RFC 8914 info code for "Prohibited". */
-#define WORKER_EDE_PROHIBITED 18
 
 /** Unwanted replies within a minute that are logged as a possible
  * spoofing attempt (Unbound's unwanted-reply-threshold is 10% of
@@ -102,8 +93,8 @@ worker_prefetch(void *arg, const uint8_t *const *pkts, const size_t *lens,
 		}
 		keys[nk].qname = pkt + MSG_HEADER_LEN;
 		keys[nk].qlen = i + 1 - MSG_HEADER_LEN;
-		keys[nk].qtype = (uint16_t)(pkt[i + 1] << 8 | pkt[i + 2]);
-		keys[nk].qclass = (uint16_t)(pkt[i + 3] << 8 | pkt[i + 4]);
+		keys[nk].qtype = wire_get16(pkt + i + 1);
+		keys[nk].qclass = wire_get16(pkt + i + 3);
 		/* The key of the fast path: CD is its only query flag. */
 		keys[nk].qflags = (pkt[3] & 0x10) ? MSG_QFLAG_CD : 0;
 		nk++;
@@ -389,7 +380,7 @@ worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 	int is_id;
 	size_t sl;
 
-	if (q->qclass != WORKER_CLASS_CH || q->qtype != WORKER_TYPE_TXT) {
+	if (q->qclass != RR_CLASS_CH || q->qtype != RR_TYPE_TXT) {
 		return -1;
 	}
 	if (dname_equal(q->qname, id_server) ||
@@ -437,8 +428,8 @@ worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 		eo.do_bit = q->edns.do_bit;
 		msg_writer_edns(&mw, &eo);
 	}
-	msg_writer_rrset(&mw, MSG_SEC_ANSWER, q->qname, WORKER_TYPE_TXT,
-	    WORKER_CLASS_CH, 0, &rd, 1, 1);
+	msg_writer_rrset(&mw, MSG_SEC_ANSWER, q->qname, RR_TYPE_TXT,
+	    RR_CLASS_CH, 0, &rd, 1, 1);
 	if (msg_writer_finish(&mw, &rep->reply_len) != RES_OK) {
 		return 0;
 	}
@@ -519,16 +510,16 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		w->stats.num_notimp++;
 		return worker_error(w, q, rep, MSG_RCODE_NOTIMP, -1, NULL);
 	}
-	if (q->qdcount != 1 || q->qtype == MSG_TYPE_OPT) {
+	if (q->qdcount != 1 || q->qtype == RR_TYPE_OPT) {
 		w->stats.num_formerr++;
 		return worker_error(w, q, rep, MSG_RCODE_FORMERR, -1, NULL);
 	}
 	if (q->edns.present && q->edns.version > 0) {
 		return worker_error(w, q, rep, MSG_RCODE_BADVERS, -1, NULL);
 	}
-	if (q->qtype == WORKER_TYPE_AXFR || q->qtype == WORKER_TYPE_IXFR) {
+	if (q->qtype == RR_TYPE_AXFR || q->qtype == RR_TYPE_IXFR) {
 		return worker_error(w, q, rep, MSG_RCODE_REFUSED,
-		    WORKER_EDE_NOT_SUPPORTED, "zone transfers are not served");
+		    EDE_NOT_SUPPORTED, "zone transfers are not served");
 	}
 	if (rep->is_tcp) {
 		limit = MSG_MAX_LEN;
@@ -565,7 +556,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	if (acl == ACL_REFUSE_NON_LOCAL) {
 		w->stats.num_acl_refused++;
 		return worker_error(w, q, rep, MSG_RCODE_REFUSED,
-		    WORKER_EDE_PROHIBITED, NULL);
+		    EDE_PROHIBITED, NULL);
 	}
 	w->now = comm_base_now(w->base);
 	if (!(q->flags & MSG_FLAG_RD) && acl != ACL_ALLOW_SNOOP &&

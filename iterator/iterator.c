@@ -23,6 +23,7 @@
 #include "iterator/iter_fwd.h"
 #include "util/config_file.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/module.h"
@@ -57,10 +58,6 @@
 #define ITER_MAX_MINIMISE 10
 /** One in this many server choices explores an untried server. */
 #define ITER_EXPLORE 8
-/** RFC 8914 info codes used here. */
-#define EDE_OTHER 0
-#define EDE_NO_REACHABLE_AUTHORITY 22
-#define EDE_NETWORK_ERROR 23
 
 /** States of the iterator. */
 enum iter_state {
@@ -940,8 +937,7 @@ iter_negative_ttl(struct module_env *env, struct reply *rep)
 			continue;
 		}
 		p = s->rd[0] + s->rdlen[0] - 4;
-		min = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-		    ((uint32_t)p[2] << 8) | p[3];
+		min = wire_get32(p);
 		if (min < s->ttl) {
 			s->ttl = min;
 		}

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "iterator/outside_network.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/netevent.h"
@@ -256,21 +257,6 @@ wait_remove(struct outside_network *o, struct outnet_query *q)
 /* ---------------------------------------------------------------- */
 /* Packets. */
 
-/** Write a 16-bit value in network order. */
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)(v & 0xff);
-}
-
-/** Read a 16-bit value in network order. */
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(((uint16_t)p[0] << 8) | p[1]);
-}
-
 int
 outnet_build_query(uint8_t *buf, size_t bufsz, uint16_t id,
     const uint8_t *qname, size_t qnamelen, uint16_t qtype, uint16_t qclass,
@@ -282,16 +268,16 @@ outnet_build_query(uint8_t *buf, size_t bufsz, uint16_t id,
 		return RES_ESPACE;
 	}
 	/* RFC 1035 section 4.1.1: ID, flags (QR=0, opcode QUERY), counts. */
-	put16(buf, id);
-	put16(buf + 2, flags & (OUTNET_FLAG_RD | OUTNET_FLAG_CD));
-	put16(buf + 4, 1);
-	put16(buf + 6, 0);
-	put16(buf + 8, 0);
-	put16(buf + 10, edns ? 1 : 0);
+	wire_put16(buf, id);
+	wire_put16(buf + 2, flags & (MSG_FLAG_RD | MSG_FLAG_CD));
+	wire_put16(buf + 4, 1);
+	wire_put16(buf + 6, 0);
+	wire_put16(buf + 8, 0);
+	wire_put16(buf + 10, edns ? 1 : 0);
 	/* RFC 1035 section 4.1.2: the question. */
 	memcpy(buf + 12, qname, qnamelen);
-	put16(buf + 12 + qnamelen, qtype);
-	put16(buf + 14 + qnamelen, qclass);
+	wire_put16(buf + 12 + qnamelen, qtype);
+	wire_put16(buf + 14 + qnamelen, qclass);
 	if (edns) {
 		uint8_t *p = buf + 16 + qnamelen;
 
@@ -299,12 +285,12 @@ outnet_build_query(uint8_t *buf, size_t bufsz, uint16_t id,
 		 * the payload size, TTL is extended RCODE 0, version 0 and
 		 * the flags (DO, RFC 3225 section 3), no options. */
 		p[0] = 0;
-		put16(p + 1, 41);
-		put16(p + 3, edns_size);
+		wire_put16(p + 1, 41);
+		wire_put16(p + 3, edns_size);
 		p[5] = 0;
 		p[6] = 0;
-		put16(p + 7, do_bit ? 0x8000 : 0);
-		put16(p + 9, 0);
+		wire_put16(p + 7, do_bit ? EDNS_FLAG_DO : 0);
+		wire_put16(p + 9, 0);
 	}
 	return (int)len;
 }
@@ -351,14 +337,14 @@ reply_check(const struct outnet_query *q, const uint8_t *pkt, size_t len)
 	size_t pos = 12, namelen;
 	uint16_t flags, qdcount;
 
-	if (len < 12 || get16(pkt) != q->id) {
+	if (len < 12 || wire_get16(pkt) != q->id) {
 		return -1;
 	}
-	flags = get16(pkt + 2);
-	if (!(flags & 0x8000) || ((flags >> 11) & 0xf) != 0) {
+	flags = wire_get16(pkt + 2);
+	if (!(flags & MSG_FLAG_QR) || MSG_OPCODE(flags) != MSG_OPCODE_QUERY) {
 		return -1;
 	}
-	qdcount = get16(pkt + 4);
+	qdcount = wire_get16(pkt + 4);
 	if (qdcount == 0) {
 		/* Error replies may lack the question (FORMERR from servers
 		 * without EDNS); address, port and ID matched. */
@@ -371,7 +357,8 @@ reply_check(const struct outnet_query *q, const uint8_t *pkt, size_t len)
 	    pos + 4 > len) {
 		return -1;
 	}
-	if (get16(pkt + pos) != q->qtype || get16(pkt + pos + 2) != q->qclass) {
+	if (wire_get16(pkt + pos) != q->qtype ||
+	    wire_get16(pkt + pos + 2) != q->qclass) {
 		return -1;
 	}
 	if (namelen == q->qnamelen && memcmp(name, q->qname, namelen) == 0) {
@@ -787,7 +774,7 @@ query_new(struct outside_network *o, int is_tcp,
 	q->arg = arg;
 	len = outnet_build_query(q->pkt, sizeof(q->pkt), q->id, q->qname,
 	    q->qnamelen, qtype, qclass,
-	    (rd ? OUTNET_FLAG_RD : 0) | (cd ? OUTNET_FLAG_CD : 0), edns,
+	    (rd ? MSG_FLAG_RD : 0) | (cd ? MSG_FLAG_CD : 0), edns,
 	    o->edns_size, edns && do_bit);
 	q->timer = comm_timer_create(o->base, query_timer_fired, q);
 	if (len < 0 || !q->timer) {
@@ -902,7 +889,7 @@ tcp_conn_msg(void *arg, const uint8_t *msg, size_t len)
 		return;
 	}
 	for (q = t->queries; q; q = q->next) {
-		if (q->id == get16(msg)) {
+		if (q->id == wire_get16(msg)) {
 			break;
 		}
 	}
@@ -1008,7 +995,7 @@ outnet_query_tcp(struct outside_network *o,
 	while (tcp_id_taken(t, q->id) && tries++ < 1000) {
 		q->id = (uint16_t)random_uniform(o->rnd, 65536);
 	}
-	put16(q->pkt, q->id);
+	wire_put16(q->pkt, q->id);
 	gettimeofday(&q->sent, NULL);
 	if (tcp_id_taken(t, q->id) ||
 	    comm_tcp_out_send(t->c, q->pkt, q->pktlen) != 0 ||

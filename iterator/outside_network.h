@@ -267,9 +267,5 @@ int outnet_build_query(uint8_t *buf, size_t bufsz, uint16_t id,
  * tail and OPT record. */
 #define OUTNET_QUERY_MAX (12 + 255 + 4 + 11)
 
-/** RD bit in the header flags word. */
-#define OUTNET_FLAG_RD 0x0100
-/** CD bit in the header flags word. */
-#define OUTNET_FLAG_CD 0x0010
 
 #endif /* ITERATOR_OUTSIDE_NETWORK_H */

@@ -51,7 +51,7 @@ reencode(void)
 	for (i = 0; i < in.nrr; i++) {
 		const struct msg_rr *rr = &in.rr[i];
 
-		if (rr->type == MSG_TYPE_OPT) {
+		if (rr->type == RR_TYPE_OPT) {
 			continue;
 		}
 		if (msg_rr_owner(&in, i, owner, NULL) != RES_OK) {

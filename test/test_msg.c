@@ -100,7 +100,7 @@ pb_opt(struct pb *p, uint16_t size, uint32_t ttl, const void *opts,
     uint16_t olen)
 {
 	pb_u8(p, 0);
-	pb_rrtail(p, MSG_TYPE_OPT, size, ttl, opts, olen);
+	pb_rrtail(p, RR_TYPE_OPT, size, ttl, opts, olen);
 }
 
 /** A query for www.example.com A with RD, optionally with an OPT. */
@@ -112,7 +112,7 @@ pb_query(struct pb *p, int edns)
 	pb_u16(p, 1);
 	pb_u16(p, 1);
 	if (edns) {
-		pb_opt(p, 4096, MSG_EDNS_DO, NULL, 0);
+		pb_opt(p, 4096, EDNS_FLAG_DO, NULL, 0);
 	}
 }
 
@@ -245,7 +245,7 @@ test_msg_parse_query(void)
 	pb_name(&p, "Example.ORG.");
 	pb_u16(&p, 28);
 	pb_u16(&p, 1);
-	pb_opt(&p, 1232, MSG_EDNS_DO, NULL, 0);
+	pb_opt(&p, 1232, EDNS_FLAG_DO, NULL, 0);
 
 	UNIT_CHECK_INT(msg_parse_query(&msg, p.b, p.n), 0);
 	UNIT_CHECK_INT(msg.id, 0xbeef);
@@ -277,7 +277,7 @@ test_msg_parse_query(void)
 	UNIT_CHECK_INT(msg_parse(&msg, p.b, p.n), 0);
 	UNIT_CHECK(msg.have_rrs);
 	UNIT_CHECK_INT(msg.nrr, 1);
-	UNIT_CHECK_INT(msg.rr[0].type, MSG_TYPE_OPT);
+	UNIT_CHECK_INT(msg.rr[0].type, RR_TYPE_OPT);
 	UNIT_CHECK_INT(msg.rr[0].section, MSG_SEC_ADDITIONAL);
 	UNIT_CHECK_INT(msg_section_count(&msg, MSG_SEC_ADDITIONAL), 1);
 	UNIT_CHECK_INT(msg.sec_first[MSG_SEC_ADDITIONAL], 0);
@@ -402,7 +402,7 @@ test_msg_roundtrip(void)
 	dname_to_str(out, s, sizeof(s));
 	UNIT_CHECK_STR(s, "ns1.example.com.");
 	UNIT_CHECK(memcmp(buf + msg.rr[3].rdata, a3, 4) == 0);
-	UNIT_CHECK_INT(msg.rr[4].type, MSG_TYPE_OPT);
+	UNIT_CHECK_INT(msg.rr[4].type, RR_TYPE_OPT);
 	UNIT_CHECK(msg.edns.present);
 	UNIT_CHECK(msg.edns.do_bit);
 	UNIT_CHECK_INT(msg.edns.udp_size, 1232);
@@ -700,7 +700,7 @@ test_msg_edns_options(void)
 	UNIT_CHECK_INT(msg.edns.opts[4].code, 65001);
 	UNIT_CHECK_INT(msg.edns.opts[4].len, 2);
 	UNIT_CHECK_INT(p.b[msg.edns.opts[4].off], 0xaa);
-	UNIT_CHECK_INT(msg.edns.opts[5].code, MSG_OPT_EDE);
+	UNIT_CHECK_INT(msg.edns.opts[5].code, EDNS_OPT_EDE);
 	/* The first EDE is the one kept in the summary fields. */
 	UNIT_CHECK_INT(msg.edns.ede_code, 6);
 
@@ -1249,7 +1249,7 @@ test_bad_opt_not_additional(void)
 	pb_query(&p, 0);
 	p.b[11] = 1;
 	pb_mem(&p, "\xc0\x0c", 2);
-	pb_rrtail(&p, MSG_TYPE_OPT, 4096, 0, NULL, 0);
+	pb_rrtail(&p, RR_TYPE_OPT, 4096, 0, NULL, 0);
 	CHECK_MALFORMED(&p);
 }
 
@@ -1367,7 +1367,7 @@ reencode_check(void)
 	for (i = 0; i < msg.nrr; i++) {
 		const struct msg_rr *rr = &msg.rr[i];
 
-		if (rr->type == MSG_TYPE_OPT) {
+		if (rr->type == RR_TYPE_OPT) {
 			continue;
 		}
 		UNIT_CHECK_INT(msg_rr_owner(&msg, i, owner, NULL), 0);
@@ -1420,7 +1420,7 @@ test_msg_random_garbage(void)
 	 * FORMERR with EDE. */
 	pb_query(&p, 0);
 	p.b[11] = 1;
-	pb_opt(&p, 4096, MSG_EDNS_DO, "\0\x0a\0\x08" "abcdefgh"
+	pb_opt(&p, 4096, EDNS_FLAG_DO, "\0\x0a\0\x08" "abcdefgh"
 	    "\0\x0f\0\x03\0\x01z", 19);
 	memcpy(seedpkt[0], p.b, p.n);
 	seedlen[0] = p.n;

@@ -11,6 +11,7 @@
 #include "test/unit.h"
 #include "iterator/outside_network.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/netevent.h"
 #include <arpa/inet.h>
@@ -960,7 +961,7 @@ test_outnet_build_query(void)
 	int len;
 
 	len = outnet_build_query(buf, sizeof(buf), 0x1234, qname, ql, 28, 1,
-	    OUTNET_FLAG_RD | OUTNET_FLAG_CD | 0x8000, 1, 1232, 1);
+	    MSG_FLAG_RD | MSG_FLAG_CD | 0x8000, 1, 1232, 1);
 	UNIT_CHECK_INT(len, 12 + (int)ql + 4 + 11);
 	UNIT_CHECK(buf[0] == 0x12 && buf[1] == 0x34);
 	UNIT_CHECK(buf[2] == 0x01 && buf[3] == 0x10);	/* QR dropped */

@@ -76,90 +76,90 @@ struct rt_case {
 };
 
 static const struct rt_case rt_cases[] = {
-	{ RRTYPE_A, "192.0.2.1", NULL },
-	{ RRTYPE_NS, "ns1.example.com.", NULL },
-	{ RRTYPE_MD, "md.example.", NULL },
-	{ RRTYPE_MF, "mf.example.", NULL },
-	{ RRTYPE_CNAME, "Target.Example.", NULL },
-	{ RRTYPE_SOA, "ns.example. hostmaster.example. 2024010101 7200 "
+	{ RR_TYPE_A, "192.0.2.1", NULL },
+	{ RR_TYPE_NS, "ns1.example.com.", NULL },
+	{ RR_TYPE_MD, "md.example.", NULL },
+	{ RR_TYPE_MF, "mf.example.", NULL },
+	{ RR_TYPE_CNAME, "Target.Example.", NULL },
+	{ RR_TYPE_SOA, "ns.example. hostmaster.example. 2024010101 7200 "
 	    "3600 1209600 300", NULL },
-	{ RRTYPE_SOA, "ns.example. hm.example. 1 1h 15m 1w2d 1D",
+	{ RR_TYPE_SOA, "ns.example. hm.example. 1 1h 15m 1w2d 1D",
 	    "ns.example. hm.example. 1 3600 900 777600 86400" },
-	{ RRTYPE_MB, "mb.example.", NULL },
-	{ RRTYPE_MG, "mg.example.", NULL },
-	{ RRTYPE_MR, "mr.example.", NULL },
-	{ RRTYPE_NULL, "\\# 3 010203", NULL },
-	{ RRTYPE_PTR, "host.example.", NULL },
-	{ RRTYPE_HINFO, "\"PC\" \"Linux 6\"", NULL },
-	{ RRTYPE_MINFO, "a.example. b.example.", NULL },
-	{ RRTYPE_MX, "10 mail.example.", NULL },
-	{ RRTYPE_TXT, "\"hello world\" \"a\\\"b\\\\c\\255\\009\" \"\"",
+	{ RR_TYPE_MB, "mb.example.", NULL },
+	{ RR_TYPE_MG, "mg.example.", NULL },
+	{ RR_TYPE_MR, "mr.example.", NULL },
+	{ RR_TYPE_NULL, "\\# 3 010203", NULL },
+	{ RR_TYPE_PTR, "host.example.", NULL },
+	{ RR_TYPE_HINFO, "\"PC\" \"Linux 6\"", NULL },
+	{ RR_TYPE_MINFO, "a.example. b.example.", NULL },
+	{ RR_TYPE_MX, "10 mail.example.", NULL },
+	{ RR_TYPE_TXT, "\"hello world\" \"a\\\"b\\\\c\\255\\009\" \"\"",
 	    NULL },
-	{ RRTYPE_TXT, "plain \"x\"", "\"plain\" \"x\"" },
-	{ RRTYPE_RP, "mbox.example. txt.example.", NULL },
-	{ RRTYPE_AFSDB, "1 afs.example.", NULL },
-	{ RRTYPE_RT, "10 relay.example.", NULL },
-	{ RRTYPE_SIG, "A 5 2 3600 20300101000000 20200101000000 12345 "
+	{ RR_TYPE_TXT, "plain \"x\"", "\"plain\" \"x\"" },
+	{ RR_TYPE_RP, "mbox.example. txt.example.", NULL },
+	{ RR_TYPE_AFSDB, "1 afs.example.", NULL },
+	{ RR_TYPE_RT, "10 relay.example.", NULL },
+	{ RR_TYPE_SIG, "A 5 2 3600 20300101000000 20200101000000 12345 "
 	    "example. AQIDBA==", NULL },
-	{ RRTYPE_KEY, "256 3 5 AQID", NULL },
-	{ RRTYPE_PX, "10 map822.example. mapx400.example.", NULL },
-	{ RRTYPE_AAAA, "2001:db8::1", NULL },
-	{ RRTYPE_LOC, "\\# 16 00121616898B1F9A80B1E9A0000186A0", NULL },
-	{ RRTYPE_SRV, "0 5 5060 sip.example.", NULL },
-	{ RRTYPE_NAPTR, "100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.example.",
+	{ RR_TYPE_KEY, "256 3 5 AQID", NULL },
+	{ RR_TYPE_PX, "10 map822.example. mapx400.example.", NULL },
+	{ RR_TYPE_AAAA, "2001:db8::1", NULL },
+	{ RR_TYPE_LOC, "\\# 16 00121616898B1F9A80B1E9A0000186A0", NULL },
+	{ RR_TYPE_SRV, "0 5 5060 sip.example.", NULL },
+	{ RR_TYPE_NAPTR, "100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.example.",
 	    NULL },
-	{ RRTYPE_KX, "10 kx.example.", NULL },
-	{ RRTYPE_CERT, "1 0 0 AQIDBA==", NULL },
-	{ RRTYPE_CERT, "PGP 0 rsasha256 AQIDBA==", "3 0 8 AQIDBA==" },
-	{ RRTYPE_DNAME, "target.example.", NULL },
+	{ RR_TYPE_KX, "10 kx.example.", NULL },
+	{ RR_TYPE_CERT, "1 0 0 AQIDBA==", NULL },
+	{ RR_TYPE_CERT, "PGP 0 rsasha256 AQIDBA==", "3 0 8 AQIDBA==" },
+	{ RR_TYPE_DNAME, "target.example.", NULL },
 	/* RFC 4034 section 5.4. */
-	{ RRTYPE_DS, "60485 5 1 ( 2BB183AF5F22588179A53B0A\n"
+	{ RR_TYPE_DS, "60485 5 1 ( 2BB183AF5F22588179A53B0A\n"
 	    "98631FAD1A292118 )",
 	    "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118" },
-	{ RRTYPE_SSHFP, "1 1 0123456789abcdef0123456789abcdef01234567",
+	{ RR_TYPE_SSHFP, "1 1 0123456789abcdef0123456789abcdef01234567",
 	    "1 1 0123456789ABCDEF0123456789ABCDEF01234567" },
-	{ RRTYPE_RRSIG, "A 8 2 3600 20300101000000 20200101000000 12345 "
+	{ RR_TYPE_RRSIG, "A 8 2 3600 20300101000000 20200101000000 12345 "
 	    "example. AQIDBA==", NULL },
-	{ RRTYPE_RRSIG, "TYPE1234 8 2 3600 1893456000 1577836800 1 . AQ==",
+	{ RR_TYPE_RRSIG, "TYPE1234 8 2 3600 1893456000 1577836800 1 . AQ==",
 	    "TYPE1234 8 2 3600 20300101000000 20200101000000 1 . AQ==" },
-	{ RRTYPE_NSEC, "host.example. A MX RRSIG NSEC TYPE1234", NULL },
-	{ RRTYPE_NSEC, "host.example. nsec a", "host.example. A NSEC" },
-	{ RRTYPE_DNSKEY, RFC4034_KEY, RFC4034_KEY_OUT },
-	{ RRTYPE_DHCID, "AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=",
+	{ RR_TYPE_NSEC, "host.example. A MX RRSIG NSEC TYPE1234", NULL },
+	{ RR_TYPE_NSEC, "host.example. nsec a", "host.example. A NSEC" },
+	{ RR_TYPE_DNSKEY, RFC4034_KEY, RFC4034_KEY_OUT },
+	{ RR_TYPE_DHCID, "AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=",
 	    NULL },
 	/* RFC 5155 appendix B. */
-	{ RRTYPE_NSEC3, "1 1 12 aabbccdd ( 2t7b4g4vsa5smi47k61mv5bv1a22bojr "
+	{ RR_TYPE_NSEC3, "1 1 12 aabbccdd ( 2t7b4g4vsa5smi47k61mv5bv1a22bojr "
 	    "MX DNSKEY NS SOA NSEC3PARAM RRSIG )", "1 1 12 AABBCCDD "
 	    "2t7b4g4vsa5smi47k61mv5bv1a22bojr NS SOA MX RRSIG DNSKEY "
 	    "NSEC3PARAM" },
-	{ RRTYPE_NSEC3, "1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR",
+	{ RR_TYPE_NSEC3, "1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJR",
 	    "1 0 0 - 2t7b4g4vsa5smi47k61mv5bv1a22bojr" },
-	{ RRTYPE_NSEC3PARAM, "1 0 12 AABBCCDD", NULL },
-	{ RRTYPE_NSEC3PARAM, "1 0 0 -", NULL },
-	{ RRTYPE_TLSA, "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB"
+	{ RR_TYPE_NSEC3PARAM, "1 0 12 AABBCCDD", NULL },
+	{ RR_TYPE_NSEC3PARAM, "1 0 0 -", NULL },
+	{ RR_TYPE_TLSA, "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB"
 	    "23E5B514B56664C5D3D6", NULL },
-	{ RRTYPE_SMIMEA, "3 0 1 0C72AC70B745AC19998811B131D662C9", NULL },
-	{ RRTYPE_CDS, "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118",
+	{ RR_TYPE_SMIMEA, "3 0 1 0C72AC70B745AC19998811B131D662C9", NULL },
+	{ RR_TYPE_CDS, "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118",
 	    NULL },
-	{ RRTYPE_CDNSKEY, "257 3 15 AQIDBAUG", NULL },
-	{ RRTYPE_DNSKEY, "257 3 ED25519 AQIDBAUG", "257 3 15 AQIDBAUG" },
-	{ RRTYPE_DS, "1 ECDSAP256SHA256 2 ABCD", "1 13 2 ABCD" },
-	{ RRTYPE_OPENPGPKEY, "AQIDBAUGBwg=", NULL },
-	{ RRTYPE_CSYNC, "66 3 A NS AAAA", NULL },
-	{ RRTYPE_ZONEMD, "2018031900 1 1 FEBE3D4CE2EC2FFA4BA99D46CD69D6D29"
+	{ RR_TYPE_CDNSKEY, "257 3 15 AQIDBAUG", NULL },
+	{ RR_TYPE_DNSKEY, "257 3 ED25519 AQIDBAUG", "257 3 15 AQIDBAUG" },
+	{ RR_TYPE_DS, "1 ECDSAP256SHA256 2 ABCD", "1 13 2 ABCD" },
+	{ RR_TYPE_OPENPGPKEY, "AQIDBAUGBwg=", NULL },
+	{ RR_TYPE_CSYNC, "66 3 A NS AAAA", NULL },
+	{ RR_TYPE_ZONEMD, "2018031900 1 1 FEBE3D4CE2EC2FFA4BA99D46CD69D6D29"
 	    "711E55217057BEE7EB1A7B641A47BA7FED2DD5B97AE499FAFA4F22C6BD647DE",
 	    NULL },
-	{ RRTYPE_SVCB, "1 foo.example.com. alpn=\"h2,h3\" port=8443 "
+	{ RR_TYPE_SVCB, "1 foo.example.com. alpn=\"h2,h3\" port=8443 "
 	    "ipv4hint=192.0.2.1,192.0.2.2", NULL },
-	{ RRTYPE_HTTPS, "1 . alpn=\"h2\" no-default-alpn ech=AEj+CgBE "
+	{ RR_TYPE_HTTPS, "1 . alpn=\"h2\" no-default-alpn ech=AEj+CgBE "
 	    "ipv6hint=2001:db8::1 key65000 key7=\"x y\"",
 	    "1 . alpn=\"h2\" no-default-alpn ech=AEj+CgBE ipv6hint=2001:db8::1 "
 	    "key7=\"x y\" key65000" },
-	{ RRTYPE_SPF, "\"v=spf1 -all\"", NULL },
-	{ RRTYPE_URI, "10 1 \"ftp://ftp1.example.com/public\"", NULL },
-	{ RRTYPE_CAA, "0 issue \"ca.example.net; account=230123\"", NULL },
-	{ RRTYPE_CAA, "128 tbs Unknown", "128 tbs \"Unknown\"" },
-	{ RRTYPE_DLV, "60485 5 2 0123456789ABCDEF", NULL },
+	{ RR_TYPE_SPF, "\"v=spf1 -all\"", NULL },
+	{ RR_TYPE_URI, "10 1 \"ftp://ftp1.example.com/public\"", NULL },
+	{ RR_TYPE_CAA, "0 issue \"ca.example.net; account=230123\"", NULL },
+	{ RR_TYPE_CAA, "128 tbs Unknown", "128 tbs \"Unknown\"" },
+	{ RR_TYPE_DLV, "60485 5 2 0123456789ABCDEF", NULL },
 	{ 65534, "\\# 3 ABCDEF", NULL },
 	{ 65534, "\\# 0", NULL },
 };
@@ -356,59 +356,59 @@ test_rdata_bad_wire(void)
 		uint16_t type;
 		const char *hex;
 	} bad[] = {
-		{ RRTYPE_NS, "03777777" },		/* name without root */
-		{ RRTYPE_NS, "00 00" },			/* leftover */
-		{ RRTYPE_A, "C00002" },			/* A short */
-		{ RRTYPE_A, "C000020101" },		/* A long */
-		{ RRTYPE_AAAA, "20010db8000000000000000000000001 00" },
-		{ RRTYPE_AAAA, "20010db80000000000000000000000" },
-		{ RRTYPE_MX, "00" },			/* u16 short */
-		{ RRTYPE_MX, "000a" },			/* name missing */
-		{ RRTYPE_SOA, "00 00 00000001 00000002 00000003 00000004 "
+		{ RR_TYPE_NS, "03777777" },		/* name without root */
+		{ RR_TYPE_NS, "00 00" },			/* leftover */
+		{ RR_TYPE_A, "C00002" },			/* A short */
+		{ RR_TYPE_A, "C000020101" },		/* A long */
+		{ RR_TYPE_AAAA, "20010db8000000000000000000000001 00" },
+		{ RR_TYPE_AAAA, "20010db80000000000000000000000" },
+		{ RR_TYPE_MX, "00" },			/* u16 short */
+		{ RR_TYPE_MX, "000a" },			/* name missing */
+		{ RR_TYPE_SOA, "00 00 00000001 00000002 00000003 00000004 "
 		    "000005" },				/* u32 short */
-		{ RRTYPE_DS, "0001 05" },		/* u8 missing */
-		{ RRTYPE_HINFO, "05 6162 00" },		/* string short */
-		{ RRTYPE_HINFO, "01 61" },		/* 2nd string missing */
-		{ RRTYPE_TXT, "" },			/* no string */
-		{ RRTYPE_TXT, "03 6162" },		/* string short */
-		{ RRTYPE_NSEC3PARAM, "01 00 0000 04 aabb" },	/* salt */
-		{ RRTYPE_NSEC3PARAM, "01 00 0000" },	/* salt length */
-		{ RRTYPE_NSEC3, "01 00 0000 00 00" },	/* empty hash */
-		{ RRTYPE_NSEC3, "01 00 0000 00 05 0102" },	/* short hash */
-		{ RRTYPE_NSEC, "00 00 01 40 00" },	/* bitmap leftover */
-		{ RRTYPE_NSEC, "00 00 02 40" },		/* bitmap short */
-		{ RRTYPE_NSEC, "00 00" },		/* window, no length */
-		{ RRTYPE_NSEC, "00 00 00" },		/* length 0 */
-		{ RRTYPE_NSEC, "00 00 01 00" },		/* empty window */
-		{ RRTYPE_NSEC, "00 00 02 40 00" },	/* trailing zero */
-		{ RRTYPE_NSEC, "00 01 01 40 00 01 40" },	/* order */
-		{ RRTYPE_NSEC, "00 01 01 40 01 01 40" },	/* repeat */
-		{ RRTYPE_NSEC, "00 00 21 "
+		{ RR_TYPE_DS, "0001 05" },		/* u8 missing */
+		{ RR_TYPE_HINFO, "05 6162 00" },	/* string short */
+		{ RR_TYPE_HINFO, "01 61" },		/* 2nd string missing */
+		{ RR_TYPE_TXT, "" },			/* no string */
+		{ RR_TYPE_TXT, "03 6162" },		/* string short */
+		{ RR_TYPE_NSEC3PARAM, "01 00 0000 04 aabb" },	/* salt */
+		{ RR_TYPE_NSEC3PARAM, "01 00 0000" },	/* salt length */
+		{ RR_TYPE_NSEC3, "01 00 0000 00 00" },	/* empty hash */
+		{ RR_TYPE_NSEC3, "01 00 0000 00 05 0102" },	/* short hash */
+		{ RR_TYPE_NSEC, "00 00 01 40 00" },	/* bitmap leftover */
+		{ RR_TYPE_NSEC, "00 00 02 40" },	/* bitmap short */
+		{ RR_TYPE_NSEC, "00 00" },		/* window, no length */
+		{ RR_TYPE_NSEC, "00 00 00" },		/* length 0 */
+		{ RR_TYPE_NSEC, "00 00 01 00" },	/* empty window */
+		{ RR_TYPE_NSEC, "00 00 02 40 00" },	/* trailing zero */
+		{ RR_TYPE_NSEC, "00 01 01 40 00 01 40" },	/* order */
+		{ RR_TYPE_NSEC, "00 01 01 40 01 01 40" },	/* repeat */
+		{ RR_TYPE_NSEC, "00 00 21 "
 		    "4000000000000000000000000000000000000000000000000000000000"
 		    "00000001" },			/* 33 octets */
-		{ RRTYPE_RRSIG, "00" },			/* type short */
-		{ RRTYPE_RRSIG, "0001 08 02 00000e10 000000" },	/* time */
-		{ RRTYPE_RRSIG, "0001 08 02 00000e10 00000001 00000000 0001 "
+		{ RR_TYPE_RRSIG, "00" },			/* type short */
+		{ RR_TYPE_RRSIG, "0001 08 02 00000e10 000000" }, /* time */
+		{ RR_TYPE_RRSIG, "0001 08 02 00000e10 00000001 00000000 0001 "
 		    "c00c" },				/* pointer */
-		{ RRTYPE_CAA, "00 05 6973" },		/* tag short */
-		{ RRTYPE_CAA, "00 00" },		/* empty tag */
-		{ RRTYPE_CAA, "00 02 692d 61" },	/* tag not alnum */
-		{ RRTYPE_SVCB, "0001 00 0003 00" },	/* param header */
-		{ RRTYPE_SVCB, "0001 00 0003 0002 00" }, /* value short */
-		{ RRTYPE_SVCB, "0001 00 0003 0001 00" }, /* port length */
-		{ RRTYPE_SVCB, "0001 00 0003 0002 0035 0001 0003 026832" },
-		{ RRTYPE_SVCB, "0001 00 0003 0002 0035 0003 0002 0035" },
-		{ RRTYPE_SVCB, "0001 00 ffff 0000" },	/* key65535 */
-		{ RRTYPE_SVCB, "0001 00 0000 0002 0003" },	/* mandatory */
-		{ RRTYPE_SVCB, "0001 00 0000 0002 0000" },
-		{ RRTYPE_SVCB, "0001 00 0001 0002 0061" },	/* alpn */
-		{ RRTYPE_SVCB, "0001 00 0001 0001 00" },
-		{ RRTYPE_SVCB, "0001 00 0002 0001 00" },	/* no-def */
-		{ RRTYPE_SVCB, "0001 00 0004 0003 c00002" },	/* v4 */
-		{ RRTYPE_SVCB, "0001 00 0006 0004 20010db8" },	/* v6 */
-		{ RRTYPE_SVCB, "0001 00 0005 0000" },	/* ech */
-		{ RRTYPE_SVCB, "0001" },		/* name missing */
-		{ RRTYPE_LOC, "00 00" },		/* LOC fields */
+		{ RR_TYPE_CAA, "00 05 6973" },		/* tag short */
+		{ RR_TYPE_CAA, "00 00" },		/* empty tag */
+		{ RR_TYPE_CAA, "00 02 692d 61" },	/* tag not alnum */
+		{ RR_TYPE_SVCB, "0001 00 0003 00" },	/* param header */
+		{ RR_TYPE_SVCB, "0001 00 0003 0002 00" }, /* value short */
+		{ RR_TYPE_SVCB, "0001 00 0003 0001 00" }, /* port length */
+		{ RR_TYPE_SVCB, "0001 00 0003 0002 0035 0001 0003 026832" },
+		{ RR_TYPE_SVCB, "0001 00 0003 0002 0035 0003 0002 0035" },
+		{ RR_TYPE_SVCB, "0001 00 ffff 0000" },	/* key65535 */
+		{ RR_TYPE_SVCB, "0001 00 0000 0002 0003" },	/* mandatory */
+		{ RR_TYPE_SVCB, "0001 00 0000 0002 0000" },
+		{ RR_TYPE_SVCB, "0001 00 0001 0002 0061" },	/* alpn */
+		{ RR_TYPE_SVCB, "0001 00 0001 0001 00" },
+		{ RR_TYPE_SVCB, "0001 00 0002 0001 00" },	/* no-def */
+		{ RR_TYPE_SVCB, "0001 00 0004 0003 c00002" },	/* v4 */
+		{ RR_TYPE_SVCB, "0001 00 0006 0004 20010db8" },	/* v6 */
+		{ RR_TYPE_SVCB, "0001 00 0005 0000" },	/* ech */
+		{ RR_TYPE_SVCB, "0001" },		/* name missing */
+		{ RR_TYPE_LOC, "00 00" },		/* LOC fields */
 	};
 	uint8_t w[512];
 	size_t i, l;
@@ -430,9 +430,9 @@ test_rdata_bad_wire(void)
 		w[i * 64] = 63;
 		memset(w + i * 64 + 1, 'a', 63);
 	}
-	UNIT_CHECK_INT(rdata_check(RRTYPE_NS, w, 321), RES_EMALFORMED);
-	UNIT_CHECK_INT(rdata_check(RRTYPE_A, NULL, 4), RES_EMALFORMED);
-	UNIT_CHECK_INT(rdata_check(RRTYPE_OPT, NULL, 0), 0);
+	UNIT_CHECK_INT(rdata_check(RR_TYPE_NS, w, 321), RES_EMALFORMED);
+	UNIT_CHECK_INT(rdata_check(RR_TYPE_A, NULL, 4), RES_EMALFORMED);
+	UNIT_CHECK_INT(rdata_check(RR_TYPE_OPT, NULL, 0), 0);
 	UNIT_CHECK_INT(rdata_check(65534, (const uint8_t *)"x", 1), 0);
 }
 
@@ -444,66 +444,66 @@ test_rdata_bad_text(void)
 		uint16_t type;
 		const char *text;
 	} bad[] = {
-		{ RRTYPE_A, "192.0.2.256" },
-		{ RRTYPE_A, "192.0.2" },
-		{ RRTYPE_A, "" },
-		{ RRTYPE_A, "192.0.2.1 192.0.2.2" },	/* leftover */
-		{ RRTYPE_A, "\"192.0.2.1\"" },
-		{ RRTYPE_AAAA, "2001:db8::g" },
-		{ RRTYPE_AAAA, "192.0.2.1" },
-		{ RRTYPE_MX, "65536 mx.example." },	/* u16 overflow */
-		{ RRTYPE_MX, "-1 mx.example." },
-		{ RRTYPE_MX, "10" },			/* missing name */
-		{ RRTYPE_MX, "10 a..b." },
-		{ RRTYPE_DS, "1 256 1 AB" },		/* u8 overflow */
-		{ RRTYPE_DS, "1 5 1 ABC" },		/* odd hex */
-		{ RRTYPE_DS, "1 5 1 XY" },		/* bad hex */
-		{ RRTYPE_DS, "1 5 1" },			/* no digest */
-		{ RRTYPE_DS, "1 RSASHA3 1 AB" },	/* no such algorithm */
-		{ RRTYPE_CERT, "PKIXX 0 0 AQ==" },
-		{ RRTYPE_SOA, "a. b. 4294967296 1 2 3 4" },	/* u32 */
-		{ RRTYPE_SOA, "a. b. 1 2 3 4" },
-		{ RRTYPE_SOA, "a. b. 1h 2 3 4 5" },	/* serial: digits */
-		{ RRTYPE_SOA, "a. b. 1 2 3 4 5x" },
-		{ RRTYPE_DNSKEY, "256 3 8 AQ=D" },	/* bad base64 */
-		{ RRTYPE_DNSKEY, "256 3 8 AQI" },	/* incomplete */
-		{ RRTYPE_DNSKEY, "256 3 8 A===" },
-		{ RRTYPE_DNSKEY, "256 3 8 !!!!" },
-		{ RRTYPE_DNSKEY, "256 3 8 AQ== AQ==" },
-		{ RRTYPE_DNSKEY, "256 3 8" },
-		{ RRTYPE_TXT, "\"unterminated" },
-		{ RRTYPE_TXT, "\"bad \\25 escape\"" },
-		{ RRTYPE_TXT, "\"bad \\256\"" },
-		{ RRTYPE_TXT, "" },
-		{ RRTYPE_HINFO, "\"one\"" },
-		{ RRTYPE_RRSIG, "A 8 2 3600 20301301000000 20200101000000 1 . "
+		{ RR_TYPE_A, "192.0.2.256" },
+		{ RR_TYPE_A, "192.0.2" },
+		{ RR_TYPE_A, "" },
+		{ RR_TYPE_A, "192.0.2.1 192.0.2.2" },	/* leftover */
+		{ RR_TYPE_A, "\"192.0.2.1\"" },
+		{ RR_TYPE_AAAA, "2001:db8::g" },
+		{ RR_TYPE_AAAA, "192.0.2.1" },
+		{ RR_TYPE_MX, "65536 mx.example." },	/* u16 overflow */
+		{ RR_TYPE_MX, "-1 mx.example." },
+		{ RR_TYPE_MX, "10" },			/* missing name */
+		{ RR_TYPE_MX, "10 a..b." },
+		{ RR_TYPE_DS, "1 256 1 AB" },		/* u8 overflow */
+		{ RR_TYPE_DS, "1 5 1 ABC" },		/* odd hex */
+		{ RR_TYPE_DS, "1 5 1 XY" },		/* bad hex */
+		{ RR_TYPE_DS, "1 5 1" },			/* no digest */
+		{ RR_TYPE_DS, "1 RSASHA3 1 AB" },	/* no such algorithm */
+		{ RR_TYPE_CERT, "PKIXX 0 0 AQ==" },
+		{ RR_TYPE_SOA, "a. b. 4294967296 1 2 3 4" },	/* u32 */
+		{ RR_TYPE_SOA, "a. b. 1 2 3 4" },
+		{ RR_TYPE_SOA, "a. b. 1h 2 3 4 5" },	/* serial: digits */
+		{ RR_TYPE_SOA, "a. b. 1 2 3 4 5x" },
+		{ RR_TYPE_DNSKEY, "256 3 8 AQ=D" },	/* bad base64 */
+		{ RR_TYPE_DNSKEY, "256 3 8 AQI" },	/* incomplete */
+		{ RR_TYPE_DNSKEY, "256 3 8 A===" },
+		{ RR_TYPE_DNSKEY, "256 3 8 !!!!" },
+		{ RR_TYPE_DNSKEY, "256 3 8 AQ== AQ==" },
+		{ RR_TYPE_DNSKEY, "256 3 8" },
+		{ RR_TYPE_TXT, "\"unterminated" },
+		{ RR_TYPE_TXT, "\"bad \\25 escape\"" },
+		{ RR_TYPE_TXT, "\"bad \\256\"" },
+		{ RR_TYPE_TXT, "" },
+		{ RR_TYPE_HINFO, "\"one\"" },
+		{ RR_TYPE_RRSIG, "A 8 2 3600 20301301000000 20200101000000 1 . "
 		    "AQ==" },				/* month 13 */
-		{ RRTYPE_RRSIG, "A 8 2 3600 20230229000000 20200101000000 1 . "
+		{ RR_TYPE_RRSIG, "A 8 2 3600 20230229000000 20200101000000 1 . "
 		    "AQ==" },				/* not a leap year */
-		{ RRTYPE_RRSIG, "A 8 2 3600 21060207062816 20200101000000 1 . "
+		{ RR_TYPE_RRSIG, "A 8 2 3600 21060207062816 20200101000000 1 . "
 		    "AQ==" },				/* past 2^32 */
-		{ RRTYPE_RRSIG, "A 8 2 3600 19691231235959 20200101000000 1 . "
+		{ RR_TYPE_RRSIG, "A 8 2 3600 19691231235959 20200101000000 1 . "
 		    "AQ==" },
-		{ RRTYPE_RRSIG, "BOGUS 8 2 3600 1 2 1 . AQ==" },
-		{ RRTYPE_NSEC, "host.example. A BOGUS" },
-		{ RRTYPE_NSEC3, "1 1 12 aabbccdd "
+		{ RR_TYPE_RRSIG, "BOGUS 8 2 3600 1 2 1 . AQ==" },
+		{ RR_TYPE_NSEC, "host.example. A BOGUS" },
+		{ RR_TYPE_NSEC3, "1 1 12 aabbccdd "
 		    "2t7b4g4vsa5smi47k61mv5bv1a22boj"
 		    "w A" },				/* bad base32hex */
-		{ RRTYPE_NSEC3, "1 1 12 aabbccdd 2t A" },	/* bad length */
-		{ RRTYPE_NSEC3, "1 1 12 aabbccd 2t7b4g4v A" },	/* odd salt */
-		{ RRTYPE_NSEC3PARAM, "1 0 0 \"-\"" },
-		{ RRTYPE_CAA, "0 is-sue \"x\"" },
-		{ RRTYPE_CAA, "0 issue \"x\" \"y\"" },
-		{ RRTYPE_OPT, "0001" },			/* meta: generic only */
-		{ RRTYPE_LOC, "52 22 23.000 N 4 53 32.000 E -2.00m" },
+		{ RR_TYPE_NSEC3, "1 1 12 aabbccdd 2t A" },	/* bad length */
+		{ RR_TYPE_NSEC3, "1 1 12 aabbccd 2t7b4g4v A" },	/* odd salt */
+		{ RR_TYPE_NSEC3PARAM, "1 0 0 \"-\"" },
+		{ RR_TYPE_CAA, "0 is-sue \"x\"" },
+		{ RR_TYPE_CAA, "0 issue \"x\" \"y\"" },
+		{ RR_TYPE_OPT, "0001" },		/* meta: generic only */
+		{ RR_TYPE_LOC, "52 22 23.000 N 4 53 32.000 E -2.00m" },
 		{ 65534, "abc" },			/* unknown: generic */
 		{ 65534, "\\# 2 AB" },			/* length mismatch */
 		{ 65534, "\\# 1 ABCD" },
 		{ 65534, "\\# x" },
 		{ 65534, "\\# 70000" },
-		{ RRTYPE_A, "\\# 5 C000020101" },	/* generic, bad A */
-		{ RRTYPE_A, "( 192.0.2.1" },		/* unbalanced */
-		{ RRTYPE_A, "192.0.2.1 )" },
+		{ RR_TYPE_A, "\\# 5 C000020101" },	/* generic, bad A */
+		{ RR_TYPE_A, "( 192.0.2.1" },		/* unbalanced */
+		{ RR_TYPE_A, "192.0.2.1 )" },
 	};
 	uint8_t w[RDATA_MAXLEN];
 	size_t i, l;
@@ -520,11 +520,11 @@ test_rdata_bad_text(void)
 	memset(s + 1, 'x', 256);
 	s[257] = '"';
 	s[258] = 0;
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_TXT, s, NULL, w, sizeof(w), &l),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_TXT, s, NULL, w, sizeof(w), &l),
 	    RES_ESYNTAX);
 	s[256] = '"';
 	s[257] = 0;
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_TXT, s, NULL, w, sizeof(w), &l),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_TXT, s, NULL, w, sizeof(w), &l),
 	    0);
 	UNIT_CHECK_INT(l, 256);
 	/* A name over 255 octets. */
@@ -533,7 +533,7 @@ test_rdata_bad_text(void)
 		s[2 * i + 1] = '.';
 	}
 	s[260] = 0;
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_NS, s, NULL, w, sizeof(w), &l),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_NS, s, NULL, w, sizeof(w), &l),
 	    RES_ESYNTAX);
 }
 
@@ -545,27 +545,27 @@ test_rdata_generic(void)
 	char s[128];
 	size_t l;
 
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_A, "\\# 4 C0000201", NULL, w,
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_A, "\\# 4 C0000201", NULL, w,
 	    sizeof(w), &l), 0);
 	UNIT_CHECK_INT(l, 4);
-	UNIT_CHECK(rdata_to_str(RRTYPE_A, w, l, s, sizeof(s)) > 0);
+	UNIT_CHECK(rdata_to_str(RR_TYPE_A, w, l, s, sizeof(s)) > 0);
 	UNIT_CHECK_STR(s, "192.0.2.1");
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_MX, "\\# 4 ( 000a\n 00 00 )",
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_MX, "\\# 4 ( 000a\n 00 00 )",
 	    NULL, w, sizeof(w), &l), RES_ESYNTAX);
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_MX, "\\# 3 ( 000a ; pref\n"
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_MX, "\\# 3 ( 000a ; pref\n"
 	    " 00 )", NULL, w, sizeof(w), &l), 0);
-	UNIT_CHECK(rdata_to_str(RRTYPE_MX, w, l, s, sizeof(s)) > 0);
+	UNIT_CHECK(rdata_to_str(RR_TYPE_MX, w, l, s, sizeof(s)) > 0);
 	UNIT_CHECK_STR(s, "10 .");
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_OPT, "\\# 0", NULL, w,
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_OPT, "\\# 0", NULL, w,
 	    sizeof(w), &l), 0);
 	UNIT_CHECK_INT(l, 0);
-	UNIT_CHECK_INT(rdata_to_str(RRTYPE_OPT, w, 0, s, sizeof(s)), 4);
+	UNIT_CHECK_INT(rdata_to_str(RR_TYPE_OPT, w, 0, s, sizeof(s)), 4);
 	UNIT_CHECK_STR(s, "\\# 0");
 	/* An empty key has no base64 form: the generic form is used. */
 	memcpy(w, "\x01\x00\x03\x08", 4);
-	UNIT_CHECK(rdata_to_str(RRTYPE_DNSKEY, w, 4, s, sizeof(s)) > 0);
+	UNIT_CHECK(rdata_to_str(RR_TYPE_DNSKEY, w, 4, s, sizeof(s)) > 0);
 	UNIT_CHECK_STR(s, "\\# 4 01000308");
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_DNSKEY, s, NULL, w, sizeof(w),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_DNSKEY, s, NULL, w, sizeof(w),
 	    &l), 0);
 	UNIT_CHECK_INT(l, 4);
 	UNIT_CHECK(rrtype_from_str("TYPE65534", &(uint16_t){ 0 }) == 0);
@@ -643,7 +643,7 @@ test_rdata_svcb(void)
 	int t;
 
 	for (t = 0; t < 2; t++) {
-		uint16_t type = t ? RRTYPE_HTTPS : RRTYPE_SVCB;
+		uint16_t type = t ? RR_TYPE_HTTPS : RR_TYPE_SVCB;
 
 		for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
 			wl = unhex(vec[i].hex, want);
@@ -676,17 +676,17 @@ test_rdata_time(void)
 	char s[256];
 	size_t l;
 
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_RRSIG, "A 8 1 0 21060207062815 "
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_RRSIG, "A 8 1 0 21060207062815 "
 	    "0 0 . AA==", NULL, w, sizeof(w), &l), 0);
 	UNIT_CHECK(memcmp(w + 8, "\xff\xff\xff\xff\0\0\0\0", 8) == 0);
-	UNIT_CHECK(rdata_to_str(RRTYPE_RRSIG, w, l, s, sizeof(s)) > 0);
+	UNIT_CHECK(rdata_to_str(RR_TYPE_RRSIG, w, l, s, sizeof(s)) > 0);
 	UNIT_CHECK_STR(s, "A 8 1 0 21060207062815 19700101000000 0 . AA==");
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_RRSIG, "A 8 1 0 20240229120000 "
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_RRSIG, "A 8 1 0 20240229120000 "
 	    "4294967295 0 . AA==", NULL, w, sizeof(w), &l), 0);
 	/* 2024-02-29 12:00:00 UTC is 1709208000. */
 	UNIT_CHECK(memcmp(w + 8, "\x65\xe0\x71\xc0", 4) == 0);
 	UNIT_CHECK(memcmp(w + 12, "\xff\xff\xff\xff", 4) == 0);
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_RRSIG, "A 8 1 0 4294967296 "
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_RRSIG, "A 8 1 0 4294967296 "
 	    "0 0 . AA==", NULL, w, sizeof(w), &l), RES_ESYNTAX);
 }
 
@@ -705,43 +705,43 @@ test_rdata_unpack(void)
 	memcpy(ex, pkt + hdr, exl);
 	/* MX 10 mail.<ptr 12>: decompressed. */
 	memcpy(pkt + base, "\0\x0a\4mail\xc0\x0c", 9);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, base + 9, base, 9, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, base + 9, base, 9, out,
 	    sizeof(out), &l), 0);
 	UNIT_CHECK_INT(l, 2 + 5 + exl);
 	UNIT_CHECK(memcmp(out + 7, ex, exl) == 0);
-	UNIT_CHECK(rdata_to_str(RRTYPE_MX, out, l, s, sizeof(s)) > 0);
+	UNIT_CHECK(rdata_to_str(RR_TYPE_MX, out, l, s, sizeof(s)) > 0);
 	UNIT_CHECK_STR(s, "10 mail.example.com.");
 	/* Output too small. */
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, base + 9, base, 9, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, base + 9, base, 9, out,
 	    10, &l), RES_ESPACE);
 	/* RDATA past the packet end. */
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, base + 8, base, 9, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, base + 8, base, 9, out,
 	    sizeof(out), &l), RES_EMALFORMED);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, 10, 20, 0, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, 10, 20, 0, out,
 	    sizeof(out), &l), RES_EMALFORMED);
 	/* Leftover octet after the name. */
 	memcpy(pkt + base, "\0\x0a\xc0\x0c\x01", 5);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, base + 5, base, 5, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, base + 5, base, 5, out,
 	    sizeof(out), &l), RES_EMALFORMED);
 	/* SRV: decompressed on receipt (RFC 3597 section 4). */
 	memcpy(pkt + base, "\0\0\0\0\x13\xc4\xc0\x0c", 8);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_SRV, pkt, base + 8, base, 8, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_SRV, pkt, base + 8, base, 8, out,
 	    sizeof(out), &l), 0);
 	UNIT_CHECK_INT(l, 6 + exl);
 	/* NSEC and DNAME: a pointer is malformed. */
 	memcpy(pkt + base, "\xc0\x0c\0\x01\x40", 5);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_NSEC, pkt, base + 5, base, 5, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_NSEC, pkt, base + 5, base, 5, out,
 	    sizeof(out), &l), RES_EMALFORMED);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_DNAME, pkt, base + 2, base, 2, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_DNAME, pkt, base + 2, base, 2, out,
 	    sizeof(out), &l), RES_EMALFORMED);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_SVCB, pkt, base + 4, base - 2, 4,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_SVCB, pkt, base + 4, base - 2, 4,
 	    out, sizeof(out), &l), RES_EMALFORMED);
 	/* Loops: a pointer to itself, a forward pointer. */
 	memcpy(pkt + base, "\0\x0a\xc0\x1b", 4);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, base + 4, base, 4, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, base + 4, base, 4, out,
 	    sizeof(out), &l), RES_EMALFORMED);
 	memcpy(pkt + base, "\0\x0a\xc0\x1d\0", 5);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, base + 5, base, 5, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, base + 5, base, 5, out,
 	    sizeof(out), &l), RES_EMALFORMED);
 	/* Unknown types are opaque; case is kept. */
 	memcpy(pkt + base, "\xc0\x0c", 2);
@@ -749,12 +749,12 @@ test_rdata_unpack(void)
 	    sizeof(out), &l), 0);
 	UNIT_CHECK_INT(l, 2);
 	memcpy(pkt + base, "\0\x0a\1M\xc0\x0c", 6);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, base + 6, base, 6, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, base + 6, base, 6, out,
 	    sizeof(out), &l), 0);
 	UNIT_CHECK(out[3] == 'M');
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, NULL, 0, 0, 0, out,
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, NULL, 0, 0, 0, out,
 	    sizeof(out), &l), RES_EINVAL);
-	UNIT_CHECK_INT(rdata_unpack(RRTYPE_MX, pkt, 40, 0, 0, NULL, 0, &l),
+	UNIT_CHECK_INT(rdata_unpack(RR_TYPE_MX, pkt, 40, 0, 0, NULL, 0, &l),
 	    RES_EINVAL);
 }
 
@@ -766,30 +766,30 @@ test_rdata_name_offsets(void)
 	size_t offs[4], l;
 	int comp;
 
-	rdata_from_str(RRTYPE_SOA, "a.example. b.example. 1 2 3 4 5", NULL,
+	rdata_from_str(RR_TYPE_SOA, "a.example. b.example. 1 2 3 4 5", NULL,
 	    w, sizeof(w), &l);
-	UNIT_CHECK_INT(rdata_name_offsets(RRTYPE_SOA, w, l, offs, 4, &comp),
+	UNIT_CHECK_INT(rdata_name_offsets(RR_TYPE_SOA, w, l, offs, 4, &comp),
 	    2);
 	UNIT_CHECK_INT(offs[0], 0);
 	UNIT_CHECK_INT(offs[1], 11);
 	UNIT_CHECK_INT(comp, 1);
-	UNIT_CHECK_INT(rdata_name_offsets(RRTYPE_SOA, w, l, offs, 1, &comp),
+	UNIT_CHECK_INT(rdata_name_offsets(RR_TYPE_SOA, w, l, offs, 1, &comp),
 	    RES_ESPACE);
-	UNIT_CHECK_INT(rdata_name_offsets(RRTYPE_SOA, w, l - 1, offs, 4,
+	UNIT_CHECK_INT(rdata_name_offsets(RR_TYPE_SOA, w, l - 1, offs, 4,
 	    &comp), RES_EMALFORMED);
-	rdata_from_str(RRTYPE_SRV, "1 2 3 sip.example.", NULL, w, sizeof(w),
+	rdata_from_str(RR_TYPE_SRV, "1 2 3 sip.example.", NULL, w, sizeof(w),
 	    &l);
-	UNIT_CHECK_INT(rdata_name_offsets(RRTYPE_SRV, w, l, offs, 4, &comp),
+	UNIT_CHECK_INT(rdata_name_offsets(RR_TYPE_SRV, w, l, offs, 4, &comp),
 	    1);
 	UNIT_CHECK_INT(offs[0], 6);
 	UNIT_CHECK_INT(comp, 0);
-	rdata_from_str(RRTYPE_RRSIG, "A 8 2 3600 1 2 3 Example. AQ==", NULL,
+	rdata_from_str(RR_TYPE_RRSIG, "A 8 2 3600 1 2 3 Example. AQ==", NULL,
 	    w, sizeof(w), &l);
-	UNIT_CHECK_INT(rdata_name_offsets(RRTYPE_RRSIG, w, l, offs, 4, NULL),
+	UNIT_CHECK_INT(rdata_name_offsets(RR_TYPE_RRSIG, w, l, offs, 4, NULL),
 	    1);
 	UNIT_CHECK_INT(offs[0], 18);
-	rdata_from_str(RRTYPE_A, "192.0.2.1", NULL, w, sizeof(w), &l);
-	UNIT_CHECK_INT(rdata_name_offsets(RRTYPE_A, w, l, NULL, 0, &comp), 0);
+	rdata_from_str(RR_TYPE_A, "192.0.2.1", NULL, w, sizeof(w), &l);
+	UNIT_CHECK_INT(rdata_name_offsets(RR_TYPE_A, w, l, NULL, 0, &comp), 0);
 	UNIT_CHECK_INT(rdata_name_offsets(65534, w, l, NULL, 0, &comp), 0);
 	UNIT_CHECK_INT(comp, 0);
 }
@@ -806,8 +806,8 @@ test_rr_from_str(void)
 	UNIT_CHECK_INT(rr_from_str("www.example.com. 3600 IN A 192.0.2.1",
 	    NULL, 60, rr), 0);
 	UNIT_CHECK_INT(rr->ttl, 3600);
-	UNIT_CHECK_INT(rr->rrclass, RRCLASS_IN);
-	UNIT_CHECK_INT(rr->type, RRTYPE_A);
+	UNIT_CHECK_INT(rr->rrclass, RR_CLASS_IN);
+	UNIT_CHECK_INT(rr->type, RR_TYPE_A);
 	UNIT_CHECK_INT(rr->rdlen, 4);
 	UNIT_CHECK(rr_to_str(rr->owner, rr->type, rr->rrclass, rr->ttl,
 	    rr->rdata, rr->rdlen, s, sizeof(s)) > 0);
@@ -822,19 +822,19 @@ test_rr_from_str(void)
 	UNIT_CHECK_INT(rr_from_str("@ TXT \"x\" ; comment", origin, 60, rr),
 	    0);
 	UNIT_CHECK_INT(rr->ttl, 60);
-	UNIT_CHECK_INT(rr->rrclass, RRCLASS_IN);
+	UNIT_CHECK_INT(rr->rrclass, RR_CLASS_IN);
 	UNIT_CHECK_INT(rr->owner_len, 13);
 	UNIT_CHECK_INT(rr->rdlen, 2);
 	UNIT_CHECK_INT(rr_from_str("x. CH 1h30m TXT \"a;b\"", NULL, 60, rr),
 	    0);
-	UNIT_CHECK_INT(rr->rrclass, RRCLASS_CH);
+	UNIT_CHECK_INT(rr->rrclass, RR_CLASS_CH);
 	UNIT_CHECK_INT(rr->ttl, 5400);
 	UNIT_CHECK_INT(rr->rdlen, 4);
 	UNIT_CHECK_INT(rr_from_str("@ 1d IN SOA ns hostmaster ( 2024010101 ; "
 	    "serial\n\t7200 ; refresh\n\t3600 1209600\n\t300 )", origin, 0,
 	    rr), 0);
 	UNIT_CHECK_INT(rr->ttl, 86400);
-	UNIT_CHECK_INT(rr->type, RRTYPE_SOA);
+	UNIT_CHECK_INT(rr->type, RR_TYPE_SOA);
 	rr_to_str(rr->owner, rr->type, rr->rrclass, rr->ttl, rr->rdata,
 	    rr->rdlen, s, sizeof(s));
 	UNIT_CHECK_STR(s, "example.com.\t86400\tIN\tSOA\tns.example.com. "
@@ -842,9 +842,9 @@ test_rr_from_str(void)
 	UNIT_CHECK_INT(rr_from_str("x. ( 60 IN\n A 192.0.2.1 )", NULL, 0, rr),
 	    0);
 	UNIT_CHECK_INT(rr_from_str("x. ANY A 192.0.2.1", NULL, 0, rr), 0);
-	UNIT_CHECK_INT(rr->rrclass, RRCLASS_ANY);
+	UNIT_CHECK_INT(rr->rrclass, RR_CLASS_ANY);
 	UNIT_CHECK_INT(rr_from_str("x. IN ANY \\# 0", NULL, 0, rr), 0);
-	UNIT_CHECK_INT(rr->type, RRTYPE_ANY);
+	UNIT_CHECK_INT(rr->type, RR_TYPE_ANY);
 	UNIT_CHECK_INT(rr_from_str("x. CLASS32 TYPE65534 \\# 1 00", NULL, 0,
 	    rr), 0);
 	UNIT_CHECK_INT(rr->rrclass, 32);
@@ -892,7 +892,7 @@ test_rdata_keytag(void)
 	uint8_t w[512];
 	size_t l;
 
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_DNSKEY, RFC4034_KEY, NULL, w,
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_DNSKEY, RFC4034_KEY, NULL, w,
 	    sizeof(w), &l), 0);
 	UNIT_CHECK_INT(rdata_dnskey_keytag(w, l), 60485);
 	/* RFC 4034 appendix B.1: RSA/MD5 takes octets len-3 and len-2. */
@@ -925,17 +925,17 @@ test_rrtype(void)
 	UNIT_CHECK(i > 50);
 	UNIT_CHECK(rrtype_lookup(65534) == NULL);
 	UNIT_CHECK(rrtype_lookup(0) == NULL);
-	UNIT_CHECK(rrtype_lookup(RRTYPE_MX)->flags & RRTYPE_F_COMPRESS);
-	UNIT_CHECK(!(rrtype_lookup(RRTYPE_SRV)->flags & RRTYPE_F_COMPRESS));
-	UNIT_CHECK(rrtype_lookup(RRTYPE_RRSIG)->flags & RRTYPE_F_DNSSEC);
-	UNIT_CHECK(rrtype_lookup(RRTYPE_OPT)->flags & RRTYPE_F_META);
-	UNIT_CHECK(rrtype_lookup(RRTYPE_AXFR)->flags & RRTYPE_F_META);
+	UNIT_CHECK(rrtype_lookup(RR_TYPE_MX)->flags & RRTYPE_F_COMPRESS);
+	UNIT_CHECK(!(rrtype_lookup(RR_TYPE_SRV)->flags & RRTYPE_F_COMPRESS));
+	UNIT_CHECK(rrtype_lookup(RR_TYPE_RRSIG)->flags & RRTYPE_F_DNSSEC);
+	UNIT_CHECK(rrtype_lookup(RR_TYPE_OPT)->flags & RRTYPE_F_META);
+	UNIT_CHECK(rrtype_lookup(RR_TYPE_AXFR)->flags & RRTYPE_F_META);
 	UNIT_CHECK_INT(rrtype_from_str("aaaa", &t), 0);
-	UNIT_CHECK_INT(t, RRTYPE_AAAA);
+	UNIT_CHECK_INT(t, RR_TYPE_AAAA);
 	UNIT_CHECK_INT(rrtype_from_str("type65534", &t), 0);
 	UNIT_CHECK_INT(t, 65534);
 	UNIT_CHECK_INT(rrtype_from_str("TYPE1", &t), 0);
-	UNIT_CHECK_INT(t, RRTYPE_A);
+	UNIT_CHECK_INT(t, RR_TYPE_A);
 	UNIT_CHECK_INT(rrtype_from_str("TYPE65536", &t), RES_ESYNTAX);
 	UNIT_CHECK_INT(rrtype_from_str("TYPE", &t), RES_ESYNTAX);
 	UNIT_CHECK_INT(rrtype_from_str("TYPE1x", &t), RES_ESYNTAX);
@@ -949,23 +949,23 @@ test_rrtype(void)
 	UNIT_CHECK_INT(rrtype_to_str(1, s, 0), RES_ESPACE);
 	UNIT_CHECK_INT(rrtype_to_str(1, NULL, 10), RES_EINVAL);
 	UNIT_CHECK_INT(rrclass_from_str("in", &t), 0);
-	UNIT_CHECK_INT(t, RRCLASS_IN);
+	UNIT_CHECK_INT(t, RR_CLASS_IN);
 	UNIT_CHECK_INT(rrclass_from_str("CH", &t), 0);
-	UNIT_CHECK_INT(t, RRCLASS_CH);
+	UNIT_CHECK_INT(t, RR_CLASS_CH);
 	UNIT_CHECK_INT(rrclass_from_str("HS", &t), 0);
-	UNIT_CHECK_INT(t, RRCLASS_HS);
+	UNIT_CHECK_INT(t, RR_CLASS_HS);
 	UNIT_CHECK_INT(rrclass_from_str("NONE", &t), 0);
-	UNIT_CHECK_INT(t, RRCLASS_NONE);
+	UNIT_CHECK_INT(t, RR_CLASS_NONE);
 	UNIT_CHECK_INT(rrclass_from_str("ANY", &t), 0);
-	UNIT_CHECK_INT(t, RRCLASS_ANY);
+	UNIT_CHECK_INT(t, RR_CLASS_ANY);
 	UNIT_CHECK_INT(rrclass_from_str("class1", &t), 0);
-	UNIT_CHECK_INT(t, RRCLASS_IN);
+	UNIT_CHECK_INT(t, RR_CLASS_IN);
 	UNIT_CHECK_INT(rrclass_from_str("CLASS65535", &t), 0);
 	UNIT_CHECK_INT(t, 65535);
 	UNIT_CHECK_INT(rrclass_from_str("CLASS65536", &t), RES_ESYNTAX);
 	UNIT_CHECK_INT(rrclass_from_str("A", &t), RES_ESYNTAX);
 	UNIT_CHECK_INT(rrclass_from_str(NULL, &t), RES_EINVAL);
-	UNIT_CHECK_INT(rrclass_to_str(RRCLASS_CH, s, sizeof(s)), 2);
+	UNIT_CHECK_INT(rrclass_to_str(RR_CLASS_CH, s, sizeof(s)), 2);
 	UNIT_CHECK_STR(s, "CH");
 	UNIT_CHECK_INT(rrclass_to_str(42, s, sizeof(s)), 7);
 	UNIT_CHECK_STR(s, "CLASS42");
@@ -980,30 +980,30 @@ test_rdata_limits(void)
 	char s[64], *big;
 	size_t l, i;
 
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_A, NULL, NULL, w, sizeof(w), &l),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_A, NULL, NULL, w, sizeof(w), &l),
 	    RES_EINVAL);
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_A, "1.2.3.4", NULL, NULL, 0, &l),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_A, "1.2.3.4", NULL, NULL, 0, &l),
 	    RES_EINVAL);
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_A, "1.2.3.4", NULL, w, 3, &l),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_A, "1.2.3.4", NULL, w, 3, &l),
 	    RES_ESPACE);
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_NS, "a.example.", NULL, w, 5,
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_NS, "a.example.", NULL, w, 5,
 	    &l), RES_ESPACE);
-	UNIT_CHECK_INT(rdata_to_str(RRTYPE_A, NULL, 4, s, sizeof(s)),
+	UNIT_CHECK_INT(rdata_to_str(RR_TYPE_A, NULL, 4, s, sizeof(s)),
 	    RES_EINVAL);
-	UNIT_CHECK_INT(rdata_to_str(RRTYPE_A, w, 4, NULL, 10), RES_EINVAL);
+	UNIT_CHECK_INT(rdata_to_str(RR_TYPE_A, w, 4, NULL, 10), RES_EINVAL);
 	memcpy(w, "\xc0\0\2\1", 4);
-	UNIT_CHECK_INT(rdata_to_str(RRTYPE_A, w, 4, s, 9), RES_ESPACE);
-	UNIT_CHECK_INT(rdata_to_str(RRTYPE_A, w, 4, s, 10), 9);
+	UNIT_CHECK_INT(rdata_to_str(RR_TYPE_A, w, 4, s, 9), RES_ESPACE);
+	UNIT_CHECK_INT(rdata_to_str(RR_TYPE_A, w, 4, s, 10), 9);
 	UNIT_CHECK_INT(rdata_to_str(65534, w, 4, s, 12), RES_ESPACE);
-	UNIT_CHECK_INT(rdata_check(RRTYPE_TXT, w, RDATA_MAXLEN + 1),
+	UNIT_CHECK_INT(rdata_check(RR_TYPE_TXT, w, RDATA_MAXLEN + 1),
 	    RES_EMALFORMED);
-	UNIT_CHECK_INT(rdata_check(RRTYPE_NS, NULL, 0), RES_EMALFORMED);
-	UNIT_CHECK_INT(rdata_to_str(RRTYPE_NS, NULL, 0, s, sizeof(s)),
+	UNIT_CHECK_INT(rdata_check(RR_TYPE_NS, NULL, 0), RES_EMALFORMED);
+	UNIT_CHECK_INT(rdata_to_str(RR_TYPE_NS, NULL, 0, s, sizeof(s)),
 	    RES_EMALFORMED);
 	UNIT_CHECK_INT(rdata_to_str(65534, NULL, 0, s, sizeof(s)), 4);
-	UNIT_CHECK_INT(rdata_name_offsets(RRTYPE_NS, NULL, 0, NULL, 0, NULL),
+	UNIT_CHECK_INT(rdata_name_offsets(RR_TYPE_NS, NULL, 0, NULL, 0, NULL),
 	    RES_EMALFORMED);
-	UNIT_CHECK_INT(rdata_to_str(RRTYPE_A, w, 4, s, 0), RES_EINVAL);
+	UNIT_CHECK_INT(rdata_to_str(RR_TYPE_A, w, 4, s, 0), RES_EINVAL);
 	/* Oversized: 65535 octets of TXT in 257 strings is too long for
 	 * RDATA; text of 300 strings of 255 octets is refused. */
 	big = malloc(300 * 258 + 1);
@@ -1014,14 +1014,14 @@ test_rdata_limits(void)
 		big[i * 258 + 257] = ' ';
 	}
 	big[300 * 258] = 0;
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_TXT, big, NULL, w, sizeof(w),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_TXT, big, NULL, w, sizeof(w),
 	    &l), RES_ESPACE);
 	/* The largest: 257 strings fit 65535 octets only as 256 + rest. */
 	big[256 * 258] = 0;
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_TXT, big, NULL, w, sizeof(w),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_TXT, big, NULL, w, sizeof(w),
 	    &l), RES_ESPACE);
 	big[255 * 258] = 0;
-	UNIT_CHECK_INT(rdata_from_str(RRTYPE_TXT, big, NULL, w, sizeof(w),
+	UNIT_CHECK_INT(rdata_from_str(RR_TYPE_TXT, big, NULL, w, sizeof(w),
 	    &l), 0);
 	UNIT_CHECK_INT(l, 255 * 256);
 	free(big);

@@ -579,7 +579,7 @@ roundtrip(uint8_t alg, int rsa_bits)
 	UNIT_CHECK_INT(dname_from_str("www.Example.ORG.", NULL, owner, NULL),
 	    0);
 	UNIT_CHECK_INT(dname_from_str("example.org.", NULL, zone, NULL), 0);
-	rrset_init(&s, owner, RRTYPE_A, rd, rdlen, 2);
+	rrset_init(&s, owner, RR_TYPE_A, rd, rdlen, 2);
 	klen = dnskey_of(pk, alg, key, sizeof(key));
 	if (!UNIT_CHECK(klen > 4)) {
 		EVP_PKEY_free(pk);
@@ -631,9 +631,9 @@ roundtrip(uint8_t alg, int rsa_bits)
 	rdlen[0] = 3;
 	UNIT_CHECK_INT(check_rrsig(k, &s, rrsig, slen), RES_EBOGUS);
 	rdlen[0] = 4;
-	s.type = RRTYPE_AAAA;
+	s.type = RR_TYPE_AAAA;
 	UNIT_CHECK_INT(check_rrsig(k, &s, rrsig, slen), RES_EBOGUS);
-	s.type = RRTYPE_A;
+	s.type = RR_TYPE_A;
 	/* The RRs in another order and case still verify. */
 	rd[0] = a1;
 	rd[1] = a2;
@@ -679,9 +679,9 @@ test_canon_wildcard(void)
 	    0);
 	UNIT_CHECK_INT(dname_from_str("*.example.org.", NULL, wild, NULL), 0);
 	UNIT_CHECK_INT(dname_from_str("example.org.", NULL, zone, NULL), 0);
-	rrset_init(&s, owner, RRTYPE_A, rd, rdlen, 1);
+	rrset_init(&s, owner, RR_TYPE_A, rd, rdlen, 1);
 	/* labels 2 < 4: "*." + "example.org". */
-	head = rrsig_head(rrsig, RRTYPE_A, 15, 2, 1, zone);
+	head = rrsig_head(rrsig, RR_TYPE_A, 15, 2, 1, zone);
 	UNIT_CHECK_INT(val_canon_signed_data(&s, rrsig, head, data,
 	    sizeof(data), &dl), 0);
 	UNIT_CHECK_INT(dl, head + 15 + 10 + 4);
@@ -750,9 +750,9 @@ test_canon_order(void)
 
 	UNIT_CHECK_INT(dname_from_str("T.Example.", NULL, owner, &olen), 0);
 	UNIT_CHECK_INT(dname_from_str("EXAMPLE.", NULL, zone, NULL), 0);
-	rrset_init(&s, owner, RRTYPE_TXT, rd, rdlen, 6);
+	rrset_init(&s, owner, RR_TYPE_TXT, rd, rdlen, 6);
 	s.ttl = 10;	/* not what is signed: the original TTL is */
-	head = rrsig_head(rrsig, RRTYPE_TXT, 13, 2, 99, zone);
+	head = rrsig_head(rrsig, RR_TYPE_TXT, 13, 2, 99, zone);
 	UNIT_CHECK_INT(val_canon_signed_data(&s, rrsig, head, data,
 	    sizeof(data), &dl), 0);
 	/* RRSIG part with the signer lowercased. */
@@ -812,7 +812,7 @@ test_canon_large(void)
 		rd[i] = ns[i];
 		rdlen[i] = (uint16_t)n;
 	}
-	rrset_init(&s, zone, RRTYPE_NS, rd, rdlen, NRR);
+	rrset_init(&s, zone, RR_TYPE_NS, rd, rdlen, NRR);
 	if (!UNIT_CHECK((pk = gen_key(15, 0)) != NULL)) {
 		return;
 	}
@@ -875,8 +875,8 @@ test_canon_lowercase(void)
 	UNIT_CHECK_INT(dname_from_str("a.EXAMPLE.", NULL, mx2 + 2, &n), 0);
 	rdlen[1] = (uint16_t)(n + 2);
 	UNIT_CHECK_INT(dname_from_str("example.", NULL, zone, NULL), 0);
-	rrset_init(&s, zone, RRTYPE_MX, rd, rdlen, 2);
-	head = rrsig_head(rrsig, RRTYPE_MX, 13, 1, 1, zone);
+	rrset_init(&s, zone, RR_TYPE_MX, rd, rdlen, 2);
+	head = rrsig_head(rrsig, RR_TYPE_MX, 13, 1, 1, zone);
 	UNIT_CHECK_INT(val_canon_signed_data(&s, rrsig, head, data,
 	    sizeof(data), &dl), 0);
 	/* owner(9) type class ttl rdlen(10) then the RDATA */
@@ -891,28 +891,28 @@ test_canon_lowercase(void)
 	memcpy(nsec + n, "\000\001\100", 3);	/* bitmap: A */
 	rd[0] = nsec;
 	rdlen[0] = (uint16_t)(n + 3);
-	rrset_init(&s, zone, RRTYPE_NSEC, rd, rdlen, 1);
-	head = rrsig_head(rrsig, RRTYPE_NSEC, 13, 1, 1, zone);
+	rrset_init(&s, zone, RR_TYPE_NSEC, rd, rdlen, 1);
+	head = rrsig_head(rrsig, RR_TYPE_NSEC, 13, 1, 1, zone);
 	UNIT_CHECK_INT(val_canon_signed_data(&s, rrsig, head, data,
 	    sizeof(data), &dl), 0);
 	UNIT_CHECK(memcmp(data + head + 19, "\004Next\007EXAMPLE", 13) == 0);
 	/* Lowercased types are listed exactly. */
-	UNIT_CHECK(val_canon_lowercase_type(RRTYPE_NS));
-	UNIT_CHECK(val_canon_lowercase_type(RRTYPE_SOA));
-	UNIT_CHECK(val_canon_lowercase_type(RRTYPE_RRSIG));
-	UNIT_CHECK(val_canon_lowercase_type(RRTYPE_SRV));
-	UNIT_CHECK(val_canon_lowercase_type(RRTYPE_DNAME));
+	UNIT_CHECK(val_canon_lowercase_type(RR_TYPE_NS));
+	UNIT_CHECK(val_canon_lowercase_type(RR_TYPE_SOA));
+	UNIT_CHECK(val_canon_lowercase_type(RR_TYPE_RRSIG));
+	UNIT_CHECK(val_canon_lowercase_type(RR_TYPE_SRV));
+	UNIT_CHECK(val_canon_lowercase_type(RR_TYPE_DNAME));
 	UNIT_CHECK(val_canon_lowercase_type(30));	/* NXT */
 	UNIT_CHECK(val_canon_lowercase_type(38));	/* A6 */
-	UNIT_CHECK(!val_canon_lowercase_type(RRTYPE_NSEC));
-	UNIT_CHECK(!val_canon_lowercase_type(RRTYPE_HINFO));
-	UNIT_CHECK(!val_canon_lowercase_type(RRTYPE_SVCB));
-	UNIT_CHECK(!val_canon_lowercase_type(RRTYPE_TXT));
+	UNIT_CHECK(!val_canon_lowercase_type(RR_TYPE_NSEC));
+	UNIT_CHECK(!val_canon_lowercase_type(RR_TYPE_HINFO));
+	UNIT_CHECK(!val_canon_lowercase_type(RR_TYPE_SVCB));
+	UNIT_CHECK(!val_canon_lowercase_type(RR_TYPE_TXT));
 	/* Malformed RDATA of a lowercased type is an error. */
 	rd[0] = mx1;
 	rdlen[0] = 3;
-	rrset_init(&s, zone, RRTYPE_MX, rd, rdlen, 1);
-	head = rrsig_head(rrsig, RRTYPE_MX, 13, 1, 1, zone);
+	rrset_init(&s, zone, RR_TYPE_MX, rd, rdlen, 1);
+	head = rrsig_head(rrsig, RR_TYPE_MX, 13, 1, 1, zone);
 	UNIT_CHECK_INT(val_canon_signed_data(&s, rrsig, head, data,
 	    sizeof(data), &dl), RES_EMALFORMED);
 }
@@ -1101,8 +1101,8 @@ test_null_inputs(void)
 	UNIT_CHECK_INT(val_b32hex_decode("co", 2, NULL, 4), RES_EINVAL);
 	UNIT_CHECK_INT(val_b32hex_decode("cpnmuoj1", 8, buf, 4), RES_ESPACE);
 	/* Canonical data. */
-	rrset_init(&s, name, RRTYPE_A, rd, rdlen, 1);
-	rrsig_head(buf + 64, RRTYPE_A, 13, 1, 1, name);
+	rrset_init(&s, name, RR_TYPE_A, rd, rdlen, 1);
+	rrsig_head(buf + 64, RR_TYPE_A, 13, 1, 1, name);
 	UNIT_CHECK_INT(val_canon_signed_data(NULL, buf + 64, 27, buf, 64,
 	    &len), RES_EINVAL);
 	UNIT_CHECK_INT(val_canon_signed_data(&s, NULL, 27, buf, 64, &len),
@@ -1280,7 +1280,7 @@ test_garbage(void)
 		 * RDATA of a type with names in it. */
 		memcpy(rrsig, rd + 200, sizeof(rrsig));
 		rrsig[0] = 0;
-		rrsig[1] = (uint8_t)(i % 2 ? RRTYPE_MX : RRTYPE_SOA);
+		rrsig[1] = (uint8_t)(i % 2 ? RR_TYPE_MX : RR_TYPE_SOA);
 		rrsig[3] = (uint8_t)(i % 5);
 		if (i % 3 == 0) {
 			memcpy(rrsig + 18, "\007example", 9);

@@ -35,6 +35,7 @@
  */
 #include "config.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,14 +58,6 @@
 #define TA_MAXMSG 4096
 /** DNS header length (RFC 1035 section 4.1.1). */
 #define TA_HDR 12
-
-#define T_A 1
-#define T_NS 2
-#define T_CNAME 5
-#define T_SOA 6
-#define T_TXT 16
-#define T_AAAA 28
-#define T_OPT 41
 
 /** What one address does. */
 enum ta_mode {
@@ -154,18 +147,19 @@ ta_parse_rdata(struct ta_record *r, const char *type, char **w, int nw)
 
 	r->rdlen = 0;
 	if (strcasecmp(type, "A") == 0 && nw == 1) {
-		r->type = T_A;
+		r->type = RR_TYPE_A;
 		r->rdlen = 4;
 		return inet_pton(AF_INET, w[0], r->rdata) == 1 ? 0 : -1;
 	}
 	if (strcasecmp(type, "AAAA") == 0 && nw == 1) {
-		r->type = T_AAAA;
+		r->type = RR_TYPE_AAAA;
 		r->rdlen = 16;
 		return inet_pton(AF_INET6, w[0], r->rdata) == 1 ? 0 : -1;
 	}
 	if ((strcasecmp(type, "NS") == 0 || strcasecmp(type, "CNAME") == 0) &&
 	    nw == 1) {
-		r->type = strcasecmp(type, "NS") == 0 ? T_NS : T_CNAME;
+		r->type = strcasecmp(type, "NS") == 0 ? RR_TYPE_NS :
+		    RR_TYPE_CNAME;
 		return ta_put_name(r, w[0]);
 	}
 	if (strcasecmp(type, "TXT") == 0 && nw == 1) {
@@ -182,14 +176,14 @@ ta_parse_rdata(struct ta_record *r, const char *type, char **w, int nw)
 		if (n > 255) {
 			return -1;
 		}
-		r->type = T_TXT;
+		r->type = RR_TYPE_TXT;
 		r->rdata[0] = (uint8_t)n;
 		memcpy(r->rdata + 1, s, n);
 		r->rdlen = (uint16_t)(n + 1);
 		return 0;
 	}
 	if (strcasecmp(type, "SOA") == 0 && nw == 7) {
-		r->type = T_SOA;
+		r->type = RR_TYPE_SOA;
 		if (ta_put_name(r, w[0]) != 0 || ta_put_name(r, w[1]) != 0) {
 			return -1;
 		}
@@ -357,24 +351,24 @@ ta_parse_query(const uint8_t *p, size_t len, struct ta_query *q)
 	    pos + 4 > len) {
 		return -1;
 	}
-	q->qtype = (uint16_t)(p[pos] << 8 | p[pos + 1]);
+	q->qtype = wire_get16(p + pos);
 	pos += 4;
 	q->qend = pos;
-	n = (size_t)(p[6] << 8 | p[7]) + (size_t)(p[8] << 8 | p[9]) +
-	    (size_t)(p[10] << 8 | p[11]);
+	n = (size_t)wire_get16(p + 6) + (size_t)wire_get16(p + 8) +
+	    (size_t)wire_get16(p + 10);
 	for (i = 0; i < n; i++) {
 		if (dname_unpack(p, len, &pos, NULL, NULL) != 0 ||
 		    pos + 10 > len) {
 			return -1;
 		}
-		type = (uint16_t)(p[pos] << 8 | p[pos + 1]);
-		rdlen = (uint16_t)(p[pos + 8] << 8 | p[pos + 9]);
+		type = wire_get16(p + pos);
+		rdlen = wire_get16(p + pos + 8);
 		pos += 10;
 		if (pos + rdlen > len) {
 			return -1;
 		}
 		pos += rdlen;
-		if (type == T_OPT) {
+		if (type == RR_TYPE_OPT) {
 			q->edns = 1;
 		}
 	}
@@ -412,7 +406,7 @@ ta_put_rr(uint8_t *out, size_t max, size_t *pos, const uint8_t *owner,
 static void
 ta_count(uint8_t *out, int off)
 {
-	uint16_t c = (uint16_t)(out[off] << 8 | out[off + 1]);
+	uint16_t c = wire_get16(out + off);
 
 	c++;
 	out[off] = (uint8_t)(c >> 8);
@@ -466,7 +460,7 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 		const struct ta_record *r = &sc->rec[i];
 		size_t l = dname_len(r->owner);
 
-		if (r->type == T_SOA && l > soalen &&
+		if (r->type == RR_TYPE_SOA && l > soalen &&
 		    dname_is_subdomain(q->qname, r->owner)) {
 			soa = r;
 			soalen = l;
@@ -484,8 +478,8 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 			continue;
 		}
 		found = 1;
-		if (r->type == q->qtype || (r->type == T_CNAME &&
-		    q->qtype != T_CNAME)) {
+		if (r->type == q->qtype || (r->type == RR_TYPE_CNAME &&
+		    q->qtype != RR_TYPE_CNAME)) {
 			if (ta_put_rr(out, limit, &pos, q->qname, r) != 0) {
 				full = 1;
 				break;
@@ -594,7 +588,7 @@ ta_tcp(const struct ta_scenario *sc, const struct ta_listen *l)
 		if (ta_read_full(fd, in, 2) != 0) {
 			break;
 		}
-		ql = (size_t)(in[0] << 8 | in[1]);
+		ql = (size_t)wire_get16(in);
 		if (ql > sizeof(in) || ta_read_full(fd, in, ql) != 0 ||
 		    ta_parse_query(in, ql, &q) != 0) {
 			break;

@@ -16,6 +16,7 @@
  */
 #include "config.h"
 #include "util/msg.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include <assert.h>
 #include <stdlib.h>
@@ -28,39 +29,6 @@ enum {
 	STAGE_QUESTION = -1	/* questions being written */
 	/* 0, 1, 2: the RR section being written (enum msg_section) */
 };
-
-/** Read a 16-bit big-endian value. */
-static inline uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(((uint16_t)p[0] << 8) | p[1]);
-}
-
-/** Read a 32-bit big-endian value. */
-static inline uint32_t
-rd32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | p[3];
-}
-
-/** Write a 16-bit big-endian value. */
-static inline void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/** Write a 32-bit big-endian value. */
-static inline void
-wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /**
  * Parse the RDATA of an OPT record: a list of (code, length, data)
@@ -84,14 +52,14 @@ parse_opt_rdata(struct msg_edns *e, const uint8_t *pkt, size_t off,
 		if (end - p < 4) {
 			return RES_EMALFORMED;
 		}
-		code = rd16(pkt + p);
-		olen = rd16(pkt + p + 2);
+		code = wire_get16(pkt + p);
+		olen = wire_get16(pkt + p + 2);
 		p += 4;
 		if (olen > end - p) {
 			return RES_EMALFORMED;
 		}
 		switch (code) {
-		case MSG_OPT_COOKIE:
+		case EDNS_OPT_COOKIE:
 			/* RFC 7873 section 5.2.2: a client cookie of 8 octets
 			 * and an optional server cookie of 8 to 32. */
 			if (olen != 8 && (olen < 16 || olen > 40)) {
@@ -105,25 +73,25 @@ parse_opt_rdata(struct msg_edns *e, const uint8_t *pkt, size_t off,
 				    (size_t)olen - 8);
 			}
 			break;
-		case MSG_OPT_EDE:
+		case EDNS_OPT_EDE:
 			/* RFC 8914 section 2: info code, then text. */
 			if (olen < 2) {
 				return RES_EMALFORMED;
 			}
 			if (!e->has_ede) {
 				e->has_ede = 1;
-				e->ede_code = rd16(pkt + p);
+				e->ede_code = wire_get16(pkt + p);
 				e->ede_text_off = (uint16_t)(p + 2);
 				e->ede_text_len = (uint16_t)(olen - 2);
 			}
 			break;
-		case MSG_OPT_PADDING:
+		case EDNS_OPT_PADDING:
 			if (!e->has_padding) {
 				e->has_padding = 1;
 				e->padding_len = olen;
 			}
 			break;
-		case MSG_OPT_ECS:
+		case EDNS_OPT_ECS:
 			if (!e->has_ecs) {
 				e->has_ecs = 1;
 				e->ecs_off = (uint16_t)p;
@@ -178,14 +146,14 @@ msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store)
 		return RES_EMALFORMED;
 	}
 	/* RFC 1035 section 4.1.1. */
-	m->id = rd16(pkt);
-	m->flags = rd16(pkt + 2);
+	m->id = wire_get16(pkt);
+	m->flags = wire_get16(pkt + 2);
 	m->opcode = (uint8_t)MSG_OPCODE(m->flags);
 	m->rcode = m->flags & 0xf;
-	m->qdcount = rd16(pkt + 4);
-	m->ancount = rd16(pkt + 6);
-	m->nscount = rd16(pkt + 8);
-	m->arcount = rd16(pkt + 10);
+	m->qdcount = wire_get16(pkt + 4);
+	m->ancount = wire_get16(pkt + 6);
+	m->nscount = wire_get16(pkt + 8);
+	m->arcount = wire_get16(pkt + 10);
 	m->have_header = 1;
 
 	/* Questions (RFC 1035 section 4.1.2); all are checked, the first
@@ -205,8 +173,8 @@ msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store)
 			m->qname_len = nlen;
 			m->qoff = (uint16_t)start;
 			m->qlen = (uint16_t)(pos + 4 - start);
-			m->qtype = rd16(pkt + pos);
-			m->qclass = rd16(pkt + pos + 2);
+			m->qtype = wire_get16(pkt + pos);
+			m->qclass = wire_get16(pkt + pos + 2);
 			m->have_question = 1;
 		}
 		pos += 4;
@@ -232,17 +200,17 @@ msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store)
 			if (len - pos < 10) {
 				return RES_EMALFORMED;
 			}
-			type = rd16(pkt + pos);
-			rclass = rd16(pkt + pos + 2);
-			ttl = rd32(pkt + pos + 4);
-			rdlen = rd16(pkt + pos + 8);
+			type = wire_get16(pkt + pos);
+			rclass = wire_get16(pkt + pos + 2);
+			ttl = wire_get32(pkt + pos + 4);
+			rdlen = wire_get16(pkt + pos + 8);
 			pos += 10;
 			if (rdlen > len - pos) {
 				return RES_EMALFORMED;
 			}
 			rdata = pos;
 			pos += rdlen;
-			if (type == MSG_TYPE_OPT) {
+			if (type == RR_TYPE_OPT) {
 				/* RFC 6891 section 6.1.1: only in the
 				 * additional section, at most one, and its
 				 * owner is the root (section 6.1.2). */
@@ -259,7 +227,7 @@ msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store)
 				m->edns.ext_rcode = (uint8_t)(ttl >> 24);
 				m->edns.version = (uint8_t)(ttl >> 16);
 				m->edns.flags = (uint16_t)ttl;
-				m->edns.do_bit = (ttl & MSG_EDNS_DO) != 0;
+				m->edns.do_bit = (ttl & EDNS_FLAG_DO) != 0;
 				m->edns.rr_off = (uint16_t)owner;
 				m->edns.present = 1;
 			}
@@ -401,8 +369,8 @@ msg_writer_header(struct msg_writer *w, uint16_t id, uint16_t flags,
 		return RES_ESPACE;
 	}
 	memset(w->buf, 0, MSG_HEADER_LEN);
-	wr16(w->buf, id);
-	wr16(w->buf + 2, (uint16_t)(flags & ~(MSG_FLAG_TC | 0xf)));
+	wire_put16(w->buf, id);
+	wire_put16(w->buf + 2, (uint16_t)(flags & ~(MSG_FLAG_TC | 0xf)));
 	w->rcode = (uint16_t)rcode;
 	w->pos = MSG_HEADER_LEN;
 	w->stage = STAGE_HEADER;
@@ -511,7 +479,7 @@ write_name(struct msg_writer *w, const uint8_t *d, int compress)
 	memcpy(w->buf + w->pos, d, lit);
 	w->pos += lit;
 	if (found) {
-		wr16(w->buf + w->pos, (uint16_t)(0xc000 | ptr));
+		wire_put16(w->buf + w->pos, (uint16_t)(0xc000 | ptr));
 		w->pos += 2;
 	} else {
 		w->buf[w->pos++] = 0;
@@ -543,8 +511,8 @@ msg_writer_question(struct msg_writer *w, const uint8_t *qname,
 		w->nnames = nn;
 		return RES_ESPACE;
 	}
-	wr16(w->buf + w->pos, qtype);
-	wr16(w->buf + w->pos + 2, qclass);
+	wire_put16(w->buf + w->pos, qtype);
+	wire_put16(w->buf + w->pos + 2, qclass);
 	w->pos += 4;
 	w->count[0]++;
 	w->stage = STAGE_QUESTION;
@@ -640,9 +608,9 @@ msg_writer_rr(struct msg_writer *w, int sec, const uint8_t *owner,
 	if (write_name(w, owner, 1) != RES_OK || room(w) < 10) {
 		goto nospace;
 	}
-	wr16(w->buf + w->pos, type);
-	wr16(w->buf + w->pos + 2, rclass);
-	wr32(w->buf + w->pos + 4, ttl);
+	wire_put16(w->buf + w->pos, type);
+	wire_put16(w->buf + w->pos + 2, rclass);
+	wire_put32(w->buf + w->pos + 4, ttl);
 	w->pos += 10;
 	rdstart = w->pos;
 	for (i = 0, done = 0; i < nnames; i++) {
@@ -666,7 +634,7 @@ msg_writer_rr(struct msg_writer *w, int sec, const uint8_t *owner,
 		w->pos += (size_t)rdlen - done;
 	}
 	/* Compression only shrinks the RDATA, so this fits 16 bits. */
-	wr16(w->buf + rdstart - 2, (uint16_t)(w->pos - rdstart));
+	wire_put16(w->buf + rdstart - 2, (uint16_t)(w->pos - rdstart));
 	w->count[1 + sec]++;
 	return RES_OK;
 nospace:
@@ -769,22 +737,22 @@ msg_writer_finish(struct msg_writer *w, size_t *len)
 
 		assert(w->pos + w->reserve <= w->limit);
 		p[0] = 0;
-		wr16(p + 1, MSG_TYPE_OPT);
-		wr16(p + 3, w->eo.udp_size);
+		wire_put16(p + 1, RR_TYPE_OPT);
+		wire_put16(p + 3, w->eo.udp_size);
 		ttl = ((uint32_t)(w->rcode >> 4) << 24) |
 		    ((uint32_t)w->eo.version << 16) |
-		    (w->eo.do_bit ? MSG_EDNS_DO : 0);
-		wr32(p + 5, ttl);
+		    (w->eo.do_bit ? EDNS_FLAG_DO : 0);
+		wire_put32(p + 5, ttl);
 		if (w->eo.cookie) {
-			wr16(p + o, MSG_OPT_COOKIE);
-			wr16(p + o + 2, (uint16_t)w->eo.cookie_len);
+			wire_put16(p + o, EDNS_OPT_COOKIE);
+			wire_put16(p + o + 2, (uint16_t)w->eo.cookie_len);
 			memcpy(p + o + 4, w->eo.cookie, w->eo.cookie_len);
 			o += 4 + w->eo.cookie_len;
 		}
 		if (w->eo.ede) {
-			wr16(p + o, MSG_OPT_EDE);
-			wr16(p + o + 2, (uint16_t)(2 + w->ede_text_len));
-			wr16(p + o + 4, w->eo.ede_code);
+			wire_put16(p + o, EDNS_OPT_EDE);
+			wire_put16(p + o + 2, (uint16_t)(2 + w->ede_text_len));
+			wire_put16(p + o + 4, w->eo.ede_code);
 			if (w->ede_text_len) {
 				memcpy(p + o + 6, w->eo.ede_text,
 				    w->ede_text_len);
@@ -801,29 +769,29 @@ msg_writer_finish(struct msg_writer *w, size_t *len)
 			if (pad > w->limit - total) {
 				pad = w->limit - total;
 			}
-			wr16(p + o, MSG_OPT_PADDING);
-			wr16(p + o + 2, (uint16_t)pad);
+			wire_put16(p + o, EDNS_OPT_PADDING);
+			wire_put16(p + o + 2, (uint16_t)pad);
 			memset(p + o + 4, 0, pad);
 			o += 4 + pad;
 			rdlen += pad;
 		}
 		assert(o == 11 + rdlen);
-		wr16(p + 9, (uint16_t)rdlen);
+		wire_put16(p + 9, (uint16_t)rdlen);
 		w->pos += o;
 		w->reserve = 0;
 		w->edns = 0;
 		w->count[3]++;
 	}
-	flags = rd16(w->buf + 2) & (uint16_t)~(MSG_FLAG_TC | 0xf);
+	flags = wire_get16(w->buf + 2) & (uint16_t)~(MSG_FLAG_TC | 0xf);
 	if (w->tc) {
 		flags |= MSG_FLAG_TC;
 	}
 	flags |= w->rcode & 0xf;
-	wr16(w->buf + 2, flags);
-	wr16(w->buf + 4, w->count[0]);
-	wr16(w->buf + 6, w->count[1]);
-	wr16(w->buf + 8, w->count[2]);
-	wr16(w->buf + 10, w->count[3]);
+	wire_put16(w->buf + 2, flags);
+	wire_put16(w->buf + 4, w->count[0]);
+	wire_put16(w->buf + 6, w->count[1]);
+	wire_put16(w->buf + 8, w->count[2]);
+	wire_put16(w->buf + 10, w->count[3]);
 	if (len) {
 		*len = w->pos;
 	}
@@ -836,7 +804,7 @@ msg_set_id(uint8_t *pkt, size_t len, uint16_t id)
 	if (!pkt || len < MSG_HEADER_LEN) {
 		return RES_EINVAL;
 	}
-	wr16(pkt, id);
+	wire_put16(pkt, id);
 	return RES_OK;
 }
 
@@ -846,7 +814,7 @@ msg_set_flags(uint8_t *pkt, size_t len, uint16_t set, uint16_t clear)
 	if (!pkt || len < MSG_HEADER_LEN) {
 		return RES_EINVAL;
 	}
-	wr16(pkt + 2, (uint16_t)((rd16(pkt + 2) & ~clear) | set));
+	wire_put16(pkt + 2, (uint16_t)((wire_get16(pkt + 2) & ~clear) | set));
 	return RES_OK;
 }
 
@@ -873,13 +841,13 @@ msg_truncate_reply(uint8_t *pkt, size_t len, size_t *newlen)
 	end = (size_t)m->qoff + m->qlen;
 	if (m->edns.present) {
 		/* Root owner (1), type, class, TTL, RDLENGTH, RDATA. */
-		optlen = 11 + rd16(pkt + m->edns.rr_off + 9);
+		optlen = 11 + wire_get16(pkt + m->edns.rr_off + 9);
 		memmove(pkt + end, pkt + m->edns.rr_off, optlen);
 	}
-	wr16(pkt + 2, (uint16_t)(rd16(pkt + 2) | MSG_FLAG_TC));
-	wr16(pkt + 6, 0);
-	wr16(pkt + 8, 0);
-	wr16(pkt + 10, m->edns.present ? 1 : 0);
+	wire_put16(pkt + 2, (uint16_t)(wire_get16(pkt + 2) | MSG_FLAG_TC));
+	wire_put16(pkt + 6, 0);
+	wire_put16(pkt + 8, 0);
+	wire_put16(pkt + 10, m->edns.present ? 1 : 0);
 	*newlen = end + optlen;
 	free(m);
 	return RES_OK;

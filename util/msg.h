@@ -65,6 +65,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "util/dname.h"
+#include "util/dnsdef.h"
 
 /** RR entries a parsed view holds; more RRs are refused (RES_ELIMIT).
  * 256 covers every sane reply (a full 64 KB TCP reply of A records would
@@ -84,41 +85,6 @@
 #define MSG_UDP_MIN 512
 /** Our default EDNS payload size (DNS flag day 2020). */
 #define MSG_EDNS_SIZE 1232
-
-/** Header flag bits, in the 16-bit word after the ID (RFC 1035 4.1.1,
- * RFC 4035 section 3.2 for AD and CD). */
-#define MSG_FLAG_QR 0x8000
-#define MSG_FLAG_AA 0x0400
-#define MSG_FLAG_TC 0x0200
-#define MSG_FLAG_RD 0x0100
-#define MSG_FLAG_RA 0x0080
-#define MSG_FLAG_Z 0x0040
-#define MSG_FLAG_AD 0x0020
-#define MSG_FLAG_CD 0x0010
-/** Opcode field of the flags word. */
-#define MSG_OPCODE(flags) (((flags) >> 11) & 0xf)
-/** The flags word for an opcode. */
-#define MSG_OPCODE_FLAGS(op) ((uint16_t)(((op) & 0xf) << 11))
-
-/** Opcodes and rcodes used here. */
-#define MSG_OPCODE_QUERY 0
-#define MSG_RCODE_NOERROR 0
-#define MSG_RCODE_FORMERR 1
-#define MSG_RCODE_SERVFAIL 2
-#define MSG_RCODE_NXDOMAIN 3
-#define MSG_RCODE_NOTIMP 4
-#define MSG_RCODE_REFUSED 5
-#define MSG_RCODE_BADVERS 16
-
-/** RR types the message code itself needs. */
-#define MSG_TYPE_OPT 41
-/** EDNS option codes (IANA registry). */
-#define MSG_OPT_ECS 8		/**< client subnet, RFC 7871 */
-#define MSG_OPT_COOKIE 10	/**< RFC 7873 */
-#define MSG_OPT_PADDING 12	/**< RFC 7830 */
-#define MSG_OPT_EDE 15		/**< extended DNS error, RFC 8914 */
-/** The DO bit in the OPT TTL's flags (RFC 3225). */
-#define MSG_EDNS_DO 0x8000
 
 /** The three RR sections (the question is apart). */
 enum msg_section {

@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include "util/rdata.h"
+#include "util/dnsdef.h"
 #include "util/rrtype.h"
 #include "util/dname.h"
 #include "util/error.h"
@@ -28,21 +29,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Wire checks                                                         */
-
-/** Read a 16-bit network-order value. */
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-/** Read a 32-bit network-order value. */
-static uint32_t
-get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | p[3];
-}
 
 /**
  * Check an NSEC/NSEC3/CSYNC type bitmap, RFC 4034 section 4.1.2: window
@@ -93,10 +79,10 @@ svc_has_key(const uint8_t *d, size_t n, uint16_t key)
 	size_t p = 0;
 
 	while (p + 4 <= n) {
-		if (get16(d + p) == key) {
+		if (wire_get16(d + p) == key) {
 			return 1;
 		}
-		p += 4 + get16(d + p + 2);
+		p += 4 + wire_get16(d + p + 2);
 	}
 	return 0;
 }
@@ -119,8 +105,8 @@ svc_check(const uint8_t *d, size_t n)
 		if (n - p < 4) {
 			return RES_EMALFORMED;
 		}
-		key = get16(d + p);
-		len = get16(d + p + 2);
+		key = wire_get16(d + p);
+		len = wire_get16(d + p + 2);
 		if ((long)key <= prev || key == SVC_INVALID ||
 		    (size_t)len > n - p - 4) {
 			return RES_EMALFORMED;
@@ -132,10 +118,10 @@ svc_check(const uint8_t *d, size_t n)
 				return RES_EMALFORMED;
 			}
 			for (i = 0; i < len; i += 2) {
-				uint16_t k = get16(v + i);
+				uint16_t k = wire_get16(v + i);
 
 				if (k == SVC_MANDATORY ||
-				    (i > 0 && k <= get16(v + i - 2))) {
+				    (i > 0 && k <= wire_get16(v + i - 2))) {
 					return RES_EMALFORMED;
 				}
 			}
@@ -184,11 +170,12 @@ svc_check(const uint8_t *d, size_t n)
 	/* Mandatory keys must be present (RFC 9460 section 8). */
 	p = 0;
 	while (p < n) {
-		uint16_t key = get16(d + p), len = get16(d + p + 2);
+		uint16_t key = wire_get16(d + p), len = wire_get16(d + p + 2);
 
 		if (key == SVC_MANDATORY) {
 			for (i = 0; i < len; i += 2) {
-				if (!svc_has_key(d, n, get16(d + p + 4 + i))) {
+				if (!svc_has_key(d, n,
+				    wire_get16(d + p + 4 + i))) {
 					return RES_EMALFORMED;
 				}
 			}
@@ -432,6 +419,24 @@ rdata_name_offsets(uint16_t type, const uint8_t *rdata, size_t rdlen,
 	return n;
 }
 
+int
+rdata_rrsig_parse(const uint8_t *rd, size_t len, struct rdata_rrsig *sig)
+{
+	if (!rd || !sig || len < 19 || dname_check(rd + 18, len - 18,
+	    NULL) != RES_OK) {
+		return RES_EMALFORMED;
+	}
+	sig->covered = wire_get16(rd);
+	sig->alg = rd[2];
+	sig->labels = rd[3];
+	sig->ottl = wire_get32(rd + 4);
+	sig->expiration = wire_get32(rd + 8);
+	sig->inception = wire_get32(rd + 12);
+	sig->tag = wire_get16(rd + 16);
+	sig->signer = rd + 18;
+	return RES_OK;
+}
+
 uint16_t
 rdata_dnskey_keytag(const uint8_t *rdata, size_t rdlen)
 {
@@ -447,7 +452,7 @@ rdata_dnskey_keytag(const uint8_t *rdata, size_t rdlen)
 		if (rdlen < 7) {
 			return 0;
 		}
-		return get16(rdata + rdlen - 3);
+		return wire_get16(rdata + rdlen - 3);
 	}
 	for (i = 0; i < rdlen; i++) {
 		ac += (i & 1) ? rdata[i] : (uint32_t)rdata[i] << 8;
@@ -822,7 +827,7 @@ sb_svcparams(struct sbuf *sb, const uint8_t *d, size_t n)
 	char a[INET6_ADDRSTRLEN];
 
 	while (p < n) {
-		uint16_t key = get16(d + p), len = get16(d + p + 2);
+		uint16_t key = wire_get16(d + p), len = wire_get16(d + p + 2);
 		const uint8_t *v = d + p + 4;
 
 		sb_chr(sb, ' ');
@@ -834,7 +839,7 @@ sb_svcparams(struct sbuf *sb, const uint8_t *d, size_t n)
 				if (i) {
 					sb_chr(sb, ',');
 				}
-				sb_svckey(sb, get16(v + i));
+				sb_svckey(sb, wire_get16(v + i));
 			}
 			break;
 		case SVC_ALPN:
@@ -863,7 +868,7 @@ sb_svcparams(struct sbuf *sb, const uint8_t *d, size_t n)
 			break;
 		case SVC_PORT:
 			sb_chr(sb, '=');
-			sb_uint(sb, get16(v));
+			sb_uint(sb, wire_get16(v));
 			break;
 		case SVC_IPV4HINT:
 		case SVC_IPV6HINT:
@@ -935,17 +940,17 @@ sb_field(struct sbuf *sb, int kind, const uint8_t *d, size_t left)
 		break;
 	case RDF_U16:
 	case RDF_CERTTYPE:
-		sb_uint(sb, get16(d));
+		sb_uint(sb, wire_get16(d));
 		break;
 	case RDF_U32:
 	case RDF_PERIOD:
-		sb_uint(sb, get32(d));
+		sb_uint(sb, wire_get32(d));
 		break;
 	case RDF_TYPE:
-		sb_type(sb, get16(d));
+		sb_type(sb, wire_get16(d));
 		break;
 	case RDF_TIME:
-		sb_time(sb, get32(d));
+		sb_time(sb, wire_get32(d));
 		break;
 	case RDF_A:
 	case RDF_AAAA:
@@ -1682,7 +1687,7 @@ svc_key_item(const uint8_t *s, size_t n, struct obuf *o)
 static int
 cmp_u16(const void *a, const void *b)
 {
-	return (int)get16(a) - (int)get16(b);
+	return (int)wire_get16(a) - (int)wire_get16(b);
 }
 
 /** A SvcParam read from text, before sorting. */
@@ -2233,7 +2238,7 @@ rr_from_str(const char *line, const uint8_t *origin, uint32_t default_ttl,
 		return RES_ESYNTAX;
 	}
 	rr->ttl = default_ttl;
-	rr->rrclass = RRCLASS_IN;
+	rr->rrclass = RR_CLASS_IN;
 	for (;;) {
 		if (!lex_next(&lx, &t) ||
 		    tok_cstr(&t, s, sizeof(s)) != RES_OK) {

@@ -162,6 +162,33 @@ int rr_to_str(const uint8_t *owner, uint16_t type, uint16_t rrclass,
 	uint32_t ttl, const uint8_t *rdata, size_t rdlen, char *buf,
 	size_t bufsz);
 
+/** The fields of an RRSIG RDATA (RFC 4034 section 3.1). */
+struct rdata_rrsig {
+	/** Type covered. */
+	uint16_t covered;
+	/** Algorithm. */
+	uint8_t alg;
+	/** Labels of the owner name, wildcard label not counted. */
+	uint8_t labels;
+	/** Original TTL. */
+	uint32_t ottl;
+	/** Expiration and inception (serial arithmetic, RFC 4034 3.1.5). */
+	uint32_t expiration, inception;
+	/** Key tag. */
+	uint16_t tag;
+	/** Signer's name: a checked wire name pointing into the RDATA. */
+	const uint8_t *signer;
+};
+
+/**
+ * Read the fields of an RRSIG RDATA.
+ * @param rd: the RDATA.
+ * @param len: its length.
+ * @param sig: receives the fields (signer points into rd).
+ * @return 0, or RES_EMALFORMED (too short, bad signer name).
+ */
+int rdata_rrsig_parse(const uint8_t *rd, size_t len, struct rdata_rrsig *sig);
+
 /**
  * DNSKEY key tag, RFC 4034 appendix B (algorithm 1 per appendix B.1).
  * @param rdata: DNSKEY (or CDNSKEY, KEY) RDATA.

@@ -14,29 +14,11 @@
 #define UTIL_REPLY_H
 #include <stddef.h>
 #include <stdint.h>
+#include "util/dnsdef.h"
 
 struct region;
 struct dns_msg;
 struct msg_writer;
-
-/** RR type numbers the resolver modules need (IANA registry). */
-#define RR_TYPE_A 1
-#define RR_TYPE_NS 2
-#define RR_TYPE_CNAME 5
-#define RR_TYPE_SOA 6
-#define RR_TYPE_PTR 12
-#define RR_TYPE_MX 15
-#define RR_TYPE_TXT 16
-#define RR_TYPE_AAAA 28
-#define RR_TYPE_DNAME 39
-#define RR_TYPE_OPT 41
-#define RR_TYPE_DS 43
-#define RR_TYPE_RRSIG 46
-#define RR_TYPE_NSEC 47
-#define RR_TYPE_DNSKEY 48
-#define RR_TYPE_NSEC3 50
-#define RR_TYPE_ANY 255
-#define RR_CLASS_IN 1
 
 /** One RRset of a reply. */
 struct reply_rrset {

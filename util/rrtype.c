@@ -26,96 +26,96 @@
 /** The table, sorted by type code. */
 static const struct rrtype_info rrtypes[] = {
 	/* RFC 1035 section 3.3 and 3.4. */
-	{ RRTYPE_A, "A", 0, { RDF_A } },
-	{ RRTYPE_NS, "NS", CMP, { NC } },
-	{ RRTYPE_MD, "MD", CMP, { NC } },
-	{ RRTYPE_MF, "MF", CMP, { NC } },
-	{ RRTYPE_CNAME, "CNAME", CMP, { NC } },
-	{ RRTYPE_SOA, "SOA", CMP, { NC, NC, RDF_U32, RDF_PERIOD, RDF_PERIOD,
+	{ RR_TYPE_A, "A", 0, { RDF_A } },
+	{ RR_TYPE_NS, "NS", CMP, { NC } },
+	{ RR_TYPE_MD, "MD", CMP, { NC } },
+	{ RR_TYPE_MF, "MF", CMP, { NC } },
+	{ RR_TYPE_CNAME, "CNAME", CMP, { NC } },
+	{ RR_TYPE_SOA, "SOA", CMP, { NC, NC, RDF_U32, RDF_PERIOD, RDF_PERIOD,
 	    RDF_PERIOD, RDF_PERIOD } },
-	{ RRTYPE_MB, "MB", CMP, { NC } },
-	{ RRTYPE_MG, "MG", CMP, { NC } },
-	{ RRTYPE_MR, "MR", CMP, { NC } },
-	{ RRTYPE_NULL, "NULL", RRTYPE_F_GENERIC, { RDF_END } },
-	{ RRTYPE_PTR, "PTR", CMP, { NC } },
-	{ RRTYPE_HINFO, "HINFO", 0, { RDF_STR, RDF_STR } },
-	{ RRTYPE_MINFO, "MINFO", CMP, { NC, NC } },
-	{ RRTYPE_MX, "MX", CMP, { RDF_U16, NC } },
-	{ RRTYPE_TXT, "TXT", 0, { RDF_STRS } },
+	{ RR_TYPE_MB, "MB", CMP, { NC } },
+	{ RR_TYPE_MG, "MG", CMP, { NC } },
+	{ RR_TYPE_MR, "MR", CMP, { NC } },
+	{ RR_TYPE_NULL, "NULL", RRTYPE_F_GENERIC, { RDF_END } },
+	{ RR_TYPE_PTR, "PTR", CMP, { NC } },
+	{ RR_TYPE_HINFO, "HINFO", 0, { RDF_STR, RDF_STR } },
+	{ RR_TYPE_MINFO, "MINFO", CMP, { NC, NC } },
+	{ RR_TYPE_MX, "MX", CMP, { RDF_U16, NC } },
+	{ RR_TYPE_TXT, "TXT", 0, { RDF_STRS } },
 	/* RFC 1183. */
-	{ RRTYPE_RP, "RP", 0, { ND, ND } },
-	{ RRTYPE_AFSDB, "AFSDB", 0, { RDF_U16, ND } },
-	{ RRTYPE_RT, "RT", 0, { RDF_U16, ND } },
+	{ RR_TYPE_RP, "RP", 0, { ND, ND } },
+	{ RR_TYPE_AFSDB, "AFSDB", 0, { RDF_U16, ND } },
+	{ RR_TYPE_RT, "RT", 0, { RDF_U16, ND } },
 	/* RFC 2535 (obsolete, kept for parsing old data). */
-	{ RRTYPE_SIG, "SIG", SEC, { RDF_TYPE, ALG, RDF_U8, RDF_U32,
+	{ RR_TYPE_SIG, "SIG", SEC, { RDF_TYPE, ALG, RDF_U8, RDF_U32,
 	    RDF_TIME, RDF_TIME, RDF_U16, ND, RDF_B64 } },
-	{ RRTYPE_KEY, "KEY", SEC, { RDF_U16, RDF_U8, ALG, RDF_B64 } },
+	{ RR_TYPE_KEY, "KEY", SEC, { RDF_U16, RDF_U8, ALG, RDF_B64 } },
 	/* RFC 2163. */
-	{ RRTYPE_PX, "PX", 0, { RDF_U16, ND, ND } },
+	{ RR_TYPE_PX, "PX", 0, { RDF_U16, ND, ND } },
 	/* RFC 3596. */
-	{ RRTYPE_AAAA, "AAAA", 0, { RDF_AAAA } },
+	{ RR_TYPE_AAAA, "AAAA", 0, { RDF_AAAA } },
 	/* RFC 1876: checked as fixed fields, shown in the generic form. */
-	{ RRTYPE_LOC, "LOC", RRTYPE_F_GENERIC, { RDF_U8, RDF_U8, RDF_U8,
+	{ RR_TYPE_LOC, "LOC", RRTYPE_F_GENERIC, { RDF_U8, RDF_U8, RDF_U8,
 	    RDF_U8, RDF_U32, RDF_U32, RDF_U32 } },
 	/* RFC 2782. */
-	{ RRTYPE_SRV, "SRV", 0, { RDF_U16, RDF_U16, RDF_U16, ND } },
+	{ RR_TYPE_SRV, "SRV", 0, { RDF_U16, RDF_U16, RDF_U16, ND } },
 	/* RFC 3403. */
-	{ RRTYPE_NAPTR, "NAPTR", 0, { RDF_U16, RDF_U16, RDF_STR, RDF_STR,
+	{ RR_TYPE_NAPTR, "NAPTR", 0, { RDF_U16, RDF_U16, RDF_STR, RDF_STR,
 	    RDF_STR, ND } },
 	/* RFC 2230. */
-	{ RRTYPE_KX, "KX", 0, { RDF_U16, NN } },
+	{ RR_TYPE_KX, "KX", 0, { RDF_U16, NN } },
 	/* RFC 4398. */
-	{ RRTYPE_CERT, "CERT", 0, { RDF_CERTTYPE, RDF_U16, ALG, RDF_B64 } },
+	{ RR_TYPE_CERT, "CERT", 0, { RDF_CERTTYPE, RDF_U16, ALG, RDF_B64 } },
 	/* RFC 6672. */
-	{ RRTYPE_DNAME, "DNAME", 0, { NN } },
+	{ RR_TYPE_DNAME, "DNAME", 0, { NN } },
 	/* RFC 6891: options are parsed by the message code. */
-	{ RRTYPE_OPT, "OPT", META, { RDF_END } },
+	{ RR_TYPE_OPT, "OPT", META, { RDF_END } },
 	/* RFC 4034 and RFC 4255. */
-	{ RRTYPE_DS, "DS", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } },
-	{ RRTYPE_SSHFP, "SSHFP", 0, { RDF_U8, RDF_U8, RDF_HEX } },
-	{ RRTYPE_RRSIG, "RRSIG", SEC, { RDF_TYPE, ALG, RDF_U8, RDF_U32,
+	{ RR_TYPE_DS, "DS", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } },
+	{ RR_TYPE_SSHFP, "SSHFP", 0, { RDF_U8, RDF_U8, RDF_HEX } },
+	{ RR_TYPE_RRSIG, "RRSIG", SEC, { RDF_TYPE, ALG, RDF_U8, RDF_U32,
 	    RDF_TIME, RDF_TIME, RDF_U16, NN, RDF_B64 } },
-	{ RRTYPE_NSEC, "NSEC", SEC, { NN, RDF_BITMAP } },
-	{ RRTYPE_DNSKEY, "DNSKEY", SEC, { RDF_U16, RDF_U8, ALG,
+	{ RR_TYPE_NSEC, "NSEC", SEC, { NN, RDF_BITMAP } },
+	{ RR_TYPE_DNSKEY, "DNSKEY", SEC, { RDF_U16, RDF_U8, ALG,
 	    RDF_B64 } },
 	/* RFC 4701. */
-	{ RRTYPE_DHCID, "DHCID", 0, { RDF_B64 } },
+	{ RR_TYPE_DHCID, "DHCID", 0, { RDF_B64 } },
 	/* RFC 5155. */
-	{ RRTYPE_NSEC3, "NSEC3", SEC, { RDF_U8, RDF_U8, RDF_U16, RDF_HEX_L8,
+	{ RR_TYPE_NSEC3, "NSEC3", SEC, { RDF_U8, RDF_U8, RDF_U16, RDF_HEX_L8,
 	    RDF_B32_L8, RDF_BITMAP } },
-	{ RRTYPE_NSEC3PARAM, "NSEC3PARAM", SEC, { RDF_U8, RDF_U8, RDF_U16,
+	{ RR_TYPE_NSEC3PARAM, "NSEC3PARAM", SEC, { RDF_U8, RDF_U8, RDF_U16,
 	    RDF_HEX_L8 } },
 	/* RFC 6698, RFC 8162. */
-	{ RRTYPE_TLSA, "TLSA", 0, { RDF_U8, RDF_U8, RDF_U8, RDF_HEX } },
-	{ RRTYPE_SMIMEA, "SMIMEA", 0, { RDF_U8, RDF_U8, RDF_U8, RDF_HEX } },
+	{ RR_TYPE_TLSA, "TLSA", 0, { RDF_U8, RDF_U8, RDF_U8, RDF_HEX } },
+	{ RR_TYPE_SMIMEA, "SMIMEA", 0, { RDF_U8, RDF_U8, RDF_U8, RDF_HEX } },
 	/* RFC 7344. */
-	{ RRTYPE_CDS, "CDS", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } },
-	{ RRTYPE_CDNSKEY, "CDNSKEY", SEC, { RDF_U16, RDF_U8, ALG,
+	{ RR_TYPE_CDS, "CDS", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } },
+	{ RR_TYPE_CDNSKEY, "CDNSKEY", SEC, { RDF_U16, RDF_U8, ALG,
 	    RDF_B64 } },
 	/* RFC 7929. */
-	{ RRTYPE_OPENPGPKEY, "OPENPGPKEY", 0, { RDF_B64 } },
+	{ RR_TYPE_OPENPGPKEY, "OPENPGPKEY", 0, { RDF_B64 } },
 	/* RFC 7477. */
-	{ RRTYPE_CSYNC, "CSYNC", 0, { RDF_U32, RDF_U16, RDF_BITMAP } },
+	{ RR_TYPE_CSYNC, "CSYNC", 0, { RDF_U32, RDF_U16, RDF_BITMAP } },
 	/* RFC 8976. */
-	{ RRTYPE_ZONEMD, "ZONEMD", 0, { RDF_U32, RDF_U8, RDF_U8, RDF_HEX } },
+	{ RR_TYPE_ZONEMD, "ZONEMD", 0, { RDF_U32, RDF_U8, RDF_U8, RDF_HEX } },
 	/* RFC 9460. */
-	{ RRTYPE_SVCB, "SVCB", 0, { RDF_U16, NN, RDF_SVCPARAMS } },
-	{ RRTYPE_HTTPS, "HTTPS", 0, { RDF_U16, NN, RDF_SVCPARAMS } },
+	{ RR_TYPE_SVCB, "SVCB", 0, { RDF_U16, NN, RDF_SVCPARAMS } },
+	{ RR_TYPE_HTTPS, "HTTPS", 0, { RDF_U16, NN, RDF_SVCPARAMS } },
 	/* RFC 7208. */
-	{ RRTYPE_SPF, "SPF", 0, { RDF_STRS } },
+	{ RR_TYPE_SPF, "SPF", 0, { RDF_STRS } },
 	/* Meta and question-only types (RFC 2930, 8945, 1995, 5936, 1035). */
-	{ RRTYPE_TKEY, "TKEY", META, { RDF_END } },
-	{ RRTYPE_TSIG, "TSIG", META, { RDF_END } },
-	{ RRTYPE_IXFR, "IXFR", META, { RDF_END } },
-	{ RRTYPE_AXFR, "AXFR", META, { RDF_END } },
-	{ RRTYPE_MAILB, "MAILB", META, { RDF_END } },
-	{ RRTYPE_MAILA, "MAILA", META, { RDF_END } },
-	{ RRTYPE_ANY, "ANY", META, { RDF_END } },
+	{ RR_TYPE_TKEY, "TKEY", META, { RDF_END } },
+	{ RR_TYPE_TSIG, "TSIG", META, { RDF_END } },
+	{ RR_TYPE_IXFR, "IXFR", META, { RDF_END } },
+	{ RR_TYPE_AXFR, "AXFR", META, { RDF_END } },
+	{ RR_TYPE_MAILB, "MAILB", META, { RDF_END } },
+	{ RR_TYPE_MAILA, "MAILA", META, { RDF_END } },
+	{ RR_TYPE_ANY, "ANY", META, { RDF_END } },
 	/* RFC 7553, RFC 8659. */
-	{ RRTYPE_URI, "URI", 0, { RDF_U16, RDF_U16, RDF_LONGSTR } },
-	{ RRTYPE_CAA, "CAA", 0, { RDF_U8, RDF_TAG, RDF_LONGSTR } },
+	{ RR_TYPE_URI, "URI", 0, { RDF_U16, RDF_U16, RDF_LONGSTR } },
+	{ RR_TYPE_CAA, "CAA", 0, { RDF_U8, RDF_TAG, RDF_LONGSTR } },
 	/* RFC 4431 (historic, RFC 8749): laid out as DS. */
-	{ RRTYPE_DLV, "DLV", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } }
+	{ RR_TYPE_DLV, "DLV", SEC, { RDF_U16, ALG, RDF_U8, RDF_HEX } }
 };
 
 #define NTYPES (sizeof(rrtypes) / sizeof(rrtypes[0]))
@@ -127,8 +127,8 @@ static const struct {
 	/** mnemonic */
 	const char *name;
 } rrclasses[] = {
-	{ RRCLASS_IN, "IN" }, { RRCLASS_CH, "CH" }, { RRCLASS_HS, "HS" },
-	{ RRCLASS_NONE, "NONE" }, { RRCLASS_ANY, "ANY" }
+	{ RR_CLASS_IN, "IN" }, { RR_CLASS_CH, "CH" }, { RR_CLASS_HS, "HS" },
+	{ RR_CLASS_NONE, "NONE" }, { RR_CLASS_ANY, "ANY" }
 };
 
 const struct rrtype_info *

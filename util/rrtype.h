@@ -3,13 +3,13 @@
  * layouts.
  *
  * Every RR type resolute knows is described in exactly one place, a static
- * table in util/rrtype.c.  An entry gives the type's code, its mnemonic,
- * flags (may its names be compressed, is it a DNSSEC type, is it a meta or
- * question-only type) and the layout of its RDATA as a list of field
- * kinds terminated by RDF_END.  The wire parser, the encoder's name
- * compression, canonical lowercasing in the validator and the presentation
- * format in util/rdata.c all walk these layouts, so adding a type means
- * adding one line to the table.
+ * table in util/rrtype.c; the codes are those of util/dnsdef.h.  An entry
+ * gives the type's code, its mnemonic, flags (may its names be compressed,
+ * is it a DNSSEC type, is it a meta or question-only type) and the layout
+ * of its RDATA as a list of field kinds terminated by RDF_END.  The wire
+ * parser, the encoder's name compression, canonical lowercasing in the
+ * validator and the presentation format in util/rdata.c all walk these
+ * layouts, so adding a type means adding one line to the table.
  *
  * Names in RDATA come in three kinds (RFC 3597 section 4): RDF_NAME_C in
  * the well-known RFC 1035 types may be compressed when sent and are
@@ -19,83 +19,14 @@
  * compression pointer inside it is malformed.
  *
  * Usage:
- *	const struct rrtype_info *ti = rrtype_lookup(RRTYPE_MX);
+ *	const struct rrtype_info *ti = rrtype_lookup(RR_TYPE_MX);
  *	if (ti && (ti->flags & RRTYPE_F_COMPRESS)) ...
  */
 #ifndef UTIL_RRTYPE_H
 #define UTIL_RRTYPE_H
 #include <stddef.h>
 #include <stdint.h>
-
-/** Codes of the RR types and meta types in the table (IANA registry). */
-enum rrtype_code {
-	RRTYPE_A = 1,
-	RRTYPE_NS = 2,
-	RRTYPE_MD = 3,
-	RRTYPE_MF = 4,
-	RRTYPE_CNAME = 5,
-	RRTYPE_SOA = 6,
-	RRTYPE_MB = 7,
-	RRTYPE_MG = 8,
-	RRTYPE_MR = 9,
-	RRTYPE_NULL = 10,
-	RRTYPE_PTR = 12,
-	RRTYPE_HINFO = 13,
-	RRTYPE_MINFO = 14,
-	RRTYPE_MX = 15,
-	RRTYPE_TXT = 16,
-	RRTYPE_RP = 17,
-	RRTYPE_AFSDB = 18,
-	RRTYPE_RT = 21,
-	RRTYPE_SIG = 24,
-	RRTYPE_KEY = 25,
-	RRTYPE_PX = 26,
-	RRTYPE_AAAA = 28,
-	RRTYPE_LOC = 29,
-	RRTYPE_SRV = 33,
-	RRTYPE_NAPTR = 35,
-	RRTYPE_KX = 36,
-	RRTYPE_CERT = 37,
-	RRTYPE_DNAME = 39,
-	RRTYPE_OPT = 41,
-	RRTYPE_DS = 43,
-	RRTYPE_SSHFP = 44,
-	RRTYPE_RRSIG = 46,
-	RRTYPE_NSEC = 47,
-	RRTYPE_DNSKEY = 48,
-	RRTYPE_DHCID = 49,
-	RRTYPE_NSEC3 = 50,
-	RRTYPE_NSEC3PARAM = 51,
-	RRTYPE_TLSA = 52,
-	RRTYPE_SMIMEA = 53,
-	RRTYPE_CDS = 59,
-	RRTYPE_CDNSKEY = 60,
-	RRTYPE_OPENPGPKEY = 61,
-	RRTYPE_CSYNC = 62,
-	RRTYPE_ZONEMD = 63,
-	RRTYPE_SVCB = 64,
-	RRTYPE_HTTPS = 65,
-	RRTYPE_SPF = 99,
-	RRTYPE_TKEY = 249,
-	RRTYPE_TSIG = 250,
-	RRTYPE_IXFR = 251,
-	RRTYPE_AXFR = 252,
-	RRTYPE_MAILB = 253,
-	RRTYPE_MAILA = 254,
-	RRTYPE_ANY = 255,
-	RRTYPE_URI = 256,
-	RRTYPE_CAA = 257,
-	RRTYPE_DLV = 32769
-};
-
-/** Codes of the classes (RFC 1035 section 3.2.4, RFC 2136 for NONE). */
-enum rrclass_code {
-	RRCLASS_IN = 1,
-	RRCLASS_CH = 3,
-	RRCLASS_HS = 4,
-	RRCLASS_NONE = 254,
-	RRCLASS_ANY = 255
-};
+#include "util/dnsdef.h"
 
 /** Kinds of RDATA fields; a layout is a list of these ending in RDF_END.
  * "To end" kinds consume the rest of the RDATA and come last. */

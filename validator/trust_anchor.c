@@ -24,6 +24,7 @@
 #include "validator/trust_anchor.h"
 #include "util/config_file.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/rdata.h"
@@ -34,11 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** The class of every configured anchor and of negative anchors. */
-#define TA_CLASS_IN 1
-/** DNSKEY flags (RFC 4034 section 2.1.1, RFC 5011 section 2.1). */
-#define TA_DNSKEY_ZONE 0x0100
-#define TA_DNSKEY_REVOKE 0x0080
 /** The DNSKEY protocol field must be 3 (RFC 4034 section 2.1.2). */
 #define TA_DNSKEY_PROTOCOL 3
 /** Initial number of hash buckets (a power of two). */
@@ -415,7 +411,7 @@ ta_add_parsed(struct anchor_set *set, const struct rr_text *rr,
 	if (dname_to_str(rr->owner, name, sizeof(name)) < 0) {
 		snprintf(name, sizeof(name), "?");
 	}
-	if (rr->type == RRTYPE_DS) {
+	if (rr->type == RR_TYPE_DS) {
 		/* RFC 4034 section 5.1: key tag, algorithm, digest type,
 		 * digest; rr_from_str() checked the fixed part is there. */
 		want = rr->rdlen >= 4 ? ta_ds_digest_len(rr->rdata[3]) : 0;
@@ -426,14 +422,14 @@ ta_add_parsed(struct anchor_set *set, const struct rr_text *rr,
 			    rr->rdlen >= 4 ? rr->rdata[3] : 0, want);
 			return RES_ESYNTAX;
 		}
-	} else if (rr->type == RRTYPE_DNSKEY) {
+	} else if (rr->type == RR_TYPE_DNSKEY) {
 		if (rr->rdlen <= 4) {
 			log_err("%s: DNSKEY for %s without a key", source,
 			    name);
 			return RES_ESYNTAX;
 		}
-		flags = (uint16_t)(rr->rdata[0] << 8 | rr->rdata[1]);
-		if (!(flags & TA_DNSKEY_ZONE)) {
+		flags = wire_get16(rr->rdata);
+		if (!(flags & DNSKEY_FLAG_ZONE)) {
 			log_err("%s: DNSKEY for %s lacks the Zone Key flag "
 			    "(RFC 4034 section 2.1.1)", source, name);
 			return RES_ESYNTAX;
@@ -444,7 +440,7 @@ ta_add_parsed(struct anchor_set *set, const struct rr_text *rr,
 			    rr->rdata[2]);
 			return RES_ESYNTAX;
 		}
-		if (flags & TA_DNSKEY_REVOKE) {
+		if (flags & DNSKEY_FLAG_REVOKE) {
 			log_warn("%s: DNSKEY %u for %s is revoked (RFC 5011 "
 			    "section 2.1); not used as an anchor", source,
 			    rdata_dnskey_keytag(rr->rdata, rr->rdlen), name);
@@ -462,7 +458,7 @@ ta_add_parsed(struct anchor_set *set, const struct rr_text *rr,
 		log_err("%s: out of memory", source);
 		return RES_ENOMEM;
 	}
-	if (rr->type == RRTYPE_DS) {
+	if (rr->type == RR_TYPE_DS) {
 		r = ta_list_add(&n->ta.num_ds, &n->ta.ds, &n->ta.ds_len,
 		    &n->ta.ds_source, rr->rdata, rr->rdlen, source);
 	} else {
@@ -475,7 +471,7 @@ ta_add_parsed(struct anchor_set *set, const struct rr_text *rr,
 		return r;
 	}
 	if (!n->ta.source) {
-		n->ta.source = rr->type == RRTYPE_DS ? n->ta.ds_source[0] :
+		n->ta.source = rr->type == RR_TYPE_DS ? n->ta.ds_source[0] :
 		    n->ta.dnskey_source[0];
 	}
 	return RES_OK;
@@ -1087,12 +1083,12 @@ anchors_insecure_add(struct anchor_set *set, const uint8_t *name)
 		return RES_EINVAL;
 	}
 	pthread_rwlock_wrlock(&set->nta_lock);
-	if (ta_tab_find(&set->nta, name, TA_CLASS_IN,
-	    ta_hash(name, TA_CLASS_IN))) {
+	if (ta_tab_find(&set->nta, name, RR_CLASS_IN,
+	    ta_hash(name, RR_CLASS_IN))) {
 		r = RES_EEXIST;
 	} else if (!(e = calloc(1, sizeof(*e)))) {
 		r = RES_ENOMEM;
-	} else if ((r = ta_tab_insert(&set->nta, e, name, TA_CLASS_IN))
+	} else if ((r = ta_tab_insert(&set->nta, e, name, RR_CLASS_IN))
 	    != RES_OK) {
 		free(e);
 	}
@@ -1110,8 +1106,8 @@ anchors_insecure_remove(struct anchor_set *set, const uint8_t *name)
 		return RES_EINVAL;
 	}
 	pthread_rwlock_wrlock(&set->nta_lock);
-	e = ta_tab_find(&set->nta, name, TA_CLASS_IN,
-	    ta_hash(name, TA_CLASS_IN));
+	e = ta_tab_find(&set->nta, name, RR_CLASS_IN,
+	    ta_hash(name, RR_CLASS_IN));
 	if (e) {
 		ta_tab_unlink(&set->nta, e);
 		__atomic_store_n(&set->nta_num, set->nta.count,
@@ -1139,14 +1135,14 @@ anchors_is_insecure(const struct anchor_set *set, const uint8_t *name)
 	}
 	pthread_rwlock_rdlock(ta_lock(set));
 	for (p = name; p; p = dname_parent(p)) {
-		h = ta_hash(p, TA_CLASS_IN);
-		if (ta_tab_find(&set->nta, p, TA_CLASS_IN, h)) {
+		h = ta_hash(p, RR_CLASS_IN);
+		if (ta_tab_find(&set->nta, p, RR_CLASS_IN, h)) {
 			found = 1;
 			break;
 		}
 		/* A trust anchor closer than any negative one: its zone
 		 * validates. */
-		if (ta_tab_find(&set->anchors, p, TA_CLASS_IN, h)) {
+		if (ta_tab_find(&set->anchors, p, RR_CLASS_IN, h)) {
 			break;
 		}
 	}
@@ -1182,15 +1178,15 @@ ta_print_rr(FILE *out, const char *name, const char *cls, uint16_t type,
 	if (rdata_to_str(type, rd, len, buf, bufsz) < 0) {
 		snprintf(buf, bufsz, "(unprintable)");
 	}
-	if (type == RRTYPE_DS) {
+	if (type == RR_TYPE_DS) {
 		fprintf(out, "%s\t%s\tDS\t%s ; key tag %u, algorithm %u, "
 		    "digest type %u, from %s\n", name, cls, buf,
-		    (unsigned)(rd[0] << 8 | rd[1]), rd[2], rd[3], source);
+		    (unsigned)wire_get16(rd), rd[2], rd[3], source);
 	} else {
 		fprintf(out, "%s\t%s\tDNSKEY\t%s ; key tag %u, flags %u, "
 		    "algorithm %u, from %s\n", name, cls, buf,
-		    rdata_dnskey_keytag(rd, len), (unsigned)(rd[0] << 8 |
-		    rd[1]), rd[3], source);
+		    rdata_dnskey_keytag(rd, len), (unsigned)wire_get16(rd),
+		    rd[3], source);
 	}
 }
 
@@ -1237,11 +1233,11 @@ anchors_print(const struct anchor_set *set, FILE *out)
 		fprintf(out, "; anchor %s %s: %zu DS, %zu DNSKEY\n", name,
 		    cls, ta->num_ds, ta->num_dnskey);
 		for (i = 0; i < ta->num_ds; i++) {
-			ta_print_rr(out, name, cls, RRTYPE_DS, ta->ds[i],
+			ta_print_rr(out, name, cls, RR_TYPE_DS, ta->ds[i],
 			    ta->ds_len[i], ta->ds_source[i], buf, bufsz);
 		}
 		for (i = 0; i < ta->num_dnskey; i++) {
-			ta_print_rr(out, name, cls, RRTYPE_DNSKEY,
+			ta_print_rr(out, name, cls, RR_TYPE_DNSKEY,
 			    ta->dnskey[i], ta->dnskey_len[i],
 			    ta->dnskey_source[i], buf, bufsz);
 		}

@@ -13,6 +13,7 @@
 #include "validator/val_canon.h"
 #include "validator/val_crypto.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/rdata.h"
 #include "util/reply.h"
@@ -26,7 +27,6 @@
 #define CANON_STACK_BUF 4096
 /** Types of RFC 4034 section 6.2 missing from util/rrtype.h: NXT (RFC
  * 2535, obsolete) and A6 (RFC 2874, historic). */
-#define CANON_TYPE_NXT 30
 #define CANON_TYPE_A6 38
 
 /** One RR's canonical RDATA. */
@@ -37,21 +37,6 @@ struct canon_rr {
 	size_t len;
 };
 
-/** Read a 16-bit network order value. */
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/** Write a 16-bit network order value. */
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 int
 val_canon_lowercase_type(uint16_t type)
 {
@@ -59,29 +44,29 @@ val_canon_lowercase_type(uint16_t type)
 	 * 5.1: NSEC is taken off the list (its next name keeps its case)
 	 * and HINFO too (it holds no names); RRSIG stays on it. */
 	switch (type) {
-	case RRTYPE_NS:
-	case RRTYPE_MD:
-	case RRTYPE_MF:
-	case RRTYPE_CNAME:
-	case RRTYPE_SOA:
-	case RRTYPE_MB:
-	case RRTYPE_MG:
-	case RRTYPE_MR:
-	case RRTYPE_PTR:
-	case RRTYPE_MINFO:
-	case RRTYPE_MX:
-	case RRTYPE_RP:
-	case RRTYPE_AFSDB:
-	case RRTYPE_RT:
-	case RRTYPE_SIG:
-	case RRTYPE_PX:
-	case CANON_TYPE_NXT:
-	case RRTYPE_NAPTR:
-	case RRTYPE_KX:
-	case RRTYPE_SRV:
-	case RRTYPE_DNAME:
+	case RR_TYPE_NS:
+	case RR_TYPE_MD:
+	case RR_TYPE_MF:
+	case RR_TYPE_CNAME:
+	case RR_TYPE_SOA:
+	case RR_TYPE_MB:
+	case RR_TYPE_MG:
+	case RR_TYPE_MR:
+	case RR_TYPE_PTR:
+	case RR_TYPE_MINFO:
+	case RR_TYPE_MX:
+	case RR_TYPE_RP:
+	case RR_TYPE_AFSDB:
+	case RR_TYPE_RT:
+	case RR_TYPE_SIG:
+	case RR_TYPE_PX:
+	case RR_TYPE_NXT:
+	case RR_TYPE_NAPTR:
+	case RR_TYPE_KX:
+	case RR_TYPE_SRV:
+	case RR_TYPE_DNAME:
 	case CANON_TYPE_A6:
-	case RRTYPE_RRSIG:
+	case RR_TYPE_RRSIG:
 		return 1;
 	default:
 		return 0;
@@ -99,7 +84,7 @@ canon_lower_names(uint16_t type, uint8_t *rd, size_t len)
 	int n, i;
 
 	switch (type) {
-	case CANON_TYPE_NXT:
+	case RR_TYPE_NXT:
 		/* RFC 2535 section 5.2: next domain name, then a bitmap. */
 		if (dname_check(rd, len, NULL) != RES_OK) {
 			return RES_EMALFORMED;
@@ -242,7 +227,7 @@ val_canon_signed_data(const struct reply_rrset *s, const uint8_t *rrsig,
 		return r;
 	}
 	/* RFC 4035 section 5.3.1: the type covered is the RRset's type. */
-	if (get16(rrsig) != s->type) {
+	if (wire_get16(rrsig) != s->type) {
 		return RES_EBOGUS;
 	}
 	if ((r = canon_owner(s->owner, rrsig[3], owner, &olen)) != RES_OK) {
@@ -302,11 +287,11 @@ val_canon_signed_data(const struct reply_rrset *s, const uint8_t *rrsig,
 		}
 		memcpy(out + o, owner, olen);
 		o += olen;
-		put16(out + o, s->type);
-		put16(out + o + 2, s->rclass);
+		wire_put16(out + o, s->type);
+		wire_put16(out + o + 2, s->rclass);
 		/* The original TTL of the RRSIG, not the RR's own. */
 		memcpy(out + o + 4, rrsig + 4, 4);
-		put16(out + o + 8, (uint16_t)rrs[i].len);
+		wire_put16(out + o + 8, (uint16_t)rrs[i].len);
 		o += 10;
 		if (rrs[i].len > 0) {
 			memcpy(out + o, rrs[i].rd, rrs[i].len);

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "validator/val_crypto.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/rdata.h"
@@ -371,13 +372,6 @@ val_digest_supported(uint8_t digest_type)
 	return ds_md(digest_type) != NULL;
 }
 
-/** Read a 16-bit network order value. */
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /** Number of significant bits of a big-endian number; 0 when zero. */
 static int
 num_bits(const uint8_t *p, size_t len)
@@ -417,7 +411,7 @@ key_rsa(struct val_key *k, const uint8_t *pk, size_t len)
 		if (len < 3) {
 			return RES_EMALFORMED;
 		}
-		elen = get16(pk + 1);
+		elen = wire_get16(pk + 1);
 		p = 3;
 	}
 	if (elen == 0 || len - p <= elen) {
@@ -721,7 +715,7 @@ val_ds_matches(const uint8_t *ds, size_t dslen, const uint8_t *owner,
 	if (!val_digest_supported(ds[3])) {
 		return RES_ENOTSUP;
 	}
-	if (get16(ds) != rdata_dnskey_keytag(dnskey, keylen) ||
+	if (wire_get16(ds) != rdata_dnskey_keytag(dnskey, keylen) ||
 	    ds[2] != dnskey[3]) {
 		return 0;
 	}

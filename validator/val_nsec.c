@@ -31,6 +31,7 @@
 #include "validator/val_nsec.h"
 #include "validator/val_crypto.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/reply.h"
 #include <string.h>
@@ -602,7 +603,7 @@ nsec3_parse(const uint8_t *owner, const uint8_t *rd, size_t rdlen,
 	}
 	out->owner = owner;
 	out->flags = rd[1];
-	out->iterations = (uint16_t)(rd[2] << 8 | rd[3]);
+	out->iterations = wire_get16(rd + 2);
 	out->saltlen = rd[4];
 	p = 5;
 	if (rdlen - p < (size_t)out->saltlen + 1) {

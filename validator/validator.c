@@ -30,6 +30,7 @@
 #include "cache/rrset.h"
 #include "util/config_file.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/module.h"
@@ -47,16 +48,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/** RFC 8914 info codes. */
-#define EDE_OTHER 0
-#define EDE_DNSSEC_BOGUS 6
-#define EDE_SIG_EXPIRED 7
-#define EDE_SIG_NOT_YET 8
-#define EDE_DNSKEY_MISSING 9
-#define EDE_RRSIGS_MISSING 10
-#define EDE_NSEC_MISSING 12
-#define EDE_NSEC3_ITERATIONS 27
 
 /** Signature verifications one query may do (KeyTrap budget). */
 #define VAL_MAX_SIG_CHECKS 64
@@ -79,10 +70,6 @@
 
 /** Room for a reason text: two names in presentation form and words. */
 #define VAL_WHY (DNAME_MAXSTR * 2 + 512)
-
-/** DNSKEY flags (RFC 4034 section 2.1.1, RFC 5011 section 3). */
-#define DNSKEY_FLAG_ZONE 0x0100
-#define DNSKEY_FLAG_REVOKE 0x0080
 
 /** Status of a validation, worst last (the overall result is the max). */
 enum val_status {
@@ -232,55 +219,16 @@ val_insecure(struct val_qstate *vq)
 	}
 }
 
-/** The fields of an RRSIG RDATA (RFC 4034 section 3.1). */
-struct val_rrsig {
-	/** Type covered. */
-	uint16_t covered;
-	/** Algorithm. */
-	uint8_t alg;
-	/** Labels. */
-	uint8_t labels;
-	/** Original TTL. */
-	uint32_t ottl;
-	/** Expiration and inception (serial arithmetic, RFC 4034 3.1.5). */
-	uint32_t expiration, inception;
-	/** Key tag. */
-	uint16_t tag;
-	/** Signer's name (points into the RDATA). */
-	const uint8_t *signer;
-};
-
-/** Parse RRSIG RDATA; 0 or RES_EMALFORMED. */
-static int
-val_rrsig_parse(const uint8_t *rd, size_t len, struct val_rrsig *sig)
-{
-	if (len < 19 || dname_check(rd + 18, len - 18, NULL) != RES_OK) {
-		return RES_EMALFORMED;
-	}
-	sig->covered = (uint16_t)(rd[0] << 8 | rd[1]);
-	sig->alg = rd[2];
-	sig->labels = rd[3];
-	sig->ottl = (uint32_t)rd[4] << 24 | (uint32_t)rd[5] << 16 |
-	    (uint32_t)rd[6] << 8 | rd[7];
-	sig->expiration = (uint32_t)rd[8] << 24 | (uint32_t)rd[9] << 16 |
-	    (uint32_t)rd[10] << 8 | rd[11];
-	sig->inception = (uint32_t)rd[12] << 24 | (uint32_t)rd[13] << 16 |
-	    (uint32_t)rd[14] << 8 | rd[15];
-	sig->tag = (uint16_t)(rd[16] << 8 | rd[17]);
-	sig->signer = rd + 18;
-	return RES_OK;
-}
-
 /** The signer of an RRset's first RRSIG, or NULL when unsigned. */
 static const uint8_t *
 val_signer(const struct reply_rrset *s)
 {
-	struct val_rrsig sig;
+	struct rdata_rrsig sig;
 	size_t i;
 
 	for (i = 0; i < s->sigcount; i++) {
-		if (val_rrsig_parse(s->rd[s->count + i], s->rdlen[s->count + i],
-		    &sig) == RES_OK) {
+		if (rdata_rrsig_parse(s->rd[s->count + i],
+		    s->rdlen[s->count + i], &sig) == RES_OK) {
 			return sig.signer;
 		}
 	}
@@ -290,7 +238,7 @@ val_signer(const struct reply_rrset *s)
 /** Signature validity with skew (Unbound's rule: 10% of the validity
  * period, clamped to val-sig-skew-min..max).  0 ok, else the EDE. */
 static int
-val_sig_time(const struct config *cfg, const struct val_rrsig *sig,
+val_sig_time(const struct config *cfg, const struct rdata_rrsig *sig,
     time_t now)
 {
 	uint32_t n = (uint32_t)now;
@@ -389,10 +337,10 @@ val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
 	for (i = 0; i < s->sigcount; i++) {
 		const uint8_t *rd = s->rd[s->count + i];
 		uint16_t rdlen = s->rdlen[s->count + i];
-		struct val_rrsig sig;
+		struct rdata_rrsig sig;
 		int t, collisions = 0;
 
-		if (val_rrsig_parse(rd, rdlen, &sig) != RES_OK ||
+		if (rdata_rrsig_parse(rd, rdlen, &sig) != RES_OK ||
 		    sig.covered != s->type || !dname_equal(sig.signer,
 		    ks->zone) || !dname_is_subdomain(s->owner, sig.signer) ||
 		    sig.labels > owner_labels) {
@@ -419,9 +367,10 @@ val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
 			    rdata_dnskey_keytag(key, ks->len[k]) != sig.tag) {
 				continue;
 			}
-			flags = (uint16_t)(key[0] << 8 | key[1]);
+			flags = wire_get16(key);
 			if (!(flags & DNSKEY_FLAG_ZONE) ||
-			    (flags & DNSKEY_FLAG_REVOKE) || key[2] != 3) {
+			    (flags & DNSKEY_FLAG_REVOKE) ||
+			    key[2] != DNSKEY_PROTOCOL) {
 				continue;
 			}
 			if (++collisions > VAL_MAX_KEY_COLLISIONS) {
