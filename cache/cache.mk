@@ -1,19 +1,21 @@
-# cache/cache.mk - the sharded hash table and the caches on top of it.
+# cache/cache.mk - the sharded hash table, the caches on top of it, the
+# resolver's view of them (cache/dns.c) and the cache dump format.
 libresolute_a_SOURCES += cache/slabhash.c cache/slabhash.h cache/policy.h \
 	cache/rrset.c cache/rrset.h cache/msgcache.c cache/msgcache.h \
 	cache/infra.c cache/infra.h cache/keycache.c cache/keycache.h \
-	cache/dns.c cache/dns.h
+	cache/dns.c cache/dns.h cache/dump.c cache/dump.h
 
-check_PROGRAMS += test/test_cache test/test_cache_upper
+check_PROGRAMS += test/test_cache test/test_cache_upper \
+	test/test_cache_stress test/test_dnscache test/test_dump
 test_test_cache_SOURCES = test/test_cache.c test/unit.c test/unit.h
 test_test_cache_upper_SOURCES = test/test_cache_upper.c test/unit.c \
 	test/unit.h
-TESTS += test/test_cache test/test_cache_upper
-
-check_PROGRAMS += test/test_cache_stress
 test_test_cache_stress_SOURCES = test/test_cache_stress.c test/unit.c \
 	test/unit.h
-TESTS += test/test_cache_stress
+test_test_dnscache_SOURCES = test/test_dnscache.c test/unit.c test/unit.h
+test_test_dump_SOURCES = test/test_dump.c test/unit.c test/unit.h
+TESTS += test/test_cache test/test_cache_upper test/test_cache_stress \
+	test/test_dnscache test/test_dump
 
 # Allocation-failure test: GNU ld's --wrap routes the cache code's
 # malloc/calloc/posix_memalign through the test's failing wrappers.
@@ -23,11 +25,3 @@ test_test_cache_fault_SOURCES = test/test_cache_fault.c test/unit.c \
 test_test_cache_fault_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
 	-Wl,--wrap=calloc -Wl,--wrap=posix_memalign
 TESTS += test/test_cache_fault
-
-# Micro-benchmark (not a test): hit-path lookups/s and bytes per RRset.
-noinst_PROGRAMS += bench/cache_bench
-bench_cache_bench_SOURCES = bench/cache_bench.c
-
-check_PROGRAMS += test/test_dnscache
-test_test_dnscache_SOURCES = test/test_dnscache.c test/unit.c test/unit.h
-TESTS += test/test_dnscache

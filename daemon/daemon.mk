@@ -1,15 +1,40 @@
-# daemon/daemon.mk - the daemon and the small programs' main()s.
+# daemon/daemon.mk - the daemon (workers, listeners, access control, local
+# zones, the control channel, DNSSEC diagnostics and the tracer) and the
+# programs' main()s.
 libresolute_a_SOURCES += daemon/acl.c daemon/acl.h \
 	daemon/localzone.c daemon/localzone.h \
 	daemon/worker.c daemon/worker.h \
-	daemon/daemon.c daemon/daemon.h daemon/mesh.c daemon/mesh.h
+	daemon/daemon.c daemon/daemon.h \
+	daemon/remote.c daemon/remote.h \
+	daemon/diag.c daemon/diag.h daemon/trace.c daemon/trace.h
 
-sbin_PROGRAMS += resolute resolute-control
+sbin_PROGRAMS += resolute resolute-control resolute-checkconf \
+	resolute-anchor
 resolute_SOURCES = daemon/resolute.c
 resolute_control_SOURCES = daemon/resolute-control.c
+resolute_checkconf_SOURCES = daemon/resolute-checkconf.c
+resolute_anchor_SOURCES = daemon/resolute-anchor.c
+dist_man_MANS += doc/resolute-anchor.8
 
-check_PROGRAMS += test/test_acl test/test_localzone
+# resolute-control-setup: the key directory of the installation filled in.
+sbin_SCRIPTS = resolute-control-setup
+CLEANFILES += resolute-control-setup
+EXTRA_DIST += daemon/resolute-control-setup.in
+resolute-control-setup: $(srcdir)/daemon/resolute-control-setup.in
+	$(AM_V_GEN)sed -e 's|[@]keydir[@]|$(sysconfdir)/resolute|g' \
+	    $(srcdir)/daemon/resolute-control-setup.in >$@.tmp && \
+	chmod +x $@.tmp && mv $@.tmp $@
+
+check_PROGRAMS += test/test_acl test/test_localzone test/test_diag
 test_test_acl_SOURCES = test/test_acl.c test/unit.c test/unit.h
 test_test_localzone_SOURCES = test/test_localzone.c test/unit.c test/unit.h
-TESTS += test/test_acl test/test_localzone test/daemon.sh test/mtu.sh
-EXTRA_DIST += test/tap.sh test/daemon.sh test/mtu.sh testdata/daemon.conf testdata/root.hints.loopback
+test_test_diag_SOURCES = test/test_diag.c test/unit.c test/unit.h
+TESTS += test/test_acl test/test_localzone test/test_diag
+
+# The whole daemon against the test world and over its control channel.
+TESTS += test/daemon.sh test/mtu.sh test/recursion.sh test/control.sh \
+	test/diag.sh test/anchor.sh test/checkconf.sh
+EXTRA_DIST += test/tap.sh test/daemon.sh test/mtu.sh test/recursion.sh \
+	test/control.sh test/diag.sh test/anchor.sh test/checkconf.sh \
+	testdata/daemon.conf testdata/control.conf \
+	testdata/root.hints.loopback testdata/config

@@ -1,5 +1,5 @@
 /*
- * test/test_outnet.c - unit tests for iterator/outside_network.c.
+ * test/test_outnet.c - unit tests for services/outside_network.c.
  *
  * A fake authoritative server runs in the same event base: a UDP and a
  * TCP service point on 127.0.0.1 at ephemeral ports, answering per the
@@ -9,7 +9,7 @@
  */
 #include "config.h"
 #include "test/unit.h"
-#include "iterator/outside_network.h"
+#include "services/outside_network.h"
 #include "util/dname.h"
 #include "util/dnsdef.h"
 #include "util/error.h"

@@ -3,7 +3,7 @@
  * (validator, iterator) work on a query.
  *
  * A query in progress is a struct module_qstate, owned by the mesh
- * (daemon/mesh.h).  The mesh calls the current module's operate() with an
+ * (services/mesh.h).  The mesh calls the current module's operate() with an
  * event; the module does what it can without blocking and leaves its
  * verdict in qstate->ext_state[id]:
  *	MODULE_WAIT_REPLY	it sent upstream queries (through

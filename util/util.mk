@@ -1,18 +1,35 @@
-# util/util.mk - base utilities: errors, logging, domain names.
+# util/util.mk - the bottom layer: the DNS vocabulary, errors, logging,
+# names, the RR type table and presentation format, messages (the parsed
+# view and the encoder), replies as RRsets, per-query memory, the module
+# interface, the CSPRNG, the libevent glue, zone files and the config.
 libresolute_a_SOURCES += util/dnsdef.h util/error.c util/error.h \
-	util/log.c util/log.h util/dname.c util/dname.h util/netevent.c \
-	util/netevent.h
+	util/log.c util/log.h util/dname.c util/dname.h \
+	util/rrtype.c util/rrtype.h util/rdata.c util/rdata.h \
+	util/msg.c util/msg.h util/region.c util/region.h \
+	util/reply.c util/reply.h util/module.h \
+	util/random.c util/random.h util/netevent.c util/netevent.h \
+	util/zonefile.c util/zonefile.h \
+	util/config_file.c util/config_file.h util/config_options.h
 
-check_PROGRAMS += test/test_dname
+check_PROGRAMS += test/test_dname test/test_zonefile test/test_rdata \
+	test/test_msg test/test_random test/test_config
 test_test_dname_SOURCES = test/test_dname.c test/unit.c test/unit.h
-TESTS += test/test_dname
-
-# Zone-file reading needs the RR type table (util/rdata.mk).
-libresolute_a_SOURCES += util/zonefile.c util/zonefile.h
-check_PROGRAMS += test/test_zonefile
 test_test_zonefile_SOURCES = test/test_zonefile.c test/unit.c test/unit.h
-TESTS += test/test_zonefile
+test_test_rdata_SOURCES = test/test_rdata.c test/unit.c test/unit.h
+test_test_msg_SOURCES = test/test_msg.c test/unit.c test/unit.h
+test_test_random_SOURCES = test/test_random.c test/unit.c test/unit.h
+test_test_config_SOURCES = test/test_config.c test/unit.c test/unit.h
+TESTS += test/test_dname test/test_zonefile test/test_rdata test/test_msg \
+	test/test_random test/test_config
 
-# Per-query memory, replies as RRsets, the module interface.
-libresolute_a_SOURCES += util/region.c util/region.h util/reply.c \
-	util/reply.h util/module.h
+# libFuzzer target, only with --enable-fuzz (and clang).
+EXTRA_DIST += test/fuzz_msg.c
+if USE_FUZZ
+noinst_PROGRAMS += test/fuzz_msg
+# The library sources are compiled into the target itself so that they
+# get the fuzzer's coverage instrumentation.
+test_fuzz_msg_SOURCES = test/fuzz_msg.c util/msg.c util/dname.c util/error.c
+test_fuzz_msg_LDADD =
+test_fuzz_msg_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
+test_fuzz_msg_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer,address,undefined
+endif

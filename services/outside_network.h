@@ -1,5 +1,5 @@
 /*
- * iterator/outside_network.h - queries to authoritative servers, hardened
+ * services/outside_network.h - queries to authoritative servers, hardened
  * against off-path spoofing.
  *
  * The iterator asks a question of one server with outnet_query_udp() or
@@ -51,8 +51,8 @@
  * A callback may start new queries and cancel other ones; it must not
  * delete the outside network.
  */
-#ifndef ITERATOR_OUTSIDE_NETWORK_H
-#define ITERATOR_OUTSIDE_NETWORK_H
+#ifndef SERVICES_OUTSIDE_NETWORK_H
+#define SERVICES_OUTSIDE_NETWORK_H
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -268,4 +268,4 @@ int outnet_build_query(uint8_t *buf, size_t bufsz, uint16_t id,
 #define OUTNET_QUERY_MAX (12 + 255 + 4 + 11)
 
 
-#endif /* ITERATOR_OUTSIDE_NETWORK_H */
+#endif /* SERVICES_OUTSIDE_NETWORK_H */

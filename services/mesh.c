@@ -1,10 +1,10 @@
 /*
- * daemon/mesh.c - queries in progress, subqueries and the module chain
+ * services/mesh.c - queries in progress, subqueries and the module chain
  * (see mesh.h).
  */
 #include "config.h"
-#include "daemon/mesh.h"
-#include "iterator/outside_network.h"
+#include "services/mesh.h"
+#include "services/outside_network.h"
 #include "util/config_file.h"
 #include "util/dname.h"
 #include "util/error.h"

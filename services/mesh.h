@@ -1,5 +1,5 @@
 /*
- * daemon/mesh.h - the queries in progress of one worker: client queries
+ * services/mesh.h - the queries in progress of one worker: client queries
  * joined by question, their subqueries, and the module chain run on them.
  *
  * Each worker has one mesh.  A client query that misses the cache becomes
@@ -19,8 +19,8 @@
  * is deleted.  A state whose clients and supers are all gone keeps
  * running to completion (its results fill the cache).
  */
-#ifndef DAEMON_MESH_H
-#define DAEMON_MESH_H
+#ifndef SERVICES_MESH_H
+#define SERVICES_MESH_H
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -71,7 +71,7 @@ typedef void (*mesh_net_cb)(void *arg, int result, const uint8_t *reply,
 /**
  * How the mesh reaches the network.  The daemon uses the outside network
  * (mesh_net_outnet()); the replay harness supplies a scripted one.  The
- * contract is that of iterator/outside_network.h: query() returns a
+ * contract is that of services/outside_network.h: query() returns a
  * handle or NULL (failed at once, no callback), the callback comes
  * exactly once from the event loop unless cancel() was called.
  */
@@ -167,4 +167,4 @@ void mesh_walk(const struct mesh_area *m,
  */
 size_t mesh_clear(struct mesh_area *m);
 
-#endif /* DAEMON_MESH_H */
+#endif /* SERVICES_MESH_H */

@@ -1,5 +1,5 @@
 /*
- * iterator/outside_network.c - outgoing UDP and TCP queries with random
+ * services/outside_network.c - outgoing UDP and TCP queries with random
  * ports, random IDs, 0x20 and strict reply matching.
  *
  * Every query is a struct outnet_query that sits in exactly one place,
@@ -27,7 +27,7 @@
  * the stream ends or breaks, the pending queries end with OUTNET_ERROR.
  */
 #include "config.h"
-#include "iterator/outside_network.h"
+#include "services/outside_network.h"
 #include "util/dname.h"
 #include "util/dnsdef.h"
 #include "util/error.h"

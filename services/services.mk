@@ -1,0 +1,8 @@
+# services/services.mk - the resolver core shared by the daemon and the
+# replay harness: the mesh and the outside network.
+libresolute_a_SOURCES += services/mesh.c services/mesh.h \
+	services/outside_network.c services/outside_network.h
+
+check_PROGRAMS += test/test_outnet
+test_test_outnet_SOURCES = test/test_outnet.c test/unit.c test/unit.h
+TESTS += test/test_outnet
