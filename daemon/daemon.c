@@ -16,10 +16,9 @@
 #include "cache/rrset.h"
 #include "iterator/hints.h"
 #include "iterator/iter_fwd.h"
-#include "iterator/iterator.h"
 #include "validator/trust_anchor.h"
-#include "validator/validator.h"
 #include "util/config_file.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/netevent.h"
@@ -64,47 +63,6 @@ fail:
 	*acl = NULL;
 	*lz = NULL;
 	return RES_ESYNTAX;
-}
-
-/**
- * Parse module-config into the chain.  "iterator" and "validator
- * iterator" are accepted; the validator is not built yet, which is said
- * once at startup (answers are then not validated).
- */
-static int
-daemon_modules(struct daemon *d)
-{
-	const char *mc = d->cfg->module_config ? d->cfg->module_config :
-	    "iterator";
-	char buf[256], *tok, *save = NULL;
-	int n = 0;
-
-	snprintf(buf, sizeof(buf), "%s", mc);
-	for (tok = strtok_r(buf, " \t", &save); tok;
-	    tok = strtok_r(NULL, " \t", &save)) {
-		if (strcmp(tok, "iterator") == 0) {
-			if (n >= MODULE_MAX) {
-				break;
-			}
-			d->mods[n++] = iter_get_funcblock();
-		} else if (strcmp(tok, "validator") == 0) {
-			if (n >= MODULE_MAX || d->validating) {
-				break;
-			}
-			d->mods[n++] = val_get_funcblock();
-			d->validating = 1;
-		} else {
-			log_err("module-config: unknown module '%s'", tok);
-			return RES_ESYNTAX;
-		}
-	}
-	if (n == 0 || d->mods[n - 1] != iter_get_funcblock()) {
-		log_err("module-config: '%s': the chain must end with the "
-		    "iterator", mc);
-		return RES_ESYNTAX;
-	}
-	d->num_mods = n;
-	return RES_OK;
 }
 
 /** Create the shared caches from the config. */
@@ -155,7 +113,8 @@ daemon_create(struct config *cfg, const char *cfgfile)
 	d->start_time = (long)time(NULL);
 	d->num_workers = cfg->num_threads > 0 ? cfg->num_threads : 1;
 	if (daemon_build_tables(cfg, &d->acl, &d->local_zones) != RES_OK ||
-	    daemon_modules(d) != RES_OK || daemon_create_caches(d) != RES_OK) {
+	    modstack_config(&d->stack, cfg->module_config) != RES_OK ||
+	    daemon_create_caches(d) != RES_OK) {
 		daemon_delete(d);
 		return NULL;
 	}
@@ -427,7 +386,7 @@ daemon_create_workers(struct daemon *d)
 	for (i = 0; i < d->num_workers; i++) {
 		d->workers[i] = worker_create(d, i,
 		    d->udp_fds + i * d->num_ifs, d->num_ifs,
-		    d->tcp_fds + i * d->num_ifs, d->num_ifs);
+		    d->tcp_fds + i * d->num_ifs, d->num_ifs, NULL);
 		if (!d->workers[i]) {
 			return RES_ESYSTEM;
 		}
@@ -628,8 +587,19 @@ static void
 daemon_log_stats(const struct daemon *d)
 {
 	struct worker_stats t;
+	struct mesh_stats ms;
+	uint64_t servfail;
+	int i;
 
 	daemon_stats(d, &t);
+	/* Every SERVFAIL sent: the worker's own and the mesh's. */
+	servfail = t.ans_rcode[MSG_RCODE_SERVFAIL];
+	for (i = 0; d->workers && i < d->num_workers; i++) {
+		if (d->workers[i]) {
+			mesh_get_stats(d->workers[i]->res->mesh, &ms);
+			servfail += ms.ans_rcode[MSG_RCODE_SERVFAIL];
+		}
+	}
 	verbose(VERB_OPS, "stats: queries=%llu tcp=%llu "
 	    "dropped_malformed=%llu formerr=%llu acl_dropped=%llu "
 	    "acl_refused=%llu local=%llu notimp=%llu servfail=%llu",
@@ -641,7 +611,7 @@ daemon_log_stats(const struct daemon *d)
 	    (unsigned long long)t.num_acl_refused,
 	    (unsigned long long)t.num_local,
 	    (unsigned long long)t.num_notimp,
-	    (unsigned long long)t.num_servfail);
+	    (unsigned long long)servfail);
 }
 
 int

@@ -17,6 +17,7 @@
 #ifndef DAEMON_DAEMON_H
 #define DAEMON_DAEMON_H
 #include "daemon/worker.h"
+#include "services/modstack.h"
 
 struct config;
 struct acl_list;
@@ -29,7 +30,6 @@ struct key_cache;
 struct iter_hints;
 struct iter_forwards;
 struct anchor_set;
-struct module_func_block;
 struct daemon_remote;
 struct diag_ring;
 
@@ -73,14 +73,11 @@ struct daemon {
 	struct iter_hints *hints;
 	/** Forward and stub zones; replaced on reload. */
 	struct iter_forwards *fwds;
-	/** The module chain (module-config). */
-	struct module_func_block *mods[MODULE_MAX];
-	/** Modules in the chain. */
-	int num_mods;
+	/** The module chain (module-config); stack.validating is 1 when
+	 * the validator is in it. */
+	struct modstack stack;
 	/** The control channel (remote-control:), or NULL; owned. */
 	struct daemon_remote *rc;
-	/** 1 when the validator is in the chain. */
-	int validating;
 	/** Trust anchors and negative trust anchors; replaced on reload. */
 	struct anchor_set *anchors;
 	/** The last validation failures, for dump_diag; owned. */

@@ -25,6 +25,7 @@
 #include "util/region.h"
 #include "daemon/localzone.h"
 #include "services/mesh.h"
+#include "services/modstack.h"
 #include "daemon/worker.h"
 #include "cache/dump.h"
 #include "cache/infra.h"
@@ -474,7 +475,9 @@ rc_mesh_add(struct mesh_stats *a, const struct mesh_stats *b, int sign)
 	int i;
 
 	a->num_replies += k * b->num_replies;
-	a->num_servfail += k * b->num_servfail;
+	a->num_dropped_full += k * b->num_dropped_full;
+	a->num_jostled += k * b->num_jostled;
+	a->num_budget_exceeded += k * b->num_budget_exceeded;
 	a->sum_rec_time_us += k * b->sum_rec_time_us;
 	for (i = 0; i < 16; i++) {
 		a->ans_rcode[i] += k * b->ans_rcode[i];
@@ -492,6 +495,7 @@ rc_outnet_add(struct outnet_stats *a, const struct outnet_stats *b, int sign)
 
 	a->queries_udp += k * b->queries_udp;
 	a->queries_tcp += k * b->queries_tcp;
+	a->shared += k * b->shared;
 	a->timeouts += k * b->timeouts;
 	a->unwanted += k * b->unwanted;
 }
@@ -537,12 +541,13 @@ rc_worker_now(struct daemon_remote *rc, int i, struct rc_snapshot *out,
 	/* Read without locks: the counters are the worker's own, each
 	 * 64-bit word is read whole, a count can lag by a few queries. */
 	memcpy(&now.w, &w->stats, sizeof(now.w));
-	now.w.num_answer_secure = w->env.num_secure;
-	now.w.num_answer_insecure = w->env.num_insecure;
-	now.w.num_answer_bogus = w->env.num_bogus;
-	now.w.num_sig_checks = w->env.num_sig_checks;
-	mesh_get_stats(w->mesh, &now.m);
-	outnet_stats(w->outnet, &now.o);
+	now.w.num_answer_secure = w->res->env.num_secure;
+	now.w.num_answer_insecure = w->res->env.num_insecure;
+	now.w.num_answer_bogus = w->res->env.num_bogus;
+	now.w.num_sig_checks = w->res->env.num_sig_checks;
+	now.w.num_target_limit = w->res->env.num_target_limit;
+	mesh_get_stats(w->res->mesh, &now.m);
+	outnet_stats(w->res->outnet, &now.o);
 	*out = now;
 	if (i < rc->nsnap) {
 		rc_sub(&out->w, &rc->snap[i].w, sizeof(out->w));
@@ -573,7 +578,8 @@ rc_print_thread(struct rc_conn *c, const char *p, const struct rc_snapshot *s,
 	    (unsigned long long)s->m.num_replies);
 	rc_printf(c, "%s.requestlist.max=%llu\n", p,
 	    (unsigned long long)s->m.max_states);
-	rc_printf(c, "%s.requestlist.overwritten=0\n", p);
+	rc_printf(c, "%s.requestlist.overwritten=%llu\n", p,
+	    (unsigned long long)s->m.num_jostled);
 	rc_printf(c, "%s.requestlist.exceeded=%llu\n", p,
 	    (unsigned long long)s->w.num_requestlist_exceeded);
 	rc_printf(c, "%s.requestlist.current.all=%llu\n", p,
@@ -628,7 +634,7 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < d->num_workers; i++) {
 		rc_worker_now(rc, i, &s, reset);
-		cur = mesh_count(d->workers[i]->mesh);
+		cur = mesh_count(d->workers[i]->res->mesh);
 		tcur += cur;
 		snprintf(name, sizeof(name), "thread%d", i);
 		rc_print_thread(c, name, &s, cur);
@@ -749,6 +755,12 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.o.queries_tcp);
 	rc_printf(c, "num.query.outgoing.timeouts=%llu\n",
 	    (unsigned long long)t.o.timeouts);
+	rc_printf(c, "num.query.outgoing.shared=%llu\n",
+	    (unsigned long long)t.o.shared);
+	rc_printf(c, "num.query.budget_exceeded=%llu\n",
+	    (unsigned long long)t.m.num_budget_exceeded);
+	rc_printf(c, "num.query.target_limit=%llu\n",
+	    (unsigned long long)t.w.num_target_limit);
 	rc_printf(c, "unwanted.replies=%llu\n",
 	    (unsigned long long)t.o.unwanted);
 	rc_status(c, 1, NULL);
@@ -1353,7 +1365,7 @@ rc_print_requestlist(FILE *f, void *arg)
 	daemon_pause_workers(d);
 	for (i = 0; i < d->num_workers; i++) {
 		r.thread = i;
-		mesh_walk(d->workers[i]->mesh, rc_reqlist_line, &r);
+		mesh_walk(d->workers[i]->res->mesh, rc_reqlist_line, &r);
 	}
 	return daemon_resume_workers(d);
 }
@@ -1384,7 +1396,7 @@ rc_cmd_flush_requestlist(struct rc_conn *c, struct daemon_remote *rc)
 
 	daemon_pause_workers(d);
 	for (i = 0; i < d->num_workers; i++) {
-		n += mesh_clear(d->workers[i]->mesh);
+		n += mesh_clear(d->workers[i]->res->mesh);
 	}
 	if (daemon_resume_workers(d) != RES_OK) {
 		rc_status(c, 0, "cannot restart the workers; stopping");

@@ -2,10 +2,12 @@
  * daemon/worker.c - worker threads and client query handling.
  *
  * worker_handle_query() is the per-packet path: header sanity, access
- * control, a parse of header + question + OPT only, then local zones, then
- * (later) the cache and the resolver.  It runs on the worker's thread,
- * allocates nothing, and writes the reply straight into the service
- * point's buffer.  Every early exit is counted in struct worker_stats.
+ * control, a parse of header + question + OPT only, then local zones,
+ * CHAOS, the cache and, on a miss, the resolver (the mesh).  It runs on
+ * the worker's thread, allocates nothing, and writes the reply straight
+ * into the service point's buffer.  Every early exit is counted in
+ * struct worker_stats.  The replay harness calls it too, with the
+ * worker's network replaced (struct worker_seams).
  *
  * Order of checks, following RFC 1035 and RFC 6891 and Unbound's
  * behaviour: shorter than a header or QR set -> dropped (answering a
@@ -22,12 +24,11 @@
 #include "daemon/diag.h"
 #include "daemon/localzone.h"
 #include "services/mesh.h"
+#include "services/modstack.h"
 #include "cache/dns.h"
-#include "services/outside_network.h"
 #include "util/config_file.h"
-#include "util/dnsdef.h"
-#include "util/random.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/msg.h"
@@ -36,13 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/** Unwanted replies within a minute that are logged as a possible
- * spoofing attempt (Unbound's unwanted-reply-threshold is 10% of
- * outgoing-range; this is a fixed figure until the option exists). */
-#define WORKER_UNWANTED_THRESHOLD 1000
-/** Most outgoing-port-permit/avoid ranges read. */
-#define WORKER_MAX_PORT_RANGES 64
 
 /**
  * A UDP reply the kernel would not send unfragmented: send the header,
@@ -102,93 +96,99 @@ worker_prefetch(void *arg, const uint8_t *const *pkts, const size_t *lens,
 	msg_cache_prefetch(w->daemon->msg_cache, keys, nk);
 }
 
-/** Per-thread parse view: large, so not on the stack. */
-static __thread struct dns_msg *worker_qmsg;
+/** A job posted by another thread. */
+struct worker_job {
+	/** Next job, newer. */
+	struct worker_job *next;
+	/** The function. */
+	worker_job_func fn;
+	/** Its argument. */
+	void *arg;
+};
 
-/** Parse "N" or "N-M" port ranges of a config list. */
-static size_t
-worker_port_ranges(const struct cfg_strlist *l, struct outnet_port_range *out,
-    size_t max)
+/** The comm_reply_send() of the daemon, as the mesh's reply function. */
+static int
+worker_reply_later(void *arg, const struct comm_reply *rep,
+    const uint8_t *msg, size_t len)
 {
-	size_t n = 0;
-
-	for (; l && n < max; l = l->next) {
-		unsigned lo, hi;
-		int k = sscanf(l->str, "%u-%u", &lo, &hi);
-
-		if (k == 1) {
-			hi = lo;
-		} else if (k != 2) {
-			continue;
-		}
-		if (lo > 65535 || hi > 65535 || lo > hi) {
-			continue;
-		}
-		out[n].lo = (uint16_t)lo;
-		out[n].hi = (uint16_t)hi;
-		n++;
-	}
-	return n;
+	(void)arg;
+	return comm_reply_send(rep, msg, len);
 }
 
-/** Set up the outside network, environment and mesh of a worker. */
-static int
-worker_setup_resolver(struct worker *w)
+/** The shared parts of the module environment, from the daemon. */
+static void
+worker_shared_env(const struct daemon *d, struct module_env *env)
 {
-	struct daemon *d = w->daemon;
-	const struct config *cfg = d->cfg;
-	struct outnet_port_range permit[WORKER_MAX_PORT_RANGES];
-	struct outnet_port_range avoid[WORKER_MAX_PORT_RANGES];
-	struct outnet_settings os;
-	struct mesh_net net;
-	int i;
+	memset(env, 0, sizeof(*env));
+	env->cfg = d->cfg;
+	env->rrset_cache = d->rrset_cache;
+	env->msg_cache = d->msg_cache;
+	env->infra_cache = d->infra_cache;
+	env->key_cache = d->key_cache;
+	env->hints = d->hints;
+	env->fwds = d->fwds;
+	env->anchors = d->anchors;
+	env->note_bogus = diag_ring_note;
+	env->note_bogus_arg = d->bogus_ring;
+}
 
-	memset(&os, 0, sizeof(os));
-	os.num_ports = cfg->outgoing_range;
-	os.num_permit = worker_port_ranges(cfg->outgoing_port_permit, permit,
-	    WORKER_MAX_PORT_RANGES);
-	os.permit = os.num_permit ? permit : NULL;
-	os.num_avoid = worker_port_ranges(cfg->outgoing_port_avoid, avoid,
-	    WORKER_MAX_PORT_RANGES);
-	os.avoid = os.num_avoid ? avoid : NULL;
-	os.do_ip4 = cfg->do_ip4;
-	os.do_ip6 = cfg->do_ip6;
-	os.caps_for_id = cfg->use_caps_for_id;
-	os.edns_size = (uint16_t)cfg->edns_buffer_size;
-	os.unwanted_threshold = WORKER_UNWANTED_THRESHOLD;
-	w->rnd = random_create();
-	w->outnet = outnet_create(w->base, &os);
-	if (!w->rnd || !w->outnet) {
-		log_err("cannot create the outside network of worker %d",
-		    w->thread_num);
+/** Run the jobs other threads posted (the notify's callback). */
+static void
+worker_run_jobs(void *arg)
+{
+	struct worker *w = arg;
+	struct worker_job *j;
+
+	pthread_mutex_lock(&w->jobs_lock);
+	j = w->jobs_head;
+	w->jobs_head = w->jobs_tail = NULL;
+	pthread_mutex_unlock(&w->jobs_lock);
+	while (j) {
+		struct worker_job *next = j->next;
+
+		w->res->now = comm_base_now(w->base);
+		j->fn(w, j->arg);
+		free(j);
+		j = next;
+	}
+}
+
+int
+worker_post(struct worker *w, worker_job_func fn, void *arg)
+{
+	struct worker_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
 		return RES_ENOMEM;
 	}
-	w->now = comm_base_now(w->base);
-	w->env.cfg = cfg;
-	w->env.rrset_cache = d->rrset_cache;
-	w->env.msg_cache = d->msg_cache;
-	w->env.infra_cache = d->infra_cache;
-	w->env.key_cache = d->key_cache;
-	w->env.hints = d->hints;
-	w->env.fwds = d->fwds;
-	w->env.anchors = d->anchors;
-	w->env.now = &w->now;
-	w->env.rnd = w->rnd;
-	w->env.note_bogus = diag_ring_note;
-	w->env.note_bogus_arg = d->bogus_ring;
-	for (i = 0; i < d->num_mods; i++) {
-		if (d->mods[i]->init && d->mods[i]->init(&w->env, i) !=
-		    RES_OK) {
-			log_err("cannot start module %s", d->mods[i]->name);
-			return RES_ESYSTEM;
-		}
-		w->mods_inited = i + 1;
+	j->fn = fn;
+	j->arg = arg;
+	pthread_mutex_lock(&w->jobs_lock);
+	if (w->jobs_tail) {
+		w->jobs_tail->next = j;
+	} else {
+		w->jobs_head = j;
 	}
-	net = mesh_net_outnet(w->outnet);
-	w->mesh = mesh_create(&w->env, d->mods, d->num_mods, &net,
-	    w->base, (size_t)cfg->num_queries_per_thread);
-	if (!w->mesh) {
-		log_err("cannot create the mesh of worker %d", w->thread_num);
+	w->jobs_tail = j;
+	pthread_mutex_unlock(&w->jobs_lock);
+	comm_notify_raise(w->notify);
+	return RES_OK;
+}
+
+/** Set up the resolver of a worker (services/modstack.h). */
+static int
+worker_setup_resolver(struct worker *w, const struct worker_seams *seams)
+{
+	struct module_env shared;
+
+	worker_shared_env(w->daemon, &shared);
+	w->res = modstack_thread_create(&w->daemon->stack, &shared, w->base,
+	    seams ? seams->io : NULL, seams ? seams->reply :
+	    worker_reply_later, seams ? seams->reply_arg : w,
+	    seams ? seams->deterministic : 0);
+	if (!w->res) {
+		log_err("cannot create the resolver of worker %d",
+		    w->thread_num);
 		return RES_ENOMEM;
 	}
 	return RES_OK;
@@ -196,7 +196,8 @@ worker_setup_resolver(struct worker *w)
 
 struct worker *
 worker_create(struct daemon *daemon, int num, const int *udp_fds,
-    int num_udp, const int *tcp_fds, int num_tcp)
+    int num_udp, const int *tcp_fds, int num_tcp,
+    const struct worker_seams *seams)
 {
 	struct worker *w = calloc(1, sizeof(*w));
 	const struct config *cfg = daemon->cfg;
@@ -214,9 +215,14 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 	}
 	w->thread_num = num;
 	w->daemon = daemon;
+	pthread_mutex_init(&w->jobs_lock, NULL);
 	w->base = comm_base_create();
-	w->points = calloc((size_t)(num_udp + num_tcp), sizeof(*w->points));
-	if (!w->base || !w->points) {
+	w->points = calloc((size_t)(num_udp + num_tcp) + 1,
+	    sizeof(*w->points));
+	w->qmsg = malloc(sizeof(*w->qmsg));
+	w->notify = w->base ? comm_notify_create(w->base, worker_run_jobs,
+	    w) : NULL;
+	if (!w->base || !w->points || !w->qmsg || !w->notify) {
 		log_err("out of memory creating worker %d", num);
 		worker_delete(w);
 		return NULL;
@@ -259,7 +265,7 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		}
 		w->num_points++;
 	}
-	if (worker_setup_resolver(w) != RES_OK) {
+	if (worker_setup_resolver(w, seams) != RES_OK) {
 		worker_delete(w);
 		return NULL;
 	}
@@ -276,19 +282,23 @@ worker_delete(struct worker *w)
 	}
 	/* Queries first: they hold outside network queries and client
 	 * reply handles that point into the service points. */
-	mesh_delete(w->mesh);
-	for (i = w->mods_inited - 1; i >= 0; i--) {
-		if (w->daemon->mods[i]->deinit) {
-			w->daemon->mods[i]->deinit(&w->env, i);
-		}
-	}
-	outnet_delete(w->outnet);
-	random_delete(w->rnd);
+	modstack_thread_delete(w->res);
 	for (i = 0; i < w->num_points; i++) {
 		comm_point_delete(w->points[i]);
 	}
 	free(w->points);
+	/* Jobs never run are told so their arguments can go. */
+	while (w->jobs_head) {
+		struct worker_job *j = w->jobs_head;
+
+		w->jobs_head = j->next;
+		j->fn(NULL, j->arg);
+		free(j);
+	}
+	comm_notify_delete(w->notify);
 	comm_base_delete(w->base);
+	pthread_mutex_destroy(&w->jobs_lock);
+	free(w->qmsg);
 	free(w);
 }
 
@@ -306,11 +316,11 @@ worker_thread(void *arg)
 int
 worker_start(struct worker *w)
 {
+	struct module_env shared;
+
 	/* The config and hints may have been replaced by a reload. */
-	w->env.cfg = w->daemon->cfg;
-	w->env.hints = w->daemon->hints;
-	w->env.fwds = w->daemon->fwds;
-	w->env.anchors = w->daemon->anchors;
+	worker_shared_env(w->daemon, &shared);
+	modstack_thread_update(w->res, &shared);
 	if (pthread_create(&w->thr, NULL, worker_thread, w) != 0) {
 		log_err("cannot start worker thread %d", w->thread_num);
 		return RES_ESYSTEM;
@@ -333,18 +343,8 @@ worker_stop(struct worker *w)
 void
 worker_work(struct worker *w)
 {
-	if (!worker_qmsg) {
-		worker_qmsg = malloc(sizeof(*worker_qmsg));
-		if (!worker_qmsg) {
-			log_err("out of memory starting worker %d",
-			    w->thread_num);
-			return;
-		}
-	}
 	verbose(VERB_ALGO, "worker %d running", w->thread_num);
 	comm_base_dispatch(w->base);
-	free(worker_qmsg);
-	worker_qmsg = NULL;
 }
 
 /** Write an error reply and count its rcode. */
@@ -476,7 +476,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	struct worker *w = arg;
 	struct daemon *d = w->daemon;
 	const struct config *cfg = d->cfg;
-	struct dns_msg *q = worker_qmsg;
+	struct dns_msg *q = w->qmsg;
 	enum acl_action acl;
 	enum local_result lr;
 	size_t limit;
@@ -558,7 +558,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return worker_error(w, q, rep, MSG_RCODE_REFUSED,
 		    EDE_PROHIBITED, NULL);
 	}
-	w->now = comm_base_now(w->base);
+	w->res->now = comm_base_now(w->base);
 	if (!(q->flags & MSG_FLAG_RD) && acl != ACL_ALLOW_SNOOP &&
 	    acl != ACL_ALLOW_SETRD) {
 		/* Non-recursive queries are for allow_snoop clients only. */
@@ -568,7 +568,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	/* The cache fast path. */
 	if (dns_cache_answer(d->msg_cache, d->rrset_cache, q, rep->reply,
 	    rep->reply_cap, limit, (uint16_t)cfg->edns_buffer_size,
-	    d->validating, w->now, &rep->reply_len)) {
+	    d->stack.validating, w->res->now, &rep->reply_len)) {
 		w->stats.num_cache_hits++;
 		w->stats.ans_rcode[rep->reply[3] & 0xf]++;
 		return COMM_REPLY_SEND;
@@ -578,11 +578,11 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return worker_error(w, q, rep, MSG_RCODE_REFUSED, -1, NULL);
 	}
 	w->stats.num_cache_misses++;
-	if (mesh_new_client(w->mesh, q, rep, limit) == COMM_REPLY_LATER) {
+	if (mesh_new_client(w->res->mesh, q, rep, limit) ==
+	    COMM_REPLY_LATER) {
 		return COMM_REPLY_LATER;
 	}
 	w->stats.num_requestlist_exceeded++;
-	w->stats.num_servfail++;
 	return worker_error(w, q, rep, MSG_RCODE_SERVFAIL, -1, NULL);
 }
 
@@ -599,7 +599,6 @@ worker_stats_add(struct worker_stats *total, const struct worker_stats *s)
 	total->num_acl_refused += s->num_acl_refused;
 	total->num_local += s->num_local;
 	total->num_notimp += s->num_notimp;
-	total->num_servfail += s->num_servfail;
 	for (i = 0; i < 16; i++) {
 		total->ans_rcode[i] += s->ans_rcode[i];
 	}

@@ -15,15 +15,18 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <time.h>
-#include "util/module.h"
+#include "services/mesh.h"
 
 struct daemon;
 struct comm_base;
+struct comm_notify;
 struct comm_point;
 struct comm_reply;
-struct outside_network;
-struct mesh_area;
-struct random_state;
+struct dns_msg;
+struct modstack_thread;
+struct outnet_io;
+struct worker;
+struct worker_job;
 
 /** Per-worker counters; summed over workers on demand, never locked. */
 struct worker_stats {
@@ -43,8 +46,6 @@ struct worker_stats {
 	uint64_t num_local;
 	/** Answered NOTIMP (opcode other than QUERY). */
 	uint64_t num_notimp;
-	/** Answered SERVFAIL. */
-	uint64_t num_servfail;
 	/** Answers by rcode (0..15). */
 	uint64_t ans_rcode[16];
 	/** Answered from the cache on the fast path. */
@@ -58,6 +59,9 @@ struct worker_stats {
 	uint64_t num_answer_secure, num_answer_insecure, num_answer_bogus;
 	/** Signature verifications the validator ran (copied likewise). */
 	uint64_t num_sig_checks;
+	/** Referrals whose name server lookups hit the per-referral limit
+	 * (copied likewise). */
+	uint64_t num_target_limit;
 	/** Parsed queries by type (0..255; larger types in qtype_big). */
 	uint64_t qtype[256];
 	/** Parsed queries of a type above 255. */
@@ -78,6 +82,29 @@ struct worker_stats {
 	uint64_t num_mtu_truncated;
 };
 
+/**
+ * What a test puts in place of a worker's network: the replay harness
+ * runs the whole per-packet path against a script.
+ */
+struct worker_seams {
+	/** The wire under the outside network. */
+	const struct outnet_io *io;
+	/** How the mesh answers clients later. */
+	mesh_reply_func reply;
+	/** Its argument. */
+	void *reply_arg;
+	/** 1: the resolver makes no random choices. */
+	int deterministic;
+};
+
+/**
+ * Work another thread hands to a worker (worker_post()).
+ * @param w: the worker, on its own thread; NULL when the worker is
+ *	deleted before the job ran (free what arg holds, nothing else).
+ * @param arg: the argument given to worker_post().
+ */
+typedef void (*worker_job_func)(struct worker *w, void *arg);
+
 /** A worker thread. */
 struct worker {
 	/** Number of this worker, 0..num-threads-1 (log lines show it). */
@@ -96,19 +123,18 @@ struct worker {
 	int running;
 	/** Counters. */
 	struct worker_stats stats;
-	/** The module environment of this thread. */
-	struct module_env env;
-	/** The current time, updated per event batch (env.now points here). */
-	time_t now;
-	/** The CSPRNG of this thread. */
-	struct random_state *rnd;
-	/** Outgoing queries. */
-	struct outside_network *outnet;
-	/** Queries in progress. */
-	struct mesh_area *mesh;
-	/** Modules whose init() ran for env (deinit() runs for them at
-	 * worker_delete()). */
-	int mods_inited;
+	/** The resolver of this thread: module environment, outside
+	 * network, mesh (services/modstack.h). */
+	struct modstack_thread *res;
+	/** The parse view of the query being handled (large: not on the
+	 * stack). */
+	struct dns_msg *qmsg;
+	/** Jobs posted by other threads, oldest first; under jobs_lock. */
+	struct worker_job *jobs_head, *jobs_tail;
+	/** Protects the job queue. */
+	pthread_mutex_t jobs_lock;
+	/** Wakes the event loop for a posted job. */
+	struct comm_notify *notify;
 };
 
 /**
@@ -120,10 +146,13 @@ struct worker {
  * @param num_udp: their number.
  * @param tcp_fds: TCP listening sockets, likewise.
  * @param num_tcp: their number.
+ * @param seams: NULL for the daemon; a test's network (see struct
+ *	worker_seams).
  * @return the worker or NULL (reason logged).
  */
 struct worker *worker_create(struct daemon *daemon, int num,
-	const int *udp_fds, int num_udp, const int *tcp_fds, int num_tcp);
+	const int *udp_fds, int num_udp, const int *tcp_fds, int num_tcp,
+	const struct worker_seams *seams);
 
 /** Delete a stopped worker and its points.  NULL ok. */
 void worker_delete(struct worker *w);
@@ -144,6 +173,17 @@ void worker_work(struct worker *w);
  * @return 1 to send the reply, 0 to drop.
  */
 int worker_handle_query(void *arg, struct comm_reply *rep);
+
+/**
+ * Hand work to a worker from another thread: fn(w, arg) runs on the
+ * worker's thread from its event loop (after a pause, when it runs
+ * again).
+ * @param w: the worker.
+ * @param fn: the job.
+ * @param arg: its argument.
+ * @return 0, or RES_ENOMEM (fn is not called).
+ */
+int worker_post(struct worker *w, worker_job_func fn, void *arg);
 
 /** Add a worker's counters into a total. */
 void worker_stats_add(struct worker_stats *total,

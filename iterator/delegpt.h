@@ -47,6 +47,8 @@ struct delegpt_addr {
 	/** 1 while a query without EDNS probes it after lost EDNS
 	 * queries. */
 	int edns_probe;
+	/** 1 while a query to it is in flight. */
+	int inflight;
 };
 
 /** A delegation point. */
@@ -61,6 +63,8 @@ struct delegpt {
 	struct delegpt_addr *addrs;
 	/** 1 when made from the root hints. */
 	int from_hints;
+	/** Name server names whose addresses were looked up for it. */
+	int targets;
 };
 
 /**

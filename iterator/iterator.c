@@ -12,6 +12,21 @@
  * A CNAME restarts at ITER_INIT with the target name, the chain kept in
  * front of the final answer.  A referral replaces the delegation point
  * and goes back to ITER_QUERY_TARGETS.
+ *
+ * Upstream queries.  Each query sent is a struct iter_send, the argument
+ * of its callback iter_reply().  A UDP query asks to hear when it has
+ * waited as long as the server's RTO (UPSTREAM_SLOW): then a second
+ * server of the zone is asked while the first one stays in flight (at
+ * most ITER_MAX_INFLIGHT at once), and the first reply that moves the
+ * query on wins; the others are cancelled.  A late reply is still a
+ * reply, and a slow server no longer costs a whole timeout.
+ *
+ * Name server addresses (NXNSAttack, Shafir, Afek and Bremler-Barr,
+ * 2020).  Names of a delegation without glue are looked up as
+ * subqueries only when no address is left to try, ITER_TARGETS_PARALLEL
+ * subqueries at a time (the paper's MaxFetch(k) with k = 2 names, each
+ * A and AAAA) and ITER_TARGETS_PER_REFERRAL names per delegation in all;
+ * the client query's budget (util/module.h) bounds the rest.
  */
 #include "config.h"
 #include "iterator/iterator.h"
@@ -45,8 +60,14 @@
 /** Tries of one address when every address used its ITER_MAX_TRIES
  * (a zone with one server that drops a packet must not fail at once). */
 #define ITER_MAX_TRIES_LAST 5
-/** Name server names resolved in parallel by subqueries. */
-#define ITER_MAX_TARGET_SUBS 4
+/** Subqueries for name server addresses in flight at once: two names,
+ * each A and AAAA. */
+#define ITER_TARGETS_PARALLEL 4
+/** Name server names of one delegation whose addresses may be looked up:
+ * a referral that needs more is given up (NXNSAttack). */
+#define ITER_TARGETS_PER_REFERRAL 6
+/** Upstream queries of one query state in flight at once. */
+#define ITER_MAX_INFLIGHT 2
 /** Longest wait for one reply, ms: the infra RTO is capped at this. */
 #define ITER_MAX_TIMEOUT 3000
 /** Virtual RTO added to IPv4 servers under prefer-ip6, ms. */
@@ -77,6 +98,26 @@ enum iter_resp {
 	ITER_RESP_THROWAWAY
 };
 
+/** One upstream query in flight: the argument of its callback. */
+struct iter_send {
+	/** Next in the query's list. */
+	struct iter_send *next;
+	/** The mesh's handle. */
+	struct upstream *h;
+	/** The server. */
+	struct delegpt_addr *a;
+	/** The name sent (minimised or not). */
+	uint8_t *name;
+	/** The type sent. */
+	uint16_t type;
+	/** Sent over TCP. */
+	int tcp;
+	/** Sent with EDNS. */
+	int edns;
+	/** Sent with 0x20. */
+	int caps;
+};
+
 /** Per-query state of the iterator. */
 struct iter_qstate {
 	/** Where the query is. */
@@ -99,15 +140,13 @@ struct iter_qstate {
 	int primed;
 	/** 1 while waiting for the priming subquery. */
 	int wait_prime;
-	/** The address the outstanding query went to. */
-	struct delegpt_addr *cur;
-	/** That query went over TCP. */
-	int cur_tcp;
-	/** That query had EDNS. */
-	int cur_edns;
-	/** That query used 0x20. */
-	int cur_caps;
-	/** Retry the current server over TCP (after TC). */
+	/** Upstream queries in flight. */
+	struct iter_send *sends;
+	/** How many. */
+	int nsends;
+	/** Ask this server next (after TC, or FORMERR to EDNS), or NULL. */
+	struct delegpt_addr *retry_addr;
+	/** Ask it over TCP. */
 	int retry_tcp;
 	/** 0x20 off for the rest of this query (a server did not echo). */
 	int caps_off;
@@ -128,10 +167,6 @@ struct iter_qstate {
 	int qmin_count;
 	/** 1 when minimisation is off for this query (relaxed fallback). */
 	int qmin_off;
-	/** The name and type actually sent (minimised or not). */
-	uint8_t *sent_name;
-	/** The type sent. */
-	uint16_t sent_type;
 };
 
 /** RFC 2181 section 5.4.1 ranks, as cache/rrset.h numbers them. */
@@ -323,29 +358,19 @@ iter_finish_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 }
 
 /**
- * ITER_INIT: answer from the cache, or set up the delegation point.
- * @return 1 to go on to the next state, 0 when the module waits or is
- *	done.
+ * ITER_INIT's look in the cache: the whole reply, the RRset asked for,
+ * or a CNAME to follow.
+ * @return 0 when answered (or failed), 1 to go on with a CNAME target
+ *	(state still ITER_INIT), -1 when the cache has nothing.
  */
 static int
-iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
+iter_init_cache(struct module_qstate *q, int id, struct iter_qstate *iq)
 {
 	struct module_env *env = q->env;
 	struct query_info qi;
 	struct reply *cached;
 	struct reply_rrset *s;
-	const uint8_t *start;
 
-	if (q->is_priming) {
-		iq->dp = hints_root(env->hints, q->region);
-		if (!iq->dp) {
-			iter_error(q, id, EDE_OTHER, "no root hints");
-			return 0;
-		}
-		iter_filter_addrs(env->cfg, iq->dp);
-		iq->state = ITER_QUERY_TARGETS;
-		return 1;
-	}
 	qi = q->qinfo;
 	qi.qname = iq->qchase;
 	qi.qname_len = dname_len(iq->qchase);
@@ -403,12 +428,42 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 		env->num_cname_chains++;
 		return 1;
 	}
+	return -1;
+}
+
+/**
+ * ITER_INIT: answer from the cache, or set up the delegation point.  A
+ * query that reads no cache (a trace) starts at the root hints.
+ * @return 1 to go on to the next state, 0 when the module waits or is
+ *	done.
+ */
+static int
+iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	const uint8_t *start;
+	int r;
+
+	if (q->is_priming) {
+		iq->dp = hints_root(env->hints, q->region);
+		if (!iq->dp) {
+			iter_error(q, id, EDE_OTHER, "no root hints");
+			return 0;
+		}
+		iter_filter_addrs(env->cfg, iq->dp);
+		iq->state = ITER_QUERY_TARGETS;
+		return 1;
+	}
+	if (!q->no_cache && (r = iter_init_cache(q, id, iq)) >= 0) {
+		return r;
+	}
 	/* DS lives in the parent zone (RFC 4035 section 3.1.4.1). */
 	start = iq->qchase;
-	if (qi.qtype == RR_TYPE_DS && !dname_is_root(start)) {
+	if (q->qinfo.qtype == RR_TYPE_DS && !dname_is_root(start)) {
 		start = dname_parent(start);
 	}
-	iq->dp = iter_find_delegation(env, q->region, start);
+	iq->dp = q->no_cache ? NULL : iter_find_delegation(env, q->region,
+	    start);
 	iq->forwarding = 0;
 	iq->fwd = iq->fwd_failed ? NULL : iter_fwd_lookup(env->fwds, start);
 	if (iq->fwd && !iq->fwd->is_forward && iq->fwd->prime) {
@@ -455,8 +510,9 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 	}
 	iq->fwd = NULL;
 	if (!iq->dp || dname_is_root(iq->dp->name)) {
-		/* Only the root (or nothing) is known: prime it once. */
-		if (!iq->dp && !iq->primed) {
+		/* Only the root (or nothing) is known: prime it once (a
+		 * trace asks the root servers of the hints directly). */
+		if (!iq->dp && !iq->primed && !q->no_cache) {
 			struct query_info pq;
 
 			pq.qname = (uint8_t *)"";
@@ -492,13 +548,14 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
  * minimisation is off, or for forwarders, DS and priming.
  */
 static void
-iter_qmin_name(struct module_qstate *q, struct iter_qstate *iq)
+iter_qmin_name(struct module_qstate *q, struct iter_qstate *iq,
+    struct iter_send *s)
 {
 	int want, have = dname_count_labels(iq->qchase), zl;
 	const uint8_t *p = iq->qchase;
 
-	iq->sent_name = iq->qchase;
-	iq->sent_type = q->qinfo.qtype;
+	s->name = iq->qchase;
+	s->type = q->qinfo.qtype;
 	if (!q->env->cfg->qname_minimisation || iq->qmin_off ||
 	    iq->forwarding || q->is_priming || q->qinfo.qtype == RR_TYPE_DS ||
 	    iq->qmin_count >= ITER_MAX_MINIMISE) {
@@ -515,8 +572,8 @@ iter_qmin_name(struct module_qstate *q, struct iter_qstate *iq)
 	while (have-- > want) {
 		p = dname_parent(p);
 	}
-	iq->sent_name = (uint8_t *)p;
-	iq->sent_type = RR_TYPE_A;
+	s->name = (uint8_t *)p;
+	s->type = RR_TYPE_A;
 }
 
 /** Pick the server to ask: lowest RTO, sometimes an untried one. */
@@ -531,7 +588,7 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 	for (pass = 0; pass < 2 && !best; pass++) {
 	max_tries = pass == 0 ? ITER_MAX_TRIES : ITER_MAX_TRIES_LAST;
 	for (a = iq->dp->addrs; a; a = a->next) {
-		if (a->lame || a->attempts >= max_tries) {
+		if (a->lame || a->inflight || a->attempts >= max_tries) {
 			continue;
 		}
 		if (infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
@@ -559,7 +616,8 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 		uint32_t k = random_uniform(env->rnd, (uint32_t)untried);
 
 		for (a = iq->dp->addrs; a; a = a->next) {
-			if (!a->lame && a->attempts == 0 && k-- == 0) {
+			if (!a->lame && !a->inflight && a->attempts == 0 &&
+			    k-- == 0) {
 				return a;
 			}
 		}
@@ -567,7 +625,12 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 	return best;
 }
 
-/** Start subqueries for name server addresses.  Returns how many. */
+/**
+ * Start subqueries for name server addresses: names of the delegation
+ * without a known address, at most ITER_TARGETS_PARALLEL subqueries in
+ * flight and ITER_TARGETS_PER_REFERRAL names per delegation.
+ * @return how many were started.
+ */
 static int
 iter_start_targets(struct module_qstate *q, struct iter_qstate *iq)
 {
@@ -575,10 +638,17 @@ iter_start_targets(struct module_qstate *q, struct iter_qstate *iq)
 	struct delegpt_ns *ns;
 	int started = 0;
 
-	for (ns = iq->dp->ns; ns && iq->target_subs < ITER_MAX_TARGET_SUBS;
+	for (ns = iq->dp->ns; ns && iq->target_subs < ITER_TARGETS_PARALLEL;
 	    ns = ns->next) {
 		struct query_info qi;
 
+		if (ns->tried_a && ns->tried_aaaa) {
+			continue;
+		}
+		if (iq->dp->targets >= ITER_TARGETS_PER_REFERRAL) {
+			break;
+		}
+		iq->dp->targets++;
 		qi.qname = ns->name;
 		qi.qname_len = ns->namelen;
 		qi.qclass = RR_CLASS_IN;
@@ -606,14 +676,140 @@ iter_start_targets(struct module_qstate *q, struct iter_qstate *iq)
 	return started;
 }
 
+/** 1 when the delegation still has names without an address lookup. */
+static int
+iter_targets_left(const struct delegpt *dp)
+{
+	const struct delegpt_ns *ns;
+
+	for (ns = dp->ns; ns; ns = ns->next) {
+		if (!ns->tried_a || !ns->tried_aaaa) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/** 1 when the delegation has a server other than a left to ask. */
+static int
+iter_other_server(const struct iter_qstate *iq, const struct delegpt_addr *a)
+{
+	const struct delegpt_addr *b;
+
+	for (b = iq->dp->addrs; b; b = b->next) {
+		if (b != a && !b->lame && !b->inflight &&
+		    b->attempts < ITER_MAX_TRIES_LAST) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/** Take a send off the query's list (it ended or was cancelled). */
+static void
+iter_send_unlink(struct iter_qstate *iq, struct iter_send *s)
+{
+	struct iter_send **pp;
+
+	for (pp = &iq->sends; *pp; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			s->next = NULL;
+			s->a->inflight = 0;
+			iq->nsends--;
+			return;
+		}
+	}
+}
+
+/** Cancel every send still in flight (the query moved on). */
+static void
+iter_cancel_sends(struct module_qstate *q, struct iter_qstate *iq)
+{
+	while (iq->sends) {
+		struct iter_send *s = iq->sends;
+
+		iter_send_unlink(iq, s);
+		q->env->cancel_query(q, s->h);
+	}
+}
+
+/** Report a query sent or its result to a trace. */
+static void
+iter_trace_send(struct module_qstate *q, struct iter_qstate *iq,
+    const struct iter_send *s, enum trace_kind kind, int result, int rcode)
+{
+	struct trace_event ev;
+
+	if (!q->trace) {
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.zone = iq->dp ? iq->dp->name : NULL;
+	ev.name = s->name;
+	ev.type = s->type;
+	ev.addr = &s->a->addr;
+	ev.addrlen = s->a->addrlen;
+	ev.num = kind == TRACE_SEND ? s->tcp : result;
+	ev.rcode = rcode;
+	ev.ede = -1;
+	module_trace(q, &ev);
+}
+
+static void iter_reply(struct module_qstate *q, int id, void *arg,
+	const struct upstream_reply *r);
+
+/** No server is left to ask: look addresses up, or fall back, or fail. */
+static void
+iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+
+	if (iq->nsends > 0) {
+		/* A query is still out: wait for it. */
+		iq->state = ITER_QUERY_RESP;
+		q->ext_state[id] = MODULE_WAIT_REPLY;
+		return;
+	}
+	if (iter_start_targets(q, iq) > 0 || iq->target_subs > 0) {
+		q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+		return;
+	}
+	if (iq->fwd && iq->fwd->isfirst && !iq->fwd_failed) {
+		/* forward-first / stub-first: resolve normally. */
+		iq->fwd_failed = 1;
+		iq->state = ITER_INIT;
+		q->ext_state[id] = MODULE_STATE_INITIAL;
+		return;
+	}
+	if (q->budget->exceeded) {
+		iter_error(q, id, EDE_OTHER, "the upstream query budget of "
+		    "this query is spent");
+		return;
+	}
+	if (iq->dp->targets >= ITER_TARGETS_PER_REFERRAL &&
+	    iter_targets_left(iq->dp)) {
+		env->num_target_limit++;
+		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY, "the name "
+		    "servers of the zone have no address: too many names "
+		    "without glue");
+		return;
+	}
+	iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY,
+	    "no server of the zone could be reached");
+}
+
 /** ITER_QUERY_TARGETS: send to a server, or wait, or give up. */
 static void
 iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 {
 	struct module_env *env = q->env;
-	struct module_send opt;
+	struct upstream_query uq;
 	struct infra_info info;
 	struct delegpt_addr *a;
+	struct iter_send *s;
+	int t;
 
 	if (*env->now > q->deadline) {
 		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY,
@@ -624,57 +820,69 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 		iter_error(q, id, EDE_OTHER, "too many upstream queries");
 		return;
 	}
-	a = iq->retry_tcp ? iq->cur : iter_select(q, iq);
-	if (!a) {
-		if (iter_start_targets(q, iq) > 0 || iq->target_subs > 0) {
-			q->ext_state[id] = MODULE_WAIT_SUBQUERY;
-			return;
-		}
-		if (iq->fwd && iq->fwd->isfirst && !iq->fwd_failed) {
-			/* forward-first / stub-first: resolve normally. */
-			iq->fwd_failed = 1;
-			iq->state = ITER_INIT;
-			q->ext_state[id] = MODULE_STATE_INITIAL;
-			return;
-		}
-		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY,
-		    "no server of the zone could be reached");
+	if (iq->nsends >= ITER_MAX_INFLIGHT) {
+		iq->state = ITER_QUERY_RESP;
+		q->ext_state[id] = MODULE_WAIT_REPLY;
 		return;
 	}
-	memset(&opt, 0, sizeof(opt));
+	a = iq->retry_addr && !iq->retry_addr->inflight ? iq->retry_addr :
+	    iter_select(q, iq);
+	if (!a) {
+		iter_no_server(q, id, iq);
+		return;
+	}
+	s = region_zalloc(q->region, sizeof(*s));
+	if (!s) {
+		iter_error(q, id, EDE_OTHER, "out of memory");
+		return;
+	}
+	memset(&uq, 0, sizeof(uq));
 	infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
 	    iq->dp->name, *env->now, &info);
-	opt.tcp = iq->retry_tcp || (iq->fwd && iq->fwd->tcp);
-	opt.rd = iq->forwarding;
-	opt.edns = !a->no_edns && info.edns_version != INFRA_EDNS_NONE;
-	opt.do_bit = opt.edns;
-	opt.caps = env->cfg->use_caps_for_id && !iq->caps_off && !opt.tcp;
-	opt.timeout_ms = info.rto > ITER_MAX_TIMEOUT ? ITER_MAX_TIMEOUT :
-	    info.rto;
+	s->a = a;
+	s->tcp = (a == iq->retry_addr && iq->retry_tcp) ||
+	    (iq->fwd && iq->fwd->tcp);
+	s->edns = !a->no_edns && info.edns_version != INFRA_EDNS_NONE;
+	s->caps = env->cfg->use_caps_for_id && !iq->caps_off && !s->tcp;
+	t = info.rto > ITER_MAX_TIMEOUT ? ITER_MAX_TIMEOUT : info.rto;
 	/* A retry of the same server waits longer each time, whatever its
 	 * past RTT: a lost packet is not a dead server. */
-	if (a->attempts > 0 && opt.timeout_ms < (ITER_MIN_RETRY_TIMEOUT <<
-	    a->attempts)) {
-		opt.timeout_ms = ITER_MIN_RETRY_TIMEOUT << a->attempts;
-		if (opt.timeout_ms > ITER_MAX_TIMEOUT) {
-			opt.timeout_ms = ITER_MAX_TIMEOUT;
+	if (a->attempts > 0 && t < (ITER_MIN_RETRY_TIMEOUT << a->attempts)) {
+		t = ITER_MIN_RETRY_TIMEOUT << a->attempts;
+		if (t > ITER_MAX_TIMEOUT) {
+			t = ITER_MAX_TIMEOUT;
 		}
 	}
-	if (opt.tcp && opt.timeout_ms < 1000) {
-		opt.timeout_ms = 1000;
+	if (s->tcp) {
+		uq.timeout_ms = t < 1000 ? 1000 : t;
+	} else if (iter_other_server(iq, a)) {
+		/* After the RTO another server is asked as well; this one
+		 * is heard until twice that (see the top of this file). */
+		uq.slow_ms = t;
+		uq.timeout_ms = 2 * t > ITER_MAX_TIMEOUT ? ITER_MAX_TIMEOUT :
+		    2 * t;
+	} else {
+		uq.timeout_ms = t;
 	}
+	iq->retry_addr = NULL;
 	iq->retry_tcp = 0;
-	iq->cur = a;
-	iq->cur_tcp = opt.tcp;
-	iq->cur_edns = opt.edns;
-	iq->cur_caps = opt.caps;
 	a->attempts++;
 	iq->sent++;
-	iter_qmin_name(q, iq);
+	iter_qmin_name(q, iq, s);
+	memcpy(&uq.addr, &a->addr, a->addrlen);
+	uq.addrlen = a->addrlen;
+	uq.qname = s->name;
+	uq.qtype = s->type;
+	uq.qclass = q->qinfo.qclass;
+	uq.flags = iq->forwarding ? MSG_FLAG_RD : 0;
+	uq.edns = s->edns;
+	uq.do_bit = s->edns;
+	uq.caps = s->caps;
+	uq.tcp = s->tcp;
 	if (log_verbosity >= VERB_ALGO) {
-		char s[DNAME_MAXSTR], z[DNAME_MAXSTR], ad[64];
+		char n[DNAME_MAXSTR], z[DNAME_MAXSTR], ad[64];
 
-		dname_to_str(iq->sent_name, s, sizeof(s));
+		dname_to_str(s->name, n, sizeof(n));
 		dname_to_str(iq->dp->name, z, sizeof(z));
 		if (a->addr.ss_family == AF_INET) {
 			inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->
@@ -684,18 +892,29 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 			    addr)->sin6_addr, ad, sizeof(ad));
 		}
 		verbose(VERB_ALGO, "iterator: ask %s (zone %s) for %s type "
-		    "%u%s%s", ad, z, s, (unsigned)iq->sent_type,
-		    opt.tcp ? " over TCP" : "", opt.rd ? " (forward)" : "");
+		    "%u%s%s", ad, z, n, (unsigned)s->type,
+		    s->tcp ? " over TCP" : "", iq->forwarding ?
+		    " (forward)" : "");
 	}
-	iq->state = ITER_QUERY_RESP;
-	q->ext_state[id] = MODULE_WAIT_REPLY;
-	if (env->send_query(q, &a->addr, a->addrlen, iq->sent_name,
-	    iq->sent_type, q->qinfo.qclass, &opt) != RES_OK) {
+	iter_trace_send(q, iq, s, TRACE_SEND, 0, 0);
+	s->h = env->send_query(q, &uq, iter_reply, s);
+	if (!s->h) {
+		if (q->budget->exceeded) {
+			iter_error(q, id, EDE_OTHER, "the upstream query "
+			    "budget of this query is spent");
+			return;
+		}
 		/* Could not send (address family off, no socket): next. */
 		a->lame = 1;
-		iq->state = ITER_QUERY_TARGETS;
 		q->ext_state[id] = MODULE_STATE_INITIAL;
+		return;
 	}
+	a->inflight = 1;
+	s->next = iq->sends;
+	iq->sends = s;
+	iq->nsends++;
+	iq->state = ITER_QUERY_RESP;
+	q->ext_state[id] = MODULE_WAIT_REPLY;
 }
 
 /** Is a name one of the NS targets of the reply's NS RRsets? */
@@ -985,6 +1204,19 @@ iter_handle_final(struct module_qstate *q, int id, struct iter_qstate *iq,
 			reply_add(out, total, s, s->section);
 		}
 	}
+	if (q->trace) {
+		struct trace_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = TRACE_ANSWER;
+		ev.zone = iq->dp ? iq->dp->name : NULL;
+		ev.name = iq->qchase;
+		ev.type = q->qinfo.qtype;
+		ev.rep = out;
+		ev.rcode = out->rcode;
+		ev.ede = -1;
+		module_trace(q, &ev);
+	}
 	/* Cache the reply for the name it answers (the chase target). */
 	qi = q->qinfo;
 	qi.qname = iq->qchase;
@@ -1042,11 +1274,22 @@ iter_handle_referral(struct module_qstate *q, int id, struct iter_qstate *iq,
 			    s->rdlen[j]);
 		}
 	}
-	for (n = dp->ns; n; n = n->next) {
+	for (n = dp->ns; n && !q->no_cache; n = n->next) {
 		iter_add_cached_addrs(env, q->region, dp, n->name);
 	}
 	iter_filter_addrs(env->cfg, dp);
 	iter_log(VERB_ALGO, "referral to", dp->name, q->qinfo.qtype);
+	if (q->trace) {
+		struct trace_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = TRACE_REFERRAL;
+		ev.zone = iq->dp->name;
+		ev.name = dp->name;
+		ev.rrset = nsset;
+		ev.ede = -1;
+		module_trace(q, &ev);
+	}
 	iq->dp = dp;
 	iq->qmin_labels = 0;
 	iq->qmin_count = 0;
@@ -1136,7 +1379,7 @@ iter_synth_dname(struct region *r, struct reply *rep, const uint8_t *name,
  */
 static void
 iter_handle_minimised(struct module_qstate *q, int id,
-    struct iter_qstate *iq, struct reply *rep)
+    struct iter_qstate *iq, const struct iter_send *s, struct reply *rep)
 {
 	struct module_env *env = q->env;
 	struct reply_rrset *nsset;
@@ -1144,18 +1387,18 @@ iter_handle_minimised(struct module_qstate *q, int id,
 	enum iter_resp type;
 
 	iq->qmin_count++;
-	type = iter_classify(rep, iq->sent_name, iq->sent_type, iq->dp->name,
-	    &end, &nsset);
+	type = iter_classify(rep, s->name, s->type, iq->dp->name, &end,
+	    &nsset);
 	if (type == ITER_RESP_REFERRAL) {
 		iter_handle_referral(q, id, iq, rep, nsset);
 		return;
 	}
 	/* Not the server's fault: this try does not count against it. */
-	iq->cur->attempts--;
+	s->a->attempts--;
 	if ((type == ITER_RESP_ANSWER || type == ITER_RESP_NEGATIVE) &&
-	    rep->rcode == MSG_RCODE_NOERROR && end == iq->sent_name) {
+	    rep->rcode == MSG_RCODE_NOERROR && end == s->name) {
 		iter_store_rrsets(env, rep, 0);
-		iq->qmin_labels = dname_count_labels(iq->sent_name);
+		iq->qmin_labels = dname_count_labels(s->name);
 		return;
 	}
 	if (type == ITER_RESP_NEGATIVE && rep->rcode == MSG_RCODE_NXDOMAIN &&
@@ -1168,12 +1411,18 @@ iter_handle_minimised(struct module_qstate *q, int id,
 	iq->qmin_off = 1;
 }
 
-/** ITER_QUERY_RESP with a reply packet. */
-static void
-iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
+/**
+ * A reply to send s (UPSTREAM_OK).
+ * @return 1 when the reply moved the query on (an answer, a referral, a
+ *	CNAME, a minimisation step: other queries in flight are stale), 0
+ *	when this server failed it (lame, broken, truncated, FORMERR).
+ */
+static int
+iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
+    const struct iter_send *s, const struct upstream_reply *r)
 {
 	struct module_env *env = q->env;
-	struct delegpt_addr *a = iq->cur;
+	struct delegpt_addr *a = s->a;
 	struct reply *rep;
 	struct reply_rrset *nsset;
 	const uint8_t *end;
@@ -1184,66 +1433,73 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 		iq->msg = region_alloc(q->region, sizeof(*iq->msg));
 		if (!iq->msg) {
 			iter_error(q, id, EDE_OTHER, "out of memory");
-			return;
+			return 1;
 		}
 	}
 	infra_cache_rtt_update(env->infra_cache, &a->addr, a->addrlen,
-	    iq->dp->name, *env->now, q->reply_rtt > 0 ? q->reply_rtt : 1);
-	if (msg_parse(iq->msg, q->reply_pkt, q->reply_len) == RES_OK &&
-	    iq->msg->rcode == MSG_RCODE_FORMERR && iq->cur_edns) {
+	    iq->dp->name, *env->now, r->rtt_ms > 0 ? r->rtt_ms : 1);
+	if (msg_parse(iq->msg, r->pkt, r->len) == RES_OK &&
+	    iq->msg->rcode == MSG_RCODE_FORMERR && s->edns) {
 		/* RFC 6891 section 7: retry without EDNS, and remember.
 		 * (Such a FORMERR often has no question section.) */
+		iter_trace_send(q, iq, s, TRACE_REPLY, r->result,
+		    iq->msg->rcode);
 		a->no_edns = 1;
 		a->attempts--;
 		infra_cache_edns_update(env->infra_cache, &a->addr,
 		    a->addrlen, iq->dp->name, *env->now, INFRA_EDNS_NONE, 0);
-		iq->retry_tcp = iq->cur_tcp;
-		return;
+		iq->retry_addr = a;
+		iq->retry_tcp = s->tcp;
+		return 0;
 	}
+	iter_trace_send(q, iq, s, TRACE_REPLY, r->result,
+	    iq->msg->have_header ? (int)iq->msg->rcode : -1);
 	if (!iq->msg->have_header || !iq->msg->have_rrs ||
 	    !iq->msg->have_question || iq->msg->qdcount != 1 ||
-	    iq->msg->qtype != iq->sent_type ||
+	    iq->msg->qtype != s->type ||
 	    iq->msg->qclass != q->qinfo.qclass ||
-	    !dname_equal(iq->msg->qname, iq->sent_name)) {
+	    !dname_equal(iq->msg->qname, s->name)) {
 		/* Malformed or not our question: this server is broken. */
 		if (iq->msg->have_header && (iq->msg->flags & MSG_FLAG_TC) &&
-		    !iq->cur_tcp) {
+		    !s->tcp) {
+			iq->retry_addr = a;
 			iq->retry_tcp = 1;
-			return;
+			return 0;
 		}
 		a->lame = 1;
-		return;
+		return 0;
 	}
-	if (iq->cur_edns && iq->msg->edns.present) {
+	if (s->edns && iq->msg->edns.present) {
 		/* The server speaks EDNS: remember it (and its size). */
 		infra_cache_edns_update(env->infra_cache, &a->addr,
 		    a->addrlen, iq->dp->name, *env->now,
 		    iq->msg->edns.version, iq->msg->edns.udp_size);
 	}
-	if (a->edns_probe && !iq->cur_edns) {
+	if (a->edns_probe && !s->edns) {
 		/* The probe without EDNS was answered: remember it. */
 		a->edns_probe = 0;
 		infra_cache_edns_update(env->infra_cache, &a->addr,
 		    a->addrlen, iq->dp->name, *env->now, INFRA_EDNS_NONE, 0);
 	}
-	if ((iq->msg->flags & MSG_FLAG_TC) && !iq->cur_tcp) {
+	if ((iq->msg->flags & MSG_FLAG_TC) && !s->tcp) {
 		/* RFC 1035 section 4.2.1 / RFC 7766: retry over TCP. */
+		iq->retry_addr = a;
 		iq->retry_tcp = 1;
-		return;
+		return 0;
 	}
 	if (reply_from_msg(q->region, iq->msg, &rep) != RES_OK) {
 		a->lame = 1;
-		return;
+		return 0;
 	}
 	iter_scrub(rep, iq->dp->name, q->qinfo.qclass);
-	if (iter_synth_dname(q->region, rep, iq->sent_name, q->qinfo.qtype) !=
+	if (iter_synth_dname(q->region, rep, s->name, q->qinfo.qtype) !=
 	    RES_OK) {
 		iter_error(q, id, EDE_OTHER, "out of memory");
-		return;
+		return 1;
 	}
-	if (iq->sent_name != iq->qchase) {
-		iter_handle_minimised(q, id, iq, rep);
-		return;
+	if (s->name != iq->qchase) {
+		iter_handle_minimised(q, id, iq, s, rep);
+		return 1;
 	}
 	type = iter_classify(rep, iq->qchase, q->qinfo.qtype, iq->dp->name,
 	    &end, &nsset);
@@ -1260,10 +1516,10 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 	switch (type) {
 	case ITER_RESP_ANSWER:
 		iter_handle_final(q, id, iq, rep, 0);
-		return;
+		return 1;
 	case ITER_RESP_NEGATIVE:
 		iter_handle_final(q, id, iq, rep, 1);
-		return;
+		return 1;
 	case ITER_RESP_CNAME: {
 		const uint8_t *name = iq->qchase;
 
@@ -1271,7 +1527,7 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 		/* Keep the chain links of this reply in order, each CNAME
 		 * after the DNAME it was synthesized from (RFC 6672). */
 		while (!dname_equal(name, end)) {
-			struct reply_rrset *s = reply_find(rep,
+			struct reply_rrset *c = reply_find(rep,
 			    MSG_SEC_ANSWER, name, RR_TYPE_CNAME, RR_CLASS_IN);
 			size_t k;
 
@@ -1286,32 +1542,32 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq)
 				}
 			}
 
-			if (!s || iq->num_chain >= ITER_MAX_CNAME) {
+			if (!c || iq->num_chain >= ITER_MAX_CNAME) {
 				iter_error(q, id, EDE_OTHER,
 				    "CNAME chain too long");
-				return;
+				return 1;
 			}
-			iq->chain[iq->num_chain++] = s;
-			name = s->rd[0];
+			iq->chain[iq->num_chain++] = c;
+			name = c->rd[0];
 		}
 		iq->qchase = (uint8_t *)end;
 		env->num_cname_chains++;
 		iq->state = ITER_INIT;
-		return;
+		return 1;
 	}
 	case ITER_RESP_REFERRAL:
 		iter_handle_referral(q, id, iq, rep, nsset);
-		return;
+		return 1;
 	case ITER_RESP_LAME:
 		env->num_lame++;
 		infra_cache_set_lame(env->infra_cache, &a->addr, a->addrlen,
 		    iq->dp->name, *env->now, 1);
 		a->lame = 1;
-		return;
+		return 0;
 	case ITER_RESP_THROWAWAY:
 	default:
 		a->lame = 1;
-		return;
+		return 0;
 	}
 }
 
@@ -1359,9 +1615,13 @@ iter_run(struct module_qstate *q, int id, struct iter_qstate *iq)
 	}
 }
 
-/** The priming query keeps the whole reply (glue included). */
-static void
-iter_prime_store(struct module_qstate *q, int id, struct iter_qstate *iq)
+/**
+ * The priming query keeps the whole reply (glue included).
+ * @return 1 when primed (finished), 0 when this server failed it.
+ */
+static int
+iter_prime_store(struct module_qstate *q, int id, struct iter_qstate *iq,
+    const struct iter_send *s, const struct upstream_reply *r)
 {
 	struct reply *rep;
 
@@ -1369,23 +1629,25 @@ iter_prime_store(struct module_qstate *q, int id, struct iter_qstate *iq)
 	if (!iq->msg) {
 		iq->msg = region_alloc(q->region, sizeof(*iq->msg));
 	}
-	if (!iq->msg || msg_parse(iq->msg, q->reply_pkt, q->reply_len) !=
-	    RES_OK || !iq->msg->have_question ||
+	if (!iq->msg || msg_parse(iq->msg, r->pkt, r->len) != RES_OK ||
+	    !iq->msg->have_question ||
 	    iq->msg->qtype != RR_TYPE_NS || !dname_is_root(iq->msg->qname) ||
 	    iq->msg->rcode != MSG_RCODE_NOERROR ||
 	    reply_from_msg(q->region, iq->msg, &rep) != RES_OK) {
-		iq->cur->lame = 1;
-		return;
+		s->a->lame = 1;
+		return 0;
 	}
-	if ((iq->msg->flags & MSG_FLAG_TC) && !iq->cur_tcp) {
+	iter_trace_send(q, iq, s, TRACE_REPLY, r->result, iq->msg->rcode);
+	if ((iq->msg->flags & MSG_FLAG_TC) && !s->tcp) {
+		iq->retry_addr = s->a;
 		iq->retry_tcp = 1;
-		return;
+		return 0;
 	}
 	iter_scrub(rep, (const uint8_t *)"", RR_CLASS_IN);
 	if (!reply_find(rep, MSG_SEC_ANSWER, (const uint8_t *)"",
 	    RR_TYPE_NS, RR_CLASS_IN)) {
-		iq->cur->lame = 1;
-		return;
+		s->a->lame = 1;
+		return 0;
 	}
 	iter_store_rrsets(q->env, rep, 0);
 	q->return_msg = rep;
@@ -1393,6 +1655,68 @@ iter_prime_store(struct module_qstate *q, int id, struct iter_qstate *iq)
 	q->ext_state[id] = MODULE_FINISHED;
 	iq->state = ITER_FINISHED;
 	iter_prime_done(q, id, iq);
+	return 1;
+}
+
+/**
+ * The callback of every upstream query (util/module.h): handle the
+ * result of send s; operate() runs right after and goes on from the
+ * state this leaves.
+ */
+static void
+iter_reply(struct module_qstate *q, int id, void *arg,
+    const struct upstream_reply *r)
+{
+	struct iter_qstate *iq = q->minfo[id];
+	struct iter_send *s = arg;
+	struct delegpt_addr *a = s->a;
+	int progress = 0;
+
+	if (!iq) {
+		return;
+	}
+	if (r->result == UPSTREAM_SLOW) {
+		/* Slower than its RTO: ask another server too, while this
+		 * one stays in flight. */
+		if (iq->state == ITER_QUERY_RESP) {
+			iq->state = ITER_QUERY_TARGETS;
+		}
+		return;
+	}
+	iter_send_unlink(iq, s);
+	if (iq->state != ITER_QUERY_RESP && iq->state != ITER_QUERY_TARGETS) {
+		return;
+	}
+	switch (r->result) {
+	case UPSTREAM_OK:
+		progress = q->is_priming ? iter_prime_store(q, id, iq, s, r) :
+		    iter_handle_reply(q, id, iq, s, r);
+		break;
+	case UPSTREAM_CAPS_MISMATCH:
+		/* The server does not echo 0x20: ask it again without, as
+		 * Unbound does. */
+		iter_trace_send(q, iq, s, TRACE_REPLY, r->result, -1);
+		iq->caps_off = 1;
+		a->attempts--;
+		iq->state = ITER_QUERY_TARGETS;
+		break;
+	default:
+		iter_trace_send(q, iq, s, TRACE_REPLY, r->result, -1);
+		infra_cache_rtt_update(q->env->infra_cache, &a->addr,
+		    a->addrlen, iq->dp->name, *q->env->now, -1);
+		/* Two EDNS queries lost: probe without EDNS, for
+		 * middleboxes that drop EDNS (RFC 6891 section 7); a reply
+		 * to the probe records the server as EDNS-less. */
+		if (s->edns && a->attempts >= 2 && !a->no_edns) {
+			a->no_edns = 1;
+			a->edns_probe = 1;
+		}
+		iq->state = ITER_QUERY_TARGETS;
+		break;
+	}
+	if (progress) {
+		iter_cancel_sends(q, iq);
+	}
 }
 
 /** module operate(). */
@@ -1419,55 +1743,17 @@ iter_operate(struct module_qstate *q, enum module_ev ev, int id)
 	}
 	switch (ev) {
 	case MODULE_EVENT_REPLY:
-		if (iq->state != ITER_QUERY_RESP) {
-			break;
-		}
-		if (q->is_priming) {
-			iter_prime_store(q, id, iq);
-			if (iq->state == ITER_FINISHED) {
-				return;
-			}
-		} else {
-			iter_handle_reply(q, id, iq);
-		}
-		break;
-	case MODULE_EVENT_NOREPLY:
-		if (iq->state == ITER_QUERY_RESP && iq->cur) {
-			infra_cache_rtt_update(q->env->infra_cache,
-			    &iq->cur->addr, iq->cur->addrlen, iq->dp->name,
-			    *q->env->now, -1);
-			/* Two EDNS queries lost: probe without EDNS, for
-			 * middleboxes that drop EDNS (RFC 6891 section 7);
-			 * a reply to the probe records the server as
-			 * EDNS-less. */
-			if (iq->cur_edns && iq->cur->attempts >= 2 &&
-			    !iq->cur->no_edns) {
-				iq->cur->no_edns = 1;
-				iq->cur->edns_probe = 1;
-			}
-			iq->state = ITER_QUERY_TARGETS;
-		}
-		break;
-	case MODULE_EVENT_CAPSFAIL:
-		if (iq->state == ITER_QUERY_RESP && iq->cur) {
-			/* The server does not echo 0x20: ask it again
-			 * without, as Unbound does. */
-			iq->caps_off = 1;
-			iq->cur->attempts--;
-			iq->state = ITER_QUERY_TARGETS;
-		}
+		/* iter_reply() handled the result. */
 		break;
 	case MODULE_EVENT_PASS:
 		/* A subquery finished (inform_super did the bookkeeping). */
-		if (q->ext_state[id] == MODULE_WAIT_SUBQUERY) {
-			if (iq->wait_prime) {
-				iq->wait_prime = 0;
-				iq->state = ITER_INIT;
-			} else if (iq->target_subs > 0 && iq->state ==
-			    ITER_QUERY_TARGETS) {
-				/* Go on when an address arrived or all
-				 * subqueries are done. */
-			}
+		if (iq->wait_prime) {
+			iq->wait_prime = 0;
+			iq->state = ITER_INIT;
+		} else if (iq->state == ITER_QUERY_RESP) {
+			/* A name server address came while a query is out:
+			 * it is there for the next choice. */
+			return;
 		}
 		break;
 	case MODULE_EVENT_MODDONE:

@@ -1,12 +1,22 @@
 /*
- * services/mesh.c - queries in progress, subqueries and the module chain
- * (see mesh.h).
+ * services/mesh.c - queries in progress, their subqueries, their upstream
+ * queries and the module chain (see mesh.h).
+ *
+ * Lists a state is on:
+ *	the hash (by key, for joining) and the list of all states;
+ *	the client list, in the order the states got their first network
+ *	client, while they have one: its head is the oldest, the state a
+ *	full mesh replaces;
+ *	the run queue while it waits to run;
+ *	its upstream list, the upstream queries it has in flight (struct
+ *	upstream, region memory, unlinked when they end).
  */
 #include "config.h"
 #include "services/mesh.h"
 #include "services/outside_network.h"
 #include "util/config_file.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/msg.h"
@@ -21,14 +31,21 @@
 #define MESH_QUERY_DEADLINE 12
 /** Deepest subquery nesting. */
 #define MESH_MAX_DEPTH 12
-/** Hash buckets (power of two). */
-#define MESH_BUCKETS 1024
+/** Default num-queries-per-thread. */
+#define MESH_DEFAULT_STATES 1024
+/** Fewest hash buckets. */
+#define MESH_MIN_BUCKETS 64
 
-/** A client waiting for a state's answer. */
+/** A client waiting for a state's answer: a network client or, with cb
+ * set, a function. */
 struct mesh_reply {
 	/** Next client of the same state. */
 	struct mesh_reply *next;
-	/** Where to send (comm_reply_send). */
+	/** A callback client's function, or NULL for a network client. */
+	mesh_cb_func cb;
+	/** Its argument. */
+	void *cbarg;
+	/** Where to send (the reply function). */
 	struct comm_reply rep;
 	/** The client's query ID. */
 	uint16_t id;
@@ -56,6 +73,22 @@ struct mesh_ref {
 	struct mesh_state *s;
 };
 
+/** An upstream query of a state: the handle modules get. */
+struct upstream {
+	/** The state that sent it. */
+	struct mesh_state *ms;
+	/** The module that sent it. */
+	int module;
+	/** Its callback and argument. */
+	module_reply_cb cb;
+	/** The argument. */
+	void *arg;
+	/** The outside network's handle; NULL once it ended. */
+	struct outnet_query *oq;
+	/** Doubly linked list of the state's queries in flight. */
+	struct upstream *prev, *next;
+};
+
 /** A query in progress. */
 struct mesh_state {
 	/** The module query state; first, so a qstate pointer converts. */
@@ -68,16 +101,20 @@ struct mesh_state {
 	uint32_t hash;
 	/** All states list. */
 	struct mesh_state *prev, *next;
-	/** Clients waiting. */
+	/** Clients waiting, network and callback. */
 	struct mesh_reply *replies;
+	/** How many of them are network clients. */
+	size_t nclients;
+	/** The client list (while nclients > 0). */
+	struct mesh_state *cprev, *cnext;
+	/** When it got its first network client (its place in the list). */
+	struct timeval client_since;
 	/** States waiting for this one. */
 	struct mesh_ref *supers;
 	/** States this one waits for. */
 	struct mesh_ref *subs;
-	/** The outstanding upstream query, or NULL. */
-	struct outnet_query *outq;
-	/** The module that sent it. */
-	int outq_module;
+	/** Upstream queries in flight. */
+	struct upstream *upstreams;
 	/** 1 while on the run queue. */
 	int queued;
 	/** Event to run with when dequeued. */
@@ -96,19 +133,29 @@ struct mesh_area {
 	/** Modules in the chain. */
 	int num_mods;
 	/** Upstream network. */
-	struct mesh_net net;
+	struct outside_network *outnet;
 	/** Event base, for the clock. */
 	struct comm_base *base;
+	/** How network clients are answered. */
+	mesh_reply_func reply;
+	/** Its argument. */
+	void *reply_arg;
 	/** Hash buckets. */
-	struct mesh_state *buckets[MESH_BUCKETS];
+	struct mesh_state **buckets;
+	/** Their number, a power of two. */
+	size_t nbuckets;
 	/** All states. */
 	struct mesh_state *all;
 	/** States now. */
 	size_t count;
-	/** Client states now. */
+	/** Client list: head (oldest) and tail. */
+	struct mesh_state *chead, *ctail;
+	/** States with network clients now (the length of that list). */
 	size_t client_count;
 	/** num-queries-per-thread. */
 	size_t max_states;
+	/** jostle-timeout, ms. */
+	int jostle_ms;
 	/** Run queue, FIFO. */
 	struct mesh_state *run_head, *run_tail;
 	/** 1 while draining the run queue. */
@@ -122,32 +169,66 @@ struct mesh_area {
 static void mesh_run_queue(struct mesh_area *m);
 static void mesh_state_delete(struct mesh_state *ms);
 
-/** Key hash: name without case, type, class, CD, priming. */
+/** The time now, as the worker's event loop last read it. */
+static struct timeval
+mesh_now_tv(const struct mesh_area *m)
+{
+	struct timeval tv;
+
+	if (m->base) {
+		return *comm_base_timeval(m->base);
+	}
+	gettimeofday(&tv, NULL);
+	return tv;
+}
+
+/** Milliseconds from a to b (0 when b is earlier). */
+static long
+mesh_ms_between(const struct timeval *a, const struct timeval *b)
+{
+	long ms = (long)(b->tv_sec - a->tv_sec) * 1000 +
+	    (long)(b->tv_usec - a->tv_usec) / 1000;
+
+	return ms < 0 ? 0 : ms;
+}
+
+/** Key hash: name without case, type, class, CD, priming, trace. */
 static uint32_t
-mesh_hash(const struct query_info *qi, uint16_t qflags, int prime)
+mesh_hash(const struct query_info *qi, uint16_t qflags, int prime,
+    const struct query_trace *trace)
 {
 	uint32_t h = dname_hash(qi->qname, 0x5eed);
 
 	h ^= ((uint32_t)qi->qtype << 16) ^ qi->qclass;
 	h ^= (uint32_t)(qflags & MSG_FLAG_CD) << 8;
 	h ^= (uint32_t)prime * 0x9e3779b1u;
+	h ^= (uint32_t)((uintptr_t)trace >> 4) * 0x27d4eb2fu;
 	h *= 0x85ebca6bu;
 	return h ^ (h >> 15);
+}
+
+/** 1 when state ms has the key. */
+static int
+mesh_key_equal(const struct mesh_state *ms, const struct query_info *qi,
+    uint16_t qflags, int prime, const struct query_trace *trace)
+{
+	return ms->s.qinfo.qtype == qi->qtype &&
+	    ms->s.qinfo.qclass == qi->qclass && ms->s.is_priming == prime &&
+	    ms->s.trace == trace &&
+	    (ms->s.query_flags & MSG_FLAG_CD) == (qflags & MSG_FLAG_CD) &&
+	    dname_equal(ms->s.qinfo.qname, qi->qname);
 }
 
 /** Find a state by key. */
 static struct mesh_state *
 mesh_find(struct mesh_area *m, const struct query_info *qi, uint16_t qflags,
-    int prime, uint32_t h)
+    int prime, const struct query_trace *trace, uint32_t h)
 {
-	struct mesh_state *s = m->buckets[h & (MESH_BUCKETS - 1)];
+	struct mesh_state *s = m->buckets[h & (m->nbuckets - 1)];
 
 	for (; s; s = s->hnext) {
-		if (s->hash == h && !s->done && s->s.qinfo.qtype == qi->qtype &&
-		    s->s.qinfo.qclass == qi->qclass &&
-		    s->s.is_priming == prime &&
-		    (s->s.query_flags & MSG_FLAG_CD) == (qflags & MSG_FLAG_CD) &&
-		    dname_equal(s->s.qinfo.qname, qi->qname)) {
+		if (s->hash == h && !s->done &&
+		    mesh_key_equal(s, qi, qflags, prime, trace)) {
 			return s;
 		}
 	}
@@ -174,10 +255,57 @@ mesh_schedule(struct mesh_state *ms, enum module_ev ev)
 	m->run_tail = ms;
 }
 
-/** Create a state (not yet run). */
+/** A new budget for a client query (NULL when out of memory). */
+static struct query_budget *
+mesh_budget_new(int upstream, int subs)
+{
+	struct query_budget *b = calloc(1, sizeof(*b));
+
+	if (b) {
+		b->refs = 1;
+		b->upstream_left = upstream;
+		b->subs_left = subs;
+	}
+	return b;
+}
+
+/** Release a state's hold on its budget. */
+static void
+mesh_budget_release(struct query_budget *b)
+{
+	if (b && --b->refs == 0) {
+		free(b);
+	}
+}
+
+/**
+ * Spend one unit of a budget counter.
+ * @return 1 when spent, 0 when it ran out (the budget is marked and the
+ *	first refusal of a budget counted).
+ */
+static int
+mesh_budget_spend(struct mesh_area *m, struct query_budget *b, int *left)
+{
+	if (*left > 0) {
+		(*left)--;
+		return 1;
+	}
+	if (!b->exceeded) {
+		b->exceeded = 1;
+		m->stats.num_budget_exceeded++;
+	}
+	return 0;
+}
+
+/**
+ * Create a state (not yet run).
+ * @param budget: the budget to share (a reference is taken), or NULL
+ *	for a new one of the given size.
+ */
 static struct mesh_state *
 mesh_state_create(struct mesh_area *m, const struct query_info *qi,
-    uint16_t qflags, int prime, uint32_t h)
+    uint16_t qflags, int prime, const struct query_trace *trace,
+    uint32_t h, struct query_budget *budget, int up, int subs)
 {
 	struct region *r = region_create();
 	struct mesh_state *ms;
@@ -186,21 +314,26 @@ mesh_state_create(struct mesh_area *m, const struct query_info *qi,
 		return NULL;
 	}
 	ms = region_zalloc(r, sizeof(*ms));
-	if (!ms) {
+	if (!ms || !(ms->s.qinfo.qname = region_copy(r, qi->qname,
+	    qi->qname_len))) {
+		region_delete(r);
+		return NULL;
+	}
+	if (budget) {
+		budget->refs++;
+		ms->s.budget = budget;
+	} else if (!(ms->s.budget = mesh_budget_new(up, subs))) {
 		region_delete(r);
 		return NULL;
 	}
 	ms->s.region = r;
-	ms->s.qinfo.qname = region_copy(r, qi->qname, qi->qname_len);
-	if (!ms->s.qinfo.qname) {
-		region_delete(r);
-		return NULL;
-	}
 	ms->s.qinfo.qname_len = qi->qname_len;
 	ms->s.qinfo.qtype = qi->qtype;
 	ms->s.qinfo.qclass = qi->qclass;
 	ms->s.query_flags = qflags & (MSG_FLAG_RD | MSG_FLAG_CD);
 	ms->s.is_priming = prime;
+	ms->s.trace = trace;
+	ms->s.no_cache = trace != NULL;
 	ms->s.env = m->env;
 	ms->s.return_rcode = MSG_RCODE_SERVFAIL;
 	ms->s.ede = -1;
@@ -208,8 +341,8 @@ mesh_state_create(struct mesh_area *m, const struct query_info *qi,
 	ms->s.deadline = *m->env->now + MESH_QUERY_DEADLINE;
 	ms->mesh = m;
 	ms->hash = h;
-	ms->hnext = m->buckets[h & (MESH_BUCKETS - 1)];
-	m->buckets[h & (MESH_BUCKETS - 1)] = ms;
+	ms->hnext = m->buckets[h & (m->nbuckets - 1)];
+	m->buckets[h & (m->nbuckets - 1)] = ms;
 	ms->next = m->all;
 	if (m->all) {
 		m->all->prev = ms;
@@ -222,8 +355,94 @@ mesh_state_create(struct mesh_area *m, const struct query_info *qi,
 	return ms;
 }
 
-/** Unlink a state from the hash and list, cancel its network query,
- * clear its modules and free it.  Links must be gone already. */
+/** Put a state at the tail of the client list (its first client). */
+static void
+mesh_client_list_add(struct mesh_state *ms)
+{
+	struct mesh_area *m = ms->mesh;
+
+	ms->client_since = mesh_now_tv(m);
+	ms->cnext = NULL;
+	ms->cprev = m->ctail;
+	if (m->ctail) {
+		m->ctail->cnext = ms;
+	} else {
+		m->chead = ms;
+	}
+	m->ctail = ms;
+	m->client_count++;
+}
+
+/** Take a state off the client list (its last client is gone). */
+static void
+mesh_client_list_remove(struct mesh_state *ms)
+{
+	struct mesh_area *m = ms->mesh;
+
+	if (ms->cprev) {
+		ms->cprev->cnext = ms->cnext;
+	} else {
+		m->chead = ms->cnext;
+	}
+	if (ms->cnext) {
+		ms->cnext->cprev = ms->cprev;
+	} else {
+		m->ctail = ms->cprev;
+	}
+	ms->cprev = ms->cnext = NULL;
+	m->client_count--;
+}
+
+/**
+ * Remove the clients of a state: network clients get no answer, callback
+ * clients are told the state was cancelled.
+ * @param ms: the state.
+ * @param callbacks: 1 to remove callback clients too, 0 to keep them.
+ */
+static void
+mesh_drop_clients(struct mesh_state *ms, int callbacks)
+{
+	struct mesh_reply **pp = &ms->replies;
+
+	while (*pp) {
+		struct mesh_reply *mr = *pp;
+
+		if (mr->cb && !callbacks) {
+			pp = &mr->next;
+			continue;
+		}
+		*pp = mr->next;
+		if (mr->cb) {
+			struct mesh_result res;
+
+			memset(&res, 0, sizeof(res));
+			res.cancelled = 1;
+			res.rcode = MSG_RCODE_SERVFAIL;
+			res.ede = -1;
+			mr->cb(mr->cbarg, &res);
+		} else if (--ms->nclients == 0) {
+			mesh_client_list_remove(ms);
+		}
+		free(mr);
+	}
+}
+
+/** Cancel every upstream query a state has in flight. */
+static void
+mesh_cancel_upstreams(struct mesh_state *ms)
+{
+	while (ms->upstreams) {
+		struct upstream *u = ms->upstreams;
+
+		ms->upstreams = u->next;
+		outnet_cancel(u->oq);
+		u->oq = NULL;
+		u->prev = u->next = NULL;
+	}
+}
+
+/** Unlink a state from the hash and list, cancel its upstream queries,
+ * clear its modules and free it.  Links and clients must be gone. */
 static void
 mesh_state_free(struct mesh_state *ms)
 {
@@ -231,7 +450,7 @@ mesh_state_free(struct mesh_state *ms)
 	struct mesh_state **pp;
 	int i;
 
-	for (pp = &m->buckets[ms->hash & (MESH_BUCKETS - 1)]; *pp;
+	for (pp = &m->buckets[ms->hash & (m->nbuckets - 1)]; *pp;
 	    pp = &(*pp)->hnext) {
 		if (*pp == ms) {
 			*pp = ms->hnext;
@@ -247,18 +466,13 @@ mesh_state_free(struct mesh_state *ms)
 		ms->next->prev = ms->prev;
 	}
 	m->count--;
-	if (ms->replies) {
-		m->client_count--;
-	}
-	if (ms->outq) {
-		m->net.cancel(m->net.arg, ms->outq);
-		ms->outq = NULL;
-	}
+	mesh_cancel_upstreams(ms);
 	for (i = 0; i < m->num_mods; i++) {
 		if (m->mods[i]->clear) {
 			m->mods[i]->clear(&ms->s, i);
 		}
 	}
+	mesh_budget_release(ms->s.budget);
 	region_delete(ms->s.region);
 }
 
@@ -279,7 +493,8 @@ mesh_unlink(struct mesh_ref **list, struct mesh_state *other)
 	}
 }
 
-/** Delete a state: drop its links both ways, then free it. */
+/** Delete a state: drop its links both ways and its clients, then free
+ * it. */
 static void
 mesh_state_delete(struct mesh_state *ms)
 {
@@ -314,20 +529,33 @@ mesh_state_delete(struct mesh_state *ms)
 		}
 		ms->queued = 0;
 	}
-	while (ms->replies) {
-		struct mesh_reply *mr = ms->replies;
-
-		ms->replies = mr->next;
-		free(mr);
-		if (!ms->replies) {
-			/* client_count is decremented once per state. */
-			m->client_count--;
-		}
-	}
+	mesh_drop_clients(ms, 1);
 	mesh_state_free(ms);
 }
 
-/** Encode and send the answer to one client. */
+/** Count a reply to a network client and its resolution time. */
+static void
+mesh_count_reply(struct mesh_area *m, const struct mesh_reply *mr, int rcode)
+{
+	struct timeval now = mesh_now_tv(m);
+	int64_t us;
+	int b;
+
+	m->stats.num_replies++;
+	m->stats.ans_rcode[rcode & 0xf]++;
+	us = (int64_t)(now.tv_sec - mr->start.tv_sec) * 1000000 +
+	    (now.tv_usec - mr->start.tv_usec);
+	if (us < 0) {
+		us = 0;
+	}
+	m->stats.sum_rec_time_us += (uint64_t)us;
+	for (b = 0; b < MESH_HIST_BUCKETS - 1 && (us >> (b + 1)) != 0; b++) {
+		;
+	}
+	m->stats.rec_hist[b]++;
+}
+
+/** Encode and send the answer to one network client. */
 static void
 mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 {
@@ -343,9 +571,6 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	uint16_t flags = MSG_FLAG_QR | MSG_FLAG_RA | (mr->qflags &
 	    (MSG_FLAG_RD | MSG_FLAG_CD));
 	const struct config *cfg = m->env->cfg;
-	struct timeval now;
-	int64_t us;
-	int b;
 
 	/* AD for validated data, to clients that asked with DO or AD and
 	 * did not set CD (RFC 4035 section 3.2.3, RFC 6840 section 5.7). */
@@ -379,23 +604,23 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	if (msg_writer_finish(&w, &len) != RES_OK) {
 		return;
 	}
-	m->net.reply(m->net.arg, &mr->rep, m->buf, len);
-	m->stats.num_replies++;
-	if ((rcode & 0xf) == MSG_RCODE_SERVFAIL) {
-		m->stats.num_servfail++;
-	}
-	m->stats.ans_rcode[rcode & 0xf]++;
-	gettimeofday(&now, NULL);
-	us = (int64_t)(now.tv_sec - mr->start.tv_sec) * 1000000 +
-	    (now.tv_usec - mr->start.tv_usec);
-	if (us < 0) {
-		us = 0;
-	}
-	m->stats.sum_rec_time_us += (uint64_t)us;
-	for (b = 0; b < MESH_HIST_BUCKETS - 1 && (us >> (b + 1)) != 0; b++) {
-		;
-	}
-	m->stats.rec_hist[b]++;
+	(void)m->reply(m->reply_arg, &mr->rep, m->buf, len);
+	mesh_count_reply(m, mr, rcode);
+}
+
+/** Hand the outcome to a callback client. */
+static void
+mesh_send_callback(struct mesh_state *ms, struct mesh_reply *mr)
+{
+	const struct reply *rep = ms->s.return_msg;
+	struct mesh_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.rcode = rep ? rep->rcode : ms->s.return_rcode;
+	res.rep = rep;
+	res.ede = rep && rep->ede >= 0 ? rep->ede : ms->s.ede;
+	res.ede_text = rep && rep->ede >= 0 ? rep->ede_text : ms->s.ede_text;
+	mr->cb(mr->cbarg, &res);
 }
 
 /** A state finished: answer clients, inform supers, delete it. */
@@ -407,8 +632,17 @@ mesh_state_done(struct mesh_state *ms)
 	struct mesh_ref *r;
 
 	ms->done = 1;
-	for (mr = ms->replies; mr; mr = mr->next) {
-		mesh_send_reply(ms, mr);
+	while ((mr = ms->replies) != NULL) {
+		ms->replies = mr->next;
+		if (mr->cb) {
+			mesh_send_callback(ms, mr);
+		} else {
+			mesh_send_reply(ms, mr);
+			if (--ms->nclients == 0) {
+				mesh_client_list_remove(ms);
+			}
+		}
+		free(mr);
 	}
 	for (r = ms->supers; r; r = r->next) {
 		struct mesh_state *sup = r->s;
@@ -451,6 +685,8 @@ mesh_run(struct mesh_state *ms, enum module_ev ev)
 				ms->s.return_msg = NULL;
 				ms->s.return_rcode = MSG_RCODE_SERVFAIL;
 			}
+			/* Nothing of a finished module stays in flight. */
+			mesh_cancel_upstreams(ms);
 			if (id > 0) {
 				ms->s.curmod = id - 1;
 				ev = MODULE_EVENT_MODDONE;
@@ -485,61 +721,102 @@ mesh_run_queue(struct mesh_area *m)
 	m->running = 0;
 }
 
-/** The outside network's callback. */
+/** Refresh the clock before running modules from an event. */
 static void
-mesh_outnet_cb(void *arg, int result, const uint8_t *pkt, size_t len,
-    const struct outnet_query_info *info)
+mesh_clock(struct mesh_area *m)
 {
-	struct mesh_state *ms = arg;
-	struct mesh_area *m = ms->mesh;
-	enum module_ev ev;
-
-	ms->outq = NULL;
 	if (m->base) {
 		comm_base_update_time(m->base);
 		*m->env->now = comm_base_now(m->base);
 	}
-	ms->s.reply_pkt = pkt;
-	ms->s.reply_len = len;
-	ms->s.reply_rtt = info ? info->rtt_ms : 0;
-	if (result == OUTNET_OK) {
-		ev = MODULE_EVENT_REPLY;
-	} else if (result == OUTNET_CAPS_MISMATCH) {
-		ev = MODULE_EVENT_CAPSFAIL;
-	} else {
-		ev = MODULE_EVENT_NOREPLY;
-		if (result == OUTNET_TIMEOUT) {
+}
+
+/** The outside network's callback for one upstream query of a state. */
+static void
+mesh_upstream_done(void *arg, const struct upstream_reply *r)
+{
+	struct upstream *u = arg;
+	struct mesh_state *ms = u->ms;
+	struct mesh_area *m = ms->mesh;
+
+	if (r->result != UPSTREAM_SLOW) {
+		/* Ended: off the state's list; the handle stays valid
+		 * memory (region) but is no longer in flight. */
+		if (u->prev) {
+			u->prev->next = u->next;
+		} else {
+			ms->upstreams = u->next;
+		}
+		if (u->next) {
+			u->next->prev = u->prev;
+		}
+		u->prev = u->next = NULL;
+		u->oq = NULL;
+		if (r->result == UPSTREAM_TIMEOUT) {
 			m->env->num_upstream_timeouts++;
 		}
 	}
-	ms->s.curmod = ms->outq_module;
+	mesh_clock(m);
+	ms->s.curmod = u->module;
+	u->cb(&ms->s, u->module, u->arg, r);
 	/* ms may be deleted by this run. */
-	mesh_run(ms, ev);
+	mesh_run(ms, MODULE_EVENT_REPLY);
 	mesh_run_queue(m);
 }
 
 /** env->send_query. */
-static int
-mesh_send_query(struct module_qstate *q, const struct sockaddr_storage *addr,
-    socklen_t addrlen, const uint8_t *qname, uint16_t qtype, uint16_t qclass,
-    const struct module_send *opt)
+static struct upstream *
+mesh_send_query(struct module_qstate *q, const struct upstream_query *uq,
+    module_reply_cb cb, void *arg)
 {
 	struct mesh_state *ms = q->mesh_info;
 	struct mesh_area *m = ms->mesh;
+	struct upstream *u;
 
-	if (ms->outq) {
-		m->net.cancel(m->net.arg, ms->outq);
-		ms->outq = NULL;
+	if (!mesh_budget_spend(m, q->budget, &q->budget->upstream_left)) {
+		return NULL;
+	}
+	u = region_zalloc(q->region, sizeof(*u));
+	if (!u) {
+		return NULL;
+	}
+	u->ms = ms;
+	u->module = q->curmod;
+	u->cb = cb;
+	u->arg = arg;
+	u->oq = outnet_query(m->outnet, uq, mesh_upstream_done, u);
+	if (!u->oq) {
+		return NULL;
 	}
 	m->env->num_upstream_queries++;
-	ms->outq = m->net.query(m->net.arg, opt->tcp, addr, addrlen, qname,
-	    dname_len(qname), qtype, qclass, opt->rd, opt->cd, opt->edns,
-	    opt->do_bit, opt->caps, opt->timeout_ms, mesh_outnet_cb, ms);
-	if (!ms->outq) {
-		return RES_ESYSTEM;
+	u->next = ms->upstreams;
+	if (ms->upstreams) {
+		ms->upstreams->prev = u;
 	}
-	ms->outq_module = q->curmod;
-	return RES_OK;
+	ms->upstreams = u;
+	return u;
+}
+
+/** env->cancel_query. */
+static void
+mesh_cancel_query(struct module_qstate *q, struct upstream *u)
+{
+	struct mesh_state *ms = q->mesh_info;
+
+	if (!u || !u->oq) {
+		return;
+	}
+	if (u->prev) {
+		u->prev->next = u->next;
+	} else {
+		ms->upstreams = u->next;
+	}
+	if (u->next) {
+		u->next->prev = u->prev;
+	}
+	u->prev = u->next = NULL;
+	outnet_cancel(u->oq);
+	u->oq = NULL;
 }
 
 /** 1 if a state with this key is q itself or one of its ancestors. */
@@ -552,10 +829,7 @@ mesh_is_ancestor(struct mesh_state *ms, const struct query_info *qi,
 	if (depth > MESH_MAX_DEPTH * 2) {
 		return 1;
 	}
-	if (ms->s.qinfo.qtype == qi->qtype && ms->s.qinfo.qclass ==
-	    qi->qclass && ms->s.is_priming == prime &&
-	    (ms->s.query_flags & MSG_FLAG_CD) == (qflags & MSG_FLAG_CD) &&
-	    dname_equal(ms->s.qinfo.qname, qi->qname)) {
+	if (mesh_key_equal(ms, qi, qflags, prime, ms->s.trace)) {
 		return 1;
 	}
 	for (r = ms->supers; r; r = r->next) {
@@ -593,15 +867,20 @@ mesh_attach_sub(struct module_qstate *q, const struct query_info *qi,
 {
 	struct mesh_state *ms = q->mesh_info, *sub;
 	struct mesh_area *m = ms->mesh;
-	uint32_t h = mesh_hash(qi, qflags, prime);
+	uint32_t h = mesh_hash(qi, qflags, prime, q->trace);
 
 	if (q->depth >= MESH_MAX_DEPTH ||
 	    mesh_is_ancestor(ms, qi, qflags, prime, 0)) {
 		return RES_ELIMIT;
 	}
-	sub = mesh_find(m, qi, qflags, prime, h);
+	sub = mesh_find(m, qi, qflags, prime, q->trace, h);
 	if (!sub) {
-		sub = mesh_state_create(m, qi, qflags, prime, h);
+		if (!mesh_budget_spend(m, q->budget,
+		    &q->budget->subs_left)) {
+			return RES_ELIMIT;
+		}
+		sub = mesh_state_create(m, qi, qflags, prime, q->trace, h,
+		    q->budget, 0, 0);
 		if (!sub) {
 			return RES_ENOMEM;
 		}
@@ -612,67 +891,35 @@ mesh_attach_sub(struct module_qstate *q, const struct query_info *qi,
 	return mesh_link(ms, sub);
 }
 
-/** mesh_net query over the outside network. */
-static struct outnet_query *
-mesh_outnet_query(void *arg, int tcp, const struct sockaddr_storage *to,
-    socklen_t tolen, const uint8_t *qname, size_t qnamelen, uint16_t qtype,
-    uint16_t qclass, int rd, int cd, int edns, int do_bit, int caps,
-    int timeout_ms, mesh_net_cb cb, void *cbarg)
-{
-	if (tcp) {
-		return outnet_query_tcp(arg, to, tolen, qname, qnamelen, qtype,
-		    qclass, rd, cd, edns, do_bit, caps, timeout_ms, cb, cbarg);
-	}
-	return outnet_query_udp(arg, to, tolen, qname, qnamelen, qtype,
-	    qclass, rd, cd, edns, do_bit, caps, timeout_ms, cb, cbarg);
-}
-
-/** mesh_net cancel over the outside network. */
-static void
-mesh_outnet_cancel(void *arg, struct outnet_query *q)
-{
-	(void)arg;
-	outnet_cancel(q);
-}
-
-/** mesh_net reply to a client through its service point. */
-static int
-mesh_outnet_reply(void *arg, const struct comm_reply *rep,
-    const uint8_t *msg, size_t len)
-{
-	(void)arg;
-	return comm_reply_send(rep, msg, len);
-}
-
-struct mesh_net
-mesh_net_outnet(struct outside_network *outnet)
-{
-	struct mesh_net n;
-
-	n.arg = outnet;
-	n.query = mesh_outnet_query;
-	n.cancel = mesh_outnet_cancel;
-	n.reply = mesh_outnet_reply;
-	return n;
-}
-
 struct mesh_area *
-mesh_create(struct module_env *env, struct module_func_block **mods,
-    int num_mods, const struct mesh_net *net, struct comm_base *base,
-    size_t max_states)
+mesh_create(struct module_env *env, struct module_func_block *const *mods,
+    int num_mods, struct outside_network *outnet, struct comm_base *base,
+    mesh_reply_func reply, void *reply_arg, const struct mesh_settings *s)
 {
 	struct mesh_area *m;
 	int i;
 
-	if (num_mods < 1 || num_mods > MODULE_MAX) {
+	if (num_mods < 1 || num_mods > MODULE_MAX || !outnet || !reply) {
 		return NULL;
 	}
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		return NULL;
 	}
+	m->max_states = s && s->max_states ? s->max_states :
+	    MESH_DEFAULT_STATES;
+	m->jostle_ms = s ? s->jostle_ms : 0;
+	/* Client states and their subqueries: twice the cap keeps the
+	 * chains short. */
+	m->nbuckets = MESH_MIN_BUCKETS;
+	while (m->nbuckets < m->max_states * 2) {
+		m->nbuckets <<= 1;
+	}
+	m->buckets = calloc(m->nbuckets, sizeof(*m->buckets));
 	m->buf = malloc(MSG_MAX_LEN);
-	if (!m->buf) {
+	if (!m->buckets || !m->buf) {
+		free(m->buckets);
+		free(m->buf);
 		free(m);
 		return NULL;
 	}
@@ -681,11 +928,13 @@ mesh_create(struct module_env *env, struct module_func_block **mods,
 		m->mods[i] = mods[i];
 	}
 	m->num_mods = num_mods;
-	m->net = *net;
+	m->outnet = outnet;
 	m->base = base;
-	m->max_states = max_states ? max_states : 1024;
+	m->reply = reply;
+	m->reply_arg = reply_arg;
 	env->mesh = m;
 	env->send_query = mesh_send_query;
+	env->cancel_query = mesh_cancel_query;
 	env->attach_sub = mesh_attach_sub;
 	return m;
 }
@@ -699,8 +948,45 @@ mesh_delete(struct mesh_area *m)
 	while (m->all) {
 		mesh_state_delete(m->all);
 	}
+	free(m->buckets);
 	free(m->buf);
 	free(m);
+}
+
+/**
+ * Make room for a new client state: replace the oldest client state when
+ * it has waited at least jostle-timeout.  Its network clients get no
+ * answer; it is deleted unless other states or callbacks still need it.
+ * @return 1 when there is room now, 0 when the mesh stays full.
+ */
+static int
+mesh_make_room(struct mesh_area *m)
+{
+	struct mesh_state *old = m->chead;
+	struct timeval now;
+
+	if (m->client_count < m->max_states) {
+		return 1;
+	}
+	now = mesh_now_tv(m);
+	if (!old || mesh_ms_between(&old->client_since, &now) <
+	    (long)m->jostle_ms) {
+		return 0;
+	}
+	if (log_verbosity >= VERB_ALGO) {
+		char n[DNAME_MAXSTR];
+
+		dname_to_str(old->s.qinfo.qname, n, sizeof(n));
+		verbose(VERB_ALGO, "mesh full: replacing %s type %u, waiting "
+		    "%ld ms", n, (unsigned)old->s.qinfo.qtype,
+		    mesh_ms_between(&old->client_since, &now));
+	}
+	m->stats.num_jostled++;
+	mesh_drop_clients(old, 0);
+	if (!old->supers && !old->replies) {
+		mesh_state_delete(old);
+	}
+	return 1;
 }
 
 int
@@ -721,14 +1007,19 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	qi.qname_len = q->qname_len;
 	qi.qtype = q->qtype;
 	qi.qclass = q->qclass;
-	h = mesh_hash(&qi, qflags, 0);
-	ms = mesh_find(m, &qi, qflags, 0, h);
-	if (!ms) {
-		if (m->client_count >= m->max_states) {
+	h = mesh_hash(&qi, qflags, 0, NULL);
+	ms = mesh_find(m, &qi, qflags, 0, NULL, h);
+	if (!ms || ms->nclients == 0) {
+		if (!mesh_make_room(m)) {
 			m->stats.num_dropped_full++;
 			return COMM_REPLY_DROP;
 		}
-		ms = mesh_state_create(m, &qi, qflags, 0, h);
+		/* Replacing may have deleted the state found. */
+		ms = mesh_find(m, &qi, qflags, 0, NULL, h);
+	}
+	if (!ms) {
+		ms = mesh_state_create(m, &qi, qflags, 0, NULL, h, NULL,
+		    MESH_BUDGET_UPSTREAM, MESH_BUDGET_SUBS);
 		if (!ms) {
 			return COMM_REPLY_DROP;
 		}
@@ -754,9 +1045,9 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	mr->ad = (q->flags & MSG_FLAG_AD) != 0;
 	memcpy(mr->qname, q->qname, q->qname_len);
 	mr->limit = limit;
-	gettimeofday(&mr->start, NULL);
-	if (!ms->replies) {
-		m->client_count++;
+	mr->start = mesh_now_tv(m);
+	if (ms->nclients++ == 0) {
+		mesh_client_list_add(ms);
 	}
 	mr->next = ms->replies;
 	ms->replies = mr;
@@ -768,6 +1059,59 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 		mesh_run_queue(m);
 	}
 	return COMM_REPLY_LATER;
+}
+
+int
+mesh_new_callback(struct mesh_area *m, const struct query_info *qi,
+    uint16_t qflags, const struct query_trace *trace, mesh_cb_func cb,
+    void *arg)
+{
+	struct query_info lq;
+	struct mesh_state *ms;
+	struct mesh_reply *mr;
+	uint8_t lname[DNAME_MAXLEN];
+	uint32_t h;
+	int isnew = 0;
+
+	if (!qi || !cb || qi->qname_len > DNAME_MAXLEN) {
+		return RES_EINVAL;
+	}
+	memcpy(lname, qi->qname, qi->qname_len);
+	dname_tolower(lname);
+	lq = *qi;
+	lq.qname = lname;
+	qflags &= MSG_FLAG_RD | MSG_FLAG_CD;
+	h = mesh_hash(&lq, qflags, 0, trace);
+	ms = mesh_find(m, &lq, qflags, 0, trace, h);
+	if (!ms) {
+		ms = mesh_state_create(m, &lq, qflags, 0, trace, h, NULL,
+		    trace ? MESH_BUDGET_TRACE_UPSTREAM : MESH_BUDGET_UPSTREAM,
+		    trace ? MESH_BUDGET_TRACE_SUBS : MESH_BUDGET_SUBS);
+		if (!ms) {
+			return RES_ENOMEM;
+		}
+		isnew = 1;
+	}
+	mr = calloc(1, sizeof(*mr));
+	if (!mr) {
+		if (isnew) {
+			mesh_state_delete(ms);
+		}
+		return RES_ENOMEM;
+	}
+	mr->cb = cb;
+	mr->cbarg = arg;
+	mr->start = mesh_now_tv(m);
+	mr->next = ms->replies;
+	ms->replies = mr;
+	if (isnew) {
+		if (m->base) {
+			*m->env->now = comm_base_now(m->base);
+		}
+		mesh_schedule(ms, MODULE_EVENT_NEW);
+		mesh_run_queue(m);
+	}
+	return RES_OK;
 }
 
 size_t
@@ -789,20 +1133,20 @@ mesh_walk(const struct mesh_area *m,
 	const struct mesh_state *ms;
 	const struct mesh_reply *mr;
 	const struct mesh_ref *r;
+	const struct upstream *u;
 	struct mesh_state_info info;
-	struct timeval now;
+	struct timeval now = mesh_now_tv(m);
 
-	gettimeofday(&now, NULL);
 	for (ms = m->all; ms; ms = ms->next) {
 		memset(&info, 0, sizeof(info));
 		info.qinfo = &ms->s.qinfo;
 		info.is_priming = ms->s.is_priming;
-		info.waiting = ms->outq != NULL;
+		for (u = ms->upstreams; u; u = u->next) {
+			info.waiting++;
+		}
 		info.age_ms = -1;
 		for (mr = ms->replies; mr; mr = mr->next) {
-			long age = (long)(now.tv_sec - mr->start.tv_sec) *
-			    1000 + (long)(now.tv_usec - mr->start.tv_usec) /
-			    1000;
+			long age = mesh_ms_between(&mr->start, &now);
 
 			info.clients++;
 			if (age > info.age_ms) {

@@ -1,14 +1,34 @@
 /*
  * services/mesh.h - the queries in progress of one worker: client queries
- * joined by question, their subqueries, and the module chain run on them.
+ * joined by question, their subqueries, their upstream queries, and the
+ * module chain run on them.
  *
  * Each worker has one mesh.  A client query that misses the cache becomes
  * (or joins) a mesh state keyed by (qname, qtype, qclass, CD, priming);
  * identical questions in flight share one state and one resolution, and
  * every waiting client gets the answer.  Modules ask for subqueries
- * (name server addresses, priming, DS/DNSKEY later), which are mesh
- * states too, linked as sub/super; a subquery that would wait on one of
- * its own ancestors is refused, so the graph has no cycles.
+ * (name server addresses, priming, DS/DNSKEY), which are mesh states too,
+ * linked as sub/super; a subquery that would wait on one of its own
+ * ancestors is refused, so the graph has no cycles.  Clients are network
+ * clients (answered with an encoded reply) or callbacks (the tracer; later
+ * the resolver's own queries); a traced state (no_cache) is never joined
+ * by an untraced one.
+ *
+ * Upstream queries.  A state may have several upstream queries in flight,
+ * each with the callback and argument its module gave (util/module.h);
+ * they go through the outside network, which shares identical ones
+ * between states.  The mesh cancels what a state still has in flight when
+ * the state ends.
+ *
+ * Limits.  Every client query gets a struct query_budget that its
+ * subqueries share: past MESH_BUDGET_UPSTREAM upstream queries or
+ * MESH_BUDGET_SUBS subquery states the mesh refuses more, and the module
+ * fails the query with an EDE (counted).  Client states are capped by
+ * max_states (num-queries-per-thread): a new client query that finds the
+ * mesh full replaces the oldest client state that has waited at least
+ * jostle_ms (jostle-timeout; its clients get no answer, as in Unbound,
+ * and a state that nothing else needs is deleted); when no state is that
+ * old, the new query is refused (the caller answers SERVFAIL).
  *
  * Work is queued, never recursive: new states and states whose
  * subqueries finished are put on a run queue that mesh_run_queue()
@@ -27,13 +47,30 @@
 #include "util/module.h"
 
 struct comm_reply;
+struct comm_base;
 struct dns_msg;
 struct outside_network;
-struct comm_base;
+struct mesh_area;
 
 /** Buckets of the recursion time histogram: bucket i counts times in
  * [2^i, 2^(i+1)) microseconds (bucket 0 also holds 0). */
 #define MESH_HIST_BUCKETS 32
+
+/**
+ * Upstream queries one client query may cause, its subqueries' included.
+ * The figure of Unbound's global quota for the same purpose: a name at
+ * the end of a long CNAME chain through signed zones with cold caches
+ * needs a few dozen; the NXNSAttack referrals needed hundreds.
+ */
+#define MESH_BUDGET_UPSTREAM 128
+/** Subquery states one client query may cause (Unbound's target count
+ * limit, MAX_TARGET_COUNT, is 64). */
+#define MESH_BUDGET_SUBS 64
+/** The same for a trace, which reads no cache and so asks for every
+ * delegation and key afresh. */
+#define MESH_BUDGET_TRACE_UPSTREAM 512
+/** Subquery states of a trace. */
+#define MESH_BUDGET_TRACE_SUBS 256
 
 /** Counters of a mesh. */
 struct mesh_stats {
@@ -45,10 +82,13 @@ struct mesh_stats {
 	uint64_t num_sub_states;
 	/** Replies sent to clients from the mesh. */
 	uint64_t num_replies;
-	/** Of those, SERVFAIL. */
-	uint64_t num_servfail;
-	/** Client queries refused because the mesh was full. */
+	/** Client queries refused because the mesh was full and no state
+	 * was old enough to replace (the caller answers SERVFAIL). */
 	uint64_t num_dropped_full;
+	/** Client states replaced by newer queries (jostled out). */
+	uint64_t num_jostled;
+	/** Client queries whose upstream or subquery budget ran out. */
+	uint64_t num_budget_exceeded;
 	/** Most states at once. */
 	size_t max_states;
 	/** Sum of resolution times of answered client queries, in us. */
@@ -59,58 +99,68 @@ struct mesh_stats {
 	uint64_t rec_hist[MESH_HIST_BUCKETS];
 };
 
-struct mesh_area;
-struct outnet_query;
-struct outnet_query_info;
-struct sockaddr_storage;
-
-/** Callback of a mesh_net query: the outside network's outnet_cb. */
-typedef void (*mesh_net_cb)(void *arg, int result, const uint8_t *reply,
-	size_t len, const struct outnet_query_info *info);
-
-/**
- * How the mesh reaches the network.  The daemon uses the outside network
- * (mesh_net_outnet()); the replay harness supplies a scripted one.  The
- * contract is that of services/outside_network.h: query() returns a
- * handle or NULL (failed at once, no callback), the callback comes
- * exactly once from the event loop unless cancel() was called.
- */
-struct mesh_net {
-	/** Argument for the functions. */
-	void *arg;
-	/** Send a query (tcp: 1 over TCP, else UDP). */
-	struct outnet_query *(*query)(void *arg, int tcp,
-		const struct sockaddr_storage *to, socklen_t tolen,
-		const uint8_t *qname, size_t qnamelen, uint16_t qtype,
-		uint16_t qclass, int rd, int cd, int edns, int do_bit, int caps,
-		int timeout_ms, mesh_net_cb cb, void *cbarg);
-	/** Cancel a query: no callback follows. */
-	void (*cancel)(void *arg, struct outnet_query *q);
-	/** Send an answer to a client (comm_reply_send() for the daemon). */
-	int (*reply)(void *arg, const struct comm_reply *rep,
-		const uint8_t *msg, size_t len);
+/** Settings of a mesh (from num-queries-per-thread, jostle-timeout). */
+struct mesh_settings {
+	/** Client states allowed at once; 0 means 1024. */
+	size_t max_states;
+	/** A full mesh replaces a client state that waited this long (ms). */
+	int jostle_ms;
 };
 
-/** A mesh_net over an outside network. */
-struct mesh_net mesh_net_outnet(struct outside_network *outnet);
+/**
+ * How the mesh answers a network client later: comm_reply_send() in the
+ * daemon, a capture in the replay harness.
+ * @param arg: the reply_arg given to mesh_create().
+ * @param rep: the client's kept comm_reply.
+ * @param msg, len: the reply.
+ * @return 0 or an error (the reply was not sent; counted all the same).
+ */
+typedef int (*mesh_reply_func)(void *arg, const struct comm_reply *rep,
+	const uint8_t *msg, size_t len);
+
+/** The outcome handed to a callback client. */
+struct mesh_result {
+	/** 1 when the state was deleted without finishing (flush, shutdown,
+	 * replaced): the rest is unset. */
+	int cancelled;
+	/** The rcode (SERVFAIL when the resolution failed). */
+	int rcode;
+	/** The answer, or NULL; valid during the callback only. */
+	const struct reply *rep;
+	/** EDE info code, or -1; and its text or NULL. */
+	int ede;
+	/** The EDE text. */
+	const char *ede_text;
+};
+
+/**
+ * A callback client's function.  It runs from inside the mesh: it may
+ * start new queries (they are queued) but must not delete the mesh.
+ * @param arg: the argument given to mesh_new_callback().
+ * @param res: the outcome; valid during the call only.
+ */
+typedef void (*mesh_cb_func)(void *arg, const struct mesh_result *res);
 
 /**
  * Create a mesh.
  * @param env: the module environment (the mesh sets env->mesh,
- *	env->send_query and env->attach_sub).
+ *	env->send_query, env->cancel_query and env->attach_sub).
  * @param mods: the module chain, num_mods of them.
  * @param num_mods: 1 to MODULE_MAX.
- * @param net: how upstream queries are sent; copied.
- * @param base: the worker's event base, to refresh the clock when a reply
- *	arrives; NULL when the caller keeps *env->now itself (replay).
- * @param max_states: num-queries-per-thread: client states allowed.
+ * @param outnet: the outside network upstream queries go to.
+ * @param base: the worker's event base, for the clock.
+ * @param reply: how network clients are answered.
+ * @param reply_arg: its argument.
+ * @param s: the settings; copied.
  * @return the mesh or NULL.
  */
 struct mesh_area *mesh_create(struct module_env *env,
-	struct module_func_block **mods, int num_mods,
-	const struct mesh_net *net, struct comm_base *base, size_t max_states);
+	struct module_func_block *const *mods, int num_mods,
+	struct outside_network *outnet, struct comm_base *base,
+	mesh_reply_func reply, void *reply_arg, const struct mesh_settings *s);
 
-/** Delete a mesh and every state in it (clients get no answer). */
+/** Delete a mesh and every state in it: network clients get no answer,
+ * callback clients are told (cancelled). */
 void mesh_delete(struct mesh_area *m);
 
 /**
@@ -125,6 +175,24 @@ void mesh_delete(struct mesh_area *m);
  */
 int mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	const struct comm_reply *rep, size_t limit);
+
+/**
+ * A query whose answer goes to a function (the tracer).  It does not
+ * count as a client state and is never replaced.
+ * @param m: the mesh.
+ * @param qi: the question (copied).
+ * @param qflags: MSG_FLAG_RD, MSG_FLAG_CD as a client would set them.
+ * @param trace: a trace hook for the state and its subqueries, or NULL;
+ *	it must outlive the state (the callback says when it ended).  A
+ *	traced state reads no cache (module_qstate no_cache).
+ * @param cb: called once with the outcome, also when the state is
+ *	deleted before it finishes.
+ * @param arg: passed to cb.
+ * @return 0 (started; cb will be called), RES_ENOMEM.
+ */
+int mesh_new_callback(struct mesh_area *m, const struct query_info *qi,
+	uint16_t qflags, const struct query_trace *trace, mesh_cb_func cb,
+	void *arg);
 
 /** Number of states in the mesh. */
 size_t mesh_count(const struct mesh_area *m);
@@ -142,7 +210,7 @@ struct mesh_state_info {
 	size_t supers;
 	/** 1 for a priming query. */
 	int is_priming;
-	/** 1 while an upstream query is outstanding. */
+	/** Upstream queries in flight. */
 	int waiting;
 	/** Milliseconds since its oldest client asked; -1 without clients. */
 	long age_ms;
@@ -159,9 +227,9 @@ void mesh_walk(const struct mesh_area *m,
 	void (*fn)(void *arg, const struct mesh_state_info *info), void *arg);
 
 /**
- * Drop every state (flush_requestlist): waiting clients get no answer,
- * outstanding upstream queries are cancelled.  Only while the owning
- * worker is stopped (or from its own thread).
+ * Drop every state (flush_requestlist): waiting network clients get no
+ * answer, callback clients are told, upstream queries are cancelled.
+ * Only while the owning worker is stopped (or from its own thread).
  * @param m: the mesh.
  * @return the number of states dropped.
  */

@@ -1,9 +1,21 @@
 /*
- * services/outside_network.c - outgoing UDP and TCP queries with random
- * ports, random IDs, 0x20 and strict reply matching.
+ * services/outside_network.c - outgoing queries: shared between callers
+ * (struct outnet_query, one per caller, under a struct outnet_serv, one
+ * per distinct question in flight) and put on the wire over UDP or TCP
+ * with random ports, random IDs, 0x20 and strict reply matching (struct
+ * outnet_wire).  See outside_network.h.
  *
- * Every query is a struct outnet_query that sits in exactly one place,
- * recorded in its "where" member:
+ * The sharing layer.  Every question in flight is a struct outnet_serv
+ * in a hash keyed by (server, name without case, type, class, flags,
+ * EDNS, DO, 0x20, transport), holding the list of its callers and the
+ * handle of its query on the wire (o->io).  A result is handed to every
+ * caller; the serv leaves the hash before the final callbacks run, so a
+ * callback that asks the same question again starts a new one.  While
+ * it delivers (serv->delivering), cancels only unlink callers; the serv
+ * is freed when its last caller is gone.
+ *
+ * The wire.  Every query on the wire is a struct outnet_wire that sits
+ * in exactly one place, recorded in its "where" member:
  *  - OQ_WAITING: in the FIFO of UDP queries waiting for a socket (the
  *    outgoing-range cap); it has built its packet but owns no socket;
  *  - OQ_UDP: sent over UDP; it owns its socket, a read watcher and a
@@ -13,18 +25,21 @@
  *    connection matches replies by ID;
  *  - OQ_FAILED: could not be sent after it was accepted (a waiting query
  *    whose socket failed); its timer is armed at 0 ms to deliver
- *    OUTNET_ERROR from the event loop, never from inside the caller.
- * query_finish() is the only way out with a callback: it unlinks the
- * query, releases its socket, sends waiting queries into the freed
- * sockets (keeping FIFO order ahead of whatever the callback starts),
- * frees the query, and only then calls back, so a callback sees a
- * consistent outside network and may start or cancel queries.
+ *    UPSTREAM_ERROR from the event loop, never from inside the caller.
+ * The timer of a sent query fires first at slow_ms (when asked for:
+ * UPSTREAM_SLOW, and it is armed again for the rest of the timeout),
+ * then at the timeout.  wire_finish() is the only way out with a final
+ * callback: it unlinks the query, releases its socket, sends waiting
+ * queries into the freed sockets (keeping FIFO order ahead of whatever
+ * the callback starts), frees the query, and only then calls back, so a
+ * callback sees a consistent outside network and may start or cancel
+ * queries.
  *
  * TCP connections (struct outnet_tcp_conn) hold their pending queries.
  * When the last one leaves, the idle timer is armed (0 ms when the
  * connection is marked not to be reused, after a query on it timed out:
  * a server that let one query time out is not trusted with more).  When
- * the stream ends or breaks, the pending queries end with OUTNET_ERROR.
+ * the stream ends or breaks, the pending queries end with UPSTREAM_ERROR.
  */
 #include "config.h"
 #include "services/outside_network.h"
@@ -61,8 +76,11 @@
 /** The window in which unwanted replies are counted for the alert and
  * the least time between two alerts, seconds. */
 #define OUTNET_ALERT_WINDOW 60
+/** Hash buckets of the questions in flight, at least (a power of two;
+ * more for a large outgoing-range). */
+#define OUTNET_SERV_BUCKETS 1024
 
-/** Where a query is; see the top of this file. */
+/** Where a query on the wire is; see the top of this file. */
 enum outnet_where {
 	OQ_NONE = 0,
 	OQ_WAITING,
@@ -72,8 +90,10 @@ enum outnet_where {
 };
 
 struct outnet_tcp_conn;
+struct outnet_serv;
 
-struct outnet_query {
+/** A query on the wire. */
+struct outnet_wire {
 	/** The outside network. */
 	struct outside_network *o;
 	/** Which list the query is in. */
@@ -102,6 +122,9 @@ struct outnet_query {
 	size_t pktlen;
 	/** Timeout once sent. */
 	int timeout_ms;
+	/** When to report UPSTREAM_SLOW, ms after sending; 0 never (or
+	 * already reported). */
+	int slow_ms;
 	/** When it was sent. */
 	struct timeval sent;
 	/** UDP socket, -1 when none. */
@@ -110,7 +133,7 @@ struct outnet_query {
 	struct comm_fd *ev;
 	/** Local port (UDP: bound; TCP: learned at the reply). */
 	uint16_t port;
-	/** Timeout timer (also delivers OQ_FAILED). */
+	/** Slow and timeout timer (also delivers OQ_FAILED). */
 	struct comm_timer *timer;
 	/** TCP: the connection. */
 	struct outnet_tcp_conn *conn;
@@ -119,7 +142,7 @@ struct outnet_query {
 	/** Argument for cb. */
 	void *arg;
 	/** Doubly linked list of the place it is in. */
-	struct outnet_query *prev, *next;
+	struct outnet_wire *prev, *next;
 };
 
 /** One outgoing TCP connection. */
@@ -133,7 +156,7 @@ struct outnet_tcp_conn {
 	/** The connection. */
 	struct comm_tcp_out *c;
 	/** Pending queries. */
-	struct outnet_query *queries;
+	struct outnet_wire *queries;
 	/** Number of pending queries. */
 	int num_queries;
 	/** Closes the connection when it is idle. */
@@ -146,9 +169,54 @@ struct outnet_tcp_conn {
 	struct outnet_tcp_conn *prev, *next;
 };
 
+/** A caller of a question in flight: the handle outnet_query() gives. */
+struct outnet_query {
+	/** The question it waits for. */
+	struct outnet_serv *serv;
+	/** Its callback. */
+	outnet_cb cb;
+	/** Its argument. */
+	void *arg;
+	/** 1 when it asked for UPSTREAM_SLOW (uq->slow_ms). */
+	int want_slow;
+	/** 1 once it heard UPSTREAM_SLOW. */
+	int slow_seen;
+	/** Doubly linked list of the serv's callers. */
+	struct outnet_query *prev, *next;
+};
+
+/** A distinct question in flight, shared by its callers. */
+struct outnet_serv {
+	/** The outside network. */
+	struct outside_network *o;
+	/** The query as asked first (qname points to name). */
+	struct upstream_query uq;
+	/** The name, lower case. */
+	uint8_t name[DNAME_MAXLEN];
+	/** Hash of the key. */
+	uint32_t hash;
+	/** Next in the hash chain. */
+	struct outnet_serv *hnext;
+	/** 1 while in the hash (until its final result). */
+	int hashed;
+	/** The callers. */
+	struct outnet_query *callers;
+	/** The query on the wire; NULL once it ended. */
+	struct outnet_wire *wire;
+	/** 1 while results are handed to the callers. */
+	int delivering;
+};
+
 struct outside_network {
-	/** The worker's event base. */
+	/** The worker's event base; NULL for a scripted wire. */
 	struct comm_base *base;
+	/** The wire: the sockets below (io.arg is this struct), or the
+	 * script given to outnet_create_io(). */
+	struct outnet_io io;
+	/** Hash buckets of the questions in flight. */
+	struct outnet_serv **buckets;
+	/** Their number, a power of two. */
+	size_t nbuckets;
 	/** CSPRNG state of this worker. */
 	struct random_state *rnd;
 	/** The permitted source ports (permit minus avoid), ascending. */
@@ -176,11 +244,11 @@ struct outside_network {
 	/** Pending queries per TCP connection. */
 	int tcp_pipeline;
 	/** UDP queries sent and waiting for a reply. */
-	struct outnet_query *udp_active;
+	struct outnet_wire *udp_active;
 	/** Queries waiting for a socket: head (oldest) and tail. */
-	struct outnet_query *wait_head, *wait_tail;
+	struct outnet_wire *wait_head, *wait_tail;
 	/** Queries failed after acceptance, waiting for their callback. */
-	struct outnet_query *failed;
+	struct outnet_wire *failed;
 	/** Open TCP connections. */
 	struct outnet_tcp_conn *tcp_conns;
 	/** Receive buffer for UDP replies. */
@@ -195,6 +263,8 @@ struct outside_network {
 	int win_alerted;
 	/** When the alert was last logged; 0 never. */
 	time_t last_alert;
+	/** 1 inside outnet_delete(): waiting queries are not sent. */
+	int deleting;
 };
 
 /* ---------------------------------------------------------------- */
@@ -202,7 +272,7 @@ struct outside_network {
 
 /** Push q at the head of a list. */
 static void
-list_push(struct outnet_query **head, struct outnet_query *q)
+list_push(struct outnet_wire **head, struct outnet_wire *q)
 {
 	q->prev = NULL;
 	q->next = *head;
@@ -214,7 +284,7 @@ list_push(struct outnet_query **head, struct outnet_query *q)
 
 /** Remove q from a list. */
 static void
-list_remove(struct outnet_query **head, struct outnet_query *q)
+list_remove(struct outnet_wire **head, struct outnet_wire *q)
 {
 	if (q->prev) {
 		q->prev->next = q->next;
@@ -229,7 +299,7 @@ list_remove(struct outnet_query **head, struct outnet_query *q)
 
 /** Append q to the wait queue. */
 static void
-wait_push(struct outside_network *o, struct outnet_query *q)
+wait_push(struct outside_network *o, struct outnet_wire *q)
 {
 	q->next = NULL;
 	q->prev = o->wait_tail;
@@ -245,7 +315,7 @@ wait_push(struct outside_network *o, struct outnet_query *q)
 
 /** Take q out of the wait queue. */
 static void
-wait_remove(struct outside_network *o, struct outnet_query *q)
+wait_remove(struct outside_network *o, struct outnet_wire *q)
 {
 	if (o->wait_tail == q) {
 		o->wait_tail = q->prev;
@@ -328,10 +398,10 @@ apply_caps(struct random_state *r, uint8_t *d)
 /**
  * Check that a reply belongs to q (the sender was checked already):
  * QR set, opcode QUERY, q's ID, q's question (RFC 5452 section 9.1).
- * @return OUTNET_OK, OUTNET_CAPS_MISMATCH, or -1 for unwanted.
+ * @return UPSTREAM_OK, UPSTREAM_CAPS_MISMATCH, or -1 for unwanted.
  */
 static int
-reply_check(const struct outnet_query *q, const uint8_t *pkt, size_t len)
+reply_check(const struct outnet_wire *q, const uint8_t *pkt, size_t len)
 {
 	uint8_t name[DNAME_MAXLEN];
 	size_t pos = 12, namelen;
@@ -348,7 +418,7 @@ reply_check(const struct outnet_query *q, const uint8_t *pkt, size_t len)
 	if (qdcount == 0) {
 		/* Error replies may lack the question (FORMERR from servers
 		 * without EDNS); address, port and ID matched. */
-		return (flags & 0xf) != 0 ? OUTNET_OK : -1;
+		return (flags & 0xf) != 0 ? UPSTREAM_OK : -1;
 	}
 	if (qdcount != 1) {
 		return -1;
@@ -362,10 +432,10 @@ reply_check(const struct outnet_query *q, const uint8_t *pkt, size_t len)
 		return -1;
 	}
 	if (namelen == q->qnamelen && memcmp(name, q->qname, namelen) == 0) {
-		return OUTNET_OK;
+		return UPSTREAM_OK;
 	}
 	if (dname_equal(name, q->qname)) {
-		return q->use_caps ? OUTNET_CAPS_MISMATCH : OUTNET_OK;
+		return q->use_caps ? UPSTREAM_CAPS_MISMATCH : UPSTREAM_OK;
 	}
 	return -1;
 }
@@ -439,7 +509,7 @@ static void tcp_conn_released(struct outnet_tcp_conn *t);
 
 /** Milliseconds since q was sent. */
 static int
-elapsed_ms(const struct outnet_query *q)
+elapsed_ms(const struct outnet_wire *q)
 {
 	struct timeval now;
 	long ms;
@@ -459,7 +529,7 @@ elapsed_ms(const struct outnet_query *q)
  * Waiting queries are not serviced here.
  */
 static void
-query_detach(struct outnet_query *q)
+wire_detach(struct outnet_wire *q)
 {
 	struct outside_network *o = q->o;
 
@@ -491,46 +561,50 @@ query_detach(struct outnet_query *q)
 }
 
 /**
- * End a query with a callback: detach, free, refill sockets from the
- * wait queue, then call back.
+ * End a query with its final callback: detach, free, refill sockets from
+ * the wait queue, then call back.
  * @param q: the query; freed here.
- * @param result: enum outnet_result.
+ * @param result: an enum upstream_result, not UPSTREAM_SLOW.
  * @param reply: the reply or NULL; must stay valid across this call.
  * @param len: its length.
  */
 static void
-query_finish(struct outnet_query *q, int result, const uint8_t *reply,
+wire_finish(struct outnet_wire *q, int result, const uint8_t *reply,
     size_t len)
 {
 	struct outside_network *o = q->o;
 	struct outnet_tcp_conn *conn = q->is_tcp ? q->conn : NULL;
-	struct outnet_query_info info;
+	struct upstream_reply r;
 	outnet_cb cb = q->cb;
 	void *arg = q->arg;
 	int was_udp = (q->where == OQ_UDP);
 
-	info.port = q->port;
-	info.id = q->id;
-	info.is_tcp = q->is_tcp;
-	info.rtt_ms = elapsed_ms(q);
+	memset(&r, 0, sizeof(r));
+	r.result = result;
+	r.pkt = reply;
+	r.len = len;
+	r.port = q->port;
+	r.id = q->id;
+	r.is_tcp = q->is_tcp;
+	r.rtt_ms = elapsed_ms(q);
 	switch (result) {
-	case OUTNET_OK:
+	case UPSTREAM_OK:
 		o->st.replies++;
 		break;
-	case OUTNET_TIMEOUT:
+	case UPSTREAM_TIMEOUT:
 		o->st.timeouts++;
 		if (conn) {
 			conn->noreuse = 1;
 		}
 		break;
-	case OUTNET_CAPS_MISMATCH:
+	case UPSTREAM_CAPS_MISMATCH:
 		o->st.caps_mismatch++;
 		break;
 	default:
 		o->st.errors++;
 		break;
 	}
-	query_detach(q);
+	wire_detach(q);
 	free(q);
 	if (was_udp) {
 		udp_service_queue(o);
@@ -538,22 +612,52 @@ query_finish(struct outnet_query *q, int result, const uint8_t *reply,
 	if (conn) {
 		tcp_conn_released(conn);
 	}
-	cb(arg, result, reply, len, &info);
+	cb(arg, &r);
 }
 
-/** Timer: the query timed out, or (OQ_FAILED) could not be sent. */
+/**
+ * Timer: the slow mark passed (UPSTREAM_SLOW, the timer armed again for
+ * the rest of the timeout), the query timed out, or (OQ_FAILED) it could
+ * not be sent.
+ */
 static void
-query_timer_fired(void *arg)
+wire_timer_fired(void *arg)
 {
-	struct outnet_query *q = arg;
+	struct outnet_wire *q = arg;
+	struct upstream_reply r;
 
-	query_finish(q, q->where == OQ_FAILED ? OUTNET_ERROR : OUTNET_TIMEOUT,
-	    NULL, 0);
+	if (q->where != OQ_FAILED && q->slow_ms > 0) {
+		if (comm_timer_set(q->timer, q->timeout_ms - q->slow_ms) != 0) {
+			wire_finish(q, UPSTREAM_TIMEOUT, NULL, 0);
+			return;
+		}
+		memset(&r, 0, sizeof(r));
+		r.result = UPSTREAM_SLOW;
+		r.port = q->port;
+		r.id = q->id;
+		r.is_tcp = q->is_tcp;
+		r.rtt_ms = q->slow_ms;
+		q->slow_ms = 0;
+		/* Last: the callback may cancel q. */
+		q->cb(q->arg, &r);
+		return;
+	}
+	wire_finish(q, q->where == OQ_FAILED ? UPSTREAM_ERROR :
+	    UPSTREAM_TIMEOUT, NULL, 0);
+}
+
+/** Arm the timer of a query just sent: at the slow mark when it has one,
+ * else at the timeout.  0 or RES_ESYSTEM. */
+static int
+wire_arm(struct outnet_wire *q)
+{
+	return comm_timer_set(q->timer, q->slow_ms > 0 ? q->slow_ms :
+	    q->timeout_ms);
 }
 
 /** Fail an accepted query from the event loop (its timer at 0 ms). */
 static void
-query_fail_later(struct outnet_query *q)
+wire_fail_later(struct outnet_wire *q)
 {
 	struct outside_network *o = q->o;
 
@@ -573,7 +677,7 @@ query_fail_later(struct outnet_query *q)
 static void
 udp_readable(void *arg, int fd)
 {
-	struct outnet_query *q = arg;
+	struct outnet_wire *q = arg;
 	struct outside_network *o = q->o;
 	struct sockaddr_storage from;
 	socklen_t fromlen;
@@ -602,7 +706,7 @@ udp_readable(void *arg, int fd)
 			unwanted(o);
 			continue;
 		}
-		query_finish(q, r, o->recvbuf, (size_t)n);
+		wire_finish(q, r, o->recvbuf, (size_t)n);
 		return;
 	}
 }
@@ -668,7 +772,7 @@ udp_open_random(struct outside_network *o, int family, uint16_t *port)
 
 /** Send a UDP query on a fresh socket; 0 or a negative error. */
 static int
-udp_send(struct outnet_query *q)
+udp_send(struct outnet_wire *q)
 {
 	struct outside_network *o = q->o;
 
@@ -683,7 +787,7 @@ udp_send(struct outnet_query *q)
 		goto fail;
 	}
 	q->ev = comm_fd_create(o->base, q->fd, udp_readable, q);
-	if (!q->ev || comm_timer_set(q->timer, q->timeout_ms) != 0) {
+	if (!q->ev || wire_arm(q) != 0) {
 		goto fail;
 	}
 	list_push(&o->udp_active, q);
@@ -703,51 +807,48 @@ static void
 udp_service_queue(struct outside_network *o)
 {
 	while (o->wait_head && o->st.udp_open < o->num_ports) {
-		struct outnet_query *q = o->wait_head;
+		struct outnet_wire *q = o->wait_head;
 
 		wait_remove(o, q);
 		q->where = OQ_NONE;
 		if (udp_send(q) != 0) {
-			query_fail_later(q);
+			wire_fail_later(q);
 		}
 	}
 }
 
 /* ---------------------------------------------------------------- */
-/* Queries. */
+/* Queries on the wire. */
 
 /**
  * Make a query: check the arguments, draw the ID, apply 0x20, build the
  * packet.  The ID for TCP is redrawn later if the connection has it.
  * @return the query (in no list) or NULL.
  */
-static struct outnet_query *
-query_new(struct outside_network *o, int is_tcp,
-    const struct sockaddr_storage *to, socklen_t tolen, const uint8_t *qname,
-    size_t qnamemax, uint16_t qtype, uint16_t qclass, int rd, int cd,
-    int edns, int do_bit, int use_caps, int timeout_ms, outnet_cb cb,
-    void *arg)
+static struct outnet_wire *
+wire_new(struct outside_network *o, const struct upstream_query *uq,
+    outnet_cb cb, void *arg)
 {
-	struct outnet_query *q;
+	struct outnet_wire *q;
 	size_t qnamelen;
 	int len;
 
-	if (!o || !to || !qname || !cb || timeout_ms < 1) {
+	if (!uq->qname || !cb || uq->timeout_ms < 1) {
 		return NULL;
 	}
-	if (to->ss_family == AF_INET) {
-		if (!o->do_ip4 || tolen < sizeof(struct sockaddr_in)) {
+	if (uq->addr.ss_family == AF_INET) {
+		if (!o->do_ip4 || uq->addrlen < sizeof(struct sockaddr_in)) {
 			return NULL;
 		}
-	} else if (to->ss_family == AF_INET6) {
-		if (!o->do_ip6 || tolen < sizeof(struct sockaddr_in6)) {
+	} else if (uq->addr.ss_family == AF_INET6) {
+		if (!o->do_ip6 || uq->addrlen < sizeof(struct sockaddr_in6)) {
 			return NULL;
 		}
 	} else {
 		return NULL;
 	}
-	if (tolen > sizeof(struct sockaddr_storage) ||
-	    dname_check(qname, qnamemax, &qnamelen) != 0) {
+	if (uq->addrlen > sizeof(struct sockaddr_storage) ||
+	    dname_check(uq->qname, DNAME_MAXLEN, &qnamelen) != 0) {
 		return NULL;
 	}
 	q = calloc(1, sizeof(*q));
@@ -756,27 +857,28 @@ query_new(struct outside_network *o, int is_tcp,
 		return NULL;
 	}
 	q->o = o;
-	q->is_tcp = is_tcp;
+	q->is_tcp = uq->tcp != 0;
 	q->fd = -1;
-	memcpy(&q->to, to, tolen);
-	q->tolen = tolen;
-	memcpy(q->qname, qname, qnamelen);
+	memcpy(&q->to, &uq->addr, uq->addrlen);
+	q->tolen = uq->addrlen;
+	memcpy(q->qname, uq->qname, qnamelen);
 	q->qnamelen = qnamelen;
-	q->qtype = qtype;
-	q->qclass = qclass;
-	q->use_caps = use_caps && o->caps_for_id;
+	q->qtype = uq->qtype;
+	q->qclass = uq->qclass;
+	q->use_caps = uq->caps && o->caps_for_id;
 	if (q->use_caps) {
 		apply_caps(o->rnd, q->qname);
 	}
 	q->id = (uint16_t)random_uniform(o->rnd, 65536);
-	q->timeout_ms = timeout_ms;
+	q->timeout_ms = uq->timeout_ms;
+	q->slow_ms = uq->slow_ms > 0 && uq->slow_ms < uq->timeout_ms ?
+	    uq->slow_ms : 0;
 	q->cb = cb;
 	q->arg = arg;
 	len = outnet_build_query(q->pkt, sizeof(q->pkt), q->id, q->qname,
-	    q->qnamelen, qtype, qclass,
-	    (rd ? MSG_FLAG_RD : 0) | (cd ? MSG_FLAG_CD : 0), edns,
-	    o->edns_size, edns && do_bit);
-	q->timer = comm_timer_create(o->base, query_timer_fired, q);
+	    q->qnamelen, q->qtype, q->qclass, uq->flags, uq->edns,
+	    o->edns_size, uq->edns && uq->do_bit);
+	q->timer = comm_timer_create(o->base, wire_timer_fired, q);
 	if (len < 0 || !q->timer) {
 		comm_timer_delete(q->timer);
 		free(q);
@@ -786,39 +888,53 @@ query_new(struct outside_network *o, int is_tcp,
 	return q;
 }
 
-struct outnet_query *
-outnet_query_udp(struct outside_network *o,
-    const struct sockaddr_storage *to, socklen_t tolen, const uint8_t *qname,
-    size_t qnamemax, uint16_t qtype, uint16_t qclass, int rd, int cd,
-    int edns, int do_bit, int use_caps, int timeout_ms, outnet_cb cb,
-    void *arg)
+/** Put a UDP query on the wire or in the wait queue.  0 or an error. */
+static int
+udp_start(struct outnet_wire *q)
 {
-	struct outnet_query *q = query_new(o, 0, to, tolen, qname,
-	    qnamemax, qtype, qclass, rd, cd, edns, do_bit, use_caps,
-	    timeout_ms, cb, arg);
+	struct outside_network *o = q->o;
 
-	if (!q) {
-		if (o) {
-			o->st.errors++;
-		}
-		return NULL;
-	}
 	if (o->st.udp_open < o->num_ports && !o->wait_head) {
 		if (udp_send(q) != 0) {
-			o->st.errors++;
-			comm_timer_delete(q->timer);
-			free(q);
-			return NULL;
+			return RES_ESYSTEM;
 		}
 	} else if (o->st.udp_waiting < o->queue_max) {
 		wait_push(o, q);
 	} else {
 		o->st.refused++;
+		return RES_ELIMIT;
+	}
+	o->st.queries_udp++;
+	return RES_OK;
+}
+
+static int tcp_start(struct outnet_wire *q);
+
+/**
+ * The wire of the daemon (struct outnet_io send over sockets): one path
+ * for UDP and TCP up to the transport.
+ */
+static struct outnet_wire *
+wire_send(void *arg, const struct upstream_query *uq, outnet_cb cb,
+    void *cbarg)
+{
+	struct outside_network *o = arg;
+	struct outnet_wire *q = wire_new(o, uq, cb, cbarg);
+	int r;
+
+	if (!q) {
+		o->st.errors++;
+		return NULL;
+	}
+	r = q->is_tcp ? tcp_start(q) : udp_start(q);
+	if (r != RES_OK) {
+		if (r != RES_ELIMIT) {
+			o->st.errors++;
+		}
 		comm_timer_delete(q->timer);
 		free(q);
 		return NULL;
 	}
-	o->st.queries_udp++;
 	return q;
 }
 
@@ -872,14 +988,14 @@ static void
 tcp_conn_msg(void *arg, const uint8_t *msg, size_t len)
 {
 	struct outnet_tcp_conn *t = arg;
-	struct outnet_query *q;
+	struct outnet_wire *q;
 	int r;
 
 	if (!msg) {
 		/* The stream ended: fail what is pending, then free. */
 		t->ended = 1;
 		while (t->queries) {
-			query_finish(t->queries, OUTNET_ERROR, NULL, 0);
+			wire_finish(t->queries, UPSTREAM_ERROR, NULL, 0);
 		}
 		tcp_conn_free(t);
 		return;
@@ -898,7 +1014,7 @@ tcp_conn_msg(void *arg, const uint8_t *msg, size_t len)
 		return;
 	}
 	q->port = comm_tcp_out_port(t->c);
-	query_finish(q, r, msg, len);
+	wire_finish(q, r, msg, len);
 }
 
 /** Find a reusable connection to the server, or open one. */
@@ -956,7 +1072,7 @@ tcp_conn_get(struct outside_network *o, const struct sockaddr_storage *to,
 static int
 tcp_id_taken(const struct outnet_tcp_conn *t, uint16_t id)
 {
-	const struct outnet_query *q;
+	const struct outnet_wire *q;
 
 	for (q = t->queries; q; q = q->next) {
 		if (q->id == id) {
@@ -966,29 +1082,20 @@ tcp_id_taken(const struct outnet_tcp_conn *t, uint16_t id)
 	return 0;
 }
 
-struct outnet_query *
-outnet_query_tcp(struct outside_network *o,
-    const struct sockaddr_storage *to, socklen_t tolen, const uint8_t *qname,
-    size_t qnamemax, uint16_t qtype, uint16_t qclass, int rd, int cd,
-    int edns, int do_bit, int use_caps, int timeout_ms, outnet_cb cb,
-    void *arg)
+/**
+ * Put a TCP query on a connection to its server (reusing one with room).
+ * @return 0, RES_ELIMIT (connection cap reached), or an error.
+ */
+static int
+tcp_start(struct outnet_wire *q)
 {
-	struct outnet_query *q = query_new(o, 1, to, tolen, qname,
-	    qnamemax, qtype, qclass, rd, cd, edns, do_bit, use_caps,
-	    timeout_ms, cb, arg);
-	struct outnet_tcp_conn *t;
+	struct outside_network *o = q->o;
+	struct outnet_tcp_conn *t = tcp_conn_get(o, &q->to, q->tolen);
 	int tries = 0;
 
-	if (!q) {
-		if (o) {
-			o->st.errors++;
-		}
-		return NULL;
-	}
-	t = tcp_conn_get(o, &q->to, q->tolen);
 	if (!t) {
 		o->st.refused++;
-		goto fail;
+		return RES_ELIMIT;
 	}
 	/* IDs are unique on a connection so replies match one query;
 	 * tcp_pipeline is far below 65536, so this ends at once. */
@@ -999,12 +1106,11 @@ outnet_query_tcp(struct outside_network *o,
 	gettimeofday(&q->sent, NULL);
 	if (tcp_id_taken(t, q->id) ||
 	    comm_tcp_out_send(t->c, q->pkt, q->pktlen) != 0 ||
-	    comm_timer_set(q->timer, timeout_ms) != 0) {
-		o->st.errors++;
+	    wire_arm(q) != 0) {
 		if (t->num_queries == 0) {
 			tcp_conn_free(t);
 		}
-		goto fail;
+		return RES_ESYSTEM;
 	}
 	comm_timer_disable(t->idle);
 	list_push(&t->queries, q);
@@ -1012,38 +1118,252 @@ outnet_query_tcp(struct outside_network *o,
 	q->conn = t;
 	q->where = OQ_TCP;
 	o->st.queries_tcp++;
-	return q;
-fail:
-	comm_timer_delete(q->timer);
-	free(q);
-	return NULL;
+	return RES_OK;
 }
 
-/* ---------------------------------------------------------------- */
-/* The outside network. */
-
-void
-outnet_cancel(struct outnet_query *q)
+/** The wire of the daemon (struct outnet_io cancel over sockets). */
+static void
+wire_cancel(void *arg, struct outnet_wire *q)
 {
-	struct outside_network *o;
+	struct outside_network *o = arg;
 	struct outnet_tcp_conn *conn;
 	int was_udp;
 
-	if (!q) {
-		return;
-	}
-	o = q->o;
 	conn = q->where == OQ_TCP ? q->conn : NULL;
 	was_udp = (q->where == OQ_UDP);
-	query_detach(q);
+	wire_detach(q);
 	free(q);
-	if (was_udp) {
+	if (was_udp && !o->deleting) {
 		udp_service_queue(o);
 	}
 	if (conn) {
 		tcp_conn_released(conn);
 	}
 }
+
+/* ---------------------------------------------------------------- */
+/* Sharing: one question in flight, many callers. */
+
+/** Hash of a question's key (the name in lower case). */
+static uint32_t
+serv_hash(const struct upstream_query *uq, const uint8_t *lname)
+{
+	uint32_t h = dname_hash(lname, 0x5eed);
+	const uint8_t *a = (const uint8_t *)&uq->addr;
+	socklen_t i;
+
+	for (i = 0; i < uq->addrlen; i++) {
+		h = (h ^ a[i]) * 0x01000193u;
+	}
+	h ^= ((uint32_t)uq->qtype << 16) ^ uq->qclass ^
+	    ((uint32_t)uq->flags << 3);
+	h ^= (uint32_t)((uq->edns != 0) | (uq->do_bit != 0) << 1 |
+	    (uq->caps != 0) << 2 | (uq->tcp != 0) << 3) << 24;
+	h *= 0x85ebca6bu;
+	return h ^ (h >> 15);
+}
+
+/** 1 when a question in flight is the one uq asks. */
+static int
+serv_match(const struct outnet_serv *s, const struct upstream_query *uq,
+    const uint8_t *lname, uint32_t h)
+{
+	const struct upstream_query *k = &s->uq;
+
+	return s->hash == h && k->qtype == uq->qtype &&
+	    k->qclass == uq->qclass && k->flags == uq->flags &&
+	    (k->edns != 0) == (uq->edns != 0) &&
+	    (k->do_bit != 0) == (uq->do_bit != 0) &&
+	    (k->caps != 0) == (uq->caps != 0) &&
+	    (k->tcp != 0) == (uq->tcp != 0) && k->addrlen == uq->addrlen &&
+	    addr_equal(&k->addr, &uq->addr) && dname_equal(s->name, lname);
+}
+
+/** Take a question out of the hash (it stays alive for its callers). */
+static void
+serv_unhash(struct outnet_serv *s)
+{
+	struct outside_network *o = s->o;
+	struct outnet_serv **pp;
+
+	if (!s->hashed) {
+		return;
+	}
+	for (pp = &o->buckets[s->hash & (o->nbuckets - 1)]; *pp;
+	    pp = &(*pp)->hnext) {
+		if (*pp == s) {
+			*pp = s->hnext;
+			break;
+		}
+	}
+	s->hashed = 0;
+	o->st.in_flight--;
+}
+
+/** Free a question that has no callers and nothing on the wire. */
+static void
+serv_free(struct outnet_serv *s)
+{
+	serv_unhash(s);
+	free(s);
+}
+
+/** Unlink a caller from its question. */
+static void
+caller_unlink(struct outnet_serv *s, struct outnet_query *c)
+{
+	if (c->prev) {
+		c->prev->next = c->next;
+	} else {
+		s->callers = c->next;
+	}
+	if (c->next) {
+		c->next->prev = c->prev;
+	}
+	c->prev = c->next = NULL;
+}
+
+/**
+ * The wire's callback for a shared question: hand the result to every
+ * caller.  After a final result the question leaves the hash first, so
+ * a caller asking it again starts afresh, and each caller is unlinked
+ * and freed before its callback, so callbacks may cancel other callers.
+ */
+static void
+serv_done(void *arg, const struct upstream_reply *r)
+{
+	struct outnet_serv *s = arg;
+	struct outnet_query *c;
+
+	if (r->result == UPSTREAM_SLOW) {
+		/* Each caller that asked hears it once.  A callback may
+		 * cancel callers (itself too), so the list is searched
+		 * afresh for the next one that has not heard it. */
+		s->delivering = 1;
+		for (;;) {
+			for (c = s->callers; c && (c->slow_seen ||
+			    !c->want_slow); c = c->next) {
+			}
+			if (!c) {
+				break;
+			}
+			c->slow_seen = 1;
+			c->cb(c->arg, r);
+		}
+		s->delivering = 0;
+		if (!s->callers) {
+			if (s->wire) {
+				s->o->io.cancel(s->o->io.arg, s->wire);
+				s->wire = NULL;
+			}
+			serv_free(s);
+		}
+		return;
+	}
+	s->wire = NULL;
+	serv_unhash(s);
+	s->delivering = 1;
+	while ((c = s->callers) != NULL) {
+		outnet_cb cb = c->cb;
+		void *cbarg = c->arg;
+
+		caller_unlink(s, c);
+		free(c);
+		cb(cbarg, r);
+	}
+	serv_free(s);
+}
+
+struct outnet_query *
+outnet_query(struct outside_network *o, const struct upstream_query *uq,
+    outnet_cb cb, void *arg)
+{
+	uint8_t lname[DNAME_MAXLEN];
+	struct outnet_serv *s;
+	struct outnet_query *c;
+	size_t len;
+	uint32_t h;
+
+	if (!o || !uq || !uq->qname || !cb ||
+	    dname_check(uq->qname, DNAME_MAXLEN, &len) != RES_OK) {
+		if (o) {
+			o->st.errors++;
+		}
+		return NULL;
+	}
+	memcpy(lname, uq->qname, len);
+	dname_tolower(lname);
+	h = serv_hash(uq, lname);
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		log_err("out of memory");
+		return NULL;
+	}
+	c->cb = cb;
+	c->arg = arg;
+	c->want_slow = uq->slow_ms > 0;
+	for (s = o->buckets[h & (o->nbuckets - 1)]; s; s = s->hnext) {
+		if (serv_match(s, uq, lname, h)) {
+			break;
+		}
+	}
+	if (s) {
+		o->st.shared++;
+	} else {
+		s = calloc(1, sizeof(*s));
+		if (!s) {
+			log_err("out of memory");
+			free(c);
+			return NULL;
+		}
+		s->o = o;
+		s->uq = *uq;
+		memcpy(s->name, lname, len);
+		s->uq.qname = s->name;
+		s->hash = h;
+		s->wire = o->io.send(o->io.arg, uq, serv_done, s);
+		if (!s->wire) {
+			free(s);
+			free(c);
+			return NULL;
+		}
+		s->hnext = o->buckets[h & (o->nbuckets - 1)];
+		o->buckets[h & (o->nbuckets - 1)] = s;
+		s->hashed = 1;
+		o->st.in_flight++;
+	}
+	c->serv = s;
+	c->next = s->callers;
+	if (s->callers) {
+		s->callers->prev = c;
+	}
+	s->callers = c;
+	return c;
+}
+
+void
+outnet_cancel(struct outnet_query *c)
+{
+	struct outnet_serv *s;
+
+	if (!c) {
+		return;
+	}
+	s = c->serv;
+	caller_unlink(s, c);
+	free(c);
+	if (s->callers || s->delivering) {
+		return;
+	}
+	if (s->wire) {
+		s->o->io.cancel(s->o->io.arg, s->wire);
+		s->wire = NULL;
+	}
+	serv_free(s);
+}
+
+/* ---------------------------------------------------------------- */
+/* The outside network. */
 
 /** Build the permitted port list: permit (or 1024-65535) minus avoid. */
 static int
@@ -1091,10 +1411,34 @@ ports_setup(struct outside_network *o, const struct outnet_settings *s)
 	return RES_OK;
 }
 
+/** Allocate an outside network with its hash of questions in flight. */
+static struct outside_network *
+outnet_alloc(size_t buckets)
+{
+	struct outside_network *o = calloc(1, sizeof(*o));
+
+	if (!o) {
+		log_err("out of memory");
+		return NULL;
+	}
+	o->nbuckets = OUTNET_SERV_BUCKETS;
+	while (o->nbuckets < buckets) {
+		o->nbuckets <<= 1;
+	}
+	o->buckets = calloc(o->nbuckets, sizeof(*o->buckets));
+	if (!o->buckets) {
+		log_err("out of memory");
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
 struct outside_network *
 outnet_create(struct comm_base *base, const struct outnet_settings *s)
 {
 	struct outside_network *o;
+	size_t ports;
 	int r;
 
 	if (!base || !s) {
@@ -1104,14 +1448,17 @@ outnet_create(struct comm_base *base, const struct outnet_settings *s)
 		log_err("outgoing queries need do-ip4 or do-ip6");
 		return NULL;
 	}
-	o = calloc(1, sizeof(*o));
+	ports = s->num_ports > 0 ? (size_t)s->num_ports :
+	    OUTNET_DEFAULT_PORTS;
+	o = outnet_alloc(ports);
 	if (!o) {
-		log_err("out of memory");
 		return NULL;
 	}
 	o->base = base;
-	o->num_ports = s->num_ports > 0 ? (size_t)s->num_ports :
-	    OUTNET_DEFAULT_PORTS;
+	o->io.arg = o;
+	o->io.send = wire_send;
+	o->io.cancel = wire_cancel;
+	o->num_ports = ports;
 	o->queue_max = s->queue_max > 0 ? s->queue_max : o->num_ports;
 	o->do_ip4 = s->do_ip4;
 	o->do_ip6 = s->do_ip6;
@@ -1143,37 +1490,75 @@ fail:
 	return NULL;
 }
 
+struct outside_network *
+outnet_create_io(const struct outnet_io *io)
+{
+	struct outside_network *o;
+
+	if (!io || !io->send || !io->cancel) {
+		return NULL;
+	}
+	o = outnet_alloc(0);
+	if (o) {
+		o->io = *io;
+	}
+	return o;
+}
+
 void
 outnet_delete(struct outside_network *o)
 {
+	size_t i;
+
 	if (!o) {
 		return;
 	}
-	while (o->udp_active) {
-		struct outnet_query *q = o->udp_active;
+	/* The questions in flight first: their wire queries go back to
+	 * the wire (a script is told), then the sockets below. */
+	o->deleting = 1;
+	for (i = 0; o->buckets && i < o->nbuckets; i++) {
+		while (o->buckets[i]) {
+			struct outnet_serv *s = o->buckets[i];
 
-		query_detach(q);
+			while (s->callers) {
+				struct outnet_query *c = s->callers;
+
+				caller_unlink(s, c);
+				free(c);
+			}
+			if (s->wire) {
+				o->io.cancel(o->io.arg, s->wire);
+				s->wire = NULL;
+			}
+			serv_free(s);
+		}
+	}
+	free(o->buckets);
+	while (o->udp_active) {
+		struct outnet_wire *q = o->udp_active;
+
+		wire_detach(q);
 		free(q);
 	}
 	while (o->wait_head) {
-		struct outnet_query *q = o->wait_head;
+		struct outnet_wire *q = o->wait_head;
 
-		query_detach(q);
+		wire_detach(q);
 		free(q);
 	}
 	while (o->failed) {
-		struct outnet_query *q = o->failed;
+		struct outnet_wire *q = o->failed;
 
-		query_detach(q);
+		wire_detach(q);
 		free(q);
 	}
 	while (o->tcp_conns) {
 		struct outnet_tcp_conn *t = o->tcp_conns;
 
 		while (t->queries) {
-			struct outnet_query *q = t->queries;
+			struct outnet_wire *q = t->queries;
 
-			query_detach(q);
+			wire_detach(q);
 			free(q);
 		}
 		tcp_conn_free(t);

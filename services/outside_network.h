@@ -1,11 +1,25 @@
 /*
- * services/outside_network.h - queries to authoritative servers, hardened
+ * services/outside_network.h - queries to authoritative servers, shared
+ * between the query states that want the same answer, and hardened
  * against off-path spoofing.
  *
- * The iterator asks a question of one server with outnet_query_udp() or
- * outnet_query_tcp() and gets exactly one callback later: the reply, a
- * timeout, a 0x20 mismatch or an error.  What an off-path attacker would
- * have to guess to forge a reply:
+ * A caller asks one question of one server with outnet_query(), giving
+ * the whole query as a struct upstream_query (util/module.h), and gets
+ * exactly one final callback later: the reply, a timeout, a 0x20
+ * mismatch or an error; before it, at most one UPSTREAM_SLOW when the
+ * query asked for one (the query stays in flight).
+ *
+ * Two layers.  The upper one shares queries: when an identical query is
+ * in flight (same server address and port, name without case, type,
+ * class, header flags, EDNS, DO, 0x20, transport), a new caller joins it
+ * instead of sending the question again, and every caller gets the
+ * result; a caller that cancels leaves, and the query on the wire is
+ * cancelled when its last caller leaves.  A joining caller takes the
+ * timeouts of the query in flight.  The lower one puts queries on the
+ * wire: the sockets below in the daemon, a script in the replay harness
+ * (struct outnet_io), so the sharing is the same code in both.
+ *
+ * What an off-path attacker would have to guess to forge a reply:
  *  - the source port: every UDP query has its own socket, bound to a port
  *    drawn uniformly from the permitted set (outgoing-port-permit, default
  *    1024-65535, minus outgoing-port-avoid, minus ports the kernel says are
@@ -28,13 +42,13 @@
  * retry without EDNS.
  *
  * 0x20: when the echoed question differs from the query only in letter
- * case, the result is OUTNET_CAPS_MISMATCH (not OK): the caller may retry
- * that server without 0x20, as some servers do not preserve case.
+ * case, the result is UPSTREAM_CAPS_MISMATCH (not OK): the caller may
+ * retry that server without 0x20, as some servers do not preserve case.
  *
  * UDP sockets are capped at num_ports open at once (outgoing-range);
  * queries beyond wait in a FIFO of at most queue_max entries and are sent
- * as sockets close; past that bound outnet_query_udp() fails at once.
- * The timeout of a waiting query starts when it is sent.
+ * as sockets close; past that bound outnet_query() fails at once.  The
+ * timeout of a waiting query starts when it is sent.
  *
  * TCP (RFC 7766): a query goes on an open connection to the same server
  * address and port when there is one with room (tcp_pipeline pending
@@ -42,36 +56,26 @@
  * Replies on a connection are matched by ID; IDs are unique per
  * connection.  A connection with no pending query closes after
  * tcp_idle_ms.  The caller decides on TCP, e.g. after a TC=1 reply, which
- * is delivered as OUTNET_OK like any other.
+ * is delivered as UPSTREAM_OK like any other.
  *
  * Threads: one struct outside_network per worker, used only on its thread
  * and inside its struct comm_base's loop.  Nothing blocks.
  *
- * Callbacks run from the event loop, never from inside outnet_query_*().
- * A callback may start new queries and cancel other ones; it must not
- * delete the outside network.
+ * Callbacks run from the event loop, never from inside outnet_query().
+ * A callback may start new queries and cancel other ones (its own too,
+ * after UPSTREAM_SLOW); it must not delete the outside network.
  */
 #ifndef SERVICES_OUTSIDE_NETWORK_H
 #define SERVICES_OUTSIDE_NETWORK_H
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include "util/module.h"
 
 struct comm_base;
 struct outside_network;
 struct outnet_query;
-
-/** Results passed to an outnet_cb. */
-enum outnet_result {
-	/** A valid reply (it may have TC set or any RCODE). */
-	OUTNET_OK = 0,
-	/** No valid reply within the timeout. */
-	OUTNET_TIMEOUT = 1,
-	/** The reply did not echo the 0x20 case of the query name. */
-	OUTNET_CAPS_MISMATCH = 2,
-	/** The query could not be sent, or the TCP connection failed. */
-	OUTNET_ERROR = 3
-};
+struct outnet_wire;
 
 /** An inclusive range of ports, lo <= hi. */
 struct outnet_port_range {
@@ -115,31 +119,21 @@ struct outnet_settings {
 	int tcp_pipeline;
 };
 
-/** About the query a callback answers. */
-struct outnet_query_info {
-	/** Local source port used (host order; 0 if never sent). */
-	uint16_t port;
-	/** Query ID used. */
-	uint16_t id;
-	/** 1 for TCP, 0 for UDP. */
-	int is_tcp;
-	/** Milliseconds from sending to the reply (or to the end). */
-	int rtt_ms;
-};
-
 /** Counters since creation. */
 struct outnet_stats {
-	/** UDP queries accepted by outnet_query_udp(). */
+	/** UDP queries put on the wire. */
 	uint64_t queries_udp;
-	/** TCP queries accepted by outnet_query_tcp(). */
+	/** TCP queries put on the wire. */
 	uint64_t queries_tcp;
-	/** Replies delivered as OUTNET_OK. */
+	/** Queries that joined an identical one in flight instead. */
+	uint64_t shared;
+	/** Replies delivered as UPSTREAM_OK. */
 	uint64_t replies;
 	/** Queries ended by timeout. */
 	uint64_t timeouts;
-	/** Replies delivered as OUTNET_CAPS_MISMATCH. */
+	/** Replies delivered as UPSTREAM_CAPS_MISMATCH. */
 	uint64_t caps_mismatch;
-	/** Queries ended with OUTNET_ERROR. */
+	/** Queries ended with UPSTREAM_ERROR. */
 	uint64_t errors;
 	/** Packets dropped because they matched no outstanding query. */
 	uint64_t unwanted;
@@ -153,23 +147,39 @@ struct outnet_stats {
 	size_t udp_waiting;
 	/** TCP connections open now. */
 	size_t tcp_open;
+	/** Distinct queries in flight now. */
+	size_t in_flight;
 };
 
 /**
- * The one callback of a query.
+ * The callback of a query: called once with UPSTREAM_SLOW (when asked
+ * for) and once with the final result.
  * @param arg: the argument given with the query.
- * @param result: an enum outnet_result.
- * @param reply: the reply message for OUTNET_OK and OUTNET_CAPS_MISMATCH,
- *	else NULL.  Valid during the call only.
- * @param len: its length.
- * @param info: port, ID and round trip time; valid during the call only.
- * The query handle is freed when the callback starts: do not cancel it.
+ * @param r: the result; the packet in it is valid during the call only.
+ *	After a final result the handle is freed: do not cancel it.
  */
-typedef void (*outnet_cb)(void *arg, int result, const uint8_t *reply,
-	size_t len, const struct outnet_query_info *info);
+typedef void (*outnet_cb)(void *arg, const struct upstream_reply *r);
 
 /**
- * Create an outside network for one worker.
+ * The wire under the outside network: the daemon's sockets, or a script
+ * (the replay harness).  The contract is the one of outnet_query() for a
+ * single caller: send() returns a handle or NULL (failed at once, no
+ * callback); the callback comes from the event loop, at most once with
+ * UPSTREAM_SLOW and exactly once with a final result, unless cancel() was
+ * called; cancel() may be called from inside the UPSTREAM_SLOW callback.
+ */
+struct outnet_io {
+	/** Argument of the functions. */
+	void *arg;
+	/** Put a query on the wire. */
+	struct outnet_wire *(*send)(void *arg, const struct upstream_query *uq,
+		outnet_cb cb, void *cbarg);
+	/** Take it off: no callback follows. */
+	void (*cancel)(void *arg, struct outnet_wire *w);
+};
+
+/**
+ * Create an outside network for one worker, on sockets.
  * @param base: the worker's event base.
  * @param s: the settings; copied.
  * @return the outside network, or NULL: out of memory, no usable port
@@ -180,58 +190,40 @@ struct outside_network *outnet_create(struct comm_base *base,
 	const struct outnet_settings *s);
 
 /**
+ * Create an outside network whose wire is given (tests): the sharing
+ * layer over io, no sockets.
+ * @param io: the wire; copied.
+ * @return the outside network or NULL (out of memory).
+ */
+struct outside_network *outnet_create_io(const struct outnet_io *io);
+
+/**
  * Delete an outside network: closes every socket and frees every query
  * without calling back.  Not from inside a callback.  NULL ok.
  */
 void outnet_delete(struct outside_network *o);
 
 /**
- * Send a query over UDP from a fresh random port with a random ID.
+ * Ask a question of a server: join an identical query in flight, or put
+ * a new one on the wire (UDP from a fresh random port with a random ID,
+ * or TCP, as uq->tcp says).
  * @param o: the outside network.
- * @param to: the server address and port.
- * @param tolen: its length.
- * @param qname: the query name, uncompressed wire format; checked here,
- *	never read past qnamelen octets.
- * @param qnamelen: octets available at qname (the name's length, or
- *	more: the name ends at its root label).
- * @param qtype: the query type.
- * @param qclass: the query class.
- * @param rd: set RD (1) or not (0).
- * @param cd: set CD.
- * @param edns: add an OPT record (RFC 6891) with the EDNS buffer size.
- * @param do_bit: set DO in the OPT record (RFC 3225); needs edns.
- * @param use_caps: apply 0x20 to the name (only if caps_for_id is set).
- * @param timeout_ms: milliseconds to wait for the reply, at least 1.
- * @param cb: the callback, called exactly once unless cancelled.
+ * @param uq: the query; the name is checked here and copied.
+ * @param cb: the callback (see outnet_cb).
  * @param arg: its argument.
- * @return a handle for outnet_cancel(), valid until the callback starts,
- *	or NULL when the query failed at once (bad arguments, address family
- *	disabled, wait queue full, out of memory, no port could be bound):
- *	no callback follows, the caller answers SERVFAIL or tries another
- *	server.
+ * @return a handle for outnet_cancel(), valid until the final callback
+ *	starts, or NULL when the query failed at once (bad arguments,
+ *	address family disabled, wait queue or TCP cap full, out of memory,
+ *	no port could be bound): no callback follows.
  */
-struct outnet_query *outnet_query_udp(struct outside_network *o,
-	const struct sockaddr_storage *to, socklen_t tolen,
-	const uint8_t *qname, size_t qnamelen, uint16_t qtype, uint16_t qclass,
-	int rd, int cd, int edns, int do_bit, int use_caps, int timeout_ms,
-	outnet_cb cb, void *arg);
+struct outnet_query *outnet_query(struct outside_network *o,
+	const struct upstream_query *uq, outnet_cb cb, void *arg);
 
 /**
- * Send a query over TCP, reusing an open connection to the same server
- * where one has room.  Parameters and result as outnet_query_udp(); NULL
- * also when tcp_max connections are open and none can take the query.
- */
-struct outnet_query *outnet_query_tcp(struct outside_network *o,
-	const struct sockaddr_storage *to, socklen_t tolen,
-	const uint8_t *qname, size_t qnamelen, uint16_t qtype, uint16_t qclass,
-	int rd, int cd, int edns, int do_bit, int use_caps, int timeout_ms,
-	outnet_cb cb, void *arg);
-
-/**
- * Cancel a query: it is freed and its callback is never called.  UDP: its
- * socket is closed, so a late reply is never read; TCP: a late reply on
- * the connection counts as unwanted.  NULL ok.
- * @param q: a handle whose callback has not started.
+ * Cancel a query: its callback is never called.  The query on the wire
+ * goes when no other caller shares it: UDP closes its socket, so a late
+ * reply is never read; over TCP a late reply counts as unwanted.  NULL ok.
+ * @param q: a handle whose final callback has not started.
  */
 void outnet_cancel(struct outnet_query *q);
 
@@ -244,8 +236,7 @@ void outnet_stats(const struct outside_network *o, struct outnet_stats *st);
 
 /**
  * Build a query message (RFC 1035 section 4.1): header, one question and,
- * with edns, an OPT record (RFC 6891 section 6.1.2).  Exposed for tests
- * and for the replay harness.
+ * with edns, an OPT record (RFC 6891 section 6.1.2).  Exposed for tests.
  * @param buf: output buffer.
  * @param bufsz: its size; OUTNET_QUERY_MAX is always enough.
  * @param id: the query ID.
@@ -266,6 +257,5 @@ int outnet_build_query(uint8_t *buf, size_t bufsz, uint16_t id,
 /** Largest query built by outnet_build_query(): header, name, question
  * tail and OPT record. */
 #define OUTNET_QUERY_MAX (12 + 255 + 4 + 11)
-
 
 #endif /* SERVICES_OUTSIDE_NETWORK_H */

@@ -1,6 +1,7 @@
 # services/services.mk - the resolver core shared by the daemon and the
-# replay harness: the mesh and the outside network.
+# replay harness: the mesh, the module stack, the outside network.
 libresolute_a_SOURCES += services/mesh.c services/mesh.h \
+	services/modstack.c services/modstack.h \
 	services/outside_network.c services/outside_network.h
 
 check_PROGRAMS += test/test_outnet

@@ -1,6 +1,8 @@
 /*
- * test/replay.c - the replay harness: runs the real iterator (through the
- * real mesh and caches) against a scripted network and a scripted clock.
+ * test/replay.c - the replay harness: runs the daemon's whole per-packet
+ * path (worker_handle_query(): access control, local zones, the cache,
+ * the mesh, the real modules) against a scripted network and a scripted
+ * clock.
  *
  * Usage: replay [-v] [-t] file.rpl ...
  * Each scenario is run in a fresh resolver (new caches, new mesh).  The
@@ -15,13 +17,23 @@
  * empty line when it has none).  test/replay.sh turns the results into
  * TAP.
  *
- * Determinism.  Nothing reads the real clock or the network: the mesh is
- * created without an event base, so *env->now is the harness's own
- * counter (starting at 1000000000, or at the scenario's NOW, and moved
- * only by TIME_PASSES: signatures are checked against it); the
- * network is a struct mesh_net whose queries go into a FIFO; env->rnd is
- * NULL, so the iterator never explores servers at random; every
- * scripted reply gets an RTT of 10 ms.  The same file gives the same run.
+ * The resolver is built as the daemon builds it: the config is read,
+ * daemon_create() makes the access list, local zones, caches, hints,
+ * forward and stub zones, trust anchors and the module chain, and
+ * worker_create() makes a worker whose resolver (services/modstack.h)
+ * has a scripted wire under its outside network (struct outnet_io) and
+ * hands the mesh's answers to the harness (struct worker_seams).  Client
+ * queries go in through worker_handle_query(), from 127.0.0.1.
+ *
+ * Determinism.  Nothing reads the real clock or the network: the
+ * worker's event base has a frozen clock that only the harness moves
+ * (starting at 1000000000, or at the scenario's NOW, and moved only by
+ * TIME_PASSES: signatures are checked against it); the wire puts queries
+ * into a FIFO; the resolver is deterministic (no server is explored at
+ * random); every scripted reply gets an RTT of 10 ms.  The same file
+ * gives the same run.  The sharing of identical upstream queries is the
+ * outside network's, above the wire: a question asked by two query
+ * states while it is pending is one query here.
  *
  * The scenario format (in the spirit of the .rpl files of Unbound and
  * Deckard; written for resolute's behaviour).  One directive per line;
@@ -74,8 +86,11 @@
  *				answer not yet checked must match it
  *	STEP n TIME_PASSES ELAPSE s
  *				the clock moves s seconds; every query
- *				pending at the start of the step whose
- *				timeout (ms) is at most s * 1000 times out
+ *				pending at the start of the step whose slow
+ *				mark (ms) is at most s * 1000 is told it is
+ *				slow (UPSTREAM_SLOW, once), then every one
+ *				whose timeout (ms) is at most s * 1000 times
+ *				out
  *	STEP n TIMEOUT [address]
  *				the oldest pending query (to that address)
  *				times out now; the clock does not move
@@ -83,6 +98,15 @@
  *				the signature verifications done since the
  *				previous CHECK_SIG_CHECKS (or the start)
  *				are at most max (a work bound)
+ *	STEP n CHECK_PENDING count
+ *				exactly count upstream queries are pending
+ *	STEP n CHECK_STAT name min max
+ *				a counter is within [min, max]: queries
+ *				(upstream queries sent in all), shared
+ *				(joined an identical one in flight),
+ *				jostled, dropped_full, budget_exceeded,
+ *				target_limit, answers (client answers not
+ *				yet checked)
  *	SCENARIO_END
  *
  * An entry:
@@ -111,7 +135,7 @@
  * FORMERR (a server that does not know EDNS).  copy_id is implied (the
  * scripted network hands replies straight to the waiting query: ID and
  * port checks are the outside network's, tested in test/test_outnet.c).
- * ADJUST caps_mismatch delivers the reply as OUTNET_CAPS_MISMATCH when
+ * ADJUST caps_mismatch delivers the reply as UPSTREAM_CAPS_MISMATCH when
  * the query used 0x20, as the outside network does for a reply that
  * does not echo the capitalisation.
  *
@@ -120,7 +144,7 @@
  * one of them has a matching entry (the answers cause new queries, which
  * are answered in turn; at most 10000 deliveries per step).  A query with
  * no matching entry stays pending, as a server that does not answer,
- * until a TIMEOUT or TIME_PASSES step ends it with OUTNET_TIMEOUT.
+ * until a TIMEOUT or TIME_PASSES step ends it with UPSTREAM_TIMEOUT.
  *
  * In CHECK_ANSWER, MATCH lists what is compared: all (the default, also
  * when MATCH is absent) is flags, rcode, question, answer, authority and
@@ -138,16 +162,10 @@
  * with real signatures valid from 2026 to 2036; they set NOW inside.
  */
 #include "config.h"
-#include "cache/dns.h"
-#include "cache/infra.h"
-#include "cache/keycache.h"
-#include "cache/msgcache.h"
-#include "cache/policy.h"
-#include "cache/rrset.h"
+#include "daemon/daemon.h"
+#include "daemon/worker.h"
 #include "services/mesh.h"
-#include "iterator/hints.h"
-#include "iterator/iter_fwd.h"
-#include "iterator/iterator.h"
+#include "services/modstack.h"
 #include "services/outside_network.h"
 #include "util/config_file.h"
 #include "util/dname.h"
@@ -159,8 +177,6 @@
 #include "util/rdata.h"
 #include "util/reply.h"
 #include "util/rrtype.h"
-#include "validator/trust_anchor.h"
-#include "validator/validator.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netinet/in.h>
@@ -274,7 +290,9 @@ enum rpl_step_type {
 	RPL_TIME_PASSES,
 	RPL_TIMEOUT,
 	RPL_CHECK_SIG_CHECKS,
-	RPL_SKIP_OUT_QUERIES
+	RPL_SKIP_OUT_QUERIES,
+	RPL_CHECK_PENDING,
+	RPL_CHECK_STAT
 };
 
 /** A step. */
@@ -304,8 +322,13 @@ struct rpl_step {
 	int have_addr;
 	/** CHECK_OUT_QUERY options: -1 not checked, else 0 / 1. */
 	int tcp, edns, caps;
-	/** TIME_PASSES seconds; CHECK_SIG_CHECKS the most allowed. */
+	/** TIME_PASSES seconds; CHECK_SIG_CHECKS the most allowed;
+	 * CHECK_PENDING and CHECK_STAT the least. */
 	long elapse;
+	/** CHECK_STAT: the most. */
+	long max;
+	/** CHECK_STAT: the counter. */
+	char text[256];
 	/** CHECK_ANSWER: the expected answer. */
 	struct rpl_entry *entry;
 };
@@ -345,9 +368,11 @@ struct fake_query {
 	/** Type and class. */
 	uint16_t qtype, qclass;
 	/** Options. */
-	int tcp, edns, do_bit, cd, caps, timeout_ms;
+	int tcp, edns, do_bit, cd, caps, timeout_ms, slow_ms;
+	/** 1 once told it is slow. */
+	int slow_told;
 	/** Callback. */
-	mesh_net_cb cb;
+	outnet_cb cb;
 	/** Its argument. */
 	void *cbarg;
 };
@@ -386,18 +411,12 @@ struct replay {
 	struct fake_answer *answers;
 	/** Failure message; empty while all is well. */
 	char err[REPLAY_ERRLEN];
-	/** The resolver. */
-	struct config *cfg;
-	/** Its environment. */
-	struct module_env env;
-	/** Its mesh. */
-	struct mesh_area *mesh;
-	/** The module chain. */
-	struct module_func_block *mods[MODULE_MAX];
-	/** Modules in it. */
-	int num_mods;
-	/** Modules whose init() ran (the first ones of mods). */
-	int mod_inited;
+	/** The daemon's state (config, tables, caches, module chain). */
+	struct daemon *d;
+	/** The worker the client queries go to. */
+	struct worker *w;
+	/** The clock as the worker's base shows it. */
+	struct timeval tv;
 	/** env.num_sig_checks at the last CHECK_SIG_CHECKS. */
 	uint64_t sig_checks;
 	/** Temporary root hints file name, or empty. */
@@ -1030,6 +1049,25 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 		if (!tok || (s->elapse = atol(tok)) < 0) {
 			return rd_err(rd, "CHECK_SIG_CHECKS max");
 		}
+	} else if (strcmp(kind, "CHECK_PENDING") == 0) {
+		s->type = RPL_CHECK_PENDING;
+		tok = strtok_r(NULL, " \t", &save);
+		if (!tok || (s->elapse = atol(tok)) < 0) {
+			return rd_err(rd, "CHECK_PENDING count");
+		}
+	} else if (strcmp(kind, "CHECK_STAT") == 0) {
+		char *lo, *hi;
+
+		s->type = RPL_CHECK_STAT;
+		tok = strtok_r(NULL, " \t", &save);
+		lo = strtok_r(NULL, " \t", &save);
+		hi = strtok_r(NULL, " \t", &save);
+		if (!tok || !lo || !hi || strlen(tok) >= sizeof(s->text) ||
+		    (s->elapse = atol(lo)) < 0 || (s->max = atol(hi)) <
+		    s->elapse) {
+			return rd_err(rd, "CHECK_STAT name min max");
+		}
+		snprintf(s->text, sizeof(s->text), "%s", tok);
 	} else if (strcmp(kind, "TIMEOUT") == 0) {
 		s->type = RPL_TIMEOUT;
 		tok = strtok_r(NULL, " \t", &save);
@@ -1176,19 +1214,18 @@ query_str(const struct fake_query *q, char *buf, size_t len)
 	return buf;
 }
 
-/** mesh_net query: queue it. */
-static struct outnet_query *
-fake_query(void *arg, int tcp, const struct sockaddr_storage *to,
-    socklen_t tolen, const uint8_t *qname, size_t qnamelen, uint16_t qtype,
-    uint16_t qclass, int rd, int cd, int edns, int do_bit, int caps,
-    int timeout_ms, mesh_net_cb cb, void *cbarg)
+/** The scripted wire's send (struct outnet_io): queue the query. */
+static struct outnet_wire *
+fake_query(void *arg, const struct upstream_query *uq, outnet_cb cb,
+    void *cbarg)
 {
 	struct replay *rp = arg;
 	struct fake_query *q, **pp;
 	char buf[DNAME_MAXSTR + 256];
+	size_t len;
 
-	if (!to || tolen > sizeof(q->addr) || qnamelen > DNAME_MAXLEN ||
-	    dname_check(qname, qnamelen, NULL) != RES_OK) {
+	if (!uq || uq->addrlen > sizeof(q->addr) ||
+	    dname_check(uq->qname, DNAME_MAXLEN, &len) != RES_OK) {
 		fail(rp, "step %d: the resolver sent a bad query",
 		    rp->cur_step);
 		return NULL;
@@ -1198,17 +1235,19 @@ fake_query(void *arg, int tcp, const struct sockaddr_storage *to,
 		return NULL;
 	}
 	q->seq = (int)rp->nlog + 1;
-	memcpy(&q->addr, to, tolen);
-	q->addrlen = tolen;
-	memcpy(q->qname, qname, qnamelen);
-	q->qtype = qtype;
-	q->qclass = qclass;
-	q->tcp = tcp;
-	q->edns = edns;
-	q->do_bit = do_bit;
-	q->cd = cd;
-	q->caps = caps;
-	q->timeout_ms = timeout_ms;
+	memcpy(&q->addr, &uq->addr, uq->addrlen);
+	q->addrlen = uq->addrlen;
+	memcpy(q->qname, uq->qname, len);
+	q->qtype = uq->qtype;
+	q->qclass = uq->qclass;
+	q->tcp = uq->tcp;
+	q->edns = uq->edns;
+	q->do_bit = uq->do_bit;
+	q->cd = (uq->flags & MSG_FLAG_CD) != 0;
+	q->caps = uq->caps;
+	q->timeout_ms = uq->timeout_ms;
+	q->slow_ms = uq->slow_ms > 0 && uq->slow_ms < uq->timeout_ms ?
+	    uq->slow_ms : 0;
 	q->cb = cb;
 	q->cbarg = cbarg;
 	for (pp = &rp->pending; *pp; pp = &(*pp)->next) {
@@ -1218,7 +1257,7 @@ fake_query(void *arg, int tcp, const struct sockaddr_storage *to,
 	trace(rp, "  -> query #%d %s", q->seq, query_str(q, buf, sizeof(buf)));
 	/* The opaque handle is our own query; only this file converts it
 	 * back. */
-	return (struct outnet_query *)(void *)q;
+	return (struct outnet_wire *)(void *)q;
 }
 
 /** Unlink a pending query.  1 when it was pending. */
@@ -1236,12 +1275,12 @@ pending_remove(struct replay *rp, struct fake_query *q)
 	return 0;
 }
 
-/** mesh_net cancel. */
+/** The scripted wire's cancel. */
 static void
-fake_cancel(void *arg, struct outnet_query *oq)
+fake_cancel(void *arg, struct outnet_wire *w)
 {
 	struct replay *rp = arg;
-	struct fake_query *q = (struct fake_query *)(void *)oq;
+	struct fake_query *q = (struct fake_query *)(void *)w;
 
 	if (!pending_remove(rp, q)) {
 		fail(rp, "step %d: cancel of a query that is not pending",
@@ -1252,7 +1291,7 @@ fake_cancel(void *arg, struct outnet_query *oq)
 	free(q);
 }
 
-/** mesh_net reply: keep the client answer. */
+/** The mesh's reply function: keep the client answer. */
 static int
 fake_reply(void *arg, const struct comm_reply *rep, const uint8_t *msg,
     size_t len)
@@ -1392,23 +1431,40 @@ build_reply(const struct rpl_entry *e, const struct fake_query *q,
 	return len;
 }
 
-/** Deliver a result to a pending query (it is freed first). */
+/** Deliver a final result to a pending query (it is freed first). */
 static void
 deliver(struct replay *rp, struct fake_query *q, int result,
     const uint8_t *pkt, size_t len)
 {
-	struct outnet_query_info info;
-	mesh_net_cb cb = q->cb;
+	struct upstream_reply r;
+	outnet_cb cb = q->cb;
 	void *cbarg = q->cbarg;
 
-	memset(&info, 0, sizeof(info));
-	info.port = 0;
-	info.id = 0;
-	info.is_tcp = q->tcp;
-	info.rtt_ms = result == OUTNET_TIMEOUT ? q->timeout_ms : REPLAY_RTT;
+	memset(&r, 0, sizeof(r));
+	r.result = result;
+	r.pkt = pkt;
+	r.len = len;
+	r.is_tcp = q->tcp;
+	r.rtt_ms = result == UPSTREAM_TIMEOUT ? q->timeout_ms : REPLAY_RTT;
 	pending_remove(rp, q);
 	free(q);
-	cb(cbarg, result, pkt, len, &info);
+	cb(cbarg, &r);
+}
+
+/** Tell a pending query it is slow (it stays pending). */
+static void
+deliver_slow(struct replay *rp, struct fake_query *q)
+{
+	struct upstream_reply r;
+
+	trace(rp, "  .. query #%d is slow (%d ms)", q->seq, q->slow_ms);
+	memset(&r, 0, sizeof(r));
+	r.result = UPSTREAM_SLOW;
+	r.is_tcp = q->tcp;
+	r.rtt_ms = q->slow_ms;
+	q->slow_told = 1;
+	/* Last: the callback may cancel q. */
+	q->cb(q->cbarg, &r);
 }
 
 /** Answer pending queries that have an entry, oldest first, until none
@@ -1439,10 +1495,10 @@ run_network(struct replay *rp)
 			    "a packet", rp->cur_step, e->line);
 			return;
 		}
-		result = e->caps_mismatch && q->caps ? OUTNET_CAPS_MISMATCH :
-		    OUTNET_OK;
+		result = e->caps_mismatch && q->caps ? UPSTREAM_CAPS_MISMATCH :
+		    UPSTREAM_OK;
 		trace(rp, "  <- reply to #%d from the entry at line %d%s",
-		    q->seq, e->line, result == OUTNET_CAPS_MISMATCH ?
+		    q->seq, e->line, result == UPSTREAM_CAPS_MISMATCH ?
 		    " (0x20 mismatch)" : "");
 		deliver(rp, q, result, buf, len);
 	}
@@ -1455,7 +1511,7 @@ static void
 timeout_query(struct replay *rp, struct fake_query *q)
 {
 	trace(rp, "  xx query #%d times out", q->seq);
-	deliver(rp, q, OUTNET_TIMEOUT, NULL, 0);
+	deliver(rp, q, UPSTREAM_TIMEOUT, NULL, 0);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1774,69 +1830,35 @@ write_hints(struct replay *rp)
 	return RES_OK;
 }
 
-/**
- * The module chain of module-config, as the daemon builds it: "iterator"
- * or "validator iterator".  With the validator, the trust anchors and
- * negative trust anchors of the config are loaded into env.anchors.
- */
-static int
-build_chain(struct replay *rp)
+/** Set the worker's clock from rp->now. */
+static void
+set_clock(struct replay *rp)
 {
-	const char *mc = rp->cfg->module_config ? rp->cfg->module_config :
-	    "iterator";
-	char buf[256], *tok, *save = NULL;
-	int n = 0, val = 0;
-
-	snprintf(buf, sizeof(buf), "%s", mc);
-	for (tok = strtok_r(buf, " \t", &save); tok;
-	    tok = strtok_r(NULL, " \t", &save)) {
-		if (n >= MODULE_MAX) {
-			break;
-		}
-		if (strcmp(tok, "iterator") == 0) {
-			rp->mods[n++] = iter_get_funcblock();
-		} else if (strcmp(tok, "validator") == 0 && !val) {
-			rp->mods[n++] = val_get_funcblock();
-			val = 1;
-		} else {
-			fail(rp, "module-config: unknown or repeated module "
-			    "'%s'", tok);
-			return RES_ESYNTAX;
-		}
-	}
-	if (n == 0 || rp->mods[n - 1] != iter_get_funcblock()) {
-		fail(rp, "module-config '%s': the chain must end with the "
-		    "iterator", mc);
-		return RES_ESYNTAX;
-	}
-	rp->num_mods = n;
-	if (val) {
-		rp->env.anchors = anchors_create();
-		if (!rp->env.anchors || anchors_apply_config(rp->env.anchors,
-		    rp->cfg) != RES_OK) {
-			fail(rp, "the trust anchors do not load (see above)");
-			return RES_ESYNTAX;
-		}
-	}
-	return RES_OK;
+	rp->tv.tv_sec = rp->now;
+	rp->tv.tv_usec = 0;
+	comm_base_set_time(rp->w->base, &rp->tv);
 }
 
-/** Create the resolver of a run: config, caches, hints, env, mesh. */
+/**
+ * Create the resolver of a run as the daemon does: the config read,
+ * daemon_create() (tables, caches, hints, anchors, module chain), and
+ * one worker whose wire and answers are the harness's.
+ */
 static int
 setup(struct replay *rp)
 {
-	struct cache_policy pol;
-	struct mesh_net net;
+	struct worker_seams seams;
+	struct outnet_io io;
+	struct config *cfg;
 	char *text = NULL, head[512];
-	const struct config *c;
-	int ret, i;
+	int ret;
 
 	if (write_hints(rp) != RES_OK) {
 		fail(rp, "cannot write the root hints file");
 		return RES_ESYSTEM;
 	}
-	rp->cfg = config_create();
-	if (!rp->cfg) {
+	cfg = config_create();
+	if (!cfg) {
 		return RES_ENOMEM;
 	}
 	snprintf(head, sizeof(head), "server:\n\troot-hints: \"%s\"\n"
@@ -1844,71 +1866,39 @@ setup(struct replay *rp)
 	if (str_append(&text, head) != RES_OK || (rp->sc->config &&
 	    str_append(&text, rp->sc->config) != RES_OK)) {
 		free(text);
+		config_delete(cfg);
 		return RES_ENOMEM;
 	}
-	ret = config_read_string(rp->cfg, text, rp->sc->file);
+	ret = config_read_string(cfg, text, rp->sc->file);
 	free(text);
-	if (ret != RES_OK) {
+	if (ret != RES_OK || config_check(cfg) != RES_OK) {
+		config_delete(cfg);
 		fail(rp, "the CONFIG section does not read (see above)");
-		return ret;
+		return RES_ESYNTAX;
 	}
-	c = rp->cfg;
-	memset(&pol, 0, sizeof(pol));
-	pol.min_ttl = (uint32_t)c->cache_min_ttl;
-	pol.max_ttl = (uint32_t)c->cache_max_ttl;
-	pol.max_negative_ttl = (uint32_t)c->cache_max_negative_ttl;
-	pol.serve_expired = c->serve_expired;
-	pol.serve_expired_ttl = (uint32_t)c->serve_expired_ttl;
-	pol.prefetch = c->prefetch;
+	/* The daemon owns the config from here, also on failure. */
+	rp->d = daemon_create(cfg, NULL);
+	if (!rp->d) {
+		fail(rp, "cannot set up the resolver (see above)");
+		return RES_ESYNTAX;
+	}
 	rp->now = rp->sc->start ? rp->sc->start : REPLAY_START_TIME;
-	rp->env.cfg = c;
-	rp->env.now = &rp->now;
-	rp->env.rnd = NULL;	/* no random server exploration */
-	rp->env.rrset_cache = rrset_cache_create(c->rrset_cache_size,
-	    (size_t)c->rrset_cache_slabs, &pol);
-	rp->env.msg_cache = msg_cache_create(c->msg_cache_size,
-	    (size_t)c->msg_cache_slabs, &pol);
-	rp->env.infra_cache = infra_cache_create(
-	    (size_t)c->infra_cache_numhosts, (uint32_t)(c->infra_host_ttl > 0 ?
-	    c->infra_host_ttl : 1), (size_t)c->infra_cache_slabs);
-	rp->env.key_cache = key_cache_create(c->key_cache_size,
-	    (size_t)c->key_cache_slabs);
-	rp->env.hints = hints_create();
-	if (!rp->env.rrset_cache || !rp->env.msg_cache ||
-	    !rp->env.infra_cache || !rp->env.key_cache || !rp->env.hints) {
-		fail(rp, "cannot create the caches");
+	memset(&io, 0, sizeof(io));
+	io.arg = rp;
+	io.send = fake_query;
+	io.cancel = fake_cancel;
+	memset(&seams, 0, sizeof(seams));
+	seams.io = &io;
+	seams.reply = fake_reply;
+	seams.reply_arg = rp;
+	seams.deterministic = 1;
+	rp->w = worker_create(rp->d, 0, NULL, 0, NULL, 0, &seams);
+	if (!rp->w) {
+		fail(rp, "cannot create the worker (see above)");
 		return RES_ENOMEM;
 	}
-	if (hints_apply_config(rp->env.hints, c) != RES_OK) {
-		fail(rp, "the ROOT_HINTS do not read (see above)");
-		return RES_ESYNTAX;
-	}
-	rp->env.fwds = iter_fwd_create();
-	if (!rp->env.fwds || iter_fwd_apply_config(rp->env.fwds, c) !=
-	    RES_OK) {
-		fail(rp, "the stub and forward zones do not read");
-		return RES_ESYNTAX;
-	}
-	if (build_chain(rp) != RES_OK) {
-		return RES_ESYNTAX;
-	}
-	for (i = 0; i < rp->num_mods; i++) {
-		if (rp->mods[i]->init(&rp->env, i) != RES_OK) {
-			fail(rp, "module %s does not start", rp->mods[i]->name);
-			return RES_ESYSTEM;
-		}
-		rp->mod_inited = i + 1;
-	}
-	net.arg = rp;
-	net.query = fake_query;
-	net.cancel = fake_cancel;
-	net.reply = fake_reply;
-	rp->mesh = mesh_create(&rp->env, rp->mods, rp->num_mods, &net, NULL,
-	    (size_t)c->num_queries_per_thread);
-	if (!rp->mesh) {
-		fail(rp, "cannot create the mesh");
-		return RES_ENOMEM;
-	}
+	set_clock(rp);
+	rp->w->res->now = rp->now;
 	return RES_OK;
 }
 
@@ -1916,11 +1906,11 @@ setup(struct replay *rp)
 static void
 teardown(struct replay *rp)
 {
-	mesh_delete(rp->mesh);
-	rp->mesh = NULL;
+	/* The worker first: its mesh cancels what it has in flight. */
+	worker_delete(rp->w);
+	rp->w = NULL;
 	while (rp->pending) {
-		/* mesh_delete() cancelled every query of a state; what is
-		 * left has no owner. */
+		/* Cancelled queries are gone; what is left has no owner. */
 		struct fake_query *q = rp->pending;
 
 		rp->pending = q->next;
@@ -1933,34 +1923,25 @@ teardown(struct replay *rp)
 		free(a->pkt);
 		free(a);
 	}
-	while (rp->mod_inited > 0) {
-		rp->mod_inited--;
-		rp->mods[rp->mod_inited]->deinit(&rp->env, rp->mod_inited);
-	}
-	anchors_delete(rp->env.anchors);
-	rrset_cache_delete(rp->env.rrset_cache);
-	msg_cache_delete(rp->env.msg_cache);
-	infra_cache_delete(rp->env.infra_cache);
-	key_cache_delete(rp->env.key_cache);
-	hints_delete(rp->env.hints);
-	iter_fwd_delete(rp->env.fwds);
-	config_delete(rp->cfg);
+	daemon_delete(rp->d);
+	rp->d = NULL;
 	free(rp->log);
 	if (rp->hintsfile[0]) {
 		unlink(rp->hintsfile);
 	}
 }
 
-/** STEP QUERY. */
+/** STEP QUERY: a client query through the worker's per-packet path. */
 static void
 step_query(struct replay *rp, const struct rpl_step *st)
 {
-	static uint8_t pkt[512];
+	static uint8_t pkt[512], out[MSG_MAX_LEN];
 	struct msg_writer w;
 	struct msg_edns_out eo;
 	struct comm_reply rep;
-	struct dns_msg *q;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&rep.addr;
 	size_t len = 0;
+	int r;
 
 	msg_writer_init(&w, pkt, sizeof(pkt));
 	if (msg_writer_header(&w, (uint16_t)st->num, st->flags, 0) !=
@@ -1979,22 +1960,55 @@ step_query(struct replay *rp, const struct rpl_step *st)
 		fail(rp, "step %d: cannot build the query", st->num);
 		return;
 	}
-	q = malloc(sizeof(*q));
-	if (!q || msg_parse(q, pkt, len) != RES_OK) {
-		free(q);
-		fail(rp, "step %d: cannot parse the query", st->num);
-		return;
-	}
 	memset(&rep, 0, sizeof(rep));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(0x7f000001);
+	sin->sin_port = htons(53000);
+	rep.addrlen = sizeof(*sin);
 	rep.conn_id = (uint64_t)st->num;
 	rep.query = pkt;
 	rep.query_len = len;
-	if (mesh_new_client(rp->mesh, q, &rep, msg_client_limit(q)) !=
-	    COMM_REPLY_LATER) {
-		fail(rp, "step %d (line %d) QUERY: the mesh refused the query",
-		    st->num, st->line);
+	rep.reply = out;
+	rep.reply_cap = sizeof(out);
+	r = worker_handle_query(rp->w, &rep);
+	if (r == COMM_REPLY_SEND) {
+		/* Answered at once: local data, the cache, an error. */
+		(void)fake_reply(rp, &rep, rep.reply, rep.reply_len);
+	} else if (r == COMM_REPLY_DROP) {
+		trace(rp, "  (the query of step %d was dropped)", st->num);
 	}
-	free(q);
+}
+
+/** A counter for CHECK_STAT; -1 for an unknown name. */
+static long
+stat_value(struct replay *rp, const char *name)
+{
+	struct mesh_stats ms;
+	struct outnet_stats os;
+	const struct fake_answer *a;
+	long n = 0;
+
+	mesh_get_stats(rp->w->res->mesh, &ms);
+	outnet_stats(rp->w->res->outnet, &os);
+	if (strcmp(name, "queries") == 0) {
+		return (long)rp->nlog;
+	} else if (strcmp(name, "shared") == 0) {
+		return (long)os.shared;
+	} else if (strcmp(name, "jostled") == 0) {
+		return (long)ms.num_jostled;
+	} else if (strcmp(name, "dropped_full") == 0) {
+		return (long)ms.num_dropped_full;
+	} else if (strcmp(name, "budget_exceeded") == 0) {
+		return (long)ms.num_budget_exceeded;
+	} else if (strcmp(name, "target_limit") == 0) {
+		return (long)rp->w->res->env.num_target_limit;
+	} else if (strcmp(name, "answers") == 0) {
+		for (a = rp->answers; a; a = a->next) {
+			n++;
+		}
+		return n;
+	}
+	return -1;
 }
 
 /** Run one step. */
@@ -2003,7 +2017,8 @@ run_step(struct replay *rp, const struct rpl_step *st)
 {
 	static const char *kinds[] = { "QUERY", "CHECK_OUT_QUERY",
 	    "CHECK_NO_OUT_QUERY", "CHECK_ANSWER", "TIME_PASSES", "TIMEOUT",
-	    "CHECK_SIG_CHECKS", "SKIP_OUT_QUERIES" };
+	    "CHECK_SIG_CHECKS", "SKIP_OUT_QUERIES", "CHECK_PENDING",
+	    "CHECK_STAT" };
 	struct fake_query *q;
 	char buf[DNAME_MAXSTR + 512], t[16];
 
@@ -2036,8 +2051,24 @@ run_step(struct replay *rp, const struct rpl_step *st)
 		int seq_limit = (int)rp->nlog;
 
 		rp->now += st->elapse;
+		set_clock(rp);
 		trace(rp, "  the clock moves %ld s", st->elapse);
-		/* Only queries sent before the step; oldest first. */
+		/* Only queries sent before the step; oldest first: the slow
+		 * marks passed, then the timeouts. */
+		for (;;) {
+			for (q = rp->pending; q; q = q->next) {
+				if (q->seq <= seq_limit && q->slow_ms > 0 &&
+				    !q->slow_told && (long)q->slow_ms <=
+				    st->elapse * 1000) {
+					break;
+				}
+			}
+			if (!q || rp->err[0]) {
+				break;
+			}
+			deliver_slow(rp, q);
+			run_network(rp);
+		}
 		for (;;) {
 			for (q = rp->pending; q; q = q->next) {
 				if (q->seq <= seq_limit && (long)q->timeout_ms
@@ -2060,14 +2091,41 @@ run_step(struct replay *rp, const struct rpl_step *st)
 		rp->checked = rp->nlog;
 		break;
 	case RPL_CHECK_SIG_CHECKS: {
-		uint64_t n = rp->env.num_sig_checks - rp->sig_checks;
+		uint64_t n = rp->w->res->env.num_sig_checks - rp->sig_checks;
 
-		rp->sig_checks = rp->env.num_sig_checks;
+		rp->sig_checks = rp->w->res->env.num_sig_checks;
 		trace(rp, "  %llu signature checks", (unsigned long long)n);
 		if (n > (uint64_t)st->elapse) {
 			fail(rp, "step %d (line %d) CHECK_SIG_CHECKS: %llu "
 			    "signature checks, at most %ld allowed", st->num,
 			    st->line, (unsigned long long)n, st->elapse);
+		}
+		break;
+	}
+	case RPL_CHECK_PENDING: {
+		long n = 0;
+
+		for (q = rp->pending; q; q = q->next) {
+			n++;
+		}
+		if (n != st->elapse) {
+			fail(rp, "step %d (line %d) CHECK_PENDING: %ld upstream "
+			    "queries pending, %ld expected", st->num, st->line,
+			    n, st->elapse);
+		}
+		break;
+	}
+	case RPL_CHECK_STAT: {
+		long v = stat_value(rp, st->text);
+
+		trace(rp, "  %s = %ld", st->text, v);
+		if (v < 0) {
+			fail(rp, "step %d (line %d) CHECK_STAT: unknown counter "
+			    "%s", st->num, st->line, st->text);
+		} else if (v < st->elapse || v > st->max) {
+			fail(rp, "step %d (line %d) CHECK_STAT: %s is %ld, "
+			    "expected %ld to %ld", st->num, st->line, st->text,
+			    v, st->elapse, st->max);
 		}
 		break;
 	}

@@ -76,7 +76,7 @@ if [ $# -eq 0 ]; then
 		rc=$?
 		if [ -z "$want" ]; then
 			echo "not ok $n - $name: no expect-fail line"
-		elif [ $rc -ne 0 ] && grep -F -q -- "$want" "$tmp/out"; then
+		elif [ $rc -ne 0 ] && cat "$tmp/out" "$tmp/err" | grep -F -q -- "$want"; then
 			echo "ok $n - $name: test/replay fails with \"$want\""
 		else
 			echo "not ok $n - $name: test/replay did not fail" \

@@ -71,10 +71,10 @@ static struct {
 	int flags;
 	/** Last reply's length. */
 	size_t len;
-	/** Last info. */
-	struct outnet_query_info info;
+	/** Last result as given (its packet pointer is stale). */
+	struct upstream_reply info;
 	/** Count per result. */
-	int per_result[4];
+	int per_result[5];
 } got;
 
 /** 1 after the watchdog fired. */
@@ -249,17 +249,16 @@ srv_stop(void)
 
 /** The test callback: record what arrived. */
 static void
-test_cb(void *arg, int result, const uint8_t *reply, size_t len,
-    const struct outnet_query_info *info)
+test_cb(void *arg, const struct upstream_reply *r)
 {
 	(void)arg;
 	got.n++;
-	got.result = result;
-	got.len = len;
-	got.flags = reply && len >= 4 ? (reply[2] << 8 | reply[3]) : -1;
-	got.info = *info;
-	if (result >= 0 && result < 4) {
-		got.per_result[result]++;
+	got.result = r->result;
+	got.len = r->len;
+	got.flags = r->pkt && r->len >= 4 ? wire_get16(r->pkt + 2) : -1;
+	got.info = *r;
+	if (r->result >= 0 && r->result < 5) {
+		got.per_result[r->result]++;
 	}
 }
 
@@ -322,12 +321,48 @@ static const uint8_t qname[] =
 /** The test name and its length, as query arguments. */
 #define QN qname, sizeof(qname)
 
+/**
+ * Send one query, the arguments spelt out as a struct upstream_query.
+ * @param tcp: 1 for TCP.
+ * @param to, tolen: the server; NULL for none.
+ * @return the handle or NULL.
+ */
+static struct outnet_query *
+q_send(struct outside_network *o, int tcp, const struct sockaddr_storage *to,
+    socklen_t tolen, const uint8_t *name, uint16_t qtype, uint16_t qclass,
+    int rd, int cd, int edns, int do_bit, int caps, int timeout,
+    outnet_cb cb, void *arg)
+{
+	struct upstream_query uq;
+
+	memset(&uq, 0, sizeof(uq));
+	if (to) {
+		memcpy(&uq.addr, to, tolen <= sizeof(uq.addr) ? tolen :
+		    sizeof(uq.addr));
+	}
+	uq.addrlen = tolen;
+	uq.qname = name;
+	uq.qtype = qtype;
+	uq.qclass = qclass;
+	uq.flags = (rd ? MSG_FLAG_RD : 0) | (cd ? MSG_FLAG_CD : 0);
+	uq.edns = edns;
+	uq.do_bit = do_bit;
+	uq.caps = caps;
+	uq.tcp = tcp;
+	uq.timeout_ms = timeout;
+	return outnet_query(o, &uq, cb, arg);
+}
+
+/** Query types ask() uses, one per call, so no two of its queries are
+ * the same question (identical ones would share one query). */
+static uint16_t ask_type = 1000;
+
 /** Send one UDP query with the common arguments. */
 static struct outnet_query *
 ask(struct outside_network *o, int caps, int timeout)
 {
-	return outnet_query_udp(o, &srv.addr, srv.addrlen, QN, 1, 1, 0, 0,
-	    1, 1, caps, timeout, test_cb, NULL);
+	return q_send(o, 0, &srv.addr, srv.addrlen, qname, ask_type++, 1, 0,
+	    0, 1, 1, caps, timeout, test_cb, NULL);
 }
 
 /** A normal reply is delivered, with the port and ID the server saw. */
@@ -345,7 +380,7 @@ test_outnet_reply(void)
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.flags & 0x800f, 0x8000);
 	UNIT_CHECK_INT(srv.nrec, 1);
 	UNIT_CHECK_INT(got.info.port, srv.port[0]);
@@ -377,7 +412,7 @@ test_outnet_wrong_id(void)
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.flags & 0xf, 0);
 	outnet_stats(o, &st);
 	UNIT_CHECK_INT(st.unwanted, 2);
@@ -406,7 +441,7 @@ test_outnet_other_source(void)
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.flags & 0xf, 0);
 	outnet_stats(o, &st);
 	UNIT_CHECK_INT(st.unwanted, 2);
@@ -427,7 +462,7 @@ test_outnet_other_question(void)
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.flags & 0xf, 0);
 	outnet_stats(o, &st);
 	UNIT_CHECK_INT(st.unwanted, 2);
@@ -449,7 +484,7 @@ test_outnet_timeout(void)
 	UNIT_CHECK(ask(o, 0, 200) != NULL);
 	ms = run_until(1, 2000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, OUTNET_TIMEOUT);
+	UNIT_CHECK_INT(got.result, UPSTREAM_TIMEOUT);
 	UNIT_CHECK(ms >= 190 && ms < 1000);
 	UNIT_CHECK(got.info.rtt_ms >= 190);
 	outnet_stats(o, &st);
@@ -472,7 +507,7 @@ test_outnet_caps(void)
 	reset(SRV_ECHO);
 	UNIT_CHECK(ask(o, 1, 2000) != NULL);
 	run_until(1, 3000);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK(dname_equal(srv.last_name, qname));
 	/* 26 letters all left lowercase: chance 2^-26. */
 	UNIT_CHECK(memcmp(srv.last_name, qname, sizeof(qname)) != 0);
@@ -480,13 +515,13 @@ test_outnet_caps(void)
 	UNIT_CHECK(ask(o, 1, 2000) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, OUTNET_CAPS_MISMATCH);
+	UNIT_CHECK_INT(got.result, UPSTREAM_CAPS_MISMATCH);
 	UNIT_CHECK(got.len > 12);
 	/* Without 0x20 a case change is legal (RFC 4343). */
 	reset(SRV_FLIP_CASE);
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	outnet_stats(o, &st);
 	UNIT_CHECK_INT(st.caps_mismatch, 1);
 	outnet_delete(o);
@@ -513,12 +548,12 @@ test_outnet_tc_formerr(void)
 	reset(SRV_TC);
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK(got.flags & 0x0200);
 	reset(SRV_FORMERR_NOQ);
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.flags & 0xf, 1);
 	UNIT_CHECK_INT(got.len, 12);
 	outnet_delete(o);
@@ -560,22 +595,22 @@ test_outnet_tcp(void)
 	s.tcp_idle_ms = 300;
 	o = outnet_create(base, &s);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 1, 1,
-	    1, 0, 1, 0, 1, 2000, test_cb, NULL) != NULL);
+	UNIT_CHECK(q_send(o, 1, &srv.addr, srv.addrlen, qname, 1, 1, 1, 0, 1,
+	    0, 1, 2000, test_cb, NULL) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.info.is_tcp, 1);
 	UNIT_CHECK_INT(got.info.id, srv.id[0]);
 	UNIT_CHECK_INT(got.info.port, srv.port[0]);
 	port1 = got.info.port;
 	/* Two more at once: same connection, distinct IDs. */
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 1, 1,
-	    1, 0, 1, 0, 1, 2000, test_cb, NULL) != NULL);
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 28, 1,
-	    1, 0, 1, 0, 1, 2000, test_cb, NULL) != NULL);
+	UNIT_CHECK(q_send(o, 1, &srv.addr, srv.addrlen, qname, 1, 1, 1, 0, 1,
+	    0, 1, 2000, test_cb, NULL) != NULL);
+	UNIT_CHECK(q_send(o, 1, &srv.addr, srv.addrlen, qname, 28, 1, 1, 0, 1,
+	    0, 1, 2000, test_cb, NULL) != NULL);
 	run_until(3, 3000);
-	UNIT_CHECK_INT(got.per_result[OUTNET_OK], 3);
+	UNIT_CHECK_INT(got.per_result[UPSTREAM_OK], 3);
 	UNIT_CHECK_INT(srv.nrec, 3);
 	UNIT_CHECK_INT(srv.port[1], port1);
 	UNIT_CHECK_INT(srv.port[2], port1);
@@ -593,25 +628,25 @@ test_outnet_tcp(void)
 	bhfd = blackhole_tcp(&bh, &bhlen);
 	UNIT_CHECK(bhfd != -1);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_tcp(o, &bh, bhlen, QN, 1, 1, 1, 0, 1, 0,
-	    1, 200, test_cb, NULL) != NULL);
+	UNIT_CHECK(q_send(o, 1, &bh, bhlen, qname, 1, 1, 1, 0, 1, 0, 1, 200,
+	    test_cb, NULL) != NULL);
 	run_until(1, 2000);
-	UNIT_CHECK_INT(got.result, OUTNET_TIMEOUT);
+	UNIT_CHECK_INT(got.result, UPSTREAM_TIMEOUT);
 	run_until(99, 50);
 	outnet_stats(o, &st);
 	UNIT_CHECK_INT(st.tcp_open, 0);
 	UNIT_CHECK_INT(st.timeouts, 1);
-	/* A server that closes without answering: OUTNET_ERROR. */
+	/* A server that closes without answering: UPSTREAM_ERROR. */
 	reset(SRV_SILENT);
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 1, 1,
-	    1, 0, 1, 0, 1, 2000, test_cb, NULL) != NULL);
+	UNIT_CHECK(q_send(o, 1, &srv.addr, srv.addrlen, qname, 1, 1, 1, 0, 1,
+	    0, 1, 2000, test_cb, NULL) != NULL);
 	run_until(1, 3000);
-	UNIT_CHECK_INT(got.result, OUTNET_ERROR);
+	UNIT_CHECK_INT(got.result, UPSTREAM_ERROR);
 	outnet_delete(o);
 	close(bhfd);
 }
 
-/** TCP to a closed port: OUTNET_ERROR. */
+/** TCP to a closed port: UPSTREAM_ERROR. */
 static void
 test_outnet_tcp_refused(void)
 {
@@ -631,11 +666,11 @@ test_outnet_tcp_refused(void)
 	getsockname(fd, (struct sockaddr *)&a, &al);
 	close(fd);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_tcp(o, &a, al, QN, 1, 1, 1, 0, 1, 0, 1,
-	    2000, test_cb, NULL) != NULL);
+	UNIT_CHECK(q_send(o, 1, &a, al, qname, 1, 1, 1, 0, 1, 0, 1, 2000,
+	    test_cb, NULL) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, OUTNET_ERROR);
+	UNIT_CHECK_INT(got.result, UPSTREAM_ERROR);
 	outnet_delete(o);
 }
 
@@ -661,8 +696,8 @@ test_outnet_cancel(void)
 	reset(SRV_ECHO);
 	q = ask(o, 0, 100);
 	outnet_cancel(q);
-	q = outnet_query_tcp(o, &srv.addr, srv.addrlen, QN, 1, 1, 1, 0,
-	    1, 0, 1, 100, test_cb, NULL);
+	q = q_send(o, 1, &srv.addr, srv.addrlen, qname, 1, 1, 1, 0, 1, 0, 1,
+	    100, test_cb, NULL);
 	UNIT_CHECK(q != NULL);
 	outnet_cancel(q);
 	outnet_cancel(NULL);
@@ -673,8 +708,8 @@ test_outnet_cancel(void)
 	/* Pending queries of every kind at delete: freed, no callback. */
 	reset(SRV_SILENT);
 	UNIT_CHECK(ask(o, 0, 1000) != NULL);
-	UNIT_CHECK(outnet_query_tcp(o, &bh, bhlen, QN, 1, 1, 1, 0, 1, 0,
-	    1, 1000, test_cb, NULL) != NULL);
+	UNIT_CHECK(q_send(o, 1, &bh, bhlen, qname, 1, 1, 1, 0, 1, 0, 1, 1000,
+	    test_cb, NULL) != NULL);
 	run_until(1, 50);
 	outnet_delete(o);
 	UNIT_CHECK_INT(got.n, 0);
@@ -711,7 +746,7 @@ test_outnet_range_cap(void)
 	outnet_cancel(q[4]);
 	UNIT_CHECK((q[4] = ask(o, 0, 2000)) != NULL);
 	run_until(5, 3000);
-	UNIT_CHECK_INT(got.per_result[OUTNET_OK], 5);
+	UNIT_CHECK_INT(got.per_result[UPSTREAM_OK], 5);
 	UNIT_CHECK_INT(srv.nrec, 5);
 	outnet_stats(o, &st);
 	UNIT_CHECK_INT(st.udp_open, 0);
@@ -731,16 +766,15 @@ static struct {
 
 /** Callback that cancels one query and starts another. */
 static void
-reentry_cb(void *arg, int result, const uint8_t *reply, size_t len,
-    const struct outnet_query_info *info)
+reentry_cb(void *arg, const struct upstream_reply *r)
 {
-	test_cb(arg, result, reply, len, info);
+	test_cb(arg, r);
 	if (arg == &re && re.firsts++ == 0) {
 		outnet_cancel(re.victim);
 		re.victim = NULL;
 		UNIT_CHECK(ask(re.o, 1, 2000) != NULL);
-		UNIT_CHECK(outnet_query_tcp(re.o, &srv.addr, srv.addrlen, QN,
-		    1, 1, 0, 0, 0, 0, 0, 2000, test_cb, NULL) != NULL);
+		UNIT_CHECK(q_send(re.o, 1, &srv.addr, srv.addrlen, qname, 1, 1,
+		    0, 0, 0, 0, 0, 2000, test_cb, NULL) != NULL);
 	}
 }
 
@@ -757,8 +791,8 @@ test_outnet_reentry(void)
 	re.o = outnet_create(base, &s);
 	re.firsts = 0;
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_udp(re.o, &srv.addr, srv.addrlen, QN, 1, 1,
-	    0, 0, 0, 0, 0, 2000, reentry_cb, &re) != NULL);
+	UNIT_CHECK(q_send(re.o, 0, &srv.addr, srv.addrlen, qname, 1, 1, 0, 0,
+	    0, 0, 0, 2000, reentry_cb, &re) != NULL);
 	UNIT_CHECK(ask(re.o, 0, 2000) != NULL);
 	re.victim = ask(re.o, 0, 2000);
 	UNIT_CHECK(re.victim != NULL);
@@ -767,7 +801,7 @@ test_outnet_reentry(void)
 	run_until(4, 3000);
 	run_until(5, 100);
 	UNIT_CHECK_INT(got.n, 4);
-	UNIT_CHECK_INT(got.per_result[OUTNET_OK], 4);
+	UNIT_CHECK_INT(got.per_result[UPSTREAM_OK], 4);
 	UNIT_CHECK_INT(re.firsts, 1);
 	outnet_stats(re.o, &st);
 	UNIT_CHECK_INT(st.queries_udp, 4);
@@ -814,10 +848,10 @@ test_outnet_ipv6(void)
 	settings(&s);
 	o = outnet_create(base, &s);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_udp(o, &a, al, QN, 1, 1, 0, 0, 1, 0, 1, 2000,
+	UNIT_CHECK(q_send(o, 0, &a, al, qname, 1, 1, 0, 0, 1, 0, 1, 2000,
 	    test_cb, NULL) != NULL);
 	run_until(1, 3000);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.info.port, srv.port[0]);
 	outnet_delete(o);
 	/* IPv4 off: IPv4 servers are refused, IPv6 still works. */
@@ -907,7 +941,7 @@ test_outnet_randomness(void)
 	UNIT_CHECK_INT(i, n);
 	ms = run_until(n, 10000);
 	printf("# %d queries answered in %d ms\n", got.n, ms);
-	UNIT_CHECK_INT(got.per_result[OUTNET_OK], n);
+	UNIT_CHECK_INT(got.per_result[UPSTREAM_OK], n);
 	UNIT_CHECK_INT(srv.nrec, n);
 	memset(port_count, 0, sizeof(port_count));
 	memset(id_count, 0, sizeof(id_count));
@@ -1015,47 +1049,169 @@ test_outnet_bad_args(void)
 	o = outnet_create(base, &s);
 	UNIT_CHECK(o != NULL);
 	reset(SRV_ECHO);
-	UNIT_CHECK(outnet_query_udp(NULL, &srv.addr, srv.addrlen, QN, 1,
-	    1, 0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, NULL, 0, QN, 1, 1, 0, 0, 0, 0, 0,
-	    100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, NULL, 0, 1, 1,
-	    0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, QN, 1, 1,
-	    0, 0, 0, 0, 0, 100, NULL, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, QN, 1, 1,
-	    0, 0, 0, 0, 0, 0, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, 4, QN, 1, 1, 0, 0, 0,
+	UNIT_CHECK(q_send(NULL, 0, &srv.addr, srv.addrlen, qname, 1, 1, 0, 0,
+	    0, 0, 0, 100, test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 0, NULL, 0, qname, 1, 1, 0, 0, 0, 0, 0, 100,
+	    test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 0, &srv.addr, srv.addrlen, NULL, 1, 1, 0, 0, 0, 0,
+	    0, 100, test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 0, &srv.addr, srv.addrlen, qname, 1, 1, 0, 0, 0,
+	    0, 0, 100, NULL, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 0, &srv.addr, srv.addrlen, qname, 1, 1, 0, 0, 0,
+	    0, 0, 0, test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 0, &srv.addr, 4, qname, 1, 1, 0, 0, 0, 0, 0, 100,
+	    test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 1, &srv.addr, srv.addrlen, badname, 1, 1, 0, 0, 0,
 	    0, 0, 100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_tcp(o, &srv.addr, srv.addrlen, badname,
-	    sizeof(badname), 1, 1,
-	    0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
-	/* Empty, and a length that cuts the name short. */
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, qname, 0, 1,
-	    1, 0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, qname, 10, 1,
-	    1, 0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
 	memset(longlabel, 'a', sizeof(longlabel));
 	longlabel[0] = 64;
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen, longlabel,
-	    sizeof(longlabel), 1,
-	    1, 0, 0, 0, 0, 0, 100, test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 0, &srv.addr, srv.addrlen, longlabel, 1, 1, 0, 0,
+	    0, 0, 0, 100, test_cb, NULL) == NULL);
 	/* IPv6 disabled. */
 	comm_addr_from_str("::1", 53, &a, &al);
-	UNIT_CHECK(outnet_query_udp(o, &a, al, QN, 1, 1, 0, 0, 0, 0, 0,
-	    100, test_cb, NULL) == NULL);
-	UNIT_CHECK(outnet_query_tcp(o, &a, al, QN, 1, 1, 0, 0, 0, 0, 0,
-	    100, test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 0, &a, al, qname, 1, 1, 0, 0, 0, 0, 0, 100,
+	    test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 1, &a, al, qname, 1, 1, 0, 0, 0, 0, 0, 100,
+	    test_cb, NULL) == NULL);
 	a.ss_family = AF_UNIX;
-	UNIT_CHECK(outnet_query_udp(o, &a, al, QN, 1, 1, 0, 0, 0, 0, 0,
-	    100, test_cb, NULL) == NULL);
+	UNIT_CHECK(q_send(o, 0, &a, al, qname, 1, 1, 0, 0, 0, 0, 0, 100,
+	    test_cb, NULL) == NULL);
 	/* The root name is a fine query name. */
-	UNIT_CHECK(outnet_query_udp(o, &srv.addr, srv.addrlen,
-	    (const uint8_t *)"", 1, 2, 1, 0, 0, 0, 0, 1, 2000, test_cb, NULL)
+	UNIT_CHECK(q_send(o, 0, &srv.addr, srv.addrlen, (const uint8_t *)"", 2,
+	    1, 0, 0, 0, 0, 1, 2000, test_cb, NULL)
 	    != NULL);
 	run_until(1, 3000);
-	UNIT_CHECK_INT(got.result, OUTNET_OK);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.n, 1);
+	outnet_delete(o);
+}
+
+/** Callback that cancels its own query when it hears UPSTREAM_SLOW. */
+static void
+slow_cancel_cb(void *arg, const struct upstream_reply *r)
+{
+	struct outnet_query **qp = arg;
+
+	test_cb(NULL, r);
+	if (r->result == UPSTREAM_SLOW && *qp) {
+		outnet_cancel(*qp);
+		*qp = NULL;
+	}
+}
+
+/**
+ * Identical questions in flight share one query on the wire: both
+ * callers get the reply; a caller that cancels leaves the other one its
+ * answer; when both cancel, the query goes off the wire.
+ */
+static void
+test_outnet_shared(void)
+{
+	struct outnet_settings s;
+	struct outside_network *o;
+	struct outnet_stats st;
+	struct outnet_query *a, *b;
+	uint16_t type = ask_type++;
+
+	settings(&s);
+	o = outnet_create(base, &s);
+	reset(SRV_ECHO);
+	a = q_send(o, 0, &srv.addr, srv.addrlen, qname, type, 1, 0, 0, 1, 1,
+	    0, 2000, test_cb, NULL);
+	b = q_send(o, 0, &srv.addr, srv.addrlen, qname, type, 1, 0, 0, 1, 1,
+	    0, 2000, test_cb, NULL);
+	UNIT_CHECK(a != NULL && b != NULL && a != b);
+	outnet_stats(o, &st);
+	UNIT_CHECK_INT(st.shared, 1);
+	UNIT_CHECK_INT(st.udp_open, 1);
+	UNIT_CHECK_INT(st.in_flight, 1);
+	run_until(2, 3000);
+	UNIT_CHECK_INT(got.per_result[UPSTREAM_OK], 2);
+	UNIT_CHECK_INT(srv.nrec, 1);
+	outnet_stats(o, &st);
+	UNIT_CHECK_INT(st.in_flight, 0);
+	/* Another transport, or other flags: another question. */
+	reset(SRV_ECHO);
+	a = q_send(o, 0, &srv.addr, srv.addrlen, qname, type, 1, 0, 0, 1, 1,
+	    0, 2000, test_cb, NULL);
+	b = q_send(o, 0, &srv.addr, srv.addrlen, qname, type, 1, 0, 1, 1, 1,
+	    0, 2000, test_cb, NULL);
+	run_until(2, 3000);
+	UNIT_CHECK_INT(srv.nrec, 2);
+	/* One of two cancels: the other still gets the reply. */
+	reset(SRV_ECHO);
+	a = q_send(o, 0, &srv.addr, srv.addrlen, qname, type, 1, 0, 0, 1, 1,
+	    0, 2000, test_cb, NULL);
+	b = q_send(o, 0, &srv.addr, srv.addrlen, qname, type, 1, 0, 0, 1, 1,
+	    0, 2000, test_cb, NULL);
+	outnet_cancel(a);
+	run_until(2, 300);
+	UNIT_CHECK_INT(got.n, 1);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
+	/* Both cancel: off the wire, no callback. */
+	reset(SRV_SILENT);
+	a = q_send(o, 0, &srv.addr, srv.addrlen, qname, type, 1, 0, 0, 1, 1,
+	    0, 2000, test_cb, NULL);
+	b = q_send(o, 0, &srv.addr, srv.addrlen, qname, type, 1, 0, 0, 1, 1,
+	    0, 2000, test_cb, NULL);
+	outnet_cancel(b);
+	outnet_cancel(a);
+	outnet_stats(o, &st);
+	UNIT_CHECK_INT(st.udp_open, 0);
+	UNIT_CHECK_INT(st.in_flight, 0);
+	run_until(1, 100);
+	UNIT_CHECK_INT(got.n, 0);
+	outnet_delete(o);
+}
+
+/**
+ * slow_ms: a query to a silent server reports UPSTREAM_SLOW at the mark
+ * and goes on to its timeout; one cancelled from its UPSTREAM_SLOW
+ * callback ends there.
+ */
+static void
+test_outnet_slow(void)
+{
+	struct outnet_settings s;
+	struct outside_network *o;
+	struct outnet_stats st;
+	struct upstream_query uq;
+	struct outnet_query *q;
+	int ms;
+
+	settings(&s);
+	o = outnet_create(base, &s);
+	reset(SRV_SILENT);
+	memset(&uq, 0, sizeof(uq));
+	memcpy(&uq.addr, &srv.addr, srv.addrlen);
+	uq.addrlen = srv.addrlen;
+	uq.qname = qname;
+	uq.qtype = ask_type++;
+	uq.qclass = 1;
+	uq.slow_ms = 100;
+	uq.timeout_ms = 400;
+	UNIT_CHECK(outnet_query(o, &uq, test_cb, NULL) != NULL);
+	ms = run_until(1, 2000);
+	UNIT_CHECK_INT(got.n, 1);
+	UNIT_CHECK_INT(got.result, UPSTREAM_SLOW);
+	UNIT_CHECK(ms >= 80 && ms < 390);
+	outnet_stats(o, &st);
+	UNIT_CHECK_INT(st.udp_open, 1);
+	run_until(2, 2000);
+	UNIT_CHECK_INT(got.n, 2);
+	UNIT_CHECK_INT(got.result, UPSTREAM_TIMEOUT);
+	UNIT_CHECK(got.info.rtt_ms >= 380);
+	/* Cancelled when slow: nothing more. */
+	reset(SRV_SILENT);
+	uq.qtype = ask_type++;
+	q = outnet_query(o, &uq, slow_cancel_cb, &q);
+	UNIT_CHECK(q != NULL);
+	run_until(2, 700);
+	UNIT_CHECK_INT(got.n, 1);
+	UNIT_CHECK_INT(got.per_result[UPSTREAM_SLOW], 1);
+	UNIT_CHECK(q == NULL);
+	outnet_stats(o, &st);
+	UNIT_CHECK_INT(st.udp_open, 0);
 	outnet_delete(o);
 }
 
@@ -1081,6 +1237,8 @@ main(void)
 	UNIT_RUN(test_outnet_cancel);
 	UNIT_RUN(test_outnet_range_cap);
 	UNIT_RUN(test_outnet_reentry);
+	UNIT_RUN(test_outnet_shared);
+	UNIT_RUN(test_outnet_slow);
 	if (have_ipv6()) {
 		UNIT_RUN(test_outnet_ipv6);
 	} else {

@@ -63,6 +63,9 @@ X(CFG_C_SERVER, "outgoing-port-avoid", STRLIST, outgoing_port_avoid, \
 	NULL, 0, 0, "source port or range N-M never used") \
 X(CFG_C_SERVER, "num-queries-per-thread", INT, num_queries_per_thread, \
 	"1024", 1, 1000000, "queries serviced at once per thread") \
+X(CFG_C_SERVER, "jostle-timeout", INT, jostle_timeout, "200", 0, \
+	3600000, "ms a query must have waited before a full request list " \
+	"replaces it with a new one") \
 X(CFG_C_SERVER, "do-ip4", BOOL, do_ip4, "yes", 0, 0, "use IPv4") \
 X(CFG_C_SERVER, "do-ip6", BOOL, do_ip6, "yes", 0, 0, "use IPv6") \
 X(CFG_C_SERVER, "prefer-ip6", BOOL, prefer_ip6, "no", 0, 0, \

@@ -3,11 +3,13 @@
  * (validator, iterator) work on a query.
  *
  * A query in progress is a struct module_qstate, owned by the mesh
- * (services/mesh.h).  The mesh calls the current module's operate() with an
- * event; the module does what it can without blocking and leaves its
+ * (services/mesh.h).  The mesh calls the current module's operate() with
+ * an event; the module does what it can without blocking and leaves its
  * verdict in qstate->ext_state[id]:
- *	MODULE_WAIT_REPLY	it sent upstream queries (through
- *				env->send_query) and waits for a reply event;
+ *	MODULE_WAIT_REPLY	it has upstream queries in flight (sent with
+ *				env->send_query) and waits for them; each
+ *				result is handed to the query's own callback,
+ *				then operate() runs with MODULE_EVENT_REPLY;
  *	MODULE_WAIT_SUBQUERY	it attached subqueries (env->attach_sub) and
  *				waits; each finished subquery is reported to
  *				it through inform_super(), then operate() runs
@@ -22,6 +24,40 @@
  * module keeps its per-query state in qstate->minfo[id] (allocated in
  * qstate->region) and its global state in env->modinfo[id].
  *
+ * Upstream queries.  A query state may have several upstream queries in
+ * flight at once (a second server asked while the first is slow; the
+ * same question to two servers).  Each is described by one struct
+ * upstream_query and has its own completion callback and argument:
+ *
+ *	struct upstream_query uq = { ... };
+ *	h = env->send_query(q, &uq, my_reply_cb, my_send_record);
+ *	...
+ *	static void my_reply_cb(struct module_qstate *q, int id, void *arg,
+ *	    const struct upstream_reply *r)
+ *	{	look at r->result and r->pkt (valid during the call only) }
+ *
+ * The callback runs from the event loop, never from inside send_query;
+ * then the mesh runs operate(MODULE_EVENT_REPLY) for the module that
+ * sent the query, so its state machine goes on.  A result of
+ * UPSTREAM_SLOW leaves the query in flight (the server is slower than
+ * the soft timeout the query asked for); every other result ends it.
+ * env->cancel_query ends one early (no callback follows).  The mesh
+ * cancels what is left when the query state ends.
+ *
+ * Budget.  Every client query has one struct query_budget, shared by all
+ * the subqueries it causes (name server addresses, DS and DNSKEY, CNAME
+ * targets): the mesh refuses an upstream query or a subquery past it
+ * (send_query returns NULL, attach_sub RES_ELIMIT) and sets its
+ * "exceeded" flag, and the module fails the query with an EDE.  This
+ * bounds what one query can make the resolver send (NXNSAttack, Shafir,
+ * Afek and Bremler-Barr, 2020).
+ *
+ * Tracing.  When q->trace is set (resolute-control trace), the mesh and
+ * the modules report what they do as struct trace_event values through
+ * module_trace(); subqueries inherit the hook.  With q->no_cache the
+ * modules neither read answers, delegations nor keys from the caches,
+ * so the trace shows what the servers publish now.
+ *
  * Everything runs on one worker thread; nothing here is locked.  The
  * network and the clock are reached only through env (send_query, now),
  * so the replay harness can run the real modules against a script.
@@ -31,10 +67,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 struct region;
 struct reply;
+struct reply_rrset;
 struct config;
 struct rrset_cache;
 struct msg_cache;
@@ -46,6 +84,7 @@ struct random_state;
 struct iter_hints;
 struct iter_forwards;
 struct anchor_set;
+struct upstream;
 
 /** Most modules in a chain. */
 #define MODULE_MAX 4
@@ -66,12 +105,8 @@ enum module_ev {
 	MODULE_EVENT_NEW = 0,
 	/** Passed from the previous module, or a subquery finished. */
 	MODULE_EVENT_PASS,
-	/** A reply from upstream arrived (qstate->reply_*). */
+	/** An upstream query's callback ran (a reply, a timeout, ...). */
 	MODULE_EVENT_REPLY,
-	/** An upstream query timed out or failed. */
-	MODULE_EVENT_NOREPLY,
-	/** The reply did not echo the 0x20 capitalisation. */
-	MODULE_EVENT_CAPSFAIL,
 	/** The next module finished. */
 	MODULE_EVENT_MODDONE,
 	/** An error (out of memory, ...). */
@@ -88,22 +123,188 @@ struct query_info {
 	uint16_t qtype, qclass;
 };
 
-/** Options of one upstream query (env->send_query). */
-struct module_send {
-	/** Send over TCP. */
-	int tcp;
-	/** Add an OPT record (EDNS0). */
+/**
+ * One upstream query: everything the module decides about it, carried
+ * unchanged from the module through the mesh to the outside network.
+ */
+struct upstream_query {
+	/** The server: address and port. */
+	struct sockaddr_storage addr;
+	/** Length of addr. */
+	socklen_t addrlen;
+	/** The question name, wire form; copied when sent. */
+	const uint8_t *qname;
+	/** Question type and class. */
+	uint16_t qtype, qclass;
+	/** Header flags to set: MSG_FLAG_RD (forwarders), MSG_FLAG_CD. */
+	uint16_t flags;
+	/** Add an OPT record (EDNS0, RFC 6891). */
 	int edns;
-	/** Set DO in the OPT record. */
+	/** Set DO in it (RFC 3225). */
 	int do_bit;
-	/** Set CD. */
-	int cd;
-	/** Set RD (queries to forwarders). */
-	int rd;
-	/** Use 0x20 on this query. */
+	/** Apply 0x20 to the name (when use-caps-for-id allows it). */
 	int caps;
-	/** Timeout in ms. */
+	/** Over TCP. */
+	int tcp;
+	/** Give up after this many ms (at least 1). */
 	int timeout_ms;
+	/** Report UPSTREAM_SLOW once after this many ms and keep waiting;
+	 * 0 (or not below timeout_ms) for no such report. */
+	int slow_ms;
+};
+
+/** Results of an upstream query. */
+enum upstream_result {
+	/** A reply that matches the query (any rcode, TC or not). */
+	UPSTREAM_OK = 0,
+	/** No reply within the timeout. */
+	UPSTREAM_TIMEOUT = 1,
+	/** The reply did not echo the 0x20 case of the query name. */
+	UPSTREAM_CAPS_MISMATCH = 2,
+	/** The query could not be sent, or its TCP connection failed. */
+	UPSTREAM_ERROR = 3,
+	/** slow_ms passed without a reply; the query stays in flight. */
+	UPSTREAM_SLOW = 4
+};
+
+/** What an upstream query's callback gets. */
+struct upstream_reply {
+	/** An enum upstream_result. */
+	int result;
+	/** The reply (UPSTREAM_OK, UPSTREAM_CAPS_MISMATCH), else NULL;
+	 * valid during the callback only. */
+	const uint8_t *pkt;
+	/** Its length. */
+	size_t len;
+	/** Milliseconds from sending to now. */
+	int rtt_ms;
+	/** 1 when it went over TCP. */
+	int is_tcp;
+	/** The local port and the ID the query used (0 when never sent;
+	 * for logs and for the tests of their randomness). */
+	uint16_t port, id;
+};
+
+/**
+ * The completion callback of one upstream query.
+ * @param q: the query state that sent it.
+ * @param id: the module that sent it.
+ * @param arg: the argument given to send_query.
+ * @param r: the result; valid during the call only.
+ */
+typedef void (*module_reply_cb)(struct module_qstate *q, int id, void *arg,
+	const struct upstream_reply *r);
+
+/**
+ * The upstream budget of a client query and every subquery it causes;
+ * reference counted by the query states that share it (mesh memory).
+ */
+struct query_budget {
+	/** Query states holding it. */
+	int refs;
+	/** Upstream queries that may still be sent. */
+	int upstream_left;
+	/** Subqueries that may still be created. */
+	int subs_left;
+	/** 1 once something was refused for lack of budget. */
+	int exceeded;
+};
+
+/** What a struct trace_event reports. */
+enum trace_kind {
+	/** An upstream query was sent: addr, name, type, zone (the zone
+	 * whose server it is), num (1 for TCP). */
+	TRACE_SEND = 0,
+	/** Its result: addr, name, type, num (enum upstream_result),
+	 * rcode, count (answer RRs). */
+	TRACE_REPLY,
+	/** A referral from zone down to name (the child zone). */
+	TRACE_REFERRAL,
+	/** The iterator's final reply from zone: rep. */
+	TRACE_ANSWER,
+	/** The DNSKEY RRset of zone checked against the DS (rrset2) or,
+	 * for the trust anchor, against the anchor (num 1): rrset is the
+	 * DNSKEY RRset or NULL when none came; status and, when bogus,
+	 * ede and text. */
+	TRACE_DNSKEY,
+	/** The DS RRset of name checked with the keys of zone: rrset (NULL
+	 * when the reply denied it), status (secure: a DS; insecure: a
+	 * signed denial, an insecure delegation; -1: not a zone cut),
+	 * ede and text when bogus. */
+	TRACE_DS,
+	/** One RRSIG checked: rrset (the RRset), tag, alg, inception,
+	 * expiration of the RRSIG, zone (signer), num (0 verified, else
+	 * the EDE of the failure). */
+	TRACE_SIG,
+	/** A denial proof for name and type: num (1 NSEC3), status (secure
+	 * proven, else not), text says what it proves. */
+	TRACE_DENIAL,
+	/** The verdict on the whole answer: status, and when bogus, zone
+	 * (where the chain broke), ede and text. */
+	TRACE_VERDICT
+};
+
+/** Validation status in trace events (worst last). */
+enum trace_status {
+	TRACE_SECURE = 0,
+	TRACE_INSECURE = 1,
+	TRACE_INDETERMINATE = 2,
+	TRACE_BOGUS = 3,
+	TRACE_NOT_A_CUT = 4
+};
+
+/** One event of a traced query; pointers are valid during the call. */
+struct trace_event {
+	/** What happened. */
+	enum trace_kind kind;
+	/** The zone concerned, or NULL. */
+	const uint8_t *zone;
+	/** A name (see the kind), or NULL. */
+	const uint8_t *name;
+	/** A type. */
+	uint16_t type;
+	/** A server, or NULL. */
+	const struct sockaddr_storage *addr;
+	/** Its length. */
+	socklen_t addrlen;
+	/** An RRset, or NULL. */
+	const struct reply_rrset *rrset;
+	/** A second RRset (the DS of a DNSKEY check), or NULL. */
+	const struct reply_rrset *rrset2;
+	/** A reply, or NULL. */
+	const struct reply *rep;
+	/** An enum trace_status. */
+	int status;
+	/** An EDE info code (RFC 8914), or -1. */
+	int ede;
+	/** An rcode. */
+	int rcode;
+	/** A number (see the kind). */
+	int num;
+	/** A count (see the kind). */
+	size_t count;
+	/** RRSIG key tag and algorithm. */
+	uint16_t tag;
+	/** Algorithm. */
+	uint8_t alg;
+	/** RRSIG inception and expiration (RFC 4034 serial form). */
+	uint32_t inception, expiration;
+	/** Text (a reason), or NULL. */
+	const char *text;
+};
+
+/** A per-query trace hook (the control channel's trace command). */
+struct query_trace {
+	/**
+	 * Called for every event of a traced query and its subqueries.
+	 * @param arg: the arg member.
+	 * @param q: the query state it happened in.
+	 * @param ev: the event.
+	 */
+	void (*event)(void *arg, const struct module_qstate *q,
+		const struct trace_event *ev);
+	/** Passed to event. */
+	void *arg;
 };
 
 /** What a module can reach: caches, network, clock, configuration. */
@@ -126,26 +327,37 @@ struct module_env {
 	struct anchor_set *anchors;
 	/** The current time (seconds), updated per event batch. */
 	time_t *now;
-	/** CSPRNG of this thread. */
+	/** CSPRNG of this thread; NULL where choices must be fixed (the
+	 * replay harness): then no server is picked at random. */
 	struct random_state *rnd;
 	/** The mesh of this worker. */
 	struct mesh_area *mesh;
 	/**
-	 * Send a query upstream for a qstate; the reply comes back as
-	 * MODULE_EVENT_REPLY / NOREPLY / CAPSFAIL to the module that sent it.
-	 * One outstanding query per qstate.
-	 * @return 0, or an error (the module treats it as NOREPLY at once).
+	 * Send an upstream query for a query state (see the top of this
+	 * file).
+	 * @param q: the query state; the current module is the sender.
+	 * @param uq: what to send; copied.
+	 * @param cb: its completion callback.
+	 * @param arg: passed to cb.
+	 * @return a handle for cancel_query, valid until cb is called with
+	 *	a final result; NULL when it was not sent (budget spent: then
+	 *	q->budget->exceeded is set; address family off, no socket,
+	 *	out of memory): no callback follows.
 	 */
-	int (*send_query)(struct module_qstate *q,
-		const struct sockaddr_storage *addr, socklen_t addrlen,
-		const uint8_t *qname, uint16_t qtype, uint16_t qclass,
-		const struct module_send *opt);
+	struct upstream *(*send_query)(struct module_qstate *q,
+		const struct upstream_query *uq, module_reply_cb cb, void *arg);
+	/**
+	 * Cancel an upstream query of q: no callback follows.
+	 * @param q: the query state that sent it.
+	 * @param h: its handle.
+	 */
+	void (*cancel_query)(struct module_qstate *q, struct upstream *h);
 	/**
 	 * Attach a subquery to q: an existing state for the same question
 	 * is joined, else one is created and started.  A subquery that would
 	 * wait on one of its own ancestors (a cycle) is refused.
 	 * @param prime: 1 for a priming query (root NS from the hints).
-	 * @return 0, RES_ELIMIT (cycle or limit), RES_ENOMEM.
+	 * @return 0, RES_ELIMIT (cycle, depth or budget), RES_ENOMEM.
 	 */
 	int (*attach_sub)(struct module_qstate *q, const struct query_info *qi,
 		uint16_t qflags, int prime);
@@ -167,6 +379,9 @@ struct module_env {
 		num_lame;
 	/** Validation results (validator). */
 	uint64_t num_secure, num_insecure, num_bogus, num_sig_checks;
+	/** Referrals whose name server lookups hit the per-referral limit
+	 * (iterator). */
+	uint64_t num_target_limit;
 };
 
 /** A query in progress. */
@@ -177,6 +392,8 @@ struct module_qstate {
 	uint16_t query_flags;
 	/** 1 for a root priming query. */
 	int is_priming;
+	/** 1 when the modules must not read the caches (a trace). */
+	int no_cache;
 	/** Memory freed with the query. */
 	struct region *region;
 	/** The answer, when finished. */
@@ -197,17 +414,29 @@ struct module_qstate {
 	int curmod;
 	/** The mesh's state for this query. */
 	struct mesh_state *mesh_info;
-	/** The upstream reply of a MODULE_EVENT_REPLY (valid in the call). */
-	const uint8_t *reply_pkt;
-	/** Its length. */
-	size_t reply_len;
-	/** Round-trip time of that reply, ms. */
-	int reply_rtt;
+	/** The upstream budget shared with the client query's other
+	 * states; never NULL while the state lives. */
+	struct query_budget *budget;
+	/** The trace hook, or NULL (almost always). */
+	const struct query_trace *trace;
 	/** Absolute time after which the query gives up. */
 	time_t deadline;
 	/** Nesting depth: 0 for client queries, +1 per subquery level. */
 	int depth;
 };
+
+/**
+ * Report an event of a traced query (nothing when q is not traced).
+ * @param q: the query state.
+ * @param ev: the event.
+ */
+static inline void
+module_trace(const struct module_qstate *q, const struct trace_event *ev)
+{
+	if (q->trace) {
+		q->trace->event(q->trace->arg, q, ev);
+	}
+}
 
 /** A module. */
 struct module_func_block {

@@ -75,6 +75,8 @@ struct comm_base {
 	struct event_base *eb;
 	/** Time at the start of the current batch. */
 	struct timeval now;
+	/** 1 when the clock is set by comm_base_set_time() only. */
+	int fixed;
 };
 
 /** One accepted TCP connection. */
@@ -223,7 +225,16 @@ comm_base_timeval(struct comm_base *b)
 void
 comm_base_update_time(struct comm_base *b)
 {
-	gettimeofday(&b->now, NULL);
+	if (!b->fixed) {
+		gettimeofday(&b->now, NULL);
+	}
+}
+
+void
+comm_base_set_time(struct comm_base *b, const struct timeval *tv)
+{
+	b->fixed = 1;
+	b->now = *tv;
 }
 
 struct event_base *
@@ -1067,6 +1078,68 @@ comm_timer_delete(struct comm_timer *t)
 	}
 	event_free(t->ev);
 	free(t);
+}
+
+struct comm_notify {
+	/** The base, for the clock. */
+	struct comm_base *base;
+	/** The libevent event, made active by comm_notify_raise(). */
+	struct event *ev;
+	/** Callback. */
+	comm_callback_type cb;
+	/** Argument for cb. */
+	void *arg;
+};
+
+/** libevent callback: a notify was raised. */
+static void
+notify_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct comm_notify *n = arg;
+
+	(void)fd;
+	(void)what;
+	comm_base_update_time(n->base);
+	n->cb(n->arg);
+}
+
+struct comm_notify *
+comm_notify_create(struct comm_base *b, comm_callback_type cb, void *arg)
+{
+	struct comm_notify *n = calloc(1, sizeof(*n));
+
+	if (!n) {
+		log_err("out of memory");
+		return NULL;
+	}
+	n->base = b;
+	n->cb = cb;
+	n->arg = arg;
+	n->ev = event_new(b->eb, -1, 0, notify_fired, n);
+	if (!n->ev) {
+		log_err("libevent: cannot create an event");
+		free(n);
+		return NULL;
+	}
+	return n;
+}
+
+void
+comm_notify_raise(struct comm_notify *n)
+{
+	/* Thread-safe: the base was made with libevent's locking on
+	 * (netevent_init_once), which also wakes a waiting loop. */
+	event_active(n->ev, EV_TIMEOUT, 0);
+}
+
+void
+comm_notify_delete(struct comm_notify *n)
+{
+	if (!n) {
+		return;
+	}
+	event_free(n->ev);
+	free(n);
 }
 
 /** libevent callback: a watched socket is readable. */

@@ -105,6 +105,16 @@ const struct timeval *comm_base_timeval(struct comm_base *b);
 /** Refresh the cached time (called at the start of each batch). */
 void comm_base_update_time(struct comm_base *b);
 
+/**
+ * Freeze the clock of a base at a time: comm_base_now() and
+ * comm_base_timeval() return it until the next call, whatever time
+ * passes (the replay harness's scripted clock).  Timers still run on the
+ * real clock.
+ * @param b: the base.
+ * @param tv: the time.
+ */
+void comm_base_set_time(struct comm_base *b, const struct timeval *tv);
+
 /** The libevent base, for glue code in util/ only. */
 struct event_base *comm_base_internal(struct comm_base *b);
 
@@ -244,7 +254,7 @@ const char *comm_addr_to_str(const struct sockaddr_storage *addr,
 	socklen_t addrlen, int with_port, char *buf, size_t bufsz);
 
 /*
- * Outgoing traffic and timers.  The outside network (iterator/) opens its
+ * Outgoing traffic and timers.  The outside network (services/) opens its
  * own sockets and watches them through these, so libevent stays here.
  * Every callback below runs on the base's thread, with comm_base_now()
  * refreshed just before.
@@ -276,6 +286,27 @@ void comm_timer_disable(struct comm_timer *t);
 
 /** Delete a timer (disarming it).  Safe inside its own callback.  NULL ok. */
 void comm_timer_delete(struct comm_timer *t);
+
+struct comm_notify;
+
+/**
+ * Create a notify: a way for other threads to wake a base and have cb
+ * run on its thread.
+ * @param b: the base.
+ * @param cb: called on the base's thread after comm_notify_raise(); one
+ *	call may answer several raises.
+ * @param arg: argument for cb.
+ * @return the notify, or NULL (logged).
+ */
+struct comm_notify *comm_notify_create(struct comm_base *b,
+	comm_callback_type cb, void *arg);
+
+/** Make the notify's callback run on its base's thread; safe to call
+ * from any thread. */
+void comm_notify_raise(struct comm_notify *n);
+
+/** Delete a notify (on the base's thread, or with it stopped).  NULL ok. */
+void comm_notify_delete(struct comm_notify *n);
 
 /**
  * Called when a watched socket is readable.

@@ -163,6 +163,11 @@ struct val_qstate {
 	const uint8_t *wildcard_parent;
 	/** Signer of the wildcard answer. */
 	const uint8_t *wildcard_signer;
+	/** The zone whose data made the answer bogus (region), or NULL. */
+	const uint8_t *bogus_zone;
+	/** 1 when a subquery was refused for the client query's budget:
+	 * the answer is a SERVFAIL, not a bogus verdict. */
+	int budget_spent;
 };
 
 static int val_proof(struct module_qstate *q, int id,
@@ -188,14 +193,19 @@ vtype(uint16_t t, char *buf, size_t sz)
 	return buf;
 }
 
-/** Record a bogus result with its EDE and reason (formatted). */
+/**
+ * Record a bogus result with its EDE and reason (formatted).
+ * @param zone: the zone whose data is bogus (where the chain breaks),
+ *	or NULL when unknown.
+ */
 static void
-val_bogus(struct module_qstate *q, struct val_qstate *vq, int ede,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+val_bogus(struct module_qstate *q, struct val_qstate *vq,
+    const uint8_t *zone, int ede, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 static void
-val_bogus(struct module_qstate *q, struct val_qstate *vq, int ede,
-    const char *fmt, ...)
+val_bogus(struct module_qstate *q, struct val_qstate *vq,
+    const uint8_t *zone, int ede, const char *fmt, ...)
 {
 	char buf[VAL_WHY];
 	va_list ap;
@@ -207,7 +217,33 @@ val_bogus(struct module_qstate *q, struct val_qstate *vq, int ede,
 		vq->overall = VAL_BOGUS;
 		vq->ede = ede;
 		vq->reason = region_copy(q->region, buf, strlen(buf) + 1);
+		vq->bogus_zone = zone ? region_copy(q->region, zone,
+		    dname_len(zone)) : NULL;
 	}
+}
+
+/** Report one signature check of an RRset to a trace. */
+static void
+val_trace_sig(struct module_qstate *q, const struct reply_rrset *s,
+    const uint8_t *signer, uint16_t tag, uint8_t alg, uint32_t inception,
+    uint32_t expiration, int result)
+{
+	struct trace_event ev;
+
+	if (!q->trace) {
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = TRACE_SIG;
+	ev.zone = signer;
+	ev.rrset = s;
+	ev.tag = tag;
+	ev.alg = alg;
+	ev.inception = inception;
+	ev.expiration = expiration;
+	ev.num = result;
+	ev.ede = -1;
+	module_trace(q, &ev);
 }
 
 /** Mark the answer insecure (unless something is worse already). */
@@ -350,6 +386,8 @@ val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
 			continue;
 		}
 		if ((t = val_sig_time(env->cfg, &sig, *env->now)) != 0) {
+			val_trace_sig(q, s, sig.signer, sig.tag, sig.alg,
+			    sig.inception, sig.expiration, t);
 			ede = t;
 			snprintf(why, whysz, "signature %s for %s %s by key %u",
 			    t == EDE_SIG_EXPIRED ? "expired" :
@@ -392,6 +430,9 @@ val_verify_rrset(struct module_qstate *q, struct val_qstate *vq,
 				    "reached at %s %s", on, tn);
 				return EDE_OTHER;
 			}
+			val_trace_sig(q, s, sig.signer, sig.tag, sig.alg,
+			    sig.inception, sig.expiration, r == RES_OK ? 0 :
+			    EDE_DNSSEC_BOGUS);
 			if (r == RES_OK) {
 				uint32_t left = sig.expiration - (uint32_t)
 				    *env->now;
@@ -614,6 +655,7 @@ val_ask(struct module_qstate *q, struct val_qstate *vq, const uint8_t *name,
 	vq->sub_done = 0;
 	if (q->env->attach_sub(q, &qi, MSG_FLAG_RD | MSG_FLAG_CD, 0) !=
 	    RES_OK) {
+		vq->budget_spent = q->budget->exceeded;
 		return RES_ELIMIT;
 	}
 	q->ext_state[id] = MODULE_WAIT_SUBQUERY;
@@ -695,8 +737,8 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 	*ds = NULL;
 	if (!rep || (rep->rcode != MSG_RCODE_NOERROR &&
 	    rep->rcode != MSG_RCODE_NXDOMAIN)) {
-		val_bogus(q, vq, EDE_DNSKEY_MISSING, "could not get the DS "
-		    "records of %s", an);
+		val_bogus(q, vq, vq->ks->zone, EDE_DNSKEY_MISSING,
+		    "could not get the DS records of %s", an);
 		return -1;
 	}
 	*ds = reply_find(rep, MSG_SEC_ANSWER, vq->ask, RR_TYPE_DS,
@@ -704,7 +746,8 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 	if (*ds && rep->rcode == MSG_RCODE_NOERROR) {
 		if ((r = val_verify_rrset(q, vq, vq->ks, *ds, NULL, why,
 		    sizeof(why))) != VAL_OK) {
-			val_bogus(q, vq, r, "DS of %s: %s", an, why);
+			val_bogus(q, vq, vq->ks->zone, r, "DS of %s: %s", an,
+			    why);
 			val_store_verdict(q->env, *ds, RRSET_SEC_BOGUS, r, why);
 			return -1;
 		}
@@ -719,8 +762,8 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 	if (n > 0) {
 		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
 		    sizeof(why))) != VAL_OK) {
-			val_bogus(q, vq, r, "proof of no DS for %s: %s", an,
-			    why);
+			val_bogus(q, vq, vq->ks->zone, r,
+			    "proof of no DS for %s: %s", an, why);
 			return -1;
 		}
 		if (rep->rcode == MSG_RCODE_NXDOMAIN) {
@@ -734,16 +777,16 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 		    vq->ks->zone) == VAL_NSEC_PROVEN) {
 			return 0;
 		}
-		val_bogus(q, vq, EDE_NSEC_MISSING, "no proof that %s has no "
-		    "DS", an);
+		val_bogus(q, vq, vq->ks->zone, EDE_NSEC_MISSING,
+		    "no proof that %s has no DS", an);
 		return -1;
 	}
 	n = val_denials(rep, RR_TYPE_NSEC3, set, 32);
 	if (n > 0) {
 		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
 		    sizeof(why))) != VAL_OK) {
-			val_bogus(q, vq, r, "proof of no DS for %s: %s", an,
-			    why);
+			val_bogus(q, vq, vq->ks->zone, r,
+			    "proof of no DS for %s: %s", an, why);
 			return -1;
 		}
 		if (rep->rcode == MSG_RCODE_NXDOMAIN) {
@@ -770,17 +813,90 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 			return 2;
 		}
 		if (res == VAL_NSEC_BUDGET) {
-			val_bogus(q, vq, EDE_OTHER, "NSEC3 work limit reached "
-			    "proving no DS for %s", an);
+			val_bogus(q, vq, vq->ks->zone, EDE_OTHER,
+			    "NSEC3 work limit reached proving no DS for %s",
+			    an);
 			return -1;
 		}
-		val_bogus(q, vq, EDE_NSEC_MISSING, "no NSEC3 proof that %s "
-		    "has no DS", an);
+		val_bogus(q, vq, vq->ks->zone, EDE_NSEC_MISSING,
+		    "no NSEC3 proof that %s has no DS", an);
 		return -1;
 	}
-	val_bogus(q, vq, EDE_NSEC_MISSING, "the DS answer for %s has no "
-	    "signed denial", an);
+	val_bogus(q, vq, vq->ks->zone, EDE_NSEC_MISSING,
+	    "the DS answer for %s has no signed denial", an);
 	return -1;
+}
+
+/**
+ * Report a DNSKEY RRset checked against its DS set (or the trust
+ * anchor) to a trace.
+ * @param keys: the DNSKEY RRset, or NULL when none came.
+ * @param status: an enum val_status.
+ */
+static void
+val_trace_keys(struct module_qstate *q, const struct val_qstate *vq,
+    const struct reply_rrset *keys, int status, int ede, const char *why)
+{
+	struct reply_rrset anchor;
+	struct trace_event ev;
+
+	if (!q->trace) {
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = TRACE_DNSKEY;
+	ev.zone = vq->ask;
+	ev.rrset = keys;
+	ev.rrset2 = vq->ds;
+	if (vq->walk == WALK_ANCHOR_KEYS) {
+		/* The anchor's records, shown as the RRset they are. */
+		const struct trust_anchor *ta = vq->anchor;
+
+		memset(&anchor, 0, sizeof(anchor));
+		anchor.owner = ta->name;
+		anchor.rclass = RR_CLASS_IN;
+		if (ta->num_ds > 0) {
+			anchor.type = RR_TYPE_DS;
+			anchor.rd = (const uint8_t **)ta->ds;
+			anchor.rdlen = ta->ds_len;
+			anchor.count = ta->num_ds;
+		} else {
+			anchor.type = RR_TYPE_DNSKEY;
+			anchor.rd = (const uint8_t **)ta->dnskey;
+			anchor.rdlen = ta->dnskey_len;
+			anchor.count = ta->num_dnskey;
+		}
+		ev.rrset2 = &anchor;
+		ev.num = 1;
+	}
+	ev.status = status;
+	ev.ede = status == VAL_BOGUS ? ede : -1;
+	ev.text = status == VAL_BOGUS ? why : NULL;
+	module_trace(q, &ev);
+}
+
+/**
+ * Report what a DS answer said to a trace.
+ * @param r: val_ds_result()'s result.
+ */
+static void
+val_trace_ds(struct module_qstate *q, const struct val_qstate *vq, int r)
+{
+	struct trace_event ev;
+
+	if (!q->trace) {
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = TRACE_DS;
+	ev.zone = vq->ks->zone;
+	ev.name = vq->ask;
+	ev.rrset = r == 1 ? vq->ds : NULL;
+	ev.status = r == 1 ? TRACE_SECURE : r == 2 ? TRACE_INSECURE :
+	    r < 0 ? TRACE_BOGUS : TRACE_NOT_A_CUT;
+	ev.ede = r < 0 ? vq->ede : -1;
+	ev.text = r < 0 ? vq->reason : NULL;
+	module_trace(q, &ev);
 }
 
 /**
@@ -794,10 +910,14 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 static struct val_keyset *
 val_walk_known(struct module_qstate *q, const uint8_t *name)
 {
-	struct key_entry *e = key_cache_lookup(q->env->key_cache, name,
-	    RR_CLASS_IN, *q->env->now);
+	struct key_entry *e;
 	struct val_keyset *ks;
 
+	if (q->no_cache) {
+		return NULL;
+	}
+	e = key_cache_lookup(q->env->key_cache, name, RR_CLASS_IN,
+	    *q->env->now);
 	if (!e) {
 		return NULL;
 	}
@@ -852,8 +972,9 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				return val_keyset_new(q->region, vq->target,
 				    VAL_INDETERMINATE);
 			}
-			e = key_cache_lookup_closest(env->key_cache,
-			    vq->target, RR_CLASS_IN, *env->now);
+			e = q->no_cache ? NULL : key_cache_lookup_closest(
+			    env->key_cache, vq->target, RR_CLASS_IN,
+			    *env->now);
 			if (e && dname_is_subdomain(e->zone, ta->name)) {
 				vq->ks = val_keyset_from_cache(q->region, e);
 				key_cache_release(env->key_cache, e);
@@ -874,9 +995,10 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 			vq->walk = WALK_ANCHOR_KEYS;
 			if (val_ask(q, vq, ta->name, RR_TYPE_DNSKEY, id) !=
 			    RES_OK) {
-				val_bogus(q, vq, EDE_DNSKEY_MISSING, "cannot ask "
-				    "the DNSKEY of the trust anchor %s",
-				    vname(ta->name, zn, sizeof(zn)));
+				val_bogus(q, vq, ta->name, EDE_DNSKEY_MISSING,
+				    "cannot ask the DNSKEY of the trust "
+				    "anchor %s", vname(ta->name, zn,
+				    sizeof(zn)));
 				return NULL;
 			}
 			return NULL;
@@ -911,6 +1033,8 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				    "%s", zn);
 				vq->ks->reason = region_copy(q->region, why,
 				    strlen(why) + 1);
+				val_trace_keys(q, vq, NULL, VAL_BOGUS,
+				    EDE_DNSKEY_MISSING, why);
 				val_keyset_store(env, vq->ks);
 				return vq->ks;
 			}
@@ -928,6 +1052,7 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				    vq->ds->count, NULL, NULL, 0, &ede, why,
 				    sizeof(why));
 			}
+			val_trace_keys(q, vq, keys, st, ede, why);
 			val_store_verdict(env, keys, st == VAL_SECURE ?
 			    RRSET_SEC_SECURE : st == VAL_BOGUS ?
 			    RRSET_SEC_BOGUS : RRSET_SEC_INSECURE, ede, why);
@@ -986,8 +1111,9 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 			vq->ask = (uint8_t *)p;
 			vq->walk = WALK_DS;
 			if (val_ask(q, vq, p, RR_TYPE_DS, id) != RES_OK) {
-				val_bogus(q, vq, EDE_DNSKEY_MISSING, "cannot ask "
-				    "the DS of %s", vname(p, zn, sizeof(zn)));
+				val_bogus(q, vq, vq->ks->zone,
+				    EDE_DNSKEY_MISSING, "cannot ask the DS "
+				    "of %s", vname(p, zn, sizeof(zn)));
 				return NULL;
 			}
 			return NULL;
@@ -1007,6 +1133,7 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				return known;
 			}
 			r = val_ds_result(q, vq, vq->sub, &vq->ds);
+			val_trace_ds(q, vq, r);
 			if (r < 0) {
 				struct val_keyset *b = val_keyset_new(q->region,
 				    vq->ask, VAL_BOGUS);
@@ -1041,9 +1168,9 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 			vq->walk = WALK_KEYS;
 			if (val_ask(q, vq, vq->ask, RR_TYPE_DNSKEY, id) !=
 			    RES_OK) {
-				val_bogus(q, vq, EDE_DNSKEY_MISSING, "cannot ask "
-				    "the DNSKEY of %s", vname(vq->ask, zn,
-				    sizeof(zn)));
+				val_bogus(q, vq, vq->ask, EDE_DNSKEY_MISSING,
+				    "cannot ask the DNSKEY of %s",
+				    vname(vq->ask, zn, sizeof(zn)));
 				return NULL;
 			}
 			return NULL;
@@ -1150,22 +1277,22 @@ val_next_item(struct module_qstate *q, int id, struct val_qstate *vq)
 		vname(s->owner, on, sizeof(on));
 		vtype(s->type, tn, sizeof(tn));
 		if (ks->status == VAL_BOGUS) {
-			val_bogus(q, vq, ks->ede ? ks->ede : EDE_DNSSEC_BOGUS,
-			    "%s", ks->reason ? ks->reason :
-			    "chain of trust broken");
+			val_bogus(q, vq, ks->zone, ks->ede ? ks->ede :
+			    EDE_DNSSEC_BOGUS, "%s", ks->reason ?
+			    ks->reason : "chain of trust broken");
 			return -1;
 		}
 		if (ks->status != VAL_SECURE) {
 			val_insecure(vq);
 			s->security = RRSET_SEC_INSECURE;
 		} else if (!signer) {
-			val_bogus(q, vq, EDE_RRSIGS_MISSING, "no RRSIG for %s %s "
-			    "in the signed zone %s", on, tn, vname(ks->zone,
-			    why, sizeof(why)));
+			val_bogus(q, vq, ks->zone, EDE_RRSIGS_MISSING,
+			    "no RRSIG for %s %s in the signed zone %s", on,
+			    tn, vname(ks->zone, why, sizeof(why)));
 			return -1;
 		} else if ((r = val_verify_rrset(q, vq, ks, s, &wp, why,
 		    sizeof(why))) != VAL_OK) {
-			val_bogus(q, vq, r, "%s", why);
+			val_bogus(q, vq, ks->zone, r, "%s", why);
 			return -1;
 		} else {
 			s->security = RRSET_SEC_SECURE;
@@ -1261,9 +1388,10 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 	}
 	vq->proof_done = 1;
 	if (vq->proof_ks->status == VAL_BOGUS) {
-		val_bogus(q, vq, vq->proof_ks->ede ? vq->proof_ks->ede :
-		    EDE_DNSSEC_BOGUS, "%s", vq->proof_ks->reason ?
-		    vq->proof_ks->reason : "chain of trust broken");
+		val_bogus(q, vq, vq->proof_ks->zone, vq->proof_ks->ede ?
+		    vq->proof_ks->ede : EDE_DNSSEC_BOGUS, "%s",
+		    vq->proof_ks->reason ? vq->proof_ks->reason :
+		    "chain of trust broken");
 		return -1;
 	}
 	if (vq->proof_ks->status != VAL_SECURE) {
@@ -1271,21 +1399,23 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		return -1;
 	}
 	if (n == 0) {
-		val_bogus(q, vq, EDE_NSEC_MISSING, "no NSEC or NSEC3 proves "
-		    "the %s for %s", vq->wildcard_parent ? "wildcard "
-		    "expansion" : rep->rcode == MSG_RCODE_NXDOMAIN ?
-		    "name error" : "missing type", qn);
+		val_bogus(q, vq, vq->proof_ks->zone, EDE_NSEC_MISSING,
+		    "no NSEC or NSEC3 proves the %s for %s",
+		    vq->wildcard_parent ? "wildcard expansion" :
+		    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
+		    "missing type", qn);
 		return -1;
 	}
 	if (soa && negative && (r = val_verify_rrset(q, vq, vq->proof_ks,
 	    soa, NULL, why, sizeof(why))) != VAL_OK) {
-		val_bogus(q, vq, r, "SOA of the negative answer for %s: %s",
-		    qn, why);
+		val_bogus(q, vq, vq->proof_ks->zone, r,
+		    "SOA of the negative answer for %s: %s", qn, why);
 		return -1;
 	}
 	if ((r = val_verify_denials(q, vq, vq->proof_ks, set, n, why,
 	    sizeof(why))) != VAL_OK) {
-		val_bogus(q, vq, r, "denial for %s: %s", qn, why);
+		val_bogus(q, vq, vq->proof_ks->zone, r, "denial for %s: %s",
+		    qn, why);
 		return -1;
 	}
 	if (vq->wildcard_parent) {
@@ -1302,6 +1432,25 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		    q->qinfo.qtype, vq->proof_ks->zone) :
 		    val_nsec_nodata(set, n, qname, q->qinfo.qtype,
 		    vq->proof_ks->zone);
+	}
+	if (q->trace) {
+		struct trace_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = TRACE_DENIAL;
+		ev.zone = vq->proof_ks->zone;
+		ev.name = qname;
+		ev.type = q->qinfo.qtype;
+		ev.num = nsec3;
+		ev.count = n;
+		ev.status = res == VAL_NSEC_PROVEN ? TRACE_SECURE :
+		    res == VAL_NSEC_INSECURE || res == VAL_NSEC_ITERATIONS ?
+		    TRACE_INSECURE : TRACE_BOGUS;
+		ev.ede = -1;
+		ev.text = vq->wildcard_parent ? "wildcard expansion" :
+		    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
+		    "missing type";
+		module_trace(q, &ev);
 	}
 	switch (res) {
 	case VAL_NSEC_PROVEN:
@@ -1321,15 +1470,15 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		}
 		return -1;
 	case VAL_NSEC_BUDGET:
-		val_bogus(q, vq, EDE_OTHER, "NSEC3 work limit reached for %s",
-		    qn);
+		val_bogus(q, vq, vq->proof_ks->zone, EDE_OTHER,
+		    "NSEC3 work limit reached for %s", qn);
 		return -1;
 	default:
-		val_bogus(q, vq, EDE_NSEC_MISSING, "the NSEC%s records do not "
-		    "prove the %s for %s", nsec3 ? "3" : "",
-		    vq->wildcard_parent ? "wildcard expansion" :
-		    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
-		    "missing type", qn);
+		val_bogus(q, vq, vq->proof_ks->zone, EDE_NSEC_MISSING,
+		    "the NSEC%s records do not prove the %s for %s",
+		    nsec3 ? "3" : "", vq->wildcard_parent ?
+		    "wildcard expansion" : rep->rcode == MSG_RCODE_NXDOMAIN ?
+		    "name error" : "missing type", qn);
 		return -1;
 	}
 }
@@ -1360,6 +1509,20 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 		rep->security = RRSET_SEC_INSECURE;
 		env->num_insecure++;
 		break;
+	}
+	if (q->trace) {
+		struct trace_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = TRACE_VERDICT;
+		ev.status = vq->overall;
+		ev.zone = vq->overall == VAL_BOGUS ? vq->bogus_zone : NULL;
+		ev.name = q->qinfo.qname;
+		ev.type = q->qinfo.qtype;
+		ev.ede = vq->ede;
+		ev.text = vq->reason;
+		ev.rep = rep;
+		module_trace(q, &ev);
 	}
 	if (vq->overall == VAL_BOGUS) {
 		int lvl = env->cfg->val_log_level >= 1 ? VERB_NONE :
@@ -1419,6 +1582,15 @@ val_run(struct module_qstate *q, int id, struct val_qstate *vq)
 	for (;;) {
 		int r = val_next_item(q, id, vq);
 
+		if (vq->budget_spent) {
+			/* Not a verdict on the data: nothing is cached. */
+			q->return_msg = NULL;
+			q->ede = EDE_OTHER;
+			q->ede_text = "the upstream query budget of this query "
+			    "is spent";
+			q->ext_state[id] = MODULE_ERROR;
+			return;
+		}
 		if (r == 0) {
 			if (q->ext_state[id] != MODULE_WAIT_SUBQUERY) {
 				q->ext_state[id] = MODULE_WAIT_SUBQUERY;
