@@ -1590,8 +1590,8 @@ rc_cmd_local_data_remove(struct rc_conn *c, struct daemon_remote *rc,
 struct rc_trace {
 	/** The connection, owned by the thread. */
 	struct rc_conn *c;
-	/** What to trace. */
-	struct trace_params p;
+	/** The traced query (trace.h); the thread's reference. */
+	struct trace_run *run;
 };
 
 /** fopencookie() write function onto a connection. */
@@ -1606,19 +1606,21 @@ rc_trace_write(void *cookie, const char *buf, size_t len)
 	return (ssize_t)len;
 }
 
-/** The thread of one trace: writes as it goes, then closes. */
+/** The thread of one trace: waits for the worker's query, writes the
+ * trace, then closes. */
 static void *
 rc_trace_thread(void *arg)
 {
 	struct rc_trace *t = arg;
 	struct rc_conn *c = t->c;
 	cookie_io_functions_t io = { NULL, rc_trace_write, NULL, NULL };
-	FILE *f = fopencookie(c, "w", io);
+	FILE *f;
 	int r = RES_ENOMEM;
 
+	(void)trace_run_wait(t->run, TRACE_MAX_SECONDS * 1000);
+	f = fopencookie(c, "w", io);
 	if (f) {
-		setvbuf(f, NULL, _IOLBF, 0);
-		r = trace_run(&t->p, f);
+		r = trace_run_print(t->run, f);
 		fclose(f);
 	}
 	if (r != RES_OK) {
@@ -1634,21 +1636,40 @@ rc_trace_thread(void *arg)
 	close(c->fd);
 	free(c->spillbuf);
 	free(c);
-	trace_params_clear(&t->p);
+	trace_run_release(t->run);
 	free(t);
 	__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
-/** "trace NAME [TYPE]": run in a thread of its own (trace.h). */
+/** On a worker's thread: start the traced query in its mesh. */
+static void
+rc_trace_job(struct worker *w, void *arg)
+{
+	struct trace_run *run = arg;
+
+	if (!w) {
+		trace_run_abort(run);
+	} else {
+		(void)trace_run_start(run, w->res->mesh);
+	}
+	trace_run_release(run);
+}
+
+/**
+ * "trace NAME [TYPE]": a traced query of the real resolver (trace.h),
+ * started on a worker; a thread of its own waits for it and writes the
+ * output, so neither the control channel nor the workers wait.
+ */
 static void
 rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 {
+	static unsigned next_worker;
 	char *n = rc_word(&arg), *ty = rc_word(&arg);
+	const struct trust_anchor *ta;
+	struct worker *w;
 	struct rc_trace *t;
-	struct region *r;
-	struct delegpt *dp;
-	struct delegpt_addr *a;
+	uint8_t qname[DNAME_MAXLEN];
 	pthread_attr_t attr;
 	pthread_t tid;
 	uint16_t type = RR_TYPE_A;
@@ -1658,50 +1679,35 @@ rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 		rc_status(c, 0, "unknown type '%s'", ty);
 		return;
 	}
-	if (!(t = calloc(1, sizeof(*t)))) {
-		rc_status(c, 0, "out of memory");
-		return;
-	}
-	if (!*n || dname_from_str(n, NULL, t->p.qname, NULL) != RES_OK) {
-		free(t);
+	if (!*n || dname_from_str(n, NULL, qname, NULL) != RES_OK) {
 		rc_status(c, 0, "cannot parse name '%s'", n);
 		return;
 	}
-	dname_tolower(t->p.qname);
-	t->p.qtype = type;
-	t->p.port = 53;
-	t->p.skew_min = rc->d->cfg->val_sig_skew_min;
-	t->p.skew_max = rc->d->cfg->val_sig_skew_max;
-	/* Copy the root addresses and the anchor now: a reload may
-	 * replace both while the trace runs. */
-	if ((r = region_create()) != NULL &&
-	    (dp = hints_root(rc->d->hints, r)) != NULL) {
-		for (a = dp->addrs; a && t->p.nroots < TRACE_MAX_ROOTS;
-		    a = a->next) {
-			t->p.roots[t->p.nroots] = a->addr;
-			t->p.rootlen[t->p.nroots++] = a->addrlen;
-		}
-	}
-	region_delete(r);
-	if (t->p.nroots == 0) {
-		free(t);
-		rc_status(c, 0, "no root server addresses (root hints)");
-		return;
-	}
-	if (trace_params_set_anchor(&t->p, anchors_lookup(rc->d->anchors,
-	    t->p.qname, RR_CLASS_IN)) != RES_OK) {
-		trace_params_clear(&t->p);
-		free(t);
-		rc_status(c, 0, "out of memory");
-		return;
-	}
+	dname_tolower(qname);
 	if (__atomic_add_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST) >
 	    RC_MAX_TRACES) {
 		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
-		trace_params_clear(&t->p);
-		free(t);
 		rc_status(c, 0, "too many traces running (%d)", RC_MAX_TRACES);
 		return;
+	}
+	/* The anchor is read here, on the main thread, where a reload
+	 * cannot replace it meanwhile. */
+	ta = anchors_lookup(rc->d->anchors, qname, RR_CLASS_IN);
+	t = calloc(1, sizeof(*t));
+	if (t) {
+		t->run = trace_run_create(qname, type, ta ? ta->name : NULL);
+	}
+	w = rc->d->workers[next_worker++ % (unsigned)rc->d->num_workers];
+	if (!t || !t->run) {
+		free(t);
+		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	trace_run_hold(t->run);
+	if (worker_post(w, rc_trace_job, t->run) != RES_OK) {
+		trace_run_release(t->run);
+		trace_run_abort(t->run);
 	}
 	t->c = c;
 	rc->detached = 1;
@@ -1715,7 +1721,7 @@ rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	if (!started) {
 		rc->detached = 0;
 		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
-		trace_params_clear(&t->p);
+		trace_run_release(t->run);
 		free(t);
 		rc_status(c, 0, "cannot start the trace thread");
 	}

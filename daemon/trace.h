@@ -2,96 +2,92 @@
  * daemon/trace.h - the chain-of-trust tracer behind
  * "resolute-control trace NAME [TYPE]".
  *
- * The tracer walks from the root servers down to NAME like dig +trace,
- * with its own blocking queries (UDP, TCP after a truncated answer,
- * short timeouts), not through the workers and not through the cache,
- * so what it shows is what the servers publish now.  From the closest
- * trust anchor down it checks each zone cut the way the validator does
- * (RFC 4035 section 5): the DS set (from the anchor or the parent,
- * signed by the parent's keys), a DNSKEY that matches it and signs the
- * DNSKEY RRset, then the answer signed by the last zone's keys.  It
- * prints the DS, DNSKEYs with key tags, RRSIGs with their validity
- * windows and a verdict per level; the first broken level is named with
- * the reason in the validator's words and its EDE code (RFC 8914).
+ * A trace is a query of the real resolver: a fresh query state in a
+ * worker's mesh that reads no cache (nor do its subqueries), so the
+ * iterator walks from the root servers of the hints and the validator
+ * fetches and checks every DS and DNSKEY on the way, as the servers
+ * publish them now.  The mesh, the iterator and the validator report what
+ * they do through the state's trace hook (util/module.h: each upstream
+ * query and reply, each referral, each DNSKEY and DS RRset checked, each
+ * signature check with its key tag, each denial proof, the verdict); the
+ * tracer keeps the events and, when the query ends, prints them level by
+ * level: per zone cut its servers, its DS and DNSKEY RRsets with key tags
+ * and RRSIG validity windows and the verdict of the check, the referral
+ * down; then the answer with its signatures and the result line
+ * ("result: secure", "result: insecure ...", "result: bogus at ZONE:
+ * REASON (EDE n)", "result: indeterminate ...", "result: error: ...").
+ * The rules applied are the validator's own: the trace cannot disagree
+ * with the resolver it explains.
  *
- * Everything it needs (root addresses, the anchor) is copied into a
- * struct trace_params first, so the tracer can run in a thread of its
- * own while the daemon reloads.  Every trace is bounded in queries
- * (TRACE_MAX_QUERIES) and time (TRACE_MAX_SECONDS).
+ * Threads: a struct trace_run is shared by the thread that asked (the
+ * control channel's, which waits with trace_run_wait()) and the worker
+ * that runs the query (trace_run_start() on its thread); the events are
+ * kept under a lock, and the run is freed when both have released it.
+ * A trace is bounded by the query's deadline and its upstream budget
+ * (services/mesh.h), and the waiter by TRACE_MAX_SECONDS.
  */
 #ifndef DAEMON_TRACE_H
 #define DAEMON_TRACE_H
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <sys/socket.h>
-#include "util/dname.h"
 
-struct trust_anchor;
+struct mesh_area;
+struct trace_run;
 
-/** Most queries one trace sends. */
-#define TRACE_MAX_QUERIES 64
-/** Most seconds one trace takes. */
+/** Most seconds a waiter waits for a trace. */
 #define TRACE_MAX_SECONDS 30
-/** Timeout of one query, ms. */
-#define TRACE_QUERY_TIMEOUT_MS 1500
-/** Most root server addresses kept. */
-#define TRACE_MAX_ROOTS 16
-/** Most anchor records kept. */
-#define TRACE_MAX_ANCHOR_RRS 16
-
-/** What a trace needs, copied so it outlives a reload. */
-struct trace_params {
-	/** The name to trace to, wire form. */
-	uint8_t qname[DNAME_MAXLEN];
-	/** The type asked for at the end. */
-	uint16_t qtype;
-	/** Root server addresses. */
-	struct sockaddr_storage roots[TRACE_MAX_ROOTS];
-	/** Their lengths. */
-	socklen_t rootlen[TRACE_MAX_ROOTS];
-	/** Their number. */
-	int nroots;
-	/** 1 when an anchor covers qname. */
-	int have_anchor;
-	/** The anchor point, wire form. */
-	uint8_t anchor[DNAME_MAXLEN];
-	/** Its DS and DNSKEY RDATA (malloced; trace_params_clear()). */
-	uint8_t *ds[TRACE_MAX_ANCHOR_RRS], *key[TRACE_MAX_ANCHOR_RRS];
-	/** Their lengths. */
-	uint16_t dslen[TRACE_MAX_ANCHOR_RRS], keylen[TRACE_MAX_ANCHOR_RRS];
-	/** Their numbers. */
-	size_t nds, nkey;
-	/** Signature clock skew bounds, seconds (val-sig-skew-min/max). */
-	int skew_min, skew_max;
-	/** Port of every server (53; another for tests). */
-	uint16_t port;
-};
 
 /**
- * Copy an anchor into the parameters (records beyond
- * TRACE_MAX_ANCHOR_RRS are left out).
- * @param p: the parameters.
- * @param ta: the anchor; NULL leaves none.
- * @return 0, RES_ENOMEM, RES_EINVAL for NULL p.
+ * Create a trace of a question (not started yet).
+ * @param qname: the name, wire form (copied).
+ * @param qtype: the type.
+ * @param anchor: the name of the trust anchor that covers qname, or NULL
+ *	(copied; for the first line of the output).
+ * @return the run with one reference (the caller's), or NULL.
  */
-int trace_params_set_anchor(struct trace_params *p,
-	const struct trust_anchor *ta);
+struct trace_run *trace_run_create(const uint8_t *qname, uint16_t qtype,
+	const uint8_t *anchor);
 
-/** Free what trace_params_set_anchor() copied.  NULL ok. */
-void trace_params_clear(struct trace_params *p);
+/** Take another reference (for a thread that will use the run). */
+void trace_run_hold(struct trace_run *t);
 
 /**
- * Run a trace and write it to out as text, one line per fact; the last
- * line is "result: secure", "result: insecure ...", "result: bogus at
- * ZONE: REASON (EDE n)", "result: indeterminate ..." (no anchor) or
- * "result: error: ..." (servers unreachable, limits).
- * @param p: the parameters (not changed).
+ * Start the trace's query in a mesh; call on the mesh's thread.  The run
+ * takes a second reference for the mesh, dropped when the query ends.
+ * @param t: the run.
+ * @param mesh: the mesh.
+ * @return 0, or an error (the run is marked ended with it).
+ */
+int trace_run_start(struct trace_run *t, struct mesh_area *mesh);
+
+/**
+ * Mark a run that could not be started (the worker was gone): it ends
+ * with an error, without events.
+ */
+void trace_run_abort(struct trace_run *t);
+
+/**
+ * Wait until the trace's query ended, at most ms milliseconds.  Not on a
+ * worker thread.
+ * @return 1 when it ended, 0 on timeout.
+ */
+int trace_run_wait(struct trace_run *t, int ms);
+
+/** 1 when the trace's query ended (any thread). */
+int trace_run_done(struct trace_run *t);
+
+/**
+ * Print the trace, level by level (see the top of this file); a trace
+ * that has not ended is printed as far as it got, with a result line
+ * that says so.
+ * @param t: the run.
  * @param out: where to write.
- * @return 0 when a verdict was reached (whatever it is), RES_ELIMIT for
- *	a trace stopped by its limits, RES_ENOTFOUND when no server
- *	answered, RES_EINVAL for NULL arguments or no root addresses.
+ * @return 0, or RES_ELIMIT for a trace that did not end, RES_ENOTFOUND
+ *	when it ended without an answer (no server answered, limits).
  */
-int trace_run(const struct trace_params *p, FILE *out);
+int trace_run_print(struct trace_run *t, FILE *out);
+
+/** Drop a reference; the last one frees the run.  NULL ok. */
+void trace_run_release(struct trace_run *t);
 
 #endif /* DAEMON_TRACE_H */

@@ -107,6 +107,11 @@
  *				jostled, dropped_full, budget_exceeded,
  *				target_limit, answers (client answers not
  *				yet checked)
+ *	STEP n TRACE name type	a trace of the question (what
+ *				resolute-control trace runs): the scripted
+ *				servers answer until it ends
+ *	STEP n CHECK_TRACE text	a line of the last trace's output
+ *				contains text (the rest of the line)
  *	SCENARIO_END
  *
  * An entry:
@@ -163,6 +168,7 @@
  */
 #include "config.h"
 #include "daemon/daemon.h"
+#include "daemon/trace.h"
 #include "daemon/worker.h"
 #include "services/mesh.h"
 #include "services/modstack.h"
@@ -177,6 +183,7 @@
 #include "util/rdata.h"
 #include "util/reply.h"
 #include "util/rrtype.h"
+#include "validator/trust_anchor.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netinet/in.h>
@@ -292,7 +299,9 @@ enum rpl_step_type {
 	RPL_CHECK_SIG_CHECKS,
 	RPL_SKIP_OUT_QUERIES,
 	RPL_CHECK_PENDING,
-	RPL_CHECK_STAT
+	RPL_CHECK_STAT,
+	RPL_TRACE,
+	RPL_CHECK_TRACE
 };
 
 /** A step. */
@@ -327,7 +336,7 @@ struct rpl_step {
 	long elapse;
 	/** CHECK_STAT: the most. */
 	long max;
-	/** CHECK_STAT: the counter. */
+	/** CHECK_STAT: the counter; CHECK_TRACE: the text. */
 	char text[256];
 	/** CHECK_ANSWER: the expected answer. */
 	struct rpl_entry *entry;
@@ -417,6 +426,8 @@ struct replay {
 	struct worker *w;
 	/** The clock as the worker's base shows it. */
 	struct timeval tv;
+	/** The output of the last TRACE step (heap), or NULL. */
+	char *trace_out;
 	/** env.num_sig_checks at the last CHECK_SIG_CHECKS. */
 	uint64_t sig_checks;
 	/** Temporary root hints file name, or empty. */
@@ -1066,6 +1077,21 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 		    (s->elapse = atol(lo)) < 0 || (s->max = atol(hi)) <
 		    s->elapse) {
 			return rd_err(rd, "CHECK_STAT name min max");
+		}
+		snprintf(s->text, sizeof(s->text), "%s", tok);
+	} else if (strcmp(kind, "TRACE") == 0) {
+		s->type = RPL_TRACE;
+		if (parse_step_question(&save, s) != RES_OK) {
+			return rd_err(rd, "TRACE name type");
+		}
+	} else if (strcmp(kind, "CHECK_TRACE") == 0) {
+		s->type = RPL_CHECK_TRACE;
+		tok = strtok_r(NULL, "", &save);
+		while (tok && (*tok == ' ' || *tok == '\t')) {
+			tok++;
+		}
+		if (!tok || !*tok || strlen(tok) >= sizeof(s->text)) {
+			return rd_err(rd, "CHECK_TRACE text");
 		}
 		snprintf(s->text, sizeof(s->text), "%s", tok);
 	} else if (strcmp(kind, "TIMEOUT") == 0) {
@@ -1925,6 +1951,7 @@ teardown(struct replay *rp)
 	}
 	daemon_delete(rp->d);
 	rp->d = NULL;
+	free(rp->trace_out);
 	free(rp->log);
 	if (rp->hintsfile[0]) {
 		unlink(rp->hintsfile);
@@ -1979,6 +2006,86 @@ step_query(struct replay *rp, const struct rpl_step *st)
 	}
 }
 
+/** The end of a TRACE step's query. */
+static int
+trace_done(struct replay *rp, struct trace_run *run)
+{
+	(void)rp;
+	return trace_run_done(run);
+}
+
+/** STEP TRACE: a traced query, run until it ends, its output kept. */
+static void
+step_trace(struct replay *rp, const struct rpl_step *st)
+{
+	struct trace_run *run;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int n;
+	const struct trust_anchor *ta = anchors_lookup(rp->d->anchors,
+	    st->qname, RR_CLASS_IN);
+
+	run = trace_run_create(st->qname, st->qtype, ta ? ta->name : NULL);
+	if (!run || trace_run_start(run, rp->w->res->mesh) != RES_OK) {
+		trace_run_release(run);
+		fail(rp, "step %d (line %d) TRACE: cannot start it", st->num,
+		    st->line);
+		return;
+	}
+	/* The scripted servers answer; time moves a second at a time
+	 * (timeouts happen) until the trace ends. */
+	for (n = 0; n < 60 && !trace_done(rp, run) && !rp->err[0]; n++) {
+		struct fake_query *q;
+
+		run_network(rp);
+		if (trace_done(rp, run)) {
+			break;
+		}
+		rp->now++;
+		set_clock(rp);
+		for (q = rp->pending; q; q = rp->pending) {
+			timeout_query(rp, q);
+			run_network(rp);
+		}
+	}
+	free(rp->trace_out);
+	rp->trace_out = NULL;
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		trace_run_release(run);
+		fail(rp, "out of memory");
+		return;
+	}
+	(void)trace_run_print(run, f);
+	fclose(f);
+	trace_run_release(run);
+	rp->trace_out = buf;
+	trace(rp, "  trace output:\n%s", buf);
+}
+
+/** STEP CHECK_TRACE: a line of the last trace contains the text. */
+static void
+step_check_trace(struct replay *rp, const struct rpl_step *st)
+{
+	const char *p = rp->trace_out;
+
+	while (p && *p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		if (strstr(line, st->text)) {
+			return;
+		}
+		p = e ? e + 1 : p + n;
+	}
+	fail(rp, "step %d (line %d) CHECK_TRACE: no line contains \"%s\"; "
+	    "the trace was:\n%s", st->num, st->line, st->text,
+	    rp->trace_out ? rp->trace_out : "(no trace)");
+}
+
 /** A counter for CHECK_STAT; -1 for an unknown name. */
 static long
 stat_value(struct replay *rp, const char *name)
@@ -2018,7 +2125,7 @@ run_step(struct replay *rp, const struct rpl_step *st)
 	static const char *kinds[] = { "QUERY", "CHECK_OUT_QUERY",
 	    "CHECK_NO_OUT_QUERY", "CHECK_ANSWER", "TIME_PASSES", "TIMEOUT",
 	    "CHECK_SIG_CHECKS", "SKIP_OUT_QUERIES", "CHECK_PENDING",
-	    "CHECK_STAT" };
+	    "CHECK_STAT", "TRACE", "CHECK_TRACE" };
 	struct fake_query *q;
 	char buf[DNAME_MAXSTR + 512], t[16];
 
@@ -2129,6 +2236,14 @@ run_step(struct replay *rp, const struct rpl_step *st)
 		}
 		break;
 	}
+	case RPL_TRACE:
+		trace(rp, "  trace %s %s", name_str(st->qname, buf,
+		    sizeof(buf)), type_str(st->qtype, t, sizeof(t)));
+		step_trace(rp, st);
+		break;
+	case RPL_CHECK_TRACE:
+		step_check_trace(rp, st);
+		break;
 	case RPL_TIMEOUT:
 		for (q = rp->pending; q; q = q->next) {
 			if (!st->have_addr || addr_equal(&q->addr, &st->addr)) {

@@ -1,5 +1,6 @@
-# test/replay.mk - the replay harness: the real iterator against scripted
-# servers and a scripted clock (testdata/*.rpl, run by test/replay.sh).
+# test/replay.mk - the replay harness: the daemon's per-packet path and the
+# real modules against scripted servers and a scripted clock
+# (testdata/*.rpl, run by test/replay.sh).
 check_PROGRAMS += test/replay
 test_replay_SOURCES = test/replay.c
 TESTS += test/replay.sh
@@ -42,6 +43,8 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_nta.rpl \
 	testdata/val_secure.rpl \
 	testdata/val_wildcard.rpl testdata/val_concurrent.rpl \
+	testdata/trace_secure.rpl testdata/trace_insecure.rpl \
+	testdata/trace_bogus.rpl \
 	testdata/replay/selftest_bad_module.rpl \
 	testdata/replay/selftest_bad_order.rpl \
 	testdata/replay/selftest_bad_rr.rpl \

@@ -1,6 +1,8 @@
 /*
  * test/test_diag.c - unit tests of the diagnostics pieces: the bogus
- * ring, address text, infra_cache_remove() and local_zones_remove_data().
+ * ring, address text, infra_cache_remove(), local_zones_remove_data()
+ * and the tracer's run without a resolver (the replay scenarios trace a
+ * real one).
  */
 #include "config.h"
 #include "daemon/diag.h"
@@ -229,56 +231,69 @@ test_local_data_remove(void)
 	local_zones_delete(lz);
 }
 
+/** A trace's output as a malloced string; *ret gets print's result. */
+static char *
+trace_text(struct trace_run *t, int *ret)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		return NULL;
+	}
+	*ret = trace_run_print(t, f);
+	fclose(f);
+	return text;
+}
+
+/** The tracer without a resolver: bad arguments, a trace that never
+ * ended, one that was stopped. */
 static void
 test_trace_args(void)
 {
-	struct trace_params *p = calloc(1, sizeof(*p));
-	struct sockaddr_in *a;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
-	int fd;
-	socklen_t sl = sizeof(*a);
+	uint8_t name[DNAME_MAXLEN], root[1] = { 0 };
+	struct trace_run *t;
+	char *text;
+	int ret = 0;
 
-	UNIT_CHECK(p != NULL);
-	if (!p) {
+	UNIT_CHECK(trace_run_create(NULL, 1, NULL) == NULL);
+	UNIT_CHECK(trace_run_create((const uint8_t *)"\077", 1, NULL) ==
+	    NULL);
+	trace_run_release(NULL);
+	UNIT_CHECK_INT(dname_from_str("WWW.Example.", NULL, name, NULL), 0);
+	/* Not ended: the wait times out, the output says so. */
+	t = trace_run_create(name, 28, NULL);
+	UNIT_CHECK(t != NULL);
+	if (!t) {
 		return;
 	}
-	UNIT_CHECK_INT(trace_run(NULL, stdout), RES_EINVAL);
-	UNIT_CHECK_INT(trace_run(p, NULL), RES_EINVAL);
-	/* No root addresses. */
-	UNIT_CHECK_INT(trace_run(p, stdout), RES_EINVAL);
-	UNIT_CHECK_INT(trace_params_set_anchor(NULL, NULL), RES_EINVAL);
-	UNIT_CHECK_INT(trace_params_set_anchor(p, NULL), 0);
-	UNIT_CHECK_INT(p->have_anchor, 0);
-	trace_params_clear(NULL);
-	/* A root on a loopback port nobody listens on: a port just freed. */
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	a = (struct sockaddr_in *)&p->roots[0];
-	a->sin_family = AF_INET;
-	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	UNIT_CHECK(fd >= 0 && bind(fd, (struct sockaddr *)a, sizeof(*a)) ==
-	    0 && getsockname(fd, (struct sockaddr *)a, &sl) == 0);
-	close(fd);
-	p->rootlen[0] = sizeof(*a);
-	p->nroots = 1;
-	p->port = ntohs(a->sin_port);
-	p->qtype = 1;
-	UNIT_CHECK_INT(dname_from_str("www.example.", NULL, p->qname, NULL),
-	    0);
-	f = open_memstream(&text, &len);
-	UNIT_CHECK(f != NULL);
-	if (f) {
-		UNIT_CHECK_INT(trace_run(p, f), RES_ENOTFOUND);
-		fclose(f);
-		UNIT_CHECK(text && strstr(text, "no trust anchor covers") !=
-		    NULL);
-		UNIT_CHECK(text && strstr(text, "result: error: no server of "
-		    ". answered") != NULL);
-	}
+	UNIT_CHECK_INT(trace_run_done(t), 0);
+	UNIT_CHECK_INT(trace_run_wait(t, 20), 0);
+	text = trace_text(t, &ret);
+	UNIT_CHECK_INT(ret, RES_ELIMIT);
+	UNIT_CHECK(text && strstr(text, "; trace www.example. AAAA: no trust "
+	    "anchor covers it") != NULL);
+	UNIT_CHECK(text && strstr(text, "result: error: no result within")
+	    != NULL);
 	free(text);
-	trace_params_clear(p);
-	free(p);
+	/* Stopped (its worker was gone): ended, an error. */
+	trace_run_abort(t);
+	UNIT_CHECK_INT(trace_run_wait(t, 20), 1);
+	text = trace_text(t, &ret);
+	UNIT_CHECK_INT(ret, RES_ENOTFOUND);
+	UNIT_CHECK(text && strstr(text, "result: error: the query was "
+	    "stopped") != NULL);
+	free(text);
+	trace_run_release(t);
+	/* With an anchor: named in the first line. */
+	t = trace_run_create(name, 1, root);
+	UNIT_CHECK(t != NULL);
+	text = t ? trace_text(t, &ret) : NULL;
+	UNIT_CHECK(text && strstr(text, "from the trust anchor at .") !=
+	    NULL);
+	free(text);
+	trace_run_release(t);
 }
 
 int
