@@ -845,6 +845,7 @@ static int
 mesh_link(struct mesh_state *super, struct mesh_state *sub)
 {
 	struct mesh_ref *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct mesh_ref **pp;
 
 	if (!a || !b) {
 		free(a);
@@ -854,9 +855,14 @@ mesh_link(struct mesh_state *super, struct mesh_state *sub)
 	a->s = sub;
 	a->next = super->subs;
 	super->subs = a;
+	/* Supers at the end: they are told in the order they asked. */
 	b->s = super;
-	b->next = sub->supers;
-	sub->supers = b;
+	b->next = NULL;
+	pp = &sub->supers;
+	while (*pp) {
+		pp = &(*pp)->next;
+	}
+	*pp = b;
 	return RES_OK;
 }
 

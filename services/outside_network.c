@@ -1332,12 +1332,19 @@ outnet_query(struct outside_network *o, const struct upstream_query *uq,
 		s->hashed = 1;
 		o->st.in_flight++;
 	}
+	/* At the end: callers hear the result in the order they asked. */
 	c->serv = s;
-	c->next = s->callers;
-	if (s->callers) {
-		s->callers->prev = c;
+	if (!s->callers) {
+		s->callers = c;
+	} else {
+		struct outnet_query *last = s->callers;
+
+		while (last->next) {
+			last = last->next;
+		}
+		last->next = c;
+		c->prev = last;
 	}
-	s->callers = c;
 	return c;
 }
 

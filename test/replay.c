@@ -64,12 +64,14 @@
  *	ADDRESS a.b.c.d		number is within [start, end]; one or more
  *	ENTRY_BEGIN ...		ADDRESS lines (IPv4 or IPv6; none: any
  *	RANGE_END		address), then entries
- *	STEP n QUERY name type [DO] [CD] [AD] [NORD] [HOLD]
+ *	STEP n QUERY name type [DO] [CD] [AD] [NORD] [HOLD] [FROM address]
  *				a client query (RD set unless NORD; DO adds
  *				EDNS with the DO bit; CD and AD set those
  *				header bits); the scripted servers answer
  *				before the next step, except with HOLD: then
  *				the next QUERY is sent while this one waits
+ *				(the client is 127.0.0.1, or the FROM
+ *				address, for access control)
  *	STEP n CHECK_OUT_QUERY address name type [tcp|udp] [edns|noedns]
  *				[caps|nocaps]
  *				the next upstream query sent (in sending
@@ -85,7 +87,8 @@
  *	STEP n CHECK_ANSWER	followed by an entry: the oldest client
  *				answer not yet checked must match it
  *	STEP n TIME_PASSES ELAPSE s
- *				the clock moves s seconds; every query
+ *				the clock moves s seconds (three decimals
+ *				at most: 0.5 is half a second); every query
  *				pending at the start of the step whose slow
  *				mark (ms) is at most s * 1000 is told it is
  *				slow (UPSTREAM_SLOW, once), then every one
@@ -325,13 +328,13 @@ struct rpl_step {
 	/** QUERY HOLD: leave the network alone, so the next QUERY runs
 	 * while this one still waits (queries in flight together). */
 	int hold;
-	/** Address of CHECK_OUT_QUERY / TIMEOUT. */
+	/** Address of CHECK_OUT_QUERY / TIMEOUT; QUERY FROM's client. */
 	struct sockaddr_storage addr;
 	/** 1 when addr is set. */
 	int have_addr;
 	/** CHECK_OUT_QUERY options: -1 not checked, else 0 / 1. */
 	int tcp, edns, caps;
-	/** TIME_PASSES seconds; CHECK_SIG_CHECKS the most allowed;
+	/** TIME_PASSES milliseconds; CHECK_SIG_CHECKS the most allowed;
 	 * CHECK_PENDING and CHECK_STAT the least. */
 	long elapse;
 	/** CHECK_STAT: the most. */
@@ -406,8 +409,10 @@ struct replay {
 	int verbose;
 	/** The step being run. */
 	int cur_step;
-	/** The clock. */
+	/** The clock: seconds, and milliseconds (0-999) past them. */
 	time_t now;
+	/** The milliseconds. */
+	long now_ms;
 	/** Pending queries, oldest first. */
 	struct fake_query *pending;
 	/** Every query sent (copies, callback fields unused). */
@@ -978,6 +983,34 @@ parse_step_question(char **save, struct rpl_step *s)
 	return RES_OK;
 }
 
+/**
+ * Seconds with up to three decimals ("2", "0.5") as milliseconds.
+ * @return 0, or -1 for anything else or more than 100000000 seconds.
+ */
+static int
+parse_ms(const char *s, long *ms)
+{
+	long sec = 0, frac = 0, scale = 100;
+
+	if (!isdigit((unsigned char)*s)) {
+		return -1;
+	}
+	while (isdigit((unsigned char)*s) && sec <= 100000000) {
+		sec = sec * 10 + (*s++ - '0');
+	}
+	if (*s == '.') {
+		for (s++; isdigit((unsigned char)*s) && scale > 0; s++) {
+			frac += (*s - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*s || sec > 100000000) {
+		return -1;
+	}
+	*ms = sec * 1000 + frac;
+	return 0;
+}
+
 /** Read a step; the current line is STEP. */
 static int
 parse_step(struct rpl_reader *rd, struct rpl_step *s)
@@ -1010,6 +1043,12 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 				s->flags &= (uint16_t)~MSG_FLAG_RD;
 			} else if (strcmp(tok, "HOLD") == 0) {
 				s->hold = 1;
+			} else if (strcmp(tok, "FROM") == 0) {
+				tok = strtok_r(NULL, " \t", &save);
+				if (!tok || addr_parse(tok, &s->addr) != 0) {
+					return rd_err(rd, "QUERY FROM address");
+				}
+				s->have_addr = 1;
 			} else {
 				return rd_err(rd, "QUERY flag");
 			}
@@ -1049,7 +1088,7 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 		tok = strtok_r(NULL, " \t", &save);
 		if (!tok || strcmp(tok, "ELAPSE") != 0 ||
 		    !(tok = strtok_r(NULL, " \t", &save)) ||
-		    (s->elapse = atol(tok)) < 0 || s->elapse > 100000000) {
+		    parse_ms(tok, &s->elapse) != 0) {
 			return rd_err(rd, "TIME_PASSES ELAPSE seconds");
 		}
 	} else if (strcmp(kind, "SKIP_OUT_QUERIES") == 0) {
@@ -1861,7 +1900,7 @@ static void
 set_clock(struct replay *rp)
 {
 	rp->tv.tv_sec = rp->now;
-	rp->tv.tv_usec = 0;
+	rp->tv.tv_usec = rp->now_ms * 1000;
 	comm_base_set_time(rp->w->base, &rp->tv);
 }
 
@@ -1988,10 +2027,16 @@ step_query(struct replay *rp, const struct rpl_step *st)
 		return;
 	}
 	memset(&rep, 0, sizeof(rep));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(0x7f000001);
-	sin->sin_port = htons(53000);
-	rep.addrlen = sizeof(*sin);
+	if (st->have_addr) {
+		rep.addr = st->addr;
+		rep.addrlen = st->addr.ss_family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(0x7f000001);
+		sin->sin_port = htons(53000);
+		rep.addrlen = sizeof(*sin);
+	}
 	rep.conn_id = (uint64_t)st->num;
 	rep.query = pkt;
 	rep.query_len = len;
@@ -2157,16 +2202,19 @@ run_step(struct replay *rp, const struct rpl_step *st)
 	case RPL_TIME_PASSES: {
 		int seq_limit = (int)rp->nlog;
 
-		rp->now += st->elapse;
+		rp->now_ms += st->elapse;
+		rp->now += rp->now_ms / 1000;
+		rp->now_ms %= 1000;
 		set_clock(rp);
-		trace(rp, "  the clock moves %ld s", st->elapse);
+		trace(rp, "  the clock moves %ld.%03ld s", st->elapse / 1000,
+		    st->elapse % 1000);
 		/* Only queries sent before the step; oldest first: the slow
 		 * marks passed, then the timeouts. */
 		for (;;) {
 			for (q = rp->pending; q; q = q->next) {
 				if (q->seq <= seq_limit && q->slow_ms > 0 &&
 				    !q->slow_told && (long)q->slow_ms <=
-				    st->elapse * 1000) {
+				    st->elapse) {
 					break;
 				}
 			}
@@ -2179,7 +2227,7 @@ run_step(struct replay *rp, const struct rpl_step *st)
 		for (;;) {
 			for (q = rp->pending; q; q = q->next) {
 				if (q->seq <= seq_limit && (long)q->timeout_ms
-				    <= st->elapse * 1000) {
+				    <= st->elapse) {
 					break;
 				}
 			}

@@ -45,6 +45,9 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_wildcard.rpl testdata/val_concurrent.rpl \
 	testdata/trace_secure.rpl testdata/trace_insecure.rpl \
 	testdata/trace_bogus.rpl \
+	testdata/iter_second_server.rpl testdata/iter_shared_query.rpl \
+	testdata/mesh_jostle.rpl testdata/iter_nxns.rpl \
+	testdata/worker_per_packet.rpl \
 	testdata/replay/selftest_bad_module.rpl \
 	testdata/replay/selftest_bad_order.rpl \
 	testdata/replay/selftest_bad_rr.rpl \
