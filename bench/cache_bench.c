@@ -21,6 +21,7 @@
 #include "cache/rrset.h"
 #include "cache/msgcache.h"
 #include "cache/dns.h"
+#include "util/answer.h"
 #include "util/msg.h"
 #include "util/dname.h"
 #include <pthread.h>
@@ -128,6 +129,8 @@ looker(void *arg)
 	struct msg_answer ans;
 	struct dns_msg *q = calloc(1, sizeof(*q));
 	uint8_t reply[512];
+	const struct answer_opts ao = { 1232, 1 };
+	struct answer_to to;
 	size_t len;
 
 	if (q == NULL)
@@ -147,9 +150,9 @@ looker(void *arg)
 			if (use_msg == 2) {
 				q->qname_len = dname_len(names[i]);
 				memcpy(q->qname, names[i], q->qname_len);
-				if (dns_cache_answer(mc, rc, q, reply,
-				    sizeof(reply), sizeof(reply), 1232, 0, 10,
-				    &len) && len > 12)
+				answer_to_query(&to, q, sizeof(reply));
+				if (dns_cache_answer(mc, rc, &to, &ao, 0, 10,
+				    reply, sizeof(reply), &len) && len > 12)
 					n++;
 			} else if (use_msg) {
 				if (msg_cache_lookup(mc, rc, names[i], 1, 1, 0,

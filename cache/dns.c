@@ -6,6 +6,7 @@
 #include "cache/dns.h"
 #include "cache/msgcache.h"
 #include "cache/rrset.h"
+#include "util/answer.h"
 #include "util/dname.h"
 #include "util/dnsdef.h"
 #include "util/error.h"
@@ -55,8 +56,7 @@ dns_cache_store_rrset(struct module_env *env, const struct reply_rrset *s,
 
 /**
  * Write the sections of a cached message: each RRset with its remaining
- * TTL, RRSIGs when do_bit, and RFC 4035 section 3.2.1: no NSEC, NSEC3 or
- * RRSIG RRsets outside the answer section for clients without DO.
+ * TTL, RRSIGs when do_bit, only the RRsets answer_keeps_rrset() keeps.
  * @return 0, or -1 when an RRset has more RRs than the fast path writes.
  */
 static int
@@ -78,9 +78,7 @@ dns_write_sections(struct msg_writer *w, const struct rrset_ref *refs,
 		if (cnt > DNS_FAST_MAX_RR) {
 			return -1;
 		}
-		if (!do_bit && sec != MSG_SEC_ANSWER &&
-		    (ref->type == RR_TYPE_NSEC || ref->type == RR_TYPE_NSEC3 ||
-		    ref->type == RR_TYPE_RRSIG)) {
+		if (!answer_keeps_rrset(sec, ref->type, do_bit)) {
 			continue;
 		}
 		for (j = 0; j < cnt; j++) {
@@ -117,9 +115,8 @@ dns_wire_encode(const struct query_info *qi, const struct rrset_ref *refs,
 	for (i = 0; i < n; i++) {
 		const struct rrset_data *d = &rrsets[i]->d;
 
-		if (!do_bit && i >= an && (refs[i].type == RR_TYPE_NSEC ||
-		    refs[i].type == RR_TYPE_NSEC3 ||
-		    refs[i].type == RR_TYPE_RRSIG)) {
+		if (!answer_keeps_rrset(i < an ? MSG_SEC_ANSWER :
+		    MSG_SEC_AUTHORITY, refs[i].type, do_bit)) {
 			continue;
 		}
 		want += d->count + (do_bit ? d->rrsig_count : 0);
@@ -391,213 +388,125 @@ out:
 	return rep;
 }
 
-/**
- * The wire fast path: the reply from the message's encoded sections
- * (see cache/msgcache.h).
- * @return 1 when written, 0 when this query needs the RRset path.
- */
+/** The message cache key of a client's question: name, type, class, CD. */
+#define DNS_KEY_FLAGS(to) (((to)->qflags & MSG_FLAG_CD) ? MSG_QFLAG_CD : 0)
+
+/** Can a cached message answer this client now?  Stale entries wait for
+ * an upstream failure; unvalidated ones for the validator, unless the
+ * client set CD. */
 static int
-dns_wire_answer(const struct msg_entry *e, const struct dns_msg *q,
-    uint16_t flags, uint8_t *buf, size_t cap, size_t limit,
-    uint16_t edns_size, time_t now, size_t *len)
+dns_answerable(const struct answer_to *to, int st, int sec, int validating)
 {
-	const struct msg_wire *w = &e->d.wire[q->edns.do_bit ? 1 : 0];
-	size_t qend = 12 + q->qname_len + 4, total, i;
-	uint32_t age;
-	uint8_t *p;
-
-	if (!msg_wire_live(w, now)) {
-		return 0;
-	}
-	total = qend + w->len + (q->edns.present ? 11 : 0);
-	if (total > cap || total > limit) {
-		return 0;
-	}
-	wire_put16(buf, q->id);
-	wire_put16(buf + 2, (uint16_t)(flags | e->d.rcode));
-	wire_put16(buf + 4, 1);
-	wire_put16(buf + 6, w->an);
-	wire_put16(buf + 8, w->ns);
-	wire_put16(buf + 10, (uint16_t)(w->ar + (q->edns.present ? 1 : 0)));
-	/* The question as the client wrote it (its case, RFC 1035 section
-	 * 7.3 and the 0x20 draft): same length as the cached name, so the
-	 * compression pointers into it hold. */
-	memcpy(buf + 12, q->qname, q->qname_len);
-	wire_put16(buf + 12 + q->qname_len, q->qtype);
-	wire_put16(buf + 14 + q->qname_len, q->qclass);
-	memcpy(buf + qend, w->data, w->len);
-	age = (uint32_t)(now - w->at);
-	if (age > 0) {
-		for (i = 0; i < w->nttl; i++) {
-			const uint8_t *s = w->data + w->ttl_off[i];
-			uint32_t ttl = wire_get32(s);
-
-			ttl -= age;	/* live: every TTL is above age */
-			p = buf + qend + w->ttl_off[i];
-			p[0] = (uint8_t)(ttl >> 24);
-			p[1] = (uint8_t)(ttl >> 16);
-			p[2] = (uint8_t)(ttl >> 8);
-			p[3] = (uint8_t)ttl;
-		}
-	}
-	if (q->edns.present) {
-		/* OPT (RFC 6891 section 6.1.2): root owner, our payload
-		 * size, extended rcode and version 0, DO echoed (RFC 3225
-		 * section 3), no options. */
-		p = buf + qend + w->len;
-		p[0] = 0;
-		wire_put16(p + 1, RR_TYPE_OPT);
-		wire_put16(p + 3, edns_size);
-		p[5] = 0;
-		p[6] = 0;
-		wire_put16(p + 7, q->edns.do_bit ? EDNS_FLAG_DO : 0);
-		wire_put16(p + 9, 0);
-	}
-	*len = total;
-	return 1;
-}
-
-/** Test switch for the wire fast path (on unless a test turns it off). */
-static int dns_wire_enabled = 1;
-
-void
-dns_cache_set_wire(int on)
-{
-	dns_wire_enabled = on;
+	return !(st & CACHE_FLAG_STALE) && !(validating &&
+	    !(to->qflags & MSG_FLAG_CD) && sec == RRSET_SEC_UNCHECKED);
 }
 
 /** The wire fast path's query, for dns_wire_one(). */
 struct dns_wire_arg {
-	/** the query */
-	const struct dns_msg *q;
-	/** the reply buffer, its capacity, the client's limit */
-	uint8_t *buf;
-	size_t cap, limit;
-	/** our EDNS payload size */
-	uint16_t edns_size;
+	/** the client and the server's side */
+	const struct answer_to *to;
+	const struct answer_opts *o;
 	/** 1 when the validator runs */
 	int validating;
 	/** current time */
 	time_t now;
+	/** the reply buffer and its capacity */
+	uint8_t *buf;
+	size_t cap;
 	/** receives the reply length */
 	size_t *len;
 };
 
-/** The reply flags of a cached message for query q. */
-static uint16_t
-dns_reply_flags(const struct dns_msg *q, int sec, int validating)
-{
-	uint16_t flags = MSG_FLAG_QR | MSG_FLAG_RA |
-	    (q->flags & (MSG_FLAG_RD | MSG_FLAG_CD));
-
-	/* RFC 4035 section 3.2.3 / RFC 6840 section 5.8: AD for secure
-	 * data when the client asked with DO or AD. */
-	if (validating && !(q->flags & MSG_FLAG_CD) &&
-	    sec == RRSET_SEC_SECURE &&
-	    (q->edns.do_bit || (q->flags & MSG_FLAG_AD))) {
-		flags |= MSG_FLAG_AD;
-	}
-	return flags;
-}
-
 /**
  * Under the message's shard lock (msg_cache_apply_msg()): answer from the
- * encoded variant, or say why not.
+ * encoded variant (see cache/msgcache.h), or say why not.
+ * @return 1 answered, -1 a miss, 0 for the RRset path.
  */
 static int
 dns_wire_one(const struct msg_entry *e, int st, void *arg)
 {
 	struct dns_wire_arg *a = arg;
-	int cd = (a->q->flags & MSG_FLAG_CD) != 0;
+	const struct msg_wire *w = &e->d.wire[a->to->do_bit ? 1 : 0];
 	int sec = e->d.security;
 
-	/* Stale: only when upstream fails.  Not validated yet: the
-	 * validator must see it first. */
-	if ((st & CACHE_FLAG_STALE) || (a->validating && !cd &&
-	    sec == RRSET_SEC_UNCHECKED)) {
+	if (!dns_answerable(a->to, st, sec, a->validating)) {
 		return -1;
 	}
 	/* No variant is stored for bogus, EDE or extended-rcode messages
-	 * (msg_wire_allowed()): those take the RRset path. */
-	if (a->validating && !cd && sec == RRSET_SEC_BOGUS) {
+	 * (msg_wire_allowed()); a variant that does not fit the client
+	 * takes the RRset path too, which truncates. */
+	if ((a->validating && !(a->to->qflags & MSG_FLAG_CD) &&
+	    sec == RRSET_SEC_BOGUS) || !msg_wire_live(w, a->now)) {
 		return 0;
 	}
-	return dns_wire_answer(e, a->q, dns_reply_flags(a->q, sec,
-	    a->validating), a->buf, a->cap, a->limit, a->edns_size, a->now,
-	    a->len);
+	return answer_wire(a->to, a->o, answer_flags(a->to, a->validating &&
+	    sec == RRSET_SEC_SECURE, 0), e->d.rcode, w->data, w->len, w->an,
+	    w->ns, w->ar, w->ttl_off, w->nttl, (uint32_t)(a->now - w->at),
+	    a->buf, a->cap, a->len) == RES_OK;
 }
 
 int
-dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
-    const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
-    uint16_t edns_size, int validating, time_t now, size_t *len)
+dns_cache_answer_rrsets(struct msg_cache *mc, struct rrset_cache *rc,
+    const struct answer_to *to, const struct answer_opts *o, int validating,
+    time_t now, uint8_t *buf, size_t cap, size_t *len)
 {
 	struct msg_answer ans;
 	struct msg_writer w;
-	struct msg_edns_out eo;
 	struct msg_entry *e;
-	uint16_t flags;
-	int ok = 0, sec, cd, bogus, st;
+	int ok = 0, sec, bogus, st, ede;
 
-	cd = (q->flags & MSG_FLAG_CD) != 0;
-	if (dns_wire_enabled) {
-		struct dns_wire_arg a = { q, buf, cap, limit, edns_size,
-		    validating, now, len };
-
-		st = msg_cache_apply_msg(mc, q->qname, q->qtype, q->qclass,
-		    cd ? MSG_QFLAG_CD : 0, now, dns_wire_one, &a);
-		if (st != 0) {
-			return st > 0;
-		}
-	}
-	/* The RRset path: no encoded variant, or one that does not fit. */
-	if ((e = msg_cache_lookup_msg(mc, q->qname, q->qtype, q->qclass,
-	    cd ? MSG_QFLAG_CD : 0, now, &st)) == NULL) {
+	if ((e = msg_cache_lookup_msg(mc, to->qname, to->qtype, to->qclass,
+	    DNS_KEY_FLAGS(to), now, &st)) == NULL) {
 		return 0;
 	}
 	sec = e->d.security;
-	if ((st & CACHE_FLAG_STALE) || (validating && !cd &&
-	    sec == RRSET_SEC_UNCHECKED)) {
+	if (!dns_answerable(to, st, sec, validating)) {
 		msg_cache_release(mc, e);
 		return 0;
 	}
-	flags = dns_reply_flags(q, sec, validating);
-	bogus = validating && !cd && sec == RRSET_SEC_BOGUS;
+	bogus = validating && !(to->qflags & MSG_FLAG_CD) &&
+	    sec == RRSET_SEC_BOGUS;
 	if (msg_cache_answer_from(mc, rc, e, st, now, &ans) != RES_OK) {
 		return 0;
 	}
 	if (ans.flags & CACHE_FLAG_STALE) {
 		goto out;
 	}
-	msg_writer_init(&w, buf, cap);
-	msg_writer_set_limit(&w, limit);
-	if (msg_writer_header(&w, q->id, flags, bogus ? MSG_RCODE_SERVFAIL :
-	    ans.msg->d.rcode) != RES_OK ||
-	    msg_writer_question(&w, q->qname, q->qtype, q->qclass) !=
-	    RES_OK) {
+	/* A bogus answer is a SERVFAIL with its reason; an answer may carry
+	 * an EDE of its own (e.g. 3, stale answer).  EDE 0 is "other": sent
+	 * with a bogus answer only. */
+	ede = (bogus && ans.msg->d.ede >= 0) || ans.msg->d.ede > 0 ?
+	    ans.msg->d.ede : -1;
+	if (answer_begin(&w, buf, cap, to, o, answer_flags(to, validating &&
+	    sec == RRSET_SEC_SECURE, 0), bogus ? MSG_RCODE_SERVFAIL :
+	    ans.msg->d.rcode, ede, ans.msg->d.reason) != RES_OK) {
 		goto out;
-	}
-	if (q->edns.present) {
-		memset(&eo, 0, sizeof(eo));
-		eo.udp_size = edns_size;
-		eo.do_bit = q->edns.do_bit;
-		if ((bogus && ans.msg->d.ede >= 0) || ans.msg->d.ede > 0) {
-			eo.ede = 1;
-			eo.ede_code = (uint16_t)ans.msg->d.ede;
-			eo.ede_text = ans.msg->d.reason;
-		}
-		if (msg_writer_edns(&w, &eo) != RES_OK) {
-			goto out;
-		}
 	}
 	if (!bogus && dns_write_sections(&w, ans.msg->d.refs, ans.rrsets,
-	    ans.msg->d.an, ans.msg->d.ns, ans.n, q->edns.do_bit, now) != 0) {
+	    ans.msg->d.an, ans.msg->d.ns, ans.n, to->do_bit, now) != 0) {
 		goto out;
 	}
-	if (msg_writer_finish(&w, len) == RES_OK) {
+	if (answer_finish(&w, len) == RES_OK) {
 		ok = 1;
 	}
 out:
 	msg_cache_answer_release(mc, rc, &ans);
 	return ok;
+}
+
+int
+dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
+    const struct answer_to *to, const struct answer_opts *o, int validating,
+    time_t now, uint8_t *buf, size_t cap, size_t *len)
+{
+	struct dns_wire_arg a = { to, o, validating, now, buf, cap, len };
+	int st;
+
+	st = msg_cache_apply_msg(mc, to->qname, to->qtype, to->qclass,
+	    DNS_KEY_FLAGS(to), now, dns_wire_one, &a);
+	if (st != 0) {
+		return st > 0;
+	}
+	return dns_cache_answer_rrsets(mc, rc, to, o, validating, now, buf,
+	    cap, len);
 }

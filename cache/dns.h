@@ -18,12 +18,13 @@
 #include "cache/msgcache.h"
 #include "util/dname.h"
 
+struct answer_opts;
+struct answer_to;
 struct module_env;
 struct query_info;
 struct reply;
 struct reply_rrset;
 struct region;
-struct dns_msg;
 struct rrset_cache;
 struct msg_cache;
 
@@ -72,24 +73,34 @@ struct reply *dns_cache_lookup_msg(struct module_env *env, struct region *r,
 	const struct query_info *qi, uint16_t qflags);
 
 /**
- * The cache-hit fast path: answer a client query from the message cache
- * without building anything: header and question from the query, the
- * cached RRsets with their remaining TTLs, RRSIGs when DO is set.
+ * Answer a client from the message cache without building anything: the
+ * encoded sections of the message copied after the client's header and
+ * question, TTLs counted down (util/answer.h, answer_wire()); when the
+ * message has no encoding that fits, dns_cache_answer_rrsets().
  * @param mc, rc: the caches.
- * @param q: the parsed query.
- * @param buf: reply buffer; cap its capacity.
- * @param limit: the client's size limit.
- * @param edns_size: our EDNS payload size.
+ * @param to: the client (question, flags, EDNS, DO, size limit).
+ * @param o: the server's side of the reply.
  * @param validating: 1 when the validator runs: unvalidated entries are
  *	misses for clients without CD, secure ones get AD (DO or AD set),
  *	bogus ones give SERVFAIL with their EDE (the data for CD clients).
  * @param now: current time.
+ * @param buf, cap: the reply buffer.
  * @param len: receives the reply length.
  * @return 1 when answered, 0 on a miss (buf unspecified).
  */
 int dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
-	const struct dns_msg *q, uint8_t *buf, size_t cap, size_t limit,
-	uint16_t edns_size, int validating, time_t now, size_t *len);
+	const struct answer_to *to, const struct answer_opts *o, int validating,
+	time_t now, uint8_t *buf, size_t cap, size_t *len);
+
+/**
+ * The same answer written from the cached RRsets, one by one, truncated
+ * at the client's limit: what dns_cache_answer() does for messages
+ * without an encoding; the tests compare the two paths with it.
+ * Parameters and return as dns_cache_answer().
+ */
+int dns_cache_answer_rrsets(struct msg_cache *mc, struct rrset_cache *rc,
+	const struct answer_to *to, const struct answer_opts *o, int validating,
+	time_t now, uint8_t *buf, size_t cap, size_t *len);
 
 /**
  * Encode a message about to be stored for the wire fast path (both
@@ -107,12 +118,5 @@ int dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 void dns_cache_wire_prepare(struct rrset_cache *rc, const uint8_t *qname,
 	uint16_t qtype, uint16_t qclass, time_t now, struct msg_store *in,
 	struct dns_wire_bufs *b);
-
-/**
- * Turn the wire fast path (cache/msgcache.h) off or on, for tests that
- * compare it with the RRset path.  On by default; process-wide.
- * @param on: 0 off, else on.
- */
-void dns_cache_set_wire(int on);
 
 #endif /* CACHE_DNS_H */

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "daemon/localzone.h"
+#include "util/answer.h"
 #include "util/config_file.h"
 #include "util/dname.h"
 #include "util/dnsdef.h"
@@ -697,9 +698,24 @@ lz_rrset(const struct lz_node *n, uint16_t type)
 	return NULL;
 }
 
+/** Where a local reply goes and how it is written. */
+struct lz_out {
+	/** The client (util/answer.h). */
+	const struct answer_to *to;
+	/** The server's side. */
+	const struct answer_opts *ao;
+	/** The reply buffer. */
+	uint8_t *buf;
+	/** Its capacity. */
+	size_t cap;
+	/** Receives the reply's length. */
+	size_t *len;
+};
+
 /**
  * Write a local reply.
  * @param q: the query.
+ * @param out: where and for whom.
  * @param rcode: NOERROR or NXDOMAIN (or REFUSED, with no data).
  * @param data: node whose RRsets answer (NULL for none).
  * @param type: the type to answer; RR_TYPE_ANY for all; CNAME is used
@@ -707,32 +723,18 @@ lz_rrset(const struct lz_node *n, uint16_t type)
  * @param zone: the zone, for its SOA on negative answers.
  */
 static enum local_result
-lz_reply(const struct dns_msg *q, int rcode, const struct lz_node *data,
-    uint16_t type, const struct lz_node *zone, uint8_t *buf, size_t cap,
-    uint16_t edns_size, size_t *len)
+lz_reply(const struct dns_msg *q, const struct lz_out *out, int rcode,
+    const struct lz_node *data, uint16_t type, const struct lz_node *zone)
 {
 	struct msg_writer w;
-	struct msg_edns_out eo;
 	const struct lz_rrset *s;
 	int answered = 0;
-	uint16_t flags = MSG_FLAG_QR | MSG_FLAG_RA |
-	    (q->flags & (MSG_FLAG_RD | MSG_FLAG_CD));
 
-	if (rcode != MSG_RCODE_REFUSED) {
-		flags |= MSG_FLAG_AA;
-	}
-	msg_writer_init(&w, buf, cap);
-	if (msg_writer_header(&w, q->id, flags, rcode) != RES_OK ||
-	    msg_writer_question(&w, q->qname, q->qtype, q->qclass) != RES_OK) {
+	/* The server's own data: AA, except for a refusal. */
+	if (answer_begin(&w, out->buf, out->cap, out->to, out->ao,
+	    answer_flags(out->to, 0, rcode != MSG_RCODE_REFUSED), rcode, -1,
+	    NULL) != RES_OK) {
 		return LOCAL_RESULT_DROP;
-	}
-	if (q->edns.present) {
-		memset(&eo, 0, sizeof(eo));
-		eo.udp_size = edns_size;
-		eo.do_bit = q->edns.do_bit;
-		if (msg_writer_edns(&w, &eo) != RES_OK) {
-			return LOCAL_RESULT_DROP;
-		}
 	}
 	for (s = data ? data->rrsets : NULL; s && rcode == MSG_RCODE_NOERROR;
 	    s = s->next) {
@@ -764,7 +766,7 @@ lz_reply(const struct dns_msg *q, int rcode, const struct lz_node *data,
 		msg_writer_rrset(&w, MSG_SEC_AUTHORITY, zone->name,
 		    RR_TYPE_SOA, RR_CLASS_IN, ttl, s->rd, 1, 1);
 	}
-	if (msg_writer_finish(&w, len) != RES_OK) {
+	if (answer_finish(&w, out->len) != RES_OK) {
 		return LOCAL_RESULT_DROP;
 	}
 	return LOCAL_RESULT_ANSWER;
@@ -772,8 +774,10 @@ lz_reply(const struct dns_msg *q, int rcode, const struct lz_node *data,
 
 enum local_result
 local_zones_answer(const struct local_zones *lz, const struct dns_msg *q,
-    uint8_t *buf, size_t cap, uint16_t edns_size, size_t *len)
+    const struct answer_to *to, const struct answer_opts *ao, uint8_t *buf,
+    size_t cap, size_t *len)
 {
+	const struct lz_out out = { to, ao, buf, cap, len };
 	const struct lz_node *zone, *data;
 
 	if (q->qclass != RR_CLASS_IN) {
@@ -789,11 +793,9 @@ local_zones_answer(const struct local_zones *lz, const struct dns_msg *q,
 	case LOCAL_ZONE_NOVIEW:
 		return LOCAL_RESULT_NONE;
 	case LOCAL_ZONE_ALWAYS_REFUSE:
-		return lz_reply(q, MSG_RCODE_REFUSED, NULL, 0, zone, buf, cap,
-		    edns_size, len);
+		return lz_reply(q, &out, MSG_RCODE_REFUSED, NULL, 0, zone);
 	case LOCAL_ZONE_ALWAYS_NXDOMAIN:
-		return lz_reply(q, MSG_RCODE_NXDOMAIN, NULL, 0, zone, buf,
-		    cap, edns_size, len);
+		return lz_reply(q, &out, MSG_RCODE_NXDOMAIN, NULL, 0, zone);
 	default:
 		break;
 	}
@@ -817,17 +819,15 @@ local_zones_answer(const struct local_zones *lz, const struct dns_msg *q,
 		    !lz_rrset(data, RR_TYPE_CNAME)) {
 			return LOCAL_RESULT_NONE;
 		}
-		return lz_reply(q, MSG_RCODE_NOERROR, data, q->qtype, zone,
-		    buf, cap, edns_size, len);
+		return lz_reply(q, &out, MSG_RCODE_NOERROR, data, q->qtype,
+		    zone);
 	}
 	switch (zone->type) {
 	case LOCAL_ZONE_STATIC:
 	case LOCAL_ZONE_REDIRECT:
-		return lz_reply(q, MSG_RCODE_NXDOMAIN, NULL, 0, zone, buf,
-		    cap, edns_size, len);
+		return lz_reply(q, &out, MSG_RCODE_NXDOMAIN, NULL, 0, zone);
 	case LOCAL_ZONE_REFUSE:
-		return lz_reply(q, MSG_RCODE_REFUSED, NULL, 0, zone, buf, cap,
-		    edns_size, len);
+		return lz_reply(q, &out, MSG_RCODE_REFUSED, NULL, 0, zone);
 	case LOCAL_ZONE_DENY:
 		return LOCAL_RESULT_DROP;
 	default:

@@ -32,6 +32,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct answer_opts;
+struct answer_to;
 struct config;
 struct dns_msg;
 
@@ -110,15 +112,16 @@ int local_zones_remove_data(struct local_zones *lz, const uint8_t *name);
  * Answer a query from local zones.
  * @param lz: the zones.
  * @param q: the parsed query (have_question set, qdcount 1).
+ * @param to: the client (util/answer.h: its limit, EDNS, flags).
+ * @param ao: the server's side of a reply.
  * @param buf: reply buffer.
  * @param cap: its capacity.
- * @param edns_size: our EDNS payload size to advertise.
  * @param len: receives the reply length when an answer was written.
  * @return an enum local_result.
  */
 enum local_result local_zones_answer(const struct local_zones *lz,
-	const struct dns_msg *q, uint8_t *buf, size_t cap, uint16_t edns_size,
-	size_t *len);
+	const struct dns_msg *q, const struct answer_to *to,
+	const struct answer_opts *ao, uint8_t *buf, size_t cap, size_t *len);
 
 /**
  * Parse a zone type keyword.

@@ -26,6 +26,7 @@
 #include "services/mesh.h"
 #include "services/modstack.h"
 #include "cache/dns.h"
+#include "util/answer.h"
 #include "util/config_file.h"
 #include "util/dname.h"
 #include "util/dnsdef.h"
@@ -350,9 +351,9 @@ worker_work(struct worker *w)
 /** Write an error reply and count its rcode. */
 static int
 worker_error(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
-    int rcode, int ede, const char *text)
+    const struct answer_opts *ao, int rcode, int ede, const char *text)
 {
-	if (msg_reply_error(q, rcode, ede, text, rep->reply, rep->reply_cap,
+	if (answer_error(q, ao, rcode, ede, text, rep->reply, rep->reply_cap,
 	    &rep->reply_len) != RES_OK) {
 		return 0;
 	}
@@ -364,7 +365,7 @@ worker_error(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
  * @return -1 when not such a query, else as worker_handle_query(). */
 static int
 worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
-    size_t limit)
+    const struct answer_to *to, const struct answer_opts *ao)
 {
 	static const uint8_t id_server[] = "\2id\6server";
 	static const uint8_t hostname_bind[] = "\10hostname\4bind";
@@ -372,7 +373,6 @@ worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 	static const uint8_t version_bind[] = "\7version\4bind";
 	const struct config *cfg = w->daemon->cfg;
 	struct msg_writer mw;
-	struct msg_edns_out eo;
 	struct msg_rdata rd;
 	uint8_t txt[256];
 	char host[256];
@@ -393,7 +393,7 @@ worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 		return -1;
 	}
 	if (is_id ? cfg->hide_identity : cfg->hide_version) {
-		return worker_error(w, q, rep, MSG_RCODE_REFUSED, -1, NULL);
+		return worker_error(w, q, rep, ao, MSG_RCODE_REFUSED, -1, NULL);
 	}
 	if (is_id) {
 		s = cfg->identity;
@@ -415,22 +415,13 @@ worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 	rd.len = (uint16_t)(sl + 1);
 	rd.names = NULL;
 	rd.nnames = 0;
-	msg_writer_init(&mw, rep->reply, rep->reply_cap);
-	msg_writer_set_limit(&mw, limit);
-	if (msg_writer_header(&mw, q->id, MSG_FLAG_QR | MSG_FLAG_AA |
-	    (q->flags & MSG_FLAG_RD), 0) != RES_OK ||
-	    msg_writer_question(&mw, q->qname, q->qtype, q->qclass) != RES_OK) {
+	if (answer_begin(&mw, rep->reply, rep->reply_cap, to, ao,
+	    answer_flags(to, 0, 1), MSG_RCODE_NOERROR, -1, NULL) != RES_OK) {
 		return 0;
-	}
-	if (q->edns.present) {
-		memset(&eo, 0, sizeof(eo));
-		eo.udp_size = (uint16_t)cfg->edns_buffer_size;
-		eo.do_bit = q->edns.do_bit;
-		msg_writer_edns(&mw, &eo);
 	}
 	msg_writer_rrset(&mw, MSG_SEC_ANSWER, q->qname, RR_TYPE_TXT,
 	    RR_CLASS_CH, 0, &rd, 1, 1);
-	if (msg_writer_finish(&mw, &rep->reply_len) != RES_OK) {
+	if (answer_finish(&mw, &rep->reply_len) != RES_OK) {
 		return 0;
 	}
 	w->stats.ans_rcode[0]++;
@@ -477,6 +468,8 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	struct daemon *d = w->daemon;
 	const struct config *cfg = d->cfg;
 	struct dns_msg *q = w->qmsg;
+	struct answer_opts ao;
+	struct answer_to to;
 	enum acl_action acl;
 	enum local_result lr;
 	size_t limit;
@@ -498,27 +491,33 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	}
 	ret = msg_parse_query(q, rep->query, rep->query_len);
 	worker_count_query(&w->stats, rep->query, q);
+	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
+	ao.ede = cfg->ede;
 	if (acl == ACL_REFUSE) {
 		w->stats.num_acl_refused++;
-		return worker_error(w, q, rep, MSG_RCODE_REFUSED, -1, NULL);
+		return worker_error(w, q, rep, &ao,
+		    MSG_RCODE_REFUSED, -1, NULL);
 	}
 	if (ret != RES_OK) {
 		w->stats.num_formerr++;
-		return worker_error(w, q, rep, MSG_RCODE_FORMERR, -1, NULL);
+		return worker_error(w, q, rep, &ao,
+		    MSG_RCODE_FORMERR, -1, NULL);
 	}
 	if (q->opcode != MSG_OPCODE_QUERY) {
 		w->stats.num_notimp++;
-		return worker_error(w, q, rep, MSG_RCODE_NOTIMP, -1, NULL);
+		return worker_error(w, q, rep, &ao, MSG_RCODE_NOTIMP, -1, NULL);
 	}
 	if (q->qdcount != 1 || q->qtype == RR_TYPE_OPT) {
 		w->stats.num_formerr++;
-		return worker_error(w, q, rep, MSG_RCODE_FORMERR, -1, NULL);
+		return worker_error(w, q, rep, &ao,
+		    MSG_RCODE_FORMERR, -1, NULL);
 	}
 	if (q->edns.present && q->edns.version > 0) {
-		return worker_error(w, q, rep, MSG_RCODE_BADVERS, -1, NULL);
+		return worker_error(w, q, rep, &ao,
+		    MSG_RCODE_BADVERS, -1, NULL);
 	}
 	if (q->qtype == RR_TYPE_AXFR || q->qtype == RR_TYPE_IXFR) {
-		return worker_error(w, q, rep, MSG_RCODE_REFUSED,
+		return worker_error(w, q, rep, &ao, MSG_RCODE_REFUSED,
 		    EDE_NOT_SUPPORTED, "zone transfers are not served");
 	}
 	if (rep->is_tcp) {
@@ -535,11 +534,12 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	if (limit > rep->reply_cap) {
 		limit = rep->reply_cap;
 	}
-	if ((ret = worker_chaos(w, q, rep, limit)) >= 0) {
+	answer_to_query(&to, q, limit);
+	if ((ret = worker_chaos(w, q, rep, &to, &ao)) >= 0) {
 		return ret;
 	}
-	lr = local_zones_answer(d->local_zones, q, rep->reply, limit,
-	    (uint16_t)cfg->edns_buffer_size, &rep->reply_len);
+	lr = local_zones_answer(d->local_zones, q, &to, &ao, rep->reply,
+	    rep->reply_cap, &rep->reply_len);
 	if (lr == LOCAL_RESULT_ANSWER) {
 		w->stats.num_local++;
 		w->stats.ans_rcode[rep->reply[3] & 0xf]++;
@@ -555,7 +555,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	}
 	if (acl == ACL_REFUSE_NON_LOCAL) {
 		w->stats.num_acl_refused++;
-		return worker_error(w, q, rep, MSG_RCODE_REFUSED,
+		return worker_error(w, q, rep, &ao, MSG_RCODE_REFUSED,
 		    EDE_PROHIBITED, NULL);
 	}
 	w->res->now = comm_base_now(w->base);
@@ -563,19 +563,21 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	    acl != ACL_ALLOW_SETRD) {
 		/* Non-recursive queries are for allow_snoop clients only. */
 		w->stats.num_acl_refused++;
-		return worker_error(w, q, rep, MSG_RCODE_REFUSED, -1, NULL);
+		return worker_error(w, q, rep, &ao,
+		    MSG_RCODE_REFUSED, -1, NULL);
 	}
 	/* The cache fast path. */
-	if (dns_cache_answer(d->msg_cache, d->rrset_cache, q, rep->reply,
-	    rep->reply_cap, limit, (uint16_t)cfg->edns_buffer_size,
-	    d->stack.validating, w->res->now, &rep->reply_len)) {
+	if (dns_cache_answer(d->msg_cache, d->rrset_cache, &to, &ao,
+	    d->stack.validating, w->res->now, rep->reply, rep->reply_cap,
+	    &rep->reply_len)) {
 		w->stats.num_cache_hits++;
 		w->stats.ans_rcode[rep->reply[3] & 0xf]++;
 		return COMM_REPLY_SEND;
 	}
 	if (!(q->flags & MSG_FLAG_RD) && acl == ACL_ALLOW_SNOOP) {
 		/* Snooping: the cache or nothing. */
-		return worker_error(w, q, rep, MSG_RCODE_REFUSED, -1, NULL);
+		return worker_error(w, q, rep, &ao,
+		    MSG_RCODE_REFUSED, -1, NULL);
 	}
 	w->stats.num_cache_misses++;
 	if (mesh_new_client(w->res->mesh, q, rep, limit) ==
@@ -583,7 +585,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return COMM_REPLY_LATER;
 	}
 	w->stats.num_requestlist_exceeded++;
-	return worker_error(w, q, rep, MSG_RCODE_SERVFAIL, -1, NULL);
+	return worker_error(w, q, rep, &ao, MSG_RCODE_SERVFAIL, -1, NULL);
 }
 
 void

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "services/mesh.h"
 #include "services/outside_network.h"
+#include "util/answer.h"
 #include "util/config_file.h"
 #include "util/dname.h"
 #include "util/dnsdef.h"
@@ -47,20 +48,11 @@ struct mesh_reply {
 	void *cbarg;
 	/** Where to send (the reply function). */
 	struct comm_reply rep;
-	/** The client's query ID. */
-	uint16_t id;
-	/** The client's RD and CD flags. */
-	uint16_t qflags;
-	/** 1 when the client sent EDNS. */
-	int edns;
-	/** The client's DO bit. */
-	int do_bit;
-	/** The client's AD bit (RFC 6840 section 5.7). */
-	int ad;
+	/** The client, as the answer encoder needs it (util/answer.h);
+	 * to.qname points to qname. */
+	struct answer_to to;
 	/** The client's qname as sent (case kept, for the echo). */
 	uint8_t qname[DNAME_MAXLEN];
-	/** Reply size limit. */
-	size_t limit;
 	/** When the query arrived. */
 	struct timeval start;
 };
@@ -561,47 +553,19 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 {
 	struct mesh_area *m = ms->mesh;
 	const struct reply *rep = ms->s.return_msg;
-	struct msg_writer w;
-	struct msg_edns_out eo;
+	const struct config *cfg = m->env->cfg;
+	struct answer_opts ao;
 	size_t len = 0;
 	int rcode = rep ? rep->rcode : ms->s.return_rcode;
 	int ede = rep && rep->ede >= 0 ? rep->ede : ms->s.ede;
 	const char *ede_text = rep && rep->ede >= 0 ? rep->ede_text :
 	    ms->s.ede_text;
-	uint16_t flags = MSG_FLAG_QR | MSG_FLAG_RA | (mr->qflags &
-	    (MSG_FLAG_RD | MSG_FLAG_CD));
-	const struct config *cfg = m->env->cfg;
 
-	/* AD for validated data, to clients that asked with DO or AD and
-	 * did not set CD (RFC 4035 section 3.2.3, RFC 6840 section 5.7). */
-	if (rep && rep->security == RRSET_SEC_SECURE &&
-	    !(mr->qflags & MSG_FLAG_CD) && (mr->do_bit || mr->ad)) {
-		flags |= MSG_FLAG_AD;
-	}
-
-	msg_writer_init(&w, m->buf, MSG_MAX_LEN);
-	msg_writer_set_limit(&w, mr->limit);
-	if (msg_writer_header(&w, mr->id, flags, rcode & 0xfff) != RES_OK ||
-	    msg_writer_question(&w, mr->qname, ms->s.qinfo.qtype,
-	    ms->s.qinfo.qclass) != RES_OK) {
-		return;
-	}
-	if (mr->edns) {
-		memset(&eo, 0, sizeof(eo));
-		eo.udp_size = (uint16_t)cfg->edns_buffer_size;
-		eo.do_bit = mr->do_bit;
-		if (ede >= 0 && cfg->ede) {
-			eo.ede = 1;
-			eo.ede_code = (uint16_t)ede;
-			eo.ede_text = ede_text;
-		}
-		msg_writer_edns(&w, &eo);
-	}
-	if (rep && (rcode == MSG_RCODE_NOERROR ||
-	    rcode == MSG_RCODE_NXDOMAIN)) {
-		reply_write(&w, rep, mr->do_bit, 0);
-	}
-	if (msg_writer_finish(&w, &len) != RES_OK) {
+	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
+	ao.ede = cfg->ede;
+	if (answer_reply(&mr->to, &ao, rep, rcode & 0xfff, rep &&
+	    rep->security == RRSET_SEC_SECURE, ede, ede_text, m->buf,
+	    MSG_MAX_LEN, &len) != RES_OK) {
 		return;
 	}
 	(void)m->reply(m->reply_arg, &mr->rep, m->buf, len);
@@ -1044,13 +1008,9 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	mr->rep = *rep;
 	mr->rep.query = NULL;
 	mr->rep.reply = NULL;
-	mr->id = q->id;
-	mr->qflags = qflags;
-	mr->edns = q->edns.present;
-	mr->do_bit = q->edns.do_bit;
-	mr->ad = (q->flags & MSG_FLAG_AD) != 0;
+	answer_to_query(&mr->to, q, limit);
 	memcpy(mr->qname, q->qname, q->qname_len);
-	mr->limit = limit;
+	mr->to.qname = mr->qname;
 	mr->start = mesh_now_tv(m);
 	if (ms->nclients++ == 0) {
 		mesh_client_list_add(ms);

@@ -1,5 +1,6 @@
 /*
- * test/fuzz_msg.c - libFuzzer target for util/msg.c.
+ * test/fuzz_msg.c - libFuzzer target for util/msg.c (and the error
+ * replies of util/answer.c).
  *
  * Built only with "./configure --enable-fuzz CC=clang"; run as
  * "test/fuzz_msg -max_total_time=60".  Each input goes through both
@@ -9,6 +10,7 @@
  * parse.
  */
 #include "config.h"
+#include "util/answer.h"
 #include "util/msg.h"
 #include "util/error.h"
 #include <stdlib.h>
@@ -18,6 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /** Views are large: keep them out of the stack. */
 static struct dns_msg in, again;
+
+/** The server's side of the error replies. */
+static const struct answer_opts opts = { 1232, 1 };
 
 /** Re-encode the parsed view in; abort when the result does not parse. */
 static void
@@ -100,8 +105,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	if (in.have_header) {
-		if (msg_reply_error(&in, MSG_RCODE_FORMERR, 0, "fuzz", reply,
-		    sizeof(reply), &len) == RES_OK &&
+		if (answer_error(&in, &opts, MSG_RCODE_FORMERR, 0, "fuzz",
+		    reply, sizeof(reply), &len) == RES_OK &&
 		    msg_parse(&again, reply, len) != RES_OK) {
 			abort();
 		}

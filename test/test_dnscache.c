@@ -9,6 +9,7 @@
 #include "cache/dns.h"
 #include "cache/msgcache.h"
 #include "cache/rrset.h"
+#include "util/answer.h"
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/module.h"
@@ -124,16 +125,16 @@ both_ways(struct fixture *f, const struct dns_msg *q, int validating,
     size_t limit, uint8_t *out, size_t *outlen)
 {
 	static uint8_t a[65535], b[65535];
+	const struct answer_opts o = { 1232, 1 };
+	struct answer_to to;
 	size_t la = 0, lb = 0;
 	int ra, rb;
 
-	dns_cache_set_wire(1);
-	ra = dns_cache_answer(f->env.msg_cache, f->env.rrset_cache, q, a,
-	    sizeof(a), limit, 1232, validating, f->now, &la);
-	dns_cache_set_wire(0);
-	rb = dns_cache_answer(f->env.msg_cache, f->env.rrset_cache, q, b,
-	    sizeof(b), limit, 1232, validating, f->now, &lb);
-	dns_cache_set_wire(1);
+	answer_to_query(&to, q, limit);
+	ra = dns_cache_answer(f->env.msg_cache, f->env.rrset_cache, &to, &o,
+	    validating, f->now, a, sizeof(a), &la);
+	rb = dns_cache_answer_rrsets(f->env.msg_cache, f->env.rrset_cache,
+	    &to, &o, validating, f->now, b, sizeof(b), &lb);
 	if (ra != rb || (ra && (la != lb || memcmp(a, b, la) != 0))) {
 		unit_check(0, "wire path == RRset path", __FILE__, __LINE__);
 		return -1;
@@ -321,6 +322,8 @@ test_wire_no_reference(void)
 {
 	struct fixture f;
 	struct dns_msg q;
+	const struct answer_opts o = { 1232, 1 };
+	struct answer_to to;
 	struct msg_cache_stats st;
 	struct msg_entry *e;
 	uint8_t pkt[512], out[4096], qn[DNAME_MAXLEN];
@@ -331,11 +334,11 @@ test_wire_no_reference(void)
 	store_positive(&f, RRSET_SEC_SECURE);
 	mkquery(&q, pkt, "www.example.com.", RR_TYPE_A, MSG_FLAG_RD, 1, 0,
 	    1232);
-	dns_cache_set_wire(1);
+	answer_to_query(&to, &q, sizeof(out));
 	for (i = 0; i < 3; i++) {
 		UNIT_CHECK_INT(dns_cache_answer(f.env.msg_cache,
-		    f.env.rrset_cache, &q, out, sizeof(out), sizeof(out),
-		    1232, 1, f.now + 5, &len), 1);
+		    f.env.rrset_cache, &to, &o, 1, f.now + 5, out,
+		    sizeof(out), &len), 1);
 	}
 	msg_cache_get_stats(f.env.msg_cache, &st);
 	UNIT_CHECK_INT(st.hits, 0);
@@ -349,8 +352,9 @@ test_wire_no_reference(void)
 	msg_cache_release(f.env.msg_cache, e);
 	mkquery(&q, pkt, "nothere.example.com.", RR_TYPE_A, MSG_FLAG_RD, 1,
 	    0, 1232);
+	answer_to_query(&to, &q, sizeof(out));
 	UNIT_CHECK_INT(dns_cache_answer(f.env.msg_cache, f.env.rrset_cache,
-	    &q, out, sizeof(out), sizeof(out), 1232, 1, f.now, &len), 0);
+	    &to, &o, 1, f.now, out, sizeof(out), &len), 0);
 	msg_cache_get_stats(f.env.msg_cache, &st);
 	UNIT_CHECK_INT(st.misses, 1);
 	fixture_done(&f);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "test/unit.h"
 #include "daemon/localzone.h"
+#include "util/answer.h"
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/msg.h"
@@ -46,11 +47,14 @@ static int
 ask(const struct local_zones *lz, const char *name, uint16_t type,
     size_t limit)
 {
+	const struct answer_opts ao = { 1232, 1 };
+	const struct dns_msg *q = query(name, type, 1, 0);
+	struct answer_to to;
 	size_t len = 0;
 	enum local_result r;
 
-	r = local_zones_answer(lz, query(name, type, 1, 0), rbuf, limit, 1232,
-	    &len);
+	answer_to_query(&to, q, limit);
+	r = local_zones_answer(lz, q, &to, &ao, rbuf, sizeof(rbuf), &len);
 	if (r == LOCAL_RESULT_ANSWER) {
 		UNIT_CHECK_INT(msg_parse(&rmsg, rbuf, len), 0);
 		UNIT_CHECK_INT(rmsg.id, 0x1234);

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "test/unit.h"
+#include "util/answer.h"
 #include "util/msg.h"
 #include "util/dname.h"
 #include "util/error.h"
@@ -26,6 +27,9 @@ struct pb {
 
 /** The view is large: one static instance shared by the cases. */
 static struct dns_msg msg;
+
+/** The server's side of the error replies made from random input. */
+static const struct answer_opts fuzz_opts = { 1232, 1 };
 
 static void
 pb_u8(struct pb *p, uint8_t v)
@@ -228,8 +232,6 @@ test_msg_null_and_empty(void)
 	UNIT_CHECK_INT(msg_set_id(buf, 11, 1), RES_EINVAL);
 	UNIT_CHECK_INT(msg_set_flags(NULL, 12, 1, 0), RES_EINVAL);
 	UNIT_CHECK_INT(msg_set_flags(buf, 0, 1, 0), RES_EINVAL);
-	UNIT_CHECK_INT(msg_reply_error(NULL, 1, -1, NULL, buf, sizeof(buf),
-	    &len), RES_EINVAL);
 }
 
 /** A query with EDNS: header fields, question, OPT. */
@@ -862,97 +864,6 @@ test_msg_truncate_reply(void)
 	UNIT_CHECK_INT(msg_truncate_reply(NULL, len, &cut), RES_EINVAL);
 }
 
-/** Error replies echo ID, question and EDNS as the query allows. */
-static void
-test_msg_reply_error(void)
-{
-	uint8_t buf[1024];
-	struct pb p;
-	size_t len;
-
-	/* Query with EDNS and DO: REFUSED with OPT (DO) and an EDE. */
-	pb_query(&p, 1);
-	UNIT_CHECK_INT(msg_parse_query(&msg, p.b, p.n), 0);
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_REFUSED, 18,
-	    "prohibited", buf, sizeof(buf), &len), 0);
-	UNIT_CHECK_INT(msg_parse(&msg, buf, len), 0);
-	UNIT_CHECK_INT(msg.id, 0x1234);
-	UNIT_CHECK_INT(msg.flags, MSG_FLAG_QR | MSG_FLAG_RD |
-	    MSG_RCODE_REFUSED);
-	UNIT_CHECK(msg.have_question);
-	UNIT_CHECK(dname_equal(msg.qname, wn("www.example.com.")));
-	UNIT_CHECK(msg.edns.present);
-	UNIT_CHECK(msg.edns.do_bit);
-	UNIT_CHECK(msg.edns.has_ede);
-	UNIT_CHECK_INT(msg.edns.ede_code, 18);
-	UNIT_CHECK_INT(msg.edns.ede_text_len, 10);
-
-	/* Without EDNS: no OPT; the EDE is ignored. */
-	pb_query(&p, 0);
-	UNIT_CHECK_INT(msg_parse_query(&msg, p.b, p.n), 0);
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_SERVFAIL, 2, NULL,
-	    buf, sizeof(buf), &len), 0);
-	UNIT_CHECK_INT(msg_parse(&msg, buf, len), 0);
-	UNIT_CHECK_INT(msg.rcode, MSG_RCODE_SERVFAIL);
-	UNIT_CHECK(!msg.edns.present);
-	UNIT_CHECK_INT(msg.arcount, 0);
-	UNIT_CHECK_INT(msg.qdcount, 1);
-
-	/* A query that failed after its question: FORMERR echoes it. */
-	pb_query(&p, 0);
-	pb_u8(&p, 0xff);
-	UNIT_CHECK_INT(msg_parse_query(&msg, p.b, p.n), RES_EMALFORMED);
-	UNIT_CHECK(msg.have_question);
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_FORMERR, -1, NULL,
-	    buf, sizeof(buf), &len), 0);
-	UNIT_CHECK_INT(msg_parse(&msg, buf, len), 0);
-	UNIT_CHECK_INT(msg.rcode, MSG_RCODE_FORMERR);
-	UNIT_CHECK_INT(msg.qdcount, 1);
-
-	/* A broken question: FORMERR without a question. */
-	pb_header(&p, 77, MSG_FLAG_RD, 1, 0, 0, 0);
-	pb_u8(&p, 0xc0);
-	pb_u8(&p, 0x0c);
-	UNIT_CHECK_INT(msg_parse_query(&msg, p.b, p.n), RES_EMALFORMED);
-	UNIT_CHECK(msg.have_header);
-	UNIT_CHECK(!msg.have_question);
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_FORMERR, -1, NULL,
-	    buf, sizeof(buf), &len), 0);
-	UNIT_CHECK_INT(len, 12);
-	UNIT_CHECK_INT(msg_parse(&msg, buf, len), 0);
-	UNIT_CHECK_INT(msg.id, 77);
-	UNIT_CHECK_INT(msg.qdcount, 0);
-
-	/* qdcount 2: NOTIMP with opcode kept, no question echoed. */
-	pb_header(&p, 5, MSG_OPCODE_FLAGS(2), 2, 0, 0, 0);
-	pb_name(&p, "a.");
-	pb_u32(&p, 0x00010001);
-	pb_name(&p, "b.");
-	pb_u32(&p, 0x00010001);
-	UNIT_CHECK_INT(msg_parse_query(&msg, p.b, p.n), 0);
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_NOTIMP, -1, NULL,
-	    buf, sizeof(buf), &len), 0);
-	UNIT_CHECK_INT(msg_parse(&msg, buf, len), 0);
-	UNIT_CHECK_INT(msg.opcode, 2);
-	UNIT_CHECK_INT(msg.qdcount, 0);
-
-	/* No header, or no room. */
-	UNIT_CHECK_INT(msg_parse_query(&msg, p.b, 5), RES_EMALFORMED);
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_FORMERR, -1, NULL,
-	    buf, sizeof(buf), &len), RES_EINVAL);
-	pb_query(&p, 1);
-	msg_parse_query(&msg, p.b, p.n);
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_FORMERR, -1, NULL,
-	    buf, 20, &len), RES_ESPACE);
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_FORMERR, -1, NULL,
-	    NULL, 512, &len), RES_EINVAL);
-	/* BADVERS needs the OPT record: fine with EDNS. */
-	UNIT_CHECK_INT(msg_reply_error(&msg, MSG_RCODE_BADVERS, -1, NULL,
-	    buf, sizeof(buf), &len), 0);
-	UNIT_CHECK_INT(msg_parse(&msg, buf, len), 0);
-	UNIT_CHECK_INT(msg.rcode, MSG_RCODE_BADVERS);
-}
-
 /* ------------------------------------------------------------------ */
 /* Malformed input: one case each. */
 
@@ -1445,8 +1356,8 @@ test_msg_random_garbage(void)
 	msg_writer_edns(&w, &eo);
 	msg_writer_finish(&w, &seedlen[1]);
 	msg_parse_query(&msg, seedpkt[0], seedlen[0]);
-	msg_reply_error(&msg, 1, 22, "x", seedpkt[2], sizeof(seedpkt[2]),
-	    &seedlen[2]);
+	answer_error(&msg, &fuzz_opts, 1, 22, "x", seedpkt[2],
+	    sizeof(seedpkt[2]), &seedlen[2]);
 	for (i = 0; i < 3; i++) {
 		UNIT_CHECK_INT(msg_parse(&msg, seedpkt[i], seedlen[i]), 0);
 	}
@@ -1505,8 +1416,8 @@ test_msg_random_garbage(void)
 		r = msg_parse_query(&msg, pkt, len);
 		UNIT_CHECK(r == 0 || r == RES_EMALFORMED || r == RES_ELIMIT);
 		if (msg.have_header) {
-			r = msg_reply_error(&msg, MSG_RCODE_FORMERR, 0, "e",
-			    out, sizeof(out), &olen);
+			r = answer_error(&msg, &fuzz_opts, MSG_RCODE_FORMERR,
+			    0, "e", out, sizeof(out), &olen);
 			UNIT_CHECK(r == 0 || r == RES_EINVAL);
 			if (r == 0) {
 				UNIT_CHECK_INT(msg_parse(&msg, out, olen), 0);
@@ -1532,7 +1443,6 @@ main(void)
 	UNIT_RUN(test_msg_edns_options);
 	UNIT_RUN(test_msg_edns_writer);
 	UNIT_RUN(test_msg_patch);
-	UNIT_RUN(test_msg_reply_error);
 	UNIT_RUN(test_msg_truncate_reply);
 	UNIT_RUN(test_bad_truncated_header);
 	UNIT_RUN(test_bad_truncated_question);

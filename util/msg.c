@@ -522,7 +522,7 @@ msg_writer_question(struct msg_writer *w, const uint8_t *qname,
 int
 msg_writer_edns(struct msg_writer *w, const struct msg_edns_out *e)
 {
-	size_t need = 11, tlen = 0;
+	size_t need = MSG_OPT_LEN, tlen = 0;
 
 	if (!w || !e || w->edns || w->stage == STAGE_INIT) {
 		return RES_EINVAL;
@@ -720,6 +720,21 @@ msg_writer_rrset(struct msg_writer *w, int sec, const uint8_t *owner,
 	return RES_OK;
 }
 
+void
+msg_write_opt(uint8_t *p, uint16_t udp_size, uint16_t rcode, uint8_t version,
+    int do_bit)
+{
+	/* RFC 6891 section 6.1.2: root owner, type OPT, class the payload
+	 * size, TTL the extended rcode (the upper 8 of 12 bits), version
+	 * and flags (DO, RFC 3225 section 3), no options yet. */
+	p[0] = 0;
+	wire_put16(p + 1, RR_TYPE_OPT);
+	wire_put16(p + 3, udp_size);
+	wire_put32(p + 5, ((uint32_t)(rcode >> 4) << 24) |
+	    ((uint32_t)version << 16) | (do_bit ? EDNS_FLAG_DO : 0));
+	wire_put16(p + 9, 0);
+}
+
 int
 msg_writer_finish(struct msg_writer *w, size_t *len)
 {
@@ -729,20 +744,12 @@ msg_writer_finish(struct msg_writer *w, size_t *len)
 		return RES_EINVAL;
 	}
 	if (w->edns) {
-		/* RFC 6891 section 6.1.2: root owner, type OPT, class the
-		 * payload size, TTL = extended rcode, version, flags. */
 		uint8_t *p = w->buf + w->pos;
-		size_t rdlen = w->reserve - 11, o = 11;
-		uint32_t ttl;
+		size_t rdlen = w->reserve - MSG_OPT_LEN, o = MSG_OPT_LEN;
 
 		assert(w->pos + w->reserve <= w->limit);
-		p[0] = 0;
-		wire_put16(p + 1, RR_TYPE_OPT);
-		wire_put16(p + 3, w->eo.udp_size);
-		ttl = ((uint32_t)(w->rcode >> 4) << 24) |
-		    ((uint32_t)w->eo.version << 16) |
-		    (w->eo.do_bit ? EDNS_FLAG_DO : 0);
-		wire_put32(p + 5, ttl);
+		msg_write_opt(p, w->eo.udp_size, w->rcode, w->eo.version,
+		    w->eo.do_bit);
 		if (w->eo.cookie) {
 			wire_put16(p + o, EDNS_OPT_COOKIE);
 			wire_put16(p + o + 2, (uint16_t)w->eo.cookie_len);
@@ -775,7 +782,7 @@ msg_writer_finish(struct msg_writer *w, size_t *len)
 			o += 4 + pad;
 			rdlen += pad;
 		}
-		assert(o == 11 + rdlen);
+		assert(o == MSG_OPT_LEN + rdlen);
 		wire_put16(p + 9, (uint16_t)rdlen);
 		w->pos += o;
 		w->reserve = 0;
@@ -841,7 +848,7 @@ msg_truncate_reply(uint8_t *pkt, size_t len, size_t *newlen)
 	end = (size_t)m->qoff + m->qlen;
 	if (m->edns.present) {
 		/* Root owner (1), type, class, TTL, RDLENGTH, RDATA. */
-		optlen = 11 + wire_get16(pkt + m->edns.rr_off + 9);
+		optlen = MSG_OPT_LEN + wire_get16(pkt + m->edns.rr_off + 9);
 		memmove(pkt + end, pkt + m->edns.rr_off, optlen);
 	}
 	wire_put16(pkt + 2, (uint16_t)(wire_get16(pkt + 2) | MSG_FLAG_TC));
@@ -851,48 +858,4 @@ msg_truncate_reply(uint8_t *pkt, size_t len, size_t *newlen)
 	*newlen = end + optlen;
 	free(m);
 	return RES_OK;
-}
-
-int
-msg_reply_error(const struct dns_msg *q, int rcode, int ede_code,
-    const char *ede_text, uint8_t *buf, size_t cap, size_t *len)
-{
-	struct msg_writer w;
-	struct msg_edns_out eo;
-	uint16_t flags;
-	int r;
-
-	if (!q || !q->have_header || !buf) {
-		return RES_EINVAL;
-	}
-	msg_writer_init(&w, buf, cap);
-	if ((r = msg_writer_set_limit(&w, msg_client_limit(q))) != RES_OK) {
-		return r;
-	}
-	/* RFC 1035 4.1.1: ID, opcode and RD copied; RFC 6840 5.9: CD. */
-	flags = MSG_FLAG_QR | MSG_OPCODE_FLAGS(q->opcode) |
-	    (q->flags & (MSG_FLAG_RD | MSG_FLAG_CD));
-	if ((r = msg_writer_header(&w, q->id, flags, rcode)) != RES_OK) {
-		return r;
-	}
-	if (q->have_question && q->qdcount == 1) {
-		if ((r = msg_writer_question(&w, q->qname, q->qtype,
-		    q->qclass)) != RES_OK) {
-			return r;
-		}
-	}
-	if (q->edns.present) {
-		memset(&eo, 0, sizeof(eo));
-		eo.udp_size = MSG_EDNS_SIZE;
-		eo.do_bit = q->edns.do_bit;
-		if (ede_code >= 0 && ede_code <= 0xffff) {
-			eo.ede = 1;
-			eo.ede_code = (uint16_t)ede_code;
-			eo.ede_text = ede_text;
-		}
-		if ((r = msg_writer_edns(&w, &eo)) != RES_OK) {
-			return r;
-		}
-	}
-	return msg_writer_finish(&w, len);
 }

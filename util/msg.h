@@ -449,6 +449,21 @@ int msg_writer_is_truncated(const struct msg_writer *w);
  */
 int msg_writer_finish(struct msg_writer *w, size_t *len);
 
+/** Length of an OPT record without options. */
+#define MSG_OPT_LEN 11
+
+/**
+ * Write an OPT record without options (RFC 6891 section 6.1.2); its
+ * RDLENGTH is 0 until options are appended after it.
+ * @param p: where; MSG_OPT_LEN octets.
+ * @param udp_size: our payload size.
+ * @param rcode: the reply's full rcode (its upper 8 bits go here).
+ * @param version: the EDNS version, 0.
+ * @param do_bit: DO (RFC 3225: echo the query's).
+ */
+void msg_write_opt(uint8_t *p, uint16_t udp_size, uint16_t rcode,
+	uint8_t version, int do_bit);
+
 /**
  * Patch the ID of a finished message (cache fast path).
  * @return 0, or RES_EINVAL when pkt is NULL or shorter than a header.
@@ -473,23 +488,5 @@ int msg_set_flags(uint8_t *pkt, size_t len, uint16_t set, uint16_t clear);
  *	does not parse or has no single question.
  */
 int msg_truncate_reply(uint8_t *pkt, size_t len, size_t *newlen);
-
-/**
- * Build an error reply (FORMERR, SERVFAIL, NOTIMP, REFUSED, or BADVERS
- * with EDNS) to a query view, even one whose parse failed: the ID, opcode,
- * RD and CD are copied, the question is echoed when it parsed and qdcount
- * was 1, and an OPT record is added when the query had one (DO echoed).
- * The reply fits the query's msg_client_limit().
- * @param q: the query view; have_header must be 1.
- * @param rcode: the rcode, 0 to 4095.
- * @param ede_code: an EDE info code to add, or -1 for none (only with
- *	EDNS).
- * @param ede_text: EDE text or NULL.
- * @param buf, cap: output buffer.
- * @param len: receives the reply length.
- * @return 0, RES_EINVAL (no header), RES_ESPACE (buffer too small).
- */
-int msg_reply_error(const struct dns_msg *q, int rcode, int ede_code,
-	const char *ede_text, uint8_t *buf, size_t cap, size_t *len);
 
 #endif /* UTIL_MSG_H */

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "util/reply.h"
+#include "util/answer.h"
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/msg.h"
@@ -335,11 +336,7 @@ reply_write(struct msg_writer *w, const struct reply *rep, int with_sigs,
 		const struct reply_rrset *s = rep->rrsets[i];
 		uint32_t ttl = s->ttl > age ? s->ttl - age : 0;
 
-		/* RFC 4035 section 3.2.1: without DO, no RRSIG, NSEC or
-		 * NSEC3 in the authority or additional sections. */
-		if (!with_sigs && (s->type == RR_TYPE_RRSIG ||
-		    (s->section != MSG_SEC_ANSWER &&
-		    (s->type == RR_TYPE_NSEC || s->type == RR_TYPE_NSEC3)))) {
+		if (!answer_keeps_rrset(s->section, s->type, with_sigs)) {
 			continue;
 		}
 		/* The SOA of a negative answer is needed (RFC 2308). */
