@@ -39,30 +39,54 @@
 #endif
 #define DAEMON_DEFAULT_PIDFILE RUNSTATEDIR "/resolute.pid"
 
-/** Build the access list and local zones of a config.  0 or error. */
-static int
-daemon_build_tables(const struct config *cfg, struct acl_list **acl,
-    struct local_zones **lz)
+void
+daemon_setup_free(struct daemon_setup *s)
 {
-	*acl = acl_list_create();
-	*lz = local_zones_create();
-	if (!*acl || !*lz) {
+	acl_list_delete(s->acl);
+	local_zones_delete(s->local_zones);
+	hints_delete(s->hints);
+	iter_fwd_delete(s->fwds);
+	anchors_delete(s->anchors);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+daemon_setup_build(const struct config *cfg, struct daemon_setup *s)
+{
+	char where[512];
+	int bad = 0;
+
+	memset(s, 0, sizeof(*s));
+	/* The checks of single entries first: the builders below would
+	 * report the same entries again. */
+	if (config_check(cfg) != RES_OK) {
+		return RES_ESYNTAX;
+	}
+	s->acl = acl_list_create();
+	s->local_zones = local_zones_create();
+	s->hints = hints_create();
+	s->fwds = iter_fwd_create();
+	s->anchors = anchors_create();
+	if (!s->acl || !s->local_zones || !s->hints || !s->fwds ||
+	    !s->anchors) {
 		log_err("out of memory");
-		goto fail;
+		daemon_setup_free(s);
+		return RES_ENOMEM;
 	}
-	if (acl_list_apply_config(*acl, cfg) != RES_OK) {
-		goto fail;
-	}
-	if (local_zones_apply_config(*lz, cfg) != RES_OK) {
-		goto fail;
+	/* Every part is built, so one run reports every error. */
+	bad |= acl_list_apply_config(s->acl, cfg) != RES_OK;
+	bad |= local_zones_apply_config(s->local_zones, cfg) != RES_OK;
+	bad |= modstack_config(&s->stack, cfg->module_config,
+	    config_where(cfg, "module-config", where, sizeof(where))) !=
+	    RES_OK;
+	bad |= hints_apply_config(s->hints, cfg) != RES_OK;
+	bad |= iter_fwd_apply_config(s->fwds, cfg) != RES_OK;
+	bad |= anchors_apply_config(s->anchors, cfg) != RES_OK;
+	if (bad) {
+		daemon_setup_free(s);
+		return RES_ESYNTAX;
 	}
 	return RES_OK;
-fail:
-	acl_list_delete(*acl);
-	local_zones_delete(*lz);
-	*acl = NULL;
-	*lz = NULL;
-	return RES_ESYNTAX;
 }
 
 /** Create the shared caches from the config. */
@@ -102,6 +126,7 @@ struct daemon *
 daemon_create(struct config *cfg, const char *cfgfile)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
+	struct daemon_setup su;
 
 	if (!d) {
 		log_err("out of memory");
@@ -112,18 +137,17 @@ daemon_create(struct config *cfg, const char *cfgfile)
 	d->cfgfile = cfgfile ? strdup(cfgfile) : NULL;
 	d->start_time = (long)time(NULL);
 	d->num_workers = cfg->num_threads > 0 ? cfg->num_threads : 1;
-	if (daemon_build_tables(cfg, &d->acl, &d->local_zones) != RES_OK ||
-	    modstack_config(&d->stack, cfg->module_config) != RES_OK ||
-	    daemon_create_caches(d) != RES_OK) {
+	if (daemon_setup_build(cfg, &su) != RES_OK) {
 		daemon_delete(d);
 		return NULL;
 	}
-	d->hints = hints_create();
-	d->fwds = iter_fwd_create();
-	d->anchors = anchors_create();
-	if (!d->hints || hints_apply_config(d->hints, cfg) != RES_OK ||
-	    !d->fwds || iter_fwd_apply_config(d->fwds, cfg) != RES_OK ||
-	    !d->anchors || anchors_apply_config(d->anchors, cfg) != RES_OK) {
+	d->acl = su.acl;
+	d->local_zones = su.local_zones;
+	d->stack = su.stack;
+	d->hints = su.hints;
+	d->fwds = su.fwds;
+	d->anchors = su.anchors;
+	if (daemon_create_caches(d) != RES_OK) {
 		daemon_delete(d);
 		return NULL;
 	}
@@ -450,39 +474,14 @@ int
 daemon_reload(struct daemon *d)
 {
 	struct config *ncfg;
-	struct acl_list *acl;
-	struct local_zones *lz;
-	struct iter_hints *hints;
-	struct iter_forwards *fwds;
-	struct anchor_set *anchors;
+	struct daemon_setup su;
 	const struct config *o;
 
 	log_info("reload: reading %s", d->cfgfile ? d->cfgfile : "(none)");
 	ncfg = config_create();
-	if (!ncfg || (d->cfgfile && (config_read(ncfg, d->cfgfile) != RES_OK ||
-	    config_check(ncfg) != RES_OK))) {
+	if (!ncfg || (d->cfgfile && config_read(ncfg, d->cfgfile) !=
+	    RES_OK) || daemon_setup_build(ncfg, &su) != RES_OK) {
 		log_err("reload: config has errors; keeping the old config");
-		config_delete(ncfg);
-		return RES_ESYNTAX;
-	}
-	if (daemon_build_tables(ncfg, &acl, &lz) != RES_OK) {
-		log_err("reload: config has errors; keeping the old config");
-		config_delete(ncfg);
-		return RES_ESYNTAX;
-	}
-	hints = hints_create();
-	fwds = iter_fwd_create();
-	anchors = anchors_create();
-	if (!hints || hints_apply_config(hints, ncfg) != RES_OK || !fwds ||
-	    iter_fwd_apply_config(fwds, ncfg) != RES_OK || !anchors ||
-	    anchors_apply_config(anchors, ncfg) != RES_OK) {
-		log_err("reload: root hints, forward/stub zones or trust "
-		    "anchors have errors; keeping the old config");
-		hints_delete(hints);
-		iter_fwd_delete(fwds);
-		anchors_delete(anchors);
-		acl_list_delete(acl);
-		local_zones_delete(lz);
 		config_delete(ncfg);
 		return RES_ESYNTAX;
 	}
@@ -509,14 +508,14 @@ daemon_reload(struct daemon *d)
 	daemon_stop_workers(d);
 	acl_list_delete(d->acl);
 	local_zones_delete(d->local_zones);
-	d->acl = acl;
-	d->local_zones = lz;
+	d->acl = su.acl;
+	d->local_zones = su.local_zones;
 	hints_delete(d->hints);
-	d->hints = hints;
+	d->hints = su.hints;
 	iter_fwd_delete(d->fwds);
-	d->fwds = fwds;
+	d->fwds = su.fwds;
 	anchors_delete(d->anchors);
-	d->anchors = anchors;
+	d->anchors = su.anchors;
 	config_delete(d->cfg);
 	d->cfg = ncfg;
 	log_verbosity = ncfg->verbosity + d->extra_verbosity;

@@ -85,7 +85,43 @@ struct daemon {
 };
 
 /**
- * Create the daemon state for a config: access list and local zones.
+ * What a config builds before anything runs, and the one validation
+ * path of a config: the daemon at start and on reload, and
+ * resolute-checkconf, all go through daemon_setup_build().
+ */
+struct daemon_setup {
+	/** access-control: */
+	struct acl_list *acl;
+	/** local-zone: and local-data: */
+	struct local_zones *local_zones;
+	/** module-config: */
+	struct modstack stack;
+	/** root-hints: */
+	struct iter_hints *hints;
+	/** forward-zone: and stub-zone: */
+	struct iter_forwards *fwds;
+	/** trust anchors (their files read) and domain-insecure: */
+	struct anchor_set *anchors;
+};
+
+/**
+ * Check a config read by config_read() and build what it describes:
+ * config_check(), then the tables, the module chain, the hints, the
+ * forward and stub zones and the trust anchors.  Every error is logged
+ * with the file and line it comes from.
+ * @param cfg: the config.
+ * @param s: receives the tables (owned by the caller:
+ *	daemon_setup_free()); all NULL on failure.
+ * @return 0, RES_ESYNTAX (errors logged) or RES_ENOMEM.
+ */
+int daemon_setup_build(const struct config *cfg, struct daemon_setup *s);
+
+/** Free what daemon_setup_build() built. */
+void daemon_setup_free(struct daemon_setup *s);
+
+/**
+ * Create the daemon state for a config (daemon_setup_build(), then the
+ * caches).
  * @param cfg: the config; owned by the daemon afterwards (also on failure).
  * @param cfgfile: the file it came from (copied).
  * @return the daemon or NULL with the errors logged (file:line).

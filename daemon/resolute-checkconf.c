@@ -1,10 +1,12 @@
 /*
  * daemon/resolute-checkconf.c - check resolute.conf before using it.
  *
- * Reads the file with the daemon's own parser (util/config.c), so what
- * passes here is what the daemon accepts, then runs config_check() for
- * what the parser alone cannot see (netblocks, domain names, port
- * ranges).  Every problem is reported on stderr as "file:line: message".
+ * Reads the file with the daemon's own parser (util/config_file.c), then
+ * builds what the daemon builds from it before it opens a socket
+ * (daemon_setup_build(): config_check(), the access list, local zones,
+ * module chain, root hints, forward and stub zones and trust anchors, the
+ * files they name read), so what passes here is what the daemon accepts.
+ * Every problem is reported on stderr as "file:line: message".
  * Exit status: 0 no errors, 1 errors in the file, 2 usage errors.
  *
  * It also prints the documentation that comes from the option table
@@ -15,14 +17,39 @@
  * its description.  The Makefile runs both at build time (doc/doc.mk).
  */
 #include "config.h"
+#include "daemon/daemon.h"
 #include "util/config_file.h"
 #include "util/error.h"
 #include "util/log.h"
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/**
+ * The daemon's checks of a config read: from its directory: as the
+ * daemon runs, so relative file names resolve the same way.
+ * @return 0, or -1 with the errors logged.
+ */
+static int
+checkconf_build(const struct config *cfg)
+{
+	struct daemon_setup su;
+
+	if (cfg->directory && *cfg->directory && chdir(cfg->directory) != 0) {
+		log_err("directory: cannot enter %s: %s", cfg->directory,
+		    strerror(errno));
+		return -1;
+	}
+	if (daemon_setup_build(cfg, &su) != RES_OK) {
+		return -1;
+	}
+	daemon_setup_free(&su);
+	return 0;
+}
 
 /** The file checked when none is given. */
 #define CHECKCONF_DEFAULT_FILE SYSCONFDIR "/resolute/resolute.conf"
@@ -451,7 +478,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "resolute-checkconf: out of memory\n");
 		return 1;
 	}
-	if (config_read(cfg, file) != 0 || config_check(cfg) != 0) {
+	if (config_read(cfg, file) != 0 || checkconf_build(cfg) != 0) {
 		fprintf(stderr, "resolute-checkconf: errors in %s\n", file);
 		status = 1;
 	} else if (opt) {

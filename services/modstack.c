@@ -24,7 +24,8 @@
 #define MODSTACK_MAX_PORT_RANGES 64
 
 int
-modstack_config(struct modstack *st, const char *module_config)
+modstack_config(struct modstack *st, const char *module_config,
+    const char *where)
 {
 	const char *mc = module_config ? module_config : "iterator";
 	char buf[256], *tok, *save = NULL;
@@ -32,7 +33,7 @@ modstack_config(struct modstack *st, const char *module_config)
 
 	memset(st, 0, sizeof(*st));
 	if (strlen(mc) >= sizeof(buf)) {
-		log_err("module-config: '%s' is too long", mc);
+		log_err("%s: module-config: '%s' is too long", where, mc);
 		return RES_ESYNTAX;
 	}
 	snprintf(buf, sizeof(buf), "%s", mc);
@@ -45,27 +46,28 @@ modstack_config(struct modstack *st, const char *module_config)
 		} else if (strcmp(tok, "validator") == 0) {
 			f = val_get_funcblock();
 		} else {
-			log_err("module-config: unknown module '%s' (the "
-			    "modules are validator and iterator)", tok);
+			log_err("%s: module-config: unknown module '%s' "
+			    "(the modules are validator and iterator)", where,
+			    tok);
 			return RES_ESYNTAX;
 		}
 		if (n > 0 && st->mod[n - 1] == iter_get_funcblock()) {
-			log_err("module-config: '%s': the chain must end with "
-			    "the iterator", mc);
+			log_err("%s: module-config: '%s': the chain must end "
+			    "with the iterator", where, mc);
 			return RES_ESYNTAX;
 		}
 		if (n >= MODULE_MAX || (f == val_get_funcblock() &&
 		    st->validating)) {
-			log_err("module-config: '%s': module '%s' is repeated",
-			    mc, tok);
+			log_err("%s: module-config: '%s': module '%s' is "
+			    "repeated", where, mc, tok);
 			return RES_ESYNTAX;
 		}
 		st->validating |= f == val_get_funcblock();
 		st->mod[n++] = f;
 	}
 	if (n == 0 || st->mod[n - 1] != iter_get_funcblock()) {
-		log_err("module-config: '%s': the chain must end with the "
-		    "iterator", mc);
+		log_err("%s: module-config: '%s': the chain must end with "
+		    "the iterator", where, mc);
 		return RES_ESYNTAX;
 	}
 	st->num = n;

@@ -8,7 +8,8 @@
  * module-config are the same code:
  *
  *	struct modstack st;
- *	if (modstack_config(&st, cfg->module_config) != RES_OK) fail;
+ *	if (modstack_config(&st, cfg->module_config, "file:line") != 0)
+ *		fail;
  *	struct module_env shared = { .cfg = cfg, caches, hints, ... };
  *	struct modstack_thread *t = modstack_thread_create(&st, &shared,
  *	    base, NULL, reply_fn, reply_arg, 0);
@@ -46,9 +47,13 @@ struct modstack {
  * or a chain that does not end with the iterator, is an error.
  * @param st: receives the chain.
  * @param module_config: the option's value; NULL means "iterator".
- * @return 0, or RES_ESYNTAX with the reason logged ("module-config: ...").
+ * @param where: where it was set ("file:line", config_where()), for the
+ *	message.
+ * @return 0, or RES_ESYNTAX with the reason logged ("where: module-config:
+ *	...").
  */
-int modstack_config(struct modstack *st, const char *module_config);
+int modstack_config(struct modstack *st, const char *module_config,
+	const char *where);
 
 /** The resolver of one thread. */
 struct modstack_thread {

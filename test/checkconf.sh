@@ -80,6 +80,51 @@ test $? -eq 1 && grep -q "acl.conf:2: access-control: '10.0.0.0/33'" \
     "$tmp/err"
 check $? "bad netblock found by the checks after parsing"
 
+# One validation path: what resolute-checkconf refuses, the daemon
+# refuses at start with the same file:line message, before it opens a
+# port (it is given a loopback port and killed after 10 s should it
+# start anyway).
+daemon="$top_builddir/resolute"
+# refused NAME LINE-NO EXPECTED-TEXT OPTION-LINE...
+refused() {
+	name=$1
+	lineno=$2
+	want=$3
+	shift 3
+	{
+		printf 'server:\n'
+		for l in "$@"; do
+			printf '\t%s\n' "$l"
+		done
+		printf '\tinterface: 127.0.0.1\n\tport: %d\n' \
+		    $((20000 + $$ % 20000))
+		printf '\tusername: ""\n\tpidfile: "%s/%s.pid"\n' "$tmp" \
+		    "$name"
+	} >"$tmp/$name.conf"
+	"$prog" "$tmp/$name.conf" >"$tmp/out" 2>"$tmp/err"
+	test $? -eq 1 && grep -q "$name.conf:$lineno: $want" "$tmp/err"
+	check $? "$name: resolute-checkconf names $name.conf:$lineno"
+	if [ ! -x "$daemon" ]; then
+		n=$((n + 1))
+		echo "ok $n # SKIP $daemon not built"
+		return
+	fi
+	timeout 10 "$daemon" -d -c "$tmp/$name.conf" >"$tmp/out" \
+	    2>"$tmp/err"
+	st=$?
+	test $st -ne 0 && test $st -ne 124 &&
+	    grep -q "$name.conf:$lineno: $want" "$tmp/err"
+	check $? "$name: the daemon refuses it with the same message"
+}
+refused modcfg 2 "module-config: 'iterator validator'" \
+    'module-config: "iterator validator"'
+refused anchor 3 "trust-anchor-file: cannot read" 'verbosity: 1' \
+    "trust-anchor-file: \"$tmp/no-such.key\""
+refused portrange 2 "outgoing-port-permit: '70000'" \
+    'outgoing-port-permit: 70000'
+refused slabs 2 "msg-cache-slabs: 3 is not a power of 2" \
+    'msg-cache-slabs: 3'
+
 "$prog" "$tmp/no-such.conf" >"$tmp/out" 2>"$tmp/err"
 test $? -eq 1 && grep -q "no-such.conf" "$tmp/err"
 check $? "missing file: exit 1, named"

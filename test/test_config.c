@@ -256,6 +256,7 @@ check_good(const struct config *cfg, int orig)
 	const struct cfg_strlist *l;
 	const struct cfg_str2list *l2;
 	const struct cfg_stub *s;
+	char where[512];
 
 	UNIT_CHECK_INT(cfg->verbosity, 2);
 	UNIT_CHECK_INT(cfg->do_ip6, 0);
@@ -299,8 +300,14 @@ check_good(const struct config *cfg, int orig)
 	UNIT_CHECK(!orig || (l && l->next &&
 	    strstr(l->next->file, "inc/b.conf")));
 	UNIT_CHECK_INT(cfg->val_log_level, 2);
+	/* Where a single value was set: the nested file and its line; an
+	 * option left at its default names the config file. */
+	UNIT_CHECK(!orig || strstr(config_where(cfg, "val-log-level", where,
+	    sizeof(where)), "nest/level2.conf:2") != NULL);
+	UNIT_CHECK(!orig || strstr(config_where(cfg, "hide-version:", where,
+	    sizeof(where)), "good.conf") != NULL);
 	UNIT_CHECK(cfg->trust_anchor_file && strcmp(cfg->trust_anchor_file->str,
-	    "/etc/resolute/root.key") == 0);
+	    "testdata/config/nest/root.key") == 0);
 	UNIT_CHECK_INT(cfg->control_enable, 1);
 	UNIT_CHECK(cfg->control_interface &&
 	    strcmp(cfg->control_interface->str, "127.0.0.1") == 0);

@@ -437,6 +437,36 @@ cfg_parse_bool(struct cfg_parser *p, const char *name, const char *val,
  * @param vals: its values: two for CFG_T_STR2LIST, one otherwise.
  * @return 0, RES_ESYNTAX (reported) or RES_ENOMEM (reported).
  */
+/**
+ * Note where a single-value option was set (config_where()).
+ * @return 0 or RES_ENOMEM.
+ */
+static int
+cfg_set_where(struct cfg_parser *p, const struct cfg_option *o)
+{
+	struct cfg_where *w;
+	char *f;
+
+	if (!p->cfg->where || o < cfg_options ||
+	    o >= cfg_options + CFG_NUM_OPTIONS) {
+		return RES_OK;
+	}
+	w = &p->cfg->where[o - cfg_options];
+	if (p->line == 0 && strcmp(p->fname, "default") == 0) {
+		free(w->file);
+		w->file = NULL;
+		w->line = 0;
+		return RES_OK;
+	}
+	if (!(f = strdup(p->fname))) {
+		return RES_ENOMEM;
+	}
+	free(w->file);
+	w->file = f;
+	w->line = p->line;
+	return RES_OK;
+}
+
 static int
 cfg_set_value(struct cfg_parser *p, const struct cfg_option *o,
     char *const *vals)
@@ -453,7 +483,7 @@ cfg_set_value(struct cfg_parser *p, const struct cfg_option *o,
 			return RES_ESYNTAX;
 		}
 		*(int *)base = b;
-		return RES_OK;
+		return cfg_set_where(p, o) == RES_OK ? RES_OK : RES_ENOMEM;
 	case CFG_T_INT:
 	case CFG_T_TIME:
 		r = cfg_parse_num(vals[0], &n);
@@ -468,7 +498,7 @@ cfg_set_value(struct cfg_parser *p, const struct cfg_option *o,
 			return RES_ESYNTAX;
 		}
 		*(int *)base = (int)n;
-		return RES_OK;
+		return cfg_set_where(p, o) == RES_OK ? RES_OK : RES_ENOMEM;
 	case CFG_T_SIZE:
 		if (config_parse_size(vals[0], &sz) != 0) {
 			cfg_error(p, "expected a size (bytes, or with k, m or "
@@ -476,7 +506,7 @@ cfg_set_value(struct cfg_parser *p, const struct cfg_option *o,
 			return RES_ESYNTAX;
 		}
 		*(size_t *)base = sz;
-		return RES_OK;
+		return cfg_set_where(p, o) == RES_OK ? RES_OK : RES_ENOMEM;
 	case CFG_T_STR:
 		if (cfg_enum_check(p, o->name, 0, vals[0]) != 0) {
 			return RES_ESYNTAX;
@@ -486,7 +516,7 @@ cfg_set_value(struct cfg_parser *p, const struct cfg_option *o,
 		}
 		free(*(char **)base);
 		*(char **)base = s;
-		return RES_OK;
+		return cfg_set_where(p, o) == RES_OK ? RES_OK : RES_ENOMEM;
 	case CFG_T_STRLIST:
 		if (cfg_enum_check(p, o->name, 0, vals[0]) != 0) {
 			return RES_ESYNTAX;
@@ -1269,6 +1299,10 @@ config_create(void)
 	if (!cfg) {
 		return NULL;
 	}
+	if (!(cfg->where = calloc(CFG_NUM_OPTIONS, sizeof(*cfg->where)))) {
+		free(cfg);
+		return NULL;
+	}
 	cfg_parser_init(&p, cfg, "default");
 	for (i = 0; i < CFG_NUM_OPTIONS; i++) {
 		if (!cfg_options[i].def) {
@@ -1311,10 +1345,36 @@ config_delete(struct config *cfg)
 			break;
 		}
 	}
+	for (i = 0; cfg->where && i < CFG_NUM_OPTIONS; i++) {
+		free(cfg->where[i].file);
+	}
+	free(cfg->where);
 	cfg_stub_free(cfg->forwards);
 	cfg_stub_free(cfg->stubs);
 	free(cfg->config_file);
 	free(cfg);
+}
+
+const char *
+config_where(const struct config *cfg, const char *name, char *buf,
+    size_t len)
+{
+	const struct cfg_option *o = config_option_find(name);
+	const struct cfg_where *w = NULL;
+
+	if (o && cfg->where && o >= cfg_options &&
+	    o < cfg_options + CFG_NUM_OPTIONS) {
+		w = &cfg->where[o - cfg_options];
+	}
+	if (w && w->file && w->line > 0) {
+		snprintf(buf, len, "%s:%d", w->file, w->line);
+	} else if (w && w->file) {
+		snprintf(buf, len, "%s", w->file);
+	} else {
+		snprintf(buf, len, "%s", cfg->config_file ? cfg->config_file :
+		    "config");
+	}
+	return buf;
 }
 
 /** Print a string value so the parser reads it back as the same word. */
@@ -1639,6 +1699,7 @@ config_check(const struct config *cfg)
 	const struct cfg_str2list *l2;
 	const struct cfg_strlist *l;
 	const struct cfg_stub *s;
+	char where[512];
 	int errors = 0, c;
 
 	if (!cfg) {
@@ -1710,8 +1771,8 @@ config_check(const struct config *cfg)
 	}
 #define CFG_CHECK_POW2(field, name) \
 	if ((cfg->field & (cfg->field - 1)) != 0) { \
-		log_err("%s: %s: %d is not a power of 2", fname, name, \
-		    cfg->field); \
+		log_err("%s: %s: %d is not a power of 2", config_where(cfg, \
+		    name, where, sizeof(where)), name, cfg->field); \
 		errors++; \
 	}
 	CFG_CHECK_POW2(msg_cache_slabs, "msg-cache-slabs")
@@ -1721,13 +1782,15 @@ config_check(const struct config *cfg)
 #undef CFG_CHECK_POW2
 	if (cfg->cache_min_ttl > cfg->cache_max_ttl) {
 		log_err("%s: cache-min-ttl %d is larger than cache-max-ttl %d",
-		    fname, cfg->cache_min_ttl, cfg->cache_max_ttl);
+		    config_where(cfg, "cache-min-ttl", where, sizeof(where)),
+		    cfg->cache_min_ttl, cfg->cache_max_ttl);
 		errors++;
 	}
 	if (cfg->val_sig_skew_min > cfg->val_sig_skew_max) {
 		log_err("%s: val-sig-skew-min %d is larger than "
-		    "val-sig-skew-max %d", fname, cfg->val_sig_skew_min,
-		    cfg->val_sig_skew_max);
+		    "val-sig-skew-max %d", config_where(cfg,
+		    "val-sig-skew-min", where, sizeof(where)),
+		    cfg->val_sig_skew_min, cfg->val_sig_skew_max);
 		errors++;
 	}
 	if (!cfg->do_ip4 && !cfg->do_ip6) {

@@ -81,6 +81,14 @@ struct cfg_str2list {
 	int line;
 };
 
+/** Where a single-value option got its value (config_where()). */
+struct cfg_where {
+	/** File it was read from (malloced); NULL for the default. */
+	char *file;
+	/** Line in that file; 0 when set by set_option. */
+	int line;
+};
+
 /** A forward-zone: or stub-zone: clause. */
 struct cfg_stub {
 	/** Next clause of the same kind, in file order. */
@@ -125,6 +133,9 @@ struct config {
 	/** Name of the file last given to config_read() (malloced), or
 	 * NULL. */
 	char *config_file;
+	/** Where each option got its value, in table order (the lists
+	 * keep theirs per entry). */
+	struct cfg_where *where;
 };
 
 /** One entry of the option table, as seen by code outside the parser. */
@@ -223,6 +234,18 @@ void config_print(const struct config *cfg, FILE *out);
  */
 int config_print_option(const struct config *cfg, const char *name,
 	FILE *out);
+
+/**
+ * Where a single-value option was set, for messages about its value:
+ * "file:line", "file" (set_option), or the config file's name when the
+ * option has its default.
+ * @param cfg: the settings.
+ * @param name: the option's name.
+ * @param buf, len: where the text is written.
+ * @return buf.
+ */
+const char *config_where(const struct config *cfg, const char *name,
+	char *buf, size_t len);
 
 /**
  * Checks the parser alone cannot make: access-control netblocks are
