@@ -7,3 +7,6 @@ libresolute_a_SOURCES += services/mesh.c services/mesh.h \
 check_PROGRAMS += test/test_outnet
 test_test_outnet_SOURCES = test/test_outnet.c test/unit.c test/unit.h
 TESTS += test/test_outnet
+
+EXTRA_DIST += test/layers.sh
+TESTS += test/layers.sh
