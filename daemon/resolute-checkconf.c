@@ -1,7 +1,7 @@
 /*
  * daemon/resolute-checkconf.c - check resolute.conf before using it.
  *
- * Reads the file with the daemon's own parser (util/config.c), so what
+ * Reads the file with the daemon's own parser (util/config_file.c), so what
  * passes here is what the daemon accepts, then runs config_check() for
  * what the parser alone cannot see (netblocks, domain names, port
  * ranges).  Every problem is reported on stderr as "file:line: message".
