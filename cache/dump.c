@@ -44,7 +44,7 @@ static const char *const dump_sec_words[] = {
 struct dump_writer {
 	/** The caller's writer. */
 	dump_write_fn fn;
-	/** Its argument. */
+	/** Passed to fn with each piece of text. */
 	void *arg;
 	/** Current time. */
 	time_t now;

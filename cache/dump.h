@@ -40,7 +40,7 @@ struct dump_load;
  * Receives the dump text piece by piece.
  * @param arg: the argument given to dump_cache_write().
  * @param text: whole lines, newline included; valid during the call.
- * @param len: its length.
+ * @param len: octets of text.
  * @return 0 to go on, non-zero to stop the dump (a failed write).
  */
 typedef int (*dump_write_fn)(void *arg, const char *text, size_t len);
@@ -52,7 +52,7 @@ typedef int (*dump_write_fn)(void *arg, const char *text, size_t len);
  * @param mc: the message cache; NULL writes no messages.
  * @param now: current time.
  * @param fn: the writer.
- * @param arg: its argument.
+ * @param arg: passed to fn.
  * @return 0, RES_ESYSTEM when fn stopped the dump, RES_EINVAL for a NULL
  *	fn.
  */

@@ -13,13 +13,13 @@
 
 /** A lookup key: the caller's address and zone, not copied. */
 struct infra_lookup {
-	/** address bytes */
+	/** the server's sockaddr */
 	const uint8_t *addr;
-	/** their length */
+	/** octets at addr, at most INFRA_ADDR_MAX */
 	size_t addrlen;
-	/** the zone */
+	/** the zone, wire form */
 	const uint8_t *zone;
-	/** the hash */
+	/** seeded hash of address and zone, see infra_key_make() */
 	uint32_t hash;
 };
 
@@ -71,18 +71,22 @@ infra_cache_create(size_t numhosts, uint32_t host_ttl, size_t slabs)
 	struct infra_cache *c;
 
 	if (host_ttl == 0 || numhosts == 0 ||
-	    numhosts > (size_t)-1 / infra_entry_size())
+	    numhosts > (size_t)-1 / infra_entry_size()) {
 		return NULL;
-	if (slabs == 0)
+	}
+	if (slabs == 0) {
 		slabs = SLABHASH_DEFAULT_SHARDS;
-	if (numhosts < slabs)
+	}
+	if (numhosts < slabs) {
 		return NULL;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	}
+	if (!(c = calloc(1, sizeof(*c)))) {
 		return NULL;
+	}
 	c->host_ttl = host_ttl;
 	c->seed = slabhash_seed();
-	if ((c->table = slabhash_create(slabs, numhosts * infra_entry_size(),
-	    &infra_type, c)) == NULL) {
+	if (!(c->table = slabhash_create(slabs, numhosts * infra_entry_size(),
+	    &infra_type, c))) {
 		free(c);
 		return NULL;
 	}
@@ -92,8 +96,9 @@ infra_cache_create(size_t numhosts, uint32_t host_ttl, size_t slabs)
 void
 infra_cache_delete(struct infra_cache *c)
 {
-	if (c == NULL)
+	if (!c) {
 		return;
+	}
 	slabhash_delete(c->table);
 	free(c);
 }
@@ -106,15 +111,17 @@ infra_key_make(struct infra_cache *c, const void *addr, size_t addrlen,
 	uint32_t h;
 	size_t i;
 
-	if (c == NULL || addr == NULL || zone == NULL || addrlen == 0 ||
-	    addrlen > INFRA_ADDR_MAX)
+	if (!c || !addr || !zone || addrlen == 0 ||
+	    addrlen > INFRA_ADDR_MAX) {
 		return RES_EINVAL;
+	}
 	k->addr = addr;
 	k->addrlen = addrlen;
 	k->zone = zone;
 	h = c->seed;
-	for (i = 0; i < addrlen; i++)
+	for (i = 0; i < addrlen; i++) {
 		h = (h ^ k->addr[i]) * 16777619u;
+	}
 	k->hash = dname_hash(zone, h);
 	return 0;
 }
@@ -132,13 +139,16 @@ infra_cache_lookup(struct infra_cache *c, const void *addr, size_t addrlen,
 {
 	struct infra_lookup k;
 
-	if (out == NULL)
+	if (!out) {
 		return RES_EINVAL;
+	}
 	infra_info_default(out, now);
-	if (infra_key_make(c, addr, addrlen, zone, &k) != 0)
+	if (infra_key_make(c, addr, addrlen, zone, &k) != 0) {
 		return RES_EINVAL;
-	if (slabhash_apply(c->table, k.hash, &k, infra_copy, out) != 0)
+	}
+	if (slabhash_apply(c->table, k.hash, &k, infra_copy, out) != 0) {
 		return RES_ENOTFOUND;
+	}
 	if (now >= out->expiry) {
 		infra_info_default(out, now);
 		return RES_ENOTFOUND;
@@ -174,10 +184,12 @@ struct infra_update {
 static int
 rto_clamp(long rto)
 {
-	if (rto < INFRA_RTO_MIN)
+	if (rto < INFRA_RTO_MIN) {
 		return INFRA_RTO_MIN;
-	if (rto > INFRA_RTO_MAX)
+	}
+	if (rto > INFRA_RTO_MAX) {
 		return INFRA_RTO_MAX;
+	}
 	return (int)rto;
 }
 
@@ -189,8 +201,9 @@ infra_apply(struct slabhash_entry *he, void *arg)
 	const struct infra_update *u = arg;
 	long r, diff;
 
-	if (u->now >= i->expiry)
+	if (u->now >= i->expiry) {
 		infra_info_default(i, u->now + (time_t)u->host_ttl);
+	}
 	switch (u->op) {
 	case INFRA_OP_RTT:
 		if (u->val < 0) {
@@ -216,8 +229,9 @@ infra_apply(struct slabhash_entry *he, void *arg)
 		break;
 	case INFRA_OP_EDNS:
 		i->edns_version = u->val;
-		if (u->udp_size)
+		if (u->udp_size) {
 			i->udp_size = u->udp_size;
+		}
 		break;
 	case INFRA_OP_LAME:
 		i->lame = u->val ? 1 : 0;
@@ -235,15 +249,19 @@ infra_update_do(struct infra_cache *c, const void *addr, size_t addrlen,
 	size_t zlen;
 	int r;
 
-	if (infra_key_make(c, addr, addrlen, zone, &k) != 0)
+	if (infra_key_make(c, addr, addrlen, zone, &k) != 0) {
 		return RES_EINVAL;
+	}
 	u->host_ttl = c->host_ttl;
-	if (slabhash_apply(c->table, k.hash, &k, infra_apply, u) == 0)
+	if (slabhash_apply(c->table, k.hash, &k, infra_apply, u) == 0) {
 		return 0;
-	if (dname_check(zone, DNAME_MAXLEN, &zlen) != 0)
+	}
+	if (dname_check(zone, DNAME_MAXLEN, &zlen) != 0) {
 		return RES_EINVAL;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
+	}
+	if (!(e = calloc(1, sizeof(*e)))) {
 		return RES_ENOMEM;
+	}
 	memcpy(e->key.addr, addr, addrlen);
 	e->key.addrlen = (uint8_t)addrlen;
 	memcpy(e->key.zone, zone, zlen);
@@ -275,8 +293,9 @@ infra_cache_edns_update(struct infra_cache *c, const void *addr,
 {
 	struct infra_update u;
 
-	if (edns_version < INFRA_EDNS_NONE || edns_version > 255)
+	if (edns_version < INFRA_EDNS_NONE || edns_version > 255) {
 		return RES_EINVAL;
+	}
 	memset(&u, 0, sizeof(u));
 	u.op = INFRA_OP_EDNS;
 	u.val = edns_version;
@@ -304,8 +323,9 @@ infra_cache_remove(struct infra_cache *c, const void *addr, size_t addrlen,
 {
 	struct infra_lookup k;
 
-	if (infra_key_make(c, addr, addrlen, zone, &k) != 0)
+	if (infra_key_make(c, addr, addrlen, zone, &k) != 0) {
 		return RES_EINVAL;
+	}
 	return slabhash_remove(c->table, k.hash, &k) == 0 ? 0 :
 	    RES_ENOTFOUND;
 }
@@ -313,8 +333,9 @@ infra_cache_remove(struct infra_cache *c, const void *addr, size_t addrlen,
 size_t
 infra_cache_memory(struct infra_cache *c)
 {
-	if (c == NULL)
+	if (!c) {
 		return 0;
+	}
 	return slabhash_alloc_size(sizeof(*c)) + slabhash_memory(c->table);
 }
 
@@ -328,7 +349,7 @@ infra_cache_get_stats(struct infra_cache *c, struct slabhash_stats *st)
 struct infra_walk_arg {
 	/** the caller's function */
 	int (*fn)(const struct infra_entry *e, void *arg);
-	/** its argument */
+	/** passed to fn with each entry */
 	void *arg;
 };
 
@@ -347,8 +368,9 @@ infra_cache_walk(struct infra_cache *c,
 {
 	struct infra_walk_arg w;
 
-	if (c == NULL || fn == NULL)
+	if (!c || !fn) {
 		return 0;
+	}
 	w.fn = fn;
 	w.arg = arg;
 	return slabhash_walk(c->table, infra_walk_one, &w);
@@ -357,6 +379,7 @@ infra_cache_walk(struct infra_cache *c,
 void
 infra_cache_clear(struct infra_cache *c)
 {
-	if (c != NULL)
+	if (c) {
 		slabhash_clear(c->table);
+	}
 }

@@ -70,9 +70,9 @@ struct infra_info {
 
 /** Stored key of an entry. */
 struct infra_key {
-	/** the address bytes */
+	/** the server's sockaddr, as given to the cache */
 	uint8_t addr[INFRA_ADDR_MAX];
-	/** their length */
+	/** octets of addr in use */
 	uint8_t addrlen;
 	/** the zone, wire form */
 	uint8_t zone[DNAME_MAXLEN];
@@ -82,7 +82,7 @@ struct infra_key {
 struct infra_entry {
 	/** table header; must be first */
 	struct slabhash_entry he;
-	/** the key */
+	/** the key, copied into the entry */
 	struct infra_key key;
 	/** the data, changed under the shard lock only */
 	struct infra_info info;
@@ -90,11 +90,11 @@ struct infra_entry {
 
 /** The infra cache. */
 struct infra_cache {
-	/** the table */
+	/** the entries: struct infra_entry, one per server and zone */
 	struct slabhash *table;
 	/** seconds an entry lives (infra-host-ttl) */
 	uint32_t host_ttl;
-	/** hash seed */
+	/** random seed mixed into every key hash (slabhash_seed()) */
 	uint32_t seed;
 };
 
@@ -119,7 +119,7 @@ void infra_cache_delete(struct infra_cache *c);
  * Read what is known about a server for a zone.
  * @param c: the cache.
  * @param addr: a sockaddr, padding zeroed; addrlen at most INFRA_ADDR_MAX.
- * @param addrlen: its length.
+ * @param addrlen: octets of addr.
  * @param zone: the zone, wire form (checked by the caller).
  * @param now: current time.
  * @param out: receives the entry, or the defaults (rto INFRA_RTO_INIT,

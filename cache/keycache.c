@@ -52,10 +52,11 @@ key_cache_create(size_t bytes, size_t slabs)
 {
 	struct key_cache *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if (!(c = calloc(1, sizeof(*c)))) {
 		return NULL;
+	}
 	c->seed = slabhash_seed();
-	if ((c->table = slabhash_create(slabs, bytes, &key_type, c)) == NULL) {
+	if (!(c->table = slabhash_create(slabs, bytes, &key_type, c))) {
 		free(c);
 		return NULL;
 	}
@@ -65,8 +66,9 @@ key_cache_create(size_t bytes, size_t slabs)
 void
 key_cache_delete(struct key_cache *c)
 {
-	if (c == NULL)
+	if (!c) {
 		return;
+	}
 	slabhash_delete(c->table);
 	free(c);
 }
@@ -81,27 +83,34 @@ key_cache_store(struct key_cache *c, const uint8_t *zone, uint16_t rclass,
 	uint32_t *off;
 	uint8_t *p;
 
-	if (c == NULL || zone == NULL || in == NULL || in->ttl == 0 ||
+	if (!c || !zone || !in || in->ttl == 0 ||
 	    in->status < KEY_STATUS_SECURE || in->status > KEY_STATUS_BOGUS ||
-	    (in->count > 0 && in->keys == NULL))
+	    (in->count > 0 && !in->keys)) {
 		return RES_EINVAL;
-	if (dname_check(zone, DNAME_MAXLEN, &zlen) != 0)
-		return RES_EMALFORMED;
-	if (in->count > RRSET_MAX_RRS)
-		return RES_ELIMIT;
-	for (i = 0; i < in->count; i++) {
-		if (in->keys[i].len > 0 && in->keys[i].data == NULL)
-			return RES_EINVAL;
-		rdlen += in->keys[i].len;
-		if (rdlen > RRSET_MAX_RDATA)
-			return RES_ELIMIT;
 	}
-	if (in->reason)
+	if (dname_check(zone, DNAME_MAXLEN, &zlen) != 0) {
+		return RES_EMALFORMED;
+	}
+	if (in->count > RRSET_MAX_RRS) {
+		return RES_ELIMIT;
+	}
+	for (i = 0; i < in->count; i++) {
+		if (in->keys[i].len > 0 && !in->keys[i].data) {
+			return RES_EINVAL;
+		}
+		rdlen += in->keys[i].len;
+		if (rdlen > RRSET_MAX_RDATA) {
+			return RES_ELIMIT;
+		}
+	}
+	if (in->reason) {
 		reasonlen = strlen(in->reason) + 1;
+	}
 	blk = sizeof(*e) + (in->count + 1) * sizeof(uint32_t) + zlen + rdlen +
 	    reasonlen;
-	if ((e = malloc(blk)) == NULL)
+	if (!(e = malloc(blk))) {
 		return RES_ENOMEM;
+	}
 	memset(e, 0, sizeof(*e));
 	off = (uint32_t *)(e + 1);
 	p = (uint8_t *)(off + in->count + 1);
@@ -112,8 +121,9 @@ key_cache_store(struct key_cache *c, const uint8_t *zone, uint16_t rclass,
 	e->d.rdata = p;
 	for (i = 0, pos = 0; i < in->count; i++) {
 		off[i] = (uint32_t)pos;
-		if (in->keys[i].len)
+		if (in->keys[i].len) {
 			memcpy(p + pos, in->keys[i].data, in->keys[i].len);
+		}
 		pos += in->keys[i].len;
 	}
 	off[in->count] = (uint32_t)pos;
@@ -142,8 +152,9 @@ key_cache_lookup(struct key_cache *c, const uint8_t *zone, uint16_t rclass,
 	struct key_lookup k;
 	struct key_entry *e;
 
-	if (c == NULL || zone == NULL)
+	if (!c || !zone) {
 		return NULL;
+	}
 	k.zone = zone;
 	k.rclass = rclass;
 	e = (struct key_entry *)slabhash_lookup(c->table, key_hash(c, &k), &k);
@@ -161,8 +172,9 @@ key_cache_lookup_closest(struct key_cache *c, const uint8_t *name,
 	struct key_entry *e;
 
 	while (name) {
-		if ((e = key_cache_lookup(c, name, rclass, now)) != NULL)
+		if ((e = key_cache_lookup(c, name, rclass, now))) {
 			return e;
+		}
 		name = dname_parent(name);
 	}
 	return NULL;
@@ -171,8 +183,9 @@ key_cache_lookup_closest(struct key_cache *c, const uint8_t *name,
 void
 key_cache_release(struct key_cache *c, struct key_entry *e)
 {
-	if (c && e)
+	if (c && e) {
 		slabhash_release(c->table, &e->he);
+	}
 }
 
 int
@@ -180,8 +193,9 @@ key_cache_remove(struct key_cache *c, const uint8_t *zone, uint16_t rclass)
 {
 	struct key_lookup k;
 
-	if (c == NULL || zone == NULL)
+	if (!c || !zone) {
 		return RES_ENOTFOUND;
+	}
 	k.zone = zone;
 	k.rclass = rclass;
 	return slabhash_remove(c->table, key_hash(c, &k), &k);
@@ -190,18 +204,21 @@ key_cache_remove(struct key_cache *c, const uint8_t *zone, uint16_t rclass)
 const uint8_t *
 key_data_key(const struct key_data *d, size_t i, uint16_t *len)
 {
-	if (d == NULL || i >= d->count)
+	if (!d || i >= d->count) {
 		return NULL;
-	if (len)
+	}
+	if (len) {
 		*len = (uint16_t)(d->off[i + 1] - d->off[i]);
+	}
 	return d->rdata + d->off[i];
 }
 
 size_t
 key_cache_memory(struct key_cache *c)
 {
-	if (c == NULL)
+	if (!c) {
 		return 0;
+	}
 	return slabhash_alloc_size(sizeof(*c)) + slabhash_memory(c->table);
 }
 
@@ -215,7 +232,7 @@ key_cache_get_stats(struct key_cache *c, struct slabhash_stats *st)
 struct key_walk_arg {
 	/** the caller's function */
 	int (*fn)(const struct key_entry *e, void *arg);
-	/** its argument */
+	/** passed to fn with each entry */
 	void *arg;
 };
 
@@ -234,8 +251,9 @@ key_cache_walk(struct key_cache *c,
 {
 	struct key_walk_arg w;
 
-	if (c == NULL || fn == NULL)
+	if (!c || !fn) {
 		return 0;
+	}
 	w.fn = fn;
 	w.arg = arg;
 	return slabhash_walk(c->table, key_walk_one, &w);
@@ -244,6 +262,7 @@ key_cache_walk(struct key_cache *c,
 void
 key_cache_clear(struct key_cache *c)
 {
-	if (c != NULL)
+	if (c) {
 		slabhash_clear(c->table);
+	}
 }

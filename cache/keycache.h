@@ -36,7 +36,7 @@ enum key_status {
 
 /** What to store for a zone. */
 struct key_store {
-	/** status */
+	/** the verdict on the zone's keys */
 	enum key_status status;
 	/** the DNSKEY rdata (secure entries); may be NULL with count 0 */
 	const struct rrset_rr *keys;
@@ -52,7 +52,7 @@ struct key_store {
 
 /** The data of an entry; immutable. */
 struct key_data {
-	/** enum key_status */
+	/** the verdict on the zone's keys, an enum key_status */
 	int status;
 	/** absolute expiry */
 	time_t expiry;
@@ -64,9 +64,9 @@ struct key_data {
 	int ede;
 	/** reason for bogus, or NULL */
 	const char *reason;
-	/** count + 1 offsets into rdata */
+	/** count + 1 offsets into rdata; key i spans [off[i], off[i+1]) */
 	const uint32_t *off;
-	/** the keys' rdata */
+	/** the DNSKEY rdata of all keys, one after another */
 	const uint8_t *rdata;
 };
 
@@ -78,15 +78,15 @@ struct key_entry {
 	const uint8_t *zone;
 	/** class */
 	uint16_t rclass;
-	/** the data */
+	/** the data; pointers point into this allocation */
 	struct key_data d;
 };
 
 /** The key cache. */
 struct key_cache {
-	/** the table */
+	/** the entries: struct key_entry, keyed by zone and class */
 	struct slabhash *table;
-	/** hash seed */
+	/** random seed mixed into every key hash (slabhash_seed()) */
 	uint32_t seed;
 };
 

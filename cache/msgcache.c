@@ -51,14 +51,16 @@ msg_cache_create(size_t bytes, size_t slabs,
 {
 	struct msg_cache *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if (!(c = calloc(1, sizeof(*c)))) {
 		return NULL;
-	if (policy)
+	}
+	if (policy) {
 		c->policy = *policy;
-	else
+	} else {
 		cache_policy_default(&c->policy);
+	}
 	c->seed = slabhash_seed();
-	if ((c->table = slabhash_create(slabs, bytes, &msg_type, c)) == NULL) {
+	if (!(c->table = slabhash_create(slabs, bytes, &msg_type, c))) {
 		free(c);
 		return NULL;
 	}
@@ -68,8 +70,9 @@ msg_cache_create(size_t bytes, size_t slabs,
 void
 msg_cache_delete(struct msg_cache *c)
 {
-	if (c == NULL)
+	if (!c) {
 		return;
+	}
 	slabhash_delete(c->table);
 	free(c);
 }
@@ -80,8 +83,9 @@ msg_cache_negative_ttl(const struct msg_cache *c, uint32_t soa_ttl,
 {
 	uint32_t ttl = soa_ttl < soa_minimum ? soa_ttl : soa_minimum;
 
-	if (c && ttl > c->policy.max_negative_ttl)
+	if (c && ttl > c->policy.max_negative_ttl) {
 		ttl = c->policy.max_negative_ttl;
+	}
 	return ttl;
 }
 
@@ -96,50 +100,61 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 	uint32_t ttl;
 	int negative, wire_ok;
 
-	if (c == NULL || qname == NULL || in == NULL)
+	if (!c || !qname || !in) {
 		return RES_EINVAL;
-	if (dname_check(qname, DNAME_MAXLEN, &qlen) != 0)
+	}
+	if (dname_check(qname, DNAME_MAXLEN, &qlen) != 0) {
 		return RES_EMALFORMED;
+	}
 	nref = in->an + in->ns + in->ar;
 	if (in->an > MSG_CACHE_MAX_RRSETS || in->ns > MSG_CACHE_MAX_RRSETS ||
-	    in->ar > MSG_CACHE_MAX_RRSETS || nref > MSG_CACHE_MAX_RRSETS)
+	    in->ar > MSG_CACHE_MAX_RRSETS || nref > MSG_CACHE_MAX_RRSETS) {
 		return RES_ELIMIT;
-	if (nref > 0 && in->refs == NULL)
+	}
+	if (nref > 0 && !in->refs) {
 		return RES_EINVAL;
+	}
 	for (i = 0; i < nref; i++) {
-		if (in->refs[i].owner == NULL || in->refs[i].id == 0)
+		if (!in->refs[i].owner || in->refs[i].id == 0) {
 			return RES_EINVAL;
-		if (dname_check(in->refs[i].owner, DNAME_MAXLEN, &l) != 0)
+		}
+		if (dname_check(in->refs[i].owner, DNAME_MAXLEN, &l) != 0) {
 			return RES_EMALFORMED;
+		}
 		names += l;
 	}
 	/* RFC 2308 section 2: NXDOMAIN, or NODATA (NOERROR, no answer). */
 	negative = in->rcode == MSG_RCODE_NXDOMAIN ||
 	    (in->rcode == 0 && in->an == 0);
-	if (negative)
+	if (negative) {
 		ttl = in->ttl < c->policy.max_negative_ttl ? in->ttl :
 		    c->policy.max_negative_ttl;
-	else
+	} else {
 		ttl = cache_policy_ttl(&c->policy, in->ttl);
-	if (ttl == 0)
+	}
+	if (ttl == 0) {
 		return RES_EINVAL;
+	}
 	wire_ok = msg_wire_allowed(in);
 	for (i = 0; i < 2 && wire_ok; i++) {
 		const struct msg_wire *w = &in->wire[i];
 
-		if (w->len == 0)
+		if (w->len == 0) {
 			continue;
-		if (w->data == NULL || w->len > MSG_WIRE_MAX ||
-		    w->nttl > MSG_WIRE_MAX_TTLS || (w->nttl && !w->ttl_off))
+		}
+		if (!w->data || w->len > MSG_WIRE_MAX ||
+		    w->nttl > MSG_WIRE_MAX_TTLS || (w->nttl && !w->ttl_off)) {
 			return RES_EINVAL;
+		}
 		wires += w->nttl * sizeof(uint16_t) + w->len;
 	}
 	/* Up to 1 octet to 2-align the TTL offsets, 7 to 8-align refs. */
 	blk = sizeof(*e) + qlen + 1 + wires + names +
 	    (in->reason ? strlen(in->reason) + 1 : 0) + 7 +
 	    nref * sizeof(*refs);
-	if ((e = malloc(blk)) == NULL)
+	if (!(e = malloc(blk))) {
 		return RES_ENOMEM;
+	}
 	memset(e, 0, sizeof(*e));
 	p = (uint8_t *)(e + 1);
 	memcpy(p, qname, qlen);
@@ -151,8 +166,9 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 	for (i = 0; i < 2 && wire_ok; i++) {
 		const struct msg_wire *w = &in->wire[i];
 
-		if (w->len == 0)
+		if (w->len == 0) {
 			continue;
+		}
 		e->d.wire[i] = *w;
 		memcpy(p, w->ttl_off, w->nttl * sizeof(uint16_t));
 		e->d.wire[i].ttl_off = (const uint16_t *)p;
@@ -161,8 +177,9 @@ msg_cache_store(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 	for (i = 0; i < 2 && wire_ok; i++) {
 		const struct msg_wire *w = &in->wire[i];
 
-		if (w->len == 0)
+		if (w->len == 0) {
 			continue;
+		}
 		memcpy(p, w->data, w->len);
 		e->d.wire[i].data = p;
 		p += w->len;
@@ -215,12 +232,15 @@ msg_cache_answer_release(struct msg_cache *c, struct rrset_cache *rc,
 {
 	size_t i;
 
-	if (ans == NULL)
+	if (!ans) {
 		return;
-	for (i = 0; i < ans->n; i++)
+	}
+	for (i = 0; i < ans->n; i++) {
 		rrset_cache_release(rc, ans->rrsets[i]);
-	if (ans->msg && c)
+	}
+	if (ans->msg && c) {
 		slabhash_release(c->table, &ans->msg->he);
+	}
 	ans->msg = NULL;
 	ans->n = 0;
 	ans->flags = 0;
@@ -232,8 +252,9 @@ msg_cache_prefetch(struct msg_cache *c, struct msg_prefetch *keys, size_t n)
 	struct msg_key k;
 	size_t i;
 
-	if (c == NULL || keys == NULL)
+	if (!c || !keys) {
 		return;
+	}
 	for (i = 0; i < n; i++) {
 		k.qname = keys[i].qname;
 		k.qtype = keys[i].qtype;
@@ -245,9 +266,10 @@ msg_cache_prefetch(struct msg_cache *c, struct msg_prefetch *keys, size_t n)
 	/* The header, the data and the key name that follows them (see
 	 * msg_cache_store()), and the start of the encoded answer: what a
 	 * hit reads. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		slabhash_prefetch(c->table, keys[i].hash,
 		    sizeof(struct msg_entry) + keys[i].qlen + 64);
+	}
 }
 
 struct msg_entry *
@@ -258,16 +280,18 @@ msg_cache_lookup_msg(struct msg_cache *c, const uint8_t *qname,
 	struct msg_entry *e;
 	int st;
 
-	if (c == NULL || qname == NULL || state == NULL)
+	if (!c || !qname || !state) {
 		return NULL;
+	}
 	*state = 0;
 	k.qname = qname;
 	k.qtype = qtype;
 	k.qclass = qclass;
 	k.qflags = qflags & (MSG_QFLAG_CD | MSG_QFLAG_DO);
 	e = (struct msg_entry *)slabhash_lookup(c->table, msg_hash(c, &k), &k);
-	if (e == NULL)
+	if (!e) {
 		goto miss;
+	}
 	if ((st = cache_policy_state(&c->policy, e->d.expiry, e->d.ttl,
 	    now)) < 0) {
 		slabhash_release(c->table, &e->he);
@@ -275,10 +299,11 @@ msg_cache_lookup_msg(struct msg_cache *c, const uint8_t *qname,
 	}
 	if (st & CACHE_FLAG_PREFETCH) {
 		if (__atomic_exchange_n(&e->d.prefetch_mark, 1,
-		    __ATOMIC_RELAXED))
+		    __ATOMIC_RELAXED)) {
 			st &= ~CACHE_FLAG_PREFETCH;
-		else
+		} else {
 			__atomic_add_fetch(&c->prefetch, 1, __ATOMIC_RELAXED);
+		}
 	}
 	*state = st;
 	return e;
@@ -290,8 +315,9 @@ miss:
 void
 msg_cache_release(struct msg_cache *c, struct msg_entry *e)
 {
-	if (c && e)
+	if (c && e) {
 		slabhash_release(c->table, &e->he);
+	}
 }
 
 int
@@ -312,8 +338,9 @@ msg_wire_live(const struct msg_wire *w, time_t now)
 static void
 msg_count_hit(struct msg_cache *c, int st)
 {
-	if (st & CACHE_FLAG_STALE)
+	if (st & CACHE_FLAG_STALE) {
 		__atomic_add_fetch(&c->stale, 1, __ATOMIC_RELAXED);
+	}
 	__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
 }
 
@@ -332,7 +359,7 @@ msg_cache_answer_from(struct msg_cache *c, struct rrset_cache *rc,
 		struct rrset_entry *r = rrset_cache_lookup_ref(rc,
 		    &e->d.refs[i], now, &f);
 
-		if (r == NULL) {
+		if (!r) {
 			msg_cache_answer_release(c, rc, ans);
 			__atomic_add_fetch(&c->misses, 1, __ATOMIC_RELAXED);
 			return RES_ENOTFOUND;
@@ -354,16 +381,19 @@ msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
 	struct msg_entry *e;
 	int st;
 
-	if (ans == NULL)
+	if (!ans) {
 		return RES_EINVAL;
+	}
 	ans->msg = NULL;
 	ans->n = 0;
 	ans->flags = 0;
-	if (c == NULL || rc == NULL || qname == NULL)
+	if (!c || !rc || !qname) {
 		return RES_EINVAL;
-	if ((e = msg_cache_lookup_msg(c, qname, qtype, qclass, qflags, now,
-	    &st)) == NULL)
+	}
+	if (!(e = msg_cache_lookup_msg(c, qname, qtype, qclass, qflags, now,
+	    &st))) {
 		return RES_ENOTFOUND;
+	}
 	return msg_cache_answer_from(c, rc, e, st, now, ans);
 }
 
@@ -399,11 +429,12 @@ msg_apply_one(struct slabhash_entry *he, void *arg)
 		 * the load first keeps a marked entry's line shared. */
 		if (__atomic_load_n(&e->d.prefetch_mark, __ATOMIC_RELAXED) ||
 		    __atomic_exchange_n(&e->d.prefetch_mark, 1,
-		    __ATOMIC_RELAXED))
+		    __ATOMIC_RELAXED)) {
 			st &= ~CACHE_FLAG_PREFETCH;
-		else
+		} else {
 			__atomic_add_fetch(&a->c->prefetch, 1,
 			    __ATOMIC_RELAXED);
+		}
 	}
 	a->r = a->fn(e, st, a->arg);
 }
@@ -416,8 +447,9 @@ msg_cache_apply_msg(struct msg_cache *c, const uint8_t *qname,
 	struct msg_apply_arg a;
 	struct msg_key k;
 
-	if (c == NULL || qname == NULL || fn == NULL)
+	if (!c || !qname || !fn) {
 		return -1;
+	}
 	k.qname = qname;
 	k.qtype = qtype;
 	k.qclass = qclass;
@@ -441,8 +473,9 @@ msg_cache_remove(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 {
 	struct msg_key k;
 
-	if (c == NULL || qname == NULL)
+	if (!c || !qname) {
 		return RES_ENOTFOUND;
+	}
 	k.qname = qname;
 	k.qtype = qtype;
 	k.qclass = qclass;
@@ -453,8 +486,9 @@ msg_cache_remove(struct msg_cache *c, const uint8_t *qname, uint16_t qtype,
 size_t
 msg_cache_memory(struct msg_cache *c)
 {
-	if (c == NULL)
+	if (!c) {
 		return 0;
+	}
 	return slabhash_alloc_size(sizeof(*c)) + slabhash_memory(c->table);
 }
 
@@ -462,8 +496,9 @@ void
 msg_cache_get_stats(struct msg_cache *c, struct msg_cache_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (c == NULL)
+	if (!c) {
 		return;
+	}
 	slabhash_get_stats(c->table, &st->table);
 	st->hits = __atomic_load_n(&c->hits, __ATOMIC_RELAXED);
 	st->misses = __atomic_load_n(&c->misses, __ATOMIC_RELAXED);
@@ -475,7 +510,7 @@ msg_cache_get_stats(struct msg_cache *c, struct msg_cache_stats *st)
 struct msg_walk_arg {
 	/** the caller's function */
 	int (*fn)(const struct msg_entry *e, void *arg);
-	/** its argument */
+	/** passed to fn with each entry */
 	void *arg;
 };
 
@@ -494,8 +529,9 @@ msg_cache_walk(struct msg_cache *c,
 {
 	struct msg_walk_arg w;
 
-	if (c == NULL || fn == NULL)
+	if (!c || !fn) {
 		return 0;
+	}
 	w.fn = fn;
 	w.arg = arg;
 	return slabhash_walk(c->table, msg_walk_one, &w);
@@ -504,6 +540,7 @@ msg_cache_walk(struct msg_cache *c,
 void
 msg_cache_clear(struct msg_cache *c)
 {
-	if (c != NULL)
+	if (c) {
 		slabhash_clear(c->table);
+	}
 }

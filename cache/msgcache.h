@@ -154,15 +154,15 @@ struct msg_key {
 struct msg_entry {
 	/** table header; must be first */
 	struct slabhash_entry he;
-	/** the key */
+	/** the key; qname points into this allocation */
 	struct msg_key key;
-	/** the data */
+	/** the data; pointers point into this allocation */
 	struct msg_data d;
 };
 
 /** A message hit: the message and its RRsets, all referenced. */
 struct msg_answer {
-	/** the message entry */
+	/** the message entry, referenced; NULL when nothing is held */
 	struct msg_entry *msg;
 	/** the RRsets, in the order of d.refs */
 	struct rrset_entry *rrsets[MSG_CACHE_MAX_RRSETS];
@@ -191,11 +191,11 @@ struct msg_cache_stats {
 
 /** The message cache. */
 struct msg_cache {
-	/** the table */
+	/** the entries: struct msg_entry, keyed by struct msg_key */
 	struct slabhash *table;
-	/** TTL policy */
+	/** TTL policy, copied at creation (or the defaults) */
 	struct cache_policy policy;
-	/** hash seed */
+	/** random seed mixed into every key hash (slabhash_seed()) */
 	uint32_t seed;
 	/** counters (atomic) */
 	uint64_t hits, misses, stale, prefetch;
@@ -268,7 +268,8 @@ int msg_cache_lookup(struct msg_cache *c, struct rrset_cache *rc,
 struct msg_prefetch {
 	/** query name, wire form, checked */
 	const uint8_t *qname;
-	/** its length */
+	/** octets of qname, root label included; sizes the prefetch of the
+	 * entry, which holds a copy of the name */
 	size_t qlen;
 	/** query type and class */
 	uint16_t qtype, qclass;

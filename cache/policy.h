@@ -70,10 +70,12 @@ cache_policy_default(struct cache_policy *p)
 static inline uint32_t
 cache_policy_ttl(const struct cache_policy *p, uint32_t ttl)
 {
-	if (ttl < p->min_ttl)
+	if (ttl < p->min_ttl) {
 		ttl = p->min_ttl;
-	if (ttl > p->max_ttl)
+	}
+	if (ttl > p->max_ttl) {
 		ttl = p->max_ttl;
+	}
 	return ttl;
 }
 
@@ -92,15 +94,18 @@ cache_policy_state(const struct cache_policy *p, time_t expiry,
     uint32_t ttl, time_t now)
 {
 	if (now >= expiry) {
-		if (!p->serve_expired)
+		if (!p->serve_expired) {
 			return -1;
+		}
 		if (p->serve_expired_ttl != 0 &&
-		    now - expiry >= (time_t)p->serve_expired_ttl)
+		    now - expiry >= (time_t)p->serve_expired_ttl) {
 			return -1;
+		}
 		return CACHE_FLAG_STALE;
 	}
-	if (p->prefetch && (expiry - now) * 10 <= (time_t)ttl)
+	if (p->prefetch && (expiry - now) * 10 <= (time_t)ttl) {
 		return CACHE_FLAG_PREFETCH;
+	}
 	return 0;
 }
 

@@ -63,12 +63,14 @@ rrset_may_replace(const struct slabhash_entry *oldhe,
 	const struct rrset_entry *n = (const struct rrset_entry *)newhe;
 
 	(void)arg;
-	if (n->d.cached_at >= o->d.expiry)
+	if (n->d.cached_at >= o->d.expiry) {
 		return 1;
+	}
 	if (n->d.security == RRSET_SEC_UNCHECKED &&
 	    o->d.security != RRSET_SEC_UNCHECKED &&
-	    n->d.trust <= o->d.trust && rrset_data_equal(&o->d, &n->d))
+	    n->d.trust <= o->d.trust && rrset_data_equal(&o->d, &n->d)) {
 		return 0;
+	}
 	return n->d.trust >= o->d.trust;
 }
 
@@ -83,15 +85,16 @@ rrset_cache_create(size_t bytes, size_t slabs,
 {
 	struct rrset_cache *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if (!(c = calloc(1, sizeof(*c)))) {
 		return NULL;
-	if (policy)
+	}
+	if (policy) {
 		c->policy = *policy;
-	else
+	} else {
 		cache_policy_default(&c->policy);
+	}
 	c->seed = slabhash_seed();
-	if ((c->table = slabhash_create(slabs, bytes, &rrset_type, c)) ==
-	    NULL) {
+	if (!(c->table = slabhash_create(slabs, bytes, &rrset_type, c))) {
 		free(c);
 		return NULL;
 	}
@@ -101,8 +104,9 @@ rrset_cache_create(size_t bytes, size_t slabs,
 void
 rrset_cache_delete(struct rrset_cache *c)
 {
-	if (c == NULL)
+	if (!c) {
 		return;
+	}
 	slabhash_delete(c->table);
 	free(c);
 }
@@ -120,14 +124,17 @@ rr_total(const struct rrset_rr *rr, size_t n, size_t *total)
 {
 	size_t i;
 
-	if (n > 0 && rr == NULL)
+	if (n > 0 && !rr) {
 		return RES_EINVAL;
+	}
 	for (i = 0; i < n; i++) {
-		if (rr[i].len > 0 && rr[i].data == NULL)
+		if (rr[i].len > 0 && !rr[i].data) {
 			return RES_EINVAL;
+		}
 		*total += rr[i].len;
-		if (*total > RRSET_MAX_RDATA)
+		if (*total > RRSET_MAX_RDATA) {
 			return RES_ELIMIT;
+		}
 	}
 	return 0;
 }
@@ -145,26 +152,34 @@ rrset_cache_store(struct rrset_cache *c, const uint8_t *owner,
 	uint8_t *p;
 	int r;
 
-	if (id)
+	if (id) {
 		*id = 0;
-	if (c == NULL || owner == NULL || in == NULL)
+	}
+	if (!c || !owner || !in) {
 		return RES_EINVAL;
-	if (dname_check(owner, DNAME_MAXLEN, &namelen) != 0)
+	}
+	if (dname_check(owner, DNAME_MAXLEN, &namelen) != 0) {
 		return RES_EMALFORMED;
-	if (in->count + in->rrsig_count > RRSET_MAX_RRS)
+	}
+	if (in->count + in->rrsig_count > RRSET_MAX_RRS) {
 		return RES_ELIMIT;
+	}
 	if ((r = rr_total(in->rrs, in->count, &rdlen)) != 0 ||
-	    (r = rr_total(in->rrsigs, in->rrsig_count, &rdlen)) != 0)
+	    (r = rr_total(in->rrsigs, in->rrsig_count, &rdlen)) != 0) {
 		return r;
-	if ((ttl = cache_policy_ttl(&c->policy, in->ttl)) == 0)
+	}
+	if ((ttl = cache_policy_ttl(&c->policy, in->ttl)) == 0) {
 		return RES_EINVAL;
-	if (in->bogus_reason)
+	}
+	if (in->bogus_reason) {
 		reasonlen = strlen(in->bogus_reason) + 1;
+	}
 	nrr = in->count + in->rrsig_count;
 	blk = sizeof(*e) + (nrr + 1) * sizeof(uint32_t) + namelen + rdlen +
 	    reasonlen;
-	if ((e = malloc(blk)) == NULL)
+	if (!(e = malloc(blk))) {
 		return RES_ENOMEM;
+	}
 	memset(e, 0, sizeof(*e));
 	off = (uint32_t *)(e + 1);
 	p = (uint8_t *)(off + nrr + 1);
@@ -180,8 +195,9 @@ rrset_cache_store(struct rrset_cache *c, const uint8_t *owner,
 		    &in->rrsigs[i - in->count];
 
 		off[i] = (uint32_t)pos;
-		if (rr->len)
+		if (rr->len) {
 			memcpy(p + pos, rr->data, rr->len);
+		}
 		pos += rr->len;
 	}
 	off[nrr] = (uint32_t)pos;
@@ -241,27 +257,32 @@ rrset_check(struct rrset_cache *c, struct rrset_entry *e, uint64_t id,
 {
 	int st;
 
-	if (flags)
+	if (flags) {
 		*flags = 0;
-	if (e == NULL)
+	}
+	if (!e) {
 		return NULL;
+	}
 	if ((id != 0 && e->d.id != id) || (st = cache_policy_state(
 	    &c->policy, e->d.expiry, e->d.ttl, now)) < 0) {
 		slabhash_release(c->table, &e->he);
 		return NULL;
 	}
-	if (st & CACHE_FLAG_STALE)
+	if (st & CACHE_FLAG_STALE) {
 		__atomic_add_fetch(&c->stale, 1, __ATOMIC_RELAXED);
+	}
 	if (st & CACHE_FLAG_PREFETCH) {
 		/* Only the first hit in the window asks for a refresh. */
 		if (__atomic_exchange_n(&e->d.prefetch_mark, 1,
-		    __ATOMIC_RELAXED))
+		    __ATOMIC_RELAXED)) {
 			st &= ~CACHE_FLAG_PREFETCH;
-		else
+		} else {
 			__atomic_add_fetch(&c->prefetch, 1, __ATOMIC_RELAXED);
+		}
 	}
-	if (flags)
+	if (flags) {
 		*flags = st;
+	}
 	return e;
 }
 
@@ -271,10 +292,12 @@ rrset_cache_lookup(struct rrset_cache *c, const uint8_t *owner,
 {
 	struct rrset_key k;
 
-	if (flags)
+	if (flags) {
 		*flags = 0;
-	if (c == NULL || owner == NULL)
+	}
+	if (!c || !owner) {
 		return NULL;
+	}
 	k.owner = owner;
 	k.type = type;
 	k.rclass = rclass;
@@ -288,10 +311,12 @@ rrset_cache_lookup_ref(struct rrset_cache *c, const struct rrset_ref *ref,
 {
 	struct rrset_key k;
 
-	if (flags)
+	if (flags) {
 		*flags = 0;
-	if (c == NULL || ref == NULL || ref->owner == NULL || ref->id == 0)
+	}
+	if (!c || !ref || !ref->owner || ref->id == 0) {
 		return NULL;
+	}
 	k.owner = ref->owner;
 	k.type = ref->type;
 	k.rclass = ref->rclass;
@@ -302,8 +327,9 @@ rrset_cache_lookup_ref(struct rrset_cache *c, const struct rrset_ref *ref,
 void
 rrset_cache_release(struct rrset_cache *c, struct rrset_entry *e)
 {
-	if (c == NULL || e == NULL)
+	if (!c || !e) {
 		return;
+	}
 	slabhash_release(c->table, &e->he);
 }
 
@@ -313,8 +339,9 @@ rrset_cache_remove(struct rrset_cache *c, const uint8_t *owner,
 {
 	struct rrset_key k;
 
-	if (c == NULL || owner == NULL)
+	if (!c || !owner) {
 		return RES_ENOTFOUND;
+	}
 	k.owner = owner;
 	k.type = type;
 	k.rclass = rclass;
@@ -324,26 +351,30 @@ rrset_cache_remove(struct rrset_cache *c, const uint8_t *owner,
 const uint8_t *
 rrset_data_rr(const struct rrset_data *d, size_t i, uint16_t *len)
 {
-	if (d == NULL || i >= (size_t)d->count + d->rrsig_count)
+	if (!d || i >= (size_t)d->count + d->rrsig_count) {
 		return NULL;
-	if (len)
+	}
+	if (len) {
 		*len = (uint16_t)(d->off[i + 1] - d->off[i]);
+	}
 	return d->rdata + d->off[i];
 }
 
 uint32_t
 rrset_data_ttl_left(const struct rrset_data *d, time_t now)
 {
-	if (d == NULL || now >= d->expiry)
+	if (!d || now >= d->expiry) {
 		return 0;
+	}
 	return (uint32_t)(d->expiry - now);
 }
 
 size_t
 rrset_cache_memory(struct rrset_cache *c)
 {
-	if (c == NULL)
+	if (!c) {
 		return 0;
+	}
 	return slabhash_alloc_size(sizeof(*c)) + slabhash_memory(c->table);
 }
 
@@ -351,8 +382,9 @@ void
 rrset_cache_get_stats(struct rrset_cache *c, struct rrset_cache_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (c == NULL)
+	if (!c) {
 		return;
+	}
 	slabhash_get_stats(c->table, &st->table);
 	st->stale = __atomic_load_n(&c->stale, __ATOMIC_RELAXED);
 	st->prefetch = __atomic_load_n(&c->prefetch, __ATOMIC_RELAXED);
@@ -362,7 +394,7 @@ rrset_cache_get_stats(struct rrset_cache *c, struct rrset_cache_stats *st)
 struct rrset_walk_arg {
 	/** the caller's function */
 	int (*fn)(const struct rrset_entry *e, void *arg);
-	/** its argument */
+	/** passed to fn with each entry */
 	void *arg;
 };
 
@@ -381,8 +413,9 @@ rrset_cache_walk(struct rrset_cache *c,
 {
 	struct rrset_walk_arg w;
 
-	if (c == NULL || fn == NULL)
+	if (!c || !fn) {
 		return 0;
+	}
 	w.fn = fn;
 	w.arg = arg;
 	return slabhash_walk(c->table, rrset_walk_one, &w);
@@ -391,6 +424,7 @@ rrset_cache_walk(struct rrset_cache *c,
 void
 rrset_cache_clear(struct rrset_cache *c)
 {
-	if (c != NULL)
+	if (c) {
 		slabhash_clear(c->table);
+	}
 }

@@ -83,15 +83,15 @@ enum rrset_sec {
 
 /** One RR's rdata, uncompressed wire form, for storing. */
 struct rrset_rr {
-	/** the rdata */
+	/** rdata in uncompressed wire form, without the RDLENGTH field */
 	const uint8_t *data;
-	/** its length */
+	/** octets at data: the RR's RDLENGTH */
 	uint16_t len;
 };
 
 /** What to store: the caller's view, copied by rrset_cache_store(). */
 struct rrset_store {
-	/** the RRs */
+	/** rdata of the RRs, count of them (may be NULL with count 0) */
 	const struct rrset_rr *rrs;
 	/** number of RRs */
 	size_t count;
@@ -101,9 +101,9 @@ struct rrset_store {
 	size_t rrsig_count;
 	/** TTL of the set as received (clamped by the cache policy) */
 	uint32_t ttl;
-	/** trust of the data */
+	/** rank of the data; decides whether it replaces a cached copy */
 	enum rrset_trust trust;
-	/** validation status */
+	/** validation status; RRSET_SEC_UNCHECKED when not validated */
 	enum rrset_sec security;
 	/** Extended DNS Error code (RFC 8914) for bogus data, else 0 */
 	int ede;
@@ -122,13 +122,13 @@ struct rrset_data {
 	time_t cached_at;
 	/** the TTL it was stored with (after clamping) */
 	uint32_t ttl;
-	/** number of RRs */
+	/** number of RRs, the RRSIGs not counted */
 	uint16_t count;
 	/** number of RRSIGs, stored after the RRs */
 	uint16_t rrsig_count;
-	/** enum rrset_trust */
+	/** rank of the data, an enum rrset_trust in one octet */
 	uint8_t trust;
-	/** enum rrset_sec */
+	/** validation status, an enum rrset_sec in one octet */
 	uint8_t security;
 	/** set once (atomically) when a prefetch was requested */
 	uint8_t prefetch_mark;
@@ -187,15 +187,16 @@ struct rrset_cache_stats {
 
 /** The RRset cache. */
 struct rrset_cache {
-	/** the table */
+	/** the entries: struct rrset_entry, keyed by struct rrset_key */
 	struct slabhash *table;
-	/** TTL policy */
+	/** TTL policy, copied at creation (or the defaults) */
 	struct cache_policy policy;
-	/** hash seed */
+	/** random seed mixed into every key hash (slabhash_seed()) */
 	uint32_t seed;
 	/** last id given out; atomic */
 	uint64_t next_id;
-	/** counters, atomic */
+	/** stale hits and prefetch requests (struct rrset_cache_stats);
+	 * atomic */
 	uint64_t stale, prefetch;
 };
 

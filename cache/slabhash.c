@@ -46,11 +46,13 @@ slabhash_shards_for_threads(int threads)
 {
 	size_t n = 2, want;
 
-	if (threads < 1)
+	if (threads < 1) {
 		threads = 1;
+	}
 	want = (size_t)threads * 2;
-	while (n < want && n < SLABHASH_MAX_SHARDS)
+	while (n < want && n < SLABHASH_MAX_SHARDS) {
 		n <<= 1;
+	}
 	return n;
 }
 
@@ -60,8 +62,9 @@ slabhash_seed(void)
 	uint32_t s = 0;
 
 #ifdef HAVE_GETRANDOM
-	if (getrandom(&s, sizeof(s), 0) == (ssize_t)sizeof(s))
+	if (getrandom(&s, sizeof(s), 0) == (ssize_t)sizeof(s)) {
 		return s;
+	}
 #endif
 	s = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
 	return s * 2654435761u;
@@ -80,8 +83,9 @@ slabhash_lock_init(pthread_mutex_t *m)
 	pthread_mutexattr_t a;
 	int r;
 
-	if (pthread_mutexattr_init(&a) != 0)
+	if (pthread_mutexattr_init(&a) != 0) {
 		return pthread_mutex_init(m, NULL);
+	}
 	(void)pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ADAPTIVE_NP);
 	r = pthread_mutex_init(m, &a);
 	pthread_mutexattr_destroy(&a);
@@ -98,14 +102,17 @@ slabhash_create(size_t nshards, size_t budget,
 	struct slabhash *t;
 	size_t i;
 
-	if (nshards == 0)
+	if (nshards == 0) {
 		nshards = SLABHASH_DEFAULT_SHARDS;
+	}
 	if ((nshards & (nshards - 1)) != 0 || nshards > SLABHASH_MAX_SHARDS ||
-	    budget < nshards || type == NULL || type->match == NULL ||
-	    type->free_entry == NULL)
+	    budget < nshards || !type || !type->match ||
+	    !type->free_entry) {
 		return NULL;
-	if ((t = calloc(1, sizeof(*t))) == NULL)
+	}
+	if (!(t = calloc(1, sizeof(*t)))) {
 		return NULL;
+	}
 	if (posix_memalign((void **)&t->shards, SLABHASH_CACHE_LINE,
 	    nshards * sizeof(*t->shards)) != 0) {
 		free(t);
@@ -113,8 +120,9 @@ slabhash_create(size_t nshards, size_t budget,
 	}
 	memset(t->shards, 0, nshards * sizeof(*t->shards));
 	t->nshards = nshards;
-	while (((size_t)1 << t->shard_bits) < nshards)
+	while (((size_t)1 << t->shard_bits) < nshards) {
 		t->shard_bits++;
+	}
 	t->type = type;
 	t->cb_arg = cb_arg;
 	t->budget = budget;
@@ -123,7 +131,7 @@ slabhash_create(size_t nshards, size_t budget,
 
 		s->buckets = calloc(SLABHASH_INIT_BUCKETS + 1,
 		    sizeof(*s->buckets));
-		if (s->buckets == NULL ||
+		if (!s->buckets ||
 		    slabhash_lock_init(&s->lock) != 0) {
 			free(s->buckets);
 			s->buckets = NULL;
@@ -161,14 +169,16 @@ bucket_of(struct slabhash *t, struct slabhash_shard *s, uint32_t hash)
 static void
 lru_unlink(struct slabhash_shard *s, struct slabhash_entry *e)
 {
-	if (e->lru_prev)
+	if (e->lru_prev) {
 		e->lru_prev->lru_next = e->lru_next;
-	else
+	} else {
 		s->lru_head = e->lru_next;
-	if (e->lru_next)
+	}
+	if (e->lru_next) {
 		e->lru_next->lru_prev = e->lru_prev;
-	else
+	} else {
 		s->lru_tail = e->lru_prev;
+	}
 	e->lru_prev = e->lru_next = NULL;
 }
 
@@ -178,11 +188,13 @@ lru_push(struct slabhash_shard *s, struct slabhash_entry *e)
 {
 	e->lru_prev = NULL;
 	e->lru_next = s->lru_head;
-	if (s->lru_head)
+	if (s->lru_head) {
 		s->lru_head->lru_prev = e;
+	}
 	s->lru_head = e;
-	if (s->lru_tail == NULL)
+	if (!s->lru_tail) {
 		s->lru_tail = e;
+	}
 }
 
 /**
@@ -196,11 +208,13 @@ take_out(struct slabhash *t, struct slabhash_shard *s,
 {
 	struct slabhash_entry **p = bucket_of(t, s, e->hash);
 
-	while (*p && *p != e)
+	while (*p && *p != e) {
 		p = &(*p)->next;
+	}
 	assert(*p == e);
-	if (*p)
+	if (*p) {
 		__atomic_store_n(p, e->next, __ATOMIC_RELAXED);
+	}
 	lru_unlink(s, e);
 	assert(s->used >= e->size && s->count > 0);
 	s->used -= e->size;
@@ -233,12 +247,14 @@ grow(struct slabhash *t, struct slabhash_shard *s)
 	size_t newn = (s->mask + 1) * 2, i;
 	struct slabhash_entry **nb, *e, *n;
 
-	if (newn > ((size_t)1 << (32 - t->shard_bits)))
+	if (newn > ((size_t)1 << (32 - t->shard_bits))) {
 		return;
+	}
 	/* One slot more than the buckets: it keeps the array this one
 	 * replaces (see slabhash_prefetch()). */
-	if ((nb = calloc(newn + 1, sizeof(*nb))) == NULL)
+	if (!(nb = calloc(newn + 1, sizeof(*nb)))) {
 		return;
+	}
 	for (i = 0; i <= s->mask; i++) {
 		for (e = s->buckets[i]; e; e = n) {
 			size_t b = (e->hash >> t->shard_bits) & (newn - 1);
@@ -279,9 +295,11 @@ find(struct slabhash *t, struct slabhash_shard *s, uint32_t hash,
 {
 	struct slabhash_entry *e;
 
-	for (e = *bucket_of(t, s, hash); e; e = e->next)
-		if (e->hash == hash && t->type->match(key, e))
+	for (e = *bucket_of(t, s, hash); e; e = e->next) {
+		if (e->hash == hash && t->type->match(key, e)) {
 			return e;
+		}
+	}
 	return NULL;
 }
 
@@ -304,8 +322,9 @@ slot_unlocked(struct slabhash *t, uint32_t hash)
 void
 slabhash_prefetch_bucket(struct slabhash *t, uint32_t hash)
 {
-	if (t != NULL)
+	if (t) {
 		__builtin_prefetch(slot_unlocked(t, hash));
+	}
 }
 
 void
@@ -314,15 +333,18 @@ slabhash_prefetch(struct slabhash *t, uint32_t hash, size_t bytes)
 	struct slabhash_entry *e;
 	size_t off;
 
-	if (t == NULL)
+	if (!t) {
 		return;
+	}
 	/* The entry the slot names may be gone by now: it is only
 	 * prefetched, never read. */
 	e = __atomic_load_n(slot_unlocked(t, hash), __ATOMIC_RELAXED);
-	if (e == NULL)
+	if (!e) {
 		return;
-	for (off = 0; off < bytes; off += SLABHASH_CACHE_LINE)
+	}
+	for (off = 0; off < bytes; off += SLABHASH_CACHE_LINE) {
 		__builtin_prefetch((const char *)e + off);
+	}
 }
 
 int
@@ -332,11 +354,13 @@ slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 	struct slabhash_shard *s;
 	struct slabhash_entry *old, *doomed = NULL, **b;
 
-	if (ref)
+	if (ref) {
 		*ref = NULL;
-	if (t == NULL || e == NULL) {
-		if (t && e)
+	}
+	if (!t || !e) {
+		if (t && e) {
 			t->type->free_entry(e, t->cb_arg);
+		}
 		return RES_EINVAL;
 	}
 	s = shard_of(t, e->hash);
@@ -354,19 +378,21 @@ slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 	e->used_bit = 0;
 	e->next = e->lru_prev = e->lru_next = NULL;
 	pthread_mutex_lock(&s->lock);
-	if ((old = find(t, s, e->hash, key)) != NULL) {
+	if ((old = find(t, s, e->hash, key))) {
 		if (t->type->may_replace &&
 		    !t->type->may_replace(old, e, t->cb_arg)) {
 			pthread_mutex_unlock(&s->lock);
 			t->type->free_entry(e, t->cb_arg);
-			if (ref)
+			if (ref) {
 				*ref = NULL;
+			}
 			return RES_EEXIST;
 		}
 		take_out(t, s, old, &doomed);
 	}
-	if (s->count >= s->mask + 1)
+	if (s->count >= s->mask + 1) {
 		grow(t, s);
+	}
 	b = bucket_of(t, s, e->hash);
 	e->next = *b;
 	/* Bucket slots are read without the lock by slabhash_prefetch(). */
@@ -394,8 +420,9 @@ slabhash_insert(struct slabhash *t, struct slabhash_entry *e,
 		s->evictions++;
 	}
 	assert(s->used <= s->budget);
-	if (ref)
+	if (ref) {
 		*ref = e;
+	}
 	pthread_mutex_unlock(&s->lock);
 	free_doomed(t, doomed);
 	return RES_OK;
@@ -407,19 +434,22 @@ slabhash_lookup(struct slabhash *t, uint32_t hash, const void *key)
 	struct slabhash_shard *s;
 	struct slabhash_entry *e;
 
-	if (t == NULL || key == NULL)
+	if (!t || !key) {
 		return NULL;
+	}
 	s = shard_of(t, hash);
 	pthread_mutex_lock(&s->lock);
-	if ((e = find(t, s, hash, key)) != NULL) {
+	if ((e = find(t, s, hash, key))) {
 		/* Under the lock the table's reference keeps refs above
 		 * zero, so this never revives a dying entry. */
 		__atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
-		if (!e->used_bit)
+		if (!e->used_bit) {
 			e->used_bit = 1;
+		}
 		s->hits++;
-	} else
+	} else {
 		s->misses++;
+	}
 	pthread_mutex_unlock(&s->lock);
 	return e;
 }
@@ -429,16 +459,18 @@ slabhash_release(struct slabhash *t, struct slabhash_entry *e)
 {
 	uint32_t left;
 
-	if (t == NULL || e == NULL)
+	if (!t || !e) {
 		return;
+	}
 	/* No lock: while the entry is in the table, the table's reference
 	 * keeps the count above zero; once it is out, nobody can find it
 	 * and take a new reference, so whoever brings the count to zero is
 	 * the last user. */
 	left = __atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL);
 	assert(left != (uint32_t)-1);
-	if (left == 0)
+	if (left == 0) {
 		t->type->free_entry(e, t->cb_arg);
+	}
 }
 
 int
@@ -447,12 +479,14 @@ slabhash_remove(struct slabhash *t, uint32_t hash, const void *key)
 	struct slabhash_shard *s;
 	struct slabhash_entry *e, *doomed = NULL;
 
-	if (t == NULL || key == NULL)
+	if (!t || !key) {
 		return RES_ENOTFOUND;
+	}
 	s = shard_of(t, hash);
 	pthread_mutex_lock(&s->lock);
-	if ((e = find(t, s, hash, key)) != NULL)
+	if ((e = find(t, s, hash, key))) {
 		take_out(t, s, e, &doomed);
+	}
 	pthread_mutex_unlock(&s->lock);
 	free_doomed(t, doomed);
 	return e ? RES_OK : RES_ENOTFOUND;
@@ -465,17 +499,20 @@ slabhash_apply(struct slabhash *t, uint32_t hash, const void *key,
 	struct slabhash_shard *s;
 	struct slabhash_entry *e;
 
-	if (t == NULL || key == NULL || fn == NULL)
+	if (!t || !key || !fn) {
 		return RES_ENOTFOUND;
+	}
 	s = shard_of(t, hash);
 	pthread_mutex_lock(&s->lock);
-	if ((e = find(t, s, hash, key)) != NULL) {
+	if ((e = find(t, s, hash, key))) {
 		fn(e, arg);
-		if (!e->used_bit)
+		if (!e->used_bit) {
 			e->used_bit = 1;
+		}
 		s->hits++;
-	} else
+	} else {
 		s->misses++;
+	}
 	pthread_mutex_unlock(&s->lock);
 	return e ? RES_OK : RES_ENOTFOUND;
 }
@@ -487,15 +524,17 @@ slabhash_walk(struct slabhash *t,
 	size_t i;
 	int r = 0;
 
-	if (t == NULL || fn == NULL)
+	if (!t || !fn) {
 		return 0;
+	}
 	for (i = 0; i < t->nshards && r == 0; i++) {
 		struct slabhash_shard *s = &t->shards[i];
 		struct slabhash_entry *e;
 
 		pthread_mutex_lock(&s->lock);
-		for (e = s->lru_head; e && r == 0; e = e->lru_next)
+		for (e = s->lru_head; e && r == 0; e = e->lru_next) {
 			r = fn(e, arg);
+		}
 		pthread_mutex_unlock(&s->lock);
 	}
 	return r;
@@ -506,15 +545,17 @@ slabhash_clear(struct slabhash *t)
 {
 	size_t i;
 
-	if (t == NULL)
+	if (!t) {
 		return;
+	}
 	for (i = 0; i < t->nshards; i++) {
 		struct slabhash_shard *s = &t->shards[i];
 		struct slabhash_entry *doomed = NULL;
 
 		pthread_mutex_lock(&s->lock);
-		while (s->lru_tail)
+		while (s->lru_tail) {
 			take_out(t, s, s->lru_tail, &doomed);
+		}
 		pthread_mutex_unlock(&s->lock);
 		free_doomed(t, doomed);
 	}
@@ -525,8 +566,9 @@ slabhash_delete(struct slabhash *t)
 {
 	size_t i;
 
-	if (t == NULL)
+	if (!t) {
 		return;
+	}
 	slabhash_clear(t);
 	for (i = 0; i < t->nshards; i++) {
 		pthread_mutex_destroy(&t->shards[i].lock);
@@ -557,8 +599,9 @@ slabhash_get_stats(struct slabhash *t, struct slabhash_stats *st)
 	size_t i;
 
 	memset(st, 0, sizeof(*st));
-	if (t == NULL)
+	if (!t) {
 		return;
+	}
 	st->overhead = slabhash_alloc_size(sizeof(*t)) +
 	    slabhash_alloc_size(t->nshards * sizeof(*t->shards));
 	for (i = 0; i < t->nshards; i++) {

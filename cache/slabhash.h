@@ -48,11 +48,11 @@
  * shard sits in its own cache lines.  Where the C library has one the
  * lock is an adaptive mutex, which spins briefly before sleeping: with a
  * plain mutex two threads hitting the cache slept in futex calls so often
- * that two threads did fewer lookups than one (bench/cache_bench).  No call holds two
- * shard locks, and no callback of slabhash_type runs under a shard lock
- * except match and may_replace (which must not call into the table).
- * Callbacks given to slabhash_apply() and slabhash_walk() run under the
- * shard lock and must not call into the same table.
+ * that two threads did fewer lookups than one (bench/cache_bench).  No
+ * call holds two shard locks, and no callback of slabhash_type runs under
+ * a shard lock except match and may_replace (which must not call into the
+ * table).  Callbacks given to slabhash_apply() and slabhash_walk() run
+ * under the shard lock and must not call into the same table.
  *
  * Memory.  Entry sizes include the allocator's per-chunk overhead, so
  * the budget is close to what the heap really holds; on top come the
@@ -173,9 +173,9 @@ struct slabhash {
 	size_t nshards;
 	/** bits of the hash used for the shard index */
 	unsigned shard_bits;
-	/** the shards */
+	/** nshards shards in one cache-line aligned block */
 	struct slabhash_shard *shards;
-	/** the callbacks */
+	/** callbacks for the kind of entry held; not owned */
 	const struct slabhash_type *type;
 	/** passed to free_entry and may_replace */
 	void *cb_arg;

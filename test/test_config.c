@@ -1,5 +1,6 @@
 /*
- * test/test_config.c - unit tests for util/config.c and the option table.
+ * test/test_config.c - unit tests for util/config_file.c and the option
+ * table.
  *
  * Files come from testdata/config/; the program changes to $top_srcdir
  * (set by the Makefile) first, because include paths in those files are

@@ -4,10 +4,11 @@
  * Every option of the server:, remote-control: and cachedb: clauses is one
  * line of CFG_OPTIONS below.  The list is an X-macro: a user defines
  *	#define X(clause, name, type, field, def, min, max, desc) ...
- * and expands CFG_OPTIONS(X).  util/config.h generates the fields of
- * struct config from it, util/config.c the defaults, the name lookup, the
- * value parsers and config_print(); the man page is meant to come from the
- * same list.  Adding an option is adding one line here (plus its test and
+ * and expands CFG_OPTIONS(X).  util/config_file.h generates the fields of
+ * struct config from it, util/config_file.c the defaults, the name lookup,
+ * the value parsers and config_print(), and resolute-checkconf the option
+ * reference of resolute.conf(5) and the example config (doc/doc.mk).
+ * Adding an option is adding one line here (plus its test and
  * documentation); nothing else needs to know the list.
  *
  * Columns:
@@ -28,7 +29,8 @@
  *
  * Where our default differs from Unbound's the description says so.
  * Options with a fixed set of words (access-control actions, local-zone
- * types, query-compare) are validated by util/config.c at parse time.
+ * types, query-compare) are validated by util/config_file.c at parse
+ * time.
  */
 #ifndef UTIL_CONFIG_OPTIONS_H
 #define UTIL_CONFIG_OPTIONS_H

@@ -1,13 +1,14 @@
 /*
  * util/zonefile.h - read RRs from a file in zone-file format.
  *
- * Used for root hints, trust-anchor files and (later) cache dumps.  The
- * reader handles what RFC 1035 section 5.1 asks of a master file that
- * these uses need: one RR per entry, entries spanning lines inside
- * parentheses, ';' comments (not inside quotes), a blank owner meaning
- * the previous owner, $ORIGIN and $TTL (RFC 2308 section 4).  $INCLUDE is
- * refused (these files are single files).  Each RR is parsed by
- * rr_from_str() (util/rdata.h) and handed to a callback.
+ * Used for root hints and trust-anchor files.  Cache dumps have a format
+ * of their own: cache/dump.c reads them line by line and calls
+ * rr_from_str() itself.  The reader handles what RFC 1035 section 5.1
+ * asks of a master file that these uses need: one RR per entry, entries
+ * spanning lines inside parentheses, ';' comments (not inside quotes), a
+ * blank owner meaning the previous owner, $ORIGIN and $TTL (RFC 2308
+ * section 4).  $INCLUDE is refused (these files are single files).  Each
+ * RR is parsed by rr_from_str() (util/rdata.h) and handed to a callback.
  * Errors name the file and line of the entry's first line.
  */
 #ifndef UTIL_ZONEFILE_H
