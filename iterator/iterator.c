@@ -169,7 +169,15 @@ struct iter_qstate {
 	int qmin_off;
 };
 
-/** RFC 2181 section 5.4.1 ranks, as cache/rrset.h numbers them. */
+/**
+ * RFC 2181 section 5.4.1 ranks, as cache/rrset.h numbers them.  The
+ * authority section of a non-authoritative answer that is not a referral
+ * ranks with additional data, the lowest, below the NS set and glue of a
+ * referral: its NS set must not replace a cached delegation (an answer
+ * that is not authoritative comes from a cache, a lame server or a
+ * forger), and delegations are never taken from that rank
+ * (iter_find_delegation()).
+ */
 static uint8_t
 iter_trust(int section, int aa, int referral)
 {
@@ -183,7 +191,7 @@ iter_trust(int section, int aa, int referral)
 		    RRSET_TRUST_ANSWER_NONAUTH;
 	case MSG_SEC_AUTHORITY:
 		return aa ? RRSET_TRUST_AUTHORITY_AUTH :
-		    RRSET_TRUST_AUTHORITY_NONAUTH;
+		    RRSET_TRUST_ADDITIONAL;
 	default:
 		return RRSET_TRUST_ADDITIONAL;
 	}
@@ -263,7 +271,10 @@ iter_find_delegation(struct module_env *env, struct region *r,
 		size_t i;
 		int reachable = 0;
 
-		if (!ns) {
+		/* An NS set from an additional section or from the
+		 * authority section of a non-authoritative answer is not
+		 * a delegation (iter_trust()). */
+		if (!ns || ns->trust < RRSET_TRUST_GLUE) {
 			continue;
 		}
 		dp = delegpt_create(r, p);

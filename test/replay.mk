@@ -12,7 +12,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_dname.rpl \
 	testdata/iter_dname_only.rpl \
 	testdata/iter_edns_formerr.rpl \
-	testdata/iter_glue_answer.rpl \
+	testdata/iter_glue_answer.rpl testdata/iter_authority_ns_rank.rpl \
 	testdata/iter_glueless.rpl \
 	testdata/iter_lame.rpl \
 	testdata/iter_negative.rpl \
