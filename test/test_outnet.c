@@ -1025,7 +1025,9 @@ test_outnet_bad_args(void)
 	struct outnet_port_range all = { 1, 65535 }, r1 = { 5000, 5000 };
 	struct sockaddr_storage a;
 	socklen_t al;
-	uint8_t badname[3] = { 5, 'a', 'b' };
+	/* A compression pointer: not a plain wire name (the name has no
+	 * length beside it, so it is judged by its own bytes). */
+	uint8_t badname[3] = { 0xc0, 0x0c, 0 };
 	uint8_t longlabel[80];
 
 	settings(&s);
