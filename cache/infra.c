@@ -163,7 +163,11 @@ enum infra_op {
 	/** EDNS status */
 	INFRA_OP_EDNS,
 	/** lameness */
-	INFRA_OP_LAME
+	INFRA_OP_LAME,
+	/** a 0x20 echo (val 0) or mismatch (val 1) */
+	INFRA_OP_CAPS,
+	/** a query ended by an unwanted packet (val: the threshold) */
+	INFRA_OP_UNWANTED
 };
 
 /** An update, applied under the lock. */
@@ -178,6 +182,9 @@ struct infra_update {
 	time_t now;
 	/** lifetime of a fresh entry */
 	uint32_t host_ttl;
+	/** set by INFRA_OP_CAPS and INFRA_OP_UNWANTED: 1 when the server
+	 * changed to no 0x20, or to TCP only */
+	int changed;
 };
 
 /** Clamp an RTO to [INFRA_RTO_MIN, INFRA_RTO_MAX]. */
@@ -198,7 +205,7 @@ static void
 infra_apply(struct slabhash_entry *he, void *arg)
 {
 	struct infra_info *i = &((struct infra_entry *)he)->info;
-	const struct infra_update *u = arg;
+	struct infra_update *u = arg;
 	long r, diff;
 
 	if (u->now >= i->expiry) {
@@ -235,6 +242,31 @@ infra_apply(struct slabhash_entry *he, void *arg)
 		break;
 	case INFRA_OP_LAME:
 		i->lame = u->val ? 1 : 0;
+		break;
+	case INFRA_OP_CAPS:
+		if (!u->val) {
+			i->caps_mismatches = 0;
+			break;
+		}
+		i->caps_mismatches++;
+		if (!i->no_caps && i->caps_mismatches >=
+		    INFRA_CAPS_MISMATCHES) {
+			i->no_caps = 1;
+			u->changed = 1;
+		}
+		break;
+	case INFRA_OP_UNWANTED:
+		if (u->now - i->unwanted_start >= INFRA_UNWANTED_WINDOW ||
+		    u->now < i->unwanted_start) {
+			i->unwanted_start = u->now;
+			i->unwanted = 0;
+		}
+		i->unwanted++;
+		if (u->val > 0 && i->unwanted >= (unsigned)u->val &&
+		    i->tcp_until <= u->now) {
+			i->tcp_until = u->now + INFRA_TCP_HOLD;
+			u->changed = 1;
+		}
 		break;
 	}
 }
@@ -315,6 +347,44 @@ infra_cache_set_lame(struct infra_cache *c, const void *addr,
 	u.val = lame;
 	u.now = now;
 	return infra_update_do(c, addr, addrlen, zone, &u);
+}
+
+int
+infra_cache_caps_update(struct infra_cache *c, const void *addr,
+    size_t addrlen, const uint8_t *zone, time_t now, int mismatch,
+    int *marked)
+{
+	struct infra_update u;
+	int r;
+
+	memset(&u, 0, sizeof(u));
+	u.op = INFRA_OP_CAPS;
+	u.val = mismatch ? 1 : 0;
+	u.now = now;
+	r = infra_update_do(c, addr, addrlen, zone, &u);
+	if (marked) {
+		*marked = r == 0 && u.changed;
+	}
+	return r;
+}
+
+int
+infra_cache_unwanted(struct infra_cache *c, const void *addr,
+    size_t addrlen, const uint8_t *zone, time_t now, unsigned threshold,
+    int *switched)
+{
+	struct infra_update u;
+	int r;
+
+	memset(&u, 0, sizeof(u));
+	u.op = INFRA_OP_UNWANTED;
+	u.val = threshold > 0x7fffffffu ? 0x7fffffff : (int)threshold;
+	u.now = now;
+	r = infra_update_do(c, addr, addrlen, zone, &u);
+	if (switched) {
+		*switched = r == 0 && u.changed;
+	}
+	return r;
 }
 
 int

@@ -6,7 +6,9 @@
  * with the retransmission timeout computed from them (RFC 6298 section 2,
  * milliseconds), exponential backoff of that timeout on timeouts (RFC 6298
  * section 5.5), whether the server speaks EDNS and the UDP size seen to
- * work, and lameness for the zone.  An entry expires infra-host-ttl
+ * work, lameness for the zone, and what spoof resistance learned: whether
+ * the server keeps 0x20 case, and whether forged packets in its name call
+ * for TCP only.  An entry expires infra-host-ttl
  * seconds after it was created; an expired entry reads as unknown and is
  * started afresh by the next update.
  *
@@ -64,9 +66,33 @@ struct infra_info {
 	uint16_t udp_size;
 	/** 1 if lame for the zone */
 	int lame;
+	/** 0x20 mismatches in a row (a reply that echoed the case resets
+	 * it) */
+	int caps_mismatches;
+	/** 1 once the server is known not to keep 0x20 case (after
+	 * INFRA_CAPS_MISMATCHES mismatches in a row) */
+	int no_caps;
+	/** queries ended by unwanted packets in the current window */
+	unsigned unwanted;
+	/** start of that window */
+	time_t unwanted_start;
+	/** ask this server over TCP only until then (0: no) */
+	time_t tcp_until;
 	/** absolute expiry of the entry */
 	time_t expiry;
 };
+
+/** 0x20 mismatches in a row after which a server is asked without 0x20
+ * until its entry expires.  More than one: a forger who hit an ID once
+ * cannot turn 0x20 off for a server (and every mismatch is asked again
+ * over TCP anyway). */
+#define INFRA_CAPS_MISMATCHES 2
+/** The window in which unwanted packets from a server are counted
+ * (seconds). */
+#define INFRA_UNWANTED_WINDOW 60
+/** How long a server that reached unwanted-reply-threshold is asked
+ * over TCP only (seconds; bounded by the entry's life). */
+#define INFRA_TCP_HOLD 300
 
 /** Stored key of an entry. */
 struct infra_key {
@@ -163,6 +189,34 @@ int infra_cache_edns_update(struct infra_cache *c, const void *addr,
  */
 int infra_cache_set_lame(struct infra_cache *c, const void *addr,
 	size_t addrlen, const uint8_t *zone, time_t now, int lame);
+
+/**
+ * Record whether a reply echoed the 0x20 case of a query (creating the
+ * entry if needed).
+ * @param c, addr, addrlen, zone, now: as for infra_cache_lookup().
+ * @param mismatch: 1 when it did not, 0 when it did.
+ * @param marked: set to 1 when this update marked the server no_caps,
+ *	else 0; may be NULL.
+ * @return 0, RES_EINVAL, RES_ENOMEM.
+ */
+int infra_cache_caps_update(struct infra_cache *c, const void *addr,
+	size_t addrlen, const uint8_t *zone, time_t now, int mismatch,
+	int *marked);
+
+/**
+ * Count a query to the server that an unwanted packet ended (creating
+ * the entry if needed).  When threshold such queries fall within
+ * INFRA_UNWANTED_WINDOW seconds, the server is asked over TCP only for
+ * INFRA_TCP_HOLD seconds.
+ * @param c, addr, addrlen, zone, now: as for infra_cache_lookup().
+ * @param threshold: unwanted-reply-threshold; 0 never switches.
+ * @param switched: set to 1 when this update switched the server to TCP,
+ *	else 0; may be NULL.
+ * @return 0, RES_EINVAL, RES_ENOMEM.
+ */
+int infra_cache_unwanted(struct infra_cache *c, const void *addr,
+	size_t addrlen, const uint8_t *zone, time_t now, unsigned threshold,
+	int *switched);
 
 /**
  * Remove what is known about a server for a zone (flush_infra IP).

@@ -512,7 +512,7 @@ diag_infra_one(const struct infra_entry *e, void *arg)
 {
 	struct diag_list *l = arg;
 	char ab[INET6_ADDRSTRLEN + 8], zn[DNAME_MAXSTR], tb[32], eb[16];
-	char line[DNAME_MAXSTR + 256];
+	char ub[32], sp[64], line[DNAME_MAXSTR + 320];
 	struct diag_item *it;
 
 	if (diag_addr_str(e->key.addr, e->key.addrlen, ab, sizeof(ab)) != 0 ||
@@ -527,11 +527,21 @@ diag_infra_one(const struct infra_entry *e, void *arg)
 		snprintf(eb, sizeof(eb), "%d", e->info.edns_version);
 	}
 	diag_time(e->info.expiry, tb, sizeof(tb));
+	/* What spoof resistance learned, only when there is something. */
+	sp[0] = 0;
+	if (e->info.no_caps) {
+		snprintf(sp, sizeof(sp), " no-0x20");
+	}
+	if (e->info.tcp_until > l->now) {
+		diag_time(e->info.tcp_until, ub, sizeof(ub));
+		snprintf(sp + strlen(sp), sizeof(sp) - strlen(sp),
+		    " tcp-only-until %s", ub);
+	}
 	snprintf(line, sizeof(line), "%s zone %s rtt %d rttvar %d rto %d "
-	    "timeouts %d edns %s udp %u lame %s expires %s%s\n", ab, zn,
+	    "timeouts %d edns %s udp %u lame %s%s expires %s%s\n", ab, zn,
 	    e->info.measured ? e->info.srtt : -1, e->info.rttvar,
 	    e->info.rto, e->info.timeouts, eb, (unsigned)e->info.udp_size,
-	    e->info.lame ? "yes" : "no", tb, e->info.expiry <= l->now ?
+	    e->info.lame ? "yes" : "no", sp, tb, e->info.expiry <= l->now ?
 	    " (expired)" : "");
 	/* Sorted by address text, then zone: the address goes in the
 	 * text, the zone is the name. */

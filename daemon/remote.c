@@ -541,11 +541,7 @@ rc_worker_now(struct daemon_remote *rc, int i, struct rc_snapshot *out,
 	/* Read without locks: the counters are the worker's own, each
 	 * 64-bit word is read whole, a count can lag by a few queries. */
 	memcpy(&now.w, &w->stats, sizeof(now.w));
-	now.w.num_answer_secure = w->res->env.num_secure;
-	now.w.num_answer_insecure = w->res->env.num_insecure;
-	now.w.num_answer_bogus = w->res->env.num_bogus;
-	now.w.num_sig_checks = w->res->env.num_sig_checks;
-	now.w.num_target_limit = w->res->env.num_target_limit;
+	now.w.mod = w->res->env.ctr;
 	mesh_get_stats(w->res->mesh, &now.m);
 	outnet_stats(w->res->outnet, &now.o);
 	*out = now;
@@ -648,13 +644,13 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	rrset_cache_get_stats(d->rrset_cache, &rst);
 	msg_cache_get_stats(d->msg_cache, &mst);
 	rc_printf(c, "num.answer.secure=%llu\n",
-	    (unsigned long long)t.w.num_answer_secure);
+	    (unsigned long long)t.w.mod.secure);
 	rc_printf(c, "num.answer.insecure=%llu\n",
-	    (unsigned long long)t.w.num_answer_insecure);
+	    (unsigned long long)t.w.mod.insecure);
 	rc_printf(c, "num.answer.bogus=%llu\n",
-	    (unsigned long long)t.w.num_answer_bogus);
+	    (unsigned long long)t.w.mod.bogus);
 	rc_printf(c, "num.val.sig_checks=%llu\n",
-	    (unsigned long long)t.w.num_sig_checks);
+	    (unsigned long long)t.w.mod.sig_checks);
 	rc_printf(c, "total.num.prefetch=%llu\n",
 	    (unsigned long long)(rst.prefetch + mst.prefetch));
 	gettimeofday(&now, NULL);
@@ -760,7 +756,17 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	rc_printf(c, "num.query.budget_exceeded=%llu\n",
 	    (unsigned long long)t.m.num_budget_exceeded);
 	rc_printf(c, "num.query.target_limit=%llu\n",
-	    (unsigned long long)t.w.num_target_limit);
+	    (unsigned long long)t.w.mod.target_limit);
+	rc_printf(c, "num.query.outgoing.caps_mismatch=%llu\n",
+	    (unsigned long long)t.w.mod.caps_mismatch);
+	rc_printf(c, "num.query.outgoing.suspect=%llu\n",
+	    (unsigned long long)t.w.mod.suspect);
+	rc_printf(c, "num.query.outgoing.tcp_escalated=%llu\n",
+	    (unsigned long long)t.w.mod.tcp_escalated);
+	rc_printf(c, "num.query.outgoing.caps_disabled=%llu\n",
+	    (unsigned long long)t.w.mod.caps_disabled);
+	rc_printf(c, "num.query.outgoing.tcp_servers=%llu\n",
+	    (unsigned long long)t.w.mod.tcp_servers);
 	rc_printf(c, "unwanted.replies=%llu\n",
 	    (unsigned long long)t.o.unwanted);
 	rc_status(c, 1, NULL);

@@ -54,14 +54,9 @@ struct worker_stats {
 	uint64_t num_cache_misses;
 	/** Dropped or SERVFAIL because the mesh was full. */
 	uint64_t num_requestlist_exceeded;
-	/** Answers validated secure, insecure, bogus (copied from the
-	 * module environment's counters when statistics are read). */
-	uint64_t num_answer_secure, num_answer_insecure, num_answer_bogus;
-	/** Signature verifications the validator ran (copied likewise). */
-	uint64_t num_sig_checks;
-	/** Referrals whose name server lookups hit the per-referral limit
-	 * (copied likewise). */
-	uint64_t num_target_limit;
+	/** The counters of the mesh and the modules (copied from the
+	 * module environment when statistics are read). */
+	struct module_counters mod;
 	/** Parsed queries by type (0..255; larger types in qtype_big). */
 	uint64_t qtype[256];
 	/** Parsed queries of a type above 255. */

@@ -43,10 +43,12 @@
 #include "util/log.h"
 #include "util/module.h"
 #include "util/msg.h"
+#include "util/netevent.h"
 #include "util/random.h"
 #include "util/region.h"
 #include "util/reply.h"
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 /** Upstream queries one query may send in all. */
@@ -116,6 +118,8 @@ struct iter_send {
 	int edns;
 	/** Sent with 0x20. */
 	int caps;
+	/** The server's 0x20 mismatch count is to be reset by an echo. */
+	int caps_reset;
 };
 
 /** Per-query state of the iterator. */
@@ -148,8 +152,10 @@ struct iter_qstate {
 	struct delegpt_addr *retry_addr;
 	/** Ask it over TCP. */
 	int retry_tcp;
-	/** 0x20 off for the rest of this query (a server did not echo). */
-	int caps_off;
+	/** 1 once a sign of spoofing was seen for this query (a 0x20
+	 * mismatch, a packet that was not the reply): from then on it is
+	 * asked over TCP, and no UDP answer is taken. */
+	int attacked;
 	/** Parse view of the reply (large: region). */
 	struct dns_msg *msg;
 	/** The forward or stub zone in use, or NULL. */
@@ -168,6 +174,29 @@ struct iter_qstate {
 	/** 1 when minimisation is off for this query (relaxed fallback). */
 	int qmin_off;
 };
+
+/** The iterator's part of a thread's environment (env->modinfo[id]). */
+struct iter_env {
+	/** caps-exempt: the domains, wire form. */
+	uint8_t (*caps_exempt)[DNAME_MAXLEN];
+	/** How many. */
+	size_t num_caps_exempt;
+};
+
+/** Is name at or below a caps-exempt domain? */
+static int
+iter_caps_exempt(const struct module_env *env, int id, const uint8_t *name)
+{
+	const struct iter_env *ie = env->modinfo[id];
+	size_t i;
+
+	for (i = 0; ie && i < ie->num_caps_exempt; i++) {
+		if (dname_is_subdomain(name, ie->caps_exempt[i])) {
+			return 1;
+		}
+	}
+	return 0;
+}
 
 /**
  * RFC 2181 section 5.4.1 ranks, as cache/rrset.h numbers them.  The
@@ -436,7 +465,7 @@ iter_init_cache(struct module_qstate *q, int id, struct iter_qstate *iq)
 		}
 		iq->chain[iq->num_chain++] = s;
 		iq->qchase = (uint8_t *)s->rd[0];
-		env->num_cname_chains++;
+		env->ctr.cname_chains++;
 		return 1;
 	}
 	return -1;
@@ -801,7 +830,7 @@ iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
 	}
 	if (iq->dp->targets >= ITER_TARGETS_PER_REFERRAL &&
 	    iter_targets_left(iq->dp)) {
-		env->num_target_limit++;
+		env->ctr.target_limit++;
 		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY, "the name "
 		    "servers of the zone have no address: too many names "
 		    "without glue");
@@ -851,10 +880,16 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
 	    iq->dp->name, *env->now, &info);
 	s->a = a;
+	/* TCP after TC, for forward-tcp-upstream, and against spoofing:
+	 * for the rest of a query that saw a sign of it, and to a server
+	 * that unwanted-reply-threshold switched to TCP. */
 	s->tcp = (a == iq->retry_addr && iq->retry_tcp) ||
-	    (iq->fwd && iq->fwd->tcp);
+	    (iq->fwd && iq->fwd->tcp) || iq->attacked ||
+	    info.tcp_until > *env->now;
 	s->edns = !a->no_edns && info.edns_version != INFRA_EDNS_NONE;
-	s->caps = env->cfg->use_caps_for_id && !iq->caps_off && !s->tcp;
+	s->caps = env->cfg->use_caps_for_id && !s->tcp && !info.no_caps &&
+	    !iter_caps_exempt(env, id, iq->qchase);
+	s->caps_reset = s->caps && info.caps_mismatches > 0;
 	t = info.rto > ITER_MAX_TIMEOUT ? ITER_MAX_TIMEOUT : info.rto;
 	/* A retry of the same server waits longer each time, whatever its
 	 * past RTT: a lost packet is not a dead server. */
@@ -895,13 +930,7 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 
 		dname_to_str(s->name, n, sizeof(n));
 		dname_to_str(iq->dp->name, z, sizeof(z));
-		if (a->addr.ss_family == AF_INET) {
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->
-			    sin_addr, ad, sizeof(ad));
-		} else {
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a->
-			    addr)->sin6_addr, ad, sizeof(ad));
-		}
+		comm_addr_to_str(&a->addr, a->addrlen, 0, ad, sizeof(ad));
 		verbose(VERB_ALGO, "iterator: ask %s (zone %s) for %s type "
 		    "%u%s%s", ad, z, n, (unsigned)s->type,
 		    s->tcp ? " over TCP" : "", iq->forwarding ?
@@ -1562,7 +1591,7 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 			name = c->rd[0];
 		}
 		iq->qchase = (uint8_t *)end;
-		env->num_cname_chains++;
+		env->ctr.cname_chains++;
 		iq->state = ITER_INIT;
 		return 1;
 	}
@@ -1570,7 +1599,7 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 		iter_handle_referral(q, id, iq, rep, nsset);
 		return 1;
 	case ITER_RESP_LAME:
-		env->num_lame++;
+		env->ctr.lame++;
 		infra_cache_set_lame(env->infra_cache, &a->addr, a->addrlen,
 		    iq->dp->name, *env->now, 1);
 		a->lame = 1;
@@ -1669,6 +1698,73 @@ iter_prime_store(struct module_qstate *q, int id, struct iter_qstate *iq,
 	return 1;
 }
 
+/** Ask server a again at once, over TCP (not counted as an attempt). */
+static void
+iter_ask_tcp(struct module_qstate *q, struct iter_qstate *iq,
+    struct delegpt_addr *a)
+{
+	q->env->ctr.tcp_escalated++;
+	a->attempts--;
+	iq->retry_addr = a;
+	iq->retry_tcp = 1;
+	iq->state = ITER_QUERY_TARGETS;
+}
+
+/**
+ * A sign of spoofing on send s: a 0x20 mismatch (the server may not keep
+ * case, or a forger guessed the ID but not the case) or a packet from
+ * the server's address that was not the reply (a forger guessing IDs).
+ * Nothing from this UDP query is used; the question goes to the same
+ * server over TCP, which an off-path forger cannot answer, and so do the
+ * rest of this query's questions.  The infra cache learns: a server that
+ * does not keep case is asked without 0x20 after INFRA_CAPS_MISMATCHES
+ * mismatches in a row; a server in whose name unwanted-reply-threshold
+ * queries were spoiled within a minute is asked over TCP only for a
+ * while (logged once, counted).
+ */
+static void
+iter_spoof_sign(struct module_qstate *q, struct iter_qstate *iq,
+    const struct iter_send *s, int result)
+{
+	struct module_env *env = q->env;
+	struct delegpt_addr *a = s->a;
+	char ad[64], z[DNAME_MAXSTR];
+	int changed = 0;
+
+	if (result == UPSTREAM_CAPS_MISMATCH) {
+		env->ctr.caps_mismatch++;
+		infra_cache_caps_update(env->infra_cache, &a->addr, a->addrlen,
+		    iq->dp->name, *env->now, 1, &changed);
+		if (changed) {
+			env->ctr.caps_disabled++;
+		}
+	} else {
+		env->ctr.suspect++;
+		infra_cache_unwanted(env->infra_cache, &a->addr, a->addrlen,
+		    iq->dp->name, *env->now,
+		    (unsigned)env->cfg->unwanted_reply_threshold, &changed);
+		if (changed) {
+			env->ctr.tcp_servers++;
+		}
+	}
+	if (changed) {
+		comm_addr_to_str(&a->addr, a->addrlen, 0, ad, sizeof(ad));
+		dname_to_str(iq->dp->name, z, sizeof(z));
+		if (result == UPSTREAM_CAPS_MISMATCH) {
+			verbose(VERB_OPS, "server %s (zone %s) does not keep "
+			    "0x20 case: asked without it from now on", ad, z);
+		} else {
+			log_warn("possible spoofing: %d queries to %s (zone "
+			    "%s) spoiled by forged packets within %d s: "
+			    "asking it over TCP for %d s",
+			    env->cfg->unwanted_reply_threshold, ad, z,
+			    INFRA_UNWANTED_WINDOW, INFRA_TCP_HOLD);
+		}
+	}
+	iq->attacked = 1;
+	iter_ask_tcp(q, iq, a);
+}
+
 /**
  * The callback of every upstream query (util/module.h): handle the
  * result of send s; operate() runs right after and goes on from the
@@ -1700,16 +1796,24 @@ iter_reply(struct module_qstate *q, int id, void *arg,
 	}
 	switch (r->result) {
 	case UPSTREAM_OK:
+		if (iq->attacked && !s->tcp) {
+			/* Spoofing was seen for this question: a UDP
+			 * answer is not taken, however well it matches. */
+			iter_trace_send(q, iq, s, TRACE_REPLY, r->result, -1);
+			iter_ask_tcp(q, iq, a);
+			break;
+		}
+		if (s->caps_reset) {
+			infra_cache_caps_update(q->env->infra_cache, &a->addr,
+			    a->addrlen, iq->dp->name, *q->env->now, 0, NULL);
+		}
 		progress = q->is_priming ? iter_prime_store(q, id, iq, s, r) :
 		    iter_handle_reply(q, id, iq, s, r);
 		break;
 	case UPSTREAM_CAPS_MISMATCH:
-		/* The server does not echo 0x20: ask it again without, as
-		 * Unbound does. */
+	case UPSTREAM_SUSPECT:
 		iter_trace_send(q, iq, s, TRACE_REPLY, r->result, -1);
-		iq->caps_off = 1;
-		a->attempts--;
-		iq->state = ITER_QUERY_TARGETS;
+		iter_spoof_sign(q, iq, s, r->result);
 		break;
 	default:
 		iter_trace_send(q, iq, s, TRACE_REPLY, r->result, -1);
@@ -1822,11 +1926,35 @@ iter_clear(struct module_qstate *q, int id)
 	q->minfo[id] = NULL;
 }
 
-/** module init(). */
+/** module init(): the config's lists in the form the queries use. */
 static int
 iter_init_module(struct module_env *env, int id)
 {
-	env->modinfo[id] = NULL;
+	struct iter_env *ie = calloc(1, sizeof(*ie));
+	const struct cfg_strlist *l;
+	size_t n = 0;
+
+	if (!ie) {
+		log_err("out of memory");
+		return RES_ENOMEM;
+	}
+	for (l = env->cfg ? env->cfg->caps_exempt : NULL; l; l = l->next) {
+		n++;
+	}
+	if (n > 0 && !(ie->caps_exempt = calloc(n,
+	    sizeof(*ie->caps_exempt)))) {
+		free(ie);
+		log_err("out of memory");
+		return RES_ENOMEM;
+	}
+	for (l = env->cfg ? env->cfg->caps_exempt : NULL; l; l = l->next) {
+		/* config_check() has checked the names. */
+		if (dname_from_str(l->str, NULL,
+		    ie->caps_exempt[ie->num_caps_exempt], NULL) == 0) {
+			ie->num_caps_exempt++;
+		}
+	}
+	env->modinfo[id] = ie;
 	return RES_OK;
 }
 
@@ -1834,6 +1962,12 @@ iter_init_module(struct module_env *env, int id)
 static void
 iter_deinit(struct module_env *env, int id)
 {
+	struct iter_env *ie = env->modinfo[id];
+
+	if (ie) {
+		free(ie->caps_exempt);
+		free(ie);
+	}
 	env->modinfo[id] = NULL;
 }
 

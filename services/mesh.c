@@ -717,7 +717,7 @@ mesh_upstream_done(void *arg, const struct upstream_reply *r)
 		u->prev = u->next = NULL;
 		u->oq = NULL;
 		if (r->result == UPSTREAM_TIMEOUT) {
-			m->env->num_upstream_timeouts++;
+			m->env->ctr.upstream_timeouts++;
 		}
 	}
 	mesh_clock(m);
@@ -752,7 +752,7 @@ mesh_send_query(struct module_qstate *q, const struct upstream_query *uq,
 	if (!u->oq) {
 		return NULL;
 	}
-	m->env->num_upstream_queries++;
+	m->env->ctr.upstream_queries++;
 	u->next = ms->upstreams;
 	if (ms->upstreams) {
 		ms->upstreams->prev = u;

@@ -106,6 +106,8 @@ struct outnet_wire {
 	socklen_t tolen;
 	/** The name as sent (0x20 case applied). */
 	uint8_t qname[DNAME_MAXLEN];
+	/** The name as asked, before 0x20 (when use_caps). */
+	uint8_t asked[DNAME_MAXLEN];
 	/** Length of qname. */
 	size_t qnamelen;
 	/** Query type. */
@@ -600,6 +602,9 @@ wire_finish(struct outnet_wire *q, int result, const uint8_t *reply,
 	case UPSTREAM_CAPS_MISMATCH:
 		o->st.caps_mismatch++;
 		break;
+	case UPSTREAM_SUSPECT:
+		o->st.suspect++;
+		break;
 	default:
 		o->st.errors++;
 		break;
@@ -689,6 +694,12 @@ udp_readable(void *arg, int fd)
 		n = recvfrom(fd, o->recvbuf, OUTNET_MSG_MAX, MSG_DONTWAIT,
 		    (struct sockaddr *)&from, &fromlen);
 		if (n < 0) {
+			if (errno == ECONNREFUSED) {
+				/* ICMP port unreachable for the connected
+				 * socket: nothing listens there. */
+				wire_finish(q, UPSTREAM_ERROR, NULL, 0);
+				return;
+			}
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR) {
 				verbose(VERB_ALGO, "outnet recvfrom: %s",
@@ -696,15 +707,28 @@ udp_readable(void *arg, int fd)
 			}
 			return;
 		}
-		/* The sender must be the server asked (RFC 5452 9.1). */
+		/* The sender must be the server asked (RFC 5452 9.1); the
+		 * socket is connected to it, so the kernel has checked
+		 * that already. */
 		if (!addr_equal(&from, &q->to)) {
 			unwanted(o);
 			continue;
 		}
 		r = reply_check(q, o->recvbuf, (size_t)n);
+		if (r == UPSTREAM_OK && q->use_caps && wire_get16(o->recvbuf +
+		    4) == 1) {
+			/* The echo matched: give the name back its case
+			 * as asked.  Owner names compressed to it follow,
+			 * so the random case never reaches the caches. */
+			memcpy(o->recvbuf + 12, q->asked, q->qnamelen);
+		}
 		if (r < 0) {
+			/* From the server's address and port but not the
+			 * reply: someone is guessing.  Nothing this socket
+			 * receives is trusted any more. */
 			unwanted(o);
-			continue;
+			wire_finish(q, UPSTREAM_SUSPECT, NULL, 0);
+			return;
 		}
 		wire_finish(q, r, o->recvbuf, (size_t)n);
 		return;
@@ -712,15 +736,19 @@ udp_readable(void *arg, int fd)
 }
 
 /**
- * Open a UDP socket bound to a random permitted port.
+ * Open a UDP socket bound to a random permitted port and connected to
+ * the server.
+ * @param to, tolen: the server.
  * @return the socket or -1 (logged at VERB_OPS; EMFILE and friends).
  */
 static int
-udp_open_random(struct outside_network *o, int family, uint16_t *port)
+udp_open_random(struct outside_network *o, const struct sockaddr_storage *to,
+    socklen_t tolen, uint16_t *port)
 {
+	int family = to->ss_family;
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int fd, i;
+	int fd, i, bound = 0;
 
 	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
@@ -736,7 +764,7 @@ udp_open_random(struct outside_network *o, int family, uint16_t *port)
 	/* No SO_REUSEADDR: the port must be ours alone.  A port in use
 	 * makes bind fail; another is drawn, so the choice stays uniform
 	 * over the ports that are free. */
-	for (i = 0; i < OUTNET_BIND_TRIES; i++) {
+	for (i = 0; i < OUTNET_BIND_TRIES && !bound; i++) {
 		uint16_t p = o->ports[random_uniform(o->rnd,
 		    (uint32_t)o->num_avail)];
 
@@ -758,16 +786,26 @@ udp_open_random(struct outside_network *o, int family, uint16_t *port)
 		}
 		if (bind(fd, (struct sockaddr *)&ss, sl) == 0) {
 			*port = p;
-			return fd;
-		}
-		if (errno != EADDRINUSE && errno != EACCES) {
+			bound = 1;
+		} else if (errno != EADDRINUSE && errno != EACCES) {
 			verbose(VERB_OPS, "outgoing udp bind: %s",
 			    strerror(errno));
 			break;
 		}
 	}
-	close(fd);
-	return -1;
+	if (!bound) {
+		close(fd);
+		return -1;
+	}
+	/* Connected to the server: the kernel delivers nothing from any
+	 * other address or port, and an ICMP port unreachable ends the
+	 * query at once. */
+	if (connect(fd, (const struct sockaddr *)to, tolen) != 0) {
+		verbose(VERB_OPS, "outgoing udp connect: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /** Send a UDP query on a fresh socket; 0 or a negative error. */
@@ -776,14 +814,13 @@ udp_send(struct outnet_wire *q)
 {
 	struct outside_network *o = q->o;
 
-	q->fd = udp_open_random(o, q->to.ss_family, &q->port);
+	q->fd = udp_open_random(o, &q->to, q->tolen, &q->port);
 	if (q->fd == -1) {
 		return RES_ESYSTEM;
 	}
 	gettimeofday(&q->sent, NULL);
-	if (sendto(q->fd, q->pkt, q->pktlen, 0,
-	    (const struct sockaddr *)&q->to, q->tolen) != (ssize_t)q->pktlen) {
-		verbose(VERB_ALGO, "outgoing udp sendto: %s", strerror(errno));
+	if (send(q->fd, q->pkt, q->pktlen, 0) != (ssize_t)q->pktlen) {
+		verbose(VERB_ALGO, "outgoing udp send: %s", strerror(errno));
 		goto fail;
 	}
 	q->ev = comm_fd_create(o->base, q->fd, udp_readable, q);
@@ -867,6 +904,7 @@ wire_new(struct outside_network *o, const struct upstream_query *uq,
 	q->qclass = uq->qclass;
 	q->use_caps = uq->caps && o->caps_for_id;
 	if (q->use_caps) {
+		memcpy(q->asked, q->qname, qnamelen);
 		apply_caps(o->rnd, q->qname);
 	}
 	q->id = (uint16_t)random_uniform(o->rnd, 65536);

@@ -29,12 +29,20 @@
  *    query name, which the reply must echo exactly;
  * all three from the CSPRNG of util/random.h.
  *
- * A reply is accepted only when it comes from the server's address and
+ * A UDP query's socket is connected to the server, so the kernel passes
+ * on only datagrams from the server's address and port (and reports an
+ * ICMP port unreachable, which ends the query as UPSTREAM_ERROR).  A
+ * reply is accepted only when it comes from the server's address and
  * port, has QR set, the query's ID, and the query's question (name, type
- * and class; RFC 5452 section 9.1).  Anything else that reaches a query's
- * socket or TCP connection is dropped and counted as unwanted.  When the
- * unwanted count grows by unwanted_threshold, a warning about a possible
- * spoofing attempt is logged, at most once a minute.
+ * and class; RFC 5452 section 9.1).  A datagram from the server's address
+ * and port that is not the reply is what an off-path forger guessing the
+ * ID sends: the query ends at once with UPSTREAM_SUSPECT, and the caller
+ * asks over TCP, which the forger cannot answer (it would have to
+ * complete the handshake), instead of taking the next datagram that
+ * happens to match.  Such packets, and anything else that reaches a TCP
+ * connection unasked, count as unwanted; when the unwanted count grows by
+ * unwanted_threshold, a warning about a possible spoofing attempt is
+ * logged, at most once a minute.
  *
  * Error replies without a question section (QDCOUNT 0 with a nonzero
  * RCODE, as some servers send FORMERR to EDNS queries) are accepted from
@@ -42,8 +50,9 @@
  * retry without EDNS.
  *
  * 0x20: when the echoed question differs from the query only in letter
- * case, the result is UPSTREAM_CAPS_MISMATCH (not OK): the caller may
- * retry that server without 0x20, as some servers do not preserve case.
+ * case, the result is UPSTREAM_CAPS_MISMATCH (not OK): a server that does
+ * not keep case, or a forger who guessed the ID but not the case; the
+ * caller asks again over TCP.
  *
  * UDP sockets are capped at num_ports open at once (outgoing-range);
  * queries beyond wait in a FIFO of at most queue_max entries and are sent
@@ -133,6 +142,9 @@ struct outnet_stats {
 	uint64_t timeouts;
 	/** Replies delivered as UPSTREAM_CAPS_MISMATCH. */
 	uint64_t caps_mismatch;
+	/** UDP queries ended by a packet that was not their reply
+	 * (UPSTREAM_SUSPECT). */
+	uint64_t suspect;
 	/** Queries ended with UPSTREAM_ERROR. */
 	uint64_t errors;
 	/** Packets dropped because they matched no outstanding query. */

@@ -108,7 +108,10 @@
  *				(upstream queries sent in all), shared
  *				(joined an identical one in flight),
  *				jostled, dropped_full, budget_exceeded,
- *				target_limit, answers (client answers not
+ *				target_limit, caps_mismatch, suspect,
+ *				tcp_escalated (asked again over TCP after
+ *				a sign of spoofing), caps_disabled,
+ *				tcp_servers, answers (client answers not
  *				yet checked)
  *	STEP n TRACE name type	a trace of the question (what
  *				resolute-control trace runs): the scripted
@@ -120,7 +123,7 @@
  * An entry:
  *	ENTRY_BEGIN
  *	MATCH opcode qtype qname [subdomain] [tcp] [udp] [edns] [noedns]
- *	ADJUST copy_id [copy_query] [caps_mismatch]
+ *	ADJUST copy_id [copy_query] [caps_mismatch] [suspect]
  *	REPLY QR AA TC RD RA AD CD NOERROR|NXDOMAIN|SERVFAIL|FORMERR|...
  *	EDE code|none|any	(CHECK_ANSWER only) the EDE info code the
  *				answer must carry (RFC 8914); none: it
@@ -145,7 +148,10 @@
  * port checks are the outside network's, tested in test/test_outnet.c).
  * ADJUST caps_mismatch delivers the reply as UPSTREAM_CAPS_MISMATCH when
  * the query used 0x20, as the outside network does for a reply that
- * does not echo the capitalisation.
+ * does not echo the capitalisation.  ADJUST suspect makes a UDP query end
+ * with UPSTREAM_SUSPECT (no packet), as the outside network does when a
+ * packet from the server's address is not the reply (a forger guessing
+ * IDs); a TCP query gets the reply.
  *
  * When the network runs.  After a QUERY, TIMEOUT or TIME_PASSES step the
  * harness answers pending upstream queries, oldest first, for as long as
@@ -260,6 +266,8 @@ struct rpl_entry {
 	int copy_query;
 	/** ADJUST caps_mismatch. */
 	int caps_mismatch;
+	/** ADJUST suspect. */
+	int suspect;
 	/** Header flags of REPLY. */
 	uint16_t flags;
 	/** Rcode of REPLY. */
@@ -433,7 +441,7 @@ struct replay {
 	struct timeval tv;
 	/** The output of the last TRACE step (heap), or NULL. */
 	char *trace_out;
-	/** env.num_sig_checks at the last CHECK_SIG_CHECKS. */
+	/** env.ctr.sig_checks at the last CHECK_SIG_CHECKS. */
 	uint64_t sig_checks;
 	/** Temporary root hints file name, or empty. */
 	char hintsfile[256];
@@ -747,6 +755,8 @@ parse_entry(struct rpl_reader *rd, struct rpl_entry **out)
 					e->copy_query = 1;
 				} else if (strcmp(tok, "caps_mismatch") == 0) {
 					e->caps_mismatch = 1;
+				} else if (strcmp(tok, "suspect") == 0) {
+					e->suspect = 1;
 				} else {
 					entry_free(e);
 					return rd_err(rd, "unknown ADJUST");
@@ -1561,11 +1571,16 @@ run_network(struct replay *rp)
 			return;
 		}
 		result = e->caps_mismatch && q->caps ? UPSTREAM_CAPS_MISMATCH :
-		    UPSTREAM_OK;
+		    e->suspect && !q->tcp ? UPSTREAM_SUSPECT : UPSTREAM_OK;
 		trace(rp, "  <- reply to #%d from the entry at line %d%s",
 		    q->seq, e->line, result == UPSTREAM_CAPS_MISMATCH ?
-		    " (0x20 mismatch)" : "");
-		deliver(rp, q, result, buf, len);
+		    " (0x20 mismatch)" : result == UPSTREAM_SUSPECT ?
+		    " (suspect: a packet that was not the reply)" : "");
+		if (result == UPSTREAM_SUSPECT) {
+			deliver(rp, q, result, NULL, 0);
+		} else {
+			deliver(rp, q, result, buf, len);
+		}
 	}
 	fail(rp, "step %d: more than %d replies delivered in one step "
 	    "(a resolver loop?)", rp->cur_step, REPLAY_MAX_DELIVER);
@@ -2153,7 +2168,17 @@ stat_value(struct replay *rp, const char *name)
 	} else if (strcmp(name, "budget_exceeded") == 0) {
 		return (long)ms.num_budget_exceeded;
 	} else if (strcmp(name, "target_limit") == 0) {
-		return (long)rp->w->res->env.num_target_limit;
+		return (long)rp->w->res->env.ctr.target_limit;
+	} else if (strcmp(name, "caps_mismatch") == 0) {
+		return (long)rp->w->res->env.ctr.caps_mismatch;
+	} else if (strcmp(name, "suspect") == 0) {
+		return (long)rp->w->res->env.ctr.suspect;
+	} else if (strcmp(name, "tcp_escalated") == 0) {
+		return (long)rp->w->res->env.ctr.tcp_escalated;
+	} else if (strcmp(name, "caps_disabled") == 0) {
+		return (long)rp->w->res->env.ctr.caps_disabled;
+	} else if (strcmp(name, "tcp_servers") == 0) {
+		return (long)rp->w->res->env.ctr.tcp_servers;
 	} else if (strcmp(name, "answers") == 0) {
 		for (a = rp->answers; a; a = a->next) {
 			n++;
@@ -2246,9 +2271,9 @@ run_step(struct replay *rp, const struct rpl_step *st)
 		rp->checked = rp->nlog;
 		break;
 	case RPL_CHECK_SIG_CHECKS: {
-		uint64_t n = rp->w->res->env.num_sig_checks - rp->sig_checks;
+		uint64_t n = rp->w->res->env.ctr.sig_checks - rp->sig_checks;
 
-		rp->sig_checks = rp->w->res->env.num_sig_checks;
+		rp->sig_checks = rp->w->res->env.ctr.sig_checks;
 		trace(rp, "  %llu signature checks", (unsigned long long)n);
 		if (n > (uint64_t)st->elapse) {
 			fail(rp, "step %d (line %d) CHECK_SIG_CHECKS: %llu "

@@ -8,11 +8,14 @@ EXTRA_DIST += test/replay.sh \
 	contrib/testworld/make-val-scenarios \
 	testdata/iter_bailiwick.rpl \
 	testdata/iter_caps.rpl \
+	testdata/iter_caps_exempt.rpl \
+	testdata/iter_caps_forged.rpl \
 	testdata/iter_cname.rpl \
 	testdata/iter_dname.rpl \
 	testdata/iter_dname_only.rpl \
 	testdata/iter_edns_formerr.rpl \
-	testdata/iter_glue_answer.rpl testdata/iter_authority_ns_rank.rpl \
+	testdata/iter_glue_answer.rpl \
+	testdata/iter_authority_ns_rank.rpl \
 	testdata/iter_glueless.rpl \
 	testdata/iter_lame.rpl \
 	testdata/iter_negative.rpl \
@@ -23,6 +26,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_referral.rpl \
 	testdata/iter_scrub_answer.rpl \
 	testdata/iter_spoof_question.rpl \
+	testdata/iter_spoof_tcp.rpl \
 	testdata/iter_tcp.rpl \
 	testdata/iter_timeout.rpl \
 	testdata/iter_unreachable.rpl \

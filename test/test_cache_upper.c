@@ -354,6 +354,65 @@ test_infra_rtt(void)
 	infra_cache_delete(c);
 }
 
+/** 0x20 memory and the unwanted threshold: what spoof resistance keeps. */
+static void
+test_infra_spoof(void)
+{
+	struct infra_cache *c = infra_cache_create(16, 900, 2);
+	struct sockaddr_in a = v4(1);
+	struct infra_info i;
+	int m, k;
+
+	/* One mismatch, then an echo: the count starts over. */
+	UNIT_CHECK_INT(infra_cache_caps_update(c, &a, sizeof(a),
+	    N("example."), 0, 1, &m), 0);
+	UNIT_CHECK_INT(m, 0);
+	infra_cache_caps_update(c, &a, sizeof(a), N("example."), 0, 0, &m);
+	infra_cache_lookup(c, &a, sizeof(a), N("example."), 0, &i);
+	UNIT_CHECK_INT(i.caps_mismatches, 0);
+	UNIT_CHECK_INT(i.no_caps, 0);
+	/* INFRA_CAPS_MISMATCHES in a row: marked once. */
+	for (k = 0; k < INFRA_CAPS_MISMATCHES; k++) {
+		infra_cache_caps_update(c, &a, sizeof(a), N("example."), 1, 1,
+		    &m);
+	}
+	UNIT_CHECK_INT(m, 1);
+	infra_cache_caps_update(c, &a, sizeof(a), N("example."), 1, 1, &m);
+	UNIT_CHECK_INT(m, 0);
+	infra_cache_lookup(c, &a, sizeof(a), N("example."), 2, &i);
+	UNIT_CHECK_INT(i.no_caps, 1);
+	/* Per zone, and forgotten when the entry expires. */
+	infra_cache_lookup(c, &a, sizeof(a), N("other."), 2, &i);
+	UNIT_CHECK_INT(i.no_caps, 0);
+	infra_cache_lookup(c, &a, sizeof(a), N("example."), 900, &i);
+	UNIT_CHECK_INT(i.no_caps, 0);
+
+	/* Threshold 3: the third unwanted within the window switches. */
+	for (k = 0; k < 2; k++) {
+		infra_cache_unwanted(c, &a, sizeof(a), N("example."), 10 + k,
+		    3, &m);
+		UNIT_CHECK_INT(m, 0);
+	}
+	infra_cache_unwanted(c, &a, sizeof(a), N("example."), 12, 3, &m);
+	UNIT_CHECK_INT(m, 1);
+	infra_cache_lookup(c, &a, sizeof(a), N("example."), 12, &i);
+	UNIT_CHECK(i.tcp_until == 12 + INFRA_TCP_HOLD);
+	infra_cache_unwanted(c, &a, sizeof(a), N("example."), 13, 3, &m);
+	UNIT_CHECK_INT(m, 0);
+	/* Spread over more than the window: no switch; 0: never. */
+	a = v4(2);
+	for (k = 0; k < 5; k++) {
+		infra_cache_unwanted(c, &a, sizeof(a), N("example."),
+		    k * INFRA_UNWANTED_WINDOW, 3, &m);
+		UNIT_CHECK_INT(m, 0);
+		infra_cache_unwanted(c, &a, sizeof(a), N("other."), k, 0, &m);
+		UNIT_CHECK_INT(m, 0);
+	}
+	UNIT_CHECK_INT(infra_cache_unwanted(c, &a, 0, N("."), 0, 1, &m),
+	    RES_EINVAL);
+	infra_cache_delete(c);
+}
+
 /** EDNS, lameness, the numhosts bound, bad input. */
 static void
 test_infra_misc(void)
@@ -508,6 +567,7 @@ main(void)
 	UNIT_RUN(test_msg_bad_input);
 	UNIT_RUN(test_infra_rtt);
 	UNIT_RUN(test_infra_misc);
+	UNIT_RUN(test_infra_spoof);
 	UNIT_RUN(test_keycache);
 	return unit_done();
 }

@@ -74,7 +74,9 @@ static struct {
 	/** Last result as given (its packet pointer is stale). */
 	struct upstream_reply info;
 	/** Count per result. */
-	int per_result[5];
+	int per_result[6];
+	/** The start of the last reply (header and question). */
+	uint8_t head[12 + 256 + 4];
 } got;
 
 /** 1 after the watchdog fired. */
@@ -257,7 +259,11 @@ test_cb(void *arg, const struct upstream_reply *r)
 	got.len = r->len;
 	got.flags = r->pkt && r->len >= 4 ? wire_get16(r->pkt + 2) : -1;
 	got.info = *r;
-	if (r->result >= 0 && r->result < 5) {
+	if (r->pkt) {
+		memcpy(got.head, r->pkt, r->len < sizeof(got.head) ? r->len :
+		    sizeof(got.head));
+	}
+	if (r->result >= 0 && r->result < 6) {
 		got.per_result[r->result]++;
 	}
 }
@@ -397,7 +403,11 @@ test_outnet_reply(void)
 	outnet_delete(o);
 }
 
-/** A wrong ID and a QR=0 packet first: ignored, counted; reply taken. */
+/**
+ * A wrong ID first (then a QR=0 packet, then the reply): the first
+ * packet ends the query as UPSTREAM_SUSPECT, and nothing after it is
+ * read, the reply included: the caller asks over TCP.
+ */
 static void
 test_outnet_wrong_id(void)
 {
@@ -412,22 +422,33 @@ test_outnet_wrong_id(void)
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
-	UNIT_CHECK_INT(got.flags & 0xf, 0);
+	UNIT_CHECK_INT(got.result, UPSTREAM_SUSPECT);
+	UNIT_CHECK_INT(got.len, 0);
 	outnet_stats(o, &st);
-	UNIT_CHECK_INT(st.unwanted, 2);
+	UNIT_CHECK_INT(st.unwanted, 1);
+	UNIT_CHECK_INT(st.suspect, 1);
+	UNIT_CHECK_INT(st.replies, 0);
+	UNIT_CHECK_INT(st.udp_open, 0);
+	UNIT_CHECK_INT(st.spoof_alerts, 0);
 	/* Threshold 2 reached: one alert; more unwanted: still one. */
-	UNIT_CHECK_INT(st.spoof_alerts, 1);
+	reset(SRV_WRONG_ID_FIRST);
+	UNIT_CHECK(ask(o, 0, 2000) != NULL);
+	run_until(1, 3000);
 	reset(SRV_WRONG_ID_FIRST);
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
 	outnet_stats(o, &st);
-	UNIT_CHECK_INT(st.unwanted, 4);
+	UNIT_CHECK_INT(st.unwanted, 3);
+	UNIT_CHECK_INT(st.suspect, 3);
 	UNIT_CHECK_INT(st.spoof_alerts, 1);
 	outnet_delete(o);
 }
 
-/** Replies from another port or address are ignored. */
+/**
+ * Replies from another port or address never reach the query: its socket
+ * is connected to the server, so the kernel drops them (not even counted
+ * as unwanted); the server's reply is taken.
+ */
 static void
 test_outnet_other_source(void)
 {
@@ -444,11 +465,11 @@ test_outnet_other_source(void)
 	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.flags & 0xf, 0);
 	outnet_stats(o, &st);
-	UNIT_CHECK_INT(st.unwanted, 2);
+	UNIT_CHECK_INT(st.unwanted, 0);
 	outnet_delete(o);
 }
 
-/** A reply with another question (type, name) is ignored. */
+/** A reply with another question (type) from the server: suspect. */
 static void
 test_outnet_other_question(void)
 {
@@ -462,10 +483,42 @@ test_outnet_other_question(void)
 	UNIT_CHECK(ask(o, 0, 2000) != NULL);
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.n, 1);
-	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
-	UNIT_CHECK_INT(got.flags & 0xf, 0);
+	UNIT_CHECK_INT(got.result, UPSTREAM_SUSPECT);
 	outnet_stats(o, &st);
-	UNIT_CHECK_INT(st.unwanted, 2);
+	UNIT_CHECK_INT(st.unwanted, 1);
+	outnet_delete(o);
+}
+
+/**
+ * A UDP query to a port where nothing listens: the ICMP port unreachable
+ * reaches the connected socket and ends the query as UPSTREAM_ERROR at
+ * once, long before its timeout.
+ */
+static void
+test_outnet_port_unreachable(void)
+{
+	struct outnet_settings s;
+	struct outside_network *o;
+	struct sockaddr_storage a;
+	socklen_t al;
+	int fd, ms;
+
+	/* A port that was free a moment ago: bind, read it, close. */
+	UNIT_CHECK(comm_addr_from_str("127.0.0.1", 0, &a, &al) == 0);
+	fd = comm_open_socket(&a, al, SOCK_DGRAM, 0, 0, 0);
+	UNIT_CHECK(fd != -1);
+	al = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &al);
+	close(fd);
+	settings(&s);
+	o = outnet_create(base, &s);
+	reset(SRV_ECHO);
+	UNIT_CHECK(q_send(o, 0, &a, al, qname, 1, 1, 0, 0, 1, 1, 0, 3000,
+	    test_cb, NULL) != NULL);
+	ms = run_until(1, 4000);
+	UNIT_CHECK_INT(got.n, 1);
+	UNIT_CHECK_INT(got.result, UPSTREAM_ERROR);
+	UNIT_CHECK(ms < 2000);
 	outnet_delete(o);
 }
 
@@ -511,6 +564,8 @@ test_outnet_caps(void)
 	UNIT_CHECK(dname_equal(srv.last_name, qname));
 	/* 26 letters all left lowercase: chance 2^-26. */
 	UNIT_CHECK(memcmp(srv.last_name, qname, sizeof(qname)) != 0);
+	/* The caller gets the name back with the case it asked. */
+	UNIT_CHECK(memcmp(got.head + 12, qname, sizeof(qname)) == 0);
 	reset(SRV_FLIP_CASE);
 	UNIT_CHECK(ask(o, 1, 2000) != NULL);
 	run_until(1, 3000);
@@ -1231,6 +1286,7 @@ main(void)
 	UNIT_RUN(test_outnet_wrong_id);
 	UNIT_RUN(test_outnet_other_source);
 	UNIT_RUN(test_outnet_other_question);
+	UNIT_RUN(test_outnet_port_unreachable);
 	UNIT_RUN(test_outnet_timeout);
 	UNIT_RUN(test_outnet_caps);
 	UNIT_RUN(test_outnet_tc_formerr);

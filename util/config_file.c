@@ -1725,6 +1725,12 @@ config_check(const struct config *cfg)
 			    "valid domain name", l->str);
 		}
 	}
+	for (l = cfg->caps_exempt; l; l = l->next) {
+		if (!cfg_dname_ok(l->str)) {
+			CFG_CHECK_ERR(l, "caps-exempt: '%s' is not a valid "
+			    "domain name", l->str);
+		}
+	}
 	for (c = 0; c < 2; c++) {
 		l = c ? cfg->outgoing_port_avoid : cfg->outgoing_port_permit;
 		for (; l; l = l->next) {

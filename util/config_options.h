@@ -183,8 +183,15 @@ X(CFG_C_SERVER, "qname-minimisation-strict", BOOL, \
 	"no fallback to full names when minimisation fails") \
 X(CFG_C_SERVER, "do-not-query-localhost", BOOL, do_not_query_localhost, \
 	"yes", 0, 0, "never send queries to loopback addresses") \
-X(CFG_C_SERVER, "use-caps-for-id", BOOL, use_caps_for_id, "no", 0, 0, \
-	"random 0x20 capitalisation of query names") \
+X(CFG_C_SERVER, "use-caps-for-id", BOOL, use_caps_for_id, "yes", 0, 0, \
+	"random 0x20 capitalisation of query names; a reply that does not " \
+	"echo it is asked again over TCP") \
+X(CFG_C_SERVER, "caps-exempt", STRLIST, caps_exempt, NULL, 0, 0, \
+	"domain whose servers are asked without 0x20") \
+X(CFG_C_SERVER, "unwanted-reply-threshold", INT, unwanted_reply_threshold, \
+	"10", 0, INT_MAX, "queries to one server ended by forged packets " \
+	"within a minute after which it is asked over TCP for five " \
+	"minutes; 0 never") \
 X(CFG_C_SERVER, "harden-glue", BOOL, harden_glue, "yes", 0, 0, \
 	"drop out-of-bailiwick glue") \
 X(CFG_C_SERVER, "harden-dnssec-stripped", BOOL, harden_dnssec_stripped, \

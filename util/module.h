@@ -159,12 +159,20 @@ enum upstream_result {
 	UPSTREAM_OK = 0,
 	/** No reply within the timeout. */
 	UPSTREAM_TIMEOUT = 1,
-	/** The reply did not echo the 0x20 case of the query name. */
+	/** The reply did not echo the 0x20 case of the query name: the
+	 * server does not keep case, or a forger guessed the ID but not
+	 * the case. */
 	UPSTREAM_CAPS_MISMATCH = 2,
-	/** The query could not be sent, or its TCP connection failed. */
+	/** The query could not be sent, its TCP connection failed, or the
+	 * server's port is closed (ICMP port unreachable). */
 	UPSTREAM_ERROR = 3,
 	/** slow_ms passed without a reply; the query stays in flight. */
-	UPSTREAM_SLOW = 4
+	UPSTREAM_SLOW = 4,
+	/** A UDP query's socket received a packet from the server's address
+	 * and port that is not its reply (another ID or question): a sign
+	 * of an off-path forger guessing.  The query ended there, without
+	 * waiting for a reply it could no longer trust; ask over TCP. */
+	UPSTREAM_SUSPECT = 5
 };
 
 /** What an upstream query's callback gets. */
@@ -307,6 +315,34 @@ struct query_trace {
 	void *arg;
 };
 
+/**
+ * The counters of the mesh and the modules of one thread; all uint64_t
+ * (the statistics code treats the struct as an array of them).
+ */
+struct module_counters {
+	/** Upstream queries sent and timed out (mesh). */
+	uint64_t upstream_queries, upstream_timeouts;
+	/** CNAME chains followed, lame servers found (iterator). */
+	uint64_t cname_chains, lame;
+	/** Validation results (validator). */
+	uint64_t secure, insecure, bogus;
+	/** Signature verifications run (validator). */
+	uint64_t sig_checks;
+	/** Referrals whose name server lookups hit the per-referral limit
+	 * (iterator). */
+	uint64_t target_limit;
+	/** Replies that did not echo the 0x20 case (iterator). */
+	uint64_t caps_mismatch;
+	/** UDP queries ended by a packet that was not their reply. */
+	uint64_t suspect;
+	/** Questions asked again over TCP after a sign of spoofing. */
+	uint64_t tcp_escalated;
+	/** Servers remembered as not keeping 0x20 case. */
+	uint64_t caps_disabled;
+	/** Servers switched to TCP by unwanted-reply-threshold. */
+	uint64_t tcp_servers;
+};
+
 /** What a module can reach: caches, network, clock, configuration. */
 struct module_env {
 	/** The configuration. */
@@ -374,14 +410,8 @@ struct module_env {
 	void *note_bogus_arg;
 	/** Per-module global state. */
 	void *modinfo[MODULE_MAX];
-	/** Counters the modules bump (summed into stats). */
-	uint64_t num_upstream_queries, num_upstream_timeouts, num_cname_chains,
-		num_lame;
-	/** Validation results (validator). */
-	uint64_t num_secure, num_insecure, num_bogus, num_sig_checks;
-	/** Referrals whose name server lookups hit the per-referral limit
-	 * (iterator). */
-	uint64_t num_target_limit;
+	/** Counters the mesh and the modules bump (summed into stats). */
+	struct module_counters ctr;
 };
 
 /** A query in progress. */

@@ -328,7 +328,7 @@ val_verify_one(struct module_qstate *q, struct val_qstate *vq, uint8_t alg,
 	if (vq->sig_budget-- <= 0) {
 		return RES_ELIMIT;
 	}
-	q->env->num_sig_checks++;
+	q->env->ctr.sig_checks++;
 	vk = vq->memo ? val_memo_key(vq->memo, alg, key, keylen) :
 	    (own = val_key_create(alg, key, keylen));
 	if (!vk) {
@@ -1495,19 +1495,19 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 	switch (vq->overall) {
 	case VAL_SECURE:
 		rep->security = RRSET_SEC_SECURE;
-		env->num_secure++;
+		env->ctr.secure++;
 		break;
 	case VAL_BOGUS:
 		rep->security = RRSET_SEC_BOGUS;
-		env->num_bogus++;
+		env->ctr.bogus++;
 		break;
 	case VAL_INDETERMINATE:
 		rep->security = RRSET_SEC_INDETERMINATE;
-		env->num_insecure++;
+		env->ctr.insecure++;
 		break;
 	default:
 		rep->security = RRSET_SEC_INSECURE;
-		env->num_insecure++;
+		env->ctr.insecure++;
 		break;
 	}
 	if (q->trace) {
@@ -1617,11 +1617,11 @@ val_cached_verdict(struct module_qstate *q, int id)
 		q->return_rcode = MSG_RCODE_SERVFAIL;
 		q->ede = rep->ede >= 0 ? rep->ede : EDE_DNSSEC_BOGUS;
 		q->ede_text = rep->ede_text;
-		q->env->num_bogus++;
+		q->env->ctr.bogus++;
 	} else if (rep->security == RRSET_SEC_SECURE) {
-		q->env->num_secure++;
+		q->env->ctr.secure++;
 	} else {
-		q->env->num_insecure++;
+		q->env->ctr.insecure++;
 	}
 	q->ext_state[id] = MODULE_FINISHED;
 }
