@@ -767,6 +767,18 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.mod.caps_disabled);
 	rc_printf(c, "num.query.outgoing.tcp_servers=%llu\n",
 	    (unsigned long long)t.w.mod.tcp_servers);
+	rc_printf(c, "num.query.compare.compared=%llu\n",
+	    (unsigned long long)t.w.mod.cmp_compared);
+	rc_printf(c, "num.query.compare.agreed=%llu\n",
+	    (unsigned long long)t.w.mod.cmp_agreed);
+	rc_printf(c, "num.query.compare.pool=%llu\n",
+	    (unsigned long long)t.w.mod.cmp_pool);
+	rc_printf(c, "num.query.compare.majority=%llu\n",
+	    (unsigned long long)t.w.mod.cmp_majority);
+	rc_printf(c, "num.query.compare.failed=%llu\n",
+	    (unsigned long long)t.w.mod.cmp_failed);
+	rc_printf(c, "num.query.compare.single=%llu\n",
+	    (unsigned long long)t.w.mod.cmp_single);
 	rc_printf(c, "unwanted.replies=%llu\n",
 	    (unsigned long long)t.o.unwanted);
 	rc_status(c, 1, NULL);

@@ -32,9 +32,11 @@
 #include "iterator/iterator.h"
 #include "cache/dns.h"
 #include "cache/infra.h"
+#include "cache/keycache.h"
 #include "cache/rrset.h"
 #include "iterator/delegpt.h"
 #include "iterator/hints.h"
+#include "iterator/iter_compare.h"
 #include "iterator/iter_fwd.h"
 #include "util/config_file.h"
 #include "util/dname.h"
@@ -122,6 +124,32 @@ struct iter_send {
 	int caps_reset;
 };
 
+/** Replies a query-compare round keeps: two, and a third over TCP. */
+#define ITER_CMP_MAX 3
+
+/**
+ * query-compare of one question (iterator/iter_compare.h): the replies
+ * gathered from different servers of the zone until they can be judged.
+ * The round belongs to a question (delegation, name sent, type); a reply
+ * to another question ends it.
+ */
+struct iter_cmp {
+	/** 1 while a round is open. */
+	int on;
+	/** Its question: the delegation, the name sent and the type. */
+	const struct delegpt *dp;
+	const uint8_t *name;
+	uint16_t type;
+	/** Replies needed before judging: 2, then 3 after a disagreement. */
+	int want;
+	/** Replies kept, and the sends they came from. */
+	int n;
+	struct reply *rep[ITER_CMP_MAX];
+	const struct iter_send *from[ITER_CMP_MAX];
+	/** The first difference found (for the log and the EDE). */
+	char why[128];
+};
+
 /** Per-query state of the iterator. */
 struct iter_qstate {
 	/** Where the query is. */
@@ -173,6 +201,15 @@ struct iter_qstate {
 	int qmin_count;
 	/** 1 when minimisation is off for this query (relaxed fallback). */
 	int qmin_off;
+	/** query-compare of the current question. */
+	struct iter_cmp cmp;
+};
+
+/** query-compare modes. */
+enum iter_cmp_mode {
+	ITER_CMP_NO = 0,
+	ITER_CMP_UNSIGNED,
+	ITER_CMP_ALL
 };
 
 /** The iterator's part of a thread's environment (env->modinfo[id]). */
@@ -181,21 +218,39 @@ struct iter_env {
 	uint8_t (*caps_exempt)[DNAME_MAXLEN];
 	/** How many. */
 	size_t num_caps_exempt;
+	/** query-compare, an enum iter_cmp_mode. */
+	int cmp_mode;
+	/** query-compare-exempt: the domains, wire form. */
+	uint8_t (*cmp_exempt)[DNAME_MAXLEN];
+	/** How many. */
+	size_t num_cmp_exempt;
+	/** 1 when the validator runs in front (module-config). */
+	int validating;
 };
+
+/** Is name at or below one of n domains? */
+static int
+iter_below_any(const uint8_t (*doms)[DNAME_MAXLEN], size_t n,
+    const uint8_t *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (dname_is_subdomain(name, doms[i])) {
+			return 1;
+		}
+	}
+	return 0;
+}
 
 /** Is name at or below a caps-exempt domain? */
 static int
 iter_caps_exempt(const struct module_env *env, int id, const uint8_t *name)
 {
 	const struct iter_env *ie = env->modinfo[id];
-	size_t i;
 
-	for (i = 0; ie && i < ie->num_caps_exempt; i++) {
-		if (dname_is_subdomain(name, ie->caps_exempt[i])) {
-			return 1;
-		}
-	}
-	return 0;
+	return ie && iter_below_any((const uint8_t (*)[DNAME_MAXLEN])
+	    ie->caps_exempt, ie->num_caps_exempt, name);
 }
 
 /**
@@ -616,6 +671,146 @@ iter_qmin_name(struct module_qstate *q, struct iter_qstate *iq,
 	s->type = RR_TYPE_A;
 }
 
+/* ---------------------------------------------------------------- */
+/* query-compare (iterator/iter_compare.h): the question goes to two
+ * servers of the zone, and a reply is used only when they agree; when
+ * they do not, a third server is asked over TCP and what two of the
+ * three say is used; with no such two, SERVFAIL.  Every reply of a
+ * server to the question of the open round (NOERROR or NXDOMAIN, after
+ * the checks and the scrub) is kept until enough are in; servers that
+ * fail are replaced as for any query; when no other server is left, the
+ * one reply there is is used (counted). */
+
+/** Has server a given a reply to the open round? */
+static int
+iter_cmp_answered(const struct iter_qstate *iq, const struct delegpt_addr *a)
+{
+	int k;
+
+	if (!iq->cmp.on || iq->cmp.dp != iq->dp) {
+		return 0;
+	}
+	for (k = 0; k < iq->cmp.n; k++) {
+		if (iq->cmp.from[k]->a == a) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/** Is send s asking the question of the open round? */
+static int
+iter_cmp_is_round(const struct iter_qstate *iq, const struct iter_send *s)
+{
+	return iq->cmp.on && iq->cmp.dp == iq->dp &&
+	    iq->cmp.type == s->type && dname_equal(iq->cmp.name, s->name);
+}
+
+/** Open a round for the question of send s. */
+static void
+iter_cmp_start(struct iter_qstate *iq, const struct iter_send *s)
+{
+	memset(&iq->cmp, 0, sizeof(iq->cmp));
+	iq->cmp.on = 1;
+	iq->cmp.dp = iq->dp;
+	iq->cmp.name = s->name;
+	iq->cmp.type = s->type;
+	iq->cmp.want = 2;
+}
+
+/** query-compare's mode for the current question: off for forwarders
+ * (they are not the zone's servers), priming and exempt names. */
+static int
+iter_cmp_mode(const struct module_qstate *q, int id,
+    const struct iter_qstate *iq)
+{
+	const struct iter_env *ie = q->env->modinfo[id];
+
+	if (!ie || ie->cmp_mode == ITER_CMP_NO || iq->forwarding ||
+	    q->is_priming || iter_below_any((const uint8_t
+	    (*)[DNAME_MAXLEN])ie->cmp_exempt, ie->num_cmp_exempt,
+	    iq->qchase)) {
+		return ITER_CMP_NO;
+	}
+	return ie->cmp_mode;
+}
+
+/** Can DNSSEC prove nothing for this question: no validator, or the
+ * closest zone with known keys is provably unsigned (a negative trust
+ * anchor included)? */
+static int
+iter_cmp_unsigned_zone(const struct module_qstate *q, int id,
+    const struct iter_qstate *iq)
+{
+	const struct iter_env *ie = q->env->modinfo[id];
+	struct key_entry *e;
+	int r;
+
+	if (!ie || !ie->validating) {
+		return 1;
+	}
+	e = key_cache_lookup_closest(q->env->key_cache, iq->qchase,
+	    q->qinfo.qclass, *q->env->now);
+	r = e && e->d.status == KEY_STATUS_INSECURE;
+	if (e) {
+		key_cache_release(q->env->key_cache, e);
+	}
+	return r;
+}
+
+/** Is there an RRset of a type (signed, when sig) in the answer or
+ * authority section of rep? */
+static int
+iter_has_set(const struct reply *rep, int section, uint16_t type, int sig)
+{
+	size_t i;
+
+	for (i = 0; i < rep->an + rep->ns; i++) {
+		const struct reply_rrset *x = rep->rrsets[i];
+
+		if (x->section == section && x->type == type &&
+		    (!sig || x->sigcount > 0)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * Will the validator be able to prove this reply (query-compare:
+ * unsigned)?  Its answer RRsets must all be signed; a referral must carry
+ * the child's DS RRset, signed (the NS set of a referral is never signed:
+ * without a DS the child is unsigned, and its servers are whoever the
+ * referral names); a negative answer its signed SOA and NSEC or NSEC3
+ * records.  An attacker who strips the signatures only gets compared.
+ */
+static int
+iter_reply_provable(const struct module_qstate *q, int id,
+    const struct iter_qstate *iq, const struct reply *rep)
+{
+	size_t i;
+
+	if (iter_cmp_unsigned_zone(q, id, iq)) {
+		return 0;
+	}
+	if (rep->an > 0) {
+		for (i = 0; i < rep->an; i++) {
+			if (rep->rrsets[i]->type != RR_TYPE_RRSIG &&
+			    rep->rrsets[i]->sigcount == 0) {
+				return 0;
+			}
+		}
+		return 1;
+	}
+	if (!iter_has_set(rep, MSG_SEC_AUTHORITY, RR_TYPE_SOA, 0) &&
+	    iter_has_set(rep, MSG_SEC_AUTHORITY, RR_TYPE_NS, 0)) {
+		return iter_has_set(rep, MSG_SEC_AUTHORITY, RR_TYPE_DS, 1);
+	}
+	return iter_has_set(rep, MSG_SEC_AUTHORITY, RR_TYPE_SOA, 1) &&
+	    (iter_has_set(rep, MSG_SEC_AUTHORITY, RR_TYPE_NSEC, 1) ||
+	    iter_has_set(rep, MSG_SEC_AUTHORITY, RR_TYPE_NSEC3, 1));
+}
+
 /** Pick the server to ask: lowest RTO, sometimes an untried one. */
 static struct delegpt_addr *
 iter_select(struct module_qstate *q, struct iter_qstate *iq)
@@ -628,7 +823,8 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 	for (pass = 0; pass < 2 && !best; pass++) {
 	max_tries = pass == 0 ? ITER_MAX_TRIES : ITER_MAX_TRIES_LAST;
 	for (a = iq->dp->addrs; a; a = a->next) {
-		if (a->lame || a->inflight || a->attempts >= max_tries) {
+		if (a->lame || a->inflight || a->attempts >= max_tries ||
+		    iter_cmp_answered(iq, a)) {
 			continue;
 		}
 		if (infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
@@ -657,7 +853,7 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 
 		for (a = iq->dp->addrs; a; a = a->next) {
 			if (!a->lame && !a->inflight && a->attempts == 0 &&
-			    k-- == 0) {
+			    !iter_cmp_answered(iq, a) && k-- == 0) {
 				return a;
 			}
 		}
@@ -799,6 +995,12 @@ iter_trace_send(struct module_qstate *q, struct iter_qstate *iq,
 
 static void iter_reply(struct module_qstate *q, int id, void *arg,
 	const struct upstream_reply *r);
+static int iter_use_reply(struct module_qstate *q, int id,
+	struct iter_qstate *iq, const struct iter_send *s, struct reply *rep);
+static int iter_cmp_collect(struct module_qstate *q, int id,
+	struct iter_qstate *iq, const struct iter_send *s, struct reply *rep);
+static void iter_cmp_exhausted(struct module_qstate *q, int id,
+	struct iter_qstate *iq);
 
 /** No server is left to ask: look addresses up, or fall back, or fail. */
 static void
@@ -814,6 +1016,11 @@ iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
 	}
 	if (iter_start_targets(q, iq) > 0 || iq->target_subs > 0) {
 		q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+		return;
+	}
+	if (iq->cmp.on && iq->cmp.dp == iq->dp && iq->cmp.n > 0) {
+		/* No other server for the round. */
+		iter_cmp_exhausted(q, id, iq);
 		return;
 	}
 	if (iq->fwd && iq->fwd->isfirst && !iq->fwd_failed) {
@@ -849,7 +1056,7 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	struct infra_info info;
 	struct delegpt_addr *a;
 	struct iter_send *s;
-	int t;
+	int t, cmp_mode;
 
 	if (*env->now > q->deadline) {
 		iter_error(q, id, EDE_NO_REACHABLE_AUTHORITY,
@@ -880,12 +1087,26 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
 	    iq->dp->name, *env->now, &info);
 	s->a = a;
+	iter_qmin_name(q, iq, s);
+	/* query-compare: a round for this question, from the first query
+	 * when every answer is to be compared (all, or unsigned for a zone
+	 * DNSSEC cannot speak for); with unsigned elsewhere, a round opens
+	 * when a reply turns out unprovable (iter_handle_reply()). */
+	if (iq->cmp.on && !iter_cmp_is_round(iq, s)) {
+		iq->cmp.on = 0;
+	}
+	cmp_mode = iter_cmp_mode(q, id, iq);
+	if (!iq->cmp.on && (cmp_mode == ITER_CMP_ALL ||
+	    (cmp_mode == ITER_CMP_UNSIGNED &&
+	    iter_cmp_unsigned_zone(q, id, iq)))) {
+		iter_cmp_start(iq, s);
+	}
 	/* TCP after TC, for forward-tcp-upstream, and against spoofing:
 	 * for the rest of a query that saw a sign of it, and to a server
 	 * that unwanted-reply-threshold switched to TCP. */
 	s->tcp = (a == iq->retry_addr && iq->retry_tcp) ||
 	    (iq->fwd && iq->fwd->tcp) || iq->attacked ||
-	    info.tcp_until > *env->now;
+	    info.tcp_until > *env->now || (iq->cmp.on && iq->cmp.want > 2);
 	s->edns = !a->no_edns && info.edns_version != INFRA_EDNS_NONE;
 	s->caps = env->cfg->use_caps_for_id && !s->tcp && !info.no_caps &&
 	    !iter_caps_exempt(env, id, iq->qchase);
@@ -914,7 +1135,6 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	iq->retry_tcp = 0;
 	a->attempts++;
 	iq->sent++;
-	iter_qmin_name(q, iq, s);
 	memcpy(&uq.addr, &a->addr, a->addrlen);
 	uq.addrlen = a->addrlen;
 	uq.qname = s->name;
@@ -953,6 +1173,12 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	s->next = iq->sends;
 	iq->sends = s;
 	iq->nsends++;
+	if (iq->cmp.on && iq->cmp.n + iq->nsends < iq->cmp.want) {
+		/* The round wants another server asked at the same time. */
+		iq->state = ITER_QUERY_TARGETS;
+		q->ext_state[id] = MODULE_STATE_INITIAL;
+		return;
+	}
 	iq->state = ITER_QUERY_RESP;
 	q->ext_state[id] = MODULE_WAIT_REPLY;
 }
@@ -1464,9 +1690,6 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 	struct module_env *env = q->env;
 	struct delegpt_addr *a = s->a;
 	struct reply *rep;
-	struct reply_rrset *nsset;
-	const uint8_t *end;
-	enum iter_resp type;
 
 	iq->state = ITER_QUERY_TARGETS;
 	if (!iq->msg) {
@@ -1537,6 +1760,38 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 		iter_error(q, id, EDE_OTHER, "out of memory");
 		return 1;
 	}
+	if (rep->rcode == MSG_RCODE_NOERROR ||
+	    rep->rcode == MSG_RCODE_NXDOMAIN) {
+		int mode = iter_cmp_mode(q, id, iq);
+
+		if (iter_cmp_is_round(iq, s) || mode == ITER_CMP_ALL ||
+		    (mode == ITER_CMP_UNSIGNED &&
+		    !iter_reply_provable(q, id, iq, rep))) {
+			if (!iter_cmp_is_round(iq, s)) {
+				iter_cmp_start(iq, s);
+			}
+			return iter_cmp_collect(q, id, iq, s, rep);
+		}
+	}
+	return iter_use_reply(q, id, iq, s, rep);
+}
+
+/**
+ * Act on a checked and scrubbed reply to send s: a minimisation step, an
+ * answer, a negative answer, a CNAME, a referral, or a lame server.
+ * @return as iter_handle_reply().
+ */
+static int
+iter_use_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
+    const struct iter_send *s, struct reply *rep)
+{
+	struct module_env *env = q->env;
+	struct delegpt_addr *a = s->a;
+	struct reply_rrset *nsset;
+	const uint8_t *end;
+	enum iter_resp type;
+
+	iq->state = ITER_QUERY_TARGETS;
 	if (s->name != iq->qchase) {
 		iter_handle_minimised(q, id, iq, s, rep);
 		return 1;
@@ -1609,6 +1864,161 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 		a->lame = 1;
 		return 0;
 	}
+}
+
+/** Servers of a round as text, for the log: "a, b and c". */
+static void
+iter_cmp_servers(const struct iter_qstate *iq, char *buf, size_t len)
+{
+	char ad[64];
+	size_t used = 0;
+	int k;
+
+	buf[0] = 0;
+	for (k = 0; k < iq->cmp.n && used < len; k++) {
+		comm_addr_to_str(&iq->cmp.from[k]->a->addr,
+		    iq->cmp.from[k]->a->addrlen, 0, ad, sizeof(ad));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s",
+		    k == 0 ? "" : k + 1 == iq->cmp.n ? " and " : ", ", ad,
+		    iq->cmp.from[k]->tcp ? " (TCP)" : "");
+	}
+}
+
+/** Close the round and act on its reply k. */
+static int
+iter_cmp_use(struct module_qstate *q, int id, struct iter_qstate *iq, int k)
+{
+	const struct iter_send *s = iq->cmp.from[k];
+	struct reply *rep = iq->cmp.rep[k];
+
+	iq->cmp.on = 0;
+	return iter_use_reply(q, id, iq, s, rep);
+}
+
+/** A server not yet in the round for the tie-break, else its first. */
+static struct delegpt_addr *
+iter_cmp_third(struct module_qstate *q, struct iter_qstate *iq)
+{
+	struct delegpt_addr *a;
+
+	for (a = iq->dp->addrs; a; a = a->next) {
+		if (!a->lame && !iter_cmp_answered(iq, a) &&
+		    (a->addr.ss_family != AF_INET || q->env->cfg->do_ip4) &&
+		    (a->addr.ss_family != AF_INET6 || q->env->cfg->do_ip6)) {
+			return a;
+		}
+	}
+	return iq->cmp.from[0]->a;
+}
+
+/**
+ * Judge a round with enough replies: two that agree are used; two that
+ * disagree call for a third over TCP; then the reply two of the three
+ * give, or SERVFAIL.
+ * @return as iter_handle_reply().
+ */
+static int
+iter_cmp_judge(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	struct iter_cmp *c = &iq->cmp;
+	char n[DNAME_MAXSTR], sv[256], text[512];
+	int r, k;
+
+	if (c->want == 2) {
+		env->ctr.cmp_compared++;
+		r = iter_compare_replies(c->rep[0], c->rep[1], c->why,
+		    sizeof(c->why));
+		if (r != ITER_CMP_DIFFERENT) {
+			if (r == ITER_CMP_POOL) {
+				env->ctr.cmp_pool++;
+			} else {
+				env->ctr.cmp_agreed++;
+			}
+			return iter_cmp_use(q, id, iq, 0);
+		}
+		dname_to_str(c->name, n, sizeof(n));
+		iter_cmp_servers(iq, sv, sizeof(sv));
+		verbose(VERB_OPS, "query-compare: %s disagree on %s type %u "
+		    "(%s): asking a third server over TCP", sv, n,
+		    (unsigned)c->type, c->why);
+		c->want = 3;
+		iq->retry_addr = iter_cmp_third(q, iq);
+		iq->retry_tcp = 1;
+		iq->state = ITER_QUERY_TARGETS;
+		return 0;
+	}
+	/* The third reply came over TCP: with which does it agree? */
+	for (k = 0; k < 2; k++) {
+		if (iter_compare_replies(c->rep[2], c->rep[k], NULL, 0) !=
+		    ITER_CMP_DIFFERENT) {
+			env->ctr.cmp_majority++;
+			return iter_cmp_use(q, id, iq, 2);
+		}
+	}
+	env->ctr.cmp_failed++;
+	dname_to_str(c->name, n, sizeof(n));
+	iter_cmp_servers(iq, sv, sizeof(sv));
+	log_warn("query-compare: no two of %s agree on %s type %u (%s)", sv,
+	    n, (unsigned)c->type, c->why);
+	snprintf(text, sizeof(text), "the zone's servers disagree (%s): %s",
+	    sv, c->why);
+	c->on = 0;
+	iter_error(q, id, EDE_OTHER, text);
+	return 1;
+}
+
+/**
+ * Keep a reply of the open round; judge when enough are in.
+ * @return as iter_handle_reply().
+ */
+static int
+iter_cmp_collect(struct module_qstate *q, int id, struct iter_qstate *iq,
+    const struct iter_send *s, struct reply *rep)
+{
+	struct iter_cmp *c = &iq->cmp;
+
+	if (c->n >= ITER_CMP_MAX) {
+		return iter_cmp_use(q, id, iq, c->n - 1);
+	}
+	c->rep[c->n] = rep;
+	c->from[c->n] = s;
+	c->n++;
+	if (c->n < c->want) {
+		/* Wait for the other server; ask one when none is out. */
+		iq->state = iq->nsends > 0 ? ITER_QUERY_RESP :
+		    ITER_QUERY_TARGETS;
+		return 0;
+	}
+	return iter_cmp_judge(q, id, iq);
+}
+
+/**
+ * No server is left for the open round: one reply is used as it is
+ * (a zone with a single server, or none other answered: counted); two
+ * that disagree with no tie-break possible are a failure.
+ */
+static void
+iter_cmp_exhausted(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct iter_cmp *c = &iq->cmp;
+	char n[DNAME_MAXSTR], sv[256], text[512];
+
+	q->ext_state[id] = MODULE_STATE_INITIAL;
+	if (c->n == 1) {
+		q->env->ctr.cmp_single++;
+		(void)iter_cmp_use(q, id, iq, 0);
+		return;
+	}
+	q->env->ctr.cmp_failed++;
+	dname_to_str(c->name, n, sizeof(n));
+	iter_cmp_servers(iq, sv, sizeof(sv));
+	log_warn("query-compare: %s disagree on %s type %u (%s) and no "
+	    "server settles it", sv, n, (unsigned)c->type, c->why);
+	snprintf(text, sizeof(text), "the zone's servers disagree (%s): %s",
+	    sv, c->why);
+	c->on = 0;
+	iter_error(q, id, EDE_OTHER, text);
 }
 
 /** The priming reply: store the root NS set and its addresses. */
@@ -1926,35 +2336,37 @@ iter_clear(struct module_qstate *q, int id)
 	q->minfo[id] = NULL;
 }
 
-/** module init(): the config's lists in the form the queries use. */
+/**
+ * A config list of domain names in wire form (config_check() has
+ * checked them).
+ * @param l: the list.
+ * @param out: receives the array (malloced; NULL for an empty list).
+ * @param n: receives its length.
+ * @return 0 or RES_ENOMEM.
+ */
 static int
-iter_init_module(struct module_env *env, int id)
+iter_domain_list(const struct cfg_strlist *l, uint8_t (**out)[DNAME_MAXLEN],
+    size_t *n)
 {
-	struct iter_env *ie = calloc(1, sizeof(*ie));
-	const struct cfg_strlist *l;
-	size_t n = 0;
+	const struct cfg_strlist *p;
+	size_t k = 0;
 
-	if (!ie) {
-		log_err("out of memory");
+	*out = NULL;
+	*n = 0;
+	for (p = l; p; p = p->next) {
+		k++;
+	}
+	if (k == 0) {
+		return RES_OK;
+	}
+	if (!(*out = calloc(k, sizeof(**out)))) {
 		return RES_ENOMEM;
 	}
-	for (l = env->cfg ? env->cfg->caps_exempt : NULL; l; l = l->next) {
-		n++;
-	}
-	if (n > 0 && !(ie->caps_exempt = calloc(n,
-	    sizeof(*ie->caps_exempt)))) {
-		free(ie);
-		log_err("out of memory");
-		return RES_ENOMEM;
-	}
-	for (l = env->cfg ? env->cfg->caps_exempt : NULL; l; l = l->next) {
-		/* config_check() has checked the names. */
-		if (dname_from_str(l->str, NULL,
-		    ie->caps_exempt[ie->num_caps_exempt], NULL) == 0) {
-			ie->num_caps_exempt++;
+	for (p = l; p; p = p->next) {
+		if (dname_from_str(p->str, NULL, (*out)[*n], NULL) == 0) {
+			(*n)++;
 		}
 	}
-	env->modinfo[id] = ie;
 	return RES_OK;
 }
 
@@ -1966,9 +2378,36 @@ iter_deinit(struct module_env *env, int id)
 
 	if (ie) {
 		free(ie->caps_exempt);
+		free(ie->cmp_exempt);
 		free(ie);
 	}
 	env->modinfo[id] = NULL;
+}
+
+/** module init(): the config's settings in the form the queries use. */
+static int
+iter_init_module(struct module_env *env, int id)
+{
+	struct iter_env *ie = calloc(1, sizeof(*ie));
+	const struct config *cfg = env->cfg;
+	const char *mode;
+
+	env->modinfo[id] = ie;
+	if (!ie || (cfg && (iter_domain_list(cfg->caps_exempt,
+	    &ie->caps_exempt, &ie->num_caps_exempt) != RES_OK ||
+	    iter_domain_list(cfg->query_compare_exempt, &ie->cmp_exempt,
+	    &ie->num_cmp_exempt) != RES_OK))) {
+		iter_deinit(env, id);
+		log_err("out of memory");
+		return RES_ENOMEM;
+	}
+	mode = cfg && cfg->query_compare ? cfg->query_compare : "no";
+	ie->cmp_mode = strcmp(mode, "all") == 0 ? ITER_CMP_ALL :
+	    strcmp(mode, "unsigned") == 0 ? ITER_CMP_UNSIGNED : ITER_CMP_NO;
+	/* The chain ends with the iterator; anything in front of it is
+	 * the validator (services/modstack.c). */
+	ie->validating = id > 0;
+	return RES_OK;
 }
 
 /** The function block. */

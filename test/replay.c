@@ -111,8 +111,10 @@
  *				target_limit, caps_mismatch, suspect,
  *				tcp_escalated (asked again over TCP after
  *				a sign of spoofing), caps_disabled,
- *				tcp_servers, answers (client answers not
- *				yet checked)
+ *				tcp_servers, cmp_compared, cmp_agreed,
+ *				cmp_pool, cmp_majority, cmp_failed,
+ *				cmp_single (query-compare), answers (client
+ *				answers not yet checked)
  *	STEP n TRACE name type	a trace of the question (what
  *				resolute-control trace runs): the scripted
  *				servers answer until it ends
@@ -2179,6 +2181,18 @@ stat_value(struct replay *rp, const char *name)
 		return (long)rp->w->res->env.ctr.caps_disabled;
 	} else if (strcmp(name, "tcp_servers") == 0) {
 		return (long)rp->w->res->env.ctr.tcp_servers;
+	} else if (strcmp(name, "cmp_compared") == 0) {
+		return (long)rp->w->res->env.ctr.cmp_compared;
+	} else if (strcmp(name, "cmp_agreed") == 0) {
+		return (long)rp->w->res->env.ctr.cmp_agreed;
+	} else if (strcmp(name, "cmp_pool") == 0) {
+		return (long)rp->w->res->env.ctr.cmp_pool;
+	} else if (strcmp(name, "cmp_majority") == 0) {
+		return (long)rp->w->res->env.ctr.cmp_majority;
+	} else if (strcmp(name, "cmp_failed") == 0) {
+		return (long)rp->w->res->env.ctr.cmp_failed;
+	} else if (strcmp(name, "cmp_single") == 0) {
+		return (long)rp->w->res->env.ctr.cmp_single;
 	} else if (strcmp(name, "answers") == 0) {
 		for (a = rp->answers; a; a = a->next) {
 			n++;

@@ -11,6 +11,12 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_caps_exempt.rpl \
 	testdata/iter_caps_forged.rpl \
 	testdata/iter_cname.rpl \
+	testdata/iter_compare_agree.rpl \
+	testdata/iter_compare_majority.rpl \
+	testdata/iter_compare_nomajority.rpl \
+	testdata/iter_compare_pool.rpl \
+	testdata/iter_compare_serial.rpl \
+	testdata/iter_compare_single.rpl \
 	testdata/iter_dname.rpl \
 	testdata/iter_dname_only.rpl \
 	testdata/iter_edns_formerr.rpl \
@@ -38,6 +44,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_bogus_notyet.rpl \
 	testdata/val_bogus_nxdomain.rpl \
 	testdata/val_cd.rpl \
+	testdata/val_compare_unsigned.rpl \
 	testdata/val_insecure.rpl \
 	testdata/val_internal_anchor.rpl \
 	testdata/val_keytrap.rpl \

@@ -1725,10 +1725,14 @@ config_check(const struct config *cfg)
 			    "valid domain name", l->str);
 		}
 	}
-	for (l = cfg->caps_exempt; l; l = l->next) {
-		if (!cfg_dname_ok(l->str)) {
-			CFG_CHECK_ERR(l, "caps-exempt: '%s' is not a valid "
-			    "domain name", l->str);
+	for (c = 0; c < 2; c++) {
+		l = c ? cfg->query_compare_exempt : cfg->caps_exempt;
+		for (; l; l = l->next) {
+			if (!cfg_dname_ok(l->str)) {
+				CFG_CHECK_ERR(l, "%s: '%s' is not a valid "
+				    "domain name", c ? "query-compare-exempt" :
+				    "caps-exempt", l->str);
+			}
 		}
 	}
 	for (c = 0; c < 2; c++) {

@@ -209,7 +209,11 @@ X(CFG_C_SERVER, "val-permissive-mode", BOOL, val_permissive_mode, "no", \
 X(CFG_C_SERVER, "nsec3-max-iterations", INT, nsec3_max_iterations, "50", \
 	0, 65535, "NSEC3 iterations above this are insecure (ours)") \
 X(CFG_C_SERVER, "query-compare", STR, query_compare, "no", 0, 0, \
-	"ask two servers and compare: no, unsigned or all (ours)") \
+	"ask two servers of a zone and use only what they agree on: no, " \
+	"unsigned (where DNSSEC cannot prove the answer) or all (ours)") \
+X(CFG_C_SERVER, "query-compare-exempt", STRLIST, query_compare_exempt, \
+	NULL, 0, 0, "domain whose answers are not compared (load " \
+	"balancers that answer differently per server) (ours)") \
 X(CFG_C_SERVER, "ede", BOOL, ede, "yes", 0, 0, \
 	"add Extended DNS Errors (RFC 8914) to replies") \
 X(CFG_C_SERVER, "minimal-responses", BOOL, minimal_responses, "yes", 0, \

@@ -341,6 +341,12 @@ struct module_counters {
 	uint64_t caps_disabled;
 	/** Servers switched to TCP by unwanted-reply-threshold. */
 	uint64_t tcp_servers;
+	/** query-compare: pairs of replies compared, agreeing (also within
+	 * an address pool), settled by a third server over TCP, with no
+	 * majority (SERVFAIL), answered by a single server (the zone has
+	 * one, or no second one answered). */
+	uint64_t cmp_compared, cmp_agreed, cmp_pool, cmp_majority,
+		cmp_failed, cmp_single;
 };
 
 /** What a module can reach: caches, network, clock, configuration. */
