@@ -1529,6 +1529,11 @@ outnet_create(struct comm_base *base, const struct outnet_settings *s)
 		    res_strerror(r));
 		goto fail;
 	}
+	/* No more sockets at once than ports to bind them to: with a few
+	 * permitted ports, queries wait for one instead of failing. */
+	if (o->num_ports > o->num_avail) {
+		o->num_ports = o->num_avail;
+	}
 	return o;
 fail:
 	outnet_delete(o);

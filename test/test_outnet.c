@@ -809,6 +809,47 @@ test_outnet_range_cap(void)
 	outnet_delete(o);
 }
 
+/** One permitted port: one socket at a time, the others wait for it. */
+static void
+test_outnet_one_port(void)
+{
+	struct outnet_settings s;
+	struct outside_network *o;
+	struct outnet_stats st;
+	struct outnet_port_range one;
+	struct sockaddr_storage a;
+	socklen_t al;
+	int fd, i;
+
+	/* A port that was free a moment ago. */
+	UNIT_CHECK(comm_addr_from_str("127.0.0.1", 0, &a, &al) == 0);
+	fd = comm_open_socket(&a, al, SOCK_DGRAM, 0, 0, 0);
+	UNIT_CHECK(fd != -1);
+	al = sizeof(a);
+	getsockname(fd, (struct sockaddr *)&a, &al);
+	close(fd);
+	one.lo = one.hi = addr_port(&a);
+	settings(&s);
+	s.permit = &one;
+	s.num_permit = 1;
+	o = outnet_create(base, &s);
+	UNIT_CHECK(o != NULL);
+	reset(SRV_ECHO);
+	for (i = 0; i < 3; i++) {
+		UNIT_CHECK(ask(o, 0, 2000) != NULL);
+	}
+	outnet_stats(o, &st);
+	UNIT_CHECK_INT(st.udp_open, 1);
+	UNIT_CHECK_INT(st.udp_waiting, 2);
+	run_until(3, 3000);
+	UNIT_CHECK_INT(got.per_result[UPSTREAM_OK], 3);
+	UNIT_CHECK_INT(srv.nrec, 3);
+	for (i = 0; i < srv.nrec; i++) {
+		UNIT_CHECK_INT(srv.port[i], one.lo);
+	}
+	outnet_delete(o);
+}
+
 /** State for test_outnet_reentry. */
 static struct {
 	/** The outside network. */
@@ -1294,6 +1335,7 @@ main(void)
 	UNIT_RUN(test_outnet_tcp_refused);
 	UNIT_RUN(test_outnet_cancel);
 	UNIT_RUN(test_outnet_range_cap);
+	UNIT_RUN(test_outnet_one_port);
 	UNIT_RUN(test_outnet_reentry);
 	UNIT_RUN(test_outnet_shared);
 	UNIT_RUN(test_outnet_slow);
