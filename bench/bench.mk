@@ -10,6 +10,6 @@ bench_cache_bench_SOURCES = bench/cache_bench.c
 bench_sigverify_SOURCES = bench/sigverify.c
 bench_attack_forger_SOURCES = bench/attack/forger.c
 
-TESTS += bench/echo.sh
+TESTS += bench/echo.sh test/attack.sh
 EXTRA_DIST += bench/run bench/README.md bench/RESULTS.md bench/echo.sh \
-	bench/attack/run
+	bench/attack/run test/attack.sh
