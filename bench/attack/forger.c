@@ -11,8 +11,9 @@
  * chose, and before the real answer arrives the attacker sends answers of
  * its own with the server's address as their source.  The resolver must
  * accept one of them only when it carries the query's random UDP port, its
- * random 16-bit ID and, with 0x20 (draft-vixie-dnsext-dns0x20), the random
- * case of the name; RFC 5452 section 4 counts the packets this takes.
+ * random 16-bit ID and question (RFC 5452 section 9.1) and, with 0x20
+ * (draft-vixie-dnsext-dns0x20), the random case of the name; RFC 5452
+ * section 7 counts the packets this takes.
  * This program plays the attacker against a resolver on the same machine;
  * bench/attack/run drives it and counts poisoned answers.
  *
