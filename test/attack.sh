@@ -8,9 +8,10 @@
 # record, random IDs) to a guessed port and to the port it watched a
 # query leave from, refuses addresses outside 127.0.0.0/8 and says why
 # without root; and bench/attack/run poisons a resolute whose defences are
-# off (its configuration "resolute-poisonable") in at least one of 25
-# lookups of 20,000 forged packets each, which proves the bench can
-# poison at all.  Bounded to about 30 s.
+# off (its configuration "resolute-poisonable") in at least one of 30
+# lookups of 20,000 forged packets each (a second round of 30 if the
+# first has none), which proves the bench can poison at all.  About 15 s,
+# bounded to 4 minutes.
 #
 # Needs root (raw sockets, port 53), python3, and test/testauth,
 # bench/attack/forger and resolute built; without them the test is a
@@ -295,15 +296,25 @@ check "forger, known: it sees the query and sprays its source port" \
 	"$dir/forger.out"
 
 # --- the whole bench: a resolver with its defences off is poisoned ---
-timeout 120 python3 "$RUN" --only resolute-poisonable --mode known \
-	--attempts 25 --packets 20000 --servers "$S1,$S2" \
-	--port-base $PORT_BASE --no-results >"$dir/run.out" 2>&1
-status=$?
-sed 's/^/# /' "$dir/run.out"
+# Each lookup is poisoned with a chance of about 20 %, so 30 lookups
+# find none once in about 800 runs: a second round of 30 makes that once
+# in about 600,000.
+poisoned=0
+for round in 1 2; do
+	timeout 120 python3 "$RUN" --only resolute-poisonable --mode known \
+		--attempts 30 --packets 20000 --servers "$S1,$S2" \
+		--port-base $PORT_BASE --no-results >"$dir/run.out" 2>&1
+	status=$?
+	sed 's/^/# /' "$dir/run.out"
+	[ $status -eq 0 ] || break
+	poisoned=$(awk '$1 == "resolute-poisonable" && NF == 8 &&
+		$2 == 30 { print $3 }' "$dir/run.out")
+	[ "${poisoned:-0}" -ge 1 ] && break
+done
+echo "# round $round: ${poisoned:-no} poisoned of 30"
 check "bench/attack/run finishes" test $status -eq 0
-check "resolute-poisonable: 25 attempts, at least one poisoned" awk '
-	$1 == "resolute-poisonable" && NF == 8 { f = ($2 == 25 && $3 >= 1) }
-	END { exit !f }' "$dir/run.out"
+check "resolute-poisonable: poisoned at least once in 30 lookups" \
+	test "${poisoned:-0}" -ge 1
 
 echo "1..$n"
 exit $fail
