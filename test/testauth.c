@@ -3,13 +3,14 @@
  *
  * The test world needs servers that do what no real authoritative server
  * can be told to do: never answer, truncate every UDP answer, reject EDNS
- * with FORMERR, or answer from the wrong source address.  This program
- * listens on the addresses named in a scenario file, each with one mode,
- * and answers from a short list of records in the same file.
+ * with FORMERR, answer from the wrong source address, or answer late.
+ * This program listens on the addresses named in a scenario file, each
+ * with one mode, and answers from a short list of records in the same
+ * file.
  *
  * Scenario file, one directive a line, '#' starts a comment:
  *
- *	listen ADDRESS MODE [OTHER-ADDRESS]
+ *	listen ADDRESS MODE [OTHER-ADDRESS | DELAY_MS]
  *	record OWNER TTL TYPE RDATA...
  *
  * MODE is one of
@@ -21,17 +22,32 @@
  *			section 7, a server without EDNS), full answers to
  *			queries without one;
  *	wrong-source	UDP answers are sent from OTHER-ADDRESS, which the
- *			resolver must reject; TCP is never answered.
+ *			resolver must reject; TCP is never answered;
+ *	slow		answer over UDP and TCP, each answer DELAY_MS
+ *			milliseconds after its query arrived (the window in
+ *			which the attack bench, bench/attack, races forged
+ *			answers against the real one).
  * Records: A, AAAA, NS, CNAME, SOA and TXT (one string without spaces)
  * in presentation format with absolute names.  The SOA whose owner is the
  * closest enclosing one makes a zone: names under it that have no record
  * get NXDOMAIN, types a name lacks get NODATA (RFC 2308 section 2), both
  * with the SOA in the authority section; names under no SOA get REFUSED.
+ * An owner whose first label is "*" is a wildcard (RFC 4592): a name that
+ * does not exist (no records at or below it) is answered from the
+ * wildcard at its closest encloser (RFC 4592 section 3.3.1), with the
+ * query name as asked, case kept, as the owner of the answer records.
  *
- * The server is one poll() loop over every socket, serving TCP one
+ * The server is one poll() loop over every socket.  It serves TCP one
  * connection at a time with a short receive timeout: it is a test tool,
- * not a server for load.  It writes a pid file after binding and exits
- * cleanly on SIGTERM or SIGINT.
+ * not a server for load.  Slow addresses are the exception, since a
+ * resolver keeps several queries open against them: their answers wait
+ * in a bounded queue (TA_MAXPENDING, in arrival order per address) that
+ * the loop sends from when they are due, and their TCP connections stay
+ * open in the poll set (at most TA_MAXCONN, closed after TA_TCP_IDLE_MS
+ * without a query or an answer), each query read from one answered late
+ * like a UDP one.  A query that finds the queue full is dropped.  The
+ * server writes a pid file after binding and exits cleanly on SIGTERM or
+ * SIGINT.
  */
 #include "config.h"
 #include "util/dname.h"
@@ -48,6 +64,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 /** Most listen directives and records a scenario may hold. */
@@ -58,6 +75,18 @@
 #define TA_MAXMSG 4096
 /** DNS header length (RFC 1035 section 4.1.1). */
 #define TA_HDR 12
+/** Most delayed answers waiting at once (slow mode); a resolver under
+ * test has a few queries open per lookup, so this is ample. */
+#define TA_MAXPENDING 1024
+/** Most TCP connections a slow address keeps open at once; more are
+ * accepted and closed at once. */
+#define TA_MAXCONN 64
+/** A slow address's TCP connection is closed after this long without a
+ * query or an answer, so a client that never closes cannot fill the
+ * table. */
+#define TA_TCP_IDLE_MS 5000
+/** Longest delay a slow address accepts, milliseconds. */
+#define TA_MAXDELAY 60000
 
 /** What one address does. */
 enum ta_mode {
@@ -65,7 +94,8 @@ enum ta_mode {
 	TA_SILENT,
 	TA_TC,
 	TA_FORMERR_EDNS,
-	TA_WRONG_SOURCE
+	TA_WRONG_SOURCE,
+	TA_SLOW
 };
 
 /** One address the server listens on. */
@@ -82,6 +112,8 @@ struct ta_listen {
 	int tcp;
 	/** wrong-source: UDP socket bound to other */
 	int out;
+	/** slow: milliseconds between a query and its answer */
+	int delay_ms;
 };
 
 /** One record of the answer data, rdata already in wire format. */
@@ -108,6 +140,44 @@ struct ta_scenario {
 	struct ta_record rec[TA_MAXRECORDS];
 	/** number of them */
 	int nrec;
+};
+
+/** An answer of a slow address, waiting until it is due. */
+struct ta_pending {
+	/** when to send it, CLOCK_MONOTONIC milliseconds */
+	long long due;
+	/** the listen entry the query arrived at */
+	int listen;
+	/** TCP: slot of the connection in struct ta_slow; -1 for UDP */
+	int conn;
+	/** UDP: the query's source, where the answer goes */
+	struct sockaddr_in to;
+	/** the answer (TCP: with its two-octet length first); malloc'ed,
+	 * owned by the queue and freed when sent or dropped */
+	uint8_t *msg;
+	/** octets in msg */
+	size_t len;
+};
+
+/** A TCP connection to a slow address, kept open in the poll set. */
+struct ta_conn {
+	/** the connected socket; -1 for a free slot */
+	int fd;
+	/** the listen entry it was accepted on */
+	int listen;
+	/** last query read or answer written, CLOCK_MONOTONIC ms; the
+	 * idle limit counts from here */
+	long long last;
+};
+
+/** What slow addresses hold between loop turns. */
+struct ta_slow {
+	/** answers not yet due, in arrival order */
+	struct ta_pending q[TA_MAXPENDING];
+	/** number of them */
+	int nq;
+	/** open TCP connections */
+	struct ta_conn conn[TA_MAXCONN];
 };
 
 /** Set by the signal handler; the loop ends when set. */
@@ -203,10 +273,10 @@ static int
 ta_mode_parse(const char *s)
 {
 	static const char *names[] = { "normal", "silent", "tc",
-	    "formerr-edns", "wrong-source" };
+	    "formerr-edns", "wrong-source", "slow" };
 	int i;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		if (strcmp(s, names[i]) == 0) {
 			return i;
 		}
@@ -259,11 +329,24 @@ ta_read(const char *path, int port, struct ta_scenario *sc)
 		    sc->nlisten < TA_MAXLISTEN) {
 			struct ta_listen *l = &sc->listen[sc->nlisten];
 			int m = ta_mode_parse(w[2]);
+			char *end;
 
+			/* wrong-source and slow take a fourth word. */
 			if (m < 0 || ta_addr(w[1], port, &l->addr) != 0 ||
-			    (m == TA_WRONG_SOURCE) != (nw == 4) ||
-			    (nw == 4 && ta_addr(w[3], 0, &l->other) != 0)) {
+			    (m == TA_WRONG_SOURCE || m == TA_SLOW) !=
+			    (nw == 4) ||
+			    (m == TA_WRONG_SOURCE &&
+			    ta_addr(w[3], 0, &l->other) != 0)) {
 				goto bad;
+			}
+			if (m == TA_SLOW) {
+				long d = strtol(w[3], &end, 10);
+
+				if (*end != '\0' || d < 0 ||
+				    d > TA_MAXDELAY) {
+					goto bad;
+				}
+				l->delay_ms = (int)d;
 			}
 			l->mode = (enum ta_mode)m;
 			l->udp = l->tcp = l->out = -1;
@@ -414,6 +497,63 @@ ta_count(uint8_t *out, int off)
 }
 
 /**
+ * Whether a name exists: it owns a record, or records are below it (an
+ * empty non-terminal, RFC 4592 section 2.2.2).
+ * @return 1 or 0.
+ */
+static int
+ta_exists(const struct ta_scenario *sc, const uint8_t *name)
+{
+	int i;
+
+	for (i = 0; i < sc->nrec; i++) {
+		if (dname_is_subdomain(sc->rec[i].owner, name)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * The wildcard that answers for a name that does not exist (RFC 4592
+ * section 3.3.1): "*" prepended to the closest encloser, the longest
+ * ancestor of the name that exists, if that wildcard owns records.  The
+ * zone's apex exists (it owns the SOA), so the search ends there.
+ * @param sc: the scenario.
+ * @param qname: the name asked, which does not exist.
+ * @param apex: owner of the zone's SOA; qname is below it.
+ * @param wild: receives the wildcard name; DNAME_MAXLEN octets.
+ * @return wild, or NULL when no wildcard applies (NXDOMAIN).
+ */
+static const uint8_t *
+ta_wildcard(const struct ta_scenario *sc, const uint8_t *qname,
+    const uint8_t *apex, uint8_t *wild)
+{
+	const uint8_t *ce = dname_parent(qname);
+	size_t cel;
+	int i;
+
+	while (ce != NULL && !ta_exists(sc, ce)) {
+		if (dname_equal(ce, apex)) {
+			return NULL;
+		}
+		ce = dname_parent(ce);
+	}
+	if (ce == NULL || (cel = dname_len(ce)) + 2 > DNAME_MAXLEN) {
+		return NULL;
+	}
+	wild[0] = 1;
+	wild[1] = '*';
+	memcpy(wild + 2, ce, cel);
+	for (i = 0; i < sc->nrec; i++) {
+		if (dname_equal(sc->rec[i].owner, wild)) {
+			return wild;
+		}
+	}
+	return NULL;
+}
+
+/**
  * Build the answer to a query.
  * @param sc: the scenario.
  * @param mode: mode of the address asked.
@@ -427,8 +567,10 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
     const uint8_t *p, const struct ta_query *q, uint8_t *out, size_t max)
 {
 	const struct ta_record *soa = NULL;
+	const uint8_t *match;
+	uint8_t wild[DNAME_MAXLEN];
 	size_t pos, limit = max, soalen = 0;
-	int i, found = 0, answered = 0, full = 0;
+	int i, answered = 0, full = 0;
 
 	if (q->qend > max) {
 		return 0;
@@ -471,13 +613,22 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 		return pos;
 	}
 	out[2] |= 0x04;						/* AA */
-	for (i = 0; i < sc->nrec; i++) {
+	/* The records answered from are those of the name itself or, for
+	 * a name that does not exist, of the wildcard that covers it;
+	 * either way they are written under the query name as asked. */
+	match = q->qname;
+	if (!ta_exists(sc, q->qname)) {
+		match = ta_wildcard(sc, q->qname, soa->owner, wild);
+		if (match == NULL) {
+			out[3] = 3;				/* NXDOMAIN */
+		}
+	}
+	for (i = 0; match != NULL && i < sc->nrec; i++) {
 		const struct ta_record *r = &sc->rec[i];
 
-		if (!dname_equal(r->owner, q->qname)) {
+		if (!dname_equal(r->owner, match)) {
 			continue;
 		}
-		found = 1;
 		if (r->type == q->qtype || (r->type == RR_TYPE_CNAME &&
 		    q->qtype != RR_TYPE_CNAME)) {
 			if (ta_put_rr(out, limit, &pos, q->qname, r) != 0) {
@@ -486,18 +637,6 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 			}
 			ta_count(out, 6);
 			answered = 1;
-		}
-	}
-	if (!found) {
-		/* A name with records below it is an empty non-terminal. */
-		for (i = 0; i < sc->nrec; i++) {
-			if (dname_is_strict_subdomain(sc->rec[i].owner,
-			    q->qname)) {
-				found = 1;
-			}
-		}
-		if (!found) {
-			out[3] = 3;				/* NXDOMAIN */
 		}
 	}
 	if (!answered && !full) {
@@ -525,10 +664,57 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 	return pos;
 }
 
-/** Serve one UDP datagram on listen entry l. */
-static void
-ta_udp(const struct ta_scenario *sc, const struct ta_listen *l)
+/** CLOCK_MONOTONIC in milliseconds. */
+static long long
+ta_now(void)
 {
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/**
+ * Queue an answer of a slow address.
+ * @param sl: the queue.
+ * @param sc: the scenario.
+ * @param li: index of the listen entry; its delay applies.
+ * @param conn: TCP connection slot, or -1 for UDP.
+ * @param to: UDP: where the answer goes; NULL for TCP.
+ * @param msg: the answer, len octets; copied.
+ * @return 0, or -1 when the queue is full or out of memory (the query
+ *	is then dropped, as an overloaded server would).
+ */
+static int
+ta_slow_queue(struct ta_slow *sl, const struct ta_scenario *sc, int li,
+    int conn, const struct sockaddr_in *to, const uint8_t *msg, size_t len)
+{
+	struct ta_pending *e;
+
+	if (sl->nq >= TA_MAXPENDING) {
+		return -1;
+	}
+	e = &sl->q[sl->nq];
+	if ((e->msg = malloc(len)) == NULL) {
+		return -1;
+	}
+	memcpy(e->msg, msg, len);
+	e->len = len;
+	e->due = ta_now() + sc->listen[li].delay_ms;
+	e->listen = li;
+	e->conn = conn;
+	if (to != NULL) {
+		e->to = *to;
+	}
+	sl->nq++;
+	return 0;
+}
+
+/** Serve one UDP datagram on listen entry li. */
+static void
+ta_udp(const struct ta_scenario *sc, struct ta_slow *sl, int li)
+{
+	const struct ta_listen *l = &sc->listen[li];
 	uint8_t in[TA_MAXMSG], out[TA_MAXMSG];
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
@@ -544,6 +730,10 @@ ta_udp(const struct ta_scenario *sc, const struct ta_listen *l)
 	}
 	len = ta_answer(sc, l->mode, 0, in, &q, out, sizeof(out));
 	if (len == 0) {
+		return;
+	}
+	if (l->mode == TA_SLOW) {
+		(void)ta_slow_queue(sl, sc, li, -1, &from, out, len);
 		return;
 	}
 	(void)sendto(l->mode == TA_WRONG_SOURCE ? l->out : l->udp, out, len,
@@ -613,6 +803,131 @@ ta_tcp(const struct ta_scenario *sc, const struct ta_listen *l)
 	close(fd);
 }
 
+/** Close a slow address's connection and drop the answers queued for
+ * it (its slot may be reused before they fall due). */
+static void
+ta_conn_close(struct ta_slow *sl, int ci)
+{
+	int i, j;
+
+	close(sl->conn[ci].fd);
+	sl->conn[ci].fd = -1;
+	for (i = 0, j = 0; i < sl->nq; i++) {
+		if (sl->q[i].conn == ci) {
+			free(sl->q[i].msg);
+		} else {
+			sl->q[j++] = sl->q[i];
+		}
+	}
+	sl->nq = j;
+}
+
+/** Accept a TCP connection on slow listen entry li into a free slot;
+ * with none free it is closed at once. */
+static void
+ta_slow_accept(const struct ta_scenario *sc, struct ta_slow *sl, int li)
+{
+	struct timeval rtv = { 1, 0 }, stv = { 2, 0 };
+	int fd, ci;
+
+	fd = accept(sc->listen[li].tcp, NULL, NULL);
+	if (fd < 0) {
+		return;
+	}
+	for (ci = 0; ci < TA_MAXCONN && sl->conn[ci].fd >= 0; ci++) {
+	}
+	if (ci == TA_MAXCONN) {
+		close(fd);
+		return;
+	}
+	/* Reads start only when poll() saw data, so the receive timeout
+	 * only bounds a query that arrives in pieces. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rtv, sizeof(rtv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &stv, sizeof(stv));
+	sl->conn[ci].fd = fd;
+	sl->conn[ci].listen = li;
+	sl->conn[ci].last = ta_now();
+}
+
+/** Read one query from a slow address's connection and queue its
+ * answer; at the end of the stream or on any error the connection is
+ * closed. */
+static void
+ta_slow_read(const struct ta_scenario *sc, struct ta_slow *sl, int ci)
+{
+	struct ta_conn *c = &sl->conn[ci];
+	uint8_t in[TA_MAXMSG], out[TA_MAXMSG + 2];
+	struct ta_query q;
+	size_t len, ql;
+
+	if (ta_read_full(c->fd, in, 2) != 0) {
+		ta_conn_close(sl, ci);
+		return;
+	}
+	ql = (size_t)wire_get16(in);
+	if (ql > sizeof(in) || ta_read_full(c->fd, in, ql) != 0 ||
+	    ta_parse_query(in, ql, &q) != 0) {
+		ta_conn_close(sl, ci);
+		return;
+	}
+	c->last = ta_now();
+	len = ta_answer(sc, TA_SLOW, 1, in, &q, out + 2, sizeof(out) - 2);
+	if (len == 0) {
+		return;
+	}
+	wire_put16(out, (uint16_t)len);
+	(void)ta_slow_queue(sl, sc, c->listen, ci, NULL, out, len + 2);
+}
+
+/**
+ * Send the answers that are due, close idle connections.
+ * @param now: the current time, ms.
+ * @return milliseconds until the next answer is due, at most 1000.
+ */
+static int
+ta_slow_run(const struct ta_scenario *sc, struct ta_slow *sl,
+    long long now)
+{
+	long long next = now + 1000;
+	int i, j, ci, busy[TA_MAXCONN];
+
+	for (i = 0, j = 0; i < sl->nq; i++) {
+		struct ta_pending *e = &sl->q[i];
+
+		if (e->due > now) {
+			if (e->due < next) {
+				next = e->due;
+			}
+			sl->q[j++] = *e;
+			continue;
+		}
+		if (e->conn < 0) {
+			(void)sendto(sc->listen[e->listen].udp, e->msg,
+			    e->len, 0, (struct sockaddr *)&e->to,
+			    sizeof(e->to));
+		} else if (sl->conn[e->conn].fd >= 0) {
+			/* A failed write is seen at the next read. */
+			(void)write(sl->conn[e->conn].fd, e->msg, e->len);
+			sl->conn[e->conn].last = now;
+		}
+		free(e->msg);
+	}
+	sl->nq = j;
+	memset(busy, 0, sizeof(busy));
+	for (i = 0; i < sl->nq; i++) {
+		if (sl->q[i].conn >= 0) {
+			busy[sl->q[i].conn] = 1;
+		}
+	}
+	for (ci = 0; ci < TA_MAXCONN; ci++) {
+		if (sl->conn[ci].fd >= 0 && !busy[ci] &&
+		    now - sl->conn[ci].last > TA_TCP_IDLE_MS) {
+			ta_conn_close(sl, ci);
+		}
+	}
+	return (int)(next - now);
+}
+
 static void
 usage(void)
 {
@@ -625,11 +940,15 @@ int
 main(int argc, char **argv)
 {
 	static struct ta_scenario sc;
-	struct pollfd pfd[TA_MAXLISTEN * 2];
-	int who[TA_MAXLISTEN * 2];
+	static struct ta_slow sl;
+	/* The listeners' sockets first (nl of them), then the open
+	 * connections of slow addresses; who[] holds the listen entry of
+	 * a listener, -1 - slot for a connection. */
+	struct pollfd pfd[TA_MAXLISTEN * 2 + TA_MAXCONN];
+	int who[TA_MAXLISTEN * 2 + TA_MAXCONN];
 	const char *conf = NULL, *pidfile = NULL;
 	struct sigaction sa;
-	int c, i, n, port = 53, ret = 1;
+	int c, i, n, nl, wait, port = 53, ret = 1;
 
 	while ((c = getopt(argc, argv, "c:p:P:")) != -1) {
 		switch (c) {
@@ -661,6 +980,9 @@ main(int argc, char **argv)
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < TA_MAXCONN; i++) {
+		sl.conn[i].fd = -1;
+	}
 
 	n = 0;
 	for (i = 0; i < sc.nlisten; i++) {
@@ -695,8 +1017,18 @@ main(int argc, char **argv)
 		fprintf(f, "%ld\n", (long)getpid());
 		fclose(f);
 	}
+	nl = n;
 	while (!ta_quit) {
-		if (poll(pfd, (nfds_t)n, 1000) < 0) {
+		wait = ta_slow_run(&sc, &sl, ta_now());
+		n = nl;
+		for (i = 0; i < TA_MAXCONN; i++) {
+			if (sl.conn[i].fd >= 0) {
+				pfd[n].fd = sl.conn[i].fd;
+				pfd[n].events = POLLIN;
+				who[n++] = -1 - i;
+			}
+		}
+		if (poll(pfd, (nfds_t)n, wait) < 0) {
 			if (errno == EINTR) {
 				continue;
 			}
@@ -704,13 +1036,24 @@ main(int argc, char **argv)
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
-			const struct ta_listen *l = &sc.listen[who[i]];
+			const struct ta_listen *l;
 
+			if (who[i] < 0) {
+				/* A connection: data, or its end. */
+				if (pfd[i].revents &
+				    (POLLIN | POLLHUP | POLLERR)) {
+					ta_slow_read(&sc, &sl, -1 - who[i]);
+				}
+				continue;
+			}
 			if (!(pfd[i].revents & POLLIN)) {
 				continue;
 			}
+			l = &sc.listen[who[i]];
 			if (pfd[i].fd == l->udp) {
-				ta_udp(&sc, l);
+				ta_udp(&sc, &sl, who[i]);
+			} else if (l->mode == TA_SLOW) {
+				ta_slow_accept(&sc, &sl, who[i]);
 			} else {
 				ta_tcp(&sc, l);
 			}
@@ -718,6 +1061,14 @@ main(int argc, char **argv)
 	}
 	ret = 0;
 out:
+	for (i = 0; i < TA_MAXCONN; i++) {
+		if (sl.conn[i].fd >= 0) {
+			ta_conn_close(&sl, i);
+		}
+	}
+	for (i = 0; i < sl.nq; i++) {
+		free(sl.q[i].msg);
+	}
 	for (i = 0; i < sc.nlisten; i++) {
 		if (sc.listen[i].udp >= 0) {
 			close(sc.listen[i].udp);
