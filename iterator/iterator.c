@@ -184,6 +184,9 @@ struct iter_qstate {
 	 * mismatch, a packet that was not the reply): from then on it is
 	 * asked over TCP, and no UDP answer is taken. */
 	int attacked;
+	/** harden-spoofing: no: 0x20 off for the rest of this query after
+	 * a mismatch. */
+	int caps_off;
 	/** Parse view of the reply (large: region). */
 	struct dns_msg *msg;
 	/** The forward or stub zone in use, or NULL. */
@@ -1109,6 +1112,7 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	    info.tcp_until > *env->now || (iq->cmp.on && iq->cmp.want > 2);
 	s->edns = !a->no_edns && info.edns_version != INFRA_EDNS_NONE;
 	s->caps = env->cfg->use_caps_for_id && !s->tcp && !info.no_caps &&
+	    !iq->caps_off &&
 	    !iter_caps_exempt(env, id, iq->qchase);
 	s->caps_reset = s->caps && info.caps_mismatches > 0;
 	t = info.rto > ITER_MAX_TIMEOUT ? ITER_MAX_TIMEOUT : info.rto;
@@ -2223,6 +2227,14 @@ iter_reply(struct module_qstate *q, int id, void *arg,
 	case UPSTREAM_CAPS_MISMATCH:
 	case UPSTREAM_SUSPECT:
 		iter_trace_send(q, iq, s, TRACE_REPLY, r->result, -1);
+		if (!q->env->cfg->harden_spoofing) {
+			/* Asked again without 0x20, over UDP. */
+			q->env->ctr.caps_mismatch++;
+			iq->caps_off = 1;
+			a->attempts--;
+			iq->state = ITER_QUERY_TARGETS;
+			break;
+		}
 		iter_spoof_sign(q, iq, s, r->result);
 		break;
 	default:

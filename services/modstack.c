@@ -127,6 +127,7 @@ modstack_outnet(const struct config *cfg, struct comm_base *base,
 	os.caps_for_id = cfg->use_caps_for_id;
 	os.edns_size = (uint16_t)cfg->edns_buffer_size;
 	os.unwanted_threshold = MODSTACK_UNWANTED_THRESHOLD;
+	os.suspect_ends = cfg->harden_spoofing;
 	return outnet_create(base, &os);
 }
 

@@ -239,6 +239,8 @@ struct outside_network {
 	uint16_t edns_size;
 	/** Unwanted replies in one window that raise the alert; 0 never. */
 	unsigned unwanted_threshold;
+	/** A packet that is not the reply ends the query (suspect_ends). */
+	int suspect_ends;
 	/** Idle time of TCP connections. */
 	int tcp_idle_ms;
 	/** TCP connection cap. */
@@ -727,6 +729,9 @@ udp_readable(void *arg, int fd)
 			 * reply: someone is guessing.  Nothing this socket
 			 * receives is trusted any more. */
 			unwanted(o);
+			if (!o->suspect_ends) {
+				continue;
+			}
 			wire_finish(q, UPSTREAM_SUSPECT, NULL, 0);
 			return;
 		}
@@ -1510,6 +1515,7 @@ outnet_create(struct comm_base *base, const struct outnet_settings *s)
 	o->caps_for_id = s->caps_for_id;
 	o->edns_size = s->edns_size ? s->edns_size : OUTNET_DEFAULT_EDNS;
 	o->unwanted_threshold = s->unwanted_threshold;
+	o->suspect_ends = s->suspect_ends;
 	o->tcp_idle_ms = s->tcp_idle_ms > 0 ? s->tcp_idle_ms :
 	    OUTNET_DEFAULT_TCP_IDLE;
 	o->tcp_max = s->tcp_max > 0 ? s->tcp_max : OUTNET_DEFAULT_TCP_MAX;

@@ -115,9 +115,13 @@ struct outnet_settings {
 	int caps_for_id;
 	/** edns-buffer-size advertised in the OPT record; 0 means 1232. */
 	uint16_t edns_size;
-	/** unwanted-reply-threshold: warn after this many unwanted replies;
-	 * 0 means never warn. */
+	/** Warn after this many unwanted replies within a minute; 0 means
+	 * never warn. */
 	unsigned unwanted_threshold;
+	/** harden-spoofing: a packet from the server that is not the reply
+	 * ends a UDP query with UPSTREAM_SUSPECT; 0: it is counted and the
+	 * query waits on for its reply. */
+	int suspect_ends;
 	/** Close an idle outgoing TCP connection after this; 0 means 10 s. */
 	int tcp_idle_ms;
 	/** UDP queries allowed to wait for a socket; 0 means num_ports. */

@@ -10,6 +10,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_caps.rpl \
 	testdata/iter_caps_exempt.rpl \
 	testdata/iter_caps_forged.rpl \
+	testdata/iter_caps_noharden.rpl \
 	testdata/iter_cname.rpl \
 	testdata/iter_compare_agree.rpl \
 	testdata/iter_compare_majority.rpl \

@@ -318,6 +318,7 @@ settings(struct outnet_settings *s)
 	s->do_ip6 = 1;
 	s->caps_for_id = 1;
 	s->num_ports = 64;
+	s->suspect_ends = 1;
 }
 
 /** The test name in wire format. */
@@ -441,6 +442,21 @@ test_outnet_wrong_id(void)
 	UNIT_CHECK_INT(st.unwanted, 3);
 	UNIT_CHECK_INT(st.suspect, 3);
 	UNIT_CHECK_INT(st.spoof_alerts, 1);
+	outnet_delete(o);
+
+	/* harden-spoofing: no: both packets are counted, the reply that
+	 * follows is taken. */
+	settings(&s);
+	s.suspect_ends = 0;
+	o = outnet_create(base, &s);
+	reset(SRV_WRONG_ID_FIRST);
+	UNIT_CHECK(ask(o, 0, 2000) != NULL);
+	run_until(1, 3000);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
+	UNIT_CHECK_INT(got.flags & 0xf, 0);
+	outnet_stats(o, &st);
+	UNIT_CHECK_INT(st.unwanted, 2);
+	UNIT_CHECK_INT(st.suspect, 0);
 	outnet_delete(o);
 }
 

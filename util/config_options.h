@@ -186,6 +186,10 @@ X(CFG_C_SERVER, "do-not-query-localhost", BOOL, do_not_query_localhost, \
 X(CFG_C_SERVER, "use-caps-for-id", BOOL, use_caps_for_id, "yes", 0, 0, \
 	"random 0x20 capitalisation of query names; a reply that does not " \
 	"echo it is asked again over TCP") \
+X(CFG_C_SERVER, "harden-spoofing", BOOL, harden_spoofing, "yes", 0, 0, \
+	"a packet that is not the reply, or a 0x20 mismatch, sends the " \
+	"question over TCP; no: such packets are ignored and a mismatch " \
+	"is asked again without 0x20, as other resolvers do (ours)") \
 X(CFG_C_SERVER, "caps-exempt", STRLIST, caps_exempt, NULL, 0, 0, \
 	"domain whose servers are asked without 0x20") \
 X(CFG_C_SERVER, "unwanted-reply-threshold", INT, unwanted_reply_threshold, \
