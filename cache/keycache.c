@@ -259,6 +259,68 @@ key_cache_walk(struct key_cache *c,
 	return slabhash_walk(c->table, key_walk_one, &w);
 }
 
+/** One zone to remove, for key_cache_remove_below(). */
+struct key_doomed {
+	/** Next. */
+	struct key_doomed *next;
+	/** Class. */
+	uint16_t rclass;
+	/** The zone. */
+	uint8_t zone[DNAME_MAXLEN];
+};
+
+/** What key_cache_remove_below() collects. */
+struct key_below_arg {
+	/** The top zone. */
+	const uint8_t *zone;
+	/** The entries found. */
+	struct key_doomed *list;
+	/** 1 when out of memory (some are then left). */
+	int nomem;
+};
+
+/** Walk callback: collect entries at or below the zone. */
+static int
+key_below_one(const struct key_entry *e, void *arg)
+{
+	struct key_below_arg *a = arg;
+	struct key_doomed *k;
+
+	if (!dname_is_subdomain(e->zone, a->zone)) {
+		return 0;
+	}
+	if (!(k = malloc(sizeof(*k)))) {
+		a->nomem = 1;
+		return 1;
+	}
+	memcpy(k->zone, e->zone, dname_len(e->zone));
+	k->rclass = e->rclass;
+	k->next = a->list;
+	a->list = k;
+	return 0;
+}
+
+size_t
+key_cache_remove_below(struct key_cache *c, const uint8_t *zone)
+{
+	struct key_below_arg a;
+	struct key_doomed *k, *n;
+	size_t count = 0;
+
+	if (!c || !zone) {
+		return 0;
+	}
+	memset(&a, 0, sizeof(a));
+	a.zone = zone;
+	(void)key_cache_walk(c, key_below_one, &a);
+	for (k = a.list; k; k = n) {
+		n = k->next;
+		count += key_cache_remove(c, k->zone, k->rclass) == 0;
+		free(k);
+	}
+	return count;
+}
+
 void
 key_cache_clear(struct key_cache *c)
 {

@@ -204,4 +204,14 @@ int key_cache_walk(struct key_cache *c,
  */
 void key_cache_clear(struct key_cache *c);
 
+/**
+ * Remove the entries of a zone and of every zone below it (flush_zone,
+ * flush_keys, a reload that changes the zone's trust anchor), in every
+ * class.
+ * @param c: the cache.
+ * @param zone: the zone, wire form.
+ * @return the number of entries removed.
+ */
+size_t key_cache_remove_below(struct key_cache *c, const uint8_t *zone);
+
 #endif /* CACHE_KEYCACHE_H */

@@ -18,6 +18,7 @@
 #include "iterator/iter_fwd.h"
 #include "validator/trust_anchor.h"
 #include "util/config_file.h"
+#include "util/dname.h"
 #include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -458,6 +459,74 @@ reload_check_int(const char *name, int old, int new)
 	}
 }
 
+/** What a reload carries from the old anchor set to the new one. */
+struct daemon_anchor_move {
+	/** The new set. */
+	struct anchor_set *nset;
+	/** The set the anchors walked are compared with. */
+	const struct anchor_set *other;
+	/** The old config (its domain-insecure names are not carried). */
+	const struct config *old_cfg;
+	/** The key cache, whose entries under changed anchors go. */
+	struct key_cache *keys;
+	/** Key cache entries removed. */
+	size_t dropped;
+};
+
+/** anchors_foreach() callback: an anchor that the other set does not
+ * have the same: the keys validated from it go. */
+static void
+daemon_anchor_changed(void *arg, const struct trust_anchor *ta)
+{
+	struct daemon_anchor_move *m = arg;
+	const struct trust_anchor *o = anchors_lookup(m->other, ta->name,
+	    ta->dclass);
+
+	if (!o || !anchors_same(o, ta)) {
+		m->dropped += key_cache_remove_below(m->keys, ta->name);
+	}
+}
+
+/** anchors_insecure_foreach() callback: a negative trust anchor added at
+ * run time (insecure_add; not in the old config) stays after a reload. */
+static void
+daemon_keep_nta(void *arg, const uint8_t *name)
+{
+	struct daemon_anchor_move *m = arg;
+	const struct cfg_strlist *l;
+	uint8_t d[DNAME_MAXLEN];
+
+	for (l = m->old_cfg->domain_insecure; l; l = l->next) {
+		if (dname_from_str(l->str, NULL, d, NULL) == 0 &&
+		    dname_equal(d, name)) {
+			return;
+		}
+	}
+	(void)anchors_insecure_add(m->nset, name);
+}
+
+/** Carry negative trust anchors over and drop the keys of changed
+ * anchors: a new key configured must not wait for the old one's TTL. */
+static void
+daemon_move_anchors(struct daemon *d, struct anchor_set *nset)
+{
+	struct daemon_anchor_move m;
+
+	memset(&m, 0, sizeof(m));
+	m.nset = nset;
+	m.old_cfg = d->cfg;
+	m.keys = d->key_cache;
+	anchors_insecure_foreach(d->anchors, daemon_keep_nta, &m);
+	m.other = nset;
+	(void)anchors_foreach(d->anchors, daemon_anchor_changed, &m);
+	m.other = d->anchors;
+	(void)anchors_foreach(nset, daemon_anchor_changed, &m);
+	if (m.dropped > 0) {
+		log_info("reload: trust anchors changed: %zu key cache "
+		    "entries dropped", m.dropped);
+	}
+}
+
 /** Two string lists hold the same values in the same order. */
 static int
 strlist_equal(const struct cfg_strlist *a, const struct cfg_strlist *b)
@@ -514,6 +583,7 @@ daemon_reload(struct daemon *d)
 	d->hints = su.hints;
 	iter_fwd_delete(d->fwds);
 	d->fwds = su.fwds;
+	daemon_move_anchors(d, su.anchors);
 	anchors_delete(d->anchors);
 	d->anchors = su.anchors;
 	config_delete(d->cfg);

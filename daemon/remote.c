@@ -959,12 +959,50 @@ rc_match_msg(const struct msg_entry *e, void *arg)
 	    e->key.qflags);
 }
 
-/** Collect and remove matching RRsets and messages; count removed. */
+/** Walk callback: key cache entries (a zone's validated keys, or its
+ * insecure or bogus verdict): the zone matches, or for flush_bogus the
+ * verdict is bogus. */
+static int
+rc_match_key(const struct key_entry *e, void *arg)
+{
+	struct rc_match *m = arg;
+
+	if (!rc_match_name(m, e->zone) || (m->bogus &&
+	    e->d.status != KEY_STATUS_BOGUS)) {
+		return 0;
+	}
+	return rc_collect(m, e->zone, 0, e->rclass, 0);
+}
+
+/** Collect and remove matching key cache entries; count removed. */
+static size_t
+rc_flush_keys(struct daemon *d, struct rc_match *m)
+{
+	struct rc_key *k, *n;
+	size_t count = 0;
+
+	m->keys = NULL;
+	(void)key_cache_walk(d->key_cache, rc_match_key, m);
+	for (k = m->keys; k; k = n) {
+		n = k->next;
+		count += key_cache_remove(d->key_cache, k->name, k->rclass) ==
+		    RES_OK;
+		free(k);
+	}
+	m->keys = NULL;
+	return count;
+}
+
+/**
+ * Collect and remove matching RRsets, messages and key cache entries
+ * (a flushed zone's keys are fetched and validated again, so a key
+ * change upstream is seen at once); count removed.
+ */
 static size_t
 rc_flush_match(struct daemon *d, struct rc_match *m)
 {
 	struct rc_key *k, *n;
-	size_t count = 0;
+	size_t count = rc_flush_keys(d, m);
 
 	m->keys = NULL;
 	(void)rrset_cache_walk(d->rrset_cache, rc_match_rrset, m);
@@ -1026,6 +1064,32 @@ rc_cmd_flush(struct rc_conn *c, struct daemon_remote *rc, char *arg,
 	rc_status(c, 1, NULL);
 }
 
+/** "flush_keys [ZONE]": the key cache at and below a zone, or all. */
+static void
+rc_cmd_flush_keys(struct rc_conn *c, struct daemon_remote *rc, char *arg)
+{
+	uint8_t name[DNAME_MAXLEN];
+	char *w = rc_word(&arg);
+	struct rc_match m;
+	size_t n;
+
+	memset(&m, 0, sizeof(m));
+	if (*w) {
+		if (rc_parse_name(c, w, name) != 0) {
+			return;
+		}
+		m.name = name;
+		m.zone = 1;
+	}
+	n = rc_flush_keys(rc->d, &m);
+	if (m.nomem) {
+		rc_status(c, 0, "out of memory; flushed %zu entries", n);
+		return;
+	}
+	rc_printf(c, "flushed %zu entries\n", n);
+	rc_status(c, 1, NULL);
+}
+
 /** "flush_type NAME TYPE". */
 static void
 rc_cmd_flush_type(struct rc_conn *c, struct daemon_remote *rc, char *arg)
@@ -1046,6 +1110,11 @@ rc_cmd_flush_type(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	}
 	count += rrset_cache_remove(rc->d->rrset_cache, name, type,
 	    RR_CLASS_IN) == RES_OK;
+	if (type == RR_TYPE_DNSKEY || type == RR_TYPE_DS) {
+		/* The zone's keys were validated from these. */
+		count += key_cache_remove(rc->d->key_cache, name,
+		    RR_CLASS_IN) == RES_OK;
+	}
 	memset(&m, 0, sizeof(m));
 	m.name = name;
 	m.type = type;
@@ -1795,6 +1864,8 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_flush(c, rc, arg, 1, 0);
 	} else if (strcmp(cmd, "flush_bogus") == 0) {
 		rc_cmd_flush(c, rc, arg, 0, 1);
+	} else if (strcmp(cmd, "flush_keys") == 0) {
+		rc_cmd_flush_keys(c, rc, arg);
 	} else if (strcmp(cmd, "flush_type") == 0) {
 		rc_cmd_flush_type(c, rc, arg);
 	} else if (strcmp(cmd, "flush_infra") == 0) {

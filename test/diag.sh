@@ -182,6 +182,54 @@ out=$($C insecure_add "a..b" 2>&1)
 rc=$?
 check "insecure_add of a bad name is an error" '[ $rc != 0 ]'
 
+# Keys that can be flushed: flush_zone takes the zone's key cache entry
+# with its data, flush_keys the rest; the next query validates again.
+out=$($C flush_zone features.com 2>&1)
+rc=$?
+$C dump_diag >"$dir/diag.fz" 2>&1
+check "flush_zone features.com also drops its key cache entry" \
+    '[ $rc = 0 ] && ! grep -q "^features\.com\. secure" "$dir/diag.fz" && grep -q "^com\. secure" "$dir/diag.fz"'
+$D www.features.com A >"$dir/dig.fz" 2>&1
+$C dump_diag >"$dir/diag.fz2" 2>&1
+check "after flush_zone the name validates again, the keys come back" \
+    'grep -q "flags:.* ad" "$dir/dig.fz" && grep -q "^features\.com\. secure" "$dir/diag.fz2"'
+out=$($C flush_keys 2>&1)
+rc=$?
+$C dump_diag >"$dir/diag.fk" 2>&1
+check "flush_keys empties the key cache ($out)" \
+    '[ $rc = 0 ] && echo "$out" | grep -q "flushed [1-9][0-9]* entries" && ! grep -q "^[^;].* secure expires .* keys [0-9]" "$dir/diag.fk"'
+$C flush_zone features.com >/dev/null 2>&1
+$D www.features.com A >"$dir/dig.fk" 2>&1
+$C dump_diag >"$dir/diag.fk2" 2>&1
+check "after flush_keys the name validates again from the root anchor" \
+    'grep -q "flags:.* ad" "$dir/dig.fk" && grep -q "^\. secure expires" "$dir/diag.fk2" && grep -q "^features\.com\. secure" "$dir/diag.fk2"'
+
+# A reload keeps the negative trust anchors added at run time, and drops
+# the keys validated from an anchor that changed.
+$C insecure_add kept.example >/dev/null 2>&1
+$C reload >/dev/null 2>&1
+out=$($C list_insecure 2>&1)
+check "a negative trust anchor added with insecure_add survives a reload" \
+    'echo "$out" | grep -qx "kept\.example\."'
+$C insecure_remove kept.example >/dev/null 2>&1
+$D www.features.com A >/dev/null 2>&1
+cp "$dir/state/root.ds" "$dir/root2.ds"
+printf '. IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n' \
+    >>"$dir/root2.ds"
+sed "s|$dir/state/root.ds|$dir/root2.ds|" "$dir/resolute.conf" \
+    >"$dir/resolute2.conf"
+cp "$dir/resolute.conf" "$dir/resolute1.conf"
+cp "$dir/resolute2.conf" "$dir/resolute.conf"
+$C reload >/dev/null 2>&1
+$C dump_diag >"$dir/diag.rl" 2>&1
+check "a reload with another root anchor drops the keys validated from it" \
+    'grep -q "trust anchors changed" "$dir/resolute.log" && ! grep -q "^features\.com\. secure" "$dir/diag.rl"'
+$D www.features.com A >"$dir/dig.rl" 2>&1
+check "and the name validates again from the new anchor set" \
+    'grep -q "flags:.* ad" "$dir/dig.rl"'
+cp "$dir/resolute1.conf" "$dir/resolute.conf"
+$C reload >/dev/null 2>&1
+
 # flush_infra IP: a root server the resolver has talked to (which of
 # the world's roots it picked depends on its RTT choices).
 $C dump_diag >"$dir/diag2b" 2>&1

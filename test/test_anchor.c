@@ -274,6 +274,51 @@ test_anchor_closest(void)
 	anchors_delete(set);
 }
 
+/** The anchor at a name (or above it), by text. */
+static const struct trust_anchor *
+at(const struct anchor_set *set, const char *name)
+{
+	uint8_t d[DNAME_MAXLEN];
+
+	return anchors_lookup(set, wire(name, d), 1);
+}
+
+/** anchors_foreach() callback: count. */
+static void
+anchor_count_cb(void *arg, const struct trust_anchor *ta)
+{
+	(void)ta;
+	(*(int *)arg)++;
+}
+
+/** anchors_same(): the same keys whatever the order; foreach sees all. */
+static void
+test_anchor_same(void)
+{
+	struct anchor_set *a = anchors_create(), *b = anchors_create();
+	const char *ds2 = "lab.corp.internal. DS 12345 13 2 "
+	    "0102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F20";
+	int n = 0;
+
+	UNIT_CHECK_INT(anchors_add_rr(a, DS_2024, "a:1"), 0);
+	UNIT_CHECK_INT(anchors_add_rr(a, DS_2017, "a:2"), 0);
+	UNIT_CHECK_INT(anchors_add_rr(a, ds2, "a:3"), 0);
+	UNIT_CHECK_INT(anchors_add_rr(b, DS_2017, "b:1"), 0);
+	UNIT_CHECK_INT(anchors_add_rr(b, DS_2024, "b:2"), 0);
+	UNIT_CHECK(anchors_same(at(a, "."), at(b, ".")));
+	UNIT_CHECK(!anchors_same(at(a, "lab.corp.internal."),
+	    at(b, "lab.corp.internal.")));
+	UNIT_CHECK(!anchors_same(at(a, "lab.corp.internal."), at(a, ".")));
+	UNIT_CHECK_INT(anchors_add_rr(b, ". DNSKEY 257 3 13 " CORP_KEY,
+	    "b:3"), 0);
+	UNIT_CHECK(!anchors_same(at(a, "."), at(b, ".")));
+	UNIT_CHECK_INT((int)anchors_foreach(a, anchor_count_cb, &n), 2);
+	UNIT_CHECK_INT(n, 2);
+	UNIT_CHECK_INT((int)anchors_foreach(NULL, anchor_count_cb, &n), 0);
+	anchors_delete(a);
+	anchors_delete(b);
+}
+
 /** Many anchor points: the table grows and every one is found. */
 static void
 test_anchor_many(void)
@@ -889,6 +934,7 @@ main(int argc, char **argv)
 	UNIT_RUN(test_anchor_null);
 	UNIT_RUN(test_anchor_strings);
 	UNIT_RUN(test_anchor_closest);
+	UNIT_RUN(test_anchor_same);
 	UNIT_RUN(test_anchor_many);
 	UNIT_RUN(test_anchor_bad_rr);
 	UNIT_RUN(test_anchor_file);

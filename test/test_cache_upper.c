@@ -537,6 +537,19 @@ test_keycache(void)
 	UNIT_CHECK(key_cache_lookup(c, N("example."), 3, 10) == NULL);
 	UNIT_CHECK_INT(key_cache_remove(c, N("example."), 1), 0);
 	UNIT_CHECK_INT(key_cache_remove(c, N("example."), 1), RES_ENOTFOUND);
+	/* At and below a zone: bad. and unsigned. go, a sibling stays. */
+	in.status = KEY_STATUS_INSECURE;
+	in.count = 0;
+	in.keys = NULL;
+	UNIT_CHECK_INT(key_cache_store(c, N("other."), 1, &in, 0), 0);
+	UNIT_CHECK_INT(key_cache_remove_below(c, N("example.")), 2);
+	UNIT_CHECK(key_cache_lookup(c, N("unsigned.example."), 1, 10) ==
+	    NULL);
+	e = key_cache_lookup(c, N("other."), 1, 10);
+	UNIT_CHECK(e != NULL);
+	key_cache_release(c, e);
+	UNIT_CHECK_INT(key_cache_remove_below(c, N(".")), 1);
+	UNIT_CHECK_INT(key_cache_remove_below(NULL, N(".")), 0);
 	/* Bad input. */
 	in.status = 0;
 	UNIT_CHECK_INT(key_cache_store(c, N("a."), 1, &in, 0), RES_EINVAL);

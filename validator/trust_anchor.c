@@ -1061,6 +1061,58 @@ anchors_lookup(const struct anchor_set *set, const uint8_t *name,
 }
 
 size_t
+anchors_foreach(const struct anchor_set *set,
+    void (*cb)(void *arg, const struct trust_anchor *ta), void *arg)
+{
+	const struct ta_entry *e;
+	size_t n = 0;
+
+	if (!set || !cb) {
+		return 0;
+	}
+	for (e = set->anchors.list; e; e = e->lnext, n++) {
+		cb(arg, &((const struct ta_node *)e)->ta);
+	}
+	return n;
+}
+
+/** Is every RDATA of list a (n of them) in list b? */
+static int
+ta_rdata_within(uint8_t *const *a, const uint16_t *alen, size_t na,
+    uint8_t *const *b, const uint16_t *blen, size_t nb)
+{
+	size_t i, j;
+
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb; j++) {
+			if (alen[i] == blen[j] &&
+			    memcmp(a[i], b[j], alen[i]) == 0) {
+				break;
+			}
+		}
+		if (j == nb) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int
+anchors_same(const struct trust_anchor *a, const struct trust_anchor *b)
+{
+	return a && b && a->dclass == b->dclass &&
+	    dname_equal(a->name, b->name) &&
+	    ta_rdata_within(a->ds, a->ds_len, a->num_ds, b->ds, b->ds_len,
+	    b->num_ds) &&
+	    ta_rdata_within(b->ds, b->ds_len, b->num_ds, a->ds, a->ds_len,
+	    a->num_ds) &&
+	    ta_rdata_within(a->dnskey, a->dnskey_len, a->num_dnskey,
+	    b->dnskey, b->dnskey_len, b->num_dnskey) &&
+	    ta_rdata_within(b->dnskey, b->dnskey_len, b->num_dnskey,
+	    a->dnskey, a->dnskey_len, a->num_dnskey);
+}
+
+size_t
 anchors_count(const struct anchor_set *set)
 {
 	return set ? set->anchors.count : 0;

@@ -199,6 +199,24 @@ const struct trust_anchor *anchors_lookup(const struct anchor_set *set,
 	const uint8_t *name, uint16_t dclass);
 
 /**
+ * Call a function for each anchor point, in the order added.  The anchors
+ * proper are read-only once shared, so no lock is taken.
+ * @param set: the set.
+ * @param cb: called with arg and each anchor.
+ * @param arg: passed to cb.
+ * @return the number of anchors visited.
+ */
+size_t anchors_foreach(const struct anchor_set *set,
+	void (*cb)(void *arg, const struct trust_anchor *ta), void *arg);
+
+/**
+ * Do two anchors trust the same keys: the same name and class, and the
+ * same sets of DS and DNSKEY RDATA (order and sources aside)?
+ * @return 1 or 0.
+ */
+int anchors_same(const struct trust_anchor *a, const struct trust_anchor *b);
+
+/**
  * Number of anchor points in the set.
  * @param set: the set; NULL gives 0.
  * @return the count.
