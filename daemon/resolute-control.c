@@ -72,7 +72,7 @@ usage(FILE *out)
 	    "  flush_type NAME TYPE   remove NAME TYPE\n"
 	    "  flush_zone NAME        remove everything at and below NAME\n"
 	    "  flush_bogus            remove data that failed validation\n"
-	    "  flush_keys [ZONE]      forget validated keys (at and below ZONE)\n"
+	    "  flush_keys [ZONE]      forget validated keys at and below ZONE\n"
 	    "  flush_infra all|IP     forget server RTT, EDNS and lameness\n"
 	    "  dump_requestlist       list the queries in progress\n"
 	    "  flush_requestlist      drop the queries in progress\n"
