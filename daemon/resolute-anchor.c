@@ -667,6 +667,15 @@ ra_time_str(time_t t, char *buf, size_t size)
 	return buf;
 }
 
+/** anchors_foreach() callback: note a broken anchor. */
+static void
+ra_broken_cb(void *arg, const struct trust_anchor *ta)
+{
+	if (ta->broken) {
+		*(int *)arg = 1;
+	}
+}
+
 /**
  * Build the anchor file text from the valid KeyDigests, and check each
  * DS through the daemon's own anchor loader.
@@ -687,7 +696,7 @@ ra_build(const struct ra_xml *x, time_t now, int verb, char **out)
 	size_t size = 4096 + (size_t)RA_MAX_DIGESTS * (DNAME_MAXSTR + 400);
 	size_t len = 0;
 	char *text;
-	int i, n = 0, w;
+	int i, n = 0, w, broken;
 
 	if (dname_from_str(x->zone, NULL, zone, NULL) != RES_OK ||
 	    dname_to_str(zone, zname, sizeof(zname)) < 0) {
@@ -726,7 +735,11 @@ ra_build(const struct ra_xml *x, time_t now, int verb, char **out)
 		snprintf(rr, sizeof(rr), "%s\tIN\tDS\t%ld %ld %ld %s", zname,
 		    dg->keytag, dg->alg, dg->dtype, dg->digest);
 		snprintf(src, sizeof(src), "%s:%lu", x->file, dg->line);
-		if (anchors_add_rr(set, rr, src) != RES_OK) {
+		broken = 0;
+		if (anchors_add_rr(set, rr, src) != RES_OK ||
+		    (anchors_foreach(set, ra_broken_cb, &broken), broken)) {
+			/* The daemon would load a broken anchor (logged)
+			 * and fail the zone; this tool writes none. */
 			free(text);
 			anchors_delete(set);
 			return -1;

@@ -125,6 +125,31 @@ refused portrange 2 "outgoing-port-permit: '70000'" \
 refused slabs 2 "msg-cache-slabs: 3 is not a power of 2" \
     'msg-cache-slabs: 3'
 
+# A trust anchor whose DS digest has the wrong length does not stop the
+# daemon: resolute-checkconf warns with the line, and the daemon starts
+# (the zone under it fails validation, testdata/val_anchor_broken.rpl).
+printf 'server:\n\ttrust-anchor: "example.com. DS 1 13 2 0102"\n\tinterface: 127.0.0.1\n\tport: %d\n\tusername: ""\n\tpidfile: "%s/ta.pid"\n' \
+    $((20000 + ($$ + 7) % 20000)) "$tmp" >"$tmp/ta.conf"
+"$prog" "$tmp/ta.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 0 && grep -q "ta.conf:2: DS for example.com.: digest of 2 octets" \
+    "$tmp/err" && grep -q "is broken" "$tmp/err"
+check $? "a malformed anchor: resolute-checkconf warns with the line, exit 0"
+if [ -x "$daemon" ]; then
+	"$daemon" -d -c "$tmp/ta.conf" >"$tmp/out" 2>"$tmp/err" &
+	dpid=$!
+	up=1
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q "started" "$tmp/err" 2>/dev/null && break
+		kill -0 $dpid 2>/dev/null || { up=0; break; }
+		sleep 0.2
+	done
+	grep -q "started" "$tmp/err" || up=0
+	kill $dpid 2>/dev/null
+	wait $dpid 2>/dev/null
+	test $up -eq 1
+	check $? "a malformed anchor: the daemon starts anyway"
+fi
+
 "$prog" "$tmp/no-such.conf" >"$tmp/out" 2>"$tmp/err"
 test $? -eq 1 && grep -q "no-such.conf" "$tmp/err"
 check $? "missing file: exit 1, named"

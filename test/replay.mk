@@ -37,6 +37,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_tcp.rpl \
 	testdata/iter_timeout.rpl \
 	testdata/iter_unreachable.rpl \
+	testdata/val_anchor_broken.rpl \
 	testdata/val_bogus_cache.rpl \
 	testdata/val_bogus_corrupt.rpl \
 	testdata/val_bogus_dsmismatch.rpl \

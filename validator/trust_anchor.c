@@ -244,6 +244,7 @@ ta_node_free(struct ta_node *n)
 	free(n->ta.dnskey);
 	free(n->ta.dnskey_len);
 	free(n->ta.dnskey_source);
+	free(n->ta.broken);
 	free(n->e.name);
 	free(n);
 }
@@ -402,7 +403,7 @@ static int
 ta_add_parsed(struct anchor_set *set, const struct rr_text *rr,
     const char *source)
 {
-	char tname[32], name[DNAME_MAXSTR];
+	char tname[32], name[DNAME_MAXSTR], why[DNAME_MAXSTR + 256];
 	struct ta_node *n;
 	uint16_t flags;
 	size_t want;
@@ -416,11 +417,25 @@ ta_add_parsed(struct anchor_set *set, const struct rr_text *rr,
 		 * digest; rr_from_str() checked the fixed part is there. */
 		want = rr->rdlen >= 4 ? ta_ds_digest_len(rr->rdata[3]) : 0;
 		if (rr->rdlen <= 4 || (want && rr->rdlen - 4 != want)) {
-			log_err("%s: DS for %s: digest of %zu octets, digest "
-			    "type %u needs %zu", source, name,
-			    rr->rdlen >= 4 ? rr->rdlen - 4 : 0,
+			snprintf(why, sizeof(why), "%s: DS for %s: digest of "
+			    "%zu octets, digest type %u needs %zu", source,
+			    name, rr->rdlen >= 4 ? rr->rdlen - 4 : 0,
 			    rr->rdlen >= 4 ? rr->rdata[3] : 0, want);
-			return RES_ESYNTAX;
+			log_warn("%s; the trust anchor for %s is broken: "
+			    "answers at and below it fail validation until "
+			    "it is fixed", why, name);
+			if (!(n = ta_node_get(set, rr->owner, rr->rrclass))) {
+				log_err("%s: out of memory", source);
+				return RES_ENOMEM;
+			}
+			if (!n->ta.broken && !(n->ta.broken = strdup(why))) {
+				log_err("%s: out of memory", source);
+				return RES_ENOMEM;
+			}
+			if (!n->ta.source) {
+				n->ta.source = n->ta.broken;
+			}
+			return RES_OK;
 		}
 	} else if (rr->type == RR_TYPE_DNSKEY) {
 		if (rr->rdlen <= 4) {
@@ -1101,7 +1116,7 @@ int
 anchors_same(const struct trust_anchor *a, const struct trust_anchor *b)
 {
 	return a && b && a->dclass == b->dclass &&
-	    dname_equal(a->name, b->name) &&
+	    dname_equal(a->name, b->name) && !a->broken == !b->broken &&
 	    ta_rdata_within(a->ds, a->ds_len, a->num_ds, b->ds, b->ds_len,
 	    b->num_ds) &&
 	    ta_rdata_within(b->ds, b->ds_len, b->num_ds, a->ds, a->ds_len,
@@ -1284,6 +1299,9 @@ anchors_print(const struct anchor_set *set, FILE *out)
 		}
 		fprintf(out, "; anchor %s %s: %zu DS, %zu DNSKEY\n", name,
 		    cls, ta->num_ds, ta->num_dnskey);
+		if (ta->broken) {
+			fprintf(out, "; BROKEN: %s\n", ta->broken);
+		}
 		for (i = 0; i < ta->num_ds; i++) {
 			ta_print_rr(out, name, cls, RR_TYPE_DS, ta->ds[i],
 			    ta->ds_len[i], ta->ds_source[i], buf, bufsz);

@@ -84,6 +84,12 @@ struct trust_anchor {
 	/** Where the first RR of this anchor came from ("file:line",
 	 * "built-in"), for diagnostics. */
 	const char *source;
+	/** Why the anchor is broken (a DS whose digest does not have the
+	 * length of its digest type: "file:line: ..."), or NULL.  A broken
+	 * anchor is still the closest one for the names under it, and
+	 * every answer there is bogus with this reason until the config
+	 * is fixed: the rest of the resolver goes on (malloced). */
+	char *broken;
 };
 
 /** The source string of the built-in root anchors. */
@@ -124,8 +130,11 @@ int anchors_apply_config(struct anchor_set *set, const struct config *cfg);
 /**
  * Add one anchor RR in presentation format ("name [ttl] [class] DS ..."
  * or "... DNSKEY ...").  An identical RR already present is not added
- * twice.  A DS must have the digest length of its digest type (RFC 4509,
- * RFC 6605); a DNSKEY must have the Zone Key flag and protocol 3
+ * twice.  A DS whose digest does not have the length of its digest type
+ * (RFC 4034, RFC 4509, RFC 6605) makes its anchor broken (logged as a
+ * warning, see struct trust_anchor): the config still loads and the
+ * daemon starts, and the names under it fail validation with the
+ * reason.  A DNSKEY must have the Zone Key flag and protocol 3
  * (RFC 4034 section 2.1.1, 2.1.2); a DNSKEY with the REVOKE flag
  * (RFC 5011 section 2.1) is skipped with a warning.  Call before the set
  * is shared.

@@ -972,6 +972,11 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				return val_keyset_new(q->region, vq->target,
 				    VAL_INDETERMINATE);
 			}
+			if (ta->broken) {
+				val_bogus(q, vq, ta->name, EDE_OTHER, "the trust "
+				    "anchor is broken: %s", ta->broken);
+				return NULL;
+			}
 			e = q->no_cache ? NULL : key_cache_lookup_closest(
 			    env->key_cache, vq->target, RR_CLASS_IN,
 			    *env->now);
