@@ -46,7 +46,9 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_bogus_notyet.rpl \
 	testdata/val_bogus_nxdomain.rpl \
 	testdata/val_cd.rpl \
+	testdata/val_cname_chain_nxdomain.rpl \
 	testdata/val_compare_unsigned.rpl \
+	testdata/val_dname_nxdomain.rpl \
 	testdata/val_insecure.rpl \
 	testdata/val_internal_anchor.rpl \
 	testdata/val_keytrap.rpl \
@@ -56,6 +58,9 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_nta.rpl \
 	testdata/val_secure.rpl \
 	testdata/val_wildcard.rpl testdata/val_concurrent.rpl \
+	testdata/val_wildcard_cname_nsec.rpl \
+	testdata/val_wildcard_cname_nsec3.rpl \
+	testdata/val_wildcard_twice.rpl \
 	testdata/trace_secure.rpl testdata/trace_insecure.rpl \
 	testdata/trace_bogus.rpl \
 	testdata/iter_second_server.rpl testdata/iter_shared_query.rpl \
