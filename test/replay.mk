@@ -56,6 +56,8 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_negative.rpl \
 	testdata/val_nsec3_iterations.rpl \
 	testdata/val_nta.rpl \
+	testdata/val_optout_nxdomain.rpl \
+	testdata/val_optout_wildcard.rpl \
 	testdata/val_secure.rpl \
 	testdata/val_wildcard.rpl testdata/val_concurrent.rpl \
 	testdata/val_wildcard_cname_nsec.rpl \
