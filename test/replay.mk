@@ -58,10 +58,12 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_nta.rpl \
 	testdata/val_optout_nxdomain.rpl \
 	testdata/val_optout_wildcard.rpl \
+	testdata/val_rrsig_query.rpl \
 	testdata/val_secure.rpl \
 	testdata/val_wildcard.rpl testdata/val_concurrent.rpl \
 	testdata/val_wildcard_cname_nsec.rpl \
 	testdata/val_wildcard_cname_nsec3.rpl \
+	testdata/val_wildcard_ttl0.rpl \
 	testdata/val_wildcard_twice.rpl \
 	testdata/trace_secure.rpl testdata/trace_insecure.rpl \
 	testdata/trace_bogus.rpl \
