@@ -45,10 +45,13 @@ EXTRA_DIST += test/replay.sh \
 	testdata/val_bogus_nosig.rpl \
 	testdata/val_bogus_notyet.rpl \
 	testdata/val_bogus_nxdomain.rpl \
+	testdata/val_bogus_other_server.rpl \
 	testdata/val_cd.rpl \
 	testdata/val_cname_chain_nxdomain.rpl \
 	testdata/val_compare_unsigned.rpl \
 	testdata/val_dname_nxdomain.rpl \
+	testdata/val_ds_in_referral.rpl \
+	testdata/val_ent_nxdomain_ds.rpl \
 	testdata/val_insecure.rpl \
 	testdata/val_internal_anchor.rpl \
 	testdata/val_keytrap.rpl \
