@@ -1659,6 +1659,18 @@ val_operate(struct module_qstate *q, enum module_ev ev, int id)
 			val_cached_verdict(q, id);
 			return;
 		}
+		if (q->qinfo.qtype == RR_TYPE_RRSIG) {
+			/* RRSIGs asked for by type: nothing signs a set of
+			 * signatures (RFC 4035 section 2.2), so nothing is
+			 * validated and there is no AD; the answer is kept
+			 * with that verdict. */
+			q->return_msg->security = RRSET_SEC_INDETERMINATE;
+			q->env->ctr.insecure++;
+			dns_cache_store_msg(q->env, &q->qinfo, q->query_flags,
+			    q->return_msg, q->return_msg->an == 0);
+			q->ext_state[id] = MODULE_FINISHED;
+			return;
+		}
 		vq = region_zalloc(q->region, sizeof(*vq));
 		if (!vq) {
 			q->ext_state[id] = MODULE_ERROR;
