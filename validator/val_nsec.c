@@ -941,8 +941,14 @@ val_nsec3_nodata(struct val_nsec_ctx *ctx, struct reply_rrset **nsec3,
 		return res;
 	}
 	if (nsec3_find_match(&pf, h, &r)) {
-		return bitmap_denies(r.bitmap, r.bmlen, qtype, 0) ?
-		    VAL_NSEC_PROVEN : VAL_NSEC_NOT_PROVEN;
+		if (!bitmap_denies(r.bitmap, r.bmlen, qtype, 0)) {
+			return VAL_NSEC_NOT_PROVEN;
+		}
+		/* RFC 5155 section 9.2: the next closer name in an
+		 * opt-out span may be an unsigned delegation that no NSEC3
+		 * speaks for: insecure, never secure. */
+		return (cp.nc_rr.flags & VAL_NSEC3_FLAG_OPTOUT) ?
+		    VAL_NSEC_INSECURE : VAL_NSEC_PROVEN;
 	}
 	/* RFC 5155 errata 3441 (sections 7.2.3, 8.5): an empty
 	 * non-terminal above an unsigned delegation has no NSEC3 in an
@@ -981,7 +987,10 @@ val_nsec3_wildcard_answer(struct val_nsec_ctx *ctx,
 	if (nsec3_find_match(&pf, h, &r) || !nsec3_find_cover(&pf, h, &r)) {
 		return VAL_NSEC_NOT_PROVEN;
 	}
-	return VAL_NSEC_PROVEN;
+	/* RFC 5155 section 9.2: an opt-out cover does not prove that no
+	 * closer name (an unsigned delegation) exists: insecure. */
+	return (r.flags & VAL_NSEC3_FLAG_OPTOUT) ? VAL_NSEC_INSECURE :
+	    VAL_NSEC_PROVEN;
 }
 
 enum val_nsec_result

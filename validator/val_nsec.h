@@ -237,7 +237,9 @@ enum val_nsec_result val_nsec3_nxdomain(struct val_nsec_ctx *ctx,
  *   the next closer name covered by an Opt-Out NSEC3 gives
  *   VAL_NSEC_INSECURE (section 8.6);
  * - wildcard no data: the closest encloser proof and an NSEC3 matching
- *   the wildcard at the closest encloser lacking qtype and CNAME;
+ *   the wildcard at the closest encloser lacking qtype and CNAME (with
+ *   the next closer name covered by an Opt-Out NSEC3: VAL_NSEC_INSECURE,
+ *   RFC 5155 section 9.2);
  * - otherwise a closest encloser proof whose next closer name is covered
  *   by an Opt-Out NSEC3 is VAL_NSEC_INSECURE (an empty non-terminal in an
  *   opt-out span, RFC 5155 errata 3441).
@@ -256,7 +258,9 @@ enum val_nsec_result val_nsec3_nodata(struct val_nsec_ctx *ctx,
 /**
  * NSEC3 proof for a wildcard answer (RFC 5155 section 8.8): the next
  * closer name (qname cut to one label below wildcard_parent, which is
- * the closest encloser) is covered by an NSEC3.
+ * the closest encloser) is covered by an NSEC3; covered by an Opt-Out
+ * NSEC3 it is VAL_NSEC_INSECURE (RFC 5155 section 9.2: an unsigned
+ * delegation may hide there).
  * @param ctx: limits and counters; NULL uses the defaults.
  * @param nsec3: the NSEC3 RRsets (signatures checked).
  * @param n: how many.
@@ -264,7 +268,7 @@ enum val_nsec_result val_nsec3_nodata(struct val_nsec_ctx *ctx,
  * @param wildcard_parent: the wildcard's parent, strictly above qname and
  *	inside the zone.
  * @param zone: the zone.
- * @return any enum val_nsec_result but VAL_NSEC_INSECURE.
+ * @return any enum val_nsec_result.
  */
 enum val_nsec_result val_nsec3_wildcard_answer(struct val_nsec_ctx *ctx,
 	struct reply_rrset **nsec3, size_t n, const uint8_t *qname,

@@ -113,6 +113,23 @@ struct val_keyset {
 	const char *reason;
 };
 
+/** Wildcard expansions of one answer that are proven (a CNAME chain may
+ * hold several). */
+#define VAL_MAX_EXPANSIONS 8
+
+/** One RRset of the answer synthesized from a wildcard (RFC 4035 section
+ * 5.3.4): the expansion needs a proof that its owner does not exist. */
+struct val_expansion {
+	/** The owner of the expanded RRset (the name the proof is about). */
+	const uint8_t *owner;
+	/** The wildcard's parent, the closest encloser (RRSIG labels). */
+	const uint8_t *parent;
+	/** The signer: the proof comes from that zone. */
+	const uint8_t *signer;
+	/** The signer's keys (secure). */
+	struct val_keyset *ks;
+};
+
 /** Per-query state. */
 struct val_qstate {
 	/** 1 once the iterator's answer is being validated. */
@@ -159,10 +176,10 @@ struct val_qstate {
 	struct val_nsec_ctx nctx;
 	/** Keys of the zone of the negative answer's proof. */
 	struct val_keyset *proof_ks;
-	/** Closest encloser of a wildcard answer, or NULL. */
-	const uint8_t *wildcard_parent;
-	/** Signer of the wildcard answer. */
-	const uint8_t *wildcard_signer;
+	/** The wildcard expansions of the answer, and how many of them
+	 * are proven. */
+	struct val_expansion exp[VAL_MAX_EXPANSIONS];
+	int nexp, exp_done;
 	/** The zone whose data made the answer bogus (region), or NULL. */
 	const uint8_t *bogus_zone;
 	/** 1 when a subquery was refused for the client query's budget:
@@ -662,17 +679,29 @@ val_ask(struct module_qstate *q, struct val_qstate *vq, const uint8_t *name,
 	return RES_OK;
 }
 
-/** Collect the NSEC or NSEC3 RRsets of a reply's authority section. */
+/**
+ * Collect the NSEC or NSEC3 RRsets of a reply's authority section.
+ * @param signer: only those signed by this zone (an answer that crosses
+ *	zones holds the proofs of several), or NULL for all.
+ */
 static size_t
-val_denials(const struct reply *rep, uint16_t type, struct reply_rrset **out,
-    size_t max)
+val_denials(const struct reply *rep, uint16_t type, const uint8_t *signer,
+    struct reply_rrset **out, size_t max)
 {
 	size_t i, n = 0;
 
 	for (i = rep->an; i < rep->an + rep->ns && n < max; i++) {
-		if (rep->rrsets[i]->type == type) {
-			out[n++] = rep->rrsets[i];
+		const struct reply_rrset *s = rep->rrsets[i];
+		const uint8_t *sg;
+
+		if (s->type != type) {
+			continue;
 		}
+		if (signer && (!(sg = val_signer(s)) ||
+		    !dname_equal(sg, signer))) {
+			continue;
+		}
+		out[n++] = rep->rrsets[i];
 	}
 	return n;
 }
@@ -758,7 +787,7 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 		/* A CNAME or other data at the name: not a cut. */
 		return 0;
 	}
-	n = val_denials(rep, RR_TYPE_NSEC, set, 32);
+	n = val_denials(rep, RR_TYPE_NSEC, NULL, set, 32);
 	if (n > 0) {
 		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
 		    sizeof(why))) != VAL_OK) {
@@ -781,7 +810,7 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 		    "no proof that %s has no DS", an);
 		return -1;
 	}
-	n = val_denials(rep, RR_TYPE_NSEC3, set, 32);
+	n = val_denials(rep, RR_TYPE_NSEC3, NULL, set, 32);
 	if (n > 0) {
 		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
 		    sizeof(why))) != VAL_OK) {
@@ -1302,12 +1331,21 @@ val_next_item(struct module_qstate *q, int id, struct val_qstate *vq)
 		} else {
 			s->security = RRSET_SEC_SECURE;
 			s->trust = RRSET_TRUST_VALIDATED;
-			if (wp && !vq->wildcard_parent) {
+			if (wp) {
 				/* RFC 4035 5.3.4: the expansion needs a proof
-				 * that the name itself does not exist. */
-				vq->wildcard_parent = wp;
-				vq->wildcard_signer = signer;
-				vq->proof_ks = ks;
+				 * that its owner itself does not exist. */
+				if (vq->nexp >= VAL_MAX_EXPANSIONS) {
+					val_bogus(q, vq, ks->zone, EDE_OTHER,
+					    "more than %d wildcard expansions "
+					    "in one answer",
+					    VAL_MAX_EXPANSIONS);
+					return -1;
+				}
+				vq->exp[vq->nexp].owner = s->owner;
+				vq->exp[vq->nexp].parent = wp;
+				vq->exp[vq->nexp].signer = signer;
+				vq->exp[vq->nexp].ks = ks;
+				vq->nexp++;
 			}
 		}
 		vq->next++;
@@ -1320,9 +1358,120 @@ val_next_item(struct module_qstate *q, int id, struct val_qstate *vq)
 	return val_proof(q, id, vq);
 }
 
+/** Report a denial proof's result to a trace. */
+static void
+val_trace_denial(struct module_qstate *q, const struct val_keyset *ks,
+    const uint8_t *name, int nsec3, size_t n, enum val_nsec_result res,
+    const char *what)
+{
+	struct trace_event ev;
+
+	if (!q->trace) {
+		return;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = TRACE_DENIAL;
+	ev.zone = ks->zone;
+	ev.name = name;
+	ev.type = q->qinfo.qtype;
+	ev.num = nsec3;
+	ev.count = n;
+	ev.status = res == VAL_NSEC_PROVEN ? TRACE_SECURE :
+	    res == VAL_NSEC_INSECURE || res == VAL_NSEC_ITERATIONS ?
+	    TRACE_INSECURE : TRACE_BOGUS;
+	ev.ede = -1;
+	ev.text = what;
+	module_trace(q, &ev);
+}
+
 /**
- * The denial proofs: a negative answer (NXDOMAIN, NODATA) or a wildcard
- * expansion, with NSEC or NSEC3 from the authority section.
+ * Act on the result of one denial proof.
+ * @return 1 proven (go on), 0 insecure (noted; go on), -1 bogus (noted).
+ */
+static int
+val_denial_verdict(struct module_qstate *q, struct val_qstate *vq,
+    const struct val_keyset *ks, struct reply_rrset **set, size_t n,
+    int nsec3, enum val_nsec_result res, const char *what,
+    const char *name)
+{
+	size_t i;
+
+	switch (res) {
+	case VAL_NSEC_PROVEN:
+		for (i = 0; i < n; i++) {
+			set[i]->security = RRSET_SEC_SECURE;
+		}
+		return 1;
+	case VAL_NSEC_INSECURE:
+		val_insecure(vq);
+		return 0;
+	case VAL_NSEC_ITERATIONS:
+		/* RFC 9276 section 3.2: insecure, with EDE 27. */
+		val_insecure(vq);
+		if (vq->ede < 0) {
+			vq->ede = EDE_NSEC3_ITERATIONS;
+			vq->reason = "NSEC3 iterations above the limit";
+		}
+		return 0;
+	case VAL_NSEC_BUDGET:
+		val_bogus(q, vq, ks->zone, EDE_OTHER,
+		    "NSEC3 work limit reached for %s", name);
+		return -1;
+	default:
+		val_bogus(q, vq, ks->zone, EDE_NSEC_MISSING,
+		    "the NSEC%s records do not prove the %s for %s",
+		    nsec3 ? "3" : "", what, name);
+		return -1;
+	}
+}
+
+/**
+ * The proof of one wildcard expansion (RFC 4035 section 5.3.4, RFC 5155
+ * section 8.8): with the NSEC or NSEC3 records its signer gave, no name
+ * closer than the wildcard's parent exists for the expanded owner.
+ * @return as val_denial_verdict().
+ */
+static int
+val_prove_expansion(struct module_qstate *q, struct val_qstate *vq,
+    const struct val_expansion *e)
+{
+	struct reply_rrset *set[32];
+	char on[DNAME_MAXSTR], why[VAL_WHY];
+	enum val_nsec_result res;
+	size_t n;
+	int nsec3 = 0, r;
+
+	vname(e->owner, on, sizeof(on));
+	n = val_denials(vq->rep, RR_TYPE_NSEC, e->signer, set, 32);
+	if (n == 0) {
+		n = val_denials(vq->rep, RR_TYPE_NSEC3, e->signer, set, 32);
+		nsec3 = 1;
+	}
+	if (n == 0) {
+		val_bogus(q, vq, e->ks->zone, EDE_NSEC_MISSING, "no NSEC or "
+		    "NSEC3 proves the wildcard expansion for %s", on);
+		return -1;
+	}
+	if ((r = val_verify_denials(q, vq, e->ks, set, n, why,
+	    sizeof(why))) != VAL_OK) {
+		val_bogus(q, vq, e->ks->zone, r, "denial for %s: %s", on,
+		    why);
+		return -1;
+	}
+	res = nsec3 ? val_nsec3_wildcard_answer(&vq->nctx, set, n, e->owner,
+	    e->parent, e->ks->zone) : val_nsec_wildcard_answer(set, n,
+	    e->owner, e->parent);
+	val_trace_denial(q, e->ks, e->owner, nsec3, n, res,
+	    "wildcard expansion");
+	return val_denial_verdict(q, vq, e->ks, set, n, nsec3, res,
+	    "wildcard expansion", on);
+}
+
+/**
+ * The denial proofs: each wildcard expansion of the answer, then a
+ * negative answer (NXDOMAIN, NODATA) at the end of its CNAME chain, with
+ * NSEC or NSEC3 from the authority section, each proof with the records
+ * of the zone it is about.
  */
 static int
 val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
@@ -1335,7 +1484,14 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 	int negative, nsec3 = 0, r;
 	enum val_nsec_result res;
 
-	/* The name the proof is about: the end of a CNAME chain. */
+	while (vq->exp_done < vq->nexp) {
+		if (val_prove_expansion(q, vq, &vq->exp[vq->exp_done]) < 0) {
+			return -1;
+		}
+		vq->exp_done++;
+	}
+	/* The name the negative proof is about: the end of a CNAME
+	 * chain. */
 	if (q->qinfo.qtype != RR_TYPE_CNAME) {
 		int hops = 0;
 		struct reply_rrset *c;
@@ -1348,31 +1504,37 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		}
 	}
 	negative = rep->rcode == MSG_RCODE_NXDOMAIN ||
-	    (rep->rcode == MSG_RCODE_NOERROR && !vq->wildcard_parent &&
+	    (rep->rcode == MSG_RCODE_NOERROR &&
 	    q->qinfo.qtype != RR_TYPE_ANY &&
 	    !reply_find(rep, MSG_SEC_ANSWER, qname, q->qinfo.qtype,
 	    RR_CLASS_IN));
-	if (!negative && !vq->wildcard_parent) {
+	if (!negative) {
 		vq->proof_done = 1;
 		return -1;
 	}
 	vname(qname, qn, sizeof(qn));
-	n = val_denials(rep, RR_TYPE_NSEC, set, 32);
-	if (n == 0) {
-		n = val_denials(rep, RR_TYPE_NSEC3, set, 32);
-		nsec3 = 1;
-	}
 	for (i = rep->an; i < rep->an + rep->ns; i++) {
 		if (rep->rrsets[i]->type == RR_TYPE_SOA) {
 			soa = rep->rrsets[i];
 		}
 	}
-	signer = vq->wildcard_parent ? vq->wildcard_signer : NULL;
-	if (!signer && n > 0) {
-		signer = val_signer(set[0]);
-	}
-	if (!signer && soa) {
+	/* The zone that denies: the SOA's signer, else the first denial's
+	 * (the proofs of the chain's wildcard expansions may be there too,
+	 * from other zones). */
+	if (soa) {
 		signer = val_signer(soa);
+	}
+	if (!signer) {
+		n = val_denials(rep, RR_TYPE_NSEC, NULL, set, 32);
+		if (n == 0) {
+			n = val_denials(rep, RR_TYPE_NSEC3, NULL, set, 32);
+		}
+		signer = n > 0 ? val_signer(set[0]) : NULL;
+	}
+	n = val_denials(rep, RR_TYPE_NSEC, signer, set, 32);
+	if (n == 0) {
+		n = val_denials(rep, RR_TYPE_NSEC3, signer, set, 32);
+		nsec3 = 1;
 	}
 	if (!vq->proof_ks || (signer && !dname_equal(vq->proof_ks->zone,
 	    signer))) {
@@ -1406,13 +1568,12 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 	if (n == 0) {
 		val_bogus(q, vq, vq->proof_ks->zone, EDE_NSEC_MISSING,
 		    "no NSEC or NSEC3 proves the %s for %s",
-		    vq->wildcard_parent ? "wildcard expansion" :
 		    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
 		    "missing type", qn);
 		return -1;
 	}
-	if (soa && negative && (r = val_verify_rrset(q, vq, vq->proof_ks,
-	    soa, NULL, why, sizeof(why))) != VAL_OK) {
+	if (soa && (r = val_verify_rrset(q, vq, vq->proof_ks, soa, NULL, why,
+	    sizeof(why))) != VAL_OK) {
 		val_bogus(q, vq, vq->proof_ks->zone, r,
 		    "SOA of the negative answer for %s: %s", qn, why);
 		return -1;
@@ -1423,12 +1584,7 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		    qn, why);
 		return -1;
 	}
-	if (vq->wildcard_parent) {
-		res = nsec3 ? val_nsec3_wildcard_answer(&vq->nctx, set, n,
-		    qname, vq->wildcard_parent, vq->proof_ks->zone) :
-		    val_nsec_wildcard_answer(set, n, qname,
-		    vq->wildcard_parent);
-	} else if (rep->rcode == MSG_RCODE_NXDOMAIN) {
+	if (rep->rcode == MSG_RCODE_NXDOMAIN) {
 		res = nsec3 ? val_nsec3_nxdomain(&vq->nctx, set, n, qname,
 		    vq->proof_ks->zone) : val_nsec_nxdomain(set, n, qname,
 		    vq->proof_ks->zone);
@@ -1438,54 +1594,13 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		    val_nsec_nodata(set, n, qname, q->qinfo.qtype,
 		    vq->proof_ks->zone);
 	}
-	if (q->trace) {
-		struct trace_event ev;
-
-		memset(&ev, 0, sizeof(ev));
-		ev.kind = TRACE_DENIAL;
-		ev.zone = vq->proof_ks->zone;
-		ev.name = qname;
-		ev.type = q->qinfo.qtype;
-		ev.num = nsec3;
-		ev.count = n;
-		ev.status = res == VAL_NSEC_PROVEN ? TRACE_SECURE :
-		    res == VAL_NSEC_INSECURE || res == VAL_NSEC_ITERATIONS ?
-		    TRACE_INSECURE : TRACE_BOGUS;
-		ev.ede = -1;
-		ev.text = vq->wildcard_parent ? "wildcard expansion" :
-		    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
-		    "missing type";
-		module_trace(q, &ev);
-	}
-	switch (res) {
-	case VAL_NSEC_PROVEN:
-		for (i = 0; i < n; i++) {
-			set[i]->security = RRSET_SEC_SECURE;
-		}
-		return -1;
-	case VAL_NSEC_INSECURE:
-		val_insecure(vq);
-		return -1;
-	case VAL_NSEC_ITERATIONS:
-		/* RFC 9276 section 3.2: insecure, with EDE 27. */
-		val_insecure(vq);
-		if (vq->ede < 0) {
-			vq->ede = EDE_NSEC3_ITERATIONS;
-			vq->reason = "NSEC3 iterations above the limit";
-		}
-		return -1;
-	case VAL_NSEC_BUDGET:
-		val_bogus(q, vq, vq->proof_ks->zone, EDE_OTHER,
-		    "NSEC3 work limit reached for %s", qn);
-		return -1;
-	default:
-		val_bogus(q, vq, vq->proof_ks->zone, EDE_NSEC_MISSING,
-		    "the NSEC%s records do not prove the %s for %s",
-		    nsec3 ? "3" : "", vq->wildcard_parent ?
-		    "wildcard expansion" : rep->rcode == MSG_RCODE_NXDOMAIN ?
-		    "name error" : "missing type", qn);
-		return -1;
-	}
+	val_trace_denial(q, vq->proof_ks, qname, nsec3, n, res,
+	    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
+	    "missing type");
+	(void)val_denial_verdict(q, vq, vq->proof_ks, set, n, nsec3, res,
+	    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" : "missing type",
+	    qn);
+	return -1;
 }
 
 /** Store the verdict in the cache and set up the client answer. */
