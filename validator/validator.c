@@ -1290,6 +1290,15 @@ val_next_item(struct module_qstate *q, int id, struct val_qstate *vq)
 			vq->next++;
 			return 1;
 		}
+		if (s->security == RRSET_SEC_SECURE &&
+		    s->trust == RRSET_TRUST_VALIDATED) {
+			/* From the cache, where only the validator puts a
+			 * secure verdict, after the whole answer it came in
+			 * was proven (its wildcard proof too, which may
+			 * have had a shorter TTL and be gone). */
+			vq->next++;
+			return 1;
+		}
 
 		if (!vq->target) {
 			const uint8_t *t = signer ? signer : s->owner;
