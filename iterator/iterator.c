@@ -266,9 +266,16 @@ iter_caps_exempt(const struct module_env *env, int id, const uint8_t *name)
  * (iter_find_delegation()).
  */
 static uint8_t
-iter_trust(int section, int aa, int referral)
+iter_trust(int section, int aa, int referral, uint16_t type)
 {
 	if (referral) {
+		/* The DS RRset of a referral is the parent's own,
+		 * authoritative data (RFC 4035 section 3.1.4): it answers a
+		 * DS question from the cache, and the validator checks it
+		 * with the parent's keys. */
+		if (section == MSG_SEC_AUTHORITY && type == RR_TYPE_DS) {
+			return RRSET_TRUST_AUTHORITY_AUTH;
+		}
 		return section == MSG_SEC_ADDITIONAL ? RRSET_TRUST_GLUE :
 		    RRSET_TRUST_AUTHORITY_NONAUTH;
 	}
@@ -1368,7 +1375,7 @@ iter_store_rrsets(struct module_env *env, struct reply *rep, int referral)
 		if (s->type == RR_TYPE_RRSIG) {
 			continue;
 		}
-		s->trust = iter_trust(s->section, aa, referral);
+		s->trust = iter_trust(s->section, aa, referral, s->type);
 		dns_cache_store_rrset(env, s, NULL);
 	}
 }

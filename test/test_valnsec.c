@@ -183,6 +183,9 @@ b32hex(const uint8_t *in, size_t len, char *out)
 /** H(ns2.example): covers H(z.w.example) in B.4 and B.5. */
 #define R5155_NS2 "q04jkcevqvmu85r014c7dkba38o0ji5r.example. NSEC3 1 1 12 " \
 	"aabbccdd r53bq7cc2uvmubfu5ocmm6pers9tk9en A RRSIG"
+/** R5155_NS2 without the Opt-Out flag (its RRSIG is not checked here). */
+#define R5155_NS2_NOOPT "q04jkcevqvmu85r014c7dkba38o0ji5r.example. NSEC3 " \
+	"1 0 12 aabbccdd r53bq7cc2uvmubfu5ocmm6pers9tk9en A RRSIG"
 /** H(w.example): B.5's closest encloser. */
 #define R5155_W "k8udemvp1j2f7eg6jebps17vp3n8i58h.example. NSEC3 1 1 12 " \
 	"aabbccdd kohar7mbb8dc2ce8a9qvl8hon4k53uhi"
@@ -785,10 +788,18 @@ test_5155_b4_wildcard(void)
 	struct val_nsec_ctx c = ctx_new();
 	const uint8_t *zone = ex_zone;
 
+	/* The RFC's NSEC3 records all have Opt-Out: the cover of the next
+	 * closer name z.w.example does not rule out an unsigned delegation
+	 * there (RFC 5155 section 9.2): insecure.  Without the flag, the
+	 * same proof is secure. */
 	set_add(&t, R5155_NS2);
 	UNIT_CHECK_INT(val_nsec3_wildcard_answer(&c, t.s, t.n,
-	    N("a.z.w.example."), N("w.example."), zone), VAL_NSEC_PROVEN);
+	    N("a.z.w.example."), N("w.example."), zone), VAL_NSEC_INSECURE);
 	UNIT_CHECK_INT(c.hashes_done, 1);
+	set_free(&t);
+	set_add(&t, R5155_NS2_NOOPT);
+	UNIT_CHECK_INT(val_nsec3_wildcard_answer(&c, t.s, t.n,
+	    N("a.z.w.example."), N("w.example."), zone), VAL_NSEC_PROVEN);
 	/* The wrong wildcard parent: next closer w.example not covered. */
 	UNIT_CHECK_INT(val_nsec3_wildcard_answer(&c, t.s, t.n,
 	    N("a.z.w.example."), zone, zone), VAL_NSEC_NOT_PROVEN);
@@ -820,10 +831,23 @@ test_5155_b5_wildcard_nodata(void)
 	set_add(&t, R5155_W);
 	set_add(&t, R5155_NS2);
 	set_add(&t, R5155_WILD);
+	/* The next closer name is in an Opt-Out span (RFC 5155 section
+	 * 9.2): insecure; secure without the flag. */
 	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, t.n, N("a.z.w.example."),
-	    RR_TYPE_AAAA, zone), VAL_NSEC_PROVEN);
+	    RR_TYPE_AAAA, zone), VAL_NSEC_INSECURE);
 	/* a.z.w, z.w, w (closest encloser), *.w. */
 	UNIT_CHECK_INT(c.hashes_done, 4);
+	{
+		struct set u = { { 0 }, 0 };
+
+		set_add(&u, R5155_W);
+		set_add(&u, R5155_NS2_NOOPT);
+		set_add(&u, R5155_WILD);
+		UNIT_CHECK_INT(val_nsec3_nodata(&c, u.s, u.n,
+		    N("a.z.w.example."), RR_TYPE_AAAA, zone),
+		    VAL_NSEC_PROVEN);
+		set_free(&u);
+	}
 	/* The wildcard has MX. */
 	UNIT_CHECK_INT(val_nsec3_nodata(&c, t.s, t.n, N("a.z.w.example."),
 	    RR_TYPE_MX, zone), VAL_NSEC_NOT_PROVEN);
