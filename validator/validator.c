@@ -231,6 +231,8 @@ val_bogus(struct module_qstate *q, struct val_qstate *vq,
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (vq->overall < VAL_BOGUS) {
+		/* A note (val_ent_note(), EDE 27) gives way to the
+		 * failure. */
 		vq->overall = VAL_BOGUS;
 		vq->ede = ede;
 		vq->reason = region_copy(q->region, buf, strlen(buf) + 1);
@@ -748,6 +750,30 @@ val_store_verdict(struct module_env *env, struct reply_rrset *s, int sec,
 }
 
 /**
+ * Note, for the EDE of the answer, that the zone above answered NXDOMAIN
+ * for the DS of a name its own proof shows to exist with names below it
+ * (an empty non-terminal; a known authoritative bug), taken as NODATA as
+ * Unbound does.
+ */
+static void
+val_ent_note(struct module_qstate *q, struct val_qstate *vq, const char *name)
+{
+	char *t;
+
+	if (vq->ede >= 0) {
+		return;
+	}
+	t = region_alloc(q->region, DNAME_MAXSTR + 128);
+	if (!t) {
+		return;
+	}
+	snprintf(t, DNAME_MAXSTR + 128, "NXDOMAIN for the DS of the empty "
+	    "non-terminal %s taken as NODATA", name);
+	vq->ede = EDE_OTHER;
+	vq->reason = t;
+}
+
+/**
  * What a DS answer says about ask, checked with the keys above (ks).
  * @return 1 DS verified (in *ds); 0 not a zone cut (go deeper); 2 an
  *	insecure delegation; 3 the name does not exist; -1 bogus (recorded).
@@ -756,7 +782,7 @@ static int
 val_ds_result(struct module_qstate *q, struct val_qstate *vq,
     const struct reply *rep, struct reply_rrset **ds)
 {
-	struct reply_rrset *set[32];
+	struct reply_rrset *set[32], *c;
 	char an[DNAME_MAXSTR], why[VAL_WHY];
 	size_t n;
 	int r;
@@ -783,11 +809,24 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 		val_store_verdict(q->env, *ds, RRSET_SEC_SECURE, 0, NULL);
 		return 1;
 	}
-	if (rep->an > 0 && rep->rcode == MSG_RCODE_NOERROR) {
-		/* A CNAME or other data at the name: not a cut. */
+	if ((c = reply_find(rep, MSG_SEC_ANSWER, vq->ask, RR_TYPE_CNAME,
+	    RR_CLASS_IN)) != NULL) {
+		/* The name is a CNAME, so no zone cut (RFC 2181 section
+		 * 10.1): signed by the zone above, whatever the rest of the
+		 * chain says (an NXDOMAIN at its end is another zone's). */
+		if ((r = val_verify_rrset(q, vq, vq->ks, c, NULL, why,
+		    sizeof(why))) != VAL_OK) {
+			val_bogus(q, vq, vq->ks->zone, r, "CNAME at %s: %s", an,
+			    why);
+			return -1;
+		}
 		return 0;
 	}
-	n = val_denials(rep, RR_TYPE_NSEC, NULL, set, 32);
+	if (rep->an > 0 && rep->rcode == MSG_RCODE_NOERROR) {
+		/* Other data at the name: not a cut. */
+		return 0;
+	}
+	n = val_denials(rep, RR_TYPE_NSEC, vq->ks->zone, set, 32);
 	if (n > 0) {
 		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
 		    sizeof(why))) != VAL_OK) {
@@ -796,8 +835,18 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 			return -1;
 		}
 		if (rep->rcode == MSG_RCODE_NXDOMAIN) {
-			return val_nsec_nxdomain(set, n, vq->ask, vq->ks->zone) ==
-			    VAL_NSEC_PROVEN ? 3 : -1;
+			if (val_nsec_nxdomain(set, n, vq->ask, vq->ks->zone) ==
+			    VAL_NSEC_PROVEN) {
+				return 3;
+			}
+			if (val_nsec_nodata(set, n, vq->ask, RR_TYPE_DS,
+			    vq->ks->zone) == VAL_NSEC_PROVEN) {
+				val_ent_note(q, vq, an);
+				return 0;
+			}
+			val_bogus(q, vq, vq->ks->zone, EDE_NSEC_MISSING,
+			    "no proof that %s does not exist", an);
+			return -1;
 		}
 		if (val_nsec_no_ds(set, n, vq->ask) == VAL_NSEC_PROVEN) {
 			return 2;
@@ -810,7 +859,7 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 		    "no proof that %s has no DS", an);
 		return -1;
 	}
-	n = val_denials(rep, RR_TYPE_NSEC3, NULL, set, 32);
+	n = val_denials(rep, RR_TYPE_NSEC3, vq->ks->zone, set, 32);
 	if (n > 0) {
 		if ((r = val_verify_denials(q, vq, vq->ks, set, n, why,
 		    sizeof(why))) != VAL_OK) {
@@ -823,6 +872,13 @@ val_ds_result(struct module_qstate *q, struct val_qstate *vq,
 			    vq->ks->zone);
 			if (res == VAL_NSEC_PROVEN) {
 				return 3;
+			}
+			if (res != VAL_NSEC_ITERATIONS &&
+			    res != VAL_NSEC_BUDGET &&
+			    val_nsec3_nodata(&vq->nctx, set, n, vq->ask,
+			    RR_TYPE_DS, vq->ks->zone) == VAL_NSEC_PROVEN) {
+				val_ent_note(q, vq, an);
+				return 0;
 			}
 		} else {
 			res = val_nsec3_no_ds(&vq->nctx, set, n, vq->ask,
@@ -1694,7 +1750,9 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 		q->ext_state[id] = MODULE_FINISHED;
 		return;
 	}
-	if (vq->ede == EDE_NSEC3_ITERATIONS) {
+	if (vq->ede >= 0) {
+		/* A note on a good answer: NSEC3 iterations above the
+		 * limit, an NXDOMAIN taken as NODATA. */
 		rep->ede = vq->ede;
 		rep->ede_text = vq->reason;
 	}
