@@ -167,7 +167,9 @@ enum infra_op {
 	/** a 0x20 echo (val 0) or mismatch (val 1) */
 	INFRA_OP_CAPS,
 	/** a query ended by an unwanted packet (val: the threshold) */
-	INFRA_OP_UNWANTED
+	INFRA_OP_UNWANTED,
+	/** data that failed validation */
+	INFRA_OP_DNSSEC_LAME
 };
 
 /** An update, applied under the lock. */
@@ -254,6 +256,9 @@ infra_apply(struct slabhash_entry *he, void *arg)
 			i->no_caps = 1;
 			u->changed = 1;
 		}
+		break;
+	case INFRA_OP_DNSSEC_LAME:
+		i->dnssec_lame = 1;
 		break;
 	case INFRA_OP_UNWANTED:
 		if (u->now - i->unwanted_start >= INFRA_UNWANTED_WINDOW ||
@@ -345,6 +350,18 @@ infra_cache_set_lame(struct infra_cache *c, const void *addr,
 	memset(&u, 0, sizeof(u));
 	u.op = INFRA_OP_LAME;
 	u.val = lame;
+	u.now = now;
+	return infra_update_do(c, addr, addrlen, zone, &u);
+}
+
+int
+infra_cache_set_dnssec_lame(struct infra_cache *c, const void *addr,
+    size_t addrlen, const uint8_t *zone, time_t now)
+{
+	struct infra_update u;
+
+	memset(&u, 0, sizeof(u));
+	u.op = INFRA_OP_DNSSEC_LAME;
 	u.now = now;
 	return infra_update_do(c, addr, addrlen, zone, &u);
 }

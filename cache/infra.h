@@ -78,6 +78,10 @@ struct infra_info {
 	time_t unwanted_start;
 	/** ask this server over TCP only until then (0: no) */
 	time_t tcp_until;
+	/** 1 once the server gave data that failed validation for the
+	 * zone: it is asked only when no other server is left, until the
+	 * entry expires */
+	int dnssec_lame;
 	/** absolute expiry of the entry */
 	time_t expiry;
 };
@@ -189,6 +193,15 @@ int infra_cache_edns_update(struct infra_cache *c, const void *addr,
  */
 int infra_cache_set_lame(struct infra_cache *c, const void *addr,
 	size_t addrlen, const uint8_t *zone, time_t now, int lame);
+
+/**
+ * Mark a server as having given data that failed validation for a zone
+ * (creating the entry if needed); see struct infra_info dnssec_lame.
+ * @param c, addr, addrlen, zone, now: as for infra_cache_lookup().
+ * @return 0, RES_EINVAL, RES_ENOMEM.
+ */
+int infra_cache_set_dnssec_lame(struct infra_cache *c, const void *addr,
+	size_t addrlen, const uint8_t *zone, time_t now);
 
 /**
  * Record whether a reply echoed the 0x20 case of a query (creating the

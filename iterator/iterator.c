@@ -559,7 +559,8 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 		iq->state = ITER_QUERY_TARGETS;
 		return 1;
 	}
-	if (!q->no_cache && (r = iter_init_cache(q, id, iq)) >= 0) {
+	if (!q->no_cache && !q->no_answer_cache &&
+	    (r = iter_init_cache(q, id, iq)) >= 0) {
 		return r;
 	}
 	/* DS lives in the parent zone (RFC 4035 section 3.1.4.1). */
@@ -834,11 +835,15 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 	max_tries = pass == 0 ? ITER_MAX_TRIES : ITER_MAX_TRIES_LAST;
 	for (a = iq->dp->addrs; a; a = a->next) {
 		if (a->lame || a->inflight || a->attempts >= max_tries ||
-		    iter_cmp_answered(iq, a)) {
+		    iter_cmp_answered(iq, a) ||
+		    module_avoids(q, &a->addr, a->addrlen)) {
 			continue;
 		}
 		if (infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
-		    iq->dp->name, *env->now, &info) == RES_OK && info.lame) {
+		    iq->dp->name, *env->now, &info) == RES_OK && (info.lame ||
+		    (pass == 0 && info.dnssec_lame))) {
+			/* Lame: never; data that failed validation: only
+			 * when no other server is left. */
 			continue;
 		}
 		if (a->attempts == 0) {
@@ -863,7 +868,9 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 
 		for (a = iq->dp->addrs; a; a = a->next) {
 			if (!a->lame && !a->inflight && a->attempts == 0 &&
-			    !iter_cmp_answered(iq, a) && k-- == 0) {
+			    !iter_cmp_answered(iq, a) &&
+			    !module_avoids(q, &a->addr, a->addrlen) &&
+			    k-- == 0) {
 				return a;
 			}
 		}
@@ -1821,10 +1828,12 @@ iter_use_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 	}
 	switch (type) {
 	case ITER_RESP_ANSWER:
-		iter_handle_final(q, id, iq, rep, 0);
-		return 1;
 	case ITER_RESP_NEGATIVE:
-		iter_handle_final(q, id, iq, rep, 1);
+		/* The server the answer came from, for the validator. */
+		memcpy(&q->answer_addr, &a->addr, a->addrlen);
+		q->answer_addrlen = a->addrlen;
+		q->answer_zone = iq->dp->name;
+		iter_handle_final(q, id, iq, rep, type == ITER_RESP_NEGATIVE);
 		return 1;
 	case ITER_RESP_CNAME: {
 		const uint8_t *name = iq->qchase;

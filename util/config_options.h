@@ -202,6 +202,9 @@ X(CFG_C_SERVER, "harden-dnssec-stripped", BOOL, harden_dnssec_stripped, \
 	"yes", 0, 0, "bogus when signatures are missing below an anchor") \
 X(CFG_C_SERVER, "val-log-level", INT, val_log_level, "0", 0, 2, \
 	"log validation failures: 1 one line, 2 with the reason") \
+X(CFG_C_SERVER, "val-max-restart", INT, val_max_restart, "5", 0, 100, \
+	"times a bogus answer is asked again of the zone's other servers " \
+	"before SERVFAIL") \
 X(CFG_C_SERVER, "val-bogus-ttl", TIME, val_bogus_ttl, "60", 0, INT_MAX, \
 	"seconds bogus data is cached") \
 X(CFG_C_SERVER, "val-sig-skew-min", TIME, val_sig_skew_min, "3600", 0, \

@@ -66,6 +66,7 @@
 #define UTIL_MODULE_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -420,6 +421,18 @@ struct module_env {
 	struct module_counters ctr;
 };
 
+/** Most servers one query avoids after bogus answers. */
+#define MODULE_MAX_AVOID 8
+
+/** Servers a query does not ask again (see module_qstate avoid). */
+struct module_avoid {
+	/** The addresses and their lengths. */
+	struct sockaddr_storage addr[MODULE_MAX_AVOID];
+	socklen_t len[MODULE_MAX_AVOID];
+	/** How many. */
+	int n;
+};
+
 /** A query in progress. */
 struct module_qstate {
 	/** The question. */
@@ -430,6 +443,24 @@ struct module_qstate {
 	int is_priming;
 	/** 1 when the modules must not read the caches (a trace). */
 	int no_cache;
+	/** 1 when the iterator must not answer from the caches (it still
+	 * uses cached delegations): a restart after a bogus answer. */
+	int no_answer_cache;
+	/** Restarts so far (the validator's, after bogus answers). */
+	int restarts;
+	/** Servers this query does not ask again (they gave bogus data),
+	 * or NULL (region memory). */
+	struct module_avoid *avoid;
+	/** The validator's state of the first bogus answer, kept across
+	 * restarts for the final verdict, or NULL. */
+	void *val_saved;
+	/** The server whose reply ended the iterator's work (answer,
+	 * negative answer), and the zone it was asked for; addrlen 0 when
+	 * the answer came from the cache.  Set by the iterator, read by the
+	 * validator to avoid that server after a bogus answer. */
+	struct sockaddr_storage answer_addr;
+	socklen_t answer_addrlen;
+	const uint8_t *answer_zone;
 	/** Memory freed with the query. */
 	struct region *region;
 	/** The answer, when finished. */
@@ -460,6 +491,25 @@ struct module_qstate {
 	/** Nesting depth: 0 for client queries, +1 per subquery level. */
 	int depth;
 };
+
+/**
+ * Is an address among those a query avoids?
+ * @return 1 or 0.
+ */
+static inline int
+module_avoids(const struct module_qstate *q,
+    const struct sockaddr_storage *a, socklen_t len)
+{
+	int i;
+
+	for (i = 0; q->avoid && i < q->avoid->n; i++) {
+		if (q->avoid->len[i] == len &&
+		    memcmp(&q->avoid->addr[i], a, len) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
 
 /**
  * Report an event of a traced query (nothing when q is not traced).

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "validator/validator.h"
 #include "cache/dns.h"
+#include "cache/infra.h"
 #include "cache/keycache.h"
 #include "cache/rrset.h"
 #include "util/config_file.h"
@@ -35,6 +36,7 @@
 #include "util/log.h"
 #include "util/module.h"
 #include "util/msg.h"
+#include "util/netevent.h"
 #include "util/rdata.h"
 #include "util/region.h"
 #include "util/reply.h"
@@ -1668,6 +1670,66 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 	return -1;
 }
 
+/**
+ * A bogus answer from one server need not be the zone's: one broken or
+ * spoofed server gives it, the others may not.  Before SERVFAIL, the
+ * server it came from is marked in the infra cache (asked only when no
+ * other is left, until its entry expires) and the iterator starts the
+ * question again from the network, up to val-max-restart times.
+ * @return 1 when restarted.
+ */
+static int
+val_restart(struct module_qstate *q, int id, struct val_qstate *vq)
+{
+	struct module_env *env = q->env;
+	char qn[DNAME_MAXSTR], ad[64];
+
+	if (q->restarts >= env->cfg->val_max_restart || vq->budget_spent ||
+	    q->budget->exceeded || id + 1 >= MODULE_MAX || q->trace ||
+	    q->val_saved == vq) {
+		/* (The saved verdict is being given: no server is left.) */
+		return 0;
+	}
+	if (q->answer_addrlen > 0 && q->answer_zone) {
+		infra_cache_set_dnssec_lame(env->infra_cache, &q->answer_addr,
+		    q->answer_addrlen, q->answer_zone, *env->now);
+		comm_addr_to_str(&q->answer_addr, q->answer_addrlen, 0, ad,
+		    sizeof(ad));
+		/* Not asked again by this query. */
+		if (!q->avoid && !(q->avoid = region_zalloc(q->region,
+		    sizeof(*q->avoid)))) {
+			return 0;
+		}
+		if (q->avoid->n >= MODULE_MAX_AVOID) {
+			return 0;
+		}
+		memcpy(&q->avoid->addr[q->avoid->n], &q->answer_addr,
+		    q->answer_addrlen);
+		q->avoid->len[q->avoid->n++] = q->answer_addrlen;
+	} else {
+		snprintf(ad, sizeof(ad), "the cache");
+	}
+	if (!q->val_saved) {
+		/* The first verdict is the one given when no other server
+		 * helps. */
+		q->val_saved = vq;
+	}
+	verbose(VERB_DETAIL, "validation failure <%s %u> from %s: %s; "
+	    "asking again (%d of %d)", vname(q->qinfo.qname, qn, sizeof(qn)),
+	    (unsigned)q->qinfo.qtype, ad, vq->reason ? vq->reason : "",
+	    q->restarts + 1, env->cfg->val_max_restart);
+	q->restarts++;
+	q->no_answer_cache = 1;
+	q->answer_addrlen = 0;
+	q->answer_zone = NULL;
+	q->return_msg = NULL;
+	q->minfo[id] = NULL;
+	q->minfo[id + 1] = NULL;
+	q->ext_state[id + 1] = MODULE_STATE_INITIAL;
+	q->ext_state[id] = MODULE_WAIT_MODULE;
+	return 1;
+}
+
 /** Store the verdict in the cache and set up the client answer. */
 static void
 val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
@@ -1708,6 +1770,9 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 		ev.text = vq->reason;
 		ev.rep = rep;
 		module_trace(q, &ev);
+	}
+	if (vq->overall == VAL_BOGUS && val_restart(q, id, vq)) {
+		return;
 	}
 	if (vq->overall == VAL_BOGUS) {
 		int lvl = env->cfg->val_log_level >= 1 ? VERB_NONE :
@@ -1827,6 +1892,13 @@ val_operate(struct module_qstate *q, enum module_ev ev, int id)
 	if (ev == MODULE_EVENT_MODDONE) {
 		int it = id + 1;
 
+		if (q->val_saved && (q->ext_state[it] == MODULE_ERROR ||
+		    !q->return_msg)) {
+			/* No other server gave an answer after a bogus one:
+			 * that bogus verdict stands. */
+			val_finish(q, id, q->val_saved);
+			return;
+		}
 		if (q->ext_state[it] == MODULE_ERROR || !q->return_msg ||
 		    (q->query_flags & MSG_FLAG_CD) || q->is_priming) {
 			/* Failures, and CD clients (RFC 4035 3.2.2), pass
