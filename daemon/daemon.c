@@ -11,6 +11,7 @@
 #include "daemon/worker.h"
 #include "cache/infra.h"
 #include "cache/keycache.h"
+#include "cache/negcache.h"
 #include "cache/msgcache.h"
 #include "cache/policy.h"
 #include "cache/rrset.h"
@@ -113,9 +114,13 @@ daemon_create_caches(struct daemon *d)
 	    (size_t)cfg->infra_cache_slabs);
 	d->key_cache = key_cache_create(cfg->key_cache_size,
 	    (size_t)cfg->key_cache_slabs);
+	if (cfg->aggressive_nsec) {
+		d->neg_cache = neg_cache_create(cfg->neg_cache_size);
+	}
 	d->bogus_ring = diag_ring_create();
 	if (!d->rrset_cache || !d->msg_cache || !d->infra_cache ||
-	    !d->key_cache || !d->bogus_ring) {
+	    !d->key_cache || !d->bogus_ring || (cfg->aggressive_nsec &&
+	    !d->neg_cache)) {
 		log_err("cannot create the caches (out of memory, or a size "
 		    "too small for its slabs)");
 		return RES_ENOMEM;
@@ -201,6 +206,7 @@ daemon_delete(struct daemon *d)
 	msg_cache_delete(d->msg_cache);
 	infra_cache_delete(d->infra_cache);
 	key_cache_delete(d->key_cache);
+	neg_cache_delete(d->neg_cache);
 	diag_ring_delete(d->bogus_ring);
 	hints_delete(d->hints);
 	iter_fwd_delete(d->fwds);
@@ -469,6 +475,8 @@ struct daemon_anchor_move {
 	const struct config *old_cfg;
 	/** The key cache, whose entries under changed anchors go. */
 	struct key_cache *keys;
+	/** The NSEC index, likewise (NULL when off). */
+	struct neg_cache *negs;
 	/** Key cache entries removed. */
 	size_t dropped;
 };
@@ -484,6 +492,8 @@ daemon_anchor_changed(void *arg, const struct trust_anchor *ta)
 
 	if (!o || !anchors_same(o, ta)) {
 		m->dropped += key_cache_remove_below(m->keys, ta->name);
+		/* NSEC ranges validated from the old anchor go too. */
+		(void)neg_cache_remove_below(m->negs, ta->name);
 	}
 }
 
@@ -516,6 +526,7 @@ daemon_move_anchors(struct daemon *d, struct anchor_set *nset)
 	m.nset = nset;
 	m.old_cfg = d->cfg;
 	m.keys = d->key_cache;
+	m.negs = d->neg_cache;
 	anchors_insecure_foreach(d->anchors, daemon_keep_nta, &m);
 	m.other = nset;
 	(void)anchors_foreach(d->anchors, daemon_anchor_changed, &m);

@@ -27,6 +27,7 @@ struct rrset_cache;
 struct msg_cache;
 struct infra_cache;
 struct key_cache;
+struct neg_cache;
 struct iter_hints;
 struct iter_forwards;
 struct anchor_set;
@@ -69,6 +70,8 @@ struct daemon {
 	struct infra_cache *infra_cache;
 	/** Key cache (for the validator). */
 	struct key_cache *key_cache;
+	/** NSEC index (aggressive-nsec), or NULL. */
+	struct neg_cache *neg_cache;
 	/** Root hints; replaced on reload. */
 	struct iter_hints *hints;
 	/** Forward and stub zones; replaced on reload. */

@@ -30,6 +30,7 @@
 #include "cache/dump.h"
 #include "cache/infra.h"
 #include "cache/keycache.h"
+#include "cache/negcache.h"
 #include "cache/msgcache.h"
 #include "cache/rrset.h"
 #include "services/outside_network.h"
@@ -779,6 +780,10 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.mod.cmp_failed);
 	rc_printf(c, "num.query.compare.single=%llu\n",
 	    (unsigned long long)t.w.mod.cmp_single);
+	rc_printf(c, "num.query.aggressive.NXDOMAIN=%llu\n",
+	    (unsigned long long)t.w.mod.aggressive_nxdomain);
+	rc_printf(c, "num.query.aggressive.NOERROR=%llu\n",
+	    (unsigned long long)t.w.mod.aggressive_nodata);
 	rc_printf(c, "unwanted.replies=%llu\n",
 	    (unsigned long long)t.o.unwanted);
 	rc_status(c, 1, NULL);
@@ -849,6 +854,9 @@ rc_cmd_load_cache(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		return;
 	}
 	dump_load_delete(l);
+	/* Validated NSEC records loaded answer aggressively too. */
+	(void)neg_cache_index_rrsets(rc->d->neg_cache, rc->d->rrset_cache,
+	    time(NULL));
 	rc_printf(c, "loaded %zu rrsets, %zu messages\n", nr, nm);
 	rc_status(c, 1, NULL);
 }
@@ -982,6 +990,10 @@ rc_flush_keys(struct daemon *d, struct rc_match *m)
 	size_t count = 0;
 
 	m->keys = NULL;
+	if (m->zone && m->name) {
+		/* The zone's NSEC ranges go with its data. */
+		(void)neg_cache_remove_below(d->neg_cache, m->name);
+	}
 	(void)key_cache_walk(d->key_cache, rc_match_key, m);
 	for (k = m->keys; k; k = n) {
 		n = k->next;

@@ -126,6 +126,7 @@ worker_shared_env(const struct daemon *d, struct module_env *env)
 	env->msg_cache = d->msg_cache;
 	env->infra_cache = d->infra_cache;
 	env->key_cache = d->key_cache;
+	env->neg_cache = d->neg_cache;
 	env->hints = d->hints;
 	env->fwds = d->fwds;
 	env->anchors = d->anchors;

@@ -113,8 +113,9 @@
  *				a sign of spoofing), caps_disabled,
  *				tcp_servers, cmp_compared, cmp_agreed,
  *				cmp_pool, cmp_majority, cmp_failed,
- *				cmp_single (query-compare), answers (client
- *				answers not yet checked)
+ *				cmp_single (query-compare),
+ *				aggressive_nxdomain, aggressive_nodata,
+ *				answers (client answers not yet checked)
  *	STEP n TRACE name type	a trace of the question (what
  *				resolute-control trace runs): the scripted
  *				servers answer until it ends
@@ -2193,6 +2194,10 @@ stat_value(struct replay *rp, const char *name)
 		return (long)rp->w->res->env.ctr.cmp_failed;
 	} else if (strcmp(name, "cmp_single") == 0) {
 		return (long)rp->w->res->env.ctr.cmp_single;
+	} else if (strcmp(name, "aggressive_nxdomain") == 0) {
+		return (long)rp->w->res->env.ctr.aggressive_nxdomain;
+	} else if (strcmp(name, "aggressive_nodata") == 0) {
+		return (long)rp->w->res->env.ctr.aggressive_nodata;
 	} else if (strcmp(name, "answers") == 0) {
 		for (a = rp->answers; a; a = a->next) {
 			n++;

@@ -37,6 +37,8 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_tcp.rpl \
 	testdata/iter_timeout.rpl \
 	testdata/iter_unreachable.rpl \
+	testdata/val_aggressive_nsec.rpl \
+	testdata/val_aggressive_off.rpl \
 	testdata/val_anchor_broken.rpl \
 	testdata/val_bogus_cache.rpl \
 	testdata/val_bogus_corrupt.rpl \

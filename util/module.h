@@ -79,6 +79,7 @@ struct rrset_cache;
 struct msg_cache;
 struct infra_cache;
 struct key_cache;
+struct neg_cache;
 struct module_qstate;
 struct mesh_area;
 struct random_state;
@@ -348,6 +349,9 @@ struct module_counters {
 	 * one, or no second one answered). */
 	uint64_t cmp_compared, cmp_agreed, cmp_pool, cmp_majority,
 		cmp_failed, cmp_single;
+	/** Answers synthesized from cached validated NSEC records
+	 * (aggressive-nsec): NXDOMAIN, and NODATA. */
+	uint64_t aggressive_nxdomain, aggressive_nodata;
 };
 
 /** What a module can reach: caches, network, clock, configuration. */
@@ -362,6 +366,9 @@ struct module_env {
 	struct infra_cache *infra_cache;
 	/** Key cache (validator). */
 	struct key_cache *key_cache;
+	/** NSEC index for aggressive use of the cache (validator), or
+	 * NULL when aggressive-nsec is off. */
+	struct neg_cache *neg_cache;
 	/** Root hints. */
 	struct iter_hints *hints;
 	/** Forward and stub zones. */

@@ -28,6 +28,7 @@
 #include "cache/dns.h"
 #include "cache/infra.h"
 #include "cache/keycache.h"
+#include "cache/negcache.h"
 #include "cache/rrset.h"
 #include "util/config_file.h"
 #include "util/dname.h"
@@ -1452,6 +1453,65 @@ val_trace_denial(struct module_qstate *q, const struct val_keyset *ks,
 }
 
 /**
+ * The Next Domain Name and the type bitmap of an NSEC RDATA.
+ * @return 0, or -1 when the RDATA is malformed.
+ */
+static int
+val_nsec_fields(const uint8_t *rd, uint16_t len, const uint8_t **next,
+    const uint8_t **bm, size_t *bmlen)
+{
+	size_t nl;
+
+	if (dname_check(rd, len, &nl) != RES_OK ||
+	    !val_nsec_bitmap_valid(rd + nl, len - nl)) {
+		return -1;
+	}
+	*next = rd;
+	*bm = rd + nl;
+	*bmlen = len - nl;
+	return 0;
+}
+
+/**
+ * Put the ranges of validated NSEC records into the NSEC index
+ * (aggressive-nsec), until their TTL or, with a SOA, its negative TTL
+ * (RFC 8198 section 5.4).
+ */
+static void
+val_index_nsec(struct module_qstate *q, const uint8_t *zone,
+    struct reply_rrset **set, size_t n, const struct reply_rrset *soa)
+{
+	struct module_env *env = q->env;
+	const uint8_t *next, *bm;
+	uint32_t cap = 0xffffffffu, ttl;
+	size_t i, bmlen;
+
+	if (!env->neg_cache) {
+		return;
+	}
+	if (soa && soa->count == 1 && soa->rdlen[0] >= 20) {
+		uint32_t min = wire_get32(soa->rd[0] + soa->rdlen[0] - 4);
+
+		cap = soa->ttl < min ? soa->ttl : min;
+	}
+	for (i = 0; i < n; i++) {
+		const struct reply_rrset *s = set[i];
+
+		if (s->type != RR_TYPE_NSEC || s->count != 1 ||
+		    val_nsec_fields(s->rd[0], s->rdlen[0], &next, &bm,
+		    &bmlen) != 0) {
+			continue;
+		}
+		ttl = s->ttl < cap ? s->ttl : cap;
+		if (ttl == 0) {
+			continue;
+		}
+		(void)neg_cache_insert(env->neg_cache, zone, s->owner, next,
+		    *env->now + (time_t)ttl, *env->now);
+	}
+}
+
+/**
  * Act on the result of one denial proof.
  * @return 1 proven (go on), 0 insecure (noted; go on), -1 bogus (noted).
  */
@@ -1530,6 +1590,9 @@ val_prove_expansion(struct module_qstate *q, struct val_qstate *vq,
 	    e->owner, e->parent);
 	val_trace_denial(q, e->ks, e->owner, nsec3, n, res,
 	    "wildcard expansion");
+	if (res == VAL_NSEC_PROVEN && !nsec3) {
+		val_index_nsec(q, e->ks->zone, set, n, NULL);
+	}
 	return val_denial_verdict(q, vq, e->ks, set, n, nsec3, res,
 	    "wildcard expansion", on);
 }
@@ -1645,6 +1708,10 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		    "SOA of the negative answer for %s: %s", qn, why);
 		return -1;
 	}
+	if (soa) {
+		soa->security = RRSET_SEC_SECURE;
+		soa->trust = RRSET_TRUST_VALIDATED;
+	}
 	if ((r = val_verify_denials(q, vq, vq->proof_ks, set, n, why,
 	    sizeof(why))) != VAL_OK) {
 		val_bogus(q, vq, vq->proof_ks->zone, r, "denial for %s: %s",
@@ -1664,6 +1731,9 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 	val_trace_denial(q, vq->proof_ks, qname, nsec3, n, res,
 	    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
 	    "missing type");
+	if (res == VAL_NSEC_PROVEN && !nsec3) {
+		val_index_nsec(q, vq->proof_ks->zone, set, n, soa);
+	}
 	(void)val_denial_verdict(q, vq, vq->proof_ks, set, n, nsec3, res,
 	    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" : "missing type",
 	    qn);
@@ -1857,6 +1927,171 @@ val_run(struct module_qstate *q, int id, struct val_qstate *vq)
 	}
 }
 
+/** The closest common ancestor of two names (a pointer into a). */
+static const uint8_t *
+val_common_ancestor(const uint8_t *a, const uint8_t *b)
+{
+	int la = dname_count_labels(a), lb = dname_count_labels(b);
+
+	while (la > lb) {
+		a = dname_parent(a);
+		la--;
+	}
+	while (lb > la) {
+		b = dname_parent(b);
+		lb--;
+	}
+	while (a && b && !dname_equal(a, b)) {
+		a = dname_parent(a);
+		b = dname_parent(b);
+	}
+	return a;
+}
+
+/** A validated NSEC RRset from the RRset cache, with its fields; NULL
+ * when it is not there, not secure or malformed. */
+static struct reply_rrset *
+val_cached_nsec(struct module_qstate *q, const uint8_t *owner,
+    const uint8_t **next, const uint8_t **bm, size_t *bmlen)
+{
+	struct reply_rrset *s = dns_cache_lookup_rrset(q->env, q->region, owner,
+	    RR_TYPE_NSEC, RR_CLASS_IN);
+
+	if (!s || s->security != RRSET_SEC_SECURE || s->count != 1 ||
+	    s->sigcount == 0 || val_nsec_fields(s->rd[0], s->rdlen[0], next,
+	    bm, bmlen) != 0) {
+		return NULL;
+	}
+	return s;
+}
+
+/**
+ * Aggressive use of the validated cache (RFC 8198): answer NXDOMAIN or
+ * NODATA from cached NSEC records that the validator checked, without
+ * asking.  NXDOMAIN needs an NSEC covering the name and one covering the
+ * wildcard at its closest encloser (RFC 4035 section 5.4), NODATA the
+ * NSEC of the name without the type and CNAME; a record at a delegation
+ * point speaks for DS only, and an apex record never for DS (the DS is
+ * the parent's).  The answer carries the zone's SOA and the records, with
+ * the smallest of their TTLs and the SOA's minimum (RFC 8198 section
+ * 5.4), and is secure.  NSEC3 is not used; a wildcard that exists is
+ * left to the iterator.
+ * @return the answer, or NULL to ask as usual.
+ */
+static struct reply *
+val_synthesize(struct module_qstate *q)
+{
+	struct module_env *env = q->env;
+	const uint8_t *qname = q->qinfo.qname, *next, *bm, *wnext, *wbm, *ce;
+	uint8_t zone[DNAME_MAXLEN], owner[DNAME_MAXLEN], wowner[DNAME_MAXLEN];
+	uint8_t wc[DNAME_MAXLEN], wz[DNAME_MAXLEN];
+	uint16_t qtype = q->qinfo.qtype;
+	struct reply_rrset *nsec, *wnsec = NULL, *soa;
+	struct reply *rep;
+	size_t bmlen, wbmlen, celen;
+	uint32_t ttl, min;
+	int nodata;
+
+	if (!neg_cache_lookup(env->neg_cache, qname, *env->now, zone, owner) ||
+	    !(nsec = val_cached_nsec(q, owner, &next, &bm, &bmlen))) {
+		return NULL;
+	}
+	if (dname_equal(owner, qname)) {
+		/* The name exists: NODATA when the type is absent. */
+		if (val_nsec_bitmap_has(bm, bmlen, qtype) ||
+		    val_nsec_bitmap_has(bm, bmlen, RR_TYPE_CNAME)) {
+			return NULL;
+		}
+		if (qtype == RR_TYPE_DS ? val_nsec_bitmap_has(bm, bmlen,
+		    RR_TYPE_SOA) : (val_nsec_bitmap_has(bm, bmlen,
+		    RR_TYPE_NS) && !val_nsec_bitmap_has(bm, bmlen,
+		    RR_TYPE_SOA))) {
+			return NULL;
+		}
+		nodata = 1;
+	} else {
+		if (!val_nsec_covers(owner, next, qname, zone)) {
+			return NULL;
+		}
+		/* Below a delegation point or a DNAME the records of this
+		 * zone do not speak. */
+		if (dname_is_strict_subdomain(qname, owner) &&
+		    (val_nsec_bitmap_has(bm, bmlen, RR_TYPE_DNAME) ||
+		    (val_nsec_bitmap_has(bm, bmlen, RR_TYPE_NS) &&
+		    !val_nsec_bitmap_has(bm, bmlen, RR_TYPE_SOA)))) {
+			return NULL;
+		}
+		if (dname_is_strict_subdomain(next, qname)) {
+			/* Names below it: an empty non-terminal, NODATA. */
+			nodata = 1;
+		} else {
+			nodata = 0;
+			/* The closest encloser, and no wildcard there. */
+			ce = val_common_ancestor(qname, owner);
+			if (dname_count_labels(val_common_ancestor(qname,
+			    next)) > dname_count_labels(ce)) {
+				ce = val_common_ancestor(qname, next);
+			}
+			celen = dname_len(ce);
+			if (!dname_is_subdomain(ce, zone) || celen + 2 >
+			    DNAME_MAXLEN) {
+				return NULL;
+			}
+			wc[0] = 1;
+			wc[1] = '*';
+			memcpy(wc + 2, ce, celen);
+			if (!neg_cache_lookup(env->neg_cache, wc, *env->now, wz,
+			    wowner) || !dname_equal(wz, zone)) {
+				return NULL;
+			}
+			if (!dname_equal(wowner, owner)) {
+				if (!(wnsec = val_cached_nsec(q, wowner, &wnext,
+				    &wbm, &wbmlen))) {
+					return NULL;
+				}
+			} else {
+				wnext = next;
+			}
+			if (!val_nsec_covers(wowner, wnext, wc, zone)) {
+				return NULL;
+			}
+		}
+	}
+	soa = dns_cache_lookup_rrset(env, q->region, zone, RR_TYPE_SOA,
+	    RR_CLASS_IN);
+	if (!soa || soa->security != RRSET_SEC_SECURE || soa->count != 1 ||
+	    soa->rdlen[0] < 20) {
+		return NULL;
+	}
+	min = wire_get32(soa->rd[0] + soa->rdlen[0] - 4);
+	ttl = soa->ttl < min ? soa->ttl : min;
+	ttl = nsec->ttl < ttl ? nsec->ttl : ttl;
+	if (wnsec && wnsec->ttl < ttl) {
+		ttl = wnsec->ttl;
+	}
+	if (!(rep = reply_create(q->region, 3))) {
+		return NULL;
+	}
+	rep->rcode = nodata ? MSG_RCODE_NOERROR : MSG_RCODE_NXDOMAIN;
+	rep->flags = MSG_FLAG_QR | MSG_FLAG_AA;
+	soa->ttl = nsec->ttl = ttl;
+	soa->section = nsec->section = MSG_SEC_AUTHORITY;
+	reply_add(rep, 3, soa, MSG_SEC_AUTHORITY);
+	reply_add(rep, 3, nsec, MSG_SEC_AUTHORITY);
+	if (wnsec) {
+		wnsec->ttl = ttl;
+		wnsec->section = MSG_SEC_AUTHORITY;
+		reply_add(rep, 3, wnsec, MSG_SEC_AUTHORITY);
+	}
+	rep->security = RRSET_SEC_SECURE;
+	if (nodata) {
+		env->ctr.aggressive_nodata++;
+	} else {
+		env->ctr.aggressive_nxdomain++;
+	}
+	return rep;
+}
+
 /** The verdict of a reply validated earlier (from the cache). */
 static void
 val_cached_verdict(struct module_qstate *q, int id)
@@ -1885,6 +2120,20 @@ val_operate(struct module_qstate *q, enum module_ev ev, int id)
 	struct val_qstate *vq = q->minfo[id];
 
 	if (ev == MODULE_EVENT_NEW || (ev == MODULE_EVENT_PASS && !vq)) {
+		struct reply *syn;
+
+		if (ev == MODULE_EVENT_NEW && q->env->neg_cache &&
+		    !(q->query_flags & MSG_FLAG_CD) && !q->is_priming &&
+		    !q->no_cache && q->qinfo.qclass == RR_CLASS_IN &&
+		    q->qinfo.qtype != RR_TYPE_ANY &&
+		    q->qinfo.qtype != RR_TYPE_RRSIG &&
+		    (syn = val_synthesize(q)) != NULL) {
+			/* From validated NSEC records: no question out. */
+			q->return_msg = syn;
+			q->env->ctr.secure++;
+			q->ext_state[id] = MODULE_FINISHED;
+			return;
+		}
 		/* Ask the iterator first. */
 		q->ext_state[id] = MODULE_WAIT_MODULE;
 		return;
