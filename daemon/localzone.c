@@ -62,6 +62,9 @@ struct lz_node {
 	/** Local data at this name; NULL for a zone apex without data or
 	 * an empty non-terminal. */
 	struct lz_rrset *rrsets;
+	/** For a zone apex: 1 when another node lies below it, so the
+	 * apex name exists even without data (RFC 8020). */
+	int has_below;
 };
 
 struct local_zones {
@@ -266,6 +269,21 @@ lz_get(struct local_zones *lz, const uint8_t *name)
 	return n;
 }
 
+/** Note on every zone apex strictly above a name that a node lies below
+ * it. */
+static void
+lz_mark_above(struct local_zones *lz, const uint8_t *name)
+{
+	const uint8_t *p;
+	struct lz_node *n;
+
+	for (p = dname_parent(name); p; p = dname_parent(p)) {
+		if ((n = lz_find(lz, p, dname_hash(p, 0))) && n->is_zone) {
+			n->has_below = 1;
+		}
+	}
+}
+
 int
 local_zones_add_zone(struct local_zones *lz, const char *name,
     enum local_zone_type type)
@@ -285,6 +303,7 @@ local_zones_add_zone(struct local_zones *lz, const char *name,
 	}
 	n->is_zone = 1;
 	n->type = type;
+	lz_mark_above(lz, d);
 	return RES_OK;
 }
 
@@ -404,6 +423,7 @@ lz_add_rr(struct local_zones *lz, const struct rr_text *rr)
 			return RES_ENOMEM;
 		}
 	}
+	lz_mark_above(lz, rr->owner);
 	return lz_node_add_rr(n, rr);
 }
 
@@ -505,6 +525,12 @@ local_zones_remove_data(struct local_zones *lz, const uint8_t *name)
 	    n = p ? lz_find(lz, p, dname_hash(p, 0)) : NULL) {
 		lz_unlink(lz, n);
 		p = dname_parent(p);
+	}
+	/* The zones above may have nothing below any more. */
+	for (p = dname_parent(d); p; p = dname_parent(p)) {
+		if ((n = lz_find(lz, p, dname_hash(p, 0))) && n->is_zone) {
+			n->has_below = lz_has_below(lz, n);
+		}
 	}
 	return RES_OK;
 }
@@ -811,9 +837,10 @@ local_zones_answer(const struct local_zones *lz, const struct dns_msg *q,
 		log_info("inform: query for %s type %u in local zone", s,
 		    (unsigned)q->qtype);
 	}
-	/* A name exists when it holds data, or is an empty non-terminal
-	 * below the apex; a bare apex without data does not (as Unbound). */
-	if (data && (data->rrsets || data != zone)) {
+	/* A name exists when it holds data, or has names below it (an
+	 * empty non-terminal, or an apex with data below: NODATA, not
+	 * NXDOMAIN, RFC 8020); a bare apex with nothing does not. */
+	if (data && (data->rrsets || data != zone || zone->has_below)) {
 		if (zone->type == LOCAL_ZONE_TYPETRANSPARENT &&
 		    !lz_rrset(data, q->qtype) && q->qtype != RR_TYPE_ANY &&
 		    !lz_rrset(data, RR_TYPE_CNAME)) {

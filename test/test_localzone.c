@@ -153,6 +153,32 @@ test_localzone_static(void)
 	    LOCAL_RESULT_ANSWER);
 	UNIT_CHECK_INT(rmsg.ancount, 2);
 	local_zones_delete(lz);
+
+	/* An apex without data of its own but with names below exists
+	 * (RFC 8020): NODATA, not NXDOMAIN; with nothing below, NXDOMAIN;
+	 * when the last name below goes, NXDOMAIN again. */
+	lz = local_zones_create();
+	UNIT_CHECK_INT(local_zones_add_zone(lz, "bare.internal.",
+	    LOCAL_ZONE_STATIC), 0);
+	UNIT_CHECK_INT(ask(lz, "bare.internal.", 1, 512),
+	    LOCAL_RESULT_ANSWER);
+	UNIT_CHECK_INT(rmsg.rcode, MSG_RCODE_NXDOMAIN);
+	UNIT_CHECK_INT(local_zones_add_data(lz,
+	    "host.bare.internal. 60 IN A 192.0.2.7"), 0);
+	UNIT_CHECK_INT(ask(lz, "bare.internal.", 1, 512),
+	    LOCAL_RESULT_ANSWER);
+	UNIT_CHECK_INT(rmsg.rcode, MSG_RCODE_NOERROR);
+	UNIT_CHECK_INT(rmsg.ancount, 0);
+	{
+		uint8_t d[DNAME_MAXLEN];
+
+		dname_from_str("host.bare.internal.", NULL, d, NULL);
+		UNIT_CHECK_INT(local_zones_remove_data(lz, d), 0);
+	}
+	UNIT_CHECK_INT(ask(lz, "bare.internal.", 1, 512),
+	    LOCAL_RESULT_ANSWER);
+	UNIT_CHECK_INT(rmsg.rcode, MSG_RCODE_NXDOMAIN);
+	local_zones_delete(lz);
 }
 
 /** Transparent, typetransparent, redirect, refuse, deny, always_*. */
