@@ -401,7 +401,8 @@ apply_caps(struct random_state *r, uint8_t *d)
 
 /**
  * Check that a reply belongs to q (the sender was checked already):
- * QR set, opcode QUERY, q's ID, q's question (RFC 5452 section 9.1).
+ * QR set, opcode QUERY, q's ID, q's question (RFC 5452 section 9.1), or
+ * no question at all.
  * @return UPSTREAM_OK, UPSTREAM_CAPS_MISMATCH, or -1 for unwanted.
  */
 static int
@@ -420,9 +421,12 @@ reply_check(const struct outnet_wire *q, const uint8_t *pkt, size_t len)
 	}
 	qdcount = wire_get16(pkt + 4);
 	if (qdcount == 0) {
-		/* Error replies may lack the question (FORMERR from servers
-		 * without EDNS); address, port and ID matched. */
-		return (flags & 0xf) != 0 ? UPSTREAM_OK : -1;
+		/* Address, port and ID matched: a reply without its
+		 * question is the server's (a FORMERR from a server without
+		 * EDNS, a TC that leaves the question out, or a broken
+		 * server, RFC 8906); the caller reads what it says (TC:
+		 * TCP; anything else: a server that failed this query). */
+		return UPSTREAM_OK;
 	}
 	if (qdcount != 1) {
 		return -1;

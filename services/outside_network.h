@@ -44,10 +44,12 @@
  * unwanted_threshold, a warning about a possible spoofing attempt is
  * logged, at most once a minute.
  *
- * Error replies without a question section (QDCOUNT 0 with a nonzero
- * RCODE, as some servers send FORMERR to EDNS queries) are accepted from
- * the right address, port and ID, so the caller can see the FORMERR and
- * retry without EDNS.
+ * Replies without a question section (QDCOUNT 0: FORMERR from servers
+ * without EDNS, TC replies that leave the question out, broken servers)
+ * are accepted from the right address, port and ID, so the caller sees
+ * what the server said: retries without EDNS after the FORMERR, over TCP
+ * after TC, or moves on from a broken server, within the normal
+ * timeouts.
  *
  * 0x20: when the echoed question differs from the query only in letter
  * case, the result is UPSTREAM_CAPS_MISMATCH (not OK): a server that does

@@ -126,7 +126,7 @@
  * An entry:
  *	ENTRY_BEGIN
  *	MATCH opcode qtype qname [subdomain] [tcp] [udp] [edns] [noedns]
- *	ADJUST copy_id [copy_query] [caps_mismatch] [suspect]
+ *	ADJUST copy_id [copy_query] [caps_mismatch] [suspect] [no_question]
  *	REPLY QR AA TC RD RA AD CD NOERROR|NXDOMAIN|SERVFAIL|FORMERR|...
  *	EDE code|none|any	(CHECK_ANSWER only) the EDE info code the
  *				answer must carry (RFC 8914); none: it
@@ -154,7 +154,8 @@
  * does not echo the capitalisation.  ADJUST suspect makes a UDP query end
  * with UPSTREAM_SUSPECT (no packet), as the outside network does when a
  * packet from the server's address is not the reply (a forger guessing
- * IDs); a TCP query gets the reply.
+ * IDs); a TCP query gets the reply.  ADJUST no_question leaves the
+ * question section out of the reply.
  *
  * When the network runs.  After a QUERY, TIMEOUT or TIME_PASSES step the
  * harness answers pending upstream queries, oldest first, for as long as
@@ -271,6 +272,8 @@ struct rpl_entry {
 	int caps_mismatch;
 	/** ADJUST suspect. */
 	int suspect;
+	/** ADJUST no_question. */
+	int no_question;
 	/** Header flags of REPLY. */
 	uint16_t flags;
 	/** Rcode of REPLY. */
@@ -760,6 +763,8 @@ parse_entry(struct rpl_reader *rd, struct rpl_entry **out)
 					e->caps_mismatch = 1;
 				} else if (strcmp(tok, "suspect") == 0) {
 					e->suspect = 1;
+				} else if (strcmp(tok, "no_question") == 0) {
+					e->no_question = 1;
 				} else {
 					entry_free(e);
 					return rd_err(rd, "unknown ADJUST");
@@ -1468,7 +1473,9 @@ build_reply(const struct rpl_entry *e, const struct fake_query *q,
 	if (msg_writer_header(&w, 0, e->flags, e->rcode) != RES_OK) {
 		return 0;
 	}
-	if (e->have_q && !e->copy_query) {
+	if (e->no_question) {
+		/* no question section */
+	} else if (e->have_q && !e->copy_query) {
 		if (msg_writer_question(&w, e->q.owner, e->q.type,
 		    e->q.rclass) != RES_OK) {
 			return 0;

@@ -28,12 +28,14 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_negative.rpl \
 	testdata/iter_negative_shared_soa.rpl \
 	testdata/iter_negative_ttl.rpl \
+	testdata/iter_noquestion.rpl \
 	testdata/iter_priming.rpl \
 	testdata/iter_qname_min.rpl \
 	testdata/iter_referral.rpl \
 	testdata/iter_scrub_answer.rpl \
 	testdata/iter_spoof_question.rpl \
 	testdata/iter_spoof_tcp.rpl \
+	testdata/iter_tc_noquestion.rpl \
 	testdata/iter_tcp.rpl \
 	testdata/iter_timeout.rpl \
 	testdata/iter_unreachable.rpl \

@@ -30,7 +30,9 @@ enum srv_mode {
 	SRV_OTHER_QUESTION,	/* other type, other name, then the reply */
 	SRV_FLIP_CASE,		/* the reply flips every letter's case */
 	SRV_TC,			/* a reply with TC=1 */
-	SRV_FORMERR_NOQ		/* FORMERR without a question section */
+	SRV_FORMERR_NOQ,	/* FORMERR without a question section */
+	SRV_TC_NOQ,		/* TC, NOERROR, no question section */
+	SRV_NOERROR_NOQ		/* NOERROR, no question section */
 };
 
 /** Most queries the server records. */
@@ -202,6 +204,14 @@ srv_handle(void *arg, struct comm_reply *rep)
 		break;
 	case SRV_FORMERR_NOQ:
 		rep->reply[3] = 0x81;
+		rep->reply[5] = 0;
+		len = 12;
+		break;
+	case SRV_TC_NOQ:
+	case SRV_NOERROR_NOQ:
+		if (srv.mode == SRV_TC_NOQ) {
+			rep->reply[2] |= 0x02;
+		}
 		rep->reply[5] = 0;
 		len = 12;
 		break;
@@ -607,7 +617,7 @@ test_outnet_caps(void)
 	outnet_delete(o);
 }
 
-/** TC=1 is delivered as it is; FORMERR without a question is taken. */
+/** TC=1 is delivered as it is; replies without a question are taken. */
 static void
 test_outnet_tc_formerr(void)
 {
@@ -626,6 +636,19 @@ test_outnet_tc_formerr(void)
 	run_until(1, 3000);
 	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.flags & 0xf, 1);
+	UNIT_CHECK_INT(got.len, 12);
+	/* TC without the question, and a NOERROR without it: handed up
+	 * at once (the caller goes to TCP, or to another server), not
+	 * taken for a forger's packet. */
+	reset(SRV_TC_NOQ);
+	UNIT_CHECK(ask(o, 0, 2000) != NULL);
+	run_until(1, 3000);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
+	UNIT_CHECK(got.flags & 0x0200);
+	reset(SRV_NOERROR_NOQ);
+	UNIT_CHECK(ask(o, 0, 2000) != NULL);
+	run_until(1, 3000);
+	UNIT_CHECK_INT(got.result, UPSTREAM_OK);
 	UNIT_CHECK_INT(got.len, 12);
 	outnet_delete(o);
 }
