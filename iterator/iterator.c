@@ -304,14 +304,18 @@ iter_log(int level, const char *what, const uint8_t *name, uint16_t type)
 	verbose(level, "iterator: %s %s type %u", what, s, (unsigned)type);
 }
 
-/** Fail the query with SERVFAIL and an EDE. */
+/** Fail the query with SERVFAIL and an EDE (the text is copied into the
+ * query's region). */
 static void
 iter_error(struct module_qstate *q, int id, int ede, const char *text)
 {
+	const char *t = text ? region_copy(q->region, text, strlen(text) + 1) :
+	    NULL;
+
 	q->return_msg = NULL;
 	q->return_rcode = MSG_RCODE_SERVFAIL;
 	q->ede = ede;
-	q->ede_text = text;
+	q->ede_text = t ? t : "out of memory";
 	q->ext_state[id] = MODULE_ERROR;
 	iter_log(VERB_DETAIL, text, q->qinfo.qname, q->qinfo.qtype);
 }
@@ -1794,6 +1798,26 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 	return iter_use_reply(q, id, iq, s, rep);
 }
 
+/** Does a CNAME target lead back into the chain (the question or a
+ * name the chain has passed)? */
+static int
+iter_chain_loops(const struct module_qstate *q, const struct iter_qstate *iq,
+    const uint8_t *target)
+{
+	int k;
+
+	if (dname_equal(target, q->qinfo.qname)) {
+		return 1;
+	}
+	for (k = 0; k < iq->num_chain; k++) {
+		if (iq->chain[k]->type == RR_TYPE_CNAME &&
+		    dname_equal(iq->chain[k]->owner, target)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /**
  * Act on a checked and scrubbed reply to send s: a minimisation step, an
  * answer, a negative answer, a CNAME, a referral, or a lame server.
@@ -1860,6 +1884,15 @@ iter_use_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 			if (!c || iq->num_chain >= ITER_MAX_CNAME) {
 				iter_error(q, id, EDE_OTHER,
 				    "CNAME chain too long");
+				return 1;
+			}
+			if (iter_chain_loops(q, iq, c->rd[0])) {
+				char ln[DNAME_MAXSTR], t[DNAME_MAXSTR + 64];
+
+				dname_to_str(c->rd[0], ln, sizeof(ln));
+				snprintf(t, sizeof(t), "CNAME or DNAME loop: %s "
+				    "comes back", ln);
+				iter_error(q, id, EDE_OTHER, t);
 				return 1;
 			}
 			iq->chain[iq->num_chain++] = c;

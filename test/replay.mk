@@ -12,6 +12,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_caps_forged.rpl \
 	testdata/iter_caps_noharden.rpl \
 	testdata/iter_cname.rpl \
+	testdata/iter_cname_loop.rpl \
 	testdata/iter_compare_agree.rpl \
 	testdata/iter_compare_majority.rpl \
 	testdata/iter_compare_nomajority.rpl \
@@ -20,6 +21,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_compare_single.rpl \
 	testdata/iter_dname.rpl \
 	testdata/iter_dname_only.rpl \
+	testdata/iter_duplicates.rpl \
 	testdata/iter_edns_formerr.rpl \
 	testdata/iter_glue_answer.rpl \
 	testdata/iter_authority_ns_rank.rpl \
@@ -39,6 +41,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_tcp.rpl \
 	testdata/iter_timeout.rpl \
 	testdata/iter_unreachable.rpl \
+	testdata/iter_wrong_type.rpl \
 	testdata/val_aggressive_nsec.rpl \
 	testdata/val_aggressive_off.rpl \
 	testdata/val_anchor_broken.rpl \

@@ -11,6 +11,7 @@
 #include "util/rrtype.h"
 #include "util/region.h"
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 /** Names inside one RDATA that are compressed when writing. */
@@ -37,9 +38,12 @@ struct reply_item {
 	uint16_t rdlen;
 	/** Section. */
 	int section;
-	/** RRset index it went to, or -1. */
+	/** RRset index it went to, or -1; REPLY_DUP for a duplicate. */
 	long set;
 };
+
+/** The set of an RR that repeats an earlier one (left out). */
+#define REPLY_DUP LONG_MAX
 
 struct reply *
 reply_create(struct region *r, size_t max)
@@ -155,6 +159,24 @@ reply_from_msg(struct region *r, const struct dns_msg *m, struct reply **out)
 		n++;
 	}
 	free(buf);
+	/* RFC 2181 section 5: an RRset has no two identical RRs; the
+	 * receiver drops duplicates.  (An RRSIG repeated is one too.) */
+	for (i = 0; i < n; i++) {
+		if (items[i].set == REPLY_DUP) {
+			continue;
+		}
+		for (j = i + 1; j < n; j++) {
+			if (items[j].set != REPLY_DUP &&
+			    items[j].type == items[i].type &&
+			    items[j].rclass == items[i].rclass &&
+			    items[j].section == items[i].section &&
+			    items[j].rdlen == items[i].rdlen &&
+			    memcmp(items[j].rd, items[i].rd, items[i].rdlen) ==
+			    0 && dname_equal(items[j].owner, items[i].owner)) {
+				items[j].set = REPLY_DUP;
+			}
+		}
+	}
 	/* Group RRs (not RRSIGs) into sets, in order of first appearance. */
 	for (i = 0; i < n; i++) {
 		struct reply_rrset *s;
