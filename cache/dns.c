@@ -14,25 +14,31 @@
 #include "util/msg.h"
 #include "util/region.h"
 #include "util/reply.h"
+#include <stdlib.h>
 #include <string.h>
 
-/** RRs (with RRSIGs) of one RRset the fast path writes; larger sets are
- * answered through the slow path. */
+/** RRs (with RRSIGs) of one RRset handled on the stack; larger sets
+ * (up to what a 64 KiB message holds) take memory from the heap. */
 #define DNS_FAST_MAX_RR 128
 
 int
 dns_cache_store_rrset(struct module_env *env, const struct reply_rrset *s,
     uint64_t *id)
 {
-	struct rrset_rr rrs[DNS_FAST_MAX_RR * 2];
+	struct rrset_rr stack[DNS_FAST_MAX_RR * 2], *rrs = stack;
 	struct rrset_store in;
 	size_t i, n = s->count + s->sigcount;
+	int r;
 
 	if (id) {
 		*id = 0;
 	}
-	if (n > sizeof(rrs) / sizeof(rrs[0]) || s->count == 0) {
+	if (s->count == 0) {
 		return RES_ELIMIT;
+	}
+	if (n > sizeof(stack) / sizeof(stack[0]) &&
+	    !(rrs = malloc(n * sizeof(*rrs)))) {
+		return RES_ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
 		rrs[i].data = s->rd[i];
@@ -50,22 +56,26 @@ dns_cache_store_rrset(struct module_env *env, const struct reply_rrset *s,
 		in.ede = s->ede;
 		in.bogus_reason = s->reason;
 	}
-	return rrset_cache_store(env->rrset_cache, s->owner, s->type,
+	r = rrset_cache_store(env->rrset_cache, s->owner, s->type,
 	    s->rclass, &in, *env->now, id);
+	if (rrs != stack) {
+		free(rrs);
+	}
+	return r;
 }
 
 /**
  * Write the sections of a cached message: each RRset with its remaining
  * TTL, RRSIGs when do_bit, only the RRsets answer_keeps_rrset() keeps.
- * @return 0, or -1 when an RRset has more RRs than the fast path writes.
+ * @return 0, or -1 when out of memory for a large RRset.
  */
 static int
 dns_write_sections(struct msg_writer *w, const struct rrset_ref *refs,
     struct rrset_entry *const *rrsets, size_t an, size_t ns, size_t n,
     int do_bit, time_t now)
 {
-	const uint8_t *rd[DNS_FAST_MAX_RR];
-	uint16_t rdlen[DNS_FAST_MAX_RR];
+	const uint8_t *rd_stack[DNS_FAST_MAX_RR], **rd;
+	uint16_t rdlen_stack[DNS_FAST_MAX_RR], *rdlen;
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
@@ -75,11 +85,19 @@ dns_write_sections(struct msg_writer *w, const struct rrset_ref *refs,
 		int sec = i < an ? MSG_SEC_ANSWER : i < an + ns ?
 		    MSG_SEC_AUTHORITY : MSG_SEC_ADDITIONAL;
 
-		if (cnt > DNS_FAST_MAX_RR) {
-			return -1;
-		}
 		if (!answer_keeps_rrset(sec, ref->type, do_bit)) {
 			continue;
+		}
+		rd = rd_stack;
+		rdlen = rdlen_stack;
+		if (cnt > DNS_FAST_MAX_RR) {
+			rd = malloc(cnt * sizeof(*rd));
+			rdlen = malloc(cnt * sizeof(*rdlen));
+			if (!rd || !rdlen) {
+				free(rd);
+				free(rdlen);
+				return -1;
+			}
 		}
 		for (j = 0; j < cnt; j++) {
 			rd[j] = rrset_data_rr(d, j, &rdlen[j]);
@@ -88,6 +106,10 @@ dns_write_sections(struct msg_writer *w, const struct rrset_ref *refs,
 		    rrset_data_ttl_left(d, now), rd, rdlen, d->count,
 		    d->rrsig_count, do_bit, sec == MSG_SEC_ANSWER ||
 		    (sec == MSG_SEC_AUTHORITY && ref->type == RR_TYPE_SOA));
+		if (rd != rd_stack) {
+			free(rd);
+			free(rdlen);
+		}
 	}
 	return 0;
 }

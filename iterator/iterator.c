@@ -1712,6 +1712,7 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 	struct module_env *env = q->env;
 	struct delegpt_addr *a = s->a;
 	struct reply *rep;
+	int pr;
 
 	iq->state = ITER_QUERY_TARGETS;
 	if (!iq->msg) {
@@ -1723,8 +1724,19 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 	}
 	infra_cache_rtt_update(env->infra_cache, &a->addr, a->addrlen,
 	    iq->dp->name, *env->now, r->rtt_ms > 0 ? r->rtt_ms : 1);
-	if (msg_parse(iq->msg, r->pkt, r->len) == RES_OK &&
-	    iq->msg->rcode == MSG_RCODE_FORMERR && s->edns) {
+	pr = msg_parse(iq->msg, r->pkt, r->len);
+	if (pr == RES_ELIMIT) {
+		/* More records than the view holds (a big RRset over TCP):
+		 * room for as many as the message can hold.  The limit is
+		 * the message's 64 KiB, not a count. */
+		size_t max = r->len / 11 + 1;
+		struct msg_rr *room = region_alloc(q->region, max *
+		    sizeof(*room));
+
+		pr = room ? msg_parse_big(iq->msg, r->pkt, r->len, room,
+		    max) : RES_ENOMEM;
+	}
+	if (pr == RES_OK && iq->msg->rcode == MSG_RCODE_FORMERR && s->edns) {
 		/* RFC 6891 section 7: retry without EDNS, and remember.
 		 * (Such a FORMERR often has no question section.) */
 		iter_trace_send(q, iq, s, TRACE_REPLY, r->result,

@@ -64,14 +64,16 @@
  *	ADDRESS a.b.c.d		number is within [start, end]; one or more
  *	ENTRY_BEGIN ...		ADDRESS lines (IPv4 or IPv6; none: any
  *	RANGE_END		address), then entries
- *	STEP n QUERY name type [DO] [CD] [AD] [NORD] [HOLD] [FROM address]
+ *	STEP n QUERY name type [DO] [CD] [AD] [NORD] [HOLD] [TCP]
+ *		[FROM address]
  *				a client query (RD set unless NORD; DO adds
  *				EDNS with the DO bit; CD and AD set those
  *				header bits); the scripted servers answer
  *				before the next step, except with HOLD: then
  *				the next QUERY is sent while this one waits
  *				(the client is 127.0.0.1, or the FROM
- *				address, for access control)
+ *				address, for access control; TCP: over TCP,
+ *				no UDP size limit)
  *	STEP n CHECK_OUT_QUERY address name type [tcp|udp] [edns|noedns]
  *				[caps|nocaps]
  *				the next upstream query sent (in sending
@@ -342,6 +344,8 @@ struct rpl_step {
 	/** QUERY HOLD: leave the network alone, so the next QUERY runs
 	 * while this one still waits (queries in flight together). */
 	int hold;
+	/** QUERY TCP: the client asks over TCP (no UDP size limit). */
+	int client_tcp;
 	/** Address of CHECK_OUT_QUERY / TIMEOUT; QUERY FROM's client. */
 	struct sockaddr_storage addr;
 	/** 1 when addr is set. */
@@ -1061,6 +1065,8 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 				s->flags &= (uint16_t)~MSG_FLAG_RD;
 			} else if (strcmp(tok, "HOLD") == 0) {
 				s->hold = 1;
+			} else if (strcmp(tok, "TCP") == 0) {
+				s->client_tcp = 1;
 			} else if (strcmp(tok, "FROM") == 0) {
 				tok = strtok_r(NULL, " \t", &save);
 				if (!tok || addr_parse(tok, &s->addr) != 0) {
@@ -1786,6 +1792,7 @@ step_check_answer(struct replay *rp, const struct rpl_step *st)
 	const struct rpl_entry *e = st->entry;
 	struct fake_answer *a = rp->answers;
 	struct dns_msg *m;
+	struct msg_rr *room = NULL;
 	unsigned match = e->match ? e->match : RPL_M_ALL;
 	const uint16_t fmask = MSG_FLAG_QR | MSG_FLAG_AA | MSG_FLAG_TC |
 	    MSG_FLAG_RD | MSG_FLAG_RA | MSG_FLAG_AD | MSG_FLAG_CD;
@@ -1800,11 +1807,13 @@ step_check_answer(struct replay *rp, const struct rpl_step *st)
 	}
 	rp->answers = a->next;
 	m = malloc(sizeof(*m));
-	if (!m) {
+	room = malloc(MSG_MAX_RR_ANY * sizeof(*room));
+	if (!m || !room) {
 		fail(rp, "out of memory");
 		goto out;
 	}
-	if (msg_parse(m, a->pkt, a->len) != RES_OK) {
+	if (msg_parse_big(m, a->pkt, a->len, room, MSG_MAX_RR_ANY) !=
+	    RES_OK) {
 		fail(rp, "step %d (line %d) CHECK_ANSWER: the answer does not "
 		    "parse", st->num, st->line);
 		goto out;
@@ -1856,6 +1865,7 @@ step_check_answer(struct replay *rp, const struct rpl_step *st)
 	trace(rp, "  answer matches");
 out:
 	free(m);
+	free(room);
 	free(a->pkt);
 	free(a);
 }
@@ -2063,6 +2073,7 @@ step_query(struct replay *rp, const struct rpl_step *st)
 		rep.addrlen = sizeof(*sin);
 	}
 	rep.conn_id = (uint64_t)st->num;
+	rep.is_tcp = st->client_tcp;
 	rep.query = pkt;
 	rep.query_len = len;
 	rep.reply = out;

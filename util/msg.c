@@ -121,7 +121,8 @@ parse_opt_rdata(struct msg_edns *e, const uint8_t *pkt, size_t off,
  * @return see msg_parse().
  */
 static int
-msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store)
+msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store,
+    struct msg_rr *room, size_t max)
 {
 	uint16_t counts[3];
 	size_t pos, i, nlen;
@@ -130,6 +131,8 @@ msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store)
 	if (!m) {
 		return RES_EINVAL;
 	}
+	m->rr = room ? room : m->rr_inline;
+	m->max_rr = room ? max : MSG_MAX_RR;
 	m->pkt = pkt;
 	m->len = len;
 	m->have_header = 0;
@@ -234,7 +237,7 @@ msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store)
 			if (store) {
 				struct msg_rr *rr;
 
-				if (m->nrr >= MSG_MAX_RR) {
+				if (m->nrr >= m->max_rr) {
 					return RES_ELIMIT;
 				}
 				rr = &m->rr[m->nrr++];
@@ -263,13 +266,23 @@ msg_walk(struct dns_msg *m, const uint8_t *pkt, size_t len, int store)
 int
 msg_parse(struct dns_msg *m, const uint8_t *pkt, size_t len)
 {
-	return msg_walk(m, pkt, len, 1);
+	return msg_walk(m, pkt, len, 1, NULL, 0);
+}
+
+int
+msg_parse_big(struct dns_msg *m, const uint8_t *pkt, size_t len,
+    struct msg_rr *rr, size_t max)
+{
+	if (!rr) {
+		return RES_EINVAL;
+	}
+	return msg_walk(m, pkt, len, 1, rr, max);
 }
 
 int
 msg_parse_query(struct dns_msg *m, const uint8_t *pkt, size_t len)
 {
-	return msg_walk(m, pkt, len, 0);
+	return msg_walk(m, pkt, len, 0, NULL, 0);
 }
 
 int

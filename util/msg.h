@@ -67,10 +67,13 @@
 #include "util/dname.h"
 #include "util/dnsdef.h"
 
-/** RR entries a parsed view holds; more RRs are refused (RES_ELIMIT).
- * 256 covers every sane reply (a full 64 KB TCP reply of A records would
- * hold more, but such replies are refused upstream of us as well). */
+/** RR entries a parsed view holds in itself; a message with more is
+ * refused (RES_ELIMIT) unless the caller gives room for them
+ * (msg_parse_big(): a 64 KiB message holds at most MSG_MAX_RR_ANY). */
 #define MSG_MAX_RR 256
+/** The most RRs a message can hold: a 64 KiB message of RRs of 11
+ * octets (a compressed owner of 2, no RDATA). */
+#define MSG_MAX_RR_ANY ((65535 - 12) / 11)
 /** EDNS options a view records; more are refused (RES_ELIMIT). */
 #define MSG_MAX_OPTS 32
 /** Names the writer remembers for compression.  Each written label start
@@ -208,8 +211,13 @@ struct dns_msg {
 	size_t nrr;
 	/** First entry of each section; the answer starts at 0. */
 	size_t sec_first[3];
-	/** The RRs, in packet order. */
-	struct msg_rr rr[MSG_MAX_RR];
+	/** The RRs, in packet order: rr_inline, or the caller's room given
+	 * to msg_parse_big(). */
+	struct msg_rr *rr;
+	/** Room in rr. */
+	size_t max_rr;
+	/** The view's own room. */
+	struct msg_rr rr_inline[MSG_MAX_RR];
 };
 
 /**
@@ -223,6 +231,17 @@ struct dns_msg {
  *	parsed so far are valid (have_header, have_question, edns.present).
  */
 int msg_parse(struct dns_msg *m, const uint8_t *pkt, size_t len);
+
+/**
+ * Parse a whole message with room for more RRs than the view holds
+ * (a reply of many records: msg_parse() gave RES_ELIMIT).
+ * @param m, pkt, len: as for msg_parse().
+ * @param rr: room for max RR entries; must live as long as the view.
+ * @param max: its size; MSG_MAX_RR_ANY is enough for any message.
+ * @return as msg_parse().
+ */
+int msg_parse_big(struct dns_msg *m, const uint8_t *pkt, size_t len,
+	struct msg_rr *rr, size_t max);
 
 /**
  * Parse the header, question and OPT record only; the other RRs are
