@@ -99,6 +99,14 @@ check "TLD referral from the root" sh -c \
 out=$($DIG +dnssec @127.53.1.1 features.com. DS)
 check "DS for a signed delegation" sh -c \
 	'echo "$1" | grep -q "features.com\..*IN.*DS"' - "$out"
+sig1=$($DIG +dnssec +short @127.53.2.1 www.bad-server.broken. A | grep "^A ")
+sig2=$($DIG +dnssec +short @127.53.3.1 www.bad-server.broken. A | grep "^A ")
+check "bad-server.broken: its two servers give different signatures" \
+	test -n "$sig1" -a -n "$sig2" -a "$sig1" != "$sig2"
+out=$($DIG @127.53.3.1 host.wild.nsec-ttl0.com. A +dnssec)
+check "nsec-ttl0.com: the wildcard proof has TTL 0" sh -c \
+	'echo "$1" | grep -q "^\*\.wild\.nsec-ttl0\.com\.[[:space:]]*0[[:space:]]*IN[[:space:]]*NSEC"' \
+	- "$out"
 out=$($DIG @127.53.2.9 www.lame.broken. A)
 check "lame server refuses" sh -c \
 	'echo "$1" | grep -q "status: REFUSED"' - "$out"
