@@ -382,7 +382,10 @@ sleep 0.5
 "$CONTROL" -c "$dir/val.conf" load_cache <"$dir/cache.dump" \
     >"$dir/load.out" 2>&1
 lrc=$?
-"$CHECK" -f "$dir/names-cached.txt" -d "$dir/state" -s 127.0.0.1 \
+# Questions of type RRSIG are left out: their answers are not cached
+# (nor are they by unbound), each goes to the servers.
+awk -F '\t' '$2 != "RRSIG"' "$dir/names-cached.txt" >"$dir/names-loaded.txt"
+"$CHECK" -f "$dir/names-loaded.txt" -d "$dir/state" -s 127.0.0.1 \
     -p "$vport" -j 64 -t 20 >"$dir/reload.out" 2>&1
 crc=$?
 out=$("$CONTROL" -c "$dir/val.conf" stats_noreset 2>&1)
