@@ -99,6 +99,37 @@ check "TLD referral from the root" sh -c \
 out=$($DIG +dnssec @127.53.1.1 features.com. DS)
 check "DS for a signed delegation" sh -c \
 	'echo "$1" | grep -q "features.com\..*IN.*DS"' - "$out"
+sig1=$($DIG +dnssec +short @127.53.2.1 www.bad-server.broken. A | grep "^A ")
+sig2=$($DIG +dnssec +short @127.53.3.1 www.bad-server.broken. A | grep "^A ")
+check "bad-server.broken: its two servers give different signatures" \
+	test -n "$sig1" -a -n "$sig2" -a "$sig1" != "$sig2"
+out=$($DIG @127.53.3.1 host.wild.nsec-ttl0.com. A +dnssec)
+check "nsec-ttl0.com: the wildcard proof has TTL 0" sh -c \
+	'echo "$1" | grep -q "^\*\.wild\.nsec-ttl0\.com\.[[:space:]]*0[[:space:]]*IN[[:space:]]*NSEC"' \
+	- "$out"
+
+# rekey: new keys for features.com, the new DS at the TLD servers, the
+# new KSK at the zone's servers, the names list updated.
+ds1=$($DIG +short @127.53.1.1 features.com. DS)
+check "rekey features.com" quiet "$TW" -d "$dir/state" rekey features.com
+ds2=$($DIG +short @127.53.1.2 features.com. DS)
+tag=${ds2%% *}
+check "the TLD serves a new DS ($tag)" test -n "$ds2" -a "$ds1" != "$ds2"
+for a in $(awk '$4 == "A" && $1 ~ /^ns[12]\.features\.com\.$/ {print $5}' \
+    "$dir/state/zones/features.com.zone"); do
+	out=$($DIG +multi @"$a" features.com. DNSKEY)
+	check "$a serves the new KSK and a ZSK" sh -c \
+		'echo "$1" | grep -q "KSK; alg = .* ; key id = $2\$" &&
+		echo "$1" | grep -q "ZSK; alg"' - "$out" "$tag"
+done
+check "names.txt lists the new DS" grep -q \
+	"^features\.com\.	DS	.*features\.com\. DS $tag " \
+	"$dir/state/names.txt"
+check "rekey of an unsigned zone is refused" sh -c \
+	'! "$1" -d "$2" rekey features.unsigned 2>/dev/null' - "$TW" \
+	"$dir/state"
+check "rekey of the root is refused" sh -c \
+	'! "$1" -d "$2" rekey . 2>/dev/null' - "$TW" "$dir/state"
 out=$($DIG @127.53.2.9 www.lame.broken. A)
 check "lame server refuses" sh -c \
 	'echo "$1" | grep -q "status: REFUSED"' - "$out"
