@@ -888,6 +888,9 @@ struct rc_match {
 	/** flush_type: only this type (messages: of the question or of
 	 * an RRset they hold); 0 for any. */
 	uint16_t type;
+	/** flush_keys: only DNSKEY and DS RRsets (messages: of the question
+	 * or of an RRset they hold). */
+	int keydata;
 	/** Keys to remove. */
 	struct rc_key *keys;
 	/** 1 when out of memory. */
@@ -903,6 +906,16 @@ rc_match_name(const struct rc_match *m, const uint8_t *n)
 	}
 	return m->zone ? dname_is_subdomain(n, m->name) :
 	    dname_equal(n, m->name);
+}
+
+/** Does a type match? */
+static int
+rc_match_type(const struct rc_match *m, uint16_t type)
+{
+	if (m->keydata) {
+		return type == RR_TYPE_DNSKEY || type == RR_TYPE_DS;
+	}
+	return !m->type || type == m->type;
 }
 
 /** Collect a key. */
@@ -931,7 +944,8 @@ rc_match_rrset(const struct rrset_entry *e, void *arg)
 {
 	struct rc_match *m = arg;
 
-	if (!rc_match_name(m, e->key.owner) || (m->bogus &&
+	if (!rc_match_name(m, e->key.owner) ||
+	    !rc_match_type(m, e->key.type) || (m->bogus &&
 	    e->d.security != RRSET_SEC_BOGUS)) {
 		return 0;
 	}
@@ -953,11 +967,11 @@ rc_match_msg(const struct msg_entry *e, void *arg)
 			return 0;
 		}
 	} else {
-		hit = rc_match_name(m, e->key.qname) && (!m->type ||
-		    e->key.qtype == m->type);
+		hit = rc_match_name(m, e->key.qname) &&
+		    rc_match_type(m, e->key.qtype);
 		for (i = 0; i < n && !hit; i++) {
 			hit = rc_match_name(m, e->d.refs[i].owner) &&
-			    (!m->type || e->d.refs[i].type == m->type);
+			    rc_match_type(m, e->d.refs[i].type);
 		}
 		if (!hit) {
 			return 0;
@@ -1076,7 +1090,9 @@ rc_cmd_flush(struct rc_conn *c, struct daemon_remote *rc, char *arg,
 	rc_status(c, 1, NULL);
 }
 
-/** "flush_keys [ZONE]": the key cache at and below a zone, or all. */
+/** "flush_keys [ZONE]": the key cache at and below a zone, or all, with
+ * the DNSKEY and DS RRsets the keys were validated from (kept, they
+ * would make the same keys again). */
 static void
 rc_cmd_flush_keys(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 {
@@ -1093,7 +1109,8 @@ rc_cmd_flush_keys(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 		m.name = name;
 		m.zone = 1;
 	}
-	n = rc_flush_keys(rc->d, &m);
+	m.keydata = 1;
+	n = rc_flush_match(rc->d, &m);
 	if (m.nomem) {
 		rc_status(c, 0, "out of memory; flushed %zu entries", n);
 		return;
