@@ -614,6 +614,85 @@ rc_print_nz(struct rc_conn *c, const char *name, const char *what,
 	}
 }
 
+/** The extended statistics (extended-statistics: yes): queries by type,
+ * class, opcode, flag and EDNS, answers by rcode. */
+static void
+rc_print_extended(struct rc_conn *c, const struct rc_snapshot *s)
+{
+	uint64_t ans[16];
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		char tn[32];
+
+		if (s->w.qtype[i] && rrtype_to_str((uint16_t)i, tn,
+		    sizeof(tn)) >= 0) {
+			rc_print_nz(c, "num.query.type", tn, s->w.qtype[i]);
+		}
+	}
+	rc_print_nz(c, "num.query.type", "other", s->w.qtype_big);
+	for (i = 0; i < 256; i++) {
+		char cn[32];
+
+		if (s->w.qclass[i] && rrclass_to_str((uint16_t)i, cn,
+		    sizeof(cn)) >= 0) {
+			rc_print_nz(c, "num.query.class", cn, s->w.qclass[i]);
+		}
+	}
+	rc_print_nz(c, "num.query.class", "other", s->w.qclass_big);
+	for (i = 0; i < 16; i++) {
+		static const char *const ops[16] = { "QUERY", "IQUERY",
+		    "STATUS", "OPCODE3", "NOTIFY", "UPDATE" };
+		char on[16];
+
+		snprintf(on, sizeof(on), "%s", i < 6 ? ops[i] : "OPCODE");
+		if (i >= 6) {
+			snprintf(on, sizeof(on), "OPCODE%d", i);
+		}
+		rc_print_nz(c, "num.query.opcode", on, s->w.qopcode[i]);
+	}
+	rc_printf(c, "num.query.tcp=%llu\n", (unsigned long long)s->w.num_tcp);
+	rc_printf(c, "num.answer.truncated_mtu=%llu\n",
+	    (unsigned long long)s->w.num_mtu_truncated);
+	rc_printf(c, "num.query.flags.QR=%llu\n",
+	    (unsigned long long)s->w.qbit_qr);
+	rc_printf(c, "num.query.flags.AA=%llu\n",
+	    (unsigned long long)s->w.qbit_aa);
+	rc_printf(c, "num.query.flags.TC=%llu\n",
+	    (unsigned long long)s->w.qbit_tc);
+	rc_printf(c, "num.query.flags.RD=%llu\n",
+	    (unsigned long long)s->w.qbit_rd);
+	rc_printf(c, "num.query.flags.RA=%llu\n",
+	    (unsigned long long)s->w.qbit_ra);
+	rc_printf(c, "num.query.flags.Z=%llu\n",
+	    (unsigned long long)s->w.qbit_z);
+	rc_printf(c, "num.query.flags.AD=%llu\n",
+	    (unsigned long long)s->w.qbit_ad);
+	rc_printf(c, "num.query.flags.CD=%llu\n",
+	    (unsigned long long)s->w.qbit_cd);
+	rc_printf(c, "num.query.edns.present=%llu\n",
+	    (unsigned long long)s->w.qedns);
+	rc_printf(c, "num.query.edns.DO=%llu\n",
+	    (unsigned long long)s->w.qedns_do);
+	/* Answers: those the worker wrote plus those the mesh sent. */
+	for (i = 0; i < 16; i++) {
+		static const char *const rc_names[] = { "NOERROR", "FORMERR",
+		    "SERVFAIL", "NXDOMAIN", "NOTIMPL", "REFUSED" };
+		char rn[16];
+
+		ans[i] = s->w.ans_rcode[i] + s->m.ans_rcode[i];
+		if (i < 6) {
+			snprintf(rn, sizeof(rn), "%s", rc_names[i]);
+		} else {
+			snprintf(rn, sizeof(rn), "RCODE%d", i);
+		}
+		if (i < 6 || ans[i]) {
+			rc_printf(c, "num.answer.rcode.%s=%llu\n", rn,
+			    (unsigned long long)ans[i]);
+		}
+	}
+}
+
 /** "stats" and "stats_noreset". */
 static void
 rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
@@ -624,7 +703,6 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	struct msg_cache_stats mst;
 	struct timeval now;
 	size_t cur, tcur = 0;
-	uint64_t ans[16];
 	char name[64];
 	int i;
 
@@ -671,74 +749,8 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	rc_printf(c, "mem.cache.infra=%zu\n",
 	    infra_cache_memory(d->infra_cache));
 	rc_printf(c, "mem.cache.key=%zu\n", key_cache_memory(d->key_cache));
-	for (i = 0; i < 256; i++) {
-		char tn[32];
-
-		if (t.w.qtype[i] && rrtype_to_str((uint16_t)i, tn,
-		    sizeof(tn)) >= 0) {
-			rc_print_nz(c, "num.query.type", tn, t.w.qtype[i]);
-		}
-	}
-	rc_print_nz(c, "num.query.type", "other", t.w.qtype_big);
-	for (i = 0; i < 256; i++) {
-		char cn[32];
-
-		if (t.w.qclass[i] && rrclass_to_str((uint16_t)i, cn,
-		    sizeof(cn)) >= 0) {
-			rc_print_nz(c, "num.query.class", cn, t.w.qclass[i]);
-		}
-	}
-	rc_print_nz(c, "num.query.class", "other", t.w.qclass_big);
-	for (i = 0; i < 16; i++) {
-		static const char *const ops[16] = { "QUERY", "IQUERY",
-		    "STATUS", "OPCODE3", "NOTIFY", "UPDATE" };
-		char on[16];
-
-		snprintf(on, sizeof(on), "%s", i < 6 ? ops[i] : "OPCODE");
-		if (i >= 6) {
-			snprintf(on, sizeof(on), "OPCODE%d", i);
-		}
-		rc_print_nz(c, "num.query.opcode", on, t.w.qopcode[i]);
-	}
-	rc_printf(c, "num.query.tcp=%llu\n", (unsigned long long)t.w.num_tcp);
-	rc_printf(c, "num.answer.truncated_mtu=%llu\n",
-	    (unsigned long long)t.w.num_mtu_truncated);
-	rc_printf(c, "num.query.flags.QR=%llu\n",
-	    (unsigned long long)t.w.qbit_qr);
-	rc_printf(c, "num.query.flags.AA=%llu\n",
-	    (unsigned long long)t.w.qbit_aa);
-	rc_printf(c, "num.query.flags.TC=%llu\n",
-	    (unsigned long long)t.w.qbit_tc);
-	rc_printf(c, "num.query.flags.RD=%llu\n",
-	    (unsigned long long)t.w.qbit_rd);
-	rc_printf(c, "num.query.flags.RA=%llu\n",
-	    (unsigned long long)t.w.qbit_ra);
-	rc_printf(c, "num.query.flags.Z=%llu\n",
-	    (unsigned long long)t.w.qbit_z);
-	rc_printf(c, "num.query.flags.AD=%llu\n",
-	    (unsigned long long)t.w.qbit_ad);
-	rc_printf(c, "num.query.flags.CD=%llu\n",
-	    (unsigned long long)t.w.qbit_cd);
-	rc_printf(c, "num.query.edns.present=%llu\n",
-	    (unsigned long long)t.w.qedns);
-	rc_printf(c, "num.query.edns.DO=%llu\n",
-	    (unsigned long long)t.w.qedns_do);
-	/* Answers: those the worker wrote plus those the mesh sent. */
-	for (i = 0; i < 16; i++) {
-		static const char *const rc_names[] = { "NOERROR", "FORMERR",
-		    "SERVFAIL", "NXDOMAIN", "NOTIMPL", "REFUSED" };
-		char rn[16];
-
-		ans[i] = t.w.ans_rcode[i] + t.m.ans_rcode[i];
-		if (i < 6) {
-			snprintf(rn, sizeof(rn), "%s", rc_names[i]);
-		} else {
-			snprintf(rn, sizeof(rn), "RCODE%d", i);
-		}
-		if (i < 6 || ans[i]) {
-			rc_printf(c, "num.answer.rcode.%s=%llu\n", rn,
-			    (unsigned long long)ans[i]);
-		}
+	if (d->cfg->extended_statistics) {
+		rc_print_extended(c, &t);
 	}
 	rc_printf(c, "num.query.dropped.malformed=%llu\n",
 	    (unsigned long long)t.w.num_dropped_malformed);

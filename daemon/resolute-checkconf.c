@@ -87,8 +87,8 @@ static const struct {
 	    "access control, local data, trust anchors and validation." },
 	{ "remote-control", "The control channel used by "
 	    "resolute-control(8)." },
-	{ "cachedb", "The shared cache in Redis; used only when resolute "
-	    "was built with it." },
+	{ "cachedb", "The shared cache in Redis is not built yet: its "
+	    "options are refused (see below)." },
 	{ "forward-zone", "Repeatable.  Queries for the zone (and below) go "
 	    "to the listed servers, which must offer recursion." },
 	{ "stub-zone", "Repeatable.  Queries for the zone go to the listed "
@@ -217,6 +217,7 @@ range_text(const struct cfg_option *o, const char *fmt_max,
 static void
 print_man(FILE *out)
 {
+	const struct cfg_refused *rf;
 	const struct cfg_option *tab, *o;
 	size_t n, i, k;
 	enum cfg_clause c;
@@ -275,6 +276,24 @@ print_man(FILE *out)
 				fputs(".br\nDefault: \\fBno\\fR.\n", out);
 			}
 		}
+	}
+	rf = config_refused_table(&n);
+	fputs(".SS \"Refused options\"\n", out);
+	man_text("Options of Unbound's configuration that resolute knows "
+	    "but does not take.  A line with one of them is an error that "
+	    "says why; an option shown with a value is accepted with that "
+	    "value only, which is what resolute always does.", out);
+	fputc('\n', out);
+	for (i = 0; i < n; i++) {
+		fputs(".TP\n\\fB", out);
+		man_text(rf[i].name, out);
+		fputs(":\\fR", out);
+		if (rf[i].value) {
+			fputc(' ', out);
+			man_text(rf[i].value, out);
+		}
+		fputc('\n', out);
+		man_sentence(rf[i].why, out);
 	}
 }
 
@@ -354,7 +373,7 @@ print_example(FILE *out)
 	    "# Every option is shown with its default, commented out; see\n"
 	    "# resolute.conf(5).  Check a config with resolute-checkconf(8).\n"
 	    "# Options without a value have no default.\n", PACKAGE_STRING);
-	for (c = CFG_C_SERVER; c <= CFG_C_CACHEDB; c++) {
+	for (c = CFG_C_SERVER; c <= CFG_C_REMOTE; c++) {
 		fputc('\n', out);
 		example_comment("", checkconf_clauses[c].what, out);
 		fprintf(out, "%s:\n", checkconf_clauses[c].name);

@@ -34,6 +34,8 @@
 #include "util/log.h"
 #include "util/msg.h"
 #include "util/netevent.h"
+#include "util/rrtype.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +198,56 @@ worker_setup_resolver(struct worker *w, const struct worker_seams *seams)
 	return RES_OK;
 }
 
+/** Arm the statistics timer for statistics-interval, or disarm it. */
+static void
+worker_stats_arm(struct worker *w)
+{
+	int secs = w->daemon->cfg->statistics_interval;
+
+	if (secs <= 0) {
+		comm_timer_disable(w->stats_timer);
+		return;
+	}
+	if (secs > INT_MAX / 1000) {
+		secs = INT_MAX / 1000;
+	}
+	(void)comm_timer_set(w->stats_timer, secs * 1000);
+}
+
+/** The counter's growth since the last line (a "stats" command may have
+ * reset it in between: then all of it). */
+static uint64_t
+worker_stats_delta(uint64_t now, uint64_t *last)
+{
+	uint64_t d = now >= *last ? now - *last : now;
+
+	*last = now;
+	return d;
+}
+
+/** statistics-interval: one log line of this thread's counters since the
+ * last one, in the worker's own thread (no lock). */
+static void
+worker_stats_log(void *arg)
+{
+	struct worker *w = arg;
+	struct mesh_stats ms;
+	uint64_t q, h, m, r;
+
+	mesh_get_stats(w->res->mesh, &ms);
+	q = worker_stats_delta(w->stats.num_queries, &w->stats_last[0]);
+	h = worker_stats_delta(w->stats.num_cache_hits, &w->stats_last[1]);
+	m = worker_stats_delta(w->stats.num_cache_misses,
+	    &w->stats_last[2]);
+	r = worker_stats_delta(ms.num_replies, &w->stats_last[3]);
+	log_info("server stats for thread %d: %llu queries, %llu answered "
+	    "from cache, %llu recursions, %llu replies from recursion, %zu "
+	    "in the request list", w->thread_num, (unsigned long long)q,
+	    (unsigned long long)h, (unsigned long long)m,
+	    (unsigned long long)r, mesh_count(w->res->mesh));
+	worker_stats_arm(w);
+}
+
 struct worker *
 worker_create(struct daemon *daemon, int num, const int *udp_fds,
     int num_udp, const int *tcp_fds, int num_tcp,
@@ -224,7 +276,10 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 	w->qmsg = malloc(sizeof(*w->qmsg));
 	w->notify = w->base ? comm_notify_create(w->base, worker_run_jobs,
 	    w) : NULL;
-	if (!w->base || !w->points || !w->qmsg || !w->notify) {
+	w->stats_timer = w->base ? comm_timer_create(w->base,
+	    worker_stats_log, w) : NULL;
+	if (!w->base || !w->points || !w->qmsg || !w->notify ||
+	    !w->stats_timer) {
 		log_err("out of memory creating worker %d", num);
 		worker_delete(w);
 		return NULL;
@@ -289,6 +344,7 @@ worker_delete(struct worker *w)
 		comm_point_delete(w->points[i]);
 	}
 	free(w->points);
+	comm_timer_delete(w->stats_timer);
 	/* Jobs never run are told so their arguments can go. */
 	while (w->jobs_head) {
 		struct worker_job *j = w->jobs_head;
@@ -323,6 +379,7 @@ worker_start(struct worker *w)
 	/* The config and hints may have been replaced by a reload. */
 	worker_shared_env(w->daemon, &shared);
 	modstack_thread_update(w->res, &shared);
+	worker_stats_arm(w);
 	if (pthread_create(&w->thr, NULL, worker_thread, w) != 0) {
 		log_err("cannot start worker thread %d", w->thread_num);
 		return RES_ESYSTEM;
@@ -462,6 +519,27 @@ worker_count_query(struct worker_stats *st, const uint8_t *hdr,
 	}
 }
 
+/** log-queries: one line per client query, as Unbound writes it:
+ * "query: ADDRESS NAME TYPE CLASS" and the transport. */
+static void
+worker_log_query(const struct dns_msg *q, const struct comm_reply *rep)
+{
+	char a[64], n[DNAME_MAXSTR], t[32], c[32];
+
+	if (dname_to_str(q->qname, n, sizeof(n)) < 0) {
+		snprintf(n, sizeof(n), "?");
+	}
+	if (rrtype_to_str(q->qtype, t, sizeof(t)) < 0) {
+		snprintf(t, sizeof(t), "TYPE%u", (unsigned)q->qtype);
+	}
+	if (rrclass_to_str(q->qclass, c, sizeof(c)) < 0) {
+		snprintf(c, sizeof(c), "CLASS%u", (unsigned)q->qclass);
+	}
+	log_info("query: %s %s %s %s%s", comm_addr_to_str(&rep->addr,
+	    rep->addrlen, 0, a, sizeof(a)), n, t, c,
+	    rep->is_tcp ? " tcp" : "");
+}
+
 int
 worker_handle_query(void *arg, struct comm_reply *rep)
 {
@@ -512,6 +590,9 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		w->stats.num_formerr++;
 		return worker_error(w, q, rep, &ao,
 		    MSG_RCODE_FORMERR, -1, NULL);
+	}
+	if (cfg->log_queries) {
+		worker_log_query(q, rep);
 	}
 	if (q->edns.present && q->edns.version > 0) {
 		return worker_error(w, q, rep, &ao,

@@ -130,6 +130,11 @@ struct worker {
 	pthread_mutex_t jobs_lock;
 	/** Wakes the event loop for a posted job. */
 	struct comm_notify *notify;
+	/** statistics-interval: logs this thread's counters. */
+	struct comm_timer *stats_timer;
+	/** The counters at the last statistics line: queries, cache hits,
+	 * cache misses, replies from recursion. */
+	uint64_t stats_last[4];
 };
 
 /**

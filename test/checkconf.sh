@@ -48,6 +48,16 @@ check $? "typo: suggestion"
 test ! -s "$tmp/out"
 check $? "typo: nothing on stdout"
 
+# An option of Unbound's that resolute refuses: the reason, file and
+# line, from the same parser the daemon uses.
+printf 'server:\n\tport: 5353\n\tharden-glue: no\ncachedb:\n\tsecret-seed: "x"\n' \
+    >"$tmp/refused.conf"
+"$prog" "$tmp/refused.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+    grep -q "refused.conf:3: 'harden-glue: no' is not supported (only 'yes': out-of-bailiwick glue is always dropped)" "$tmp/err" &&
+    grep -q "refused.conf:5: option 'secret-seed' is not supported: the shared cache (cachedb:) is not built yet" "$tmp/err"
+check $? "refused options: exit 1, each with its reason, file and line"
+
 "$prog" -o port testdata/config/good.conf >"$tmp/out" 2>"$tmp/err"
 test $? -eq 0 && test "$(cat "$tmp/out")" = 5353
 check $? "-o port prints 5353"
@@ -71,8 +81,8 @@ test $st -eq 0 && test -s "$tmp/a" && cmp -s "$tmp/a" "$tmp/b"
 check $? "--print output reads back to the same settings"
 
 "$prog" testdata/config/errors.conf >"$tmp/out" 2>"$tmp/err"
-test $? -eq 1 && test "$(grep -c 'errors.conf:[0-9]*:' "$tmp/err")" -eq 10
-check $? "errors.conf: ten errors reported"
+test $? -eq 1 && test "$(grep -c 'errors.conf:[0-9]*:' "$tmp/err")" -eq 14
+check $? "errors.conf: fourteen errors reported"
 
 printf 'server:\n\taccess-control: 10.0.0.0/33 allow\n' >"$tmp/acl.conf"
 "$prog" "$tmp/acl.conf" >"$tmp/out" 2>"$tmp/err"

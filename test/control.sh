@@ -146,6 +146,31 @@ check "reload of a broken config: exit 1, old config kept" \
     '[ $rc -eq 1 ] && [ "$($D +short v1.example.internal TXT)" = "\"two\"" ]'
 cp "$dir/good.conf" "$dir/resolute.conf"
 
+# log-queries, statistics-interval and extended-statistics, taken at a
+# reload: a line per query, a line per thread each second, and stats
+# without the per-type lines.
+sed -i 's/^server:$/server:\n\tlog-queries: yes\n\tstatistics-interval: 1\n\textended-statistics: no/' "$dir/resolute.conf"
+out=$($C reload 2>&1); rc=$?
+check "reload with log-queries, statistics-interval, extended-statistics" \
+    '[ $rc -eq 0 ]'
+$D +short -t AAAA www.example.internal >/dev/null
+$D +tcp +short www.example.internal >/dev/null
+sleep 2.5
+check "log-queries: a line per query with address, name, type, class" \
+    'grep -q "query: 127.0.0.1 www.example.internal. AAAA IN$" "$dir/resolute.log" && grep -q "query: 127.0.0.1 www.example.internal. A IN tcp$" "$dir/resolute.log"'
+check "statistics-interval: each thread logs its counters" \
+    'grep -q "server stats for thread 0: [0-9]* queries, [0-9]* answered from cache" "$dir/resolute.log" && grep -q "server stats for thread 1: " "$dir/resolute.log"'
+out=$($C stats_noreset 2>&1)
+check "extended-statistics: no leaves out the per-type lines" \
+    '[ "$(val total.num.queries)" -ge 2 ] && ! echo "$out" | grep -q "^num.query.type" && ! echo "$out" | grep -q "^num.answer.rcode"'
+cp "$dir/good.conf" "$dir/resolute.conf"
+out=$($C reload 2>&1)
+sleep 1.5
+lines=$(grep -c "server stats for thread" "$dir/resolute.log")
+sleep 1.5
+check "statistics-interval is off again after a reload without it" \
+    '[ "$(grep -c "server stats for thread" "$dir/resolute.log")" = "$lines" ]'
+
 # load_cache of a hand-written dump made 20 seconds ago.
 now=$(date +%s)
 cat > "$dir/load.txt" <<EOF

@@ -117,7 +117,6 @@ test_config_defaults(void)
 	UNIT_CHECK_INT(cfg->so_sndbuf, 0);
 	UNIT_CHECK_INT(cfg->edns_buffer_size, 1232);
 	UNIT_CHECK_INT(cfg->max_udp_size, 1232);
-	UNIT_CHECK_INT(cfg->msg_buffer_size, 65552);
 	UNIT_CHECK_INT(cfg->incoming_num_tcp, 10);
 	UNIT_CHECK_INT(cfg->tcp_idle_timeout, 30000);
 	UNIT_CHECK(cfg->access_control == NULL);
@@ -150,22 +149,16 @@ test_config_defaults(void)
 	UNIT_CHECK_INT(cfg->do_not_query_localhost, 1);
 	UNIT_CHECK_INT(cfg->outgoing_range, 4096);
 	UNIT_CHECK_INT(cfg->num_queries_per_thread, 1024);
-	UNIT_CHECK_INT(cfg->harden_glue, 1);
 	UNIT_CHECK_INT(cfg->val_bogus_ttl, 60);
 	UNIT_CHECK_INT(cfg->val_sig_skew_min, 3600);
 	UNIT_CHECK_INT(cfg->val_sig_skew_max, 86400);
 	UNIT_CHECK_INT(cfg->nsec3_max_iterations, 50);
 	UNIT_CHECK_STR(cfg->query_compare, "no");
 	UNIT_CHECK_INT(cfg->ede, 1);
-	UNIT_CHECK_INT(cfg->minimal_responses, 1);
 	UNIT_CHECK_INT(cfg->control_enable, 0);
 	UNIT_CHECK_INT(cfg->control_port, 8953);
 	UNIT_CHECK_INT(cfg->control_use_cert, 1);
 	UNIT_CHECK(strstr(cfg->server_key_file, "resolute_server.key"));
-	UNIT_CHECK_STR(cfg->backend, "redis");
-	UNIT_CHECK_STR(cfg->redis_server_host, "127.0.0.1");
-	UNIT_CHECK_INT(cfg->redis_server_port, 6379);
-	UNIT_CHECK_INT(cfg->redis_timeout, 100);
 	UNIT_CHECK(cfg->forwards == NULL && cfg->stubs == NULL);
 	UNIT_CHECK(cfg->config_file == NULL);
 	UNIT_CHECK_INT(config_check(cfg), 0);
@@ -177,11 +170,12 @@ static void
 test_config_table(void)
 {
 	const struct cfg_option *t;
+	const struct cfg_refused *rf;
 	size_t n, i, j;
 	char want[128];
 
 	t = config_option_table(&n);
-	UNIT_CHECK(n > 90);
+	UNIT_CHECK(n > 80);
 	for (i = 0; i < n; i++) {
 		snprintf(want, sizeof(want), "%s", t[i].name);
 		for (j = 0; want[j]; j++) {
@@ -204,6 +198,13 @@ test_config_table(void)
 	}
 	UNIT_CHECK(config_option_find("port:") == config_option_find("port"));
 	UNIT_CHECK(config_option_find("nope") == NULL);
+	/* A refused option is not also a setting. */
+	rf = config_refused_table(&n);
+	UNIT_CHECK(n >= 10);
+	for (i = 0; i < n; i++) {
+		UNIT_CHECK(config_option_find(rf[i].name) == NULL);
+		UNIT_CHECK(rf[i].why && *rf[i].why);
+	}
 	UNIT_CHECK(config_option_find("") == NULL);
 	UNIT_CHECK(config_option_find(NULL) == NULL);
 	UNIT_CHECK(config_option_table(NULL) == t);
@@ -327,8 +328,6 @@ check_good(const struct config *cfg, int orig)
 	s = cfg->stubs;
 	UNIT_CHECK(s && strcmp(s->name, "lab.example.") == 0 && s->isprime &&
 	    !s->isfirst && s->addrs && s->next == NULL);
-	UNIT_CHECK_INT(cfg->redis_server_port, 6380);
-	UNIT_CHECK_STR(cfg->secret_seed, "s3cret seed");
 	/* Untouched options keep their defaults. */
 	UNIT_CHECK_INT(cfg->do_ip4, 1);
 	UNIT_CHECK_INT(cfg->key_cache_size, 4 * 1024 * 1024);
@@ -386,7 +385,10 @@ test_config_roundtrip(void)
 	UNIT_CHECK_STR(t1, t2);
 	/* Every option is printed, defaults included. */
 	UNIT_CHECK(strstr(t1, "\tneg-cache-size: 1m\n") != NULL);
-	UNIT_CHECK(strstr(t1, "\tredis-timeout: 100\n") != NULL);
+	UNIT_CHECK(strstr(t1, "\tcontrol-port: 8953\n") != NULL);
+	/* Refused options are not settings. */
+	UNIT_CHECK(strstr(t1, "harden-glue") == NULL);
+	UNIT_CHECK(strstr(t1, "cachedb:") == NULL);
 	UNIT_CHECK(strstr(t1, "\t# version: (not set)\n") != NULL);
 	UNIT_CHECK(strstr(t1, "\tidentity: \"resolver # one\"\n") != NULL);
 out:
@@ -527,7 +529,17 @@ test_config_many_errors(void)
 	    "two") != NULL);
 	UNIT_CHECK(strstr(logbuf, "errors.conf:12: cannot open include file "
 	    "'testdata/config/does-not-exist.conf'") != NULL);
-	UNIT_CHECK_INT(count_str(logbuf, "error: "), 10);
+	UNIT_CHECK(strstr(logbuf, "errors.conf:13: 'harden-glue: no' is not "
+	    "supported (only 'yes': out-of-bailiwick glue is always dropped)")
+	    != NULL);
+	UNIT_CHECK(strstr(logbuf, "errors.conf:14: option 'msg-buffer-size' "
+	    "is not supported: ") != NULL);
+	UNIT_CHECK(strstr(logbuf, "errors.conf:15: 'minimal-responses: no' "
+	    "is not supported") != NULL);
+	UNIT_CHECK(strstr(logbuf, "errors.conf:17: option 'redis-server-port' "
+	    "is not supported: the shared cache (cachedb:) is not built yet")
+	    != NULL);
+	UNIT_CHECK_INT(count_str(logbuf, "error: "), 14);
 	/* Good lines between bad ones still count. */
 	config_delete(cfg);
 

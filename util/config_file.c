@@ -102,8 +102,6 @@ static const char *const cfg_zone_types[] = { "static", "transparent",
 /** Values of query-compare. */
 static const char *const cfg_compare_modes[] = { "no", "unsigned", "all",
 	NULL };
-/** Backends of cachedb:. */
-static const char *const cfg_backends[] = { "redis", NULL };
 
 /** An option whose value (one of its tokens) is a word from a list. */
 struct cfg_enum {
@@ -121,8 +119,7 @@ struct cfg_enum {
 static const struct cfg_enum cfg_enums[] = {
 	{ "access-control", 1, "access-control action", cfg_acl_actions },
 	{ "local-zone", 1, "local-zone type", cfg_zone_types },
-	{ "query-compare", 0, "query-compare value", cfg_compare_modes },
-	{ "backend", 0, "cachedb backend", cfg_backends }
+	{ "query-compare", 0, "query-compare value", cfg_compare_modes }
 };
 
 /** One word of a line. */
@@ -655,6 +652,60 @@ config_option_table(size_t *n)
 	return cfg_options;
 }
 
+/** The refused options; resolute.conf(5) lists them too. */
+static const struct cfg_refused cfg_refused_options[] = {
+	{ "harden-glue", "yes", "out-of-bailiwick glue is always dropped" },
+	{ "harden-dnssec-stripped", "yes", "a zone below a trust anchor "
+	    "whose signatures are missing is always bogus" },
+	{ "minimal-responses", "yes", "answers always hold only what the "
+	    "answer needs" },
+	{ "msg-buffer-size", NULL, "message buffers are sized for the "
+	    "largest message (65535 octets); remove the line" },
+	{ "prefetch-key", NULL, "not built yet; remove the line" },
+	{ "backend", NULL, "the shared cache (cachedb:) is not built yet" },
+	{ "secret-seed", NULL, "the shared cache (cachedb:) is not built "
+	    "yet" },
+	{ "redis-server-host", NULL, "the shared cache (cachedb:) is not "
+	    "built yet" },
+	{ "redis-server-port", NULL, "the shared cache (cachedb:) is not "
+	    "built yet" },
+	{ "redis-server-path", NULL, "the shared cache (cachedb:) is not "
+	    "built yet" },
+	{ "redis-server-password", NULL, "the shared cache (cachedb:) is "
+	    "not built yet" },
+	{ "redis-timeout", NULL, "the shared cache (cachedb:) is not built "
+	    "yet" },
+	{ "redis-expire-records", NULL, "the shared cache (cachedb:) is not "
+	    "built yet" },
+	{ "redis-logical-db", NULL, "the shared cache (cachedb:) is not "
+	    "built yet" }
+};
+
+const struct cfg_refused *
+config_refused_table(size_t *n)
+{
+	if (n) {
+		*n = sizeof(cfg_refused_options) /
+		    sizeof(cfg_refused_options[0]);
+	}
+	return cfg_refused_options;
+}
+
+/** A refused option by name, or NULL. */
+static const struct cfg_refused *
+cfg_refused_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cfg_refused_options) /
+	    sizeof(cfg_refused_options[0]); i++) {
+		if (strcmp(cfg_refused_options[i].name, name) == 0) {
+			return &cfg_refused_options[i];
+		}
+	}
+	return NULL;
+}
+
 /** 1 if name (NUL-terminated, no colon) is any keyword of the file. */
 static int
 cfg_is_keyword(const char *name)
@@ -662,7 +713,8 @@ cfg_is_keyword(const char *name)
 	return strcmp(name, "include") == 0 ||
 	    cfg_clause_find(name) != CFG_C_NONE ||
 	    config_option_find(name) != NULL ||
-	    cfg_zone_option_find(CFG_C_NONE, name) != NULL;
+	    cfg_zone_option_find(CFG_C_NONE, name) != NULL ||
+	    cfg_refused_find(name) != NULL;
 }
 
 /** 1 if an unquoted word is written as a keyword: "known-name:". */
@@ -867,6 +919,7 @@ cfg_line(struct cfg_parser *p, struct cfg_word *words, int n)
 	char name[128], prev[128], *colon;
 	const struct cfg_option *o;
 	const struct cfg_zone_option *zo;
+	const struct cfg_refused *rf;
 	enum cfg_clause c;
 	char *vals[2];
 	int i = 0, k, need, r;
@@ -916,6 +969,7 @@ cfg_line(struct cfg_parser *p, struct cfg_word *words, int n)
 		}
 		o = NULL;
 		zo = NULL;
+		rf = NULL;
 		need = 1;
 		if (strcmp(name, "include") == 0) {
 			/* Allowed anywhere. */
@@ -942,6 +996,12 @@ cfg_line(struct cfg_parser *p, struct cfg_word *words, int n)
 		} else if ((zo = cfg_zone_option_find(CFG_C_NONE, name))) {
 			cfg_error_place(p, name, zo->clause);
 			return RES_ESYNTAX;
+		} else if ((rf = cfg_refused_find(name)) != NULL) {
+			if (!rf->value) {
+				cfg_error(p, "option '%s' is not supported: %s",
+				    name, rf->why);
+				return RES_ESYNTAX;
+			}
 		} else {
 			goto unknown;
 		}
@@ -961,7 +1021,15 @@ cfg_line(struct cfg_parser *p, struct cfg_word *words, int n)
 		}
 		i += need;
 		memcpy(prev, name, len + 1);
-		if (zo) {
+		if (rf) {
+			r = 0;
+			if (strcmp(vals[0], rf->value) != 0) {
+				cfg_error(p, "'%s: %s' is not supported (only "
+				    "'%s': %s)", name, vals[0], rf->value,
+				    rf->why);
+				r = RES_ESYNTAX;
+			}
+		} else if (zo) {
 			r = cfg_set_zone_value(p, zo, vals[0]);
 		} else if (o) {
 			r = cfg_set_value(p, o, vals);
@@ -1544,7 +1612,7 @@ config_print(const struct config *cfg, FILE *out)
 	fprintf(out, "# resolute.conf: effective settings%s%s\n",
 	    cfg->config_file ? " of " : "",
 	    cfg->config_file ? cfg->config_file : "");
-	for (c = CFG_C_SERVER; c <= CFG_C_CACHEDB; c++) {
+	for (c = CFG_C_SERVER; c <= CFG_C_REMOTE; c++) {
 		fprintf(out, "%s:\n", cfg_clause_names[c]);
 		for (i = 0; i < CFG_NUM_OPTIONS; i++) {
 			if (cfg_options[i].clause == c) {

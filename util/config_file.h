@@ -281,4 +281,27 @@ const struct cfg_option *config_option_find(const char *name);
  */
 const struct cfg_option *config_option_table(size_t *n);
 
+/**
+ * An option of Unbound's configuration that resolute knows but does not
+ * take: an option that is accepted must work, so until one is built it
+ * is refused with the reason (an Unbound config carried over is told
+ * what to remove, not "unknown option").  A fixed option is accepted
+ * only with the value that is resolute's behaviour.
+ */
+struct cfg_refused {
+	/** The option. */
+	const char *name;
+	/** The one value accepted, or NULL: refused with any value. */
+	const char *value;
+	/** Why, for the message and resolute.conf(5). */
+	const char *why;
+};
+
+/**
+ * The refused options, for documentation and tests.
+ * @param n: receives the number of entries.
+ * @return the static table.
+ */
+const struct cfg_refused *config_refused_table(size_t *n);
+
 #endif /* UTIL_CONFIG_FILE_H */

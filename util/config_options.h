@@ -49,8 +49,9 @@ X(CFG_C_SERVER, "verbosity", INT, verbosity, "1", 0, 5, \
 	"log level: 0 errors only, 1 operational ... 5 cache level") \
 X(CFG_C_SERVER, "statistics-interval", TIME, statistics_interval, "0", \
 	0, INT_MAX, "seconds between statistics log lines, 0 for none") \
-X(CFG_C_SERVER, "extended-statistics", BOOL, extended_statistics, "no", \
-	0, 0, "keep per type, rcode and flag counters") \
+X(CFG_C_SERVER, "extended-statistics", BOOL, extended_statistics, "yes", \
+	0, 0, "stats prints the queries by type, class, opcode, flag and " \
+	"EDNS and the answers by rcode (Unbound's default is no)") \
 X(CFG_C_SERVER, "num-threads", INT, num_threads, "1", 1, 1024, \
 	"number of worker threads") \
 X(CFG_C_SERVER, "port", INT, port, "53", 1, 65535, \
@@ -86,8 +87,6 @@ X(CFG_C_SERVER, "edns-buffer-size", INT, edns_buffer_size, "1232", 512, \
 	65535, "EDNS UDP size advertised upstream") \
 X(CFG_C_SERVER, "max-udp-size", INT, max_udp_size, "1232", 512, 65535, \
 	"largest UDP reply sent to clients") \
-X(CFG_C_SERVER, "msg-buffer-size", INT, msg_buffer_size, "65552", 4096, \
-	1048576, "size of the message buffers") \
 X(CFG_C_SERVER, "incoming-num-tcp", INT, incoming_num_tcp, "10", 0, \
 	65535, "incoming TCP connections per thread") \
 X(CFG_C_SERVER, "tcp-idle-timeout", INT, tcp_idle_timeout, "30000", 0, \
@@ -169,8 +168,6 @@ X(CFG_C_SERVER, "cache-max-negative-ttl", TIME, cache_max_negative_ttl, \
 	"3600", 0, INT_MAX, "highest TTL of cached negative answers") \
 X(CFG_C_SERVER, "prefetch", BOOL, prefetch, "no", 0, 0, \
 	"refresh popular entries before they expire") \
-X(CFG_C_SERVER, "prefetch-key", BOOL, prefetch_key, "no", 0, 0, \
-	"fetch DNSKEYs early, while the DS is looked up") \
 X(CFG_C_SERVER, "serve-expired", BOOL, serve_expired, "no", 0, 0, \
 	"answer from expired data when upstream fails (RFC 8767)") \
 X(CFG_C_SERVER, "serve-expired-ttl", TIME, serve_expired_ttl, "0", 0, \
@@ -198,10 +195,6 @@ X(CFG_C_SERVER, "unwanted-reply-threshold", INT, unwanted_reply_threshold, \
 	"10", 0, INT_MAX, "queries to one server ended by forged packets " \
 	"within a minute after which it is asked over TCP for five " \
 	"minutes; 0 never") \
-X(CFG_C_SERVER, "harden-glue", BOOL, harden_glue, "yes", 0, 0, \
-	"drop out-of-bailiwick glue") \
-X(CFG_C_SERVER, "harden-dnssec-stripped", BOOL, harden_dnssec_stripped, \
-	"yes", 0, 0, "bogus when signatures are missing below an anchor") \
 X(CFG_C_SERVER, "val-log-level", INT, val_log_level, "0", 0, 2, \
 	"log validation failures: 1 one line, 2 with the reason") \
 X(CFG_C_SERVER, "val-max-restart", INT, val_max_restart, "5", 0, 100, \
@@ -225,8 +218,6 @@ X(CFG_C_SERVER, "query-compare-exempt", STRLIST, query_compare_exempt, \
 	"balancers that answer differently per server) (ours)") \
 X(CFG_C_SERVER, "ede", BOOL, ede, "yes", 0, 0, \
 	"add Extended DNS Errors (RFC 8914) to replies") \
-X(CFG_C_SERVER, "minimal-responses", BOOL, minimal_responses, "yes", 0, \
-	0, "leave out authority and additional data not needed") \
 X(CFG_C_REMOTE, "control-enable", BOOL, control_enable, "no", 0, 0, \
 	"open the control channel") \
 X(CFG_C_REMOTE, "control-interface", STRLIST, control_interface, NULL, \
@@ -242,19 +233,7 @@ X(CFG_C_REMOTE, "server-cert-file", STR, server_cert_file, \
 X(CFG_C_REMOTE, "control-key-file", STR, control_key_file, \
 	CFG_KEYDIR "/resolute_control.key", 0, 0, "client private key") \
 X(CFG_C_REMOTE, "control-cert-file", STR, control_cert_file, \
-	CFG_KEYDIR "/resolute_control.pem", 0, 0, "client certificate") \
-X(CFG_C_CACHEDB, "backend", STR, backend, "redis", 0, 0, \
-	"shared cache backend: redis") \
-X(CFG_C_CACHEDB, "secret-seed", STR, secret_seed, NULL, 0, 0, \
-	"secret mixed into the keys stored in the shared cache") \
-X(CFG_C_CACHEDB, "redis-server-host", STR, redis_server_host, \
-	"127.0.0.1", 0, 0, "Redis server address") \
-X(CFG_C_CACHEDB, "redis-server-port", INT, redis_server_port, "6379", 1, \
-	65535, "Redis server port") \
-X(CFG_C_CACHEDB, "redis-timeout", INT, redis_timeout, "100", 1, INT_MAX, \
-	"milliseconds to wait for Redis") \
-X(CFG_C_CACHEDB, "redis-expire-records", BOOL, redis_expire_records, \
-	"no", 0, 0, "let Redis expire records with their TTL")
+	CFG_KEYDIR "/resolute_control.pem", 0, 0, "client certificate")
 
 /*
  * The options of forward-zone: and stub-zone: clauses.  They fill one
