@@ -152,7 +152,7 @@ looker(void *arg)
 				memcpy(q->qname, names[i], q->qname_len);
 				answer_to_query(&to, q, sizeof(reply));
 				if (dns_cache_answer(mc, rc, &to, &ao, 0, 10,
-				    reply, sizeof(reply), &len) && len > 12)
+				    reply, sizeof(reply), &len, NULL) && len > 12)
 					n++;
 			} else if (use_msg) {
 				if (msg_cache_lookup(mc, rc, names[i], 1, 1, 0,

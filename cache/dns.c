@@ -67,15 +67,18 @@ dns_cache_store_rrset(struct module_env *env, const struct reply_rrset *s,
 /**
  * Write the sections of a cached message: each RRset with its remaining
  * TTL, RRSIGs when do_bit, only the RRsets answer_keeps_rrset() keeps.
+ * @param stale_ttl: the TTL of an expired RRset (serve-expired-reply-ttl),
+ *	0 when none is served.
  * @return 0, or -1 when out of memory for a large RRset.
  */
 static int
 dns_write_sections(struct msg_writer *w, const struct rrset_ref *refs,
     struct rrset_entry *const *rrsets, size_t an, size_t ns, size_t n,
-    int do_bit, time_t now)
+    int do_bit, time_t now, uint32_t stale_ttl)
 {
 	const uint8_t *rd_stack[DNS_FAST_MAX_RR], **rd;
 	uint16_t rdlen_stack[DNS_FAST_MAX_RR], *rdlen;
+	uint32_t ttl;
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
@@ -102,8 +105,12 @@ dns_write_sections(struct msg_writer *w, const struct rrset_ref *refs,
 		for (j = 0; j < cnt; j++) {
 			rd[j] = rrset_data_rr(d, j, &rdlen[j]);
 		}
+		ttl = rrset_data_ttl_left(d, now);
+		if (ttl == 0 && stale_ttl) {
+			ttl = stale_ttl;
+		}
 		reply_write_rrset(w, sec, ref->owner, ref->type, ref->rclass,
-		    rrset_data_ttl_left(d, now), rd, rdlen, d->count,
+		    ttl, rd, rdlen, d->count,
 		    d->rrsig_count, do_bit, sec == MSG_SEC_ANSWER ||
 		    (sec == MSG_SEC_AUTHORITY && ref->type == RR_TYPE_SOA));
 		if (rd != rd_stack) {
@@ -147,7 +154,7 @@ dns_wire_encode(const struct query_info *qi, const struct rrset_ref *refs,
 	if (msg_writer_header(&w, 0, 0, 0) != RES_OK ||
 	    msg_writer_question(&w, qi->qname, qi->qtype, qi->qclass) !=
 	    RES_OK || dns_write_sections(&w, refs, rrsets, an, ns, n, do_bit,
-	    now) != 0 || msg_writer_finish(&w, &len) != RES_OK) {
+	    now, 0) != 0 || msg_writer_finish(&w, &len) != RES_OK) {
 		return 0;
 	}
 	body = 12 + qi->qname_len + 4;
@@ -437,6 +444,8 @@ struct dns_wire_arg {
 	size_t cap;
 	/** receives the reply length */
 	size_t *len;
+	/** receives 1 when the entry asks for a prefetch */
+	int *prefetch;
 };
 
 /**
@@ -461,55 +470,84 @@ dns_wire_one(const struct msg_entry *e, int st, void *arg)
 	    sec == RRSET_SEC_BOGUS) || !msg_wire_live(w, a->now)) {
 		return 0;
 	}
-	return answer_wire(a->to, a->o, answer_flags(a->to, a->validating &&
+	if (answer_wire(a->to, a->o, answer_flags(a->to, a->validating &&
 	    sec == RRSET_SEC_SECURE, 0), e->d.rcode, w->data, w->len, w->an,
 	    w->ns, w->ar, w->ttl_off, w->nttl, (uint32_t)(a->now - w->at),
-	    a->buf, a->cap, a->len) == RES_OK;
+	    a->buf, a->cap, a->len) != RES_OK) {
+		/* Does not fit: the RRset path truncates. */
+		return 0;
+	}
+	*a->prefetch = (st & CACHE_FLAG_PREFETCH) != 0;
+	return 1;
 }
 
-int
-dns_cache_answer_rrsets(struct msg_cache *mc, struct rrset_cache *rc,
+/**
+ * Answer from a cached message through its RRsets (the slow path of
+ * dns_cache_answer(), and stale answers).
+ * @param stale_ttl: 0: an expired message is a miss; else it answers,
+ *	its expired RRsets with this TTL, with EDE 3 (RFC 8767).
+ * @param prefetch: receives 1 when the entry asks for a prefetch.
+ * @return 1 answered, 0 not.
+ */
+static int
+dns_answer_rrsets(struct msg_cache *mc, struct rrset_cache *rc,
     const struct answer_to *to, const struct answer_opts *o, int validating,
-    time_t now, uint8_t *buf, size_t cap, size_t *len)
+    time_t now, uint32_t stale_ttl, uint8_t *buf, size_t cap, size_t *len,
+    int *prefetch)
 {
 	struct msg_answer ans;
 	struct msg_writer w;
 	struct msg_entry *e;
 	int ok = 0, sec, bogus, st, ede;
+	const char *ede_text;
 
 	if ((e = msg_cache_lookup_msg(mc, to->qname, to->qtype, to->qclass,
 	    DNS_KEY_FLAGS(to), now, &st)) == NULL) {
 		return 0;
 	}
 	sec = e->d.security;
-	if (!dns_answerable(to, st, sec, validating)) {
+	if (!dns_answerable(to, stale_ttl ? st & ~CACHE_FLAG_STALE : st,
+	    sec, validating)) {
 		msg_cache_release(mc, e);
 		return 0;
 	}
 	bogus = validating && !(to->qflags & MSG_FLAG_CD) &&
 	    sec == RRSET_SEC_BOGUS;
+	if (bogus && stale_ttl) {
+		/* A failure is not served again as a stale answer. */
+		msg_cache_release(mc, e);
+		return 0;
+	}
 	if (msg_cache_answer_from(mc, rc, e, st, now, &ans) != RES_OK) {
 		return 0;
 	}
-	if (ans.flags & CACHE_FLAG_STALE) {
+	if ((ans.flags & CACHE_FLAG_STALE) && !stale_ttl) {
 		goto out;
 	}
 	/* A bogus answer is a SERVFAIL with its reason; an answer may carry
-	 * an EDE of its own (e.g. 3, stale answer).  EDE 0 is "other": sent
-	 * with a bogus answer only. */
+	 * an EDE of its own.  EDE 0 is "other": sent with a bogus answer
+	 * only.  A stale answer says so (EDE 3). */
 	ede = (bogus && ans.msg->d.ede >= 0) || ans.msg->d.ede > 0 ?
 	    ans.msg->d.ede : -1;
+	ede_text = ans.msg->d.reason;
+	if (ans.flags & CACHE_FLAG_STALE) {
+		ede = ans.msg->d.rcode == MSG_RCODE_NXDOMAIN ?
+		    EDE_STALE_NXDOMAIN : EDE_STALE_ANSWER;
+		ede_text = NULL;
+	}
 	if (answer_begin(&w, buf, cap, to, o, answer_flags(to, validating &&
 	    sec == RRSET_SEC_SECURE, 0), bogus ? MSG_RCODE_SERVFAIL :
-	    ans.msg->d.rcode, ede, ans.msg->d.reason) != RES_OK) {
+	    ans.msg->d.rcode, ede, ede_text) != RES_OK) {
 		goto out;
 	}
 	if (!bogus && dns_write_sections(&w, ans.msg->d.refs, ans.rrsets,
-	    ans.msg->d.an, ans.msg->d.ns, ans.n, to->do_bit, now) != 0) {
+	    ans.msg->d.an, ans.msg->d.ns, ans.n, to->do_bit, now,
+	    (ans.flags & CACHE_FLAG_STALE) ? stale_ttl : 0) != 0) {
 		goto out;
 	}
 	if (answer_finish(&w, len) == RES_OK) {
 		ok = 1;
+		*prefetch = (st & CACHE_FLAG_PREFETCH) != 0;
 	}
 out:
 	msg_cache_answer_release(mc, rc, &ans);
@@ -517,18 +555,45 @@ out:
 }
 
 int
-dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
+dns_cache_answer_rrsets(struct msg_cache *mc, struct rrset_cache *rc,
     const struct answer_to *to, const struct answer_opts *o, int validating,
     time_t now, uint8_t *buf, size_t cap, size_t *len)
 {
-	struct dns_wire_arg a = { to, o, validating, now, buf, cap, len };
+	int prefetch;
+
+	return dns_answer_rrsets(mc, rc, to, o, validating, now, 0, buf, cap,
+	    len, &prefetch);
+}
+
+int
+dns_cache_answer_stale(struct msg_cache *mc, struct rrset_cache *rc,
+    const struct answer_to *to, const struct answer_opts *o, int validating,
+    time_t now, uint32_t stale_ttl, uint8_t *buf, size_t cap, size_t *len)
+{
+	int prefetch;
+
+	return dns_answer_rrsets(mc, rc, to, o, validating, now,
+	    stale_ttl ? stale_ttl : 1, buf, cap, len, &prefetch);
+}
+
+int
+dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
+    const struct answer_to *to, const struct answer_opts *o, int validating,
+    time_t now, uint8_t *buf, size_t cap, size_t *len, int *prefetch)
+{
+	int pf = 0;
+	struct dns_wire_arg a = { to, o, validating, now, buf, cap, len,
+	    &pf };
 	int st;
 
 	st = msg_cache_apply_msg(mc, to->qname, to->qtype, to->qclass,
 	    DNS_KEY_FLAGS(to), now, dns_wire_one, &a);
-	if (st != 0) {
-		return st > 0;
+	if (st == 0) {
+		st = dns_answer_rrsets(mc, rc, to, o, validating, now, 0, buf,
+		    cap, len, &pf);
 	}
-	return dns_cache_answer_rrsets(mc, rc, to, o, validating, now, buf,
-	    cap, len);
+	if (prefetch) {
+		*prefetch = st > 0 && pf;
+	}
+	return st > 0;
 }

@@ -86,11 +86,14 @@ struct reply *dns_cache_lookup_msg(struct module_env *env, struct region *r,
  * @param now: current time.
  * @param buf, cap: the reply buffer.
  * @param len: receives the reply length.
+ * @param prefetch: receives 1 when the answer came from an entry in the
+ *	last 10% of its TTL, with prefetch on (once per entry): the caller
+ *	refreshes it in the background.  NULL ok.
  * @return 1 when answered, 0 on a miss (buf unspecified).
  */
 int dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 	const struct answer_to *to, const struct answer_opts *o, int validating,
-	time_t now, uint8_t *buf, size_t cap, size_t *len);
+	time_t now, uint8_t *buf, size_t cap, size_t *len, int *prefetch);
 
 /**
  * The same answer written from the cached RRsets, one by one, truncated
@@ -101,6 +104,19 @@ int dns_cache_answer(struct msg_cache *mc, struct rrset_cache *rc,
 int dns_cache_answer_rrsets(struct msg_cache *mc, struct rrset_cache *rc,
 	const struct answer_to *to, const struct answer_opts *o, int validating,
 	time_t now, uint8_t *buf, size_t cap, size_t *len);
+
+/**
+ * Answer from the cache, expired data included (serve-expired, RFC 8767):
+ * an expired message answers with its expired RRsets at stale_ttl and
+ * EDE 3 (Stale Answer; 19, Stale NXDOMAIN Answer, for NXDOMAIN).  Bogus
+ * entries never answer.  Only entries the cache kept past their expiry
+ * (serve-expired on, within serve-expired-ttl) are there to be found.
+ * @param stale_ttl: the TTL of expired RRsets (serve-expired-reply-ttl).
+ * Other parameters and return as dns_cache_answer().
+ */
+int dns_cache_answer_stale(struct msg_cache *mc, struct rrset_cache *rc,
+	const struct answer_to *to, const struct answer_opts *o, int validating,
+	time_t now, uint32_t stale_ttl, uint8_t *buf, size_t cap, size_t *len);
 
 /**
  * Encode a message about to be stored for the wire fast path (both

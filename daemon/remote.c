@@ -479,6 +479,9 @@ rc_mesh_add(struct mesh_stats *a, const struct mesh_stats *b, int sign)
 	a->num_dropped_full += k * b->num_dropped_full;
 	a->num_jostled += k * b->num_jostled;
 	a->num_budget_exceeded += k * b->num_budget_exceeded;
+	a->num_stale += k * b->num_stale;
+	a->num_answer_timeout += k * b->num_answer_timeout;
+	a->num_prefetch += k * b->num_prefetch;
 	a->sum_rec_time_us += k * b->sum_rec_time_us;
 	for (i = 0; i < 16; i++) {
 		a->ans_rcode[i] += k * b->ans_rcode[i];
@@ -768,6 +771,12 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.o.shared);
 	rc_printf(c, "num.query.budget_exceeded=%llu\n",
 	    (unsigned long long)t.m.num_budget_exceeded);
+	rc_printf(c, "num.answer.stale=%llu\n",
+	    (unsigned long long)(t.w.num_stale + t.m.num_stale));
+	rc_printf(c, "num.answer.timeout=%llu\n",
+	    (unsigned long long)t.m.num_answer_timeout);
+	rc_printf(c, "num.query.prefetch=%llu\n",
+	    (unsigned long long)t.m.num_prefetch);
 	rc_printf(c, "num.query.target_limit=%llu\n",
 	    (unsigned long long)t.w.mod.target_limit);
 	rc_printf(c, "num.query.outgoing.caps_mismatch=%llu\n",

@@ -552,7 +552,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	enum acl_action acl;
 	enum local_result lr;
 	size_t limit;
-	int ret;
+	int ret, prefetch;
 
 	w->stats.num_queries++;
 	if (rep->is_tcp) {
@@ -651,15 +651,32 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	/* The cache fast path. */
 	if (dns_cache_answer(d->msg_cache, d->rrset_cache, &to, &ao,
 	    d->stack.validating, w->res->now, rep->reply, rep->reply_cap,
-	    &rep->reply_len)) {
+	    &rep->reply_len, &prefetch)) {
 		w->stats.num_cache_hits++;
 		w->stats.ans_rcode[rep->reply[3] & 0xf]++;
+		if (prefetch) {
+			/* In the last 10% of its TTL: refreshed in the
+			 * background, this answer goes out now. */
+			mesh_new_prefetch(w->res->mesh, q);
+		}
 		return COMM_REPLY_SEND;
 	}
 	if (!(q->flags & MSG_FLAG_RD) && acl == ACL_ALLOW_SNOOP) {
 		/* Snooping: the cache or nothing. */
 		return worker_error(w, q, rep, &ao,
 		    MSG_RCODE_REFUSED, -1, NULL);
+	}
+	if (cfg->serve_expired && cfg->serve_expired_client_timeout == 0 &&
+	    (q->flags & MSG_FLAG_RD) && dns_cache_answer_stale(d->msg_cache,
+	    d->rrset_cache, &to, &ao, d->stack.validating, w->res->now,
+	    (uint32_t)cfg->serve_expired_reply_ttl, rep->reply,
+	    rep->reply_cap, &rep->reply_len)) {
+		/* serve-expired-client-timeout 0: expired data at once,
+		 * refreshed in the background (RFC 8767 section 5). */
+		w->stats.num_stale++;
+		w->stats.ans_rcode[rep->reply[3] & 0xf]++;
+		mesh_new_prefetch(w->res->mesh, q);
+		return COMM_REPLY_SEND;
 	}
 	w->stats.num_cache_misses++;
 	if (mesh_new_client(w->res->mesh, q, rep, limit) ==
@@ -689,6 +706,7 @@ worker_stats_add(struct worker_stats *total, const struct worker_stats *s)
 	total->num_cache_hits += s->num_cache_hits;
 	total->num_cache_misses += s->num_cache_misses;
 	total->num_requestlist_exceeded += s->num_requestlist_exceeded;
+	total->num_stale += s->num_stale;
 	for (i = 0; i < 256; i++) {
 		total->qtype[i] += s->qtype[i];
 		total->qclass[i] += s->qclass[i];

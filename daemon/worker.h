@@ -54,6 +54,9 @@ struct worker_stats {
 	uint64_t num_cache_misses;
 	/** Dropped or SERVFAIL because the mesh was full. */
 	uint64_t num_requestlist_exceeded;
+	/** Answered from expired data at once (serve-expired with
+	 * serve-expired-client-timeout 0). */
+	uint64_t num_stale;
 	/** The counters of the mesh and the modules (copied from the
 	 * module environment when statistics are read). */
 	struct module_counters mod;

@@ -24,10 +24,14 @@
 #include "util/netevent.h"
 #include "util/region.h"
 #include "util/reply.h"
+#include "cache/dns.h"
 #include "cache/rrset.h"
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+/** Fewest ms between two runs of the clients' deadlines. */
+#define MESH_TICK_MIN_MS 10
 /** Seconds a query may take in all before it gives up (SERVFAIL). */
 #define MESH_QUERY_DEADLINE 12
 /** Deepest subquery nesting. */
@@ -55,6 +59,9 @@ struct mesh_reply {
 	uint8_t qname[DNAME_MAXLEN];
 	/** When the query arrived. */
 	struct timeval start;
+	/** 1 once the cache had no expired data for it at
+	 * serve-expired-client-timeout. */
+	int stale_tried;
 };
 
 /** A link between a state and a sub- or superquery. */
@@ -154,12 +161,22 @@ struct mesh_area {
 	int running;
 	/** Encoding buffer for replies. */
 	uint8_t *buf;
+	/** 1 when the chain validates (unvalidated cache entries then
+	 * answer only CD clients). */
+	int validating;
+	/** The clients' deadlines (mesh_tick()); NULL without a base. */
+	struct comm_timer *timer;
+	/** 1 while it is armed. */
+	int timer_armed;
 	/** Counters. */
 	struct mesh_stats stats;
 };
 
 static void mesh_run_queue(struct mesh_area *m);
 static void mesh_state_delete(struct mesh_state *ms);
+static void mesh_clock(struct mesh_area *m);
+static void mesh_timer_cb(void *arg);
+static int mesh_reply_stale(struct mesh_area *m, struct mesh_reply *mr);
 
 /** The time now, as the worker's event loop last read it. */
 static struct timeval
@@ -347,6 +364,103 @@ mesh_state_create(struct mesh_area *m, const struct query_info *qi,
 	return ms;
 }
 
+/** answer-timeout in ms, 0 for none. */
+static long
+mesh_answer_timeout(const struct mesh_area *m)
+{
+	return m->env->cfg ? m->env->cfg->answer_timeout : 0;
+}
+
+/** serve-expired-client-timeout in ms when serve-expired is on and it is
+ * set, else 0. */
+static long
+mesh_stale_timeout(const struct mesh_area *m)
+{
+	const struct config *cfg = m->env->cfg;
+
+	return cfg && cfg->serve_expired ? cfg->serve_expired_client_timeout :
+	    0;
+}
+
+/** The ms after its arrival at which a network client is next due, or
+ * -1 when it never is. */
+static long
+mesh_client_due(const struct mesh_area *m, const struct mesh_reply *mr)
+{
+	long st = mesh_stale_timeout(m), at = mesh_answer_timeout(m);
+
+	if (st > 0 && !mr->stale_tried && (at <= 0 || st < at)) {
+		return st;
+	}
+	return at > 0 ? at : -1;
+}
+
+/** The earliest deadline of a state's network clients, in ms from now
+ * (0 when passed), or -1 for none. */
+static long
+mesh_state_due(const struct mesh_state *ms, const struct timeval *now)
+{
+	const struct mesh_reply *mr;
+	long best = -1;
+
+	for (mr = ms->replies; mr; mr = mr->next) {
+		long due, left;
+
+		if (mr->cb || (due = mesh_client_due(ms->mesh, mr)) < 0) {
+			continue;
+		}
+		left = due - mesh_ms_between(&mr->start, now);
+		if (left < 0) {
+			left = 0;
+		}
+		if (best < 0 || left < best) {
+			best = left;
+		}
+	}
+	return best;
+}
+
+/** The earliest deadline of all network clients in ms from now, or -1. */
+static long
+mesh_first_deadline(const struct mesh_area *m)
+{
+	struct timeval now = mesh_now_tv(m);
+	const struct mesh_state *ms;
+	long best = -1;
+
+	if (mesh_answer_timeout(m) <= 0 && mesh_stale_timeout(m) <= 0) {
+		return -1;
+	}
+	for (ms = m->chead; ms; ms = ms->cnext) {
+		long d = mesh_state_due(ms, &now);
+
+		if (d >= 0 && (best < 0 || d < best)) {
+			best = d;
+		}
+		if (best == 0) {
+			break;
+		}
+	}
+	return best;
+}
+
+/** Arm the deadline timer ms from now, or leave it off for -1. */
+static void
+mesh_timer_arm(struct mesh_area *m, long ms)
+{
+	if (!m->timer || ms < 0) {
+		return;
+	}
+	/* Deadlines close together share one wake-up. */
+	if (ms < MESH_TICK_MIN_MS) {
+		ms = MESH_TICK_MIN_MS;
+	}
+	if (comm_timer_set(m->timer, ms > INT_MAX ? INT_MAX : (int)ms) ==
+	    RES_OK) {
+		m->timer_armed = 1;
+	}
+}
+
 /** Put a state at the tail of the client list (its first client). */
 static void
 mesh_client_list_add(struct mesh_state *ms)
@@ -363,6 +477,9 @@ mesh_client_list_add(struct mesh_state *ms)
 	}
 	m->ctail = ms;
 	m->client_count++;
+	if (!m->timer_armed) {
+		mesh_timer_arm(m, mesh_first_deadline(m));
+	}
 }
 
 /** Take a state off the client list (its last client is gone). */
@@ -561,6 +678,11 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	const char *ede_text = rep && rep->ede >= 0 ? rep->ede_text :
 	    ms->s.ede_text;
 
+	if ((rcode & 0xf) == MSG_RCODE_SERVFAIL && (!rep ||
+	    rep->security != RRSET_SEC_BOGUS) && mesh_reply_stale(m, mr)) {
+		/* Upstream failed: expired data, if kept (RFC 8767). */
+		return;
+	}
 	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 	ao.ede = cfg->ede;
 	if (answer_reply(&mr->to, &ao, rep, rcode & 0xfff, rep &&
@@ -570,6 +692,35 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	}
 	(void)m->reply(m->reply_arg, &mr->rep, m->buf, len);
 	mesh_count_reply(m, mr, rcode);
+}
+
+/**
+ * Answer one network client from expired data in the cache, if there is
+ * some (serve-expired).
+ * @return 1 when answered.
+ */
+static int
+mesh_reply_stale(struct mesh_area *m, struct mesh_reply *mr)
+{
+	const struct config *cfg = m->env->cfg;
+	struct answer_opts ao;
+	size_t len = 0;
+
+	if (!cfg || !cfg->serve_expired || mr->cb) {
+		return 0;
+	}
+	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
+	ao.ede = cfg->ede;
+	if (!dns_cache_answer_stale(m->env->msg_cache, m->env->rrset_cache,
+	    &mr->to, &ao, m->validating, *m->env->now,
+	    (uint32_t)cfg->serve_expired_reply_ttl, m->buf, MSG_MAX_LEN,
+	    &len)) {
+		return 0;
+	}
+	(void)m->reply(m->reply_arg, &mr->rep, m->buf, len);
+	mesh_count_reply(m, mr, m->buf[3] & 0xf);
+	m->stats.num_stale++;
+	return 1;
 }
 
 /** Hand the outcome to a callback client. */
@@ -902,6 +1053,18 @@ mesh_create(struct module_env *env, struct module_func_block *const *mods,
 	m->base = base;
 	m->reply = reply;
 	m->reply_arg = reply_arg;
+	for (i = 0; i < num_mods; i++) {
+		if (strcmp(mods[i]->name, "validator") == 0) {
+			m->validating = 1;
+		}
+	}
+	if (base && !(m->timer = comm_timer_create(base, mesh_timer_cb,
+	    m))) {
+		free(m->buckets);
+		free(m->buf);
+		free(m);
+		return NULL;
+	}
 	env->mesh = m;
 	env->send_query = mesh_send_query;
 	env->cancel_query = mesh_cancel_query;
@@ -918,6 +1081,7 @@ mesh_delete(struct mesh_area *m)
 	while (m->all) {
 		mesh_state_delete(m->all);
 	}
+	comm_timer_delete(m->timer);
 	free(m->buckets);
 	free(m->buf);
 	free(m);
@@ -1012,11 +1176,12 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	memcpy(mr->qname, q->qname, q->qname_len);
 	mr->to.qname = mr->qname;
 	mr->start = mesh_now_tv(m);
+	mr->next = ms->replies;
+	ms->replies = mr;
+	/* After the reply is linked: the list arms the deadline timer. */
 	if (ms->nclients++ == 0) {
 		mesh_client_list_add(ms);
 	}
-	mr->next = ms->replies;
-	ms->replies = mr;
 	if (isnew) {
 		if (m->base) {
 			*m->env->now = comm_base_now(m->base);
@@ -1025,6 +1190,129 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 		mesh_run_queue(m);
 	}
 	return COMM_REPLY_LATER;
+}
+
+/**
+ * A network client's deadline passed: expired data when the cache has it,
+ * else (at answer-timeout) SERVFAIL with EDE 22.  The client is taken off
+ * the state, which goes on resolving.
+ * @return 1 when the client was answered (and freed).
+ */
+static int
+mesh_client_expire(struct mesh_state *ms, struct mesh_reply *mr,
+    struct mesh_reply **pp, const struct timeval *now)
+{
+	struct mesh_area *m = ms->mesh;
+	long waited = mesh_ms_between(&mr->start, now);
+	long at = mesh_answer_timeout(m);
+	int answered;
+
+	if (mesh_client_due(m, mr) < 0 || waited < mesh_client_due(m, mr)) {
+		return 0;
+	}
+	answered = mesh_reply_stale(m, mr);
+	if (!answered && (at <= 0 || waited < at)) {
+		/* Nothing expired to give at serve-expired-client-timeout:
+		 * wait for the answer, up to answer-timeout. */
+		mr->stale_tried = 1;
+		return 0;
+	}
+	if (!answered) {
+		const struct config *cfg = m->env->cfg;
+		struct answer_opts ao;
+		char text[96];
+		size_t len = 0;
+
+		ao.edns_size = (uint16_t)cfg->edns_buffer_size;
+		ao.ede = cfg->ede;
+		snprintf(text, sizeof(text), "no answer from the authorities "
+		    "within %ld ms; still trying", at);
+		if (answer_reply(&mr->to, &ao, NULL, MSG_RCODE_SERVFAIL, 0,
+		    EDE_NO_REACHABLE_AUTHORITY, text, m->buf, MSG_MAX_LEN,
+		    &len) == RES_OK) {
+			(void)m->reply(m->reply_arg, &mr->rep, m->buf, len);
+			mesh_count_reply(m, mr, MSG_RCODE_SERVFAIL);
+		}
+		m->stats.num_answer_timeout++;
+	}
+	*pp = mr->next;
+	free(mr);
+	if (--ms->nclients == 0) {
+		mesh_client_list_remove(ms);
+	}
+	return 1;
+}
+
+void
+mesh_tick(struct mesh_area *m)
+{
+	struct mesh_state *ms, *next;
+	struct timeval now;
+
+	mesh_clock(m);
+	now = mesh_now_tv(m);
+	m->timer_armed = 0;
+	for (ms = m->chead; ms; ms = next) {
+		struct mesh_reply **pp = &ms->replies;
+
+		next = ms->cnext;
+		while (*pp) {
+			struct mesh_reply *mr = *pp;
+
+			if (mr->cb || !mesh_client_expire(ms, mr, pp, &now)) {
+				pp = &mr->next;
+			}
+		}
+	}
+	if (!m->timer_armed) {
+		mesh_timer_arm(m, mesh_first_deadline(m));
+	}
+}
+
+/** The timer's callback. */
+static void
+mesh_timer_cb(void *arg)
+{
+	struct mesh_area *m = arg;
+
+	m->timer_armed = 0;
+	mesh_tick(m);
+}
+
+void
+mesh_new_prefetch(struct mesh_area *m, const struct dns_msg *q)
+{
+	struct query_info qi;
+	struct mesh_state *ms;
+	uint8_t lname[DNAME_MAXLEN];
+	uint16_t qflags = q->flags & (MSG_FLAG_RD | MSG_FLAG_CD);
+	uint32_t h;
+
+	if (!(qflags & MSG_FLAG_RD) || m->client_count >= m->max_states) {
+		return;
+	}
+	memcpy(lname, q->qname, q->qname_len);
+	dname_tolower(lname);
+	qi.qname = lname;
+	qi.qname_len = q->qname_len;
+	qi.qtype = q->qtype;
+	qi.qclass = q->qclass;
+	h = mesh_hash(&qi, qflags, 0, NULL);
+	if (mesh_find(m, &qi, qflags, 0, NULL, h)) {
+		return;
+	}
+	ms = mesh_state_create(m, &qi, qflags, 0, NULL, h, NULL,
+	    MESH_BUDGET_UPSTREAM, MESH_BUDGET_SUBS);
+	if (!ms) {
+		return;
+	}
+	ms->s.no_answer_cache = 1;
+	m->stats.num_prefetch++;
+	if (m->base) {
+		*m->env->now = comm_base_now(m->base);
+	}
+	mesh_schedule(ms, MODULE_EVENT_NEW);
+	mesh_run_queue(m);
 }
 
 int

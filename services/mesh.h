@@ -89,6 +89,14 @@ struct mesh_stats {
 	uint64_t num_jostled;
 	/** Client queries whose upstream or subquery budget ran out. */
 	uint64_t num_budget_exceeded;
+	/** Clients answered with expired data (serve-expired). */
+	uint64_t num_stale;
+	/** Clients answered SERVFAIL at answer-timeout, the resolution
+	 * going on without them. */
+	uint64_t num_answer_timeout;
+	/** Background refreshes started (prefetch, and after a stale
+	 * answer). */
+	uint64_t num_prefetch;
 	/** Most states at once. */
 	size_t max_states;
 	/** Sum of resolution times of answered client queries, in us. */
@@ -99,7 +107,9 @@ struct mesh_stats {
 	uint64_t rec_hist[MESH_HIST_BUCKETS];
 };
 
-/** Settings of a mesh (from num-queries-per-thread, jostle-timeout). */
+/** Settings of a mesh (from num-queries-per-thread, jostle-timeout).
+ * answer-timeout, serve-expired and its client timeout and reply TTL are
+ * read from env->cfg when used (a reload changes them). */
 struct mesh_settings {
 	/** Client states allowed at once; 0 means 1024. */
 	size_t max_states;
@@ -175,6 +185,27 @@ void mesh_delete(struct mesh_area *m);
  */
 int mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	const struct comm_reply *rep, size_t limit);
+
+/**
+ * Refresh a client's question in the background, without a client: a
+ * cache hit near the end of its TTL (prefetch) or a stale answer just
+ * sent (serve-expired).  The iterator does not answer it from the cache.
+ * Nothing is started when the question is already being resolved or the
+ * request list is full.
+ * @param m: the mesh.
+ * @param q: the parsed query (question and flags).
+ */
+void mesh_new_prefetch(struct mesh_area *m, const struct dns_msg *q);
+
+/**
+ * The clients' deadlines (the mesh's timer runs this; the replay harness
+ * calls it after it moves the clock): a network client that has waited
+ * serve-expired-client-timeout gets expired data if the cache has it,
+ * one that has waited answer-timeout gets expired data or SERVFAIL with
+ * EDE 22, and the resolution goes on without it to fill the cache.
+ * @param m: the mesh.
+ */
+void mesh_tick(struct mesh_area *m);
 
 /**
  * A query whose answer goes to a function (the tracer).  It does not

@@ -95,7 +95,8 @@
  *				mark (ms) is at most s * 1000 is told it is
  *				slow (UPSTREAM_SLOW, once), then every one
  *				whose timeout (ms) is at most s * 1000 times
- *				out
+ *				out; then the clients' deadlines run
+ *				(answer-timeout, serve-expired)
  *	STEP n TIMEOUT [address]
  *				the oldest pending query (to that address)
  *				times out now; the clock does not move
@@ -117,6 +118,9 @@
  *				cmp_pool, cmp_majority, cmp_failed,
  *				cmp_single (query-compare),
  *				aggressive_nxdomain, aggressive_nodata,
+ *				stale (answers from expired data),
+ *				answer_timeout (SERVFAIL at answer-timeout),
+ *				prefetch (background refreshes started),
  *				answers (client answers not yet checked)
  *	STEP n TRACE name type	a trace of the question (what
  *				resolute-control trace runs): the scripted
@@ -2188,6 +2192,12 @@ stat_value(struct replay *rp, const char *name)
 		return (long)ms.num_dropped_full;
 	} else if (strcmp(name, "budget_exceeded") == 0) {
 		return (long)ms.num_budget_exceeded;
+	} else if (strcmp(name, "stale") == 0) {
+		return (long)(ms.num_stale + rp->w->stats.num_stale);
+	} else if (strcmp(name, "answer_timeout") == 0) {
+		return (long)ms.num_answer_timeout;
+	} else if (strcmp(name, "prefetch") == 0) {
+		return (long)ms.num_prefetch;
 	} else if (strcmp(name, "target_limit") == 0) {
 		return (long)rp->w->res->env.ctr.target_limit;
 	} else if (strcmp(name, "caps_mismatch") == 0) {
@@ -2299,6 +2309,9 @@ run_step(struct replay *rp, const struct rpl_step *st)
 			timeout_query(rp, q);
 			run_network(rp);
 		}
+		/* The clients' deadlines (answer-timeout, serve-expired),
+		 * which the mesh's timer runs in the daemon. */
+		mesh_tick(rp->w->res->mesh);
 		run_network(rp);
 		break;
 	}

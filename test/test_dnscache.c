@@ -132,7 +132,7 @@ both_ways(struct fixture *f, const struct dns_msg *q, int validating,
 
 	answer_to_query(&to, q, limit);
 	ra = dns_cache_answer(f->env.msg_cache, f->env.rrset_cache, &to, &o,
-	    validating, f->now, a, sizeof(a), &la);
+	    validating, f->now, a, sizeof(a), &la, NULL);
 	rb = dns_cache_answer_rrsets(f->env.msg_cache, f->env.rrset_cache,
 	    &to, &o, validating, f->now, b, sizeof(b), &lb);
 	if (ra != rb || (ra && (la != lb || memcmp(a, b, la) != 0))) {
@@ -338,7 +338,7 @@ test_wire_no_reference(void)
 	for (i = 0; i < 3; i++) {
 		UNIT_CHECK_INT(dns_cache_answer(f.env.msg_cache,
 		    f.env.rrset_cache, &to, &o, 1, f.now + 5, out,
-		    sizeof(out), &len), 1);
+		    sizeof(out), &len, NULL), 1);
 	}
 	msg_cache_get_stats(f.env.msg_cache, &st);
 	UNIT_CHECK_INT(st.hits, 0);
@@ -354,7 +354,7 @@ test_wire_no_reference(void)
 	    0, 1232);
 	answer_to_query(&to, &q, sizeof(out));
 	UNIT_CHECK_INT(dns_cache_answer(f.env.msg_cache, f.env.rrset_cache,
-	    &to, &o, 1, f.now, out, sizeof(out), &len), 0);
+	    &to, &o, 1, f.now, out, sizeof(out), &len, NULL), 0);
 	msg_cache_get_stats(f.env.msg_cache, &st);
 	UNIT_CHECK_INT(st.misses, 1);
 	fixture_done(&f);

@@ -174,7 +174,15 @@ X(CFG_C_SERVER, "serve-expired-ttl", TIME, serve_expired_ttl, "0", 0, \
 	INT_MAX, "seconds past expiry data may be served, 0 no limit") \
 X(CFG_C_SERVER, "serve-expired-client-timeout", INT, \
 	serve_expired_client_timeout, "1800", 0, INT_MAX, \
-	"milliseconds before answering a client with expired data") \
+	"milliseconds a client waits for the resolution before expired " \
+	"data is sent; 0: expired data at once, refreshed in the " \
+	"background") \
+X(CFG_C_SERVER, "serve-expired-reply-ttl", INT, serve_expired_reply_ttl, \
+	"30", 1, INT_MAX, "TTL of expired data sent to clients (RFC 8767)") \
+X(CFG_C_SERVER, "answer-timeout", INT, answer_timeout, "3000", 0, \
+	INT_MAX, "milliseconds a client waits at most: then expired data " \
+	"(serve-expired) or SERVFAIL with EDE 22, and the resolution goes " \
+	"on to fill the cache; 0: wait for the resolution") \
 X(CFG_C_SERVER, "qname-minimisation", BOOL, qname_minimisation, "yes", \
 	0, 0, "send minimal query names upstream (RFC 9156)") \
 X(CFG_C_SERVER, "qname-minimisation-strict", BOOL, \
