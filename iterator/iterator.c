@@ -826,6 +826,18 @@ iter_reply_provable(const struct module_qstate *q, int id,
 	    iter_has_set(rep, MSG_SEC_AUTHORITY, RR_TYPE_NSEC3, 1));
 }
 
+/** 1 when the server is known to answer EDNS queries for the zone. */
+static int
+iter_edns_known(struct module_env *env, struct iter_qstate *iq,
+    const struct delegpt_addr *a)
+{
+	struct infra_info info;
+
+	return infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
+	    iq->dp->name, *env->now, &info) == RES_OK &&
+	    info.edns_version >= 0;
+}
+
 /** Pick the server to ask: lowest RTO, sometimes an untried one. */
 static struct delegpt_addr *
 iter_select(struct module_qstate *q, struct iter_qstate *iq)
@@ -2304,8 +2316,12 @@ iter_reply(struct module_qstate *q, int id, void *arg,
 		    a->addrlen, iq->dp->name, *q->env->now, -1);
 		/* Two EDNS queries lost: probe without EDNS, for
 		 * middleboxes that drop EDNS (RFC 6891 section 7); a reply
-		 * to the probe records the server as EDNS-less. */
-		if (s->edns && a->attempts >= 2 && !a->no_edns) {
+		 * to the probe records the server as EDNS-less.  Not for a
+		 * server that has answered EDNS: its losses are losses (a
+		 * rate limit, a busy link), and without EDNS a signed zone
+		 * cannot validate (as Unbound keeps edns_lame_known). */
+		if (s->edns && a->attempts >= 2 && !a->no_edns &&
+		    !iter_edns_known(q->env, iq, a)) {
 			a->no_edns = 1;
 			a->edns_probe = 1;
 		}
