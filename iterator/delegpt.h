@@ -49,6 +49,9 @@ struct delegpt_addr {
 	int edns_probe;
 	/** 1 while a query to it is in flight. */
 	int inflight;
+	/** 1 when asked although the infra cache has it lame for the zone
+	 * (no other server was left); a good reply clears that. */
+	int infra_lame;
 };
 
 /** A delegation point. */

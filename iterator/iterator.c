@@ -826,6 +826,19 @@ iter_reply_provable(const struct module_qstate *q, int id,
 	    iter_has_set(rep, MSG_SEC_AUTHORITY, RR_TYPE_NSEC3, 1));
 }
 
+/** A server the infra cache had lame for the zone answered well: it is
+ * not lame any more. */
+static void
+iter_lame_cleared(struct module_env *env, struct iter_qstate *iq,
+    struct delegpt_addr *a)
+{
+	if (a->infra_lame) {
+		a->infra_lame = 0;
+		infra_cache_set_lame(env->infra_cache, &a->addr, a->addrlen,
+		    iq->dp->name, *env->now, 0);
+	}
+}
+
 /** 1 when the server is known to answer EDNS queries for the zone. */
 static int
 iter_edns_known(struct module_env *env, struct iter_qstate *iq,
@@ -856,12 +869,15 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 			continue;
 		}
 		if (infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
-		    iq->dp->name, *env->now, &info) == RES_OK && (info.lame ||
-		    (pass == 0 && info.dnssec_lame))) {
-			/* Lame: never; data that failed validation: only
-			 * when no other server is left. */
+		    iq->dp->name, *env->now, &info) == RES_OK && pass == 0 &&
+		    (info.lame || info.dnssec_lame)) {
+			/* Lame for the zone, or its data failed validation:
+			 * only when no other server is left (one odd reply
+			 * does not take out a whole zone until the entry
+			 * expires). */
 			continue;
 		}
+		a->infra_lame = pass == 1 && info.lame;
 		if (a->attempts == 0) {
 			untried++;
 		}
@@ -1217,6 +1233,35 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	q->ext_state[id] = MODULE_WAIT_REPLY;
 }
 
+/**
+ * Does a reply refer up or sideways: no answer, no SOA, an NS RRset in
+ * the authority section that is not at or below the zone asked (a lame
+ * server's referral to the root or a parent, with AA or without)?
+ */
+static int
+iter_refers_up(const struct reply *rep, const uint8_t *zone)
+{
+	size_t i;
+	int up = 0;
+
+	if (rep->an > 0 || (rep->rcode != MSG_RCODE_NOERROR &&
+	    rep->rcode != MSG_RCODE_NXDOMAIN)) {
+		return 0;
+	}
+	for (i = rep->an; i < rep->an + rep->ns; i++) {
+		const struct reply_rrset *s = rep->rrsets[i];
+
+		if (s->type == RR_TYPE_SOA) {
+			return 0;
+		}
+		if (s->type == RR_TYPE_NS && !dname_is_subdomain(s->owner,
+		    zone)) {
+			up = 1;
+		}
+	}
+	return up;
+}
+
 /** Is a name one of the NS targets of the reply's NS RRsets? */
 static int
 iter_is_ns_target(const struct reply *rep, const uint8_t *name)
@@ -1374,8 +1419,11 @@ iter_classify(const struct reply *rep, const uint8_t *qchase, uint16_t qtype,
 			*referral = s;
 			return ITER_RESP_REFERRAL;
 		}
-		/* NS for the zone itself or elsewhere: not a referral. */
-		if (!(rep->flags & MSG_FLAG_AA)) {
+		/* NS for the zone itself or elsewhere: not a referral.  A
+		 * referral up (to the root or a parent) or sideways is a
+		 * server that does not serve the zone, AA or not. */
+		if (!(rep->flags & MSG_FLAG_AA) ||
+		    !dname_equal(s->owner, zone)) {
 			return ITER_RESP_LAME;
 		}
 	}
@@ -1800,6 +1848,15 @@ iter_handle_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 		a->lame = 1;
 		return 0;
 	}
+	if (!iq->forwarding && iter_refers_up(rep, iq->dp->name)) {
+		/* A server that does not serve the zone (the scrubber would
+		 * leave an empty answer that looks like NODATA). */
+		env->ctr.lame++;
+		infra_cache_set_lame(env->infra_cache, &a->addr, a->addrlen,
+		    iq->dp->name, *env->now, 1);
+		a->lame = 1;
+		return 0;
+	}
 	iter_scrub(rep, iq->dp->name, q->qinfo.qclass);
 	if (iter_synth_dname(q->region, rep, s->name, q->qinfo.qtype) !=
 	    RES_OK) {
@@ -1877,6 +1934,7 @@ iter_use_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 	switch (type) {
 	case ITER_RESP_ANSWER:
 	case ITER_RESP_NEGATIVE:
+		iter_lame_cleared(env, iq, a);
 		/* The server the answer came from, for the validator. */
 		memcpy(&q->answer_addr, &a->addr, a->addrlen);
 		q->answer_addrlen = a->addrlen;
@@ -1886,6 +1944,7 @@ iter_use_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 	case ITER_RESP_CNAME: {
 		const uint8_t *name = iq->qchase;
 
+		iter_lame_cleared(env, iq, a);
 		iter_store_rrsets(env, rep, 0);
 		/* Keep the chain links of this reply in order, each CNAME
 		 * after the DNAME it was synthesized from (RFC 6672). */
@@ -1928,6 +1987,7 @@ iter_use_reply(struct module_qstate *q, int id, struct iter_qstate *iq,
 		return 1;
 	}
 	case ITER_RESP_REFERRAL:
+		iter_lame_cleared(env, iq, a);
 		iter_handle_referral(q, id, iq, rep, nsset);
 		return 1;
 	case ITER_RESP_LAME:
