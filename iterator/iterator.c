@@ -204,6 +204,12 @@ struct iter_qstate {
 	int qmin_count;
 	/** 1 when minimisation is off for this query (relaxed fallback). */
 	int qmin_off;
+	/** 1 when dp came from the cache (not from a referral in this
+	 * query): when its servers all fail, the parent is asked again
+	 * for its side of the delegation (iter_parent_fallback()). */
+	int dp_cached;
+	/** 1 once the parent's side of the delegation was asked for. */
+	int parent_tried;
 	/** query-compare of the current question. */
 	struct iter_cmp cmp;
 };
@@ -645,6 +651,7 @@ iter_init(struct module_qstate *q, int id, struct iter_qstate *iq)
 		}
 	}
 	iter_filter_addrs(env->cfg, iq->dp);
+	iq->dp_cached = 1;
 	iq->qmin_labels = 0;
 	iq->qmin_count = 0;
 	iq->state = ITER_QUERY_TARGETS;
@@ -1051,6 +1058,46 @@ static int iter_cmp_collect(struct module_qstate *q, int id,
 static void iter_cmp_exhausted(struct module_qstate *q, int id,
 	struct iter_qstate *iq);
 
+/**
+ * Every server of a cached delegation failed: ask the parent zone's
+ * servers again, once, for their side of it.  Their referral brings the
+ * parent-side NS set and fresh glue, which may differ from the child's
+ * own NS set the cache holds (a zone whose NS RRset names servers that
+ * are gone, or addresses that moved); the referral's servers are then
+ * asked (as Unbound falls back to the parent-side NS set).
+ * @return 1 when the query goes on that way.
+ */
+static int
+iter_parent_fallback(struct module_qstate *q, struct iter_qstate *iq)
+{
+	struct delegpt *pdp;
+
+	if (iq->parent_tried || !iq->dp_cached || iq->forwarding ||
+	    iq->fwd || q->no_cache || dname_is_root(iq->dp->name)) {
+		return 0;
+	}
+	iq->parent_tried = 1;
+	pdp = iter_find_delegation(q->env, q->region,
+	    dname_parent(iq->dp->name));
+	if (!pdp) {
+		pdp = hints_root(q->env->hints, q->region);
+	}
+	if (!pdp) {
+		return 0;
+	}
+	iter_filter_addrs(q->env->cfg, pdp);
+	iter_log(VERB_ALGO, "servers failed; the parent side of the "
+	    "delegation from", pdp->name, q->qinfo.qtype);
+	q->env->ctr.parent_fallback++;
+	iq->dp = pdp;
+	iq->dp_cached = 0;
+	iq->qmin_labels = 0;
+	iq->qmin_count = 0;
+	iq->state = ITER_QUERY_TARGETS;
+	q->ext_state[q->curmod] = MODULE_STATE_INITIAL;
+	return 1;
+}
+
 /** No server is left to ask: look addresses up, or fall back, or fail. */
 static void
 iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
@@ -1082,6 +1129,9 @@ iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
 	if (q->budget->exceeded) {
 		iter_error(q, id, EDE_OTHER, "the upstream query budget of "
 		    "this query is spent");
+		return;
+	}
+	if (iter_parent_fallback(q, iq)) {
 		return;
 	}
 	if (iq->dp->targets >= ITER_TARGETS_PER_REFERRAL &&
@@ -1639,6 +1689,7 @@ iter_handle_referral(struct module_qstate *q, int id, struct iter_qstate *iq,
 		module_trace(q, &ev);
 	}
 	iq->dp = dp;
+	iq->dp_cached = 0;
 	iq->qmin_labels = 0;
 	iq->qmin_count = 0;
 	iq->state = ITER_QUERY_TARGETS;

@@ -111,7 +111,8 @@
  *				(upstream queries sent in all), shared
  *				(joined an identical one in flight),
  *				jostled, dropped_full, budget_exceeded,
- *				target_limit, caps_mismatch, suspect,
+ *				target_limit, parent_fallback,
+ *				caps_mismatch, suspect,
  *				tcp_escalated (asked again over TCP after
  *				a sign of spoofing), caps_disabled,
  *				tcp_servers, cmp_compared, cmp_agreed,
@@ -2200,6 +2201,8 @@ stat_value(struct replay *rp, const char *name)
 		return (long)ms.num_prefetch;
 	} else if (strcmp(name, "target_limit") == 0) {
 		return (long)rp->w->res->env.ctr.target_limit;
+	} else if (strcmp(name, "parent_fallback") == 0) {
+		return (long)rp->w->res->env.ctr.parent_fallback;
 	} else if (strcmp(name, "caps_mismatch") == 0) {
 		return (long)rp->w->res->env.ctr.caps_mismatch;
 	} else if (strcmp(name, "suspect") == 0) {

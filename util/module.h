@@ -333,6 +333,9 @@ struct module_counters {
 	/** Referrals whose name server lookups hit the per-referral limit
 	 * (iterator). */
 	uint64_t target_limit;
+	/** Cached delegations whose servers all failed, asked again of
+	 * the parent (iterator). */
+	uint64_t parent_fallback;
 	/** Replies that did not echo the 0x20 case (iterator). */
 	uint64_t caps_mismatch;
 	/** UDP queries ended by a packet that was not their reply. */
