@@ -602,6 +602,12 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return worker_error(w, q, rep, &ao, MSG_RCODE_REFUSED,
 		    EDE_NOT_SUPPORTED, "zone transfers are not served");
 	}
+	if (q->qtype == RR_TYPE_ANY && cfg->deny_any) {
+		/* deny-any: declined with an empty answer (RFC 8482
+		 * section 4 lets a server decline; Unbound's deny-any). */
+		return worker_error(w, q, rep, &ao, MSG_RCODE_NOERROR, -1,
+		    NULL);
+	}
 	if (rep->is_tcp) {
 		limit = MSG_MAX_LEN;
 	} else {

@@ -168,6 +168,9 @@ X(CFG_C_SERVER, "cache-max-negative-ttl", TIME, cache_max_negative_ttl, \
 	"3600", 0, INT_MAX, "highest TTL of cached negative answers") \
 X(CFG_C_SERVER, "prefetch", BOOL, prefetch, "no", 0, 0, \
 	"refresh popular entries before they expire") \
+X(CFG_C_SERVER, "deny-any", BOOL, deny_any, "no", 0, 0, \
+	"answer queries of type ANY with an empty NOERROR, without asking " \
+	"upstream (RFC 8482 lets a server decline ANY)") \
 X(CFG_C_SERVER, "serve-expired", BOOL, serve_expired, "no", 0, 0, \
 	"answer from expired data when upstream fails (RFC 8767)") \
 X(CFG_C_SERVER, "serve-expired-ttl", TIME, serve_expired_ttl, "0", 0, \
