@@ -347,8 +347,12 @@ neg_cache_lookup(struct neg_cache *nc, const uint8_t *name, time_t now,
 		}
 		z = NULL;
 	}
-	if (!z || (at = neg_find_le(z, name)) < 0 ||
-	    z->e[at].expiry <= now) {
+	if (z && (at = neg_find_le(z, name)) < 0) {
+		/* Nothing at or before it: the chain wraps (the last NSEC3
+		 * covers the hashes before the first). */
+		at = (long)z->n - 1;
+	}
+	if (!z || z->e[at].expiry <= now) {
 		nc->st.misses++;
 		pthread_mutex_unlock(&nc->lock);
 		return 0;

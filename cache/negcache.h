@@ -10,8 +10,8 @@
  * lives until its expiry (the NSEC's TTL, capped by the zone's SOA
  * minimum: RFC 8198 section 5.4) or until the budget (neg-cache-size)
  * needs its room: expired entries go first, then the zone used longest
- * ago.  NSEC3 is not indexed (as in Unbound, aggressive use covers NSEC
- * only).
+ * ago.  NSEC3 records are indexed the same way (owner hash.zone, next the
+ * next hashed owner under the zone): their owners sort in hash order.
  *
  * Threads: one lock for the whole index.  It is used on cache misses
  * only (a lookup before a query would go upstream, an insert after a
@@ -66,7 +66,8 @@ int neg_cache_insert(struct neg_cache *nc, const uint8_t *zone,
 /**
  * The NSEC record whose range holds a name: in the closest zone at or
  * above the name that has ranges, the record with the greatest owner at
- * or before the name (canonical order), if it has not expired.  Whether
+ * or before the name (canonical order), or the greatest of all when none
+ * is before it (the chain wraps), if it has not expired.  Whether
  * it covers or matches the name, and whether it may speak for it (a
  * delegation point does not), is for the caller to check with the
  * record's data.

@@ -75,6 +75,17 @@ test_neg_ranges(void)
 	UNIT_CHECK_STR(owner_of(nc, "b.sub.m.example.", 1, zone),
 	    "sub.m.example.");
 	UNIT_CHECK_STR(zone, "sub.m.example.");
+	/* An NSEC3 chain: hashed owners only.  A hash before the first
+	 * owner is covered by the last record (the chain wraps). */
+	UNIT_CHECK_INT(neg_cache_insert(nc, N("n3.example."), N("h5.n3.example."),
+	    N("h9.n3.example."), 100, 0), 0);
+	UNIT_CHECK_INT(neg_cache_insert(nc, N("n3.example."), N("h9.n3.example."),
+	    N("h5.n3.example."), 100, 0), 0);
+	UNIT_CHECK_STR(owner_of(nc, "h7.n3.example.", 1, zone),
+	    "h5.n3.example.");
+	UNIT_CHECK_STR(owner_of(nc, "h1.n3.example.", 1, zone),
+	    "h9.n3.example.");
+	UNIT_CHECK_STR(zone, "n3.example.");
 	/* Names outside the zone are refused. */
 	UNIT_CHECK_INT(neg_cache_insert(nc, N("example."), N("a.example.net."),
 	    N("b.example."), 100, 0), RES_EINVAL);

@@ -151,9 +151,10 @@ X(CFG_C_SERVER, "key-cache-size", SIZE, key_cache_size, "4m", 0, 0, \
 X(CFG_C_SERVER, "key-cache-slabs", INT, key_cache_slabs, "4", 1, 1024, \
 	"key cache shards, a power of 2") \
 X(CFG_C_SERVER, "neg-cache-size", SIZE, neg_cache_size, "1m", 0, 0, \
-	"memory of the NSEC index for aggressive-nsec") \
+	"memory of the NSEC and NSEC3 index for aggressive-nsec") \
 X(CFG_C_SERVER, "aggressive-nsec", BOOL, aggressive_nsec, "yes", 0, 0, \
-	"NXDOMAIN and NODATA from cached validated NSEC records (RFC 8198)") \
+	"NXDOMAIN and NODATA from cached validated NSEC and NSEC3 records " \
+	"(RFC 8198; Unbound uses NSEC only)") \
 X(CFG_C_SERVER, "infra-cache-numhosts", INT, infra_cache_numhosts, \
 	"10000", 1, INT_MAX, "servers kept in the infrastructure cache") \
 X(CFG_C_SERVER, "infra-host-ttl", TIME, infra_host_ttl, "900", 0, \

@@ -1472,8 +1472,76 @@ val_nsec_fields(const uint8_t *rd, uint16_t len, const uint8_t **next,
 	return 0;
 }
 
+/** The parameters of an NSEC3 RDATA (RFC 5155 section 3.2). */
+struct val_nsec3_params {
+	/** Hash algorithm and flags. */
+	uint8_t algo, flags;
+	/** Additional iterations. */
+	uint16_t iterations;
+	/** Salt and its length. */
+	const uint8_t *salt;
+	size_t saltlen;
+	/** Next hashed owner and its length. */
+	const uint8_t *next;
+	size_t nextlen;
+};
+
 /**
- * Put the ranges of validated NSEC records into the NSEC index
+ * The fields of an NSEC3 RDATA.
+ * @return 0, or -1 when the RDATA is malformed.
+ */
+static int
+val_nsec3_fields(const uint8_t *rd, uint16_t len,
+    struct val_nsec3_params *p)
+{
+	size_t at;
+
+	if (len < 6) {
+		return -1;
+	}
+	p->algo = rd[0];
+	p->flags = rd[1];
+	p->iterations = (uint16_t)(rd[2] << 8 | rd[3]);
+	p->saltlen = rd[4];
+	p->salt = rd + 5;
+	at = 5 + p->saltlen;
+	if (at + 1 > len) {
+		return -1;
+	}
+	p->nextlen = rd[at];
+	p->next = rd + at + 1;
+	if (at + 1 + p->nextlen > len || p->nextlen == 0) {
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * The owner name of a hash in a zone: its base32hex label, then the zone.
+ * @param hash, hashlen: the hash.
+ * @param zone: the zone.
+ * @param out: receives the name (DNAME_MAXLEN octets).
+ * @return 0, or -1 when it does not fit.
+ */
+static int
+val_nsec3_owner(const uint8_t *hash, size_t hashlen, const uint8_t *zone,
+    uint8_t *out)
+{
+	char b32[64];
+	int l = val_b32hex_encode(hash, hashlen, b32, sizeof(b32));
+	size_t zl = dname_len(zone);
+
+	if (l <= 0 || l > 63 || 1 + (size_t)l + zl > DNAME_MAXLEN) {
+		return -1;
+	}
+	out[0] = (uint8_t)l;
+	memcpy(out + 1, b32, (size_t)l);
+	memcpy(out + 1 + l, zone, zl);
+	return 0;
+}
+
+/**
+ * Put the ranges of validated NSEC and NSEC3 records into the index
  * (aggressive-nsec), until their TTL or, with a SOA, its negative TTL
  * (RFC 8198 section 5.4).
  */
@@ -1496,8 +1564,21 @@ val_index_nsec(struct module_qstate *q, const uint8_t *zone,
 	}
 	for (i = 0; i < n; i++) {
 		const struct reply_rrset *s = set[i];
+		struct val_nsec3_params p3;
+		uint8_t n3[DNAME_MAXLEN];
 
-		if (s->type != RR_TYPE_NSEC || s->count != 1 ||
+		if (s->count != 1) {
+			continue;
+		}
+		if (s->type == RR_TYPE_NSEC3) {
+			/* The next hashed owner, as a name of the zone. */
+			if (val_nsec3_fields(s->rd[0], s->rdlen[0], &p3) != 0 ||
+			    val_nsec3_owner(p3.next, p3.nextlen, zone, n3) !=
+			    0) {
+				continue;
+			}
+			next = n3;
+		} else if (s->type != RR_TYPE_NSEC ||
 		    val_nsec_fields(s->rd[0], s->rdlen[0], &next, &bm,
 		    &bmlen) != 0) {
 			continue;
@@ -1590,7 +1671,7 @@ val_prove_expansion(struct module_qstate *q, struct val_qstate *vq,
 	    e->owner, e->parent);
 	val_trace_denial(q, e->ks, e->owner, nsec3, n, res,
 	    "wildcard expansion");
-	if (res == VAL_NSEC_PROVEN && !nsec3) {
+	if (res == VAL_NSEC_PROVEN) {
 		val_index_nsec(q, e->ks->zone, set, n, NULL);
 	}
 	return val_denial_verdict(q, vq, e->ks, set, n, nsec3, res,
@@ -1731,7 +1812,7 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 	val_trace_denial(q, vq->proof_ks, qname, nsec3, n, res,
 	    rep->rcode == MSG_RCODE_NXDOMAIN ? "name error" :
 	    "missing type");
-	if (res == VAL_NSEC_PROVEN && !nsec3) {
+	if (res == VAL_NSEC_PROVEN) {
 		val_index_nsec(q, vq->proof_ks->zone, set, n, soa);
 	}
 	(void)val_denial_verdict(q, vq, vq->proof_ks, set, n, nsec3, res,
@@ -1965,6 +2046,114 @@ val_cached_nsec(struct module_qstate *q, const uint8_t *owner,
 	return s;
 }
 
+/** Room for the NSEC3 records of a synthesized answer. */
+#define VAL_SYN_NSEC3_MAX 24
+
+/**
+ * Add the cached, validated NSEC3 record that matches or covers a hashed
+ * name to a set (once), if it has the chain's parameters.
+ * @return 0, or -1 when it is not there.
+ */
+static int
+val_syn_nsec3_add(struct module_qstate *q, const uint8_t *name,
+    const uint8_t *zone, const struct val_nsec3_params *want,
+    struct reply_rrset **set, size_t *n)
+{
+	struct val_nsec3_params p;
+	uint8_t h[VAL_NSEC3_HASHLEN], hn[DNAME_MAXLEN], z[DNAME_MAXLEN];
+	uint8_t owner[DNAME_MAXLEN];
+	struct reply_rrset *s;
+	size_t i;
+
+	if (val_nsec3_hash(name, want->salt, want->saltlen, want->iterations,
+	    h) != 0 || val_nsec3_owner(h, sizeof(h), zone, hn) != 0 ||
+	    !neg_cache_lookup(q->env->neg_cache, hn, *q->env->now, z, owner) ||
+	    !dname_equal(z, zone)) {
+		return -1;
+	}
+	for (i = 0; i < *n; i++) {
+		if (dname_equal(set[i]->owner, owner)) {
+			return 0;
+		}
+	}
+	s = dns_cache_lookup_rrset(q->env, q->region, owner, RR_TYPE_NSEC3,
+	    RR_CLASS_IN);
+	if (!s || s->security != RRSET_SEC_SECURE || s->count != 1 ||
+	    s->sigcount == 0 || *n >= VAL_SYN_NSEC3_MAX ||
+	    val_nsec3_fields(s->rd[0], s->rdlen[0], &p) != 0 ||
+	    p.algo != want->algo || p.iterations != want->iterations ||
+	    p.saltlen != want->saltlen || memcmp(p.salt, want->salt,
+	    p.saltlen) != 0) {
+		return -1;
+	}
+	set[(*n)++] = s;
+	return 0;
+}
+
+/**
+ * Aggressive use of cached NSEC3 records (RFC 8198 section 5.2 allows
+ * it): the records that match or cover the hashes of the name, of each
+ * of its ancestors down to the zone and of the wildcard below each, and
+ * the same proofs that check an upstream denial (RFC 5155 sections 8.4
+ * to 8.7).  Only a proven denial answers; Opt-Out, an iteration count
+ * above nsec3-max-iterations, or a missing record leave the question to
+ * the iterator.
+ * @param first: a cached NSEC3 record of the zone (its parameters).
+ * @param set: receives the records (VAL_SYN_NSEC3_MAX).
+ * @param n: receives their number.
+ * @param nodata: receives 1 for NODATA, 0 for NXDOMAIN.
+ * @return 0 when proven, -1 when not.
+ */
+static int
+val_synthesize_nsec3(struct module_qstate *q, const uint8_t *zone,
+    const struct reply_rrset *first, struct reply_rrset **set, size_t *n,
+    int *nodata)
+{
+	const uint8_t *qname = q->qinfo.qname, *p;
+	struct val_nsec3_params want;
+	struct val_nsec_ctx ctx;
+	uint8_t wc[DNAME_MAXLEN];
+	size_t len;
+
+	*n = 0;
+	if (val_nsec3_fields(first->rd[0], first->rdlen[0], &want) != 0 ||
+	    want.algo != 1 || want.iterations >
+	    (unsigned)q->env->cfg->nsec3_max_iterations ||
+	    !dname_is_subdomain(qname, zone)) {
+		return -1;
+	}
+	for (p = qname; p; p = dname_parent(p)) {
+		(void)val_syn_nsec3_add(q, p, zone, &want, set, n);
+		len = dname_len(p);
+		if (p != qname && len + 2 <= DNAME_MAXLEN) {
+			wc[0] = 1;
+			wc[1] = '*';
+			memcpy(wc + 2, p, len);
+			(void)val_syn_nsec3_add(q, wc, zone, &want, set, n);
+		}
+		if (dname_equal(p, zone)) {
+			break;
+		}
+	}
+	if (*n == 0) {
+		return -1;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.max_iterations = (unsigned)q->env->cfg->nsec3_max_iterations;
+	ctx.hash_budget = VAL_MAX_NSEC3_HASHES;
+	if (val_nsec3_nxdomain(&ctx, set, *n, qname, zone) ==
+	    VAL_NSEC_PROVEN) {
+		*nodata = 0;
+		return 0;
+	}
+	if (val_nsec3_nodata(&ctx, set, *n, qname, q->qinfo.qtype, zone) ==
+	    VAL_NSEC_PROVEN) {
+		*nodata = 1;
+		return 0;
+	}
+	return -1;
+}
+
 /**
  * Aggressive use of the validated cache (RFC 8198): answer NXDOMAIN or
  * NODATA from cached NSEC records that the validator checked, without
@@ -1974,8 +2163,9 @@ val_cached_nsec(struct module_qstate *q, const uint8_t *owner,
  * point speaks for DS only, and an apex record never for DS (the DS is
  * the parent's).  The answer carries the zone's SOA and the records, with
  * the smallest of their TTLs and the SOA's minimum (RFC 8198 section
- * 5.4), and is secure.  NSEC3 is not used; a wildcard that exists is
- * left to the iterator.
+ * 5.4), and is secure.  In a zone signed with NSEC3 the same denials come
+ * from cached NSEC3 records (val_synthesize_nsec3()).  A wildcard that
+ * exists is left to the iterator.
  * @return the answer, or NULL to ask as usual.
  */
 static struct reply *
@@ -1986,14 +2176,26 @@ val_synthesize(struct module_qstate *q)
 	uint8_t zone[DNAME_MAXLEN], owner[DNAME_MAXLEN], wowner[DNAME_MAXLEN];
 	uint8_t wc[DNAME_MAXLEN], wz[DNAME_MAXLEN];
 	uint16_t qtype = q->qinfo.qtype;
-	struct reply_rrset *nsec, *wnsec = NULL, *soa;
+	struct reply_rrset *nsec, *wnsec = NULL, *soa, *n3;
+	struct reply_rrset *proof[VAL_SYN_NSEC3_MAX];
 	struct reply *rep;
-	size_t bmlen, wbmlen, celen;
+	size_t bmlen, wbmlen, celen, np = 0, i;
 	uint32_t ttl, min;
 	int nodata;
 
-	if (!neg_cache_lookup(env->neg_cache, qname, *env->now, zone, owner) ||
-	    !(nsec = val_cached_nsec(q, owner, &next, &bm, &bmlen))) {
+	if (!neg_cache_lookup(env->neg_cache, qname, *env->now, zone, owner)) {
+		return NULL;
+	}
+	n3 = dns_cache_lookup_rrset(env, q->region, owner, RR_TYPE_NSEC3,
+	    RR_CLASS_IN);
+	if (n3 && n3->security == RRSET_SEC_SECURE && n3->count == 1) {
+		if (val_synthesize_nsec3(q, zone, n3, proof, &np, &nodata) !=
+		    0) {
+			return NULL;
+		}
+		goto compose;
+	}
+	if (!(nsec = val_cached_nsec(q, owner, &next, &bm, &bmlen))) {
 		return NULL;
 	}
 	if (dname_equal(owner, qname)) {
@@ -2057,6 +2259,11 @@ val_synthesize(struct module_qstate *q)
 			}
 		}
 	}
+	proof[np++] = nsec;
+	if (wnsec) {
+		proof[np++] = wnsec;
+	}
+compose:
 	soa = dns_cache_lookup_rrset(env, q->region, zone, RR_TYPE_SOA,
 	    RR_CLASS_IN);
 	if (!soa || soa->security != RRSET_SEC_SECURE || soa->count != 1 ||
@@ -2065,23 +2272,21 @@ val_synthesize(struct module_qstate *q)
 	}
 	min = wire_get32(soa->rd[0] + soa->rdlen[0] - 4);
 	ttl = soa->ttl < min ? soa->ttl : min;
-	ttl = nsec->ttl < ttl ? nsec->ttl : ttl;
-	if (wnsec && wnsec->ttl < ttl) {
-		ttl = wnsec->ttl;
+	for (i = 0; i < np; i++) {
+		ttl = proof[i]->ttl < ttl ? proof[i]->ttl : ttl;
 	}
-	if (!(rep = reply_create(q->region, 3))) {
+	if (!(rep = reply_create(q->region, 1 + np))) {
 		return NULL;
 	}
 	rep->rcode = nodata ? MSG_RCODE_NOERROR : MSG_RCODE_NXDOMAIN;
 	rep->flags = MSG_FLAG_QR | MSG_FLAG_AA;
-	soa->ttl = nsec->ttl = ttl;
-	soa->section = nsec->section = MSG_SEC_AUTHORITY;
-	reply_add(rep, 3, soa, MSG_SEC_AUTHORITY);
-	reply_add(rep, 3, nsec, MSG_SEC_AUTHORITY);
-	if (wnsec) {
-		wnsec->ttl = ttl;
-		wnsec->section = MSG_SEC_AUTHORITY;
-		reply_add(rep, 3, wnsec, MSG_SEC_AUTHORITY);
+	soa->ttl = ttl;
+	soa->section = MSG_SEC_AUTHORITY;
+	reply_add(rep, 1 + np, soa, MSG_SEC_AUTHORITY);
+	for (i = 0; i < np; i++) {
+		proof[i]->ttl = ttl;
+		proof[i]->section = MSG_SEC_AUTHORITY;
+		reply_add(rep, 1 + np, proof[i], MSG_SEC_AUTHORITY);
 	}
 	rep->security = RRSET_SEC_SECURE;
 	if (nodata) {
