@@ -807,6 +807,8 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.mod.aggressive_nxdomain);
 	rc_printf(c, "num.query.aggressive.NOERROR=%llu\n",
 	    (unsigned long long)t.w.mod.aggressive_nodata);
+	rc_printf(c, "num.query.aggressive.wildcard=%llu\n",
+	    (unsigned long long)t.w.mod.aggressive_wildcard);
 	rc_printf(c, "unwanted.replies=%llu\n",
 	    (unsigned long long)t.o.unwanted);
 	rc_status(c, 1, NULL);

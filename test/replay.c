@@ -119,6 +119,7 @@
  *				cmp_pool, cmp_majority, cmp_failed,
  *				cmp_single (query-compare),
  *				aggressive_nxdomain, aggressive_nodata,
+ *				aggressive_wildcard,
  *				stale (answers from expired data),
  *				answer_timeout (SERVFAIL at answer-timeout),
  *				prefetch (background refreshes started),
@@ -2229,6 +2230,8 @@ stat_value(struct replay *rp, const char *name)
 		return (long)rp->w->res->env.ctr.aggressive_nxdomain;
 	} else if (strcmp(name, "aggressive_nodata") == 0) {
 		return (long)rp->w->res->env.ctr.aggressive_nodata;
+	} else if (strcmp(name, "aggressive_wildcard") == 0) {
+		return (long)rp->w->res->env.ctr.aggressive_wildcard;
 	} else if (strcmp(name, "answers") == 0) {
 		for (a = rp->answers; a; a = a->next) {
 			n++;

@@ -353,8 +353,9 @@ struct module_counters {
 	uint64_t cmp_compared, cmp_agreed, cmp_pool, cmp_majority,
 		cmp_failed, cmp_single;
 	/** Answers synthesized from cached validated NSEC records
-	 * (aggressive-nsec): NXDOMAIN, and NODATA. */
-	uint64_t aggressive_nxdomain, aggressive_nodata;
+	 * (aggressive-nsec): NXDOMAIN, NODATA, and answers expanded from
+	 * a cached wildcard. */
+	uint64_t aggressive_nxdomain, aggressive_nodata, aggressive_wildcard;
 };
 
 /** What a module can reach: caches, network, clock, configuration. */

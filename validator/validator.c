@@ -131,6 +131,8 @@ struct val_expansion {
 	const uint8_t *signer;
 	/** The signer's keys (secure). */
 	struct val_keyset *ks;
+	/** The expanded RRset (validated). */
+	struct reply_rrset *rrset;
 };
 
 /** Per-query state. */
@@ -1413,6 +1415,7 @@ val_next_item(struct module_qstate *q, int id, struct val_qstate *vq)
 				vq->exp[vq->nexp].parent = wp;
 				vq->exp[vq->nexp].signer = signer;
 				vq->exp[vq->nexp].ks = ks;
+				vq->exp[vq->nexp].rrset = s;
 				vq->nexp++;
 			}
 		}
@@ -1634,6 +1637,34 @@ val_denial_verdict(struct module_qstate *q, struct val_qstate *vq,
 }
 
 /**
+ * A proven wildcard expansion: keep the RRset under the wildcard's own
+ * name too (its RRSIG was made for that owner), validated, so that
+ * aggressive-nsec can expand it for other names the cached NSEC records
+ * show do not exist (RFC 8198 section 5.3).
+ */
+static void
+val_keep_wildcard(struct module_qstate *q, const struct val_expansion *e)
+{
+	struct reply_rrset w;
+	uint8_t name[DNAME_MAXLEN];
+	size_t plen = dname_len(e->parent);
+
+	if (!q->env->neg_cache || !e->rrset || plen + 2 > DNAME_MAXLEN ||
+	    e->rrset->type == RR_TYPE_CNAME) {
+		return;
+	}
+	name[0] = 1;
+	name[1] = '*';
+	memcpy(name + 2, e->parent, plen);
+	w = *e->rrset;
+	w.owner = name;
+	w.section = MSG_SEC_ANSWER;
+	w.security = RRSET_SEC_SECURE;
+	w.trust = RRSET_TRUST_VALIDATED;
+	(void)dns_cache_store_rrset(q->env, &w, NULL);
+}
+
+/**
  * The proof of one wildcard expansion (RFC 4035 section 5.3.4, RFC 5155
  * section 8.8): with the NSEC or NSEC3 records its signer gave, no name
  * closer than the wildcard's parent exists for the expanded owner.
@@ -1673,6 +1704,7 @@ val_prove_expansion(struct module_qstate *q, struct val_qstate *vq,
 	    "wildcard expansion");
 	if (res == VAL_NSEC_PROVEN) {
 		val_index_nsec(q, e->ks->zone, set, n, NULL);
+		val_keep_wildcard(q, e);
 	}
 	return val_denial_verdict(q, vq, e->ks, set, n, nsec3, res,
 	    "wildcard expansion", on);
@@ -2155,6 +2187,113 @@ val_synthesize_nsec3(struct module_qstate *q, const uint8_t *zone,
 }
 
 /**
+ * Expand a cached, validated wildcard RRset of the asked type for a name
+ * the NSEC record nsec shows does not exist (its closest encloser is the
+ * wildcard's parent): the RRset with the name as owner (the RRSIG keeps
+ * the wildcard's label count, as the server's own expansion would) and
+ * nsec in the authority section, secure (RFC 8198 section 5.3).
+ * @return the answer, or NULL when the cache has no such RRset.
+ */
+static struct reply *
+val_expand_cached(struct module_qstate *q, struct reply_rrset *nsec,
+    const uint8_t *wc)
+{
+	struct module_env *env = q->env;
+	struct reply_rrset *data;
+	struct reply *rep;
+	uint8_t *owner;
+	uint32_t ttl;
+
+	if (q->qinfo.qtype == RR_TYPE_DS || q->qinfo.qtype == RR_TYPE_NSEC) {
+		return NULL;
+	}
+	data = dns_cache_lookup_rrset(env, q->region, wc, q->qinfo.qtype,
+	    RR_CLASS_IN);
+	if (!data || data->security != RRSET_SEC_SECURE || data->count == 0 ||
+	    data->sigcount == 0 ||
+	    !(owner = region_copy(q->region, q->qinfo.qname,
+	    q->qinfo.qname_len)) || !(rep = reply_create(q->region, 2))) {
+		return NULL;
+	}
+	ttl = data->ttl < nsec->ttl ? data->ttl : nsec->ttl;
+	data->owner = owner;
+	data->ttl = nsec->ttl = ttl;
+	data->section = MSG_SEC_ANSWER;
+	nsec->section = MSG_SEC_AUTHORITY;
+	rep->rcode = MSG_RCODE_NOERROR;
+	rep->flags = MSG_FLAG_QR | MSG_FLAG_AA;
+	reply_add(rep, 2, data, MSG_SEC_ANSWER);
+	reply_add(rep, 2, nsec, MSG_SEC_AUTHORITY);
+	rep->security = RRSET_SEC_SECURE;
+	env->ctr.aggressive_wildcard++;
+	return rep;
+}
+
+/**
+ * A name that does not exist under a wildcard that does, both proven by
+ * cached NSEC records (RFC 8198 section 5.3): the wildcard's cached,
+ * validated RRset of the type, its owner made the name (the RRSIG keeps
+ * the wildcard's label count, as the server's own expansion would), with
+ * the NSEC that covers the name; or NODATA when the wildcard's NSEC lacks
+ * the type and CNAME.  A wildcard CNAME, or data not in the cache, is
+ * left to the iterator.
+ * @param nsec: the NSEC covering the name.
+ * @param wnsec: the NSEC of the wildcard, or NULL when it is nsec.
+ * @param wc: the wildcard's name.
+ * @param wbm, wbmlen: its type bitmap.
+ * @param zone: the zone.
+ * @return the answer, or NULL.
+ */
+static struct reply *
+val_synthesize_wildcard(struct module_qstate *q, struct reply_rrset *nsec,
+    struct reply_rrset *wnsec, const uint8_t *wc, const uint8_t *wbm,
+    size_t wbmlen, const uint8_t *zone)
+{
+	struct module_env *env = q->env;
+	uint16_t qtype = q->qinfo.qtype;
+	struct reply_rrset *soa;
+	struct reply *rep;
+	uint32_t ttl, min;
+
+	if (val_nsec_bitmap_has(wbm, wbmlen, RR_TYPE_CNAME) ||
+	    qtype == RR_TYPE_DS || qtype == RR_TYPE_NSEC) {
+		return NULL;
+	}
+	if (!val_nsec_bitmap_has(wbm, wbmlen, qtype)) {
+		/* Wildcard NODATA (RFC 4035 section 3.1.3.4). */
+		soa = dns_cache_lookup_rrset(env, q->region, zone,
+		    RR_TYPE_SOA, RR_CLASS_IN);
+		if (!soa || soa->security != RRSET_SEC_SECURE ||
+		    soa->count != 1 || soa->rdlen[0] < 20 ||
+		    !(rep = reply_create(q->region, 3))) {
+			return NULL;
+		}
+		min = wire_get32(soa->rd[0] + soa->rdlen[0] - 4);
+		ttl = soa->ttl < min ? soa->ttl : min;
+		ttl = nsec->ttl < ttl ? nsec->ttl : ttl;
+		if (wnsec && wnsec->ttl < ttl) {
+			ttl = wnsec->ttl;
+		}
+		rep->rcode = MSG_RCODE_NOERROR;
+		rep->flags = MSG_FLAG_QR | MSG_FLAG_AA;
+		soa->ttl = nsec->ttl = ttl;
+		soa->section = nsec->section = MSG_SEC_AUTHORITY;
+		reply_add(rep, 3, soa, MSG_SEC_AUTHORITY);
+		reply_add(rep, 3, nsec, MSG_SEC_AUTHORITY);
+		if (wnsec) {
+			wnsec->ttl = ttl;
+			wnsec->section = MSG_SEC_AUTHORITY;
+			reply_add(rep, 3, wnsec, MSG_SEC_AUTHORITY);
+		}
+		rep->security = RRSET_SEC_SECURE;
+		env->ctr.aggressive_nodata++;
+		return rep;
+	}
+	return val_expand_cached(q, nsec, wc);
+}
+
+
+/**
  * Aggressive use of the validated cache (RFC 8198): answer NXDOMAIN or
  * NODATA from cached NSEC records that the validator checked, without
  * asking.  NXDOMAIN needs an NSEC covering the name and one covering the
@@ -2164,8 +2303,9 @@ val_synthesize_nsec3(struct module_qstate *q, const uint8_t *zone,
  * the parent's).  The answer carries the zone's SOA and the records, with
  * the smallest of their TTLs and the SOA's minimum (RFC 8198 section
  * 5.4), and is secure.  In a zone signed with NSEC3 the same denials come
- * from cached NSEC3 records (val_synthesize_nsec3()).  A wildcard that
- * exists is left to the iterator.
+ * from cached NSEC3 records (val_synthesize_nsec3()).  Under a wildcard
+ * that exists, the answer is expanded from it (val_synthesize_wildcard(),
+ * NSEC only).
  * @return the answer, or NULL to ask as usual.
  */
 static struct reply *
@@ -2242,6 +2382,9 @@ val_synthesize(struct module_qstate *q)
 			wc[0] = 1;
 			wc[1] = '*';
 			memcpy(wc + 2, ce, celen);
+			if ((rep = val_expand_cached(q, nsec, wc)) != NULL) {
+				return rep;
+			}
 			if (!neg_cache_lookup(env->neg_cache, wc, *env->now, wz,
 			    wowner) || !dname_equal(wz, zone)) {
 				return NULL;
@@ -2253,6 +2396,14 @@ val_synthesize(struct module_qstate *q)
 				}
 			} else {
 				wnext = next;
+				wbm = bm;
+				wbmlen = bmlen;
+			}
+			if (dname_equal(wowner, wc)) {
+				/* The wildcard exists (RFC 8198 section
+				 * 5.3): its data, or its NODATA. */
+				return val_synthesize_wildcard(q, nsec, wnsec,
+				    wc, wbm, wbmlen, zone);
 			}
 			if (!val_nsec_covers(wowner, wnext, wc, zone)) {
 				return NULL;
