@@ -129,7 +129,7 @@ if [ $up = 1 ]; then ok "resolute started"; else notok "resolute started"; fi
 # zone must still resolve, through the parent-side set, as unbound's
 # does.  A resolute of its own, so the cold pass is not affected, asked
 # by a client that retries (each answer-timeout SERVFAIL is asked again)
-# for 30 s at most; it runs in the background during the cold pass.
+# for 20 s at most; it runs in the background during the cold pass.
 cport=$((port + 4))
 sed -e "s/port: $port/port: $cport/" -e "s#$dir/resolute\\.#$dir/childdead.#g" \
     "$dir/resolute.conf" >"$dir/childdead.conf"
@@ -144,7 +144,7 @@ cpid=$!
 		[ $i -lt 50 ] || exit 1
 		sleep 0.1
 	done
-	end=$(($(date +%s) + 30))
+	end=$(($(date +%s) + 20))
 	while [ "$(date +%s)" -lt $end ]; do
 		dig +time=5 +tries=1 -p "$cport" @127.0.0.1 \
 		    probe.ns-child-dead.broken A >"$dir/childdead.out" 2>&1
