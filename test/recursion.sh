@@ -7,7 +7,10 @@
 # data must be as listed.  Validation does not exist yet, so the status
 # (secure/insecure) is not compared and the names expected bogus are
 # counted as skipped by the checker, never as passed.  The whole list is
-# checked twice: cold, then again from the cache (the fast path).
+# checked twice: cold, then again from the cache (the fast path).  Names
+# resolute does not resolve as listed yet ($todo_re below) are reported
+# apart, as a TAP TODO with the reason, so the list keeps the outcome a
+# serious resolver gives.
 #
 # Needs what test/testworld.sh needs (nsd, ldnsutils, openssl, python3,
 # dig, root for port 53 on 127.53.0.0/16).  A missing prerequisite makes
@@ -41,6 +44,7 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/recursion.XXXXXX") || exit 1
 n=0
 fail=0
 pid=
+cpid=
 ok() {
 	n=$((n + 1))
 	echo "ok $n - $1"
@@ -50,11 +54,33 @@ notok() {
 	fail=1
 	echo "not ok $n - $1"
 }
-cleanup() {
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid"
-		wait "$pid" 2>/dev/null
+# Names listed with the outcome a serious resolver (unbound) gives that
+# resolute does not give yet: their mismatches are reported on their own,
+# as a TAP TODO with the reason, not as a failure of the pass.
+todo_re='([^ ]+\.)?ns-child-dead\.broken\.'
+todo_why='no fallback to the parent-side NS set when the child-side one does not answer'
+# judge OUT RC TEXT: ok or not ok for a check-resolver run (its output
+# and exit status), then the TODO for the mismatched TODO names if any.
+judge() {
+	rest=$(grep "^MISMATCH" "$1" | grep -Evc "^MISMATCH $todo_re ")
+	todo=$(grep "^MISMATCH" "$1" | grep -Ec "^MISMATCH $todo_re ")
+	if [ "$2" = 0 ] || { [ "$2" = 1 ] && [ "$rest" = 0 ]; }; then
+		ok "$3"
+	else
+		notok "$3"
 	fi
+	if [ "$todo" != 0 ]; then
+		n=$((n + 1))
+		echo "not ok $n - $3: $todo names of ns-child-dead.broken # TODO $todo_why"
+	fi
+}
+cleanup() {
+	for p in $pid $cpid; do
+		if kill -0 "$p" 2>/dev/null; then
+			kill "$p"
+			wait "$p" 2>/dev/null
+		fi
+	done
 	"$TW" -d "$dir/state" stop >/dev/null 2>&1
 	rm -rf "$dir"
 }
@@ -97,6 +123,38 @@ for i in $(seq 1 50); do
 done
 if [ $up = 1 ]; then ok "resolute started"; else notok "resolute started"; fi
 
+# ns-child-dead.broken: the parent delegates to two working servers, the
+# zone's own NS set names only one that never answers.  Once a resolver
+# holds the child's set (here from an NS question), a new name of the
+# zone must still resolve, through the parent-side set, as unbound's
+# does.  A resolute of its own, so the cold pass is not affected, asked
+# by a client that retries (each answer-timeout SERVFAIL is asked again)
+# for 20 s at most; it runs in the background during the cold pass.
+cport=$((port + 4))
+sed -e "s/port: $port/port: $cport/" -e "s#$dir/resolute\\.#$dir/childdead.#g" \
+    "$dir/resolute.conf" >"$dir/childdead.conf"
+"$RESOLUTE" -d -c "$dir/childdead.conf" 2>>"$dir/stderr" &
+cpid=$!
+(
+	# The child's NS set first (until the daemon is up).
+	i=0
+	until dig +time=2 +tries=1 -p "$cport" @127.0.0.1 \
+	    ns-child-dead.broken NS 2>&1 | grep -q "NS.*ns3\.ns-child-dead"; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || exit 1
+		sleep 0.1
+	done
+	end=$(($(date +%s) + 20))
+	while [ "$(date +%s)" -lt $end ]; do
+		dig +time=5 +tries=1 -p "$cport" @127.0.0.1 \
+		    probe.ns-child-dead.broken A >"$dir/childdead.out" 2>&1
+		grep -q "status: NXDOMAIN" "$dir/childdead.out" && exit 0
+		sleep 1
+	done
+	exit 1
+) &
+cprobe=$!
+
 # Cold: every name resolved from the root.
 start=$(date +%s.%N)
 "$CHECK" -d "$dir/state" -s 127.0.0.1 -p "$port" -j 64 -t 40 \
@@ -106,11 +164,20 @@ end=$(date +%s.%N)
 sed -n 's/^/# /p' "$dir/cold.out" | grep -v "^# MISMATCH" | tail -n 8
 grep "^MISMATCH" "$dir/cold.out" | head -n 20 | sed 's/^/# /'
 echo "# cold run: $(echo "$end - $start" | bc 2>/dev/null || echo "?") s"
-if [ $rc = 0 ]; then
-	ok "cold cache: every name resolves to its expected rcode and data"
+judge "$dir/cold.out" "$rc" "cold cache: every name resolves to its expected rcode and data"
+if wait "$cprobe"; then
+	ok "ns-child-dead.broken: with the child's dead NS set cached, a new name resolves through the parent's servers"
 else
-	notok "cold cache: every name resolves to its expected rcode and data"
+	# Not yet: resolute keeps asking the child's server (and asks it
+	# for the address of its own name) until the resolution takes too
+	# long; it never tries the parent-side NS set.
+	n=$((n + 1))
+	echo "not ok $n - ns-child-dead.broken: with the child's dead NS set cached, a new name resolves through the parent's servers # TODO no fallback to the parent-side NS set yet"
+	grep -E "status:|EDE:" "$dir/childdead.out" | sed 's/^/# /'
 fi
+kill "$cpid"
+wait "$cpid"
+cpid=
 
 # Warm: the same list again, now answered from the cache.
 "$CHECK" -d "$dir/state" -s 127.0.0.1 -p "$port" -j 64 -t 40 \
@@ -118,11 +185,7 @@ fi
 rc=$?
 sed -n 's/^/# /p' "$dir/warm.out" | grep -v "^# MISMATCH" | tail -n 3
 grep "^MISMATCH" "$dir/warm.out" | head -n 20 | sed 's/^/# /'
-if [ $rc = 0 ]; then
-	ok "warm cache: the same answers from the cache"
-else
-	notok "warm cache: the same answers from the cache"
-fi
+judge "$dir/warm.out" "$rc" "warm cache: the same answers from the cache"
 
 # A cached answer counts its TTL down.
 t1=$(dig +noall +answer -p "$port" @127.0.0.1 www.features.com A | awk '{print $2; exit}')
@@ -295,11 +358,7 @@ fi
 rc=$?
 sed -n 's/^/# /p' "$dir/val.out" | grep -v "^# MISMATCH" | tail -n 8
 grep "^MISMATCH" "$dir/val.out" | head -n 30 | sed 's/^/# /'
-if [ $rc = 0 ]; then
-	ok "validation: every name has its expected status and EDE"
-else
-	notok "validation: every name has its expected status and EDE"
-fi
+judge "$dir/val.out" "$rc" "validation: every name has its expected status and EDE"
 # Warm: the names that have an answer again, now from the cache, with
 # the same statuses (a proof cached for less time than its answer, such
 # as the NSEC of TTL 0 under host.wild.nsec-ttl0.com, must not cost the
@@ -311,11 +370,7 @@ awk -F '\t' '/^#/ || $4 != "-"' "$dir/state/names.txt" \
 rc=$?
 tail -n 1 "$dir/valwarm.out" | sed 's/^/# /'
 grep "^MISMATCH" "$dir/valwarm.out" | head -n 20 | sed 's/^/# /'
-if [ $rc = 0 ]; then
-	ok "validation, warm: the same statuses from the cache"
-else
-	notok "validation, warm: the same statuses from the cache"
-fi
+judge "$dir/valwarm.out" "$rc" "validation, warm: the same statuses from the cache"
 out=$(dig +dnssec +time=5 +tries=1 -p "$vport" @127.0.0.1 www.features.com A)
 if echo "$out" | grep -q "flags:.* ad"; then
 	ok "validation: AD on a secure answer"
@@ -383,8 +438,10 @@ sleep 0.5
     >"$dir/load.out" 2>&1
 lrc=$?
 # Questions of type RRSIG are left out: their answers are not cached
-# (nor are they by unbound), each goes to the servers.
-awk -F '\t' '$2 != "RRSIG"' "$dir/names-cached.txt" >"$dir/names-loaded.txt"
+# (nor are they by unbound), each goes to the servers.  So are the TODO
+# names, which resolute fails and so never caches.
+awk -F '\t' '$2 != "RRSIG"' "$dir/names-cached.txt" |
+    grep -Ev "^$todo_re	" >"$dir/names-loaded.txt"
 "$CHECK" -f "$dir/names-loaded.txt" -d "$dir/state" -s 127.0.0.1 \
     -p "$vport" -j 64 -t 20 >"$dir/reload.out" 2>&1
 crc=$?

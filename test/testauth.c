@@ -3,7 +3,8 @@
  *
  * The test world needs servers that do what no real authoritative server
  * can be told to do: never answer, truncate every UDP answer, reject EDNS
- * with FORMERR, answer from the wrong source address, or answer late.
+ * with FORMERR, answer from the wrong source address, answer late,
+ * truncate without a question section, or refer upward.
  * This program listens on the addresses named in a scenario file, each
  * with one mode, and answers from a short list of records in the same
  * file.
@@ -26,9 +27,22 @@
  *	slow		answer over UDP and TCP, each answer DELAY_MS
  *			milliseconds after its query arrived (the window in
  *			which the attack bench, bench/attack, races forged
- *			answers against the real one).
+ *			answers against the real one);
+ *	any-tc-noquestion
+ *			UDP queries of type ANY get TC and nothing else: no
+ *			question section (QDCOUNT 0), no records, as some
+ *			servers truncate ANY; other types are answered over
+ *			UDP, and TCP answers everything, ANY included;
+ *	upward		every query, UDP or TCP, gets an upward referral:
+ *			NOERROR without AA and without an answer, the NS
+ *			records of the highest owner above the query name
+ *			that has any (the root, when the scenario lists
+ *			root NS records) in the authority section and the
+ *			A records of those names in the additional section.
+ *			The server is lame for every zone it is named for.
  * Records: A, AAAA, NS, CNAME, SOA and TXT (one string without spaces)
- * in presentation format with absolute names.  The SOA whose owner is the
+ * in presentation format with absolute names.  A question of type ANY is
+ * answered with every record of the name.  The SOA whose owner is the
  * closest enclosing one makes a zone: names under it that have no record
  * get NXDOMAIN, types a name lacks get NODATA (RFC 2308 section 2), both
  * with the SOA in the authority section; names under no SOA get REFUSED.
@@ -95,7 +109,9 @@ enum ta_mode {
 	TA_TC,
 	TA_FORMERR_EDNS,
 	TA_WRONG_SOURCE,
-	TA_SLOW
+	TA_SLOW,
+	TA_ANY_TC_NOQUESTION,
+	TA_UPWARD
 };
 
 /** One address the server listens on. */
@@ -273,7 +289,8 @@ static int
 ta_mode_parse(const char *s)
 {
 	static const char *names[] = { "normal", "silent", "tc",
-	    "formerr-edns", "wrong-source", "slow" };
+	    "formerr-edns", "wrong-source", "slow", "any-tc-noquestion",
+	    "upward" };
 	int i;
 
 	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
@@ -554,6 +571,71 @@ ta_wildcard(const struct ta_scenario *sc, const uint8_t *qname,
 }
 
 /**
+ * Write an upward referral (upward mode) after the question: the NS
+ * records of the highest owner at or above the query name that has any,
+ * in the authority section, and the A records of their names in the
+ * additional section.  The header's counts are updated.
+ * @param sc: the scenario.
+ * @param q: the query.
+ * @param out: the answer, with its header and question written.
+ * @param limit: room in out.
+ * @param pos: in: end of the question; out: end of the records.
+ * @return 0, or -1 when the records do not fit (nothing is then added).
+ */
+static int
+ta_upward(const struct ta_scenario *sc, const struct ta_query *q,
+    uint8_t *out, size_t limit, size_t *pos)
+{
+	const uint8_t *top = NULL;
+	size_t toplen = 0, start = *pos;
+	int i, j;
+
+	for (i = 0; i < sc->nrec; i++) {
+		const struct ta_record *r = &sc->rec[i];
+		size_t l = dname_len(r->owner);
+
+		if (r->type == RR_TYPE_NS && (top == NULL || l < toplen) &&
+		    dname_is_subdomain(q->qname, r->owner)) {
+			top = r->owner;
+			toplen = l;
+		}
+	}
+	for (i = 0; top != NULL && i < sc->nrec; i++) {
+		if (sc->rec[i].type != RR_TYPE_NS ||
+		    !dname_equal(sc->rec[i].owner, top)) {
+			continue;
+		}
+		if (ta_put_rr(out, limit, pos, top, &sc->rec[i]) != 0) {
+			goto full;
+		}
+		ta_count(out, 8);
+	}
+	for (i = 0; top != NULL && i < sc->nrec; i++) {
+		if (sc->rec[i].type != RR_TYPE_NS ||
+		    !dname_equal(sc->rec[i].owner, top)) {
+			continue;
+		}
+		for (j = 0; j < sc->nrec; j++) {
+			const struct ta_record *a = &sc->rec[j];
+
+			if (a->type != RR_TYPE_A ||
+			    !dname_equal(a->owner, sc->rec[i].rdata)) {
+				continue;
+			}
+			if (ta_put_rr(out, limit, pos, a->owner, a) != 0) {
+				goto full;
+			}
+			ta_count(out, 10);
+		}
+	}
+	return 0;
+full:
+	*pos = start;
+	memset(out + 6, 0, 6);
+	return -1;
+}
+
+/**
  * Build the answer to a query.
  * @param sc: the scenario.
  * @param mode: mode of the address asked.
@@ -588,6 +670,12 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 		out[2] |= 0x02;					/* TC */
 		return pos;
 	}
+	if (!tcp && mode == TA_ANY_TC_NOQUESTION &&
+	    q->qtype == RR_TYPE_ANY) {
+		out[2] |= 0x02;					/* TC */
+		out[4] = out[5] = 0;			/* QDCOUNT 0 */
+		return TA_HDR;
+	}
 	if (!tcp) {
 		limit = q->edns ? 1232 : 512;
 		if (limit > max) {
@@ -596,6 +684,11 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 	}
 	if (q->edns) {
 		limit -= 11;		/* room for our OPT record */
+	}
+	if (mode == TA_UPWARD) {
+		/* No AA: a referral, to servers above the zone. */
+		full = ta_upward(sc, q, out, limit, &pos) != 0;
+		goto opt;
 	}
 	/* The zone: the closest enclosing SOA owner. */
 	for (i = 0; i < sc->nrec; i++) {
@@ -629,8 +722,8 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 		if (!dname_equal(r->owner, match)) {
 			continue;
 		}
-		if (r->type == q->qtype || (r->type == RR_TYPE_CNAME &&
-		    q->qtype != RR_TYPE_CNAME)) {
+		if (r->type == q->qtype || q->qtype == RR_TYPE_ANY ||
+		    (r->type == RR_TYPE_CNAME && q->qtype != RR_TYPE_CNAME)) {
 			if (ta_put_rr(out, limit, &pos, q->qname, r) != 0) {
 				full = 1;
 				break;
@@ -646,6 +739,7 @@ ta_answer(const struct ta_scenario *sc, enum ta_mode mode, int tcp,
 			full = 1;
 		}
 	}
+opt:
 	if (full) {
 		out[2] |= 0x02;
 		pos = q->qend;

@@ -156,6 +156,38 @@ check "test server gives NXDOMAIN" sh -c \
 out=$($DIG @127.53.8.4 www.wrong-source.broken. A)
 check "wrong-source answer is not accepted by dig" sh -c \
 	'! echo "$1" | grep -q "^www.wrong-source.broken.*A"' - "$out"
+out=$(python3 - <<'PY'
+import socket, struct
+# ANY over UDP: the header alone, TC set, QDCOUNT 0.
+q = struct.pack('!6H', 0x2a2a, 0, 1, 0, 0, 0) + \
+    b'\3www\16any-noquestion\6broken\0' + struct.pack('!HH', 255, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(q, ('127.53.8.6', 53))
+r = s.recv(4096)
+print(len(r), hex(struct.unpack('!H', r[2:4])[0]),
+      struct.unpack('!H', r[4:6])[0])
+PY
+)
+check "any-tc-noquestion: UDP ANY gets TC and no question ($out)" \
+	test "$out" = "12 0x8200 0"
+out=$($DIG +tcp @127.53.8.6 www.any-noquestion.broken. ANY)
+check "any-tc-noquestion: TCP answers ANY" sh -c \
+	'echo "$1" | grep -q "^www.any-noquestion.broken.*TXT"' - "$out"
+out=$($DIG @127.53.8.6 www.any-noquestion.broken. A)
+check "any-tc-noquestion: other types over UDP" sh -c \
+	'echo "$1" | grep -q "^www.any-noquestion.broken.*A.*192.0.2"' - "$out"
+out=$($DIG @127.53.8.7 www.upward-referral.broken. A)
+check "upward: a referral to the root, without AA" sh -c \
+	'echo "$1" | grep -q "flags: qr;.*ANSWER: 0" &&
+	echo "$1" | grep -q "^\.[[:space:]].*NS.*root-servers\.infra"' \
+	- "$out"
+out=$($DIG @127.53.1.1 www.ns-child-dead.broken. A)
+out2=$($DIG @127.53.3.1 ns-child-dead.broken. NS)
+check "ns-child-dead: the parent names ns1/ns2, the apex ns3" sh -c \
+	'echo "$1" | grep -q "NS.*ns1\.ns-child-dead" &&
+	echo "$2" | grep -q "NS.*ns3\.ns-child-dead" &&
+	! echo "$2" | grep -q "NS.*ns1\.ns-child-dead"' - "$out" "$out2"
 
 # The peer check, when unbound happens to be installed (it is not a
 # dependency).  Names whose servers never answer are left out: a resolver
@@ -184,6 +216,32 @@ if command -v unbound >/dev/null 2>&1; then
 			sh -c '! "$1" -f "$2" -s 127.0.0.1 -p 53531 -t 20' - \
 			"$srcdir/contrib/testworld/check-resolver" \
 			"$dir/wrong.txt"
+		# ns-child-dead.broken: the zone's own NS set names only a
+		# server that never answers, the parent's two work.  With the
+		# child's set cached (from an NS question), unbound still
+		# answers a new name of the zone, through the parent-side set
+		# (after about 12 s of timeouts); the client asks again after
+		# each timeout, for 30 s at most.  After the list, which is
+		# checked without the child's set in the cache.
+		if (
+			dig +time=5 +tries=2 -p 53531 @127.0.0.1 \
+			    ns-child-dead.broken NS >/dev/null 2>&1
+			end=$(($(date +%s) + 30))
+			while [ "$(date +%s)" -lt $end ]; do
+				dig +time=5 +tries=1 -p 53531 @127.0.0.1 \
+				    probe.ns-child-dead.broken A \
+				    >"$dir/childdead.out" 2>&1
+				grep -q "status: NXDOMAIN" "$dir/childdead.out" &&
+				    exit 0
+				sleep 1
+			done
+			exit 1
+		); then
+			ok "unbound falls back to the parent-side NS set of ns-child-dead.broken"
+		else
+			cat "$dir/childdead.out" >>"$dir/log"
+			notok "unbound falls back to the parent-side NS set of ns-child-dead.broken"
+		fi
 		if [ -n "$ubpid" ]; then
 			kill "$ubpid" 2>/dev/null
 			i=0
