@@ -982,6 +982,22 @@ iter_targets_left(const struct delegpt *dp)
 	return 0;
 }
 
+/** 1 when a name of the delegation still without an address lookup is
+ * outside the zone (its address comes from elsewhere). */
+static int
+iter_targets_outside(const struct delegpt *dp)
+{
+	const struct delegpt_ns *ns;
+
+	for (ns = dp->ns; ns; ns = ns->next) {
+		if ((!ns->tried_a || !ns->tried_aaaa) &&
+		    !dname_is_subdomain(ns->name, dp->name)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /** 1 when the delegation has a server other than a left to ask. */
 static int
 iter_other_server(const struct iter_qstate *iq, const struct delegpt_addr *a)
@@ -1108,6 +1124,12 @@ iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
 		/* A query is still out: wait for it. */
 		iq->state = ITER_QUERY_RESP;
 		q->ext_state[id] = MODULE_WAIT_REPLY;
+		return;
+	}
+	if (iq->target_subs == 0 && iter_targets_left(iq->dp) &&
+	    !iter_targets_outside(iq->dp) && iter_parent_fallback(q, iq)) {
+		/* The names left are inside the zone whose servers just
+		 * failed: only those servers could give their addresses. */
 		return;
 	}
 	if (iter_start_targets(q, iq) > 0 || iq->target_subs > 0) {
