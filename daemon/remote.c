@@ -482,6 +482,7 @@ rc_mesh_add(struct mesh_stats *a, const struct mesh_stats *b, int sign)
 	a->num_stale += k * b->num_stale;
 	a->num_answer_timeout += k * b->num_answer_timeout;
 	a->num_prefetch += k * b->num_prefetch;
+	a->num_background_dropped += k * b->num_background_dropped;
 	a->sum_rec_time_us += k * b->sum_rec_time_us;
 	for (i = 0; i < 16; i++) {
 		a->ans_rcode[i] += k * b->ans_rcode[i];
@@ -777,6 +778,8 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.m.num_answer_timeout);
 	rc_printf(c, "num.query.prefetch=%llu\n",
 	    (unsigned long long)t.m.num_prefetch);
+	rc_printf(c, "num.query.background_dropped=%llu\n",
+	    (unsigned long long)t.m.num_background_dropped);
 	rc_printf(c, "num.query.target_limit=%llu\n",
 	    (unsigned long long)t.w.mod.target_limit);
 	rc_printf(c, "num.query.parent_fallback=%llu\n",

@@ -34,6 +34,9 @@
 #define MESH_TICK_MIN_MS 10
 /** Seconds a query may take in all before it gives up (SERVFAIL). */
 #define MESH_QUERY_DEADLINE 12
+/** Subqueries of one state deleted with it (mesh_state_delete_tree());
+ * more are left to finish. */
+#define MESH_MAX_ORPHANS 16
 /** Deepest subquery nesting. */
 #define MESH_MAX_DEPTH 12
 /** Default num-queries-per-thread. */
@@ -1243,6 +1246,28 @@ mesh_client_expire(struct mesh_state *ms, struct mesh_reply *mr,
 	return 1;
 }
 
+/** Delete a state and the subqueries only it was waiting for (they have
+ * no client and no other superquery), theirs too. */
+static void
+mesh_state_delete_tree(struct mesh_state *ms)
+{
+	struct mesh_state *orphan[MESH_MAX_ORPHANS];
+	struct mesh_ref *r;
+	size_t n = 0, i;
+
+	for (r = ms->subs; r && n < MESH_MAX_ORPHANS; r = r->next) {
+		struct mesh_state *sub = r->s;
+
+		if (!sub->replies && sub->supers && !sub->supers->next) {
+			orphan[n++] = sub;
+		}
+	}
+	mesh_state_delete(ms);
+	for (i = 0; i < n; i++) {
+		mesh_state_delete_tree(orphan[i]);
+	}
+}
+
 void
 mesh_tick(struct mesh_area *m)
 {
@@ -1262,6 +1287,14 @@ mesh_tick(struct mesh_area *m)
 			if (mr->cb || !mesh_client_expire(ms, mr, pp, &now)) {
 				pp = &mr->next;
 			}
+		}
+		if (!ms->replies && !ms->supers &&
+		    m->count > 2 * m->max_states) {
+			/* Too many resolutions already go on without clients
+			 * (a flood of names whose servers do not answer):
+			 * this one ends with its last client. */
+			m->stats.num_background_dropped++;
+			mesh_state_delete_tree(ms);
 		}
 	}
 	if (!m->timer_armed) {

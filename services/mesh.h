@@ -97,6 +97,10 @@ struct mesh_stats {
 	/** Background refreshes started (prefetch, and after a stale
 	 * answer). */
 	uint64_t num_prefetch;
+	/** Resolutions ended with their last client at answer-timeout
+	 * because more than twice num-queries-per-thread states were in
+	 * the mesh. */
+	uint64_t num_background_dropped;
 	/** Most states at once. */
 	size_t max_states;
 	/** Sum of resolution times of answered client queries, in us. */

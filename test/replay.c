@@ -123,6 +123,8 @@
  *				stale (answers from expired data),
  *				answer_timeout (SERVFAIL at answer-timeout),
  *				prefetch (background refreshes started),
+ *				background_dropped (ended with their last
+ *				client at answer-timeout: mesh too full),
  *				answers (client answers not yet checked)
  *	STEP n TRACE name type	a trace of the question (what
  *				resolute-control trace runs): the scripted
@@ -2200,6 +2202,8 @@ stat_value(struct replay *rp, const char *name)
 		return (long)ms.num_answer_timeout;
 	} else if (strcmp(name, "prefetch") == 0) {
 		return (long)ms.num_prefetch;
+	} else if (strcmp(name, "background_dropped") == 0) {
+		return (long)ms.num_background_dropped;
 	} else if (strcmp(name, "target_limit") == 0) {
 		return (long)rp->w->res->env.ctr.target_limit;
 	} else if (strcmp(name, "parent_fallback") == 0) {

@@ -8,6 +8,7 @@ EXTRA_DIST += test/replay.sh \
 	contrib/testworld/make-val-scenarios \
 	testdata/iter_bailiwick.rpl \
 	testdata/iter_big_rrset.rpl testdata/iter_answer_timeout.rpl \
+	testdata/iter_answer_timeout_full.rpl \
 	testdata/iter_serve_expired.rpl testdata/iter_serve_expired_now.rpl \
 	testdata/iter_prefetch.rpl testdata/iter_edns_loss.rpl \
 	testdata/iter_lame_aa_upward.rpl testdata/iter_lame_last_resort.rpl \
