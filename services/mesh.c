@@ -1126,6 +1126,24 @@ mesh_make_room(struct mesh_area *m)
 	return 1;
 }
 
+/**
+ * The mesh key of a client's question: its name lowercased into lname,
+ * type, class.
+ * @return its hash.
+ */
+static uint32_t
+mesh_client_key(const struct dns_msg *q, uint16_t qflags, uint8_t *lname,
+    struct query_info *qi)
+{
+	memcpy(lname, q->qname, q->qname_len);
+	dname_tolower(lname);
+	qi->qname = lname;
+	qi->qname_len = q->qname_len;
+	qi->qtype = q->qtype;
+	qi->qclass = q->qclass;
+	return mesh_hash(qi, qflags, 0, NULL);
+}
+
 int
 mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
     const struct comm_reply *rep, size_t limit)
@@ -1138,13 +1156,7 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	uint32_t h;
 	int isnew = 0;
 
-	memcpy(lname, q->qname, q->qname_len);
-	dname_tolower(lname);
-	qi.qname = lname;
-	qi.qname_len = q->qname_len;
-	qi.qtype = q->qtype;
-	qi.qclass = q->qclass;
-	h = mesh_hash(&qi, qflags, 0, NULL);
+	h = mesh_client_key(q, qflags, lname, &qi);
 	ms = mesh_find(m, &qi, qflags, 0, NULL, h);
 	if (!ms || ms->nclients == 0) {
 		if (!mesh_make_room(m)) {
@@ -1324,13 +1336,7 @@ mesh_new_prefetch(struct mesh_area *m, const struct dns_msg *q)
 	if (!(qflags & MSG_FLAG_RD) || m->client_count >= m->max_states) {
 		return;
 	}
-	memcpy(lname, q->qname, q->qname_len);
-	dname_tolower(lname);
-	qi.qname = lname;
-	qi.qname_len = q->qname_len;
-	qi.qtype = q->qtype;
-	qi.qclass = q->qclass;
-	h = mesh_hash(&qi, qflags, 0, NULL);
+	h = mesh_client_key(q, qflags, lname, &qi);
 	if (mesh_find(m, &qi, qflags, 0, NULL, h)) {
 		return;
 	}
