@@ -17,30 +17,12 @@
 # the test a SKIP.
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-TW="$srcdir/contrib/testworld/testworld"
 CHECK="$srcdir/contrib/testworld/check-resolver"
 RESOLUTE="$builddir/resolute"
 CONTROL="$builddir/resolute-control"
-TESTAUTH="$builddir/test/testauth"
 
-skip() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-for p in nsd ldns-keygen ldns-signzone openssl python3 dig; do
-	command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
-done
-[ "$(id -u)" = 0 ] || skip "needs root to bind port 53 on 127.53.0.0/16"
-[ -x "$TESTAUTH" ] || skip "test/testauth not built"
-if command -v flock >/dev/null 2>&1; then
-	exec 9>"${TMPDIR:-/tmp}/resolute-testworld.lock"
-	flock 9
-fi
-if dig +tries=1 +time=1 @127.53.0.1 . SOA >/dev/null 2>&1; then
-	skip "a test world is already running on 127.53.0.1"
-fi
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/recursion.XXXXXX") || exit 1
+. "$srcdir/test/world.sh"
+world_prereqs recursion
 n=0
 fail=0
 pid=

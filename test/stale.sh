@@ -12,44 +12,13 @@
 # the world needs (a missing prerequisite makes the test a SKIP).
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-TW="$srcdir/contrib/testworld/testworld"
 RESOLUTE="$builddir/resolute"
 CONTROL="$builddir/resolute-control"
-TESTAUTH="$builddir/test/testauth"
 
-skip() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-for p in nsd ldns-keygen ldns-signzone openssl python3 dig; do
-	command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
-done
-[ "$(id -u)" = 0 ] || skip "needs root to bind port 53 on 127.53.0.0/16"
-[ -x "$TESTAUTH" ] || skip "test/testauth not built"
-if command -v flock >/dev/null 2>&1; then
-	exec 9>"${TMPDIR:-/tmp}/resolute-testworld.lock"
-	flock 9
-fi
-if dig +tries=1 +time=1 @127.53.0.1 . SOA >/dev/null 2>&1; then
-	skip "a test world is already running on 127.53.0.1"
-fi
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/stale.XXXXXX") || exit 1
-n=0
-fail=0
+. "$srcdir/test/world.sh"
+world_prereqs stale
+. "$srcdir/test/tap.sh"
 pid=
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-notok() {
-	n=$((n + 1))
-	fail=1
-	echo "not ok $n - $1"
-}
-check() {
-	if eval "$2"; then ok "$1"; else notok "$1"; return 1; fi
-}
 sink=
 cleanup() {
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
@@ -256,5 +225,4 @@ wait "$pid" 2>/dev/null
 pid=
 check "no sanitizer or crash report from the daemon" \
     '! grep -q "ERROR: AddressSanitizer\|runtime error:\|Segmentation" "$dir/stderr" "$dir/resolute.log" 2>/dev/null'
-echo "1..$n"
-exit $fail
+tap_end

@@ -2,6 +2,7 @@
 # results and a scratch directory.  Sourced, not run.
 #	ok TEXT / notok TEXT	count and print one result
 #	check TEXT EXPR		ok when the shell expression EXPR holds
+#				(status 1 when not, for a diagnostic after ||)
 #	tap_scratch		makes $dir; at exit the daemon in $pid (if
 #				any) is stopped and $dir removed
 #	tap_end			prints the plan; the status is 1 on any
@@ -10,7 +11,7 @@ n=0
 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; return 1; fi; }
 
 tap_cleanup() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then

@@ -9,30 +9,9 @@
 
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-TW="$srcdir/contrib/testworld/testworld"
-TESTAUTH="$builddir/test/testauth"
 
-skip() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-
-for p in nsd ldns-keygen ldns-signzone openssl python3 dig; do
-	command -v "$p" >/dev/null 2>&1 || skip "$p not installed"
-done
-[ "$(id -u)" = 0 ] || skip "needs root to bind port 53 on 127.53.0.0/16"
-[ -x "$TESTAUTH" ] || skip "test/testauth not built"
-# Tests that serve the world take turns (make check runs them in
-# parallel); the lock is released when the test exits.
-if command -v flock >/dev/null 2>&1; then
-	exec 9>"${TMPDIR:-/tmp}/resolute-testworld.lock"
-	flock 9
-fi
-if dig +tries=1 +time=1 @127.53.0.1 . SOA >/dev/null 2>&1; then
-	skip "a test world is already running on 127.53.0.1"
-fi
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/testworld.XXXXXX") || exit 1
+. "$srcdir/test/world.sh"
+world_prereqs testworld
 n=0
 fail=0
 ok() {
