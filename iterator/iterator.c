@@ -64,6 +64,10 @@
 /** Tries of one address when every address used its ITER_MAX_TRIES
  * (a zone with one server that drops a packet must not fail at once). */
 #define ITER_MAX_TRIES_LAST 5
+/** Consecutive timeouts (infra cache) after which a server counts as
+ * dead: a cached delegation whose servers all are is not asked before
+ * the parent's side of it (iter_parent_fallback()). */
+#define ITER_DEAD_TIMEOUTS 3
 /** Subqueries for name server addresses in flight at once: two names,
  * each A and AAAA. */
 #define ITER_TARGETS_PARALLEL 4
@@ -1114,6 +1118,31 @@ iter_parent_fallback(struct module_qstate *q, struct iter_qstate *iq)
 	return 1;
 }
 
+/**
+ * Is every server of a delegation dead: each address with
+ * ITER_DEAD_TIMEOUTS consecutive timeouts for the zone in the infra
+ * cache, and no name outside the zone left whose address could give
+ * another?
+ */
+static int
+iter_dp_dead(struct module_env *env, const struct delegpt *dp)
+{
+	const struct delegpt_addr *a;
+	struct infra_info info;
+
+	if (!dp->addrs || iter_targets_outside(dp)) {
+		return 0;
+	}
+	for (a = dp->addrs; a; a = a->next) {
+		if (infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
+		    dp->name, *env->now, &info) != RES_OK ||
+		    info.timeouts < ITER_DEAD_TIMEOUTS) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /** No server is left to ask: look addresses up, or fall back, or fail. */
 static void
 iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
@@ -1191,6 +1220,12 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	if (iq->nsends >= ITER_MAX_INFLIGHT) {
 		iq->state = ITER_QUERY_RESP;
 		q->ext_state[id] = MODULE_WAIT_REPLY;
+		return;
+	}
+	if (iq->dp_cached && !iq->parent_tried && iq->nsends == 0 &&
+	    iter_dp_dead(env, iq->dp) && iter_parent_fallback(q, iq)) {
+		/* Every server of the cached delegation is known dead: the
+		 * parent's side of it first, not more timeouts. */
 		return;
 	}
 	a = iq->retry_addr && !iq->retry_addr->inflight ? iq->retry_addr :
