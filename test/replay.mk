@@ -49,7 +49,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_unreachable.rpl \
 	testdata/iter_wrong_type.rpl \
 	testdata/val_aggressive_nsec.rpl testdata/val_aggressive_nsec3.rpl \
-	testdata/val_aggressive_wildcard.rpl \
+	testdata/val_aggressive_wildcard.rpl testdata/val_aggressive_wildcard3.rpl \
 	testdata/val_aggressive_off.rpl \
 	testdata/val_anchor_broken.rpl \
 	testdata/val_bogus_cache.rpl \

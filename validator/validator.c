@@ -2134,12 +2134,15 @@ val_syn_nsec3_add(struct module_qstate *q, const uint8_t *name,
  * @param set: receives the records (VAL_SYN_NSEC3_MAX).
  * @param n: receives their number.
  * @param nodata: receives 1 for NODATA, 0 for NXDOMAIN.
+ * @param wdata: receives the cached wildcard RRset, its owner made the
+ *	name, for an answer expanded from it (then *nodata is not set);
+ *	else NULL.
  * @return 0 when proven, -1 when not.
  */
 static int
 val_synthesize_nsec3(struct module_qstate *q, const uint8_t *zone,
     const struct reply_rrset *first, struct reply_rrset **set, size_t *n,
-    int *nodata)
+    int *nodata, struct reply_rrset **wdata)
 {
 	const uint8_t *qname = q->qinfo.qname, *p;
 	struct val_nsec3_params want;
@@ -2148,6 +2151,7 @@ val_synthesize_nsec3(struct module_qstate *q, const uint8_t *zone,
 	size_t len;
 
 	*n = 0;
+	*wdata = NULL;
 	if (val_nsec3_fields(first->rd[0], first->rdlen[0], &want) != 0 ||
 	    want.algo != 1 || want.iterations >
 	    (unsigned)q->env->cfg->nsec3_max_iterations ||
@@ -2182,6 +2186,36 @@ val_synthesize_nsec3(struct module_qstate *q, const uint8_t *zone,
 	    VAL_NSEC_PROVEN) {
 		*nodata = 1;
 		return 0;
+	}
+	/* A wildcard that exists: its cached RRset of the type, expanded
+	 * when the next closer name is covered (RFC 5155 section 8.8). */
+	if (q->qinfo.qtype == RR_TYPE_DS || q->qinfo.qtype == RR_TYPE_NSEC3) {
+		return -1;
+	}
+	for (p = dname_parent(qname); p && dname_is_subdomain(p, zone);
+	    p = dname_parent(p)) {
+		struct reply_rrset *data;
+
+		len = dname_len(p);
+		if (len + 2 > DNAME_MAXLEN) {
+			continue;
+		}
+		wc[0] = 1;
+		wc[1] = '*';
+		memcpy(wc + 2, p, len);
+		data = dns_cache_lookup_rrset(q->env, q->region, wc,
+		    q->qinfo.qtype, RR_CLASS_IN);
+		if (data && data->security == RRSET_SEC_SECURE &&
+		    data->count > 0 && data->sigcount > 0 &&
+		    val_nsec3_wildcard_answer(&ctx, set, *n, qname, p, zone) ==
+		    VAL_NSEC_PROVEN && (data->owner = region_copy(q->region,
+		    qname, q->qinfo.qname_len)) != NULL) {
+			*wdata = data;
+			return 0;
+		}
+		if (dname_equal(p, zone)) {
+			break;
+		}
 	}
 	return -1;
 }
@@ -2226,6 +2260,41 @@ val_expand_cached(struct module_qstate *q, struct reply_rrset *nsec,
 	reply_add(rep, 2, nsec, MSG_SEC_AUTHORITY);
 	rep->security = RRSET_SEC_SECURE;
 	env->ctr.aggressive_wildcard++;
+	return rep;
+}
+
+/**
+ * The answer expanded from a cached wildcard RRset (owner already the
+ * name), with the records that prove the expansion in the authority
+ * section; the smallest TTL of them all; secure.
+ * @return the answer, or NULL (out of memory).
+ */
+static struct reply *
+val_expanded_reply(struct module_qstate *q, struct reply_rrset *data,
+    struct reply_rrset **proof, size_t np)
+{
+	struct reply *rep = reply_create(q->region, 1 + np);
+	uint32_t ttl = data->ttl;
+	size_t i;
+
+	if (!rep) {
+		return NULL;
+	}
+	for (i = 0; i < np; i++) {
+		ttl = proof[i]->ttl < ttl ? proof[i]->ttl : ttl;
+	}
+	data->ttl = ttl;
+	data->section = MSG_SEC_ANSWER;
+	reply_add(rep, 1 + np, data, MSG_SEC_ANSWER);
+	for (i = 0; i < np; i++) {
+		proof[i]->ttl = ttl;
+		proof[i]->section = MSG_SEC_AUTHORITY;
+		reply_add(rep, 1 + np, proof[i], MSG_SEC_AUTHORITY);
+	}
+	rep->rcode = MSG_RCODE_NOERROR;
+	rep->flags = MSG_FLAG_QR | MSG_FLAG_AA;
+	rep->security = RRSET_SEC_SECURE;
+	q->env->ctr.aggressive_wildcard++;
 	return rep;
 }
 
@@ -2316,7 +2385,7 @@ val_synthesize(struct module_qstate *q)
 	uint8_t zone[DNAME_MAXLEN], owner[DNAME_MAXLEN], wowner[DNAME_MAXLEN];
 	uint8_t wc[DNAME_MAXLEN], wz[DNAME_MAXLEN];
 	uint16_t qtype = q->qinfo.qtype;
-	struct reply_rrset *nsec, *wnsec = NULL, *soa, *n3;
+	struct reply_rrset *nsec, *wnsec = NULL, *soa, *n3, *wdata;
 	struct reply_rrset *proof[VAL_SYN_NSEC3_MAX];
 	struct reply *rep;
 	size_t bmlen, wbmlen, celen, np = 0, i;
@@ -2329,9 +2398,12 @@ val_synthesize(struct module_qstate *q)
 	n3 = dns_cache_lookup_rrset(env, q->region, owner, RR_TYPE_NSEC3,
 	    RR_CLASS_IN);
 	if (n3 && n3->security == RRSET_SEC_SECURE && n3->count == 1) {
-		if (val_synthesize_nsec3(q, zone, n3, proof, &np, &nodata) !=
-		    0) {
+		if (val_synthesize_nsec3(q, zone, n3, proof, &np, &nodata,
+		    &wdata) != 0) {
 			return NULL;
+		}
+		if (wdata) {
+			return val_expanded_reply(q, wdata, proof, np);
 		}
 		goto compose;
 	}
