@@ -114,7 +114,7 @@ check "warmed $nwarm names of the world (of $(wc -l <"$dir/list"))" \
 "$TW" -d "$dir/state" stop >"$dir/stop.log" 2>&1
 grep -ho "ip-address: 127\.53\.[0-9.]*" "$dir"/state/nsd-*/nsd.conf |
     sed 's/ip-address: //' | sort -u >"$dir/addrs"
-echo "$(sed -n 's/.*\(127\.53\.[0-9]*\.[0-9]*\).*/\1/p' \
+echo "$(awk '$1 == "listen" {print $2}' \
     "$dir"/state/testauth/*.conf 2>/dev/null)" | grep . >>"$dir/addrs"
 python3 - "$dir/addrs" "$dir/sink.ready" <<'PY' &
 import select, socket, sys, time

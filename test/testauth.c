@@ -4,14 +4,16 @@
  * The test world needs servers that do what no real authoritative server
  * can be told to do: never answer, truncate every UDP answer, reject EDNS
  * with FORMERR, answer from the wrong source address, answer late,
- * truncate without a question section, or refer upward.
+ * truncate without a question section, or refer upward; or that serve
+ * a real zone with one fault added: never answer DS questions, or call a
+ * name that exists NXDOMAIN.
  * This program listens on the addresses named in a scenario file, each
  * with one mode, and answers from a short list of records in the same
- * file.
+ * file, or relays to a real server.
  *
  * Scenario file, one directive a line, '#' starts a comment:
  *
- *	listen ADDRESS MODE [OTHER-ADDRESS | DELAY_MS]
+ *	listen ADDRESS MODE [OTHER-ADDRESS | UPSTREAM | DELAY_MS]
  *	record OWNER TTL TYPE RDATA...
  *
  * MODE is one of
@@ -40,6 +42,23 @@
  *			root NS records) in the authority section and the
  *			A records of those names in the additional section.
  *			The server is lame for every zone it is named for.
+ *	drop-ds		a relay: every query, UDP or TCP, is sent on
+ *			unchanged to UPSTREAM (an address, the port the
+ *			server listens on) over the same transport and the
+ *			answer is relayed back unchanged, except that
+ *			queries of type DS are dropped, never answered (a
+ *			TCP connection carrying one is closed): a parent
+ *			whose referrals carry the DS records but which
+ *			gives no answer to a DS question;
+ *	nxdomain-ds	a relay like drop-ds, except that it answers DS
+ *			questions too: an answer to one that is NOERROR
+ *			with an empty answer section (NODATA, as at an
+ *			empty non-terminal) gets rcode NXDOMAIN, its
+ *			records (the denial proof) relayed unchanged.
+ *			Everything else is relayed as it came.
+ * A relay asks UPSTREAM with a new socket per query and waits for its
+ * answer TA_RELAY_MS at most (no answer: nothing is sent); it is meant
+ * for loopback addresses.
  * Records: A, AAAA, NS, CNAME, SOA and TXT (one string without spaces)
  * in presentation format with absolute names.  A question of type ANY is
  * answered with every record of the name.  The SOA whose owner is the
@@ -101,6 +120,13 @@
 #define TA_TCP_IDLE_MS 5000
 /** Longest delay a slow address accepts, milliseconds. */
 #define TA_MAXDELAY 60000
+/** Largest relayed answer (a TCP message at most). */
+#define TA_MAXRELAY 65535
+/** How long a relay waits for the upstream's answer, milliseconds. */
+#define TA_RELAY_MS 1000
+
+/** Whether a mode relays to an upstream server. */
+#define TA_RELAY(m) ((m) == TA_DROP_DS || (m) == TA_NXDOMAIN_DS)
 
 /** What one address does. */
 enum ta_mode {
@@ -111,7 +137,9 @@ enum ta_mode {
 	TA_WRONG_SOURCE,
 	TA_SLOW,
 	TA_ANY_TC_NOQUESTION,
-	TA_UPWARD
+	TA_UPWARD,
+	TA_DROP_DS,
+	TA_NXDOMAIN_DS
 };
 
 /** One address the server listens on. */
@@ -120,7 +148,8 @@ struct ta_listen {
 	enum ta_mode mode;
 	/** the address queries arrive at */
 	struct sockaddr_in addr;
-	/** wrong-source: the address answers leave from */
+	/** wrong-source: the address answers leave from; drop-ds and
+	 * nxdomain-ds: the upstream server queries are relayed to */
 	struct sockaddr_in other;
 	/** UDP socket bound to addr */
 	int udp;
@@ -290,7 +319,7 @@ ta_mode_parse(const char *s)
 {
 	static const char *names[] = { "normal", "silent", "tc",
 	    "formerr-edns", "wrong-source", "slow", "any-tc-noquestion",
-	    "upward" };
+	    "upward", "drop-ds", "nxdomain-ds" };
 	int i;
 
 	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
@@ -348,12 +377,15 @@ ta_read(const char *path, int port, struct ta_scenario *sc)
 			int m = ta_mode_parse(w[2]);
 			char *end;
 
-			/* wrong-source and slow take a fourth word. */
+			/* wrong-source, the relays and slow take a
+			 * fourth word. */
 			if (m < 0 || ta_addr(w[1], port, &l->addr) != 0 ||
-			    (m == TA_WRONG_SOURCE || m == TA_SLOW) !=
-			    (nw == 4) ||
+			    (m == TA_WRONG_SOURCE || m == TA_SLOW ||
+			    TA_RELAY(m)) != (nw == 4) ||
 			    (m == TA_WRONG_SOURCE &&
-			    ta_addr(w[3], 0, &l->other) != 0)) {
+			    ta_addr(w[3], 0, &l->other) != 0) ||
+			    (TA_RELAY(m) &&
+			    ta_addr(w[3], port, &l->other) != 0)) {
 				goto bad;
 			}
 			if (m == TA_SLOW) {
@@ -768,6 +800,130 @@ ta_now(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/** Read exactly n octets from a blocking socket with a timeout; 0/-1. */
+static int
+ta_read_full(int fd, uint8_t *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = read(fd, buf + got, n - got);
+		if (r <= 0) {
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/**
+ * Ask the upstream server of a relay address and read its answer.
+ * UDP: the query in one datagram from a new socket connected to the
+ * upstream, the first answer with the query's ID taken; TCP: one
+ * length-prefixed message each way over a new connection.
+ * @param l: the listen entry; other is the upstream.
+ * @param tcp: 1 to ask over TCP.
+ * @param p: the query, len octets, relayed as it is.
+ * @param out: the answer; max octets.
+ * @return the answer's length, or 0 when none came in TA_RELAY_MS.
+ */
+static size_t
+ta_relay(const struct ta_listen *l, int tcp, const uint8_t *p, size_t len,
+    uint8_t *out, size_t max)
+{
+	struct timeval tv = { TA_RELAY_MS / 1000, (TA_RELAY_MS % 1000) * 1000 };
+	uint8_t lenbuf[2];
+	long long end = ta_now() + TA_RELAY_MS;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if (len < TA_HDR || len > 65535) {
+		return 0;
+	}
+	fd = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+	if (fd < 0) {
+		return 0;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (const struct sockaddr *)&l->other,
+	    sizeof(l->other)) != 0) {
+		goto out;
+	}
+	if (tcp) {
+		wire_put16(lenbuf, (uint16_t)len);
+		if (write(fd, lenbuf, 2) != 2 ||
+		    write(fd, p, len) != (ssize_t)len ||
+		    ta_read_full(fd, lenbuf, 2) != 0) {
+			goto out;
+		}
+		n = wire_get16(lenbuf);
+		if (n < TA_HDR || n > max || ta_read_full(fd, out, n) != 0) {
+			n = 0;
+		}
+		goto out;
+	}
+	if (send(fd, p, len, 0) != (ssize_t)len) {
+		goto out;
+	}
+	/* A connected socket takes datagrams from the upstream only; a
+	 * stray one with another ID is skipped until the time is up. */
+	while (ta_now() < end) {
+		r = recv(fd, out, max, MSG_TRUNC);
+		if (r < 0) {
+			break;
+		}
+		if ((size_t)r >= TA_HDR && (size_t)r <= max &&
+		    out[0] == p[0] && out[1] == p[1] && (out[2] & 0x80)) {
+			n = (size_t)r;
+			break;
+		}
+	}
+out:
+	close(fd);
+	return n;
+}
+
+/**
+ * The answer of a relay address (drop-ds, nxdomain-ds) to a query.
+ * @return its length, or 0 to send nothing.
+ */
+static size_t
+ta_relay_answer(const struct ta_listen *l, int tcp, const uint8_t *p,
+    size_t len, const struct ta_query *q, uint8_t *out, size_t max)
+{
+	size_t n;
+
+	if (l->mode == TA_DROP_DS && q->qtype == RR_TYPE_DS) {
+		return 0;
+	}
+	n = ta_relay(l, tcp, p, len, out, max);
+	/* NODATA to a DS question becomes NXDOMAIN, its proof kept. */
+	if (n > 0 && l->mode == TA_NXDOMAIN_DS && q->qtype == RR_TYPE_DS &&
+	    (out[3] & 0x0f) == 0 && wire_get16(out + 6) == 0) {
+		out[3] = (uint8_t)((out[3] & 0xf0) | 3);
+	}
+	return n;
+}
+
+/**
+ * The answer to a query at listen entry l: relayed, or made here.
+ * @return its length, or 0 to send nothing.
+ */
+static size_t
+ta_reply(const struct ta_scenario *sc, const struct ta_listen *l, int tcp,
+    const uint8_t *p, size_t len, const struct ta_query *q, uint8_t *out,
+    size_t max)
+{
+	if (TA_RELAY(l->mode)) {
+		return ta_relay_answer(l, tcp, p, len, q, out, max);
+	}
+	return ta_answer(sc, l->mode, tcp, p, q, out,
+	    max < TA_MAXMSG ? max : TA_MAXMSG);
+}
+
 /**
  * Queue an answer of a slow address.
  * @param sl: the queue.
@@ -809,7 +965,8 @@ static void
 ta_udp(const struct ta_scenario *sc, struct ta_slow *sl, int li)
 {
 	const struct ta_listen *l = &sc->listen[li];
-	uint8_t in[TA_MAXMSG], out[TA_MAXMSG];
+	static uint8_t out[TA_MAXRELAY];
+	uint8_t in[TA_MAXMSG];
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
 	struct ta_query q;
@@ -822,7 +979,7 @@ ta_udp(const struct ta_scenario *sc, struct ta_slow *sl, int li)
 	    ta_parse_query(in, (size_t)n, &q) != 0) {
 		return;
 	}
-	len = ta_answer(sc, l->mode, 0, in, &q, out, sizeof(out));
+	len = ta_reply(sc, l, 0, in, (size_t)n, &q, out, sizeof(out));
 	if (len == 0) {
 		return;
 	}
@@ -834,28 +991,12 @@ ta_udp(const struct ta_scenario *sc, struct ta_slow *sl, int li)
 	    0, (struct sockaddr *)&from, fl);
 }
 
-/** Read exactly n octets from a blocking socket with a timeout; 0/-1. */
-static int
-ta_read_full(int fd, uint8_t *buf, size_t n)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n) {
-		r = read(fd, buf + got, n - got);
-		if (r <= 0) {
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	return 0;
-}
-
 /** Accept and serve one TCP connection (one or more queries). */
 static void
 ta_tcp(const struct ta_scenario *sc, const struct ta_listen *l)
 {
-	uint8_t in[TA_MAXMSG], out[TA_MAXMSG + 2];
+	static uint8_t out[TA_MAXRELAY + 2];
+	uint8_t in[TA_MAXMSG];
 	struct timeval tv = { 2, 0 };
 	struct ta_query q;
 	size_t len, ql;
@@ -877,7 +1018,7 @@ ta_tcp(const struct ta_scenario *sc, const struct ta_listen *l)
 		    ta_parse_query(in, ql, &q) != 0) {
 			break;
 		}
-		len = ta_answer(sc, l->mode, 1, in, &q, out + 2,
+		len = ta_reply(sc, l, 1, in, ql, &q, out + 2,
 		    sizeof(out) - 2);
 		if (len == 0) {
 			break;

@@ -161,6 +161,30 @@ check "upward: a referral to the root, without AA" sh -c \
 	'echo "$1" | grep -q "flags: qr;.*ANSWER: 0" &&
 	echo "$1" | grep -q "^\.[[:space:]].*NS.*root-servers\.infra"' \
 	- "$out"
+out=$($DIG @127.53.8.8 sub.dsdrop.broken. DS)
+check "drop-ds: a DS question gets no answer" sh -c \
+	'echo "$1" | grep -q "timed out\|no servers could be reached"' \
+	- "$out"
+out=$($DIG +dnssec @127.53.8.8 sub.dsdrop.broken. NS)
+check "drop-ds: the referral carries the DS and its RRSIG" sh -c \
+	'echo "$1" | grep -q "^sub\.dsdrop\.broken\..*IN[[:space:]]*DS[[:space:]]" &&
+	echo "$1" | grep -q "RRSIG[[:space:]]*DS 13 3 " &&
+	echo "$1" | grep -q "^sub\.dsdrop\.broken\..*IN[[:space:]]*NS"' \
+	- "$out"
+out=$($DIG +tcp +dnssec @127.53.8.8 www.dsdrop.broken. A)
+check "drop-ds: other questions relayed over TCP" sh -c \
+	'echo "$1" | grep -q "^www\.dsdrop\.broken\..*A.*192\.0\.2"' - "$out"
+for t in "" +tcp; do
+	out=$($DIG $t +dnssec @127.53.8.9 ent.entds.broken. DS)
+	check "nxdomain-ds: DS of the empty non-terminal gets NXDOMAIN with NSEC${t:+ over TCP}" \
+		sh -c 'echo "$1" | grep -q "status: NXDOMAIN" &&
+		echo "$1" | grep -q "^entds\.broken\..*NSEC[[:space:]]*sub\.ent\.entds\.broken\."' \
+		- "$out"
+done
+out=$($DIG +dnssec @127.53.8.9 ent.entds.broken. A)
+check "nxdomain-ds: other types of the empty non-terminal get NODATA" sh -c \
+	'echo "$1" | grep -q "status: NOERROR.*" &&
+	echo "$1" | grep -q "ANSWER: 0"' - "$out"
 out=$($DIG @127.53.1.1 www.ns-child-dead.broken. A)
 out2=$($DIG @127.53.3.1 ns-child-dead.broken. NS)
 check "ns-child-dead: the parent names ns1/ns2, the apex ns3" sh -c \
