@@ -1835,6 +1835,18 @@ val_proof(struct module_qstate *q, int id, struct val_qstate *vq)
 		res = nsec3 ? val_nsec3_nxdomain(&vq->nctx, set, n, qname,
 		    vq->proof_ks->zone) : val_nsec_nxdomain(set, n, qname,
 		    vq->proof_ks->zone);
+		if (res != VAL_NSEC_PROVEN && q->qinfo.qtype == RR_TYPE_DS &&
+		    (nsec3 ? val_nsec3_nodata(&vq->nctx, set, n, qname,
+		    RR_TYPE_DS, vq->proof_ks->zone) : val_nsec_nodata(set, n,
+		    qname, RR_TYPE_DS, vq->proof_ks->zone)) ==
+		    VAL_NSEC_PROVEN) {
+			/* NXDOMAIN for the DS of an empty non-terminal the
+			 * proof shows (the server's bug): NODATA, as Unbound
+			 * answers it, with a note. */
+			rep->rcode = MSG_RCODE_NOERROR;
+			val_ent_note(q, vq, qn);
+			res = VAL_NSEC_PROVEN;
+		}
 	} else {
 		res = nsec3 ? val_nsec3_nodata(&vq->nctx, set, n, qname,
 		    q->qinfo.qtype, vq->proof_ks->zone) :
