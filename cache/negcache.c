@@ -396,6 +396,8 @@ struct neg_index_arg {
 	time_t now;
 	/** Ranges added. */
 	size_t added;
+	/** The next owner of an NSEC3 record, or NULL. */
+	neg_next3_func next3;
 };
 
 /** RRset cache walk: a validated NSEC RRset into the index.  The index
@@ -405,22 +407,33 @@ neg_index_one(const struct rrset_entry *e, void *arg)
 {
 	struct neg_index_arg *a = arg;
 	struct rdata_rrsig sig;
-	const uint8_t *rd, *srd;
+	const uint8_t *rd, *srd, *next;
+	uint8_t n3[DNAME_MAXLEN];
 	uint16_t len, slen;
 	size_t nl;
 
-	if (e->key.type != RR_TYPE_NSEC || e->d.security != RRSET_SEC_SECURE ||
+	if ((e->key.type != RR_TYPE_NSEC && (e->key.type != RR_TYPE_NSEC3 ||
+	    !a->next3)) || e->d.security != RRSET_SEC_SECURE ||
 	    e->d.count != 1 || e->d.rrsig_count == 0 ||
 	    e->d.expiry <= a->now) {
 		return 0;
 	}
 	rd = rrset_data_rr(&e->d, 0, &len);
 	srd = rrset_data_rr(&e->d, 1, &slen);
-	if (!rd || !srd || dname_check(rd, len, &nl) != 0 ||
-	    rdata_rrsig_parse(srd, slen, &sig) != 0) {
+	if (!rd || !srd || rdata_rrsig_parse(srd, slen, &sig) != 0) {
 		return 0;
 	}
-	if (neg_cache_insert(a->nc, sig.signer, e->key.owner, rd,
+	if (e->key.type == RR_TYPE_NSEC3) {
+		if (a->next3(rd, len, sig.signer, n3) != 0) {
+			return 0;
+		}
+		next = n3;
+	} else if (dname_check(rd, len, &nl) != 0) {
+		return 0;
+	} else {
+		next = rd;
+	}
+	if (neg_cache_insert(a->nc, sig.signer, e->key.owner, next,
 	    e->d.expiry, a->now) == 0) {
 		a->added++;
 	}
@@ -429,7 +442,7 @@ neg_index_one(const struct rrset_entry *e, void *arg)
 
 size_t
 neg_cache_index_rrsets(struct neg_cache *nc, struct rrset_cache *rc,
-    time_t now)
+    time_t now, neg_next3_func next3)
 {
 	struct neg_index_arg a;
 
@@ -439,6 +452,7 @@ neg_cache_index_rrsets(struct neg_cache *nc, struct rrset_cache *rc,
 	a.nc = nc;
 	a.now = now;
 	a.added = 0;
+	a.next3 = next3;
 	(void)rrset_cache_walk(rc, neg_index_one, &a);
 	return a.added;
 }

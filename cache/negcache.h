@@ -89,16 +89,28 @@ int neg_cache_lookup(struct neg_cache *nc, const uint8_t *name, time_t now,
 size_t neg_cache_remove_below(struct neg_cache *nc, const uint8_t *zone);
 
 /**
- * Index the validated NSEC RRsets an RRset cache holds (after load_cache
- * filled a fresh cache): each secure NSEC RRset with one record and a
- * signature, under its signer's zone, until the RRset expires.
+ * The owner name of the next hashed owner of an NSEC3 record (its base32
+ * label under the zone), for the index; the validator provides it.
+ * @param rd, len: the NSEC3 RDATA.
+ * @param zone: the zone.
+ * @param out: receives the name (DNAME_MAXLEN octets).
+ * @return 0, or -1 for a malformed record.
+ */
+typedef int (*neg_next3_func)(const uint8_t *rd, uint16_t len,
+	const uint8_t *zone, uint8_t *out);
+
+/**
+ * Index the validated NSEC and NSEC3 RRsets an RRset cache holds (after
+ * load_cache filled a fresh cache): each secure RRset with one record and
+ * a signature, under its signer's zone, until the RRset expires.
  * @param nc: the index.
  * @param rc: the RRset cache.
  * @param now: the current time.
+ * @param next3: the next owner of an NSEC3 record; NULL: NSEC only.
  * @return the number of ranges added.
  */
 size_t neg_cache_index_rrsets(struct neg_cache *nc, struct rrset_cache *rc,
-	time_t now);
+	time_t now, neg_next3_func next3);
 
 /** Read the counters. */
 void neg_cache_get_stats(struct neg_cache *nc, struct neg_cache_stats *st);

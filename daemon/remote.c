@@ -36,6 +36,7 @@
 #include "services/outside_network.h"
 #include "validator/trust_anchor.h"
 #include "util/config_file.h"
+#include "validator/validator.h"
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -882,9 +883,10 @@ rc_cmd_load_cache(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		return;
 	}
 	dump_load_delete(l);
-	/* Validated NSEC records loaded answer aggressively too. */
+	/* Validated NSEC and NSEC3 records loaded answer aggressively
+	 * too. */
 	(void)neg_cache_index_rrsets(rc->d->neg_cache, rc->d->rrset_cache,
-	    time(NULL));
+	    time(NULL), val_nsec3_next_name);
 	rc_printf(c, "loaded %zu rrsets, %zu messages\n", nr, nm);
 	rc_status(c, 1, NULL);
 }

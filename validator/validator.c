@@ -1543,6 +1543,19 @@ val_nsec3_owner(const uint8_t *hash, size_t hashlen, const uint8_t *zone,
 	return 0;
 }
 
+int
+val_nsec3_next_name(const uint8_t *rd, uint16_t len, const uint8_t *zone,
+    uint8_t *out)
+{
+	struct val_nsec3_params p;
+
+	if (val_nsec3_fields(rd, len, &p) != 0 ||
+	    val_nsec3_owner(p.next, p.nextlen, zone, out) != 0) {
+		return -1;
+	}
+	return 0;
+}
+
 /**
  * Put the ranges of validated NSEC and NSEC3 records into the index
  * (aggressive-nsec), until their TTL or, with a SOA, its negative TTL

@@ -22,10 +22,22 @@
  */
 #ifndef VALIDATOR_VALIDATOR_H
 #define VALIDATOR_VALIDATOR_H
+#include <stdint.h>
 
 struct module_func_block;
 
 /** The validator's function block. */
 struct module_func_block *val_get_funcblock(void);
+
+/**
+ * The next hashed owner of an NSEC3 record as a name of its zone (for
+ * the NSEC index, neg_next3_func of cache/negcache.h).
+ * @param rd, len: the NSEC3 RDATA.
+ * @param zone: the zone.
+ * @param out: receives the name (DNAME_MAXLEN octets).
+ * @return 0, or -1 for a malformed record.
+ */
+int val_nsec3_next_name(const uint8_t *rd, uint16_t len,
+	const uint8_t *zone, uint8_t *out);
 
 #endif /* VALIDATOR_VALIDATOR_H */
