@@ -2246,49 +2246,6 @@ val_synthesize_nsec3(struct module_qstate *q, const uint8_t *zone,
 }
 
 /**
- * Expand a cached, validated wildcard RRset of the asked type for a name
- * the NSEC record nsec shows does not exist (its closest encloser is the
- * wildcard's parent): the RRset with the name as owner (the RRSIG keeps
- * the wildcard's label count, as the server's own expansion would) and
- * nsec in the authority section, secure (RFC 8198 section 5.3).
- * @return the answer, or NULL when the cache has no such RRset.
- */
-static struct reply *
-val_expand_cached(struct module_qstate *q, struct reply_rrset *nsec,
-    const uint8_t *wc)
-{
-	struct module_env *env = q->env;
-	struct reply_rrset *data;
-	struct reply *rep;
-	uint8_t *owner;
-	uint32_t ttl;
-
-	if (q->qinfo.qtype == RR_TYPE_DS || q->qinfo.qtype == RR_TYPE_NSEC) {
-		return NULL;
-	}
-	data = dns_cache_lookup_rrset(env, q->region, wc, q->qinfo.qtype,
-	    RR_CLASS_IN);
-	if (!data || data->security != RRSET_SEC_SECURE || data->count == 0 ||
-	    data->sigcount == 0 ||
-	    !(owner = region_copy(q->region, q->qinfo.qname,
-	    q->qinfo.qname_len)) || !(rep = reply_create(q->region, 2))) {
-		return NULL;
-	}
-	ttl = data->ttl < nsec->ttl ? data->ttl : nsec->ttl;
-	data->owner = owner;
-	data->ttl = nsec->ttl = ttl;
-	data->section = MSG_SEC_ANSWER;
-	nsec->section = MSG_SEC_AUTHORITY;
-	rep->rcode = MSG_RCODE_NOERROR;
-	rep->flags = MSG_FLAG_QR | MSG_FLAG_AA;
-	reply_add(rep, 2, data, MSG_SEC_ANSWER);
-	reply_add(rep, 2, nsec, MSG_SEC_AUTHORITY);
-	rep->security = RRSET_SEC_SECURE;
-	env->ctr.aggressive_wildcard++;
-	return rep;
-}
-
-/**
  * The answer expanded from a cached wildcard RRset (owner already the
  * name), with the records that prove the expansion in the authority
  * section; the smallest TTL of them all; secure.
@@ -2324,67 +2281,33 @@ val_expanded_reply(struct module_qstate *q, struct reply_rrset *data,
 }
 
 /**
- * A name that does not exist under a wildcard that does, both proven by
- * cached NSEC records (RFC 8198 section 5.3): the wildcard's cached,
- * validated RRset of the type, its owner made the name (the RRSIG keeps
- * the wildcard's label count, as the server's own expansion would), with
- * the NSEC that covers the name; or NODATA when the wildcard's NSEC lacks
- * the type and CNAME.  A wildcard CNAME, or data not in the cache, is
- * left to the iterator.
- * @param nsec: the NSEC covering the name.
- * @param wnsec: the NSEC of the wildcard, or NULL when it is nsec.
- * @param wc: the wildcard's name.
- * @param wbm, wbmlen: its type bitmap.
- * @param zone: the zone.
- * @return the answer, or NULL.
+ * Expand a cached, validated wildcard RRset of the asked type for a name
+ * the NSEC record nsec shows does not exist (its closest encloser is the
+ * wildcard's parent): the RRset with the name as owner (the RRSIG keeps
+ * the wildcard's label count, as the server's own expansion would) and
+ * nsec in the authority section, secure (RFC 8198 section 5.3).
+ * @return the answer, or NULL when the cache has no such RRset.
  */
 static struct reply *
-val_synthesize_wildcard(struct module_qstate *q, struct reply_rrset *nsec,
-    struct reply_rrset *wnsec, const uint8_t *wc, const uint8_t *wbm,
-    size_t wbmlen, const uint8_t *zone)
+val_expand_cached(struct module_qstate *q, struct reply_rrset *nsec,
+    const uint8_t *wc)
 {
-	struct module_env *env = q->env;
-	uint16_t qtype = q->qinfo.qtype;
-	struct reply_rrset *soa;
-	struct reply *rep;
-	uint32_t ttl, min;
+	struct reply_rrset *data;
 
-	if (val_nsec_bitmap_has(wbm, wbmlen, RR_TYPE_CNAME) ||
-	    qtype == RR_TYPE_DS || qtype == RR_TYPE_NSEC) {
+	if (q->qinfo.qtype == RR_TYPE_DS || q->qinfo.qtype == RR_TYPE_NSEC) {
 		return NULL;
 	}
-	if (!val_nsec_bitmap_has(wbm, wbmlen, qtype)) {
-		/* Wildcard NODATA (RFC 4035 section 3.1.3.4). */
-		soa = dns_cache_lookup_rrset(env, q->region, zone,
-		    RR_TYPE_SOA, RR_CLASS_IN);
-		if (!soa || soa->security != RRSET_SEC_SECURE ||
-		    soa->count != 1 || soa->rdlen[0] < 20 ||
-		    !(rep = reply_create(q->region, 3))) {
-			return NULL;
-		}
-		min = wire_get32(soa->rd[0] + soa->rdlen[0] - 4);
-		ttl = soa->ttl < min ? soa->ttl : min;
-		ttl = nsec->ttl < ttl ? nsec->ttl : ttl;
-		if (wnsec && wnsec->ttl < ttl) {
-			ttl = wnsec->ttl;
-		}
-		rep->rcode = MSG_RCODE_NOERROR;
-		rep->flags = MSG_FLAG_QR | MSG_FLAG_AA;
-		soa->ttl = nsec->ttl = ttl;
-		soa->section = nsec->section = MSG_SEC_AUTHORITY;
-		reply_add(rep, 3, soa, MSG_SEC_AUTHORITY);
-		reply_add(rep, 3, nsec, MSG_SEC_AUTHORITY);
-		if (wnsec) {
-			wnsec->ttl = ttl;
-			wnsec->section = MSG_SEC_AUTHORITY;
-			reply_add(rep, 3, wnsec, MSG_SEC_AUTHORITY);
-		}
-		rep->security = RRSET_SEC_SECURE;
-		env->ctr.aggressive_nodata++;
-		return rep;
+	data = dns_cache_lookup_rrset(q->env, q->region, wc, q->qinfo.qtype,
+	    RR_CLASS_IN);
+	if (!data || data->security != RRSET_SEC_SECURE || data->count == 0 ||
+	    data->sigcount == 0 || !(data->owner = region_copy(q->region,
+	    q->qinfo.qname, q->qinfo.qname_len))) {
+		return NULL;
 	}
-	return val_expand_cached(q, nsec, wc);
+	return val_expanded_reply(q, data, &nsec, 1);
 }
+
+
 
 
 /**
@@ -2398,8 +2321,8 @@ val_synthesize_wildcard(struct module_qstate *q, struct reply_rrset *nsec,
  * the smallest of their TTLs and the SOA's minimum (RFC 8198 section
  * 5.4), and is secure.  In a zone signed with NSEC3 the same denials come
  * from cached NSEC3 records (val_synthesize_nsec3()).  Under a wildcard
- * that exists, the answer is expanded from it (val_synthesize_wildcard(),
- * NSEC only).
+ * that exists, the answer is expanded from its cached RRset
+ * (val_expand_cached()), or is the wildcard's NODATA.
  * @return the answer, or NULL to ask as usual.
  */
 static struct reply *
@@ -2497,12 +2420,19 @@ val_synthesize(struct module_qstate *q)
 				wbmlen = bmlen;
 			}
 			if (dname_equal(wowner, wc)) {
-				/* The wildcard exists (RFC 8198 section
-				 * 5.3): its data, or its NODATA. */
-				return val_synthesize_wildcard(q, nsec, wnsec,
-				    wc, wbm, wbmlen, zone);
-			}
-			if (!val_nsec_covers(wowner, wnext, wc, zone)) {
+				/* The wildcard exists (RFC 8198 section 5.3)
+				 * and its data is not cached (else it was
+				 * expanded above): NODATA when its NSEC lacks
+				 * the type and CNAME (RFC 4035 section
+				 * 3.1.3.4). */
+				if (val_nsec_bitmap_has(wbm, wbmlen, qtype) ||
+				    val_nsec_bitmap_has(wbm, wbmlen,
+				    RR_TYPE_CNAME) || qtype == RR_TYPE_DS) {
+					return NULL;
+				}
+				nodata = 1;
+			} else if (!val_nsec_covers(wowner, wnext, wc,
+			    zone)) {
 				return NULL;
 			}
 		}
