@@ -1093,6 +1093,21 @@ rc_parse_name(struct rc_conn *c, const char *s, uint8_t *name)
 	return 0;
 }
 
+/** Flush what m matches and say how much. */
+static void
+rc_flush_reply(struct rc_conn *c, struct daemon_remote *rc,
+    struct rc_match *m)
+{
+	size_t n = rc_flush_match(rc->d, m);
+
+	if (m->nomem) {
+		rc_status(c, 0, "out of memory; flushed %zu entries", n);
+		return;
+	}
+	rc_printf(c, "flushed %zu entries\n", n);
+	rc_status(c, 1, NULL);
+}
+
 /** "flush NAME", "flush_zone NAME", "flush_bogus". */
 static void
 rc_cmd_flush(struct rc_conn *c, struct daemon_remote *rc, char *arg,
@@ -1100,7 +1115,6 @@ rc_cmd_flush(struct rc_conn *c, struct daemon_remote *rc, char *arg,
 {
 	uint8_t name[DNAME_MAXLEN];
 	struct rc_match m;
-	size_t n;
 
 	memset(&m, 0, sizeof(m));
 	if (!bogus) {
@@ -1111,13 +1125,7 @@ rc_cmd_flush(struct rc_conn *c, struct daemon_remote *rc, char *arg,
 	}
 	m.zone = zone;
 	m.bogus = bogus;
-	n = rc_flush_match(rc->d, &m);
-	if (m.nomem) {
-		rc_status(c, 0, "out of memory; flushed %zu entries", n);
-		return;
-	}
-	rc_printf(c, "flushed %zu entries\n", n);
-	rc_status(c, 1, NULL);
+	rc_flush_reply(c, rc, &m);
 }
 
 /** "flush_keys [ZONE]": the key cache at and below a zone, or all, with
@@ -1129,7 +1137,6 @@ rc_cmd_flush_keys(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	uint8_t name[DNAME_MAXLEN];
 	char *w = rc_word(&arg);
 	struct rc_match m;
-	size_t n;
 
 	memset(&m, 0, sizeof(m));
 	if (*w) {
@@ -1140,13 +1147,7 @@ rc_cmd_flush_keys(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 		m.zone = 1;
 	}
 	m.keydata = 1;
-	n = rc_flush_match(rc->d, &m);
-	if (m.nomem) {
-		rc_status(c, 0, "out of memory; flushed %zu entries", n);
-		return;
-	}
-	rc_printf(c, "flushed %zu entries\n", n);
-	rc_status(c, 1, NULL);
+	rc_flush_reply(c, rc, &m);
 }
 
 /** "flush_type NAME TYPE". */
