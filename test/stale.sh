@@ -38,16 +38,7 @@ now_ms() {
 	echo $(( $(date +%s%N) / 1000000 ))
 }
 
-if "$TW" -d "$dir/state" build --small --seed 2026 --testauth "$TESTAUTH" \
-    >"$dir/build.log" 2>&1 && "$TW" -d "$dir/state" start \
-    >>"$dir/build.log" 2>&1; then
-	ok "test world built and started"
-else
-	notok "test world built and started"
-	sed 's/^/# /' "$dir/build.log" | tail -n 20
-	echo "1..$n"
-	exit 1
-fi
+world_small
 
 port=$(( 20000 + $$ % 30000 ))
 cat >"$dir/resolute.conf" <<CONF
@@ -68,23 +59,7 @@ remote-control:
 	control-enable: yes
 	control-interface: "$dir/control.sock"
 CONF
-"$RESOLUTE" -d -c "$dir/resolute.conf" 2>"$dir/stderr" &
-pid=$!
-up=0
-for i in $(seq 1 50); do
-	if [ -S "$dir/control.sock" ] && "$CONTROL" -c "$dir/resolute.conf" \
-	    status >/dev/null 2>&1; then
-		up=1
-		break
-	fi
-	sleep 0.1
-done
-check "resolute started with serve-expired" '[ $up = 1 ]'
-if [ $up != 1 ]; then
-	sed 's/^/# /' "$dir/stderr" "$dir/resolute.log" 2>/dev/null | tail -20
-	echo "1..$n"
-	exit 1
-fi
+world_resolute "resolute started with serve-expired"
 C="$CONTROL -c $dir/resolute.conf"
 D="dig +time=6 +tries=1 -p $port @127.0.0.1"
 

@@ -10,6 +10,13 @@
 #				them in parallel; the lock goes when the test
 #				exits); skips when a world already runs; makes
 #				the scratch directory $dir (NAME.XXXXXX)
+#	world_small		builds and starts a small world (seed 2026)
+#				in $dir/state: ok, or not ok and exit 1
+#	world_resolute TEXT	starts $RESOLUTE on $dir/resolute.conf
+#				(pid in $pid) and waits for its control
+#				channel ($dir/control.sock): ok TEXT, or not
+#				ok with the daemon's log and exit 1
+#	(ok, notok and check come from the test.)
 TW="$srcdir/contrib/testworld/testworld"
 TESTAUTH="$builddir/test/testauth"
 
@@ -34,4 +41,40 @@ world_prereqs() {
 		world_skip "a test world is already running on 127.53.0.1"
 	fi
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || exit 1
+}
+
+world_small() {
+	if "$TW" -d "$dir/state" build --small --seed 2026 \
+	    --testauth "$TESTAUTH" >"$dir/build.log" 2>&1 &&
+	    "$TW" -d "$dir/state" start >>"$dir/build.log" 2>&1; then
+		ok "test world built and started"
+	else
+		notok "test world built and started"
+		sed 's/^/# /' "$dir/build.log" | tail -n 20
+		echo "1..$n"
+		exit 1
+	fi
+}
+
+world_resolute() {
+	"$RESOLUTE" -d -c "$dir/resolute.conf" 2>"$dir/stderr" &
+	pid=$!
+	up=0
+	for i in $(seq 1 50); do
+		if [ -S "$dir/control.sock" ] && "$CONTROL" -c \
+		    "$dir/resolute.conf" status >/dev/null 2>&1; then
+			up=1
+			break
+		fi
+		sleep 0.1
+	done
+	if [ $up = 1 ]; then
+		ok "$1"
+		return
+	fi
+	notok "$1"
+	sed 's/^/# /' "$dir/stderr" "$dir/resolute.log" 2>/dev/null |
+	    tail -20
+	echo "1..$n"
+	exit 1
 }
