@@ -785,6 +785,8 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.mod.target_limit);
 	rc_printf(c, "num.query.parent_fallback=%llu\n",
 	    (unsigned long long)t.w.mod.parent_fallback);
+	rc_printf(c, "num.query.target_refetch=%llu\n",
+	    (unsigned long long)t.w.mod.target_refetch);
 	rc_printf(c, "num.query.outgoing.caps_mismatch=%llu\n",
 	    (unsigned long long)t.w.mod.caps_mismatch);
 	rc_printf(c, "num.query.outgoing.suspect=%llu\n",

@@ -27,6 +27,11 @@ struct delegpt_ns {
 	int tried_a;
 	/** 1 once an AAAA lookup was started (or is not wanted). */
 	int tried_aaaa;
+	/** 1 when its addresses came from the cache (they may have moved
+	 * within their TTL). */
+	int cached_addrs;
+	/** 1 once its addresses were looked up afresh, past the cache. */
+	int refetched;
 };
 
 /** An address to send queries to. */

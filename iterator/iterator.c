@@ -350,6 +350,7 @@ iter_add_cached_addrs(struct module_env *env, struct region *r,
 		}
 		/* An address known for this type: no lookup needed. */
 		if (s && s->count && ns) {
+			ns->cached_addrs = 1;
 			if (types[t] == RR_TYPE_A) {
 				ns->tried_a = 1;
 			} else {
@@ -408,11 +409,18 @@ iter_find_delegation(struct module_env *env, struct region *r,
 	return NULL;
 }
 
-/** Drop addresses the config forbids (do-not-query-localhost, do-ip*). */
+/** Drop addresses the config forbids (do-not-query-localhost, do-ip*);
+ * an address family that is off needs no lookup either. */
 static void
 iter_filter_addrs(const struct config *cfg, struct delegpt *dp)
 {
 	struct delegpt_addr **pp = &dp->addrs;
+	struct delegpt_ns *ns;
+
+	for (ns = dp->ns; ns; ns = ns->next) {
+		ns->tried_a |= !cfg->do_ip4;
+		ns->tried_aaaa |= !cfg->do_ip6;
+	}
 
 	while (*pp) {
 		struct delegpt_addr *a = *pp;
@@ -894,6 +902,11 @@ iter_select(struct module_qstate *q, struct iter_qstate *iq)
 		}
 		/* Each attempt already made counts as a doubled RTO. */
 		info.rto <<= a->attempts;
+		/* A server that timed out ITER_DEAD_TIMEOUTS times in a row
+		 * comes after every other, unknown ones too. */
+		if (info.timeouts >= ITER_DEAD_TIMEOUTS) {
+			info.rto += ITER_MAX_TIMEOUT;
+		}
 		/* prefer-ip6: an IPv4 server must be clearly faster to be
 		 * chosen over an IPv6 one. */
 		if (env->cfg->prefer_ip6 && a->addr.ss_family == AF_INET) {
@@ -968,6 +981,84 @@ iter_start_targets(struct module_qstate *q, struct iter_qstate *iq)
 				started++;
 			}
 		}
+	}
+	return started;
+}
+
+/** 1 when an address has ITER_DEAD_TIMEOUTS consecutive timeouts for
+ * the zone in the infra cache. */
+static int
+iter_addr_dead(struct module_env *env, const struct delegpt *dp,
+    const struct delegpt_addr *a)
+{
+	struct infra_info info;
+
+	return infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
+	    dp->name, *env->now, &info) == RES_OK &&
+	    info.timeouts >= ITER_DEAD_TIMEOUTS;
+}
+
+/**
+ * Every address of the delegation timed out: look up afresh, past the
+ * cache, the addresses of its names outside the zone that came from the
+ * cache (a server that moved keeps its old address cached until the TTL
+ * runs out).  Each name once per delegation, within
+ * ITER_TARGETS_PARALLEL and ITER_TARGETS_PER_REFERRAL.
+ * @return how many subqueries were started.
+ */
+static int
+iter_refetch_targets(struct module_qstate *q, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	const struct delegpt_addr *a;
+	struct delegpt_ns *ns;
+	struct query_info qi;
+	int started = 0;
+
+	if (q->no_cache || iq->fwd) {
+		return 0;
+	}
+	/* Only when every address was asked and none answered at all: a
+	 * lame or bogus server is not a moved one. */
+	for (a = iq->dp->addrs; a; a = a->next) {
+		if ((a->attempts == 0 && !iter_addr_dead(env, iq->dp, a)) ||
+		    a->lame || module_avoids(q, &a->addr, a->addrlen)) {
+			return 0;
+		}
+	}
+	for (ns = iq->dp->ns; ns && iq->target_subs < ITER_TARGETS_PARALLEL;
+	    ns = ns->next) {
+		/* A name inside the zone gets its address from the parent's
+		 * glue: the parent fallback looked there. */
+		if (!ns->cached_addrs || ns->refetched ||
+		    dname_is_subdomain(ns->name, iq->dp->name)) {
+			continue;
+		}
+		if (iq->dp->targets >= ITER_TARGETS_PER_REFERRAL) {
+			break;
+		}
+		iq->dp->targets++;
+		ns->refetched = 1;
+		qi.qname = ns->name;
+		qi.qname_len = ns->namelen;
+		qi.qclass = RR_CLASS_IN;
+		qi.qtype = RR_TYPE_A;
+		if (env->cfg->do_ip4 && env->attach_sub(q, &qi, MSG_FLAG_RD,
+		    MODULE_SUB_REFETCH) == RES_OK) {
+			iq->target_subs++;
+			started++;
+		}
+		qi.qtype = RR_TYPE_AAAA;
+		if (env->cfg->do_ip6 && env->attach_sub(q, &qi, MSG_FLAG_RD,
+		    MODULE_SUB_REFETCH) == RES_OK) {
+			iq->target_subs++;
+			started++;
+		}
+	}
+	if (started > 0) {
+		env->ctr.target_refetch++;
+		iter_log(VERB_ALGO, "servers failed; their cached addresses "
+		    "looked up afresh for", iq->dp->name, q->qinfo.qtype);
 	}
 	return started;
 }
@@ -1128,15 +1219,12 @@ static int
 iter_dp_dead(struct module_env *env, const struct delegpt *dp)
 {
 	const struct delegpt_addr *a;
-	struct infra_info info;
 
 	if (!dp->addrs || iter_targets_outside(dp)) {
 		return 0;
 	}
 	for (a = dp->addrs; a; a = a->next) {
-		if (infra_cache_lookup(env->infra_cache, &a->addr, a->addrlen,
-		    dp->name, *env->now, &info) != RES_OK ||
-		    info.timeouts < ITER_DEAD_TIMEOUTS) {
+		if (!iter_addr_dead(env, dp, a)) {
 			return 0;
 		}
 	}
@@ -1185,6 +1273,10 @@ iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
 	if (iter_parent_fallback(q, iq)) {
 		return;
 	}
+	if (iter_refetch_targets(q, iq) > 0) {
+		q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+		return;
+	}
 	if (iq->dp->targets >= ITER_TARGETS_PER_REFERRAL &&
 	    iter_targets_left(iq->dp)) {
 		env->ctr.target_limit++;
@@ -1222,11 +1314,18 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 		q->ext_state[id] = MODULE_WAIT_REPLY;
 		return;
 	}
-	if (iq->dp_cached && !iq->parent_tried && iq->nsends == 0 &&
-	    iter_dp_dead(env, iq->dp) && iter_parent_fallback(q, iq)) {
-		/* Every server of the cached delegation is known dead: the
-		 * parent's side of it first, not more timeouts. */
-		return;
+	if (iq->nsends == 0 && iter_dp_dead(env, iq->dp)) {
+		/* Every server of the delegation is known dead: the
+		 * parent's side of it first, then the addresses afresh,
+		 * not more timeouts. */
+		if (iq->dp_cached && !iq->parent_tried &&
+		    iter_parent_fallback(q, iq)) {
+			return;
+		}
+		if (iq->target_subs == 0 && iter_refetch_targets(q, iq) > 0) {
+			q->ext_state[id] = MODULE_WAIT_SUBQUERY;
+			return;
+		}
 	}
 	a = iq->retry_addr && !iq->retry_addr->inflight ? iq->retry_addr :
 	    iter_select(q, iq);

@@ -213,19 +213,25 @@ mesh_hash(const struct query_info *qi, uint16_t qflags, int prime,
 
 	h ^= ((uint32_t)qi->qtype << 16) ^ qi->qclass;
 	h ^= (uint32_t)(qflags & MSG_FLAG_CD) << 8;
-	h ^= (uint32_t)prime * 0x9e3779b1u;
+	h ^= (uint32_t)(prime & MODULE_SUB_PRIME) * 0x9e3779b1u;
 	h ^= (uint32_t)((uintptr_t)trace >> 4) * 0x27d4eb2fu;
 	h *= 0x85ebca6bu;
 	return h ^ (h >> 15);
 }
 
-/** 1 when state ms has the key. */
+/**
+ * 1 when state ms has the key.  how is MODULE_SUB_PRIME for a priming
+ * query; with MODULE_SUB_REFETCH only a state that does not answer from
+ * the cache matches (it shares the hash of the plain question).
+ */
 static int
 mesh_key_equal(const struct mesh_state *ms, const struct query_info *qi,
-    uint16_t qflags, int prime, const struct query_trace *trace)
+    uint16_t qflags, int how, const struct query_trace *trace)
 {
 	return ms->s.qinfo.qtype == qi->qtype &&
-	    ms->s.qinfo.qclass == qi->qclass && ms->s.is_priming == prime &&
+	    ms->s.qinfo.qclass == qi->qclass &&
+	    ms->s.is_priming == ((how & MODULE_SUB_PRIME) != 0) &&
+	    (!(how & MODULE_SUB_REFETCH) || ms->s.no_answer_cache) &&
 	    ms->s.trace == trace &&
 	    (ms->s.query_flags & MSG_FLAG_CD) == (qflags & MSG_FLAG_CD) &&
 	    dname_equal(ms->s.qinfo.qname, qi->qname);
@@ -343,7 +349,8 @@ mesh_state_create(struct mesh_area *m, const struct query_info *qi,
 	ms->s.qinfo.qtype = qi->qtype;
 	ms->s.qinfo.qclass = qi->qclass;
 	ms->s.query_flags = qflags & (MSG_FLAG_RD | MSG_FLAG_CD);
-	ms->s.is_priming = prime;
+	ms->s.is_priming = (prime & MODULE_SUB_PRIME) != 0;
+	ms->s.no_answer_cache = (prime & MODULE_SUB_REFETCH) != 0;
 	ms->s.trace = trace;
 	ms->s.no_cache = trace != NULL;
 	ms->s.env = m->env;
@@ -993,8 +1000,10 @@ mesh_attach_sub(struct module_qstate *q, const struct query_info *qi,
 	struct mesh_area *m = ms->mesh;
 	uint32_t h = mesh_hash(qi, qflags, prime, q->trace);
 
+	/* Any state of the same question above is a cycle, refetch or
+	 * not. */
 	if (q->depth >= MESH_MAX_DEPTH ||
-	    mesh_is_ancestor(ms, qi, qflags, prime, 0)) {
+	    mesh_is_ancestor(ms, qi, qflags, prime & MODULE_SUB_PRIME, 0)) {
 		return RES_ELIMIT;
 	}
 	sub = mesh_find(m, qi, qflags, prime, q->trace, h);

@@ -112,6 +112,7 @@
  *				(joined an identical one in flight),
  *				jostled, dropped_full, budget_exceeded,
  *				target_limit, parent_fallback,
+ *				target_refetch,
  *				caps_mismatch, suspect,
  *				tcp_escalated (asked again over TCP after
  *				a sign of spoofing), caps_disabled,
@@ -2208,6 +2209,8 @@ stat_value(struct replay *rp, const char *name)
 		return (long)rp->w->res->env.ctr.target_limit;
 	} else if (strcmp(name, "parent_fallback") == 0) {
 		return (long)rp->w->res->env.ctr.parent_fallback;
+	} else if (strcmp(name, "target_refetch") == 0) {
+		return (long)rp->w->res->env.ctr.target_refetch;
 	} else if (strcmp(name, "caps_mismatch") == 0) {
 		return (long)rp->w->res->env.ctr.caps_mismatch;
 	} else if (strcmp(name, "suspect") == 0) {

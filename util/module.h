@@ -336,6 +336,9 @@ struct module_counters {
 	/** Cached delegations whose servers all failed, asked again of
 	 * the parent (iterator). */
 	uint64_t parent_fallback;
+	/** Delegations whose servers all failed, their cached addresses
+	 * looked up afresh (iterator). */
+	uint64_t target_refetch;
 	/** Replies that did not echo the 0x20 case (iterator). */
 	uint64_t caps_mismatch;
 	/** UDP queries ended by a packet that was not their reply. */
@@ -410,7 +413,10 @@ struct module_env {
 	 * Attach a subquery to q: an existing state for the same question
 	 * is joined, else one is created and started.  A subquery that would
 	 * wait on one of its own ancestors (a cycle) is refused.
-	 * @param prime: 1 for a priming query (root NS from the hints).
+	 * @param prime: 0, or MODULE_SUB_PRIME for a priming query (root
+	 *	NS from the hints), MODULE_SUB_REFETCH for a question to be
+	 *	resolved afresh, not answered from the cache (an address of a
+	 *	name server that did not answer at its cached address).
 	 * @return 0, RES_ELIMIT (cycle, depth or budget), RES_ENOMEM.
 	 */
 	int (*attach_sub)(struct module_qstate *q, const struct query_info *qi,
@@ -431,6 +437,11 @@ struct module_env {
 	/** Counters the mesh and the modules bump (summed into stats). */
 	struct module_counters ctr;
 };
+
+/** attach_sub: a priming query. */
+#define MODULE_SUB_PRIME 1
+/** attach_sub: resolve afresh, not from the cache. */
+#define MODULE_SUB_REFETCH 2
 
 /** Most servers one query avoids after bogus answers. */
 #define MODULE_MAX_AVOID 8
