@@ -623,6 +623,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		limit = rep->reply_cap;
 	}
 	answer_to_query(&to, q, limit);
+	to.any_subset = q->qtype == RR_TYPE_ANY && !rep->is_tcp;
 	if ((ret = worker_chaos(w, q, rep, &to, &ao)) >= 0) {
 		return ret;
 	}
@@ -654,10 +655,11 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return worker_error(w, q, rep, &ao,
 		    MSG_RCODE_REFUSED, -1, NULL);
 	}
-	/* The cache fast path. */
-	if (dns_cache_answer(d->msg_cache, d->rrset_cache, &to, &ao,
-	    d->stack.validating, w->res->now, rep->reply, rep->reply_cap,
-	    &rep->reply_len, &prefetch)) {
+	/* The cache fast path (not for ANY over UDP: its answer is cut
+	 * down to one RRset by the mesh's encoder, from the cache too). */
+	if (!to.any_subset && dns_cache_answer(d->msg_cache, d->rrset_cache,
+	    &to, &ao, d->stack.validating, w->res->now, rep->reply,
+	    rep->reply_cap, &rep->reply_len, &prefetch)) {
 		w->stats.num_cache_hits++;
 		w->stats.ans_rcode[rep->reply[3] & 0xf]++;
 		if (prefetch) {
@@ -673,6 +675,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		    MSG_RCODE_REFUSED, -1, NULL);
 	}
 	if (cfg->serve_expired && cfg->serve_expired_client_timeout == 0 &&
+	    !to.any_subset &&
 	    (q->flags & MSG_FLAG_RD) && dns_cache_answer_stale(d->msg_cache,
 	    d->rrset_cache, &to, &ao, d->stack.validating, w->res->now,
 	    (uint32_t)cfg->serve_expired_reply_ttl, rep->reply,

@@ -1197,6 +1197,7 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	mr->rep.query = NULL;
 	mr->rep.reply = NULL;
 	answer_to_query(&mr->to, q, limit);
+	mr->to.any_subset = q->qtype == RR_TYPE_ANY && !rep->is_tcp;
 	memcpy(mr->qname, q->qname, q->qname_len);
 	mr->to.qname = mr->qname;
 	mr->start = mesh_now_tv(m);

@@ -209,6 +209,24 @@ else
 	notok "a truncating server is asked again over TCP"
 fi
 
+# ANY (RFC 8482): the server of any-noquestion.broken answers ANY over
+# UDP with TC and no question, over TCP in full (A and TXT).  A client
+# over UDP gets one RRset, over TCP both (dig asks ANY over TCP unless
+# told +notcp).
+dig +notcp +time=5 +tries=1 +noall +answer -p "$port" @127.0.0.1 \
+	www.any-noquestion.broken ANY >"$dir/any.udp" 2>&1
+dig +tcp +time=5 +tries=1 +noall +answer -p "$port" @127.0.0.1 \
+	www.any-noquestion.broken ANY >"$dir/any.tcp" 2>&1
+udp=$(grep -c "^www\.any-noquestion\.broken\..*IN" "$dir/any.udp")
+tcp=$(grep -c "^www\.any-noquestion\.broken\..*IN" "$dir/any.tcp")
+if [ "$udp" = 1 ] && [ "$tcp" = 2 ]; then
+	ok "ANY: one RRset over UDP, all over TCP (RFC 8482)"
+else
+	notok "ANY: one RRset over UDP, all over TCP (RFC 8482) (udp $udp, tcp $tcp)"
+	sed 's/^/# udp: /' "$dir/any.udp"
+	sed 's/^/# tcp: /' "$dir/any.tcp"
+fi
+
 # A second resolute forwarding everything to the first (forward-zone),
 # and a third that knows only a stub zone (root hints unreachable).
 fport=$((port + 1))

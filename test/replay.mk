@@ -13,7 +13,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_prefetch.rpl testdata/iter_edns_loss.rpl \
 	testdata/iter_lame_aa_upward.rpl testdata/iter_lame_last_resort.rpl \
 	testdata/iter_parent_fallback.rpl testdata/iter_deny_any.rpl \
-	testdata/iter_refetch_target.rpl \
+	testdata/iter_refetch_target.rpl testdata/iter_any_rfc8482.rpl \
 	testdata/iter_caps.rpl \
 	testdata/iter_caps_exempt.rpl \
 	testdata/iter_caps_forged.rpl \

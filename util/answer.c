@@ -19,6 +19,7 @@ answer_to_query(struct answer_to *to, const struct dns_msg *q, size_t limit)
 	to->edns = q->edns.present;
 	to->do_bit = q->edns.do_bit;
 	to->limit = limit;
+	to->any_subset = 0;
 }
 
 /** The OPT settings of a reply: our size, DO echoed, the EDE when on. */
@@ -70,12 +71,24 @@ answer_reply(const struct answer_to *to, const struct answer_opts *o,
     const char *ede_text, uint8_t *buf, size_t cap, size_t *len)
 {
 	struct msg_writer w;
+	struct reply one;
 	int r;
 
 	r = answer_begin(&w, buf, cap, to, o, answer_flags(to, secure, 0),
 	    rcode, ede, ede_text);
 	if (r != RES_OK) {
 		return r;
+	}
+	if (rep && rcode == MSG_RCODE_NOERROR && to->any_subset &&
+	    rep->an > 1) {
+		/* RFC 8482 section 4.1: the first RRset of the answer (the
+		 * CNAME when the name has one: it is alone there), with its
+		 * signatures; no authority or additional section. */
+		one = *rep;
+		one.an = 1;
+		one.ns = 0;
+		one.ar = 0;
+		rep = &one;
 	}
 	if (rep && (rcode == MSG_RCODE_NOERROR ||
 	    rcode == MSG_RCODE_NXDOMAIN)) {

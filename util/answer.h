@@ -54,6 +54,11 @@ struct answer_to {
 	/** The size the reply may have (the client's UDP limit, or the
 	 * TCP maximum). */
 	size_t limit;
+	/** 1 for an ANY query over UDP: the reply carries one RRset of
+	 * the answer (RFC 8482 section 4.1), and over TCP all of it
+	 * (section 4.4).  0 from answer_to_query(); the caller, who knows
+	 * the transport, sets it. */
+	int any_subset;
 };
 
 /** The server's side of every reply (from the config). */

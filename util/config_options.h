@@ -171,7 +171,9 @@ X(CFG_C_SERVER, "prefetch", BOOL, prefetch, "no", 0, 0, \
 	"refresh popular entries before they expire") \
 X(CFG_C_SERVER, "deny-any", BOOL, deny_any, "no", 0, 0, \
 	"answer queries of type ANY with an empty NOERROR, without asking " \
-	"upstream (RFC 8482 lets a server decline ANY)") \
+	"upstream (RFC 8482 lets a server decline ANY); with no, ANY is " \
+	"resolved and a client over UDP gets one RRset of the answer " \
+	"(RFC 8482 section 4.1), over TCP all of it") \
 X(CFG_C_SERVER, "serve-expired", BOOL, serve_expired, "no", 0, 0, \
 	"answer from expired data when upstream fails (RFC 8767)") \
 X(CFG_C_SERVER, "serve-expired-ttl", TIME, serve_expired_ttl, "0", 0, \
