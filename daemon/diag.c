@@ -619,6 +619,10 @@ diag_print(struct daemon *d, time_t now, FILE *out)
 	if (d->anchors) {
 		anchors_print(d->anchors, out);
 	}
+	if (anchors_has_autr(d->anchors)) {
+		fprintf(out, "\n[RFC 5011 anchors]\n");
+		(void)anchors_autr_print(d->anchors, out, now);
+	}
 
 	fprintf(out, "\n[key cache]\n");
 	if (d->key_cache) {

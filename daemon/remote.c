@@ -1579,6 +1579,28 @@ rc_cmd_list_local_zones(struct rc_conn *c, struct daemon_remote *rc)
 	}
 }
 
+/** Printer of "list_auto_trust_anchors". */
+static int
+rc_print_autr(FILE *f, void *arg)
+{
+	if (anchors_autr_print(arg, f, time(NULL)) == 0) {
+		fprintf(f, "no auto-trust-anchor-file is configured\n");
+	}
+	return RES_OK;
+}
+
+/** "list_auto_trust_anchors": the RFC 5011 anchors, their keys' states
+ * and timers. */
+static void
+rc_cmd_list_autr(struct rc_conn *c, struct daemon_remote *rc)
+{
+	int r;
+
+	if (rc_send_printed(c, rc_print_autr, rc->d->anchors, &r) == 0) {
+		rc_status(c, 1, NULL);
+	}
+}
+
 /** "local_data RR": added with the workers paused. */
 static void
 rc_cmd_local_data(struct rc_conn *c, struct daemon_remote *rc, char *arg)
@@ -1940,6 +1962,8 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_flush_requestlist(c, rc);
 	} else if (strcmp(cmd, "list_local_zones") == 0) {
 		rc_cmd_list_local_zones(c, rc);
+	} else if (strcmp(cmd, "list_auto_trust_anchors") == 0) {
+		rc_cmd_list_autr(c, rc);
 	} else if (strcmp(cmd, "local_data") == 0) {
 		rc_cmd_local_data(c, rc, arg);
 	} else if (strcmp(cmd, "local_data_remove") == 0) {

@@ -82,6 +82,7 @@ usage(FILE *out)
 	    "  insecure_add NAME      validate nothing at and below NAME\n"
 	    "  insecure_remove NAME   validate NAME again\n"
 	    "  list_insecure          list the negative trust anchors\n"
+	    "  list_auto_trust_anchors  the RFC 5011 anchors and key states\n"
 	    "  dump_diag              DNSSEC diagnostics snapshot\n"
 	    "  trace NAME [TYPE]      chase the chain of trust to NAME\n"
 	    "keys and certificates: resolute-control-setup\n",

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "daemon/daemon.h"
+#include "services/anchor_probe.h"
 #include "util/config_file.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -140,6 +141,9 @@ main(int argc, char **argv)
 		daemon_delete(d);
 		return 1;
 	}
+	/* As the user that will keep them: a state file that cannot be
+	 * written is said now, with the path and the reason. */
+	(void)anchor_probe_write_all(d->anchors);
 	ret = daemon_run(d);
 	daemon_delete(d);
 	log_info("stopped");

@@ -23,6 +23,7 @@
 #include "daemon/daemon.h"
 #include "daemon/diag.h"
 #include "daemon/localzone.h"
+#include "services/anchor_probe.h"
 #include "services/mesh.h"
 #include "services/modstack.h"
 #include "cache/dns.h"
@@ -35,6 +36,7 @@
 #include "util/msg.h"
 #include "util/netevent.h"
 #include "util/rrtype.h"
+#include "validator/trust_anchor.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +216,31 @@ worker_stats_arm(struct worker *w)
 	(void)comm_timer_set(w->stats_timer, secs * 1000);
 }
 
+/** Longest wait between two looks at the RFC 5011 probes, s. */
+#define WORKER_ANCHOR_MAX_WAIT 300
+
+/** Worker 0's timer: start the RFC 5011 probes that are due and wait
+ * for the next one. */
+static void
+worker_anchor_probe(void *arg)
+{
+	struct worker *w = arg;
+	time_t now, next, secs;
+
+	w->res->now = comm_base_now(w->base);
+	now = w->res->now;
+	next = anchor_probe_tick(w->res->mesh, &w->res->env,
+	    w->res->env.anchors, now);
+	if (next == 0) {
+		return;
+	}
+	secs = next > now ? next - now : 1;
+	if (secs > WORKER_ANCHOR_MAX_WAIT) {
+		secs = WORKER_ANCHOR_MAX_WAIT;
+	}
+	(void)comm_timer_set(w->anchor_timer, (int)secs * 1000);
+}
+
 /** The counter's growth since the last line (a "stats" command may have
  * reset it in between: then all of it). */
 static uint64_t
@@ -278,8 +305,10 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 	    w) : NULL;
 	w->stats_timer = w->base ? comm_timer_create(w->base,
 	    worker_stats_log, w) : NULL;
+	w->anchor_timer = w->base && num == 0 ? comm_timer_create(w->base,
+	    worker_anchor_probe, w) : NULL;
 	if (!w->base || !w->points || !w->qmsg || !w->notify ||
-	    !w->stats_timer) {
+	    !w->stats_timer || (num == 0 && !w->anchor_timer)) {
 		log_err("out of memory creating worker %d", num);
 		worker_delete(w);
 		return NULL;
@@ -345,6 +374,7 @@ worker_delete(struct worker *w)
 	}
 	free(w->points);
 	comm_timer_delete(w->stats_timer);
+	comm_timer_delete(w->anchor_timer);
 	/* Jobs never run are told so their arguments can go. */
 	while (w->jobs_head) {
 		struct worker_job *j = w->jobs_head;
@@ -380,6 +410,10 @@ worker_start(struct worker *w)
 	worker_shared_env(w->daemon, &shared);
 	modstack_thread_update(w->res, &shared);
 	worker_stats_arm(w);
+	if (w->anchor_timer && anchors_has_autr(shared.anchors)) {
+		/* The probes due now, with the anchors of this config. */
+		(void)comm_timer_set(w->anchor_timer, 1);
+	}
 	if (pthread_create(&w->thr, NULL, worker_thread, w) != 0) {
 		log_err("cannot start worker thread %d", w->thread_num);
 		return RES_ESYSTEM;

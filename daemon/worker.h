@@ -135,6 +135,8 @@ struct worker {
 	struct comm_notify *notify;
 	/** statistics-interval: logs this thread's counters. */
 	struct comm_timer *stats_timer;
+	/** Worker 0: the probes of the RFC 5011 anchors. */
+	struct comm_timer *anchor_timer;
 	/** The counters at the last statistics line: queries, cache hits,
 	 * cache misses, replies from recursion. */
 	uint64_t stats_last[4];

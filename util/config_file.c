@@ -1871,6 +1871,19 @@ config_check(const struct config *cfg)
 		    cfg->val_sig_skew_min, cfg->val_sig_skew_max);
 		errors++;
 	}
+	/* RFC 5011 section 2.4.1: 30 days; shorter only for tests. */
+	for (c = 0; c < 2 && !cfg->permit_small_holddown; c++) {
+		const char *opt = c ? "del-holddown" : "add-holddown";
+		int v = c ? cfg->del_holddown : cfg->add_holddown;
+
+		if (v < 30 * 86400) {
+			log_err("%s: %s %d is below the 30 days of RFC 5011; "
+			    "permit-small-holddown: yes allows it (for tests)",
+			    config_where(cfg, opt, where, sizeof(where)), opt,
+			    v);
+			errors++;
+		}
+	}
 	if (!cfg->do_ip4 && !cfg->do_ip6) {
 		log_err("%s: do-ip4 and do-ip6 are both no", fname);
 		errors++;

@@ -124,6 +124,20 @@ X(CFG_C_SERVER, "trust-anchor", STRLIST, trust_anchor, NULL, 0, 0, \
 X(CFG_C_SERVER, "auto-trust-anchor-file", STRLIST, \
 	auto_trust_anchor_file, NULL, 0, 0, \
 	"trust anchor file kept up to date with RFC 5011") \
+X(CFG_C_SERVER, "add-holddown", TIME, add_holddown, "2592000", 1, \
+	INT_MAX, "seconds a new key of an auto-trust-anchor-file must be " \
+	"seen before it is trusted (RFC 5011 add hold-down; below 30 " \
+	"days only with permit-small-holddown)") \
+X(CFG_C_SERVER, "del-holddown", TIME, del_holddown, "2592000", 1, \
+	INT_MAX, "seconds a revoked key is kept before it is removed from " \
+	"an auto-trust-anchor-file (RFC 5011 remove hold-down; below 30 " \
+	"days only with permit-small-holddown)") \
+X(CFG_C_SERVER, "keep-missing", TIME, keep_missing, "31622400", 0, \
+	INT_MAX, "seconds a trusted key missing from the zone's DNSKEY " \
+	"set stays in an auto-trust-anchor-file, 0 for ever") \
+X(CFG_C_SERVER, "permit-small-holddown", BOOL, permit_small_holddown, \
+	"no", 0, 0, "for tests: RFC 5011 hold-downs below 30 days and " \
+	"probe intervals below one hour") \
 X(CFG_C_SERVER, "trusted-keys-file", STRLIST, trusted_keys_file, NULL, \
 	0, 0, "file with trusted-keys { } in BIND syntax") \
 X(CFG_C_SERVER, "domain-insecure", STRLIST, domain_insecure, NULL, 0, 0, \

@@ -22,6 +22,7 @@
  */
 #include "config.h"
 #include "validator/trust_anchor.h"
+#include "validator/autotrust.h"
 #include "util/config_file.h"
 #include "util/dname.h"
 #include "util/dnsdef.h"
@@ -80,12 +81,29 @@ struct ta_tab {
 	struct ta_entry *list, *tail;
 };
 
+/** A former version of an RFC 5011 anchor's keys, kept until the set
+ * goes (a reader may still hold it). */
+struct ta_version {
+	/** The older one. */
+	struct ta_version *next;
+	/** The anchor as it was. */
+	struct trust_anchor ta;
+};
+
 /** An anchor point: table entry first, so a found entry is the node. */
 struct ta_node {
 	/** The table entry; e.name is also ta.name. */
 	struct ta_entry e;
-	/** The anchor handed out. */
+	/** The anchor handed out, as configured. */
 	struct trust_anchor ta;
+	/** For an RFC 5011 anchor: its current keys (a struct ta_version's
+	 * ta), replaced whole and published with an atomic store; NULL for
+	 * the others (ta is handed out). */
+	struct trust_anchor *cur;
+	/** Former versions. */
+	struct ta_version *old;
+	/** The RFC 5011 point, or NULL. */
+	struct autr_point *autr;
 };
 
 struct anchor_set {
@@ -97,7 +115,24 @@ struct anchor_set {
 	pthread_rwlock_t nta_lock;
 	/** nta.count, read without the lock (atomic). */
 	size_t nta_num;
+	/** The RFC 5011 points (auto-trust-anchor-file), in config
+	 * order; changed under autr_lock. */
+	struct autr_point *autr;
+	/** Protects the points and the publishing of their keys. */
+	pthread_mutex_t autr_lock;
+	/** Their hold-downs and timers. */
+	struct autr_config autr_cfg;
 };
+
+/** The anchor a node hands out now. */
+static const struct trust_anchor *
+ta_cur(const struct ta_node *n)
+{
+	const struct trust_anchor *c = __atomic_load_n(&n->cur,
+	    __ATOMIC_ACQUIRE);
+
+	return c ? c : &n->ta;
+}
 
 /** Hash of a name in a class. */
 static uint32_t
@@ -224,27 +259,47 @@ ta_tab_unlink(struct ta_tab *t, struct ta_entry *e)
 	t->count--;
 }
 
+/** Free what an anchor holds (not its name, which is the node's). */
+static void
+ta_anchor_free(struct trust_anchor *ta)
+{
+	size_t i;
+
+	for (i = 0; i < ta->num_ds; i++) {
+		free(ta->ds[i]);
+		free((char *)ta->ds_source[i]);
+	}
+	for (i = 0; i < ta->num_dnskey; i++) {
+		free(ta->dnskey[i]);
+		free((char *)ta->dnskey_source[i]);
+	}
+	free(ta->ds);
+	free(ta->ds_len);
+	free(ta->ds_source);
+	free(ta->dnskey);
+	free(ta->dnskey_len);
+	free(ta->dnskey_source);
+	free(ta->broken);
+}
+
 /** Free an anchor node and what it holds. */
 static void
 ta_node_free(struct ta_node *n)
 {
-	size_t i;
+	struct ta_version *v, *next;
 
-	for (i = 0; i < n->ta.num_ds; i++) {
-		free(n->ta.ds[i]);
-		free((char *)n->ta.ds_source[i]);
+	ta_anchor_free(&n->ta);
+	if (n->cur) {
+		v = (struct ta_version *)((char *)n->cur -
+		    offsetof(struct ta_version, ta));
+		v->next = n->old;
+		n->old = v;
 	}
-	for (i = 0; i < n->ta.num_dnskey; i++) {
-		free(n->ta.dnskey[i]);
-		free((char *)n->ta.dnskey_source[i]);
+	for (v = n->old; v; v = next) {
+		next = v->next;
+		ta_anchor_free(&v->ta);
+		free(v);
 	}
-	free(n->ta.ds);
-	free(n->ta.ds_len);
-	free(n->ta.ds_source);
-	free(n->ta.dnskey);
-	free(n->ta.dnskey_len);
-	free(n->ta.dnskey_source);
-	free(n->ta.broken);
 	free(n->e.name);
 	free(n);
 }
@@ -272,6 +327,16 @@ anchors_create(void)
 		free(set);
 		return NULL;
 	}
+	if (pthread_mutex_init(&set->autr_lock, NULL) != 0) {
+		pthread_rwlock_destroy(&set->nta_lock);
+		free(set->nta.buckets);
+		free(set->anchors.buckets);
+		free(set);
+		return NULL;
+	}
+	set->autr_cfg.add_holddown = 30 * 86400;
+	set->autr_cfg.del_holddown = 30 * 86400;
+	set->autr_cfg.keep_missing = 366 * 86400;
 	return set;
 }
 
@@ -292,9 +357,16 @@ anchors_delete(struct anchor_set *set)
 		free(e->name);
 		free(e);
 	}
+	while (set->autr) {
+		struct autr_point *p = set->autr;
+
+		set->autr = p->next;
+		autr_point_delete(p);
+	}
 	free(set->anchors.buckets);
 	free(set->nta.buckets);
 	pthread_rwlock_destroy(&set->nta_lock);
+	pthread_mutex_destroy(&set->autr_lock);
 	free(set);
 }
 
@@ -370,6 +442,77 @@ ta_list_add(size_t *num, uint8_t ***rd, uint16_t **len, const char ***src,
 	(*len)[*num] = (uint16_t)rdlen;
 	(*src)[*num] = scopy;
 	(*num)++;
+	return RES_OK;
+}
+
+/** Most keys of an RFC 5011 anchor handed out. */
+#define TA_AUTR_MAX 64
+
+/**
+ * Hand out the trusted keys of an RFC 5011 point as its anchor: a new
+ * version, published whole with one atomic store (readers see the old
+ * one or the new one); the old version stays until the set goes.  An
+ * anchor left without a trusted key is broken: answers under it are
+ * bogus, not insecure.  Under autr_lock, or while the set is private.
+ * @return 0 or RES_ENOMEM.
+ */
+static int
+ta_autr_publish(struct anchor_set *set, struct autr_point *p)
+{
+	struct ta_node *n = ta_node_get(set, p->name, p->dclass);
+	const uint8_t *rd[TA_AUTR_MAX];
+	uint16_t len[TA_AUTR_MAX];
+	struct trust_anchor *old;
+	struct ta_version *v;
+	char src[TA_SOURCE_MAX];
+	size_t k, i;
+	int r = RES_OK;
+
+	if (!n || !(v = calloc(1, sizeof(*v)))) {
+		return RES_ENOMEM;
+	}
+	n->autr = p;
+	v->ta.name = n->e.name;
+	v->ta.namelen = dname_len(n->e.name);
+	v->ta.dclass = p->dclass;
+	snprintf(src, sizeof(src), "%s (RFC 5011)", p->file);
+	k = autr_trusted(p, RR_TYPE_DNSKEY, rd, len, TA_AUTR_MAX);
+	for (i = 0; i < k && r == RES_OK; i++) {
+		r = ta_list_add(&v->ta.num_dnskey, &v->ta.dnskey,
+		    &v->ta.dnskey_len, &v->ta.dnskey_source, rd[i], len[i],
+		    src);
+	}
+	k = autr_trusted(p, RR_TYPE_DS, rd, len, TA_AUTR_MAX);
+	for (i = 0; i < k && r == RES_OK; i++) {
+		r = ta_list_add(&v->ta.num_ds, &v->ta.ds, &v->ta.ds_len,
+		    &v->ta.ds_source, rd[i], len[i], src);
+	}
+	if (r == RES_OK && v->ta.num_dnskey + v->ta.num_ds == 0) {
+		char why[TA_SOURCE_MAX + 128];
+
+		snprintf(why, sizeof(why), "%s: no key of the RFC 5011 "
+		    "anchor is trusted (revoked, removed or still pending)",
+		    p->file);
+		if (!(v->ta.broken = strdup(why))) {
+			r = RES_ENOMEM;
+		}
+	}
+	if (r != RES_OK) {
+		ta_anchor_free(&v->ta);
+		free(v);
+		return r;
+	}
+	v->ta.source = v->ta.num_dnskey ? v->ta.dnskey_source[0] :
+	    v->ta.num_ds ? v->ta.ds_source[0] : v->ta.broken;
+	old = n->cur;
+	__atomic_store_n(&n->cur, &v->ta, __ATOMIC_RELEASE);
+	if (old) {
+		struct ta_version *ov = (struct ta_version *)((char *)old -
+		    offsetof(struct ta_version, ta));
+
+		ov->next = n->old;
+		n->old = ov;
+	}
 	return RES_OK;
 }
 
@@ -1010,6 +1153,65 @@ ta_apply_files(struct anchor_set *set, const struct cfg_strlist *list,
 	return any;
 }
 
+/**
+ * Read one auto-trust-anchor-file and hand out its trusted keys.
+ * @return 0 or an error (logged with the config line).
+ */
+static int
+ta_apply_autr(struct anchor_set *set, const struct cfg_strlist *s)
+{
+	struct autr_point *p, *q, **pp;
+	struct ta_entry *e;
+	char name[DNAME_MAXSTR];
+	int r;
+
+	r = autr_read_file(s->str, &p);
+	if (r == RES_ESYSTEM) {
+		log_err("%s:%d: auto-trust-anchor-file: cannot read '%s'",
+		    s->file, s->line, s->str);
+		return r;
+	}
+	if (r == RES_ENOMEM) {
+		log_err("%s:%d: auto-trust-anchor-file: out of memory",
+		    s->file, s->line);
+		return r;
+	}
+	if (r != RES_OK) {
+		log_err("%s:%d: auto-trust-anchor-file: errors in '%s'",
+		    s->file, s->line, s->str);
+		return r;
+	}
+	if (dname_to_str(p->name, name, sizeof(name)) < 0) {
+		snprintf(name, sizeof(name), "?");
+	}
+	for (q = set->autr; q; q = q->next) {
+		if (dname_equal(q->name, p->name) && q->dclass == p->dclass) {
+			log_err("%s:%d: auto-trust-anchor-file: '%s' anchors "
+			    "%s, as '%s' does already", s->file, s->line,
+			    s->str, name, q->file);
+			autr_point_delete(p);
+			return RES_ESYNTAX;
+		}
+	}
+	e = ta_tab_find(&set->anchors, p->name, p->dclass,
+	    ta_hash(p->name, p->dclass));
+	if (e) {
+		log_warn("%s:%d: auto-trust-anchor-file: the RFC 5011 anchor "
+		    "of %s replaces the keys configured for it elsewhere",
+		    s->file, s->line, name);
+	}
+	for (pp = &set->autr; *pp; pp = &(*pp)->next) {
+		;
+	}
+	*pp = p;
+	r = ta_autr_publish(set, p);
+	if (r != RES_OK) {
+		log_err("%s:%d: auto-trust-anchor-file: out of memory",
+		    s->file, s->line);
+	}
+	return r;
+}
+
 int
 anchors_apply_config(struct anchor_set *set, const struct config *cfg)
 {
@@ -1030,8 +1232,14 @@ anchors_apply_config(struct anchor_set *set, const struct config *cfg)
 	    "trust-anchor-file", 0, &err);
 	any |= ta_apply_files(set, cfg->trusted_keys_file,
 	    "trusted-keys-file", 1, &err);
-	any |= ta_apply_files(set, cfg->auto_trust_anchor_file,
-	    "auto-trust-anchor-file", 0, &err);
+	set->autr_cfg.add_holddown = cfg->add_holddown;
+	set->autr_cfg.del_holddown = cfg->del_holddown;
+	set->autr_cfg.keep_missing = cfg->keep_missing;
+	set->autr_cfg.permit_small = cfg->permit_small_holddown;
+	for (s = cfg->auto_trust_anchor_file; s; s = s->next) {
+		any = 1;
+		ta_first_error(&err, ta_apply_autr(set, s));
+	}
 	for (s = cfg->domain_insecure; s; s = s->next) {
 		if (dname_from_str(s->str, NULL, d, NULL) != RES_OK) {
 			log_err("%s:%d: domain-insecure: bad name '%s'",
@@ -1069,7 +1277,7 @@ anchors_lookup(const struct anchor_set *set, const uint8_t *name,
 	for (p = name; p; p = dname_parent(p)) {
 		e = ta_tab_find(&set->anchors, p, dclass, ta_hash(p, dclass));
 		if (e) {
-			return &((struct ta_node *)e)->ta;
+			return ta_cur((const struct ta_node *)e);
 		}
 	}
 	return NULL;
@@ -1086,7 +1294,7 @@ anchors_foreach(const struct anchor_set *set,
 		return 0;
 	}
 	for (e = set->anchors.list; e; e = e->lnext, n++) {
-		cb(arg, &((const struct ta_node *)e)->ta);
+		cb(arg, ta_cur((const struct ta_node *)e));
 	}
 	return n;
 }
@@ -1290,7 +1498,7 @@ anchors_print(const struct anchor_set *set, FILE *out)
 	}
 	fprintf(out, "; trust anchors: %zu\n", set->anchors.count);
 	for (e = set->anchors.list; e; e = e->lnext) {
-		ta = &((const struct ta_node *)e)->ta;
+		ta = ta_cur((const struct ta_node *)e);
 		if (dname_to_str(ta->name, name, sizeof(name)) < 0) {
 			snprintf(name, sizeof(name), "?");
 		}
@@ -1316,4 +1524,51 @@ anchors_print(const struct anchor_set *set, FILE *out)
 	fprintf(out, "; negative trust anchors: %zu\n",
 	    __atomic_load_n(&set->nta_num, __ATOMIC_ACQUIRE));
 	anchors_insecure_foreach(set, ta_print_nta, out);
+}
+
+struct autr_point *
+anchors_autr_lock(struct anchor_set *set)
+{
+	pthread_mutex_lock(&set->autr_lock);
+	return set->autr;
+}
+
+void
+anchors_autr_unlock(struct anchor_set *set)
+{
+	pthread_mutex_unlock(&set->autr_lock);
+}
+
+const struct autr_config *
+anchors_autr_cfg(const struct anchor_set *set)
+{
+	return &set->autr_cfg;
+}
+
+int
+anchors_autr_publish(struct anchor_set *set, struct autr_point *p)
+{
+	return ta_autr_publish(set, p);
+}
+
+int
+anchors_has_autr(const struct anchor_set *set)
+{
+	return set && set->autr != NULL;
+}
+
+size_t
+anchors_autr_print(struct anchor_set *set, FILE *out, time_t now)
+{
+	struct autr_point *p;
+	size_t n = 0;
+
+	if (!set || !out) {
+		return 0;
+	}
+	for (p = anchors_autr_lock(set); p; p = p->next, n++) {
+		autr_print_status(p, &set->autr_cfg, now, out);
+	}
+	anchors_autr_unlock(set);
+	return n;
 }

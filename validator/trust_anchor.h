@@ -14,10 +14,10 @@
  *	trusted-keys-file: file			BIND syntax: trusted-keys { },
  *						managed-keys { } and
  *						trust-anchors { }
- *	auto-trust-anchor-file: file		read as a plain anchor file (the
- *						RFC 5011 state comments are
- *						comments to the reader; the file
- *						is never written here)
+ *	auto-trust-anchor-file: file		an anchor kept by RFC 5011
+ *						(validator/autotrust.h): its
+ *						VALID and MISSING keys, or its
+ *						DS until a probe found the key
  *	domain-insecure: name			a negative trust anchor
  * When none of the four anchor options is given, the built-in root
  * anchors are used: the DS of KSK-2017 (key tag 20326) and of KSK-2024
@@ -38,7 +38,10 @@
  * Threads.  The anchors proper are built before the set is shared
  * (anchors_apply_config(), anchors_add_rr(), ...) and are read-only
  * afterwards: anchors_lookup() takes no lock, and the returned anchor
- * lives as long as the set.  A reload builds a new set.  The negative
+ * lives as long as the set.  The one exception, the keys of an RFC 5011
+ * anchor, changes by whole versions: anchors_autr_publish() builds a new
+ * struct trust_anchor and hands it out with one atomic store; an old
+ * version stays valid until the set is deleted.  A reload builds a new set.  The negative
  * trust anchors change at run time (resolute-control insecure_add /
  * insecure_remove); they are kept in a separate table under a read-write
  * lock: anchors_insecure_add() and anchors_insecure_remove() take it for
@@ -52,6 +55,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 struct config;
 struct anchor_set;
@@ -288,5 +292,42 @@ size_t anchors_insecure_foreach(const struct anchor_set *set,
  * @param out: where to write.
  */
 void anchors_print(const struct anchor_set *set, FILE *out);
+
+struct autr_point;
+struct autr_config;
+
+/**
+ * Take the lock of the RFC 5011 points (auto-trust-anchor-file) and get
+ * the first (validator/autotrust.h; ->next for the others).  Hold it
+ * while a point is read or changed, and while its keys are published.
+ * @param set: the set.
+ * @return the first point, or NULL when there is none.
+ */
+struct autr_point *anchors_autr_lock(struct anchor_set *set);
+
+/** Release the lock anchors_autr_lock() took. */
+void anchors_autr_unlock(struct anchor_set *set);
+
+/** The hold-downs and timers of the set's RFC 5011 points. */
+const struct autr_config *anchors_autr_cfg(const struct anchor_set *set);
+
+/**
+ * Hand out a point's trusted keys as its anchor, after its states
+ * changed: a new version of the anchor is published whole (lookups see
+ * the old keys or the new ones, never a mix), the old one is kept until
+ * the set is deleted.  With the lock held.
+ * @return 0 or RES_ENOMEM (the old keys stay).
+ */
+int anchors_autr_publish(struct anchor_set *set, struct autr_point *p);
+
+/**
+ * Print the RFC 5011 anchors for an operator (autr_print_status()).
+ * Takes the lock.
+ * @return how many there are.
+ */
+size_t anchors_autr_print(struct anchor_set *set, FILE *out, time_t now);
+
+/** 1 when the set has RFC 5011 points. */
+int anchors_has_autr(const struct anchor_set *set);
 
 #endif /* VALIDATOR_TRUST_ANCHOR_H */

@@ -5,17 +5,19 @@ libresolute_a_SOURCES += validator/val_crypto.c validator/val_crypto.h \
 	validator/val_canon.c validator/val_canon.h \
 	validator/val_nsec.c validator/val_nsec.h \
 	validator/trust_anchor.c validator/trust_anchor.h \
+	validator/autotrust.c validator/autotrust.h \
 	validator/val_memo.c validator/val_memo.h \
 	validator/validator.c validator/validator.h
 
 check_PROGRAMS += test/test_valcrypto test/test_valnsec test/test_anchor \
-	test/test_valmemo
+	test/test_valmemo test/test_autotrust
 test_test_valcrypto_SOURCES = test/test_valcrypto.c test/unit.c test/unit.h
 test_test_valnsec_SOURCES = test/test_valnsec.c test/unit.c test/unit.h
 test_test_anchor_SOURCES = test/test_anchor.c test/unit.c test/unit.h
 test_test_valmemo_SOURCES = test/test_valmemo.c test/unit.c test/unit.h
+test_test_autotrust_SOURCES = test/test_autotrust.c test/unit.c test/unit.h
 TESTS += test/test_valcrypto test/test_valnsec test/test_anchor \
-	test/test_valmemo
+	test/test_valmemo test/test_autotrust
 EXTRA_DIST += testdata/crypto/README testdata/crypto/rfc4034-ds.zone \
 	testdata/crypto/rfc5702.zone testdata/crypto/rfc6605.zone \
 	testdata/crypto/rfc8080.zone testdata/crypto/rfc5155-hashes.txt \
