@@ -60,6 +60,12 @@
  *	ROOT_HINTS		zone-file lines up to ROOT_HINTS_END,
  *	...			written to a temporary file that is the
  *	ROOT_HINTS_END		root-hints: of the run
+ *	AUTOTRUST		optional: DNSKEY and DS lines up to
+ *	...			AUTOTRUST_END, written to a temporary
+ *	AUTOTRUST_END		auto-trust-anchor-file of the run (RFC
+ *				5011); its probes start at the start and
+ *				after each TIME_PASSES, as the daemon's
+ *				timer starts them
  *	RANGE_BEGIN start end	scripted servers, used while the step
  *	ADDRESS a.b.c.d		number is within [start, end]; one or more
  *	ENTRY_BEGIN ...		ADDRESS lines (IPv4 or IPv6; none: any
@@ -106,6 +112,11 @@
  *				are at most max (a work bound)
  *	STEP n CHECK_PENDING count
  *				exactly count upstream queries are pending
+ *	STEP n CHECK_AUTOTRUST keytag STATE
+ *				the RFC 5011 state of the key with that key
+ *				tag (VALID, ADDPEND, ..., or none)
+ *	STEP n CHECK_AUTOTRUST_FILE text
+ *				a line of the state file contains text
  *	STEP n CHECK_STAT name min max
  *				a counter is within [min, max]: queries
  *				(upstream queries sent in all), shared
@@ -194,6 +205,7 @@
 #include "daemon/daemon.h"
 #include "daemon/trace.h"
 #include "daemon/worker.h"
+#include "services/anchor_probe.h"
 #include "services/mesh.h"
 #include "services/modstack.h"
 #include "services/outside_network.h"
@@ -207,6 +219,7 @@
 #include "util/rdata.h"
 #include "util/reply.h"
 #include "util/rrtype.h"
+#include "validator/autotrust.h"
 #include "validator/trust_anchor.h"
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -329,7 +342,9 @@ enum rpl_step_type {
 	RPL_CHECK_PENDING,
 	RPL_CHECK_STAT,
 	RPL_TRACE,
-	RPL_CHECK_TRACE
+	RPL_CHECK_TRACE,
+	RPL_CHECK_AUTOTRUST,
+	RPL_CHECK_AUTOTRUST_FILE
 };
 
 /** A step. */
@@ -386,6 +401,8 @@ struct rpl_scenario {
 	char *config;
 	/** ROOT_HINTS text (heap). */
 	char *hints;
+	/** AUTOTRUST text (heap), or NULL. */
+	char *autotrust;
 	/** Ranges. */
 	struct rpl_range *ranges;
 	/** Steps, in order. */
@@ -464,6 +481,8 @@ struct replay {
 	uint64_t sig_checks;
 	/** Temporary root hints file name, or empty. */
 	char hintsfile[256];
+	/** Temporary auto-trust-anchor-file (AUTOTRUST), or empty. */
+	char autrfile[256];
 };
 
 /** Record the first failure (later ones are dropped). */
@@ -936,6 +955,7 @@ scenario_free(struct rpl_scenario *sc)
 	}
 	free(sc->config);
 	free(sc->hints);
+	free(sc->autotrust);
 	free(sc);
 }
 
@@ -1166,6 +1186,25 @@ parse_step(struct rpl_reader *rd, struct rpl_step *s)
 			return rd_err(rd, "CHECK_TRACE text");
 		}
 		snprintf(s->text, sizeof(s->text), "%s", tok);
+	} else if (strcmp(kind, "CHECK_AUTOTRUST") == 0) {
+		s->type = RPL_CHECK_AUTOTRUST;
+		tok = strtok_r(NULL, " \t", &save);
+		kind = strtok_r(NULL, " \t", &save);
+		if (!tok || !kind || (s->elapse = atol(tok)) <= 0 ||
+		    s->elapse > 65535 || strlen(kind) >= sizeof(s->text)) {
+			return rd_err(rd, "CHECK_AUTOTRUST keytag STATE|none");
+		}
+		snprintf(s->text, sizeof(s->text), "%s", kind);
+	} else if (strcmp(kind, "CHECK_AUTOTRUST_FILE") == 0) {
+		s->type = RPL_CHECK_AUTOTRUST_FILE;
+		tok = strtok_r(NULL, "", &save);
+		while (tok && (*tok == ' ' || *tok == '\t')) {
+			tok++;
+		}
+		if (!tok || !*tok || strlen(tok) >= sizeof(s->text)) {
+			return rd_err(rd, "CHECK_AUTOTRUST_FILE text");
+		}
+		snprintf(s->text, sizeof(s->text), "%s", tok);
 	} else if (strcmp(kind, "TIMEOUT") == 0) {
 		s->type = RPL_TIMEOUT;
 		tok = strtok_r(NULL, " \t", &save);
@@ -1228,6 +1267,8 @@ scenario_read(const char *file)
 			ret = parse_block(rd, "CONFIG_END", &sc->config);
 		} else if (rd_is(rd, "ROOT_HINTS")) {
 			ret = parse_block(rd, "ROOT_HINTS_END", &sc->hints);
+		} else if (rd_is(rd, "AUTOTRUST")) {
+			ret = parse_block(rd, "AUTOTRUST_END", &sc->autotrust);
 		} else if (rd_is(rd, "RANGE_BEGIN")) {
 			struct rpl_range *r = NULL;
 
@@ -1939,6 +1980,43 @@ write_hints(struct replay *rp)
 	return RES_OK;
 }
 
+/** Write the AUTOTRUST block to a temporary auto-trust-anchor-file. */
+static int
+write_autotrust(struct replay *rp)
+{
+	const char *dir = getenv("TMPDIR");
+	size_t len;
+	int fd;
+
+	if (!rp->sc->autotrust) {
+		return RES_OK;
+	}
+	len = strlen(rp->sc->autotrust);
+	snprintf(rp->autrfile, sizeof(rp->autrfile), "%s/replay-autotrust."
+	    "XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(rp->autrfile);
+	if (fd < 0) {
+		rp->autrfile[0] = '\0';
+		return RES_ESYSTEM;
+	}
+	if (write(fd, rp->sc->autotrust, len) != (ssize_t)len) {
+		close(fd);
+		return RES_ESYSTEM;
+	}
+	close(fd);
+	return RES_OK;
+}
+
+/** The RFC 5011 probes that are due, as the daemon's worker 0 timer
+ * starts them, and the network run for them. */
+static void
+run_probes(struct replay *rp)
+{
+	(void)anchor_probe_tick(rp->w->res->mesh, &rp->w->res->env,
+	    rp->w->res->env.anchors, rp->now);
+	run_network(rp);
+}
+
 /** Set the worker's clock from rp->now. */
 static void
 set_clock(struct replay *rp)
@@ -1959,11 +2037,11 @@ setup(struct replay *rp)
 	struct worker_seams seams;
 	struct outnet_io io;
 	struct config *cfg;
-	char *text = NULL, head[512];
+	char *text = NULL, head[1024];
 	int ret;
 
-	if (write_hints(rp) != RES_OK) {
-		fail(rp, "cannot write the root hints file");
+	if (write_hints(rp) != RES_OK || write_autotrust(rp) != RES_OK) {
+		fail(rp, "cannot write the root hints or autotrust file");
 		return RES_ESYSTEM;
 	}
 	cfg = config_create();
@@ -1971,7 +2049,9 @@ setup(struct replay *rp)
 		return RES_ENOMEM;
 	}
 	snprintf(head, sizeof(head), "server:\n\troot-hints: \"%s\"\n"
-	    "\tmodule-config: \"iterator\"\n", rp->hintsfile);
+	    "\tmodule-config: \"iterator\"\n%s%s%s", rp->hintsfile,
+	    rp->autrfile[0] ? "\tauto-trust-anchor-file: \"" : "",
+	    rp->autrfile, rp->autrfile[0] ? "\"\n" : "");
 	if (str_append(&text, head) != RES_OK || (rp->sc->config &&
 	    str_append(&text, rp->sc->config) != RES_OK)) {
 		free(text);
@@ -2008,6 +2088,7 @@ setup(struct replay *rp)
 	}
 	set_clock(rp);
 	rp->w->res->now = rp->now;
+	run_probes(rp);
 	return RES_OK;
 }
 
@@ -2038,6 +2119,9 @@ teardown(struct replay *rp)
 	free(rp->log);
 	if (rp->hintsfile[0]) {
 		unlink(rp->hintsfile);
+	}
+	if (rp->autrfile[0]) {
+		unlink(rp->autrfile);
 	}
 }
 
@@ -2248,6 +2332,56 @@ stat_value(struct replay *rp, const char *name)
 	return -1;
 }
 
+/** STEP CHECK_AUTOTRUST: the RFC 5011 state of the key with a key tag
+ * (of its RDATA as the file keeps it), or "none" when there is none. */
+static void
+step_check_autotrust(struct replay *rp, const struct rpl_step *st)
+{
+	struct anchor_set *set = rp->w->res->env.anchors;
+	const struct autr_key *k = NULL;
+	struct autr_point *p;
+	const char *got = "none";
+
+	for (p = anchors_autr_lock(set); p && !k; p = p->next) {
+		for (k = p->keys; k; k = k->next) {
+			if (k->type == RR_TYPE_DNSKEY &&
+			    rdata_dnskey_keytag(k->rd, k->rdlen) ==
+			    (uint16_t)st->elapse) {
+				got = autr_state_str(k->state);
+				break;
+			}
+		}
+	}
+	anchors_autr_unlock(set);
+	trace(rp, "  key %ld: %s", st->elapse, got);
+	if (strcmp(got, st->text) != 0) {
+		fail(rp, "step %d (line %d) CHECK_AUTOTRUST: key %ld is %s, "
+		    "expected %s", st->num, st->line, st->elapse, got,
+		    st->text);
+	}
+}
+
+/** STEP CHECK_AUTOTRUST_FILE: the state file has a line containing the
+ * text. */
+static void
+step_check_autotrust_file(struct replay *rp, const struct rpl_step *st)
+{
+	char line[8192];
+	FILE *f = rp->autrfile[0] ? fopen(rp->autrfile, "r") : NULL;
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		found = strstr(line, st->text) != NULL;
+	}
+	if (f) {
+		fclose(f);
+	}
+	if (!found) {
+		fail(rp, "step %d (line %d) CHECK_AUTOTRUST_FILE: no line "
+		    "with '%s'", st->num, st->line, st->text);
+	}
+}
+
 /** Run one step. */
 static void
 run_step(struct replay *rp, const struct rpl_step *st)
@@ -2255,7 +2389,8 @@ run_step(struct replay *rp, const struct rpl_step *st)
 	static const char *kinds[] = { "QUERY", "CHECK_OUT_QUERY",
 	    "CHECK_NO_OUT_QUERY", "CHECK_ANSWER", "TIME_PASSES", "TIMEOUT",
 	    "CHECK_SIG_CHECKS", "SKIP_OUT_QUERIES", "CHECK_PENDING",
-	    "CHECK_STAT", "TRACE", "CHECK_TRACE" };
+	    "CHECK_STAT", "TRACE", "CHECK_TRACE", "CHECK_AUTOTRUST",
+	    "CHECK_AUTOTRUST_FILE" };
 	struct fake_query *q;
 	char buf[DNAME_MAXSTR + 512], t[16];
 
@@ -2326,6 +2461,7 @@ run_step(struct replay *rp, const struct rpl_step *st)
 		 * which the mesh's timer runs in the daemon. */
 		mesh_tick(rp->w->res->mesh);
 		run_network(rp);
+		run_probes(rp);
 		break;
 	}
 	case RPL_SKIP_OUT_QUERIES:
@@ -2379,6 +2515,12 @@ run_step(struct replay *rp, const struct rpl_step *st)
 		break;
 	case RPL_CHECK_TRACE:
 		step_check_trace(rp, st);
+		break;
+	case RPL_CHECK_AUTOTRUST:
+		step_check_autotrust(rp, st);
+		break;
+	case RPL_CHECK_AUTOTRUST_FILE:
+		step_check_autotrust_file(rp, st);
 		break;
 	case RPL_TIMEOUT:
 		for (q = rp->pending; q; q = q->next) {

@@ -6,6 +6,7 @@ test_replay_SOURCES = test/replay.c
 TESTS += test/replay.sh
 EXTRA_DIST += test/replay.sh \
 	contrib/testworld/make-val-scenarios \
+	contrib/testworld/make-5011-scenarios \
 	testdata/iter_bailiwick.rpl \
 	testdata/iter_big_rrset.rpl testdata/iter_answer_timeout.rpl \
 	testdata/iter_answer_timeout_full.rpl \
@@ -14,6 +15,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_lame_aa_upward.rpl testdata/iter_lame_last_resort.rpl \
 	testdata/iter_parent_fallback.rpl testdata/iter_deny_any.rpl \
 	testdata/iter_refetch_target.rpl testdata/iter_any_rfc8482.rpl \
+	testdata/val_5011_roll.rpl testdata/val_5011_static.rpl \
 	testdata/iter_caps.rpl \
 	testdata/iter_caps_exempt.rpl \
 	testdata/iter_caps_forged.rpl \
