@@ -34,8 +34,10 @@
  * failed, 2 usage error.
  */
 #include "config.h"
+#include "validator/autotrust.h"
 #include "validator/trust_anchor.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include <ctype.h>
@@ -128,7 +130,7 @@ struct ra_xml {
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: resolute-anchor [-hnv] -f xml -s p7s -r cacert "
+	fprintf(out, "usage: resolute-anchor [-hnov] -f xml -s p7s -r cacert "
 	    "[-a anchorfile] [-e email] [-t time]\n"
 	    "  Check root-anchors.xml against its S/MIME signature and write\n"
 	    "  the root trust anchor file (DS records of the valid keys).\n"
@@ -141,6 +143,7 @@ usage(FILE *out)
 	    "  -e email       address the signer's certificate must carry\n"
 	    "                 (default %s; \"\" for any)\n"
 	    "  -n             dry run: print what would be written\n"
+	    "  -o             replace an anchor file kept by RFC 5011\n"
 	    "  -t time        take this as the current time (seconds since "
 	    "1970)\n"
 	    "  -v             tell which keys are used and which left out\n"
@@ -708,10 +711,15 @@ ra_build(const struct ra_xml *x, time_t now, int verb, char **out)
 		log_err("out of memory");
 		return -1;
 	}
-	w = snprintf(text, size, "; %s trust anchor, written by "
+	/* The RFC 5011 state file format (validator/autotrust.h): an
+	 * auto-trust-anchor-file starts from these DS and follows the
+	 * key rolls from then on. */
+	w = snprintf(text, size, "; autotrust trust anchor file\n"
+	    ";;id: %s 1\n"
+	    "; %s trust anchor, written by "
 	    "resolute-anchor from a signed root-anchors.xml\n"
-	    "; TrustAnchor id \"%s\" source \"%s\"\n", zname, x->ta_id,
-	    x->ta_source);
+	    "; TrustAnchor id \"%s\" source \"%s\"\n", zname, zname,
+	    x->ta_id, x->ta_source);
 	len = (size_t)w;
 	for (i = 0; i < x->ndigests; i++) {
 		const struct ra_digest *dg = &x->digests[i];
@@ -768,6 +776,31 @@ ra_build(const struct ra_xml *x, time_t now, int verb, char **out)
 	}
 	*out = text;
 	return n;
+}
+
+/**
+ * Is the anchor file kept by RFC 5011 already: a state file with a key
+ * the daemon tracks (its DS became a DNSKEY)?  Replacing it with DS
+ * records would throw away the states and hold-downs.
+ * @return 1 or 0 (also for a file that is missing or does not read).
+ */
+static int
+ra_tracked(const char *file)
+{
+	struct autr_point *p = NULL;
+	const struct autr_key *k;
+	int tracked = 0;
+
+	if (access(file, F_OK) != 0) {
+		return 0;
+	}
+	if (autr_read_file(file, &p) == RES_OK) {
+		for (k = p->keys; k; k = k->next) {
+			tracked |= k->type == RR_TYPE_DNSKEY;
+		}
+	}
+	autr_point_delete(p);
+	return tracked;
 }
 
 /**
@@ -881,12 +914,12 @@ main(int argc, char **argv)
 	struct ra_xml *x = NULL;
 	char *xml = NULL, *text = NULL, *end;
 	size_t xmllen = 0;
-	int c, dry = 0, verb = 0, ret = 1, n;
+	int c, dry = 0, verb = 0, force = 0, ret = 1, n;
 	time_t now = time(NULL);
 	long long tv;
 
 	log_init(NULL, 0, "resolute-anchor");
-	while ((c = getopt(argc, argv, "a:e:f:hnr:s:t:v")) != -1) {
+	while ((c = getopt(argc, argv, "a:e:f:hnor:s:t:v")) != -1) {
 		switch (c) {
 		case 'a':
 			anchor = optarg;
@@ -902,6 +935,9 @@ main(int argc, char **argv)
 			return 0;
 		case 'n':
 			dry = 1;
+			break;
+		case 'o':
+			force = 1;
 			break;
 		case 'r':
 			cacert = optarg;
@@ -960,6 +996,10 @@ main(int argc, char **argv)
 	}
 	if (dry) {
 		fputs(text, stdout);
+		ret = 0;
+	} else if (!force && ra_tracked(anchor)) {
+		fprintf(stderr, "%s is kept by RFC 5011 (its keys are "
+		    "tracked): left as it is; -o replaces it\n", anchor);
 		ret = 0;
 	} else if (ra_same_contents(anchor, text)) {
 		if (verb) {

@@ -16,7 +16,7 @@ xml_src="$top_srcdir/testdata/anchor/root-anchors.xml"
 n=0
 failed=0
 # Cases after the manual page checks, all needing openssl.
-planned=27
+planned=30
 
 if [ ! -x "$prog" ] || [ ! -x "$check" ]; then
 	echo "1..1"
@@ -64,8 +64,8 @@ for f in $(sed -n 's/^  \(-[a-z]\) .*/\1/p' "$tmp/usage"); do
 	grep -qE -- "(^|[^-A-Za-z0-9])-[A-Za-z]*${f#-}" "$tmp/syn" ||
 	    echo "SYNOPSIS lacks $f" >>"$tmp/diag"
 done
-test "$(grep -c '^  -[a-z] ' "$tmp/usage")" -eq 9 && test ! -s "$tmp/diag"
-check $? "resolute-anchor.8 SYNOPSIS shows the 9 flags of -h"
+test "$(grep -c '^  -[a-z] ' "$tmp/usage")" -eq 10 && test ! -s "$tmp/diag"
+check $? "resolute-anchor.8 SYNOPSIS shows the 10 flags of -h"
 
 if ! command -v openssl >/dev/null 2>&1; then
 	i=1
@@ -307,6 +307,33 @@ st=$?
 cat "$tmp/err" >"$tmp/diag"
 test $st -eq 1 && grep -q 'cannot create a temporary file' "$tmp/err"
 check $? "an unwritable anchor file location: exit 1"
+
+# 15. The file is an RFC 5011 state file; once the daemon tracks its
+# keys (a DNSKEY with a state), it is left alone unless -o.
+head -2 "$tmp/root.key" >"$tmp/diag"
+test "$(sed -n 1p "$tmp/root.key")" = "; autotrust trust anchor file" &&
+    test "$(sed -n 2p "$tmp/root.key")" = ";;id: . 1"
+check $? "the anchor file starts as an RFC 5011 state file"
+cat >"$tmp/tracked.key" <<'KEY'
+; autotrust trust anchor file
+;;id: . 1
+;;last_success: 1790000000 ;;Tue Sep 22 12:26:40 2026
+.	86400	IN	DNSKEY	257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4= ;{id = 1 (ksk), size = 256b} ;;state=2 [  VALID  ] ;;count=0 ;;lastchange=1780000000
+KEY
+before=$(sum "$tmp/tracked.key")
+"$prog" -e "" -f "$tmp/good.xml" -s "$tmp/good.p7s" -r "$tmp/good-ca.pem" \
+    -a "$tmp/tracked.key" >"$tmp/out" 2>"$tmp/err"
+st=$?
+cat "$tmp/err" >"$tmp/diag"
+test $st -eq 0 && test "$(sum "$tmp/tracked.key")" = "$before" &&
+    grep -q 'kept by RFC 5011' "$tmp/err"
+check $? "a file whose keys the daemon tracks is left alone"
+"$prog" -o -e "" -f "$tmp/good.xml" -s "$tmp/good.p7s" -r "$tmp/good-ca.pem" \
+    -a "$tmp/tracked.key" >"$tmp/out" 2>"$tmp/err"
+st=$?
+cat "$tmp/err" >"$tmp/diag"
+test $st -eq 0 && cmp -s "$tmp/tracked.key" "$tmp/root.key"
+check $? "-o replaces it"
 
 echo "1..$n"
 test "$n" -eq "$planned" || echo "# $n tests run, $planned planned"
