@@ -1024,6 +1024,9 @@ mesh_attach_sub(struct module_qstate *q, const struct query_info *qi,
 	return mesh_link(ms, sub);
 }
 
+static int mesh_signal_query(struct module_env *env,
+    const struct query_info *qi);
+
 struct mesh_area *
 mesh_create(struct module_env *env, struct module_func_block *const *mods,
     int num_mods, struct outside_network *outnet, struct comm_base *base,
@@ -1081,6 +1084,7 @@ mesh_create(struct module_env *env, struct module_func_block *const *mods,
 	env->send_query = mesh_send_query;
 	env->cancel_query = mesh_cancel_query;
 	env->attach_sub = mesh_attach_sub;
+	env->signal_query = mesh_signal_query;
 	return m;
 }
 
@@ -1334,34 +1338,84 @@ mesh_timer_cb(void *arg)
 	mesh_tick(m);
 }
 
+/**
+ * A state without a client for a question, resolved afresh (not from
+ * the cache); nothing when one exists already or the list is full.
+ * @return 1 when started.
+ */
+static int
+mesh_new_background(struct mesh_area *m, const struct query_info *qi,
+    uint16_t qflags, uint32_t h, int run)
+{
+	struct mesh_state *ms;
+
+	if (!(qflags & MSG_FLAG_RD) || m->client_count >= m->max_states ||
+	    mesh_find(m, qi, qflags, 0, NULL, h)) {
+		return 0;
+	}
+	ms = mesh_state_create(m, qi, qflags, 0, NULL, h, NULL,
+	    MESH_BUDGET_UPSTREAM, MESH_BUDGET_SUBS);
+	if (!ms) {
+		return 0;
+	}
+	ms->s.no_answer_cache = 1;
+	mesh_schedule(ms, MODULE_EVENT_NEW);
+	if (run) {
+		if (m->base) {
+			*m->env->now = comm_base_now(m->base);
+		}
+		mesh_run_queue(m);
+	}
+	return 1;
+}
+
 void
 mesh_new_prefetch(struct mesh_area *m, const struct dns_msg *q)
 {
 	struct query_info qi;
-	struct mesh_state *ms;
 	uint8_t lname[DNAME_MAXLEN];
 	uint16_t qflags = q->flags & (MSG_FLAG_RD | MSG_FLAG_CD);
-	uint32_t h;
+	uint32_t h = mesh_client_key(q, qflags, lname, &qi);
 
-	if (!(qflags & MSG_FLAG_RD) || m->client_count >= m->max_states) {
-		return;
+	if (mesh_new_background(m, &qi, qflags, h, 1)) {
+		m->stats.num_prefetch++;
 	}
-	h = mesh_client_key(q, qflags, lname, &qi);
-	if (mesh_find(m, &qi, qflags, 0, NULL, h)) {
-		return;
+}
+
+/** env->signal_query: from inside a module, so the state is queued and
+ * runs when the mesh's run of the queue gets to it. */
+static int
+mesh_signal_query(struct module_env *env, const struct query_info *qi)
+{
+	struct query_info lq = *qi;
+	uint8_t lname[DNAME_MAXLEN];
+	uint16_t qflags = MSG_FLAG_RD | MSG_FLAG_CD;
+
+	if (!env->mesh || qi->qname_len > DNAME_MAXLEN) {
+		return 0;
 	}
-	ms = mesh_state_create(m, &qi, qflags, 0, NULL, h, NULL,
-	    MESH_BUDGET_UPSTREAM, MESH_BUDGET_SUBS);
-	if (!ms) {
-		return;
+	memcpy(lname, qi->qname, qi->qname_len);
+	dname_tolower(lname);
+	lq.qname = lname;
+	return mesh_new_background(env->mesh, &lq, qflags, mesh_hash(&lq,
+	    qflags, 0, NULL), 0);
+}
+
+int
+mesh_new_signal(struct mesh_area *m, const struct query_info *qi)
+{
+	struct query_info lq = *qi;
+	uint8_t lname[DNAME_MAXLEN];
+	uint16_t qflags = MSG_FLAG_RD | MSG_FLAG_CD;
+
+	if (qi->qname_len > DNAME_MAXLEN) {
+		return 0;
 	}
-	ms->s.no_answer_cache = 1;
-	m->stats.num_prefetch++;
-	if (m->base) {
-		*m->env->now = comm_base_now(m->base);
-	}
-	mesh_schedule(ms, MODULE_EVENT_NEW);
-	mesh_run_queue(m);
+	memcpy(lname, qi->qname, qi->qname_len);
+	dname_tolower(lname);
+	lq.qname = lname;
+	return mesh_new_background(m, &lq, qflags, mesh_hash(&lq, qflags, 0,
+	    NULL), 1);
 }
 
 int

@@ -16,6 +16,7 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_parent_fallback.rpl testdata/iter_deny_any.rpl \
 	testdata/iter_refetch_target.rpl testdata/iter_any_rfc8482.rpl \
 	testdata/val_5011_roll.rpl testdata/val_5011_static.rpl \
+	testdata/val_sentinel.rpl \
 	testdata/iter_caps.rpl \
 	testdata/iter_caps_exempt.rpl \
 	testdata/iter_caps_forged.rpl \

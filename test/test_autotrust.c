@@ -574,8 +574,14 @@ test_autotrust_atomic(void)
 int
 main(void)
 {
+	const char *src = getenv("top_srcdir");
 	int fd, r;
 
+	/* testdata/ is read from the source tree. */
+	if (src && chdir(src) != 0) {
+		printf("Bail out! cannot chdir to %s\n", src);
+		return 1;
+	}
 	unit_init("autotrust");
 	if (val_crypto_init() != RES_OK) {
 		printf("Bail out! no crypto\n");

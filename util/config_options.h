@@ -138,6 +138,13 @@ X(CFG_C_SERVER, "keep-missing", TIME, keep_missing, "31622400", 0, \
 X(CFG_C_SERVER, "permit-small-holddown", BOOL, permit_small_holddown, \
 	"no", 0, 0, "for tests: RFC 5011 hold-downs below 30 days and " \
 	"probe intervals below one hour") \
+X(CFG_C_SERVER, "trust-anchor-signaling", BOOL, trust_anchor_signaling, \
+	"yes", 0, 0, "tell the servers of an anchored zone the key tags of " \
+	"its anchors, with a _ta-XXXX query when its keys are fetched " \
+	"(RFC 8145 section 5)") \
+X(CFG_C_SERVER, "root-key-sentinel", BOOL, root_key_sentinel, "yes", 0, 0, \
+	"answer root-key-sentinel-is-ta-NNNNN and -not-ta-NNNNN names " \
+	"by the root's trust anchors (RFC 8509)") \
 X(CFG_C_SERVER, "trusted-keys-file", STRLIST, trusted_keys_file, NULL, \
 	0, 0, "file with trusted-keys { } in BIND syntax") \
 X(CFG_C_SERVER, "domain-insecure", STRLIST, domain_insecure, NULL, 0, 0, \

@@ -422,6 +422,13 @@ struct module_env {
 	int (*attach_sub)(struct module_qstate *q, const struct query_info *qi,
 		uint16_t qflags, int prime);
 	/**
+	 * Send a question nobody waits for (RFC 8145 key tags): resolved
+	 * later, past the cache, with CD.  May be NULL.
+	 * @return 1 when queued, 0 when not.
+	 */
+	int (*signal_query)(struct module_env *env,
+		const struct query_info *qi);
+	/**
 	 * Told of every bogus result (dump_diag's ring), or NULL.
 	 * @param arg: note_bogus_arg.
 	 * @param qname, qtype: the question.

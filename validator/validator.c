@@ -51,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /** Signature verifications one query may do (KeyTrap budget). */
 #define VAL_MAX_SIG_CHECKS 64
@@ -990,6 +991,132 @@ val_trace_ds(struct module_qstate *q, const struct val_qstate *vq, int r)
 }
 
 /**
+ * RFC 8509 section 3.2: an A or AAAA answer validated secure for a name
+ * whose first label is root-key-sentinel-is-ta-NNNNN (or -not-ta-NNNNN)
+ * is SERVFAIL when NNNNN is not (is) the key tag of a trust anchor of the
+ * root.  q->ede_text is set for the Extended DNS Error then.
+ * @return 1 when the answer is to be SERVFAIL.
+ */
+static int
+val_sentinel_fails(struct module_qstate *q)
+{
+	static const char is_ta[] = "root-key-sentinel-is-ta-";
+	static const char not_ta[] = "root-key-sentinel-not-ta-";
+	const uint8_t *l = q->qinfo.qname;
+	const struct trust_anchor *ta;
+	unsigned tag = 0;
+	size_t i, pre;
+	int is, found = 0;
+
+	if (!q->env->cfg->root_key_sentinel || (q->qinfo.qtype !=
+	    RR_TYPE_A && q->qinfo.qtype != RR_TYPE_AAAA)) {
+		return 0;
+	}
+	if (l[0] == sizeof(is_ta) - 1 + 5 &&
+	    strncasecmp((const char *)l + 1, is_ta, sizeof(is_ta) - 1) == 0) {
+		is = 1;
+		pre = sizeof(is_ta) - 1;
+	} else if (l[0] == sizeof(not_ta) - 1 + 5 &&
+	    strncasecmp((const char *)l + 1, not_ta, sizeof(not_ta) - 1) ==
+	    0) {
+		is = 0;
+		pre = sizeof(not_ta) - 1;
+	} else {
+		return 0;
+	}
+	for (i = 0; i < 5; i++) {
+		uint8_t c = l[1 + pre + i];
+
+		if (c < '0' || c > '9') {
+			return 0;
+		}
+		tag = tag * 10 + (unsigned)(c - '0');
+	}
+	if (tag > 65535) {
+		return 0;
+	}
+	ta = anchors_lookup(q->env->anchors, (const uint8_t *)"", RR_CLASS_IN);
+	for (i = 0; ta && dname_is_root(ta->name) && i < ta->num_ds; i++) {
+		found |= ta->ds_len[i] >= 2 && wire_get16(ta->ds[i]) == tag;
+	}
+	for (i = 0; ta && dname_is_root(ta->name) && i < ta->num_dnskey;
+	    i++) {
+		found |= rdata_dnskey_keytag(ta->dnskey[i],
+		    ta->dnskey_len[i]) == tag;
+	}
+	if (is ? found : !found) {
+		return 0;
+	}
+	q->ede_text = is ? "root key sentinel: that key tag is not a trust "
+	    "anchor of the root here (RFC 8509)" : "root key sentinel: that "
+	    "key tag is a trust anchor of the root here (RFC 8509)";
+	return 1;
+}
+
+/**
+ * RFC 8145 section 5.1: tell the anchored zone's servers the key tags of
+ * its anchors, "_ta-xxxx[-yyyy...]" of type NULL below it, sorted, in
+ * hex; sent when the anchor's keys are fetched, as Unbound sends it.
+ */
+static void
+val_signal_keytags(struct module_qstate *q, const struct trust_anchor *ta)
+{
+	uint16_t tags[12];
+	uint8_t name[DNAME_MAXLEN];
+	char label[64];
+	struct query_info qi;
+	size_t n = 0, i, j, len;
+
+	if (!q->env->cfg->trust_anchor_signaling || !q->env->signal_query ||
+	    q->trace) {
+		return;
+	}
+	for (i = 0; i < ta->num_ds + ta->num_dnskey && n < 12; i++) {
+		uint16_t t = i < ta->num_ds ? (ta->ds_len[i] >= 2 ?
+		    wire_get16(ta->ds[i]) : 0) : rdata_dnskey_keytag(
+		    ta->dnskey[i - ta->num_ds], ta->dnskey_len[i -
+		    ta->num_ds]);
+
+		for (j = 0; j < n && tags[j] != t; j++) {
+			;
+		}
+		if (j == n) {
+			tags[n++] = t;
+		}
+	}
+	if (n == 0) {
+		return;
+	}
+	/* Sorted, ascending. */
+	for (i = 1; i < n; i++) {
+		uint16_t t = tags[i];
+
+		for (j = i; j > 0 && tags[j - 1] > t; j--) {
+			tags[j] = tags[j - 1];
+		}
+		tags[j] = t;
+	}
+	len = (size_t)snprintf(label, sizeof(label), "_ta");
+	for (i = 0; i < n && len + 5 < sizeof(label); i++) {
+		len += (size_t)snprintf(label + len, sizeof(label) - len,
+		    "-%04x", (unsigned)tags[i]);
+	}
+	if (len > 63 || 1 + len + ta->namelen > DNAME_MAXLEN) {
+		return;
+	}
+	name[0] = (uint8_t)len;
+	memcpy(name + 1, label, len);
+	memcpy(name + 1 + len, ta->name, ta->namelen);
+	qi.qname = name;
+	qi.qname_len = 1 + len + ta->namelen;
+	qi.qtype = RR_TYPE_NULL;
+	qi.qclass = RR_CLASS_IN;
+	if (q->env->signal_query(q->env, &qi)) {
+		verbose(VERB_ALGO, "validator: key tag signal %s", label);
+	}
+}
+
+/**
  * The key cache entry of exactly name, made a key set: another query's
  * walk may have finished that zone while this one waited for the same
  * subquery, and its verdict is taken instead of checking the same
@@ -1132,6 +1259,11 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				    EDE_DNSKEY_MISSING, why);
 				val_keyset_store(env, vq->ks);
 				return vq->ks;
+			}
+			if (vq->walk == WALK_ANCHOR_KEYS &&
+			    keys->security == RRSET_SEC_UNCHECKED) {
+				/* Fetched now, not checked before. */
+				val_signal_keytags(q, vq->anchor);
 			}
 			if (vq->walk == WALK_ANCHOR_KEYS) {
 				st = val_check_dnskeys(q, vq, keys,
@@ -2031,6 +2163,13 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 	}
 	dns_cache_store_msg(env, &q->qinfo, q->query_flags, rep,
 	    rep->rcode == MSG_RCODE_NXDOMAIN || rep->an == 0);
+	if (vq->overall == VAL_SECURE && val_sentinel_fails(q)) {
+		q->return_msg = NULL;
+		q->return_rcode = MSG_RCODE_SERVFAIL;
+		q->ede = EDE_OTHER;
+		q->ext_state[id] = MODULE_FINISHED;
+		return;
+	}
 	q->return_msg = rep;
 	q->ext_state[id] = MODULE_FINISHED;
 }
@@ -2490,6 +2629,11 @@ val_cached_verdict(struct module_qstate *q, int id)
 		q->env->ctr.bogus++;
 	} else if (rep->security == RRSET_SEC_SECURE) {
 		q->env->ctr.secure++;
+		if (val_sentinel_fails(q)) {
+			q->return_msg = NULL;
+			q->return_rcode = MSG_RCODE_SERVFAIL;
+			q->ede = EDE_OTHER;
+		}
 	} else {
 		q->env->ctr.insecure++;
 	}
