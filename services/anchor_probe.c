@@ -18,8 +18,9 @@
 
 /** Probes started in one tick. */
 #define PROBE_BATCH 16
-/** A probe in flight is looked at again after this, s. */
-#define PROBE_INFLIGHT_RECHECK 60
+/** While a probe is in flight the timer looks again after this, s: the
+ * answer sets the next probe time. */
+#define PROBE_INFLIGHT_RECHECK 1
 
 /** What a probe's callback needs.  Not the point itself: a reload may
  * replace the anchor set while the probe is out; the answer goes to the

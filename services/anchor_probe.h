@@ -27,8 +27,9 @@ struct anchor_set;
  *	anchors, at the time an answer comes, get it).
  * @param set: the anchors (env->anchors).
  * @param now: the time.
- * @return the time of the next probe due (a probe in flight counts as
- *	due in a minute), or 0 when the set has no RFC 5011 anchor.
+ * @return the time to look again: the next probe due, or in a second
+ *	while a probe is in flight (its answer sets the next one); 0 when
+ *	the set has no RFC 5011 anchor.
  */
 time_t anchor_probe_tick(struct mesh_area *m, struct module_env *env,
 	struct anchor_set *set, time_t now);

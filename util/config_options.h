@@ -138,6 +138,12 @@ X(CFG_C_SERVER, "keep-missing", TIME, keep_missing, "31622400", 0, \
 X(CFG_C_SERVER, "permit-small-holddown", BOOL, permit_small_holddown, \
 	"no", 0, 0, "for tests: RFC 5011 hold-downs below 30 days and " \
 	"probe intervals below one hour") \
+X(CFG_C_SERVER, "dlv-anchor", STRLIST, dlv_anchor, NULL, 0, 0, \
+	"DS or DNSKEY of a DLV lookaside registry zone (RFC 5074; historic " \
+	"per RFC 8749, for private registries): answers whose chain of " \
+	"trust ends insecure are looked up there") \
+X(CFG_C_SERVER, "dlv-anchor-file", STRLIST, dlv_anchor_file, NULL, 0, 0, \
+	"file with the DS or DNSKEY records of a DLV registry zone") \
 X(CFG_C_SERVER, "trust-anchor-signaling", BOOL, trust_anchor_signaling, \
 	"yes", 0, 0, "tell the servers of an anchored zone the key tags of " \
 	"its anchors, with a _ta-XXXX query when its keys are fetched " \

@@ -122,6 +122,9 @@ struct anchor_set {
 	pthread_mutex_t autr_lock;
 	/** Their hold-downs and timers. */
 	struct autr_config autr_cfg;
+	/** The DLV lookaside registry (dlv-anchor), or an empty name
+	 * (dlv[0] 0xff) when none. */
+	uint8_t dlv[DNAME_MAXLEN];
 };
 
 /** The anchor a node hands out now. */
@@ -334,6 +337,7 @@ anchors_create(void)
 		free(set);
 		return NULL;
 	}
+	set->dlv[0] = 0xff;
 	set->autr_cfg.add_holddown = 30 * 86400;
 	set->autr_cfg.del_holddown = 30 * 86400;
 	set->autr_cfg.keep_missing = 366 * 86400;
@@ -1153,6 +1157,104 @@ ta_apply_files(struct anchor_set *set, const struct cfg_strlist *list,
 	return any;
 }
 
+/** State of reading a dlv-anchor-file. */
+struct ta_dlv_state {
+	/** The set. */
+	struct anchor_set *set;
+	/** First error seen, 0 while none. */
+	int err;
+	/** The registry (the owner of the records). */
+	uint8_t owner[DNAME_MAXLEN];
+};
+
+/** zonefile_read() callback of a dlv-anchor-file. */
+static int
+ta_dlv_file_cb(void *arg, const struct rr_text *rr, const char *file,
+    int line)
+{
+	struct ta_dlv_state *st = arg;
+	char source[TA_SOURCE_MAX];
+	int r;
+
+	snprintf(source, sizeof(source), "%s:%d", file, line);
+	if (st->owner[0] == 0xff) {
+		memcpy(st->owner, rr->owner, rr->owner_len);
+		dname_tolower(st->owner);
+	} else if (!dname_equal(st->owner, rr->owner)) {
+		log_err("%s: a DLV anchor file holds the keys of one "
+		    "registry", source);
+		r = RES_ESYNTAX;
+		if (!st->err) {
+			st->err = r;
+		}
+		return RES_OK;
+	}
+	r = ta_add_parsed(st->set, rr, source);
+	if (r != RES_OK && !st->err) {
+		st->err = r;
+	}
+	return r == RES_ENOMEM ? r : RES_OK;
+}
+
+/**
+ * dlv-anchor / dlv-anchor-file: the registry's DS or DNSKEY as an
+ * anchor of its zone, and the zone kept as the lookaside registry.  One
+ * registry only.
+ * @param rr_text: the RR, or NULL for file.
+ * @return 0 or an error (logged with source).
+ */
+static int
+ta_apply_dlv(struct anchor_set *set, const char *rr_text, const char *file,
+    const char *source)
+{
+	struct ta_dlv_state st;
+	int r;
+
+	memset(&st, 0, sizeof(st));
+	st.set = set;
+	st.owner[0] = 0xff;
+	if (rr_text) {
+		struct rr_text *rr = malloc(sizeof(*rr));
+
+		if (!rr) {
+			return RES_ENOMEM;
+		}
+		r = rr_from_str(rr_text, NULL, 0, rr);
+		if (r != RES_OK) {
+			log_err("%s: dlv-anchor: cannot parse '%s': %s", source,
+			    rr_text, res_strerror(r));
+			free(rr);
+			return r == RES_ENOMEM ? r : RES_ESYNTAX;
+		}
+		memcpy(st.owner, rr->owner, rr->owner_len);
+		dname_tolower(st.owner);
+		r = ta_add_parsed(set, rr, source);
+		free(rr);
+	} else {
+		r = zonefile_read(file, NULL, 0, ta_dlv_file_cb, &st);
+		if (r == RES_OK) {
+			r = st.err;
+		}
+		if (r == RES_ESYSTEM) {
+			log_err("%s: dlv-anchor-file: cannot read '%s'", source,
+			    file);
+		} else if (r == RES_OK && st.owner[0] == 0xff) {
+			log_err("%s: dlv-anchor-file: no DS or DNSKEY in '%s'",
+			    source, file);
+			r = RES_ESYNTAX;
+		}
+	}
+	if (r != RES_OK) {
+		return r;
+	}
+	if (set->dlv[0] != 0xff && !dname_equal(set->dlv, st.owner)) {
+		log_err("%s: a second DLV registry; one is used", source);
+		return RES_ESYNTAX;
+	}
+	memcpy(set->dlv, st.owner, dname_len(st.owner));
+	return RES_OK;
+}
+
 /**
  * Read one auto-trust-anchor-file and hand out its trusted keys.
  * @return 0 or an error (logged with the config line).
@@ -1239,6 +1341,16 @@ anchors_apply_config(struct anchor_set *set, const struct config *cfg)
 	for (s = cfg->auto_trust_anchor_file; s; s = s->next) {
 		any = 1;
 		ta_first_error(&err, ta_apply_autr(set, s));
+	}
+	/* DLV (RFC 5074): the registry's anchor, not one that replaces the
+	 * built-in root anchors. */
+	for (s = cfg->dlv_anchor; s; s = s->next) {
+		snprintf(source, sizeof(source), "%s:%d", s->file, s->line);
+		ta_first_error(&err, ta_apply_dlv(set, s->str, NULL, source));
+	}
+	for (s = cfg->dlv_anchor_file; s; s = s->next) {
+		snprintf(source, sizeof(source), "%s:%d", s->file, s->line);
+		ta_first_error(&err, ta_apply_dlv(set, NULL, s->str, source));
 	}
 	for (s = cfg->domain_insecure; s; s = s->next) {
 		if (dname_from_str(s->str, NULL, d, NULL) != RES_OK) {
@@ -1571,4 +1683,10 @@ anchors_autr_print(struct anchor_set *set, FILE *out, time_t now)
 	}
 	anchors_autr_unlock(set);
 	return n;
+}
+
+const uint8_t *
+anchors_dlv(const struct anchor_set *set)
+{
+	return set && set->dlv[0] != 0xff ? set->dlv : NULL;
 }

@@ -327,6 +327,12 @@ int anchors_autr_publish(struct anchor_set *set, struct autr_point *p);
  */
 size_t anchors_autr_print(struct anchor_set *set, FILE *out, time_t now);
 
+/**
+ * The DLV lookaside registry (dlv-anchor, RFC 5074), whose anchor the
+ * set holds like any other, or NULL when none is configured.
+ */
+const uint8_t *anchors_dlv(const struct anchor_set *set);
+
 /** 1 when the set has RFC 5011 points. */
 int anchors_has_autr(const struct anchor_set *set);
 

@@ -94,7 +94,10 @@ enum val_walk {
 	/** Waiting for a DS answer. */
 	WALK_DS,
 	/** Waiting for a DNSKEY answer after a verified DS. */
-	WALK_KEYS
+	WALK_KEYS,
+	/** Waiting for a DLV answer from the lookaside registry (RFC 5074):
+	 * the chain of trust ended insecure at dlv_cut. */
+	WALK_DLV
 };
 
 /** The keys of one zone, as found by the walk. */
@@ -168,6 +171,14 @@ struct val_qstate {
 	struct reply_rrset *ds;
 	/** The trust anchor of the walk (WALK_ANCHOR_KEYS). */
 	const struct trust_anchor *anchor;
+	/** DLV (RFC 5074): the insecure cut the lookaside started from,
+	 * the name looked up now (below or at it), and 1 once tried. */
+	const uint8_t *dlv_cut, *dlv_name;
+	int dlv_tried;
+	/** The insecure key set the lookaside started from. */
+	struct val_keyset *dlv_ins;
+	/** 1 when the keys of the walk came through DLV. */
+	int via_dlv;
 	/** The result of the last subquery (copied into our region). */
 	struct reply *sub;
 	/** 1 when sub holds a fresh result (or a failure: sub NULL). */
@@ -662,12 +673,16 @@ val_check_dnskeys(struct module_qstate *q, struct val_qstate *vq,
 	return VAL_BOGUS;
 }
 
-/** Ask a subquery (DS or DNSKEY, CD set) for the walk. */
+/** Ask a subquery for the walk: DS or DNSKEY with CD set (checked here
+ * with the walk's keys), or a DLV question without CD (validated by its
+ * own query state from the registry's anchor). */
 static int
 val_ask(struct module_qstate *q, struct val_qstate *vq, const uint8_t *name,
     uint16_t type, int id)
 {
 	struct query_info qi;
+	uint16_t flags = type == RR_TYPE_DLV ? MSG_FLAG_RD :
+	    MSG_FLAG_RD | MSG_FLAG_CD;
 
 	if (++vq->subs > VAL_MAX_SUBQUERIES) {
 		return RES_ELIMIT;
@@ -678,8 +693,7 @@ val_ask(struct module_qstate *q, struct val_qstate *vq, const uint8_t *name,
 	qi.qclass = RR_CLASS_IN;
 	vq->sub = NULL;
 	vq->sub_done = 0;
-	if (q->env->attach_sub(q, &qi, MSG_FLAG_RD | MSG_FLAG_CD, 0) !=
-	    RES_OK) {
+	if (q->env->attach_sub(q, &qi, flags, 0) != RES_OK) {
 		vq->budget_spent = q->budget->exceeded;
 		return RES_ELIMIT;
 	}
@@ -1160,6 +1174,136 @@ val_walk_take(struct val_qstate *vq, struct val_keyset *known)
 	return 1;
 }
 
+static int val_dlv_ask(struct module_qstate *q, struct val_qstate *vq,
+    int id);
+
+/**
+ * RFC 5074 section 5: the chain of trust to the target ended insecure at
+ * cut (a zone without DS); with a DLV registry configured, look up the
+ * target's zone, then each name above it down to the cut, under the
+ * registry.  Not for names of the registry itself, not twice.
+ * @return 1 when a DLV question went out (the walk waits), else 0.
+ */
+static int
+val_dlv_start(struct module_qstate *q, struct val_qstate *vq,
+    const uint8_t *cut, int id)
+{
+	const uint8_t *reg = anchors_dlv(q->env->anchors);
+
+	if (!reg || vq->dlv_tried || dname_is_subdomain(vq->target, reg) ||
+	    !dname_is_subdomain(vq->target, cut)) {
+		return 0;
+	}
+	vq->dlv_tried = 1;
+	vq->dlv_cut = cut;
+	vq->dlv_name = vq->target;
+	return val_dlv_ask(q, vq, id);
+}
+
+/**
+ * Ask the DLV RRset of dlv_name in the registry: "<dlv_name><registry>".
+ * @return 1 when asked, 0 when not possible (too long, budget).
+ */
+static int
+val_dlv_ask(struct module_qstate *q, struct val_qstate *vq, int id)
+{
+	const uint8_t *reg = anchors_dlv(q->env->anchors);
+	size_t nl = dname_len(vq->dlv_name) - 1, rl = dname_len(reg);
+	uint8_t *n;
+
+	if (nl + rl > DNAME_MAXLEN || !(n = region_alloc(q->region,
+	    nl + rl))) {
+		return 0;
+	}
+	memcpy(n, vq->dlv_name, nl);
+	memcpy(n + nl, reg, rl);
+	vq->ask = n;
+	vq->walk = WALK_DLV;
+	return val_ask(q, vq, n, RR_TYPE_DLV, id) == RES_OK;
+}
+
+/**
+ * The answer to a DLV question (WALK_DLV).
+ * @return 1 to go on with the DNSKEY of dlv_name checked against the DLV
+ *	records as its DS (vq->ds, vq->ask set, the question out), 2 when
+ *	a shorter name was asked, 0 when nothing was found (insecure
+ *	stands), -1 when the DLV answer is bogus (vq->ede, vq->reason).
+ */
+static int
+val_dlv_result(struct module_qstate *q, struct val_qstate *vq, int id)
+{
+	const struct reply *sub = vq->sub;
+	struct reply_rrset *dlv;
+	char zn[DNAME_MAXSTR], why[VAL_WHY];
+
+	vname(vq->dlv_name, zn, sizeof(zn));
+	if (!sub || sub->security == RRSET_SEC_BOGUS) {
+		/* The validator of the DLV question said bogus (or it
+		 * failed): the zone is bogus, not insecure (RFC 5074
+		 * section 5). */
+		vq->ede = EDE_DNSSEC_BOGUS;
+		snprintf(why, sizeof(why), "the DLV lookaside record of %s "
+		    "in %s%s", zn, vname(anchors_dlv(q->env->anchors), zn,
+		    sizeof(zn)), sub ? " is bogus" : " could not be "
+		    "validated");
+		vq->reason = region_copy(q->region, why, strlen(why) + 1);
+		return -1;
+	}
+	if (sub->security != RRSET_SEC_SECURE) {
+		verbose(VERB_ALGO, "validator: DLV answer for %s not secure",
+		    zn);
+		return 0;
+	}
+	dlv = reply_find(sub, MSG_SEC_ANSWER, vq->ask, RR_TYPE_DLV,
+	    RR_CLASS_IN);
+	if (dlv && dlv->count > 0) {
+		/* The DLV records stand for the DS of dlv_name (RFC 4431
+		 * section 2: the same format). */
+		struct reply_rrset *ds = region_alloc(q->region, sizeof(*ds));
+
+		if (!ds) {
+			return 0;
+		}
+		*ds = *dlv;
+		ds->type = RR_TYPE_DS;
+		ds->owner = vq->dlv_name;
+		ds->sigcount = 0;
+		vq->ds = ds;
+		vq->via_dlv = 1;
+		vq->ask = (uint8_t *)vq->dlv_name;
+		verbose(VERB_ALGO, "validator: DLV for %s found", zn);
+		vq->walk = WALK_KEYS;
+		if (val_ask(q, vq, vq->ask, RR_TYPE_DNSKEY, id) != RES_OK) {
+			return 0;
+		}
+		return 1;
+	}
+	/* Proven absent: a shorter name, down to the insecure cut. */
+	if (dname_equal(vq->dlv_name, vq->dlv_cut) ||
+	    dname_is_root(vq->dlv_name)) {
+		return 0;
+	}
+	vq->dlv_name = dname_parent(vq->dlv_name);
+	return val_dlv_ask(q, vq, id) ? 2 : 0;
+}
+
+/**
+ * The walk ends with a key set; an insecure one may still be saved by
+ * the DLV registry (val_dlv_start()).
+ * @return ks, or NULL when a DLV question went out (the walk waits).
+ */
+static struct val_keyset *
+val_walk_end(struct module_qstate *q, struct val_qstate *vq,
+    struct val_keyset *ks, int id)
+{
+	if (ks && ks->status == VAL_INSECURE && val_dlv_start(q, vq, ks->zone,
+	    id)) {
+		vq->dlv_ins = ks;
+		return NULL;
+	}
+	return ks;
+}
+
 /**
  * The key walk (see the top of this file).  Resumed after each subquery.
  * @return the key set of the zone wanted (secure, insecure, or bogus
@@ -1204,7 +1348,7 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 					return NULL;
 				}
 				if (vq->ks->status != VAL_SECURE) {
-					return vq->ks;
+					return val_walk_end(q, vq, vq->ks, id);
 				}
 				vq->noncut_labels = dname_count_labels(
 				    vq->ks->zone);
@@ -1239,7 +1383,7 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				if (val_walk_take(vq, known)) {
 					break;
 				}
-				return known;
+				return val_walk_end(q, vq, known, id);
 			}
 			vname(vq->ask, zn, sizeof(zn));
 			keys = vq->sub ? reply_find(vq->sub, MSG_SEC_ANSWER,
@@ -1333,7 +1477,7 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				if (val_walk_take(vq, known)) {
 					break;
 				}
-				return known;
+				return val_walk_end(q, vq, known, id);
 			}
 			vq->ask = (uint8_t *)p;
 			vq->walk = WALK_DS;
@@ -1357,7 +1501,7 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				if (val_walk_take(vq, known)) {
 					break;
 				}
-				return known;
+				return val_walk_end(q, vq, known, id);
 			}
 			r = val_ds_result(q, vq, vq->sub, &vq->ds);
 			val_trace_ds(q, vq, r);
@@ -1379,7 +1523,7 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				if (ins) {
 					val_keyset_store(env, ins);
 				}
-				return ins;
+				return val_walk_end(q, vq, ins, id);
 			}
 			if (r == 3) {
 				/* The name does not exist: the target is in
@@ -1401,6 +1545,28 @@ val_walk(struct module_qstate *q, int id, struct val_qstate *vq)
 				return NULL;
 			}
 			return NULL;
+		}
+		case WALK_DLV: {
+			struct val_keyset *b;
+			int r;
+
+			if (!vq->sub_done) {
+				return NULL;
+			}
+			vq->sub_done = 0;
+			r = val_dlv_result(q, vq, id);
+			if (r > 0) {
+				return NULL;
+			}
+			if (r == 0) {
+				return vq->dlv_ins;
+			}
+			b = val_keyset_new(q->region, vq->dlv_name, VAL_BOGUS);
+			if (b) {
+				b->ede = vq->ede;
+				b->reason = vq->reason;
+			}
+			return b;
 		}
 		}
 	}
@@ -2155,6 +2321,15 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 		q->ext_state[id] = MODULE_FINISHED;
 		return;
 	}
+	if (vq->via_dlv && vq->overall == VAL_SECURE && vq->ede < 0) {
+		char why[VAL_WHY], rn[DNAME_MAXSTR];
+
+		snprintf(why, sizeof(why), "secure through the DLV lookaside "
+		    "registry %s (RFC 5074)", vname(anchors_dlv(env->anchors),
+		    rn, sizeof(rn)));
+		vq->ede = EDE_OTHER;
+		vq->reason = region_copy(q->region, why, strlen(why) + 1);
+	}
 	if (vq->ede >= 0) {
 		/* A note on a good answer: NSEC3 iterations above the
 		 * limit, an NXDOMAIN taken as NODATA. */
@@ -2738,8 +2913,8 @@ val_inform_super(struct module_qstate *q, int id, struct module_qstate *super)
 		return;
 	}
 	if (!vq->ask || q->qinfo.qtype != (vq->walk == WALK_DS ?
-	    RR_TYPE_DS : RR_TYPE_DNSKEY) || !dname_equal(q->qinfo.qname,
-	    vq->ask)) {
+	    RR_TYPE_DS : vq->walk == WALK_DLV ? RR_TYPE_DLV :
+	    RR_TYPE_DNSKEY) || !dname_equal(q->qinfo.qname, vq->ask)) {
 		return;
 	}
 	vq->sub = q->return_msg ? reply_copy(super->region, q->return_msg) :

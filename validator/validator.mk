@@ -31,3 +31,7 @@ test_test_anchor_fault_SOURCES = test/test_anchor_fault.c test/unit.c \
 test_test_anchor_fault_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
 	-Wl,--wrap=calloc -Wl,--wrap=realloc
 TESTS += test/test_anchor_fault
+
+# An RFC 5011 root KSK roll in real time against the test world.
+TESTS += test/autotrust.sh
+EXTRA_DIST += test/autotrust.sh
