@@ -802,7 +802,9 @@ trace_run_print(struct trace_run *t, FILE *out)
 		    TRACE_MAX_SECONDS);
 		ret = RES_ELIMIT;
 	} else if (verdict && verdict->status == TRACE_SECURE) {
-		fprintf(out, "result: secure\n");
+		fprintf(out, "result: secure%s%s%s\n", verdict->text ? " (" :
+		    "", verdict->text ? verdict->text : "", verdict->text ?
+		    ")" : "");
 	} else if (verdict && verdict->status == TRACE_INSECURE) {
 		fprintf(out, "result: insecure (an unsigned zone cut or an "
 		    "unsupported algorithm on the way to %s)\n", qn);

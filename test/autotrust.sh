@@ -152,6 +152,10 @@ dig +dnssec +time=5 +tries=1 -p "$dport" @127.0.0.1 www.lookaside.unsigned A \
 check "with dlv-anchor: www.lookaside.unsigned. is secure (AD), its EDE says DLV" \
     'grep -q "status: NOERROR" "$dir/dlv.out" && grep -q "flags:.* ad" "$dir/dlv.out" &&
     grep -q "DLV lookaside" "$dir/dlv.out"' || sed 's/^/# /' "$dir/dlv.out"
+$CONTROL -c "$dir/dlv.conf" trace www.lookaside.unsigned A >"$dir/trace.out" 2>&1
+check "trace says the verdict came through DLV" \
+    'grep -q "^result: secure (secure through the DLV lookaside registry dlv.infra." "$dir/trace.out"' ||
+    sed 's/^/# /' "$dir/trace.out" | tail -n 15
 dig +dnssec +time=5 +tries=1 -p "$sport" @127.0.0.1 www.lookaside.unsigned A \
     >"$dir/nodlv.out" 2>&1
 check "without it: NOERROR, no AD" \

@@ -2263,6 +2263,16 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 		env->ctr.insecure++;
 		break;
 	}
+	if (vq->via_dlv && vq->overall == VAL_SECURE && vq->ede < 0) {
+		char why[VAL_WHY], rn[DNAME_MAXSTR];
+
+		/* Said in the EDE and the trace. */
+		snprintf(why, sizeof(why), "secure through the DLV lookaside "
+		    "registry %s (RFC 5074)", vname(anchors_dlv(env->anchors),
+		    rn, sizeof(rn)));
+		vq->ede = EDE_OTHER;
+		vq->reason = region_copy(q->region, why, strlen(why) + 1);
+	}
 	if (q->trace) {
 		struct trace_event ev;
 
@@ -2320,15 +2330,6 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 		q->ede_text = vq->reason;
 		q->ext_state[id] = MODULE_FINISHED;
 		return;
-	}
-	if (vq->via_dlv && vq->overall == VAL_SECURE && vq->ede < 0) {
-		char why[VAL_WHY], rn[DNAME_MAXSTR];
-
-		snprintf(why, sizeof(why), "secure through the DLV lookaside "
-		    "registry %s (RFC 5074)", vname(anchors_dlv(env->anchors),
-		    rn, sizeof(rn)));
-		vq->ede = EDE_OTHER;
-		vq->reason = region_copy(q->region, why, strlen(why) + 1);
 	}
 	if (vq->ede >= 0) {
 		/* A note on a good answer: NSEC3 iterations above the
