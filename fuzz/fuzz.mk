@@ -81,5 +81,11 @@ fuzz:
 		echo "make fuzz: (Debian: apt-get install clang" \
 		    "libclang-rt-dev)" >&2; \
 		exit 1; \
-	fi
+	fi; \
+	case " $(CFLAGS) " in \
+	*fuzzer-no-link*) ;; \
+	*) echo "make fuzz: warning: CFLAGS lack" \
+	    "-fsanitize=fuzzer-no-link: only the targets' own files get" \
+	    "coverage, the library none" >&2 ;; \
+	esac
 	$(MAKE) $(AM_MAKEFLAGS) $(FUZZ_PROGS)

@@ -95,6 +95,7 @@ reencode(void)
  * Encode the RRsets of the parsed view in as the answer to its own
  * question, as the mesh answers a client; abort when the result does not
  * parse or passes the client's limit.
+ * @param rep: the RRsets of in.
  * @param do_bit: the client's DO.
  * @param limit: the client's size limit.
  */
