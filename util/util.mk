@@ -23,17 +23,3 @@ test_test_random_SOURCES = test/test_random.c test/unit.c test/unit.h
 test_test_config_SOURCES = test/test_config.c test/unit.c test/unit.h
 TESTS += test/test_dname test/test_zonefile test/test_rdata test/test_msg \
 	test/test_answer test/test_random test/test_config
-
-# libFuzzer target, only with --enable-fuzz (and clang).
-EXTRA_DIST += test/fuzz_msg.c
-if USE_FUZZ
-noinst_PROGRAMS += test/fuzz_msg
-# The library sources are compiled into the target itself so that they
-# get the fuzzer's coverage instrumentation.
-test_fuzz_msg_SOURCES = test/fuzz_msg.c util/msg.c util/answer.c \
-	util/reply.c util/region.c util/rrtype.c util/rdata.c util/dname.c \
-	util/error.c
-test_fuzz_msg_LDADD =
-test_fuzz_msg_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer,address,undefined
-test_fuzz_msg_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer,address,undefined
-endif
