@@ -244,6 +244,24 @@ world_resolute "restarted on its state file"
 check "after the restart: the new key VALID, names secure" \
     '[ "$(state "$new")" = VALID ] && secure $port'
 
+# A state file spoiled by hand: a reload refuses it with the file and
+# line, the anchor in memory stays in force, and the next probe writes
+# the file whole again.
+echo "garbage here" >>"$dir/root.key"
+$C reload >"$dir/reload.out" 2>&1
+check "a reload with a spoiled state file names it and keeps the old config" \
+    'grep -q "root.key:[0-9]*: cannot parse" "$dir/resolute.log" &&
+    grep -q "keeping the old config" "$dir/resolute.log"' ||
+    tail -n 5 "$dir/resolute.log" | sed 's/^/# /'
+check "the anchor stays in force: names secure" 'secure $port'
+i=0
+while grep -q "garbage" "$dir/root.key" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "the next probe writes the state file whole again" \
+    '! grep -q "garbage" "$dir/root.key" && grep -q ";;state=2 " "$dir/root.key"'
+
 $C stop >/dev/null 2>&1
 wait "$pid" 2>/dev/null
 pid=

@@ -512,6 +512,15 @@ test_autotrust_file(void)
 	/* A truncated last line. */
 	bad(";;id: . 1\n.\t86400\tIN\tDNSKEY\t257 3", "f.key:2:");
 	bad("$ORIGIN example.\n", "f.key:1: directives");
+	bad(";;id: . 1\n;;frobnicate: 3\n", "f.key:2: unknown field");
+	/* Unbound's REVOKED mark, and a state on a line of its own. */
+	UNIT_CHECK_INT(autr_read_string(";;REVOKED\n;;id: . 1\n"
+	    ".\t86400\tIN\tDNSKEY\t257 3 8 AwEAAQ==\n"
+	    ";;state=4 [ REVOKED ] ;;count=2 ;;lastchange=1700000000\n",
+	    "u.key", &p), 0);
+	UNIT_CHECK(p && p->keys && p->keys->state == AUTR_REVOKED &&
+	    p->keys->count == 2 && p->keys->last_change == 1700000000);
+	autr_point_delete(p);
 }
 
 /** kill -9 at any moment of a write leaves the old or the new file

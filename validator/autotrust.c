@@ -274,6 +274,34 @@ autr_read_header(struct autr_point *p, const char *line, const char *file,
 		p->dclass = (uint16_t)cls;
 		return RES_OK;
 	}
+	if (strncmp(line, ";;REVOKED", 9) == 0) {
+		/* Unbound's mark of a point whose keys are all revoked: the
+		 * keys below say so too. */
+		return RES_OK;
+	}
+	if (strncmp(line, ";;state=", 8) == 0 && p->keys) {
+		/* The state comments of the record above, on a line of
+		 * their own (a wrapped file). */
+		struct autr_key *k = p->keys;
+
+		while (k->next) {
+			k = k->next;
+		}
+		if (!autr_field(line, ";;state=", &v) || v < AUTR_START ||
+		    v > AUTR_REMOVED) {
+			log_err("%s:%d: unknown RFC 5011 state", file, lineno);
+			return RES_ESYNTAX;
+		}
+		k->state = (enum autr_state)v;
+		if (autr_field(line, ";;count=", &v) && v >= 0 &&
+		    v <= 1000000) {
+			k->count = (int)v;
+		}
+		if (autr_field(line, ";;lastchange=", &v) && v >= 0) {
+			k->last_change = (time_t)v;
+		}
+		return RES_OK;
+	}
 	if (strncmp(line, ";;query_failed:", 15) == 0) {
 		if (!autr_field(line, ";;query_failed:", &v) || v < 0 ||
 		    v > 1000000) {
@@ -294,8 +322,9 @@ autr_read_header(struct autr_point *p, const char *line, const char *file,
 			return RES_OK;
 		}
 	}
-	verbose(VERB_OPS, "%s:%d: unknown field ignored", file, lineno);
-	return RES_OK;
+	log_err("%s:%d: unknown field '%.40s' in an RFC 5011 anchor file",
+	    file, lineno, line);
+	return RES_ESYNTAX;
 }
 
 int

@@ -18,12 +18,13 @@
  *	.	86400	IN	DNSKEY	257 3 8 AwEAA... ;{id = 20326 (ksk), size = 2048b} ;;state=2 [  VALID  ] ;;count=0 ;;lastchange=1502381120 ;;<date>
  *	.	86400	IN	DS	20326 8 2 E06D...
  *
- * Every field above is read and written.  A DNSKEY line without a state
- * is an initial key (trusted: VALID); a DS line is an initial anchor
- * (trusted until a probe finds its DNSKEY, which then replaces it, as
- * RFC 5011 tracks keys).  Other ";;" header fields are ignored with a
- * warning (a newer writer's), anything else that is not an RR is an
- * error naming the file and line.
+ * Every field above is read and written; Unbound's ";;REVOKED" mark is
+ * understood (the keys below say it too), and state comments on a line
+ * of their own after their record.  A DNSKEY line without a state is an
+ * initial key (trusted: VALID); a DS line is an initial anchor (trusted
+ * until a probe finds its DNSKEY, which then replaces it, as RFC 5011
+ * tracks keys).  Any other ";;" field, or other text that is not an RR,
+ * is an error naming the file and line.
  *
  * The state machine (autr_process()) runs on the DNSKEY RRset a probe
  * brought, with its RRSIGs, and checks the signatures itself against the
