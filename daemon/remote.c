@@ -547,6 +547,7 @@ rc_worker_now(struct daemon_remote *rc, int i, struct rc_snapshot *out,
 	/* Read without locks: the counters are the worker's own, each
 	 * 64-bit word is read whole, a count can lag by a few queries. */
 	memcpy(&now.w, &w->stats, sizeof(now.w));
+	worker_tcp_stats(w, &now.w);
 	now.w.mod = w->res->env.ctr;
 	mesh_get_stats(w->res->mesh, &now.m);
 	outnet_stats(w->res->outnet, &now.o);
@@ -763,6 +764,12 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.num_acl_dropped);
 	rc_printf(c, "num.query.acl.refused=%llu\n",
 	    (unsigned long long)t.w.num_acl_refused);
+	rc_printf(c, "num.tcp.acl_closed=%llu\n",
+	    (unsigned long long)t.w.tcp_acl_closed);
+	rc_printf(c, "num.tcp.limit_closed=%llu\n",
+	    (unsigned long long)t.w.tcp_limit_closed);
+	rc_printf(c, "num.tcp.timeout_closed=%llu\n",
+	    (unsigned long long)t.w.tcp_timeout_closed);
 	rc_printf(c, "num.query.outgoing.udp=%llu\n",
 	    (unsigned long long)t.o.queries_udp);
 	rc_printf(c, "num.query.outgoing.tcp=%llu\n",

@@ -102,6 +102,45 @@ worker_prefetch(void *arg, const uint8_t *const *pkts, const size_t *lens,
 	msg_cache_prefetch(w->daemon->msg_cache, keys, nk);
 }
 
+/**
+ * comm_accept_check_type of the TCP points: access control at accept
+ * (deny and refuse close at once), then the share of the slots one
+ * address may hold.
+ */
+static int
+worker_tcp_accept(void *arg, const struct sockaddr *sa, socklen_t len)
+{
+	struct worker *w = arg;
+	struct sockaddr_storage ss;
+	enum acl_action a;
+
+	if ((size_t)len > sizeof(ss)) {
+		return 0;
+	}
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, sa, (size_t)len);
+	a = acl_list_lookup(w->daemon->acl, &ss);
+	if (a == ACL_DENY || a == ACL_REFUSE) {
+		return 0;
+	}
+	return w->tcp_per_client;
+}
+
+void
+worker_tcp_stats(const struct worker *w, struct worker_stats *out)
+{
+	struct comm_tcp_stats st;
+	int i;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < w->num_points; i++) {
+		comm_point_tcp_stats(w->points[i], &st);
+	}
+	out->tcp_acl_closed = st.acl_closed;
+	out->tcp_limit_closed = st.limit_closed;
+	out->tcp_timeout_closed = st.timeout_closed;
+}
+
 /** A job posted by another thread. */
 struct worker_job {
 	/** Next job, newer. */
@@ -335,6 +374,9 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		}
 		w->num_points++;
 	}
+	/* One client address may hold half the slots of a point. */
+	w->tcp_per_client = cfg->incoming_num_tcp / 2 > 1 ?
+	    cfg->incoming_num_tcp / 2 : 1;
 	for (i = 0; i < num_tcp; i++) {
 		if (tcp_fds[i] == -1) {
 			continue;
@@ -343,6 +385,8 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		w->points[w->num_points] = fd == -1 ? NULL :
 		    comm_point_create_tcp(w->base, fd, cfg->incoming_num_tcp,
 		    cfg->tcp_idle_timeout, worker_handle_query, w);
+		comm_point_set_accept_check(w->points[w->num_points],
+		    worker_tcp_accept, w);
 		if (!w->points[w->num_points]) {
 			if (fd != -1) {
 				close(fd);
@@ -668,10 +712,15 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	}
 	answer_to_query(&to, q, limit);
 	to.any_subset = q->qtype == RR_TYPE_ANY && !rep->is_tcp;
-	/* The fast path skips the validator: ANY over UDP is cut down by
-	 * the mesh's encoder, a root key sentinel name is judged by the
-	 * validator (RFC 8509) even from the cache. */
-	fast = !to.any_subset && !worker_sentinel_name(q->qname);
+	/* Not on the fast path: ANY over UDP (cut down by the mesh's
+	 * encoder), a root key sentinel name (judged by the validator, RFC
+	 * 8509, even from the cache), a TCP keepalive option (answered by
+	 * the encoder, which writes the option). */
+	if (rep->is_tcp && q->edns.present && q->edns.has_keepalive) {
+		to.keepalive_ms = rep->tcp_window_ms;
+	}
+	fast = !to.any_subset && !to.keepalive_ms &&
+	    !worker_sentinel_name(q->qname);
 	if ((ret = worker_chaos(w, q, rep, &to, &ao)) >= 0) {
 		return ret;
 	}
@@ -754,6 +803,9 @@ worker_stats_add(struct worker_stats *total, const struct worker_stats *s)
 	total->num_formerr += s->num_formerr;
 	total->num_acl_dropped += s->num_acl_dropped;
 	total->num_acl_refused += s->num_acl_refused;
+	total->tcp_acl_closed += s->tcp_acl_closed;
+	total->tcp_limit_closed += s->tcp_limit_closed;
+	total->tcp_timeout_closed += s->tcp_timeout_closed;
 	total->num_local += s->num_local;
 	total->num_notimp += s->num_notimp;
 	for (i = 0; i < 16; i++) {

@@ -28,6 +28,14 @@ struct outnet_io;
 struct worker;
 struct worker_job;
 
+struct worker_stats;
+
+/**
+ * Put the TCP points' counters of a worker (kept by util/netevent.c)
+ * into a copy of its stats.  For the statistics reader, in any thread.
+ */
+void worker_tcp_stats(const struct worker *w, struct worker_stats *out);
+
 /** Per-worker counters; summed over workers on demand, never locked. */
 struct worker_stats {
 	/** Messages received (valid or not). */
@@ -57,6 +65,11 @@ struct worker_stats {
 	/** Answered from expired data at once (serve-expired with
 	 * serve-expired-client-timeout 0). */
 	uint64_t num_stale;
+	/** TCP connections closed at accept by access control, at accept
+	 * because the address held its share of the slots, and for a
+	 * message not whole within its window (copied from the service
+	 * points when statistics are read). */
+	uint64_t tcp_acl_closed, tcp_limit_closed, tcp_timeout_closed;
 	/** The counters of the mesh and the modules (copied from the
 	 * module environment when statistics are read). */
 	struct module_counters mod;
@@ -137,6 +150,8 @@ struct worker {
 	struct comm_timer *stats_timer;
 	/** Worker 0: the probes of the RFC 5011 anchors. */
 	struct comm_timer *anchor_timer;
+	/** TCP connections one client address may hold on a point. */
+	int tcp_per_client;
 	/** The counters at the last statistics line: queries, cache hits,
 	 * cache misses, replies from recursion. */
 	uint64_t stats_last[4];

@@ -1202,6 +1202,9 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	mr->rep.reply = NULL;
 	answer_to_query(&mr->to, q, limit);
 	mr->to.any_subset = q->qtype == RR_TYPE_ANY && !rep->is_tcp;
+	if (rep->is_tcp && q->edns.present && q->edns.has_keepalive) {
+		mr->to.keepalive_ms = rep->tcp_window_ms;
+	}
 	memcpy(mr->qname, q->qname, q->qname_len);
 	mr->to.qname = mr->qname;
 	mr->start = mesh_now_tv(m);

@@ -20,6 +20,7 @@ answer_to_query(struct answer_to *to, const struct dns_msg *q, size_t limit)
 	to->do_bit = q->edns.do_bit;
 	to->limit = limit;
 	to->any_subset = 0;
+	to->keepalive_ms = 0;
 }
 
 /** The OPT settings of a reply: our size, DO echoed, the EDE when on. */
@@ -54,6 +55,13 @@ answer_begin(struct msg_writer *w, uint8_t *buf, size_t cap,
 	}
 	if (to->edns) {
 		answer_edns(&eo, o, to->do_bit, ede, ede_text);
+		if (to->keepalive_ms > 0) {
+			/* RFC 7828 section 3.3.2: the idle timeout, in
+			 * units of 100 ms, that the server will keep. */
+			eo.keepalive = 1;
+			eo.keepalive_100ms = (uint16_t)(to->keepalive_ms / 100 >
+			    0xffff ? 0xffff : to->keepalive_ms / 100);
+		}
 		return msg_writer_edns(w, &eo);
 	}
 	return RES_OK;

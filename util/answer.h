@@ -54,6 +54,10 @@ struct answer_to {
 	/** The size the reply may have (the client's UDP limit, or the
 	 * TCP maximum). */
 	size_t limit;
+	/** Over TCP, to a query with an edns-tcp-keepalive option: the
+	 * connection's window in ms, sent as the option's TIMEOUT (RFC 7828:
+	 * what the server will really wait); 0 for no option. */
+	int keepalive_ms;
 	/** 1 for an ANY query over UDP: the reply carries one RRset of
 	 * the answer (RFC 8482 section 4.1), and over TCP all of it
 	 * (section 4.4).  0 from answer_to_query(); the caller, who knows

@@ -88,9 +88,13 @@ X(CFG_C_SERVER, "edns-buffer-size", INT, edns_buffer_size, "1232", 512, \
 X(CFG_C_SERVER, "max-udp-size", INT, max_udp_size, "1232", 512, 65535, \
 	"largest UDP reply sent to clients") \
 X(CFG_C_SERVER, "incoming-num-tcp", INT, incoming_num_tcp, "10", 0, \
-	65535, "incoming TCP connections per thread") \
+	65535, "incoming TCP connections per thread; one client address " \
+	"may hold half of them") \
 X(CFG_C_SERVER, "tcp-idle-timeout", INT, tcp_idle_timeout, "30000", 0, \
-	3600000, "milliseconds an idle client TCP connection is kept") \
+	3600000, "milliseconds a client TCP connection has for each whole " \
+	"message (trickled bytes do not extend it; 200 while more than " \
+	"half the connections are taken); the edns-tcp-keepalive " \
+	"option (RFC 7828) says it") \
 X(CFG_C_SERVER, "access-control", STR2LIST, access_control, NULL, 0, 0, \
 	"netblock and action: allow, deny, refuse, ...") \
 X(CFG_C_SERVER, "local-zone", STR2LIST, local_zone, NULL, 0, 0, \

@@ -85,6 +85,14 @@ parse_opt_rdata(struct msg_edns *e, const uint8_t *pkt, size_t off,
 				e->ede_text_len = (uint16_t)(olen - 2);
 			}
 			break;
+		case EDNS_OPT_KEEPALIVE:
+			/* RFC 7828 section 3.1: empty in a query, a 2-octet
+			 * TIMEOUT in a response. */
+			if (olen != 0 && olen != 2) {
+				return RES_EMALFORMED;
+			}
+			e->has_keepalive = 1;
+			break;
 		case EDNS_OPT_PADDING:
 			if (!e->has_padding) {
 				e->has_padding = 1;
@@ -554,6 +562,9 @@ msg_writer_edns(struct msg_writer *w, const struct msg_edns_out *e)
 	if (e->cookie) {
 		need += 4 + e->cookie_len;
 	}
+	if (e->keepalive) {
+		need += 4 + 2;
+	}
 	if (e->padding_block) {
 		need += 4;
 	}
@@ -778,6 +789,12 @@ msg_writer_finish(struct msg_writer *w, size_t *len)
 				    w->ede_text_len);
 			}
 			o += 6 + w->ede_text_len;
+		}
+		if (w->eo.keepalive) {
+			wire_put16(p + o, EDNS_OPT_KEEPALIVE);
+			wire_put16(p + o + 2, 2);
+			wire_put16(p + o + 4, w->eo.keepalive_100ms);
+			o += 6;
 		}
 		if (w->eo.padding_block) {
 			/* RFC 7830: pad to a multiple of the block, within

@@ -155,6 +155,8 @@ struct msg_edns {
 	uint16_t ede_code;
 	/** Offset and length of the EDE text (UTF-8, not NUL-terminated). */
 	uint16_t ede_text_off, ede_text_len;
+	/** 1 when an edns-tcp-keepalive option is present (RFC 7828). */
+	int has_keepalive;
 	/** 1 when a PADDING option is present (RFC 7830). */
 	int has_padding;
 	/** Length of the (first) padding option. */
@@ -309,6 +311,11 @@ struct msg_edns_out {
 	const uint8_t *cookie;
 	/** Its length: 8, or 16 to 40. */
 	size_t cookie_len;
+	/** Add an edns-tcp-keepalive option (RFC 7828) with keepalive_100ms
+	 * as its TIMEOUT (over TCP only). */
+	int keepalive;
+	/** The idle timeout it gives, in units of 100 ms. */
+	uint16_t keepalive_100ms;
 	/** Pad the message to a multiple of this (RFC 7830; RFC 8467
 	 * recommends 468 for responses), 0 for no padding.  The padding
 	 * never makes the message exceed the limit. */

@@ -12,11 +12,20 @@
  * buffer (MSG_TRUNC) cannot be a sane query and is dropped without
  * calling the handler.
  *
- * TCP: the listener accepts into bufferevents.  Every complete
- * length-prefixed message in the input is handled in order, and replies
- * are queued with their length prefix.  A connection closes on EOF, error,
- * the idle timeout (no progress for idle_ms, which also ends half-written
- * messages), a zero-length message, or when a client stops reading and its
+ * TCP: the listener accepts into bufferevents.  The accept check (access
+ * control, and how many connections the address may hold) runs first: a
+ * refused connection is closed at once, before it takes a slot's time.
+ * Every complete length-prefixed message in the input is handled in
+ * order; replies kept for later go out when ready, so pipelined queries
+ * are answered out of order (RFC 7766 section 6.2.1.1).  Each connection
+ * has a window of its own timer: a whole message must arrive within it,
+ * counted from the end of the previous one (or the accept), and bytes
+ * trickling in do not extend it (RFC 7766 section 6.2.3 asks servers to
+ * manage idle connections).  The window is idle_ms, or
+ * NETEVENT_TCP_BUSY_MS while more than half the slots are taken, as
+ * Unbound shortens it.  While answers are still out the window is
+ * renewed, a bounded number of times.  A connection also closes on EOF,
+ * error, a zero-length message, or when a client stops reading and its
  * pending output passes NETEVENT_TCP_OUTMAX.  At max_conn connections the
  * listener is disabled, and re-enabled when one closes.
  */
@@ -51,6 +60,11 @@
 #define NETEVENT_TCP_MAX 65535
 /** A TCP client not reading its replies is cut off past this backlog. */
 #define NETEVENT_TCP_OUTMAX (256 * 1024)
+/** The TCP window while more than half the slots are taken, ms (the
+ * value Unbound uses, TCP_QUERY_TIMEOUT_MINIMUM). */
+#define NETEVENT_TCP_BUSY_MS 200
+/** Windows one connection may be given while its answers are out. */
+#define NETEVENT_TCP_EXTENSIONS 4
 
 #ifdef HAVE_RECVMMSG
 /**
@@ -93,6 +107,15 @@ struct tcp_conn {
 	struct tcp_conn *prev, *next;
 	/** Unique id, for replies sent later. */
 	uint64_t id;
+	/** The window timer (see the top of this file). */
+	struct event *timer;
+	/** Its current length, ms (what the keepalive option says). */
+	int window_ms;
+	/** Replies kept for later and not sent yet. */
+	int pending;
+	/** Windows renewed while replies were out, since the last
+	 * message. */
+	int extensions;
 };
 
 struct comm_point {
@@ -134,6 +157,13 @@ struct comm_point {
 	int accept_paused;
 	/** TCP: the next connection id. */
 	uint64_t next_conn_id;
+	/** TCP: the accept check, or NULL (every address may hold
+	 * max_conn). */
+	comm_accept_check_type accept_check;
+	/** Its argument. */
+	void *accept_arg;
+	/** TCP: what the point closed, for the statistics. */
+	struct comm_tcp_stats tstats;
 	/** UDP: what to do with a reply too big to send, or NULL. */
 	comm_too_big_type too_big;
 	/** Argument for too_big. */
@@ -259,6 +289,7 @@ reply_setup(struct comm_reply *r, struct comm_point *c, const uint8_t *q,
 	r->reply = reply;
 	r->reply_cap = cap;
 	r->reply_len = 0;
+	r->tcp_window_ms = 0;
 }
 
 /**
@@ -515,12 +546,59 @@ tcp_conn_close(struct tcp_conn *t)
 		t->next->prev = t->prev;
 	}
 	bufferevent_free(t->bev);
+	if (t->timer) {
+		event_free(t->timer);
+	}
 	free(t);
 	c->num_conn--;
 	if (c->accept_paused && c->num_conn < c->max_conn) {
 		evconnlistener_enable(c->listener);
 		c->accept_paused = 0;
 	}
+}
+
+/** The window a connection gets now: shorter while the point is busy. */
+static int
+tcp_window_ms(const struct comm_point *c)
+{
+	int ms = (int)(c->idle.tv_sec * 1000 + c->idle.tv_usec / 1000);
+
+	if (c->num_conn > c->max_conn / 2 && ms > NETEVENT_TCP_BUSY_MS) {
+		ms = NETEVENT_TCP_BUSY_MS;
+	}
+	return ms;
+}
+
+/** Start a new window on a connection. */
+static void
+tcp_window_start(struct tcp_conn *t)
+{
+	struct timeval tv;
+
+	t->window_ms = tcp_window_ms(t->cp);
+	tv.tv_sec = t->window_ms / 1000;
+	tv.tv_usec = (t->window_ms % 1000) * 1000;
+	(void)evtimer_add(t->timer, &tv);
+}
+
+/** libevent callback: a connection's window ran out. */
+static void
+tcp_window_end(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn *t = arg;
+	struct evbuffer *in = bufferevent_get_input(t->bev);
+
+	(void)fd;
+	(void)what;
+	if (t->pending > 0 && evbuffer_get_length(in) == 0 &&
+	    t->extensions < NETEVENT_TCP_EXTENSIONS) {
+		/* Answers still on their way and nothing half sent. */
+		t->extensions++;
+		tcp_window_start(t);
+		return;
+	}
+	t->cp->tstats.timeout_closed++;
+	tcp_conn_close(t);
 }
 
 /** libevent callback: data arrived on a TCP connection. */
@@ -533,7 +611,7 @@ tcp_readable(struct bufferevent *bev, void *arg)
 	struct comm_reply r;
 	uint8_t lenbuf[2];
 	size_t len;
-	int res;
+	int res, done = 0;
 
 	comm_base_update_time(c->base);
 	while (evbuffer_get_length(in) >= 2) {
@@ -548,12 +626,15 @@ tcp_readable(struct bufferevent *bev, void *arg)
 		}
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, c->tcpbuf, len);
+		done++;
 		/* Reply into replybuf after a 2-octet length prefix. */
 		reply_setup(&r, c, c->tcpbuf, len, &t->addr, t->addrlen, 1,
 		    c->replybuf + 2, c->reply_cap);
 		r.conn_id = t->id;
+		r.tcp_window_ms = t->window_ms;
 		res = c->handler(c->arg, &r);
 		if (res == COMM_REPLY_LATER) {
+			t->pending++;
 			continue;
 		}
 		if (res != COMM_REPLY_SEND || r.reply_len == 0) {
@@ -572,6 +653,12 @@ tcp_readable(struct bufferevent *bev, void *arg)
 			return;
 		}
 	}
+	if (done > 0) {
+		/* Whole messages came: the next one gets a new window.
+		 * Bytes of a message still incomplete do not. */
+		t->extensions = 0;
+		tcp_window_start(t);
+	}
 }
 
 /** libevent callback: EOF, error or timeout on a TCP connection. */
@@ -584,6 +671,31 @@ tcp_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/** Connections of the point from the same address as sa. */
+static int
+tcp_conns_from(const struct comm_point *c, const struct sockaddr *sa)
+{
+	const struct tcp_conn *t;
+	int n = 0;
+
+	for (t = c->conns; t; t = t->next) {
+		const struct sockaddr *o = (const struct sockaddr *)&t->addr;
+
+		if (o->sa_family != sa->sa_family) {
+			continue;
+		}
+		if (sa->sa_family == AF_INET) {
+			n += memcmp(&((const struct sockaddr_in *)o)->sin_addr,
+			    &((const struct sockaddr_in *)sa)->sin_addr, 4) == 0;
+		} else if (sa->sa_family == AF_INET6) {
+			n += memcmp(&((const struct sockaddr_in6 *)o)->sin6_addr,
+			    &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			    16) == 0;
+		}
+	}
+	return n;
+}
+
 /** libevent callback: a TCP connection was accepted. */
 static void
 tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
@@ -591,8 +703,24 @@ tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct comm_point *c = arg;
 	struct tcp_conn *t;
+	int allowed;
 
 	(void)l;
+	if (c->accept_check) {
+		allowed = c->accept_check(c->accept_arg, sa, (socklen_t)salen);
+		if (allowed <= 0) {
+			/* Access control: closed before it costs anything. */
+			c->tstats.acl_closed++;
+			close(fd);
+			return;
+		}
+		if (tcp_conns_from(c, sa) >= allowed) {
+			/* The address holds its share of the slots. */
+			c->tstats.limit_closed++;
+			close(fd);
+			return;
+		}
+	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		log_err("out of memory accepting TCP");
@@ -609,13 +737,22 @@ tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	t->cp = c;
 	t->id = ++c->next_conn_id;
+	t->timer = evtimer_new(c->base->eb, tcp_window_end, t);
+	if (!t->timer) {
+		log_err("out of memory accepting TCP");
+		bufferevent_free(t->bev);
+		free(t);
+		return;
+	}
 	if ((size_t)salen > sizeof(t->addr)) {
 		salen = (int)sizeof(t->addr);
 	}
 	memcpy(&t->addr, sa, (size_t)salen);
 	t->addrlen = (socklen_t)salen;
 	bufferevent_setcb(t->bev, tcp_readable, NULL, tcp_event, t);
-	bufferevent_set_timeouts(t->bev, &c->idle, &c->idle);
+	/* Reading is timed by the window; writing by idle_ms (a client
+	 * that stops reading its answers). */
+	bufferevent_set_timeouts(t->bev, NULL, &c->idle);
 	/* Read at most one whole message plus its prefix at a time. */
 	bufferevent_setwatermark(t->bev, EV_READ, 0, NETEVENT_TCP_MAX + 2);
 	bufferevent_enable(t->bev, EV_READ | EV_WRITE);
@@ -625,10 +762,37 @@ tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	c->conns = t;
 	c->num_conn++;
+	tcp_window_start(t);
 	if (c->num_conn >= c->max_conn) {
 		evconnlistener_disable(c->listener);
 		c->accept_paused = 1;
 	}
+}
+
+void
+comm_point_set_accept_check(struct comm_point *c, comm_accept_check_type fn,
+    void *arg)
+{
+	if (c) {
+		c->accept_check = fn;
+		c->accept_arg = arg;
+	}
+}
+
+void
+comm_point_tcp_stats(const struct comm_point *c, struct comm_tcp_stats *st)
+{
+	if (c && c->is_tcp) {
+		st->acl_closed += c->tstats.acl_closed;
+		st->limit_closed += c->tstats.limit_closed;
+		st->timeout_closed += c->tstats.timeout_closed;
+	}
+}
+
+int
+comm_point_tcp_max(const struct comm_point *c)
+{
+	return c && c->is_tcp ? c->max_conn : 0;
 }
 
 struct comm_point *
@@ -727,6 +891,9 @@ comm_reply_send(const struct comm_reply *rep, const uint8_t *msg, size_t len)
 	}
 	if (!t) {
 		return RES_ENOTFOUND;
+	}
+	if (t->pending > 0) {
+		t->pending--;
 	}
 	prefix[0] = (uint8_t)(len >> 8);
 	prefix[1] = (uint8_t)(len & 0xff);

@@ -56,6 +56,9 @@ struct comm_reply {
 	/** TCP: id of the connection (connections are found by id, so a
 	 * reply for a connection closed meanwhile is dropped safely). */
 	uint64_t conn_id;
+	/** TCP: the connection's window in ms when the message came (what
+	 * an edns-tcp-keepalive option may say, RFC 7828); 0 for UDP. */
+	int tcp_window_ms;
 };
 
 /** Handler results. */
@@ -168,13 +171,46 @@ void comm_point_set_prefetch(struct comm_point *c, comm_prefetch_type fn,
 	void *arg);
 
 /**
+ * Checks a TCP client at accept, before the connection takes a slot.
+ * @param arg: the argument given to comm_point_set_accept_check().
+ * @param sa, len: the client's address.
+ * @return how many connections this address may hold at once on the
+ *	point; 0 closes it at once (access control).
+ */
+typedef int (*comm_accept_check_type)(void *arg, const struct sockaddr *sa,
+	socklen_t len);
+
+/** Set a TCP point's accept check (NULL: every address may hold every
+ * slot). */
+void comm_point_set_accept_check(struct comm_point *c,
+	comm_accept_check_type fn, void *arg);
+
+/** What a TCP point closed (counters, summed by comm_point_tcp_stats()). */
+struct comm_tcp_stats {
+	/** At accept, by the access check. */
+	uint64_t acl_closed;
+	/** At accept, the address holding its share of the slots. */
+	uint64_t limit_closed;
+	/** A message not whole within its window. */
+	uint64_t timeout_closed;
+};
+
+/** Add a TCP point's counters to st (a UDP point adds nothing).  Read
+ * without a lock: a count may lag. */
+void comm_point_tcp_stats(const struct comm_point *c,
+	struct comm_tcp_stats *st);
+
+/** The connection cap of a TCP point (0 for UDP). */
+int comm_point_tcp_max(const struct comm_point *c);
+
+/**
  * Serve DNS over TCP on a listening socket.
  * @param b: the base.
  * @param fd: bound, listening, nonblocking TCP socket; owned afterwards.
  * @param max_conn: connections open at once; at the cap the listener
  *	stops accepting until one closes (incoming-num-tcp).
- * @param idle_ms: a connection with no complete message for this long is
- *	closed (tcp-idle-timeout).
+ * @param idle_ms: the window for each whole message (tcp-idle-timeout;
+ *	shorter while more than half the slots are taken, see netevent.c).
  * @param handler: called for each message.
  * @param arg: handler argument.
  * @return the point or NULL.

@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# test/tcp.sh - TCP service that cannot be starved, against a running
+# daemon on loopback (TAP).  One worker thread, six TCP slots, a 2 s
+# window (tcp-idle-timeout):
+#   - access control at accept: a denied and a refused address are closed
+#     at once, before they hold a slot;
+#   - one address holds at most half the slots: the fourth connection of
+#     127.0.0.4 is closed at once, another address still gets in;
+#   - a message trickled a byte every 400 ms is cut off when its window
+#     ends (2 s), however long the trickle goes on;
+#   - with more than half the slots taken, a new connection's window is
+#     200 ms, and the edns-tcp-keepalive option (RFC 7828) says so: 20
+#     (2.0 s) when the server is quiet, 2 (0.2 s) when busy;
+#   - pipelined queries are answered out of order: a slow one (forwarded
+#     to a server that never answers) and a local one sent together, the
+#     local answer comes first;
+#   - the counters num.tcp.* say what was closed and why.
+# Needs python3; every socket is on 127.0.0.0/8.
+set -u
+top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_srcdir=${top_srcdir:-$top_builddir}
+RESOLUTE=$top_builddir/resolute
+CONTROL=$top_builddir/resolute-control
+
+. "$top_srcdir/test/tap.sh"
+
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "1..0 # SKIP python3 not found"
+    exit 0
+fi
+
+tap_scratch
+sink=
+trap 'tap_cleanup; [ -n "$sink" ] && kill "$sink" 2>/dev/null' EXIT
+
+port=$(( 20000 + $$ % 30000 ))
+sinkport=$(( port + 7 ))
+cat >"$dir/resolute.conf" <<CONF
+server:
+	interface: 127.0.0.1
+	port: $port
+	num-threads: 1
+	incoming-num-tcp: 6
+	tcp-idle-timeout: 2000
+	answer-timeout: 1500
+	module-config: "iterator"
+	do-not-query-localhost: no
+	access-control: 127.0.0.0/8 allow
+	access-control: 127.0.0.2 deny
+	access-control: 127.0.0.3 refuse
+	local-zone: "local.test." static
+	local-data: "fast.local.test. 60 IN A 192.0.2.1"
+	pidfile: "$dir/resolute.pid"
+	logfile: "$dir/resolute.log"
+forward-zone:
+	name: "slow.zz."
+	forward-addr: 127.0.0.9@$sinkport
+remote-control:
+	control-enable: yes
+	control-interface: "$dir/control.sock"
+CONF
+# A server that reads and never answers, for the slow query; it ends by
+# itself after 60 s.
+python3 - "$sinkport" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.9", int(sys.argv[1])))
+s.settimeout(1)
+end = time.time() + 60
+while time.time() < end:
+    try:
+        s.recv(65535)
+    except socket.timeout:
+        pass
+PY
+sink=$!
+"$RESOLUTE" -d -c "$dir/resolute.conf" 2>"$dir/stderr" &
+pid=$!
+up=0
+for i in $(seq 1 50); do
+    if [ -S "$dir/control.sock" ] &&
+        "$CONTROL" -c "$dir/resolute.conf" status >/dev/null 2>&1; then
+        up=1
+        break
+    fi
+    sleep 0.1
+done
+check "resolute started (one thread, six TCP slots, 2 s window)" '[ $up = 1 ]' ||
+    sed 's/^/# /' "$dir/stderr" "$dir/resolute.log"
+
+python3 - "$port" >"$dir/py.out" 2>&1 <<'PY'
+import socket, struct, sys, time
+port = int(sys.argv[1])
+
+def query(qid, name, keepalive=False):
+    q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 1)
+    for l in name.rstrip(".").split("."):
+        q += bytes([len(l)]) + l.encode()
+    q += b"\0" + struct.pack("!HH", 1, 1)
+    opt = b""
+    if keepalive:
+        opt = struct.pack("!HH", 11, 0)
+    q += b"\0" + struct.pack("!HHIH", 41, 1232, 0, len(opt)) + opt
+    return struct.pack("!H", len(q)) + q
+
+def conn(src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((src, 0))
+    s.settimeout(5)
+    s.connect(("127.0.0.1", port))
+    return s
+
+def closed_at_once(s, wait=1.0):
+    """The server closed it without our sending anything."""
+    s.settimeout(wait)
+    try:
+        return s.recv(10) == b""
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+def read_msg(s):
+    b = b""
+    while len(b) < 2:
+        c = s.recv(2 - len(b))
+        if not c:
+            return None
+        b += c
+    n = struct.unpack("!H", b)[0]
+    m = b""
+    while len(m) < n:
+        c = s.recv(n - len(m))
+        if not c:
+            return None
+        m += c
+    return m
+
+def keepalive_of(m):
+    """The TIMEOUT of the edns-tcp-keepalive option of a reply, or None."""
+    i = m.rfind(b"\x00\x00\x29")
+    if i < 0:
+        return None
+    rdlen = struct.unpack("!H", m[i + 9:i + 11])[0]
+    p, end = i + 11, i + 11 + rdlen
+    while p + 4 <= end:
+        code, olen = struct.unpack("!HH", m[p:p + 4])
+        if code == 11 and olen == 2:
+            return struct.unpack("!H", m[p + 4:p + 6])[0]
+        p += 4 + olen
+    return None
+
+def report(ok, text):
+    print(("ok" if ok else "not ok") + " " + text, flush=True)
+
+# Access control at accept.
+report(closed_at_once(conn("127.0.0.2")), "a denied address is closed at accept")
+report(closed_at_once(conn("127.0.0.3")), "a refused address is closed at accept")
+
+# Quiet server: the keepalive option says the 2 s window.
+s = conn("127.0.0.10")
+s.sendall(query(1, "fast.local.test", keepalive=True))
+m = read_msg(s)
+report(m is not None and keepalive_of(m) == 20,
+       "keepalive option when quiet: 20 (2.0 s), got %r" % (m and keepalive_of(m)))
+s.close()
+
+# Half the slots per address: three of 127.0.0.4 stay, the fourth goes.
+held = [conn("127.0.0.4") for _ in range(3)]
+fourth = conn("127.0.0.4")
+report(closed_at_once(fourth), "the fourth connection of one address is closed at accept")
+other = conn("127.0.0.5")
+other.sendall(query(2, "fast.local.test"))
+m = read_msg(other)
+report(m is not None and m[:2] == b"\x00\x02", "another address still gets a slot and an answer")
+
+# Busy (four of six taken): a new connection's window is 200 ms, and
+# the keepalive option says so.
+busy = conn("127.0.0.6")
+busy.sendall(query(3, "fast.local.test", keepalive=True))
+m = read_msg(busy)
+report(m is not None and keepalive_of(m) == 2,
+       "keepalive option when busy: 2 (0.2 s), got %r" % (m and keepalive_of(m)))
+t0 = time.time()
+gone = closed_at_once(busy, wait=3.0)
+dt = time.time() - t0
+report(gone and dt < 1.0, "busy: an idle connection goes after its short window (%.2f s)" % dt)
+for h in held + [other]:
+    h.close()
+time.sleep(0.3)
+
+# Trickle: one byte every 400 ms of a 30-octet message: cut off at the
+# end of the window, about 2 s, not after the 12 s of trickling.
+s = conn("127.0.0.7")
+msg = query(4, "fast.local.test")
+t0 = time.time()
+cut = False
+for i in range(len(msg)):
+    try:
+        s.sendall(msg[i:i + 1])
+    except (BrokenPipeError, ConnectionResetError):
+        cut = True
+        break
+    time.sleep(0.4)
+    s.setblocking(False)
+    try:
+        if s.recv(10) == b"":
+            cut = True
+            break
+    except BlockingIOError:
+        pass
+    except ConnectionResetError:
+        cut = True
+        break
+    s.setblocking(True)
+dt = time.time() - t0
+report(cut and 1.5 <= dt <= 3.5, "a trickled message is cut off after its window (%.1f s)" % dt)
+s.close()
+
+# Pipelining: the slow query first, the local one second, in one write.
+s = conn("127.0.0.8")
+s.sendall(query(5, "x.slow.zz") + query(6, "fast.local.test"))
+first = read_msg(s)
+second = read_msg(s)
+report(first is not None and first[:2] == b"\x00\x06" and second is not None
+       and second[:2] == b"\x00\x05",
+       "pipelined: the local answer first, the slow one after (ids %r %r)"
+       % (first and first[:2], second and second[:2]))
+s.close()
+PY
+while read -r status text; do
+    if [ "$status" = ok ]; then ok "$text"; else notok "${text#ok }"; fi
+done < <(grep -E '^(ok|not ok) ' "$dir/py.out" | sed 's/^not ok /notok /')
+grep -vE '^(ok|not ok) ' "$dir/py.out" | sed 's/^/# /'
+
+st=$("$CONTROL" -c "$dir/resolute.conf" stats_noreset 2>&1)
+check "counters: num.tcp.acl_closed 2, limit_closed 1, timeout_closed >= 2" \
+    'echo "$st" | grep -q "^num.tcp.acl_closed=2$" &&
+    echo "$st" | grep -q "^num.tcp.limit_closed=1$" &&
+    echo "$st" | grep -q "^num.tcp.timeout_closed=[2-9]"' ||
+    echo "$st" | grep "^num.tcp" | sed 's/^/# /'
+
+"$CONTROL" -c "$dir/resolute.conf" stop >/dev/null 2>&1
+wait "$pid" 2>/dev/null
+pid=
+check "no sanitizer report" '! grep -q "Sanitizer" "$dir/stderr"' ||
+    sed 's/^/# /' "$dir/stderr" | head -n 20
+tap_end
