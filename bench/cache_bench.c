@@ -129,7 +129,7 @@ looker(void *arg)
 	struct msg_answer ans;
 	struct dns_msg *q = calloc(1, sizeof(*q));
 	uint8_t reply[512];
-	const struct answer_opts ao = { 1232, 1 };
+	const struct answer_opts ao = { .edns_size = 1232, .ede = 1 };
 	struct answer_to to;
 	size_t len;
 

@@ -118,6 +118,11 @@ daemon_create_caches(struct daemon *d)
 		d->neg_cache = neg_cache_create(cfg->neg_cache_size);
 	}
 	d->bogus_ring = diag_ring_create();
+	if (cookie_secrets_init(&d->cookies, time(NULL)) != RES_OK) {
+		log_err("cannot make the DNS Cookie secrets (no random "
+		    "octets)");
+		return RES_ESYSTEM;
+	}
 	if (!d->rrset_cache || !d->msg_cache || !d->infra_cache ||
 	    !d->key_cache || !d->bogus_ring || (cfg->aggressive_nsec &&
 	    !d->neg_cache)) {

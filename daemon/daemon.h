@@ -16,6 +16,7 @@
  */
 #ifndef DAEMON_DAEMON_H
 #define DAEMON_DAEMON_H
+#include "daemon/cookie.h"
 #include "daemon/worker.h"
 #include "services/modstack.h"
 
@@ -72,6 +73,9 @@ struct daemon {
 	struct key_cache *key_cache;
 	/** NSEC index (aggressive-nsec), or NULL. */
 	struct neg_cache *neg_cache;
+	/** The secrets of the server cookies (answer-cookie); rotated by
+	 * worker 0, read by every worker without a lock. */
+	struct cookie_secrets cookies;
 	/** Root hints; replaced on reload. */
 	struct iter_hints *hints;
 	/** Forward and stub zones; replaced on reload. */

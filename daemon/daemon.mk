@@ -2,6 +2,7 @@
 # zones, the control channel, DNSSEC diagnostics and the tracer) and the
 # programs' main()s.
 libresolute_a_SOURCES += daemon/acl.c daemon/acl.h \
+	daemon/cookie.c daemon/cookie.h \
 	daemon/localzone.c daemon/localzone.h \
 	daemon/worker.c daemon/worker.h \
 	daemon/daemon.c daemon/daemon.h \
@@ -25,11 +26,13 @@ resolute-control-setup: $(srcdir)/daemon/resolute-control-setup.in
 	    $(srcdir)/daemon/resolute-control-setup.in >$@.tmp && \
 	chmod +x $@.tmp && mv $@.tmp $@
 
-check_PROGRAMS += test/test_acl test/test_localzone test/test_diag
+check_PROGRAMS += test/test_acl test/test_localzone test/test_diag \
+	test/test_cookie
 test_test_acl_SOURCES = test/test_acl.c test/unit.c test/unit.h
+test_test_cookie_SOURCES = test/test_cookie.c test/unit.c test/unit.h
 test_test_localzone_SOURCES = test/test_localzone.c test/unit.c test/unit.h
 test_test_diag_SOURCES = test/test_diag.c test/unit.c test/unit.h
-TESTS += test/test_acl test/test_localzone test/test_diag
+TESTS += test/test_acl test/test_localzone test/test_diag test/test_cookie
 
 # The whole daemon against the test world and over its control channel.
 TESTS += test/daemon.sh test/mtu.sh test/recursion.sh test/control.sh \

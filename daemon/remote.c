@@ -764,6 +764,10 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.num_acl_dropped);
 	rc_printf(c, "num.query.acl.refused=%llu\n",
 	    (unsigned long long)t.w.num_acl_refused);
+	rc_printf(c, "num.query.cookie.valid=%llu\n",
+	    (unsigned long long)t.w.num_cookie_valid);
+	rc_printf(c, "num.query.cookie.bad=%llu\n",
+	    (unsigned long long)t.w.num_badcookie);
 	rc_printf(c, "num.tcp.acl_closed=%llu\n",
 	    (unsigned long long)t.w.tcp_acl_closed);
 	rc_printf(c, "num.tcp.limit_closed=%llu\n",

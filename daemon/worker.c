@@ -141,6 +141,57 @@ worker_tcp_stats(const struct worker *w, struct worker_stats *out)
 	out->tcp_timeout_closed = st.timeout_closed;
 }
 
+/**
+ * DNS Cookies (RFC 7873) of a query, with answer-cookie or for an
+ * allow_cookie client: the reply's COOKIE option goes into ao (the client
+ * cookie, and the server cookie sent back when it is valid and fresh,
+ * else a new one, RFC 9018 section 4.3).
+ * @return 1 when the query carried a valid server cookie.
+ */
+static int
+worker_cookie(struct worker *w, const struct dns_msg *q,
+    const struct comm_reply *rep, enum acl_action acl,
+    struct answer_opts *ao)
+{
+	struct daemon *d = w->daemon;
+	enum cookie_verdict v;
+	time_t now;
+
+	if ((!d->cfg->answer_cookie && acl != ACL_ALLOW_COOKIE) ||
+	    !q->edns.present || !q->edns.has_cookie) {
+		return 0;
+	}
+	now = comm_base_now(w->base);
+	v = cookie_check(&d->cookies, q->edns.client_cookie,
+	    q->edns.server_cookie, q->edns.server_cookie_len, &rep->addr,
+	    now);
+	memcpy(ao->cookie, q->edns.client_cookie, 8);
+	if (v == COOKIE_VALID) {
+		memcpy(ao->cookie + 8, q->edns.server_cookie,
+		    COOKIE_SERVER_LEN);
+	} else {
+		cookie_make(&d->cookies, q->edns.client_cookie, &rep->addr,
+		    now, ao->cookie + 8);
+	}
+	ao->cookie_len = 8 + COOKIE_SERVER_LEN;
+	if (v != COOKIE_INVALID) {
+		w->stats.num_cookie_valid++;
+		return 1;
+	}
+	return 0;
+}
+
+/** Worker 0's timer: rotate the cookie secrets (a no-op until the
+ * current one is COOKIE_ROTATE_SECONDS old). */
+static void
+worker_cookie_rotate(void *arg)
+{
+	struct worker *w = arg;
+
+	cookie_secrets_rotate(&w->daemon->cookies, comm_base_now(w->base));
+	(void)comm_timer_set(w->cookie_timer, 60 * 1000);
+}
+
 /** A job posted by another thread. */
 struct worker_job {
 	/** Next job, newer. */
@@ -347,8 +398,11 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 	    worker_stats_log, w) : NULL;
 	w->anchor_timer = w->base && num == 0 ? comm_timer_create(w->base,
 	    worker_anchor_probe, w) : NULL;
+	w->cookie_timer = w->base && num == 0 ? comm_timer_create(w->base,
+	    worker_cookie_rotate, w) : NULL;
 	if (!w->base || !w->points || !w->qmsg || !w->notify ||
-	    !w->stats_timer || (num == 0 && !w->anchor_timer)) {
+	    !w->stats_timer || (num == 0 && (!w->anchor_timer ||
+	    !w->cookie_timer))) {
 		log_err("out of memory creating worker %d", num);
 		worker_delete(w);
 		return NULL;
@@ -420,6 +474,7 @@ worker_delete(struct worker *w)
 	free(w->points);
 	comm_timer_delete(w->stats_timer);
 	comm_timer_delete(w->anchor_timer);
+	comm_timer_delete(w->cookie_timer);
 	/* Jobs never run are told so their arguments can go. */
 	while (w->jobs_head) {
 		struct worker_job *j = w->jobs_head;
@@ -455,6 +510,9 @@ worker_start(struct worker *w)
 	worker_shared_env(w->daemon, &shared);
 	modstack_thread_update(w->res, &shared);
 	worker_stats_arm(w);
+	if (w->cookie_timer) {
+		(void)comm_timer_set(w->cookie_timer, 60 * 1000);
+	}
 	if (w->anchor_timer && anchors_has_autr(shared.anchors)) {
 		/* The probes due now, with the anchors of this config. */
 		(void)comm_timer_set(w->anchor_timer, 1);
@@ -640,7 +698,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	enum acl_action acl;
 	enum local_result lr;
 	size_t limit;
-	int ret, prefetch, fast;
+	int ret, prefetch, fast, cookie_ok;
 
 	w->stats.num_queries++;
 	if (rep->is_tcp) {
@@ -658,6 +716,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	}
 	ret = msg_parse_query(q, rep->query, rep->query_len);
 	worker_count_query(&w->stats, rep->query, q);
+	memset(&ao, 0, sizeof(ao));
 	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 	ao.ede = cfg->ede;
 	if (acl == ACL_REFUSE) {
@@ -686,6 +745,19 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return worker_error(w, q, rep, &ao,
 		    MSG_RCODE_BADVERS, -1, NULL);
 	}
+	cookie_ok = worker_cookie(w, q, rep, acl, &ao);
+	if (acl == ACL_ALLOW_COOKIE && !rep->is_tcp && !cookie_ok) {
+		/* allow_cookie: over UDP only with a valid server cookie
+		 * (RFC 7873 section 5.2.3: BADCOOKIE with a fresh one);
+		 * no cookie at all is refused.  TCP is not limited. */
+		w->stats.num_badcookie++;
+		if (q->edns.present && q->edns.has_cookie) {
+			return worker_error(w, q, rep, &ao,
+			    MSG_RCODE_BADCOOKIE, -1, NULL);
+		}
+		return worker_error(w, q, rep, &ao, MSG_RCODE_REFUSED,
+		    EDE_PROHIBITED, "a DNS Cookie is needed over UDP");
+	}
 	if (q->qtype == RR_TYPE_AXFR || q->qtype == RR_TYPE_IXFR) {
 		return worker_error(w, q, rep, &ao, MSG_RCODE_REFUSED,
 		    EDE_NOT_SUPPORTED, "zone transfers are not served");
@@ -711,6 +783,8 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		limit = rep->reply_cap;
 	}
 	answer_to_query(&to, q, limit);
+	memcpy(to.cookie, ao.cookie, ao.cookie_len);
+	to.cookie_len = ao.cookie_len;
 	to.any_subset = q->qtype == RR_TYPE_ANY && !rep->is_tcp;
 	/* Not on the fast path: ANY over UDP (cut down by the mesh's
 	 * encoder), a root key sentinel name (judged by the validator, RFC
@@ -784,7 +858,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return COMM_REPLY_SEND;
 	}
 	w->stats.num_cache_misses++;
-	if (mesh_new_client(w->res->mesh, q, rep, limit) ==
+	if (mesh_new_client(w->res->mesh, q, rep, &to) ==
 	    COMM_REPLY_LATER) {
 		return COMM_REPLY_LATER;
 	}
@@ -804,6 +878,8 @@ worker_stats_add(struct worker_stats *total, const struct worker_stats *s)
 	total->num_acl_dropped += s->num_acl_dropped;
 	total->num_acl_refused += s->num_acl_refused;
 	total->tcp_acl_closed += s->tcp_acl_closed;
+	total->num_cookie_valid += s->num_cookie_valid;
+	total->num_badcookie += s->num_badcookie;
 	total->tcp_limit_closed += s->tcp_limit_closed;
 	total->tcp_timeout_closed += s->tcp_timeout_closed;
 	total->num_local += s->num_local;

@@ -70,6 +70,9 @@ struct worker_stats {
 	 * message not whole within its window (copied from the service
 	 * points when statistics are read). */
 	uint64_t tcp_acl_closed, tcp_limit_closed, tcp_timeout_closed;
+	/** Queries with a valid server cookie (RFC 7873), and allow_cookie
+	 * queries over UDP turned away (BADCOOKIE or REFUSED). */
+	uint64_t num_cookie_valid, num_badcookie;
 	/** The counters of the mesh and the modules (copied from the
 	 * module environment when statistics are read). */
 	struct module_counters mod;
@@ -150,6 +153,8 @@ struct worker {
 	struct comm_timer *stats_timer;
 	/** Worker 0: the probes of the RFC 5011 anchors. */
 	struct comm_timer *anchor_timer;
+	/** Worker 0: the rotation of the cookie secrets. */
+	struct comm_timer *cookie_timer;
 	/** TCP connections one client address may hold on a point. */
 	int tcp_per_client;
 	/** The counters at the last statistics line: queries, cache hits,

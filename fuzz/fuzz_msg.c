@@ -30,7 +30,7 @@
 static struct dns_msg in, again;
 
 /** The server's side of the error replies. */
-static const struct answer_opts opts = { 1232, 1 };
+static const struct answer_opts opts = { .edns_size = 1232, .ede = 1 };
 
 /** Re-encode the parsed view in; abort when the result does not parse. */
 static void

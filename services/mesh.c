@@ -693,6 +693,7 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 		/* Upstream failed: expired data, if kept (RFC 8767). */
 		return;
 	}
+	memset(&ao, 0, sizeof(ao));
 	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 	ao.ede = cfg->ede;
 	if (answer_reply(&mr->to, &ao, rep, rcode & 0xfff, rep &&
@@ -719,6 +720,7 @@ mesh_reply_stale(struct mesh_area *m, struct mesh_reply *mr)
 	if (!cfg || !cfg->serve_expired || mr->cb) {
 		return 0;
 	}
+	memset(&ao, 0, sizeof(ao));
 	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 	ao.ede = cfg->ede;
 	if (!dns_cache_answer_stale(m->env->msg_cache, m->env->rrset_cache,
@@ -1159,7 +1161,7 @@ mesh_client_key(const struct dns_msg *q, uint16_t qflags, uint8_t *lname,
 
 int
 mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
-    const struct comm_reply *rep, size_t limit)
+    const struct comm_reply *rep, const struct answer_to *to)
 {
 	struct query_info qi;
 	struct mesh_state *ms;
@@ -1200,11 +1202,7 @@ mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 	mr->rep = *rep;
 	mr->rep.query = NULL;
 	mr->rep.reply = NULL;
-	answer_to_query(&mr->to, q, limit);
-	mr->to.any_subset = q->qtype == RR_TYPE_ANY && !rep->is_tcp;
-	if (rep->is_tcp && q->edns.present && q->edns.has_keepalive) {
-		mr->to.keepalive_ms = rep->tcp_window_ms;
-	}
+	mr->to = *to;
 	memcpy(mr->qname, q->qname, q->qname_len);
 	mr->to.qname = mr->qname;
 	mr->start = mesh_now_tv(m);
@@ -1255,6 +1253,7 @@ mesh_client_expire(struct mesh_state *ms, struct mesh_reply *mr,
 		char text[96];
 		size_t len = 0;
 
+		memset(&ao, 0, sizeof(ao));
 		ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 		ao.ede = cfg->ede;
 		snprintf(text, sizeof(text), "no answer from the authorities "

@@ -46,6 +46,7 @@
 #include <sys/socket.h>
 #include "util/module.h"
 
+struct answer_to;
 struct comm_reply;
 struct comm_base;
 struct dns_msg;
@@ -182,13 +183,14 @@ void mesh_delete(struct mesh_area *m);
  * @param m: the mesh.
  * @param q: the parsed query (question, flags, EDNS).
  * @param rep: the client's comm_reply; a copy is kept to answer later.
- * @param limit: the reply size limit for this client.
+ * @param to: how the client is answered (util/answer.h: its limit, ANY
+ *	subset, keepalive, cookie); copied, its qname too.
  * @return COMM_REPLY_LATER when the answer will be sent later, or
  *	COMM_REPLY_DROP when the mesh is full or out of memory (the caller
  *	answers SERVFAIL itself then: rep->reply is not touched).
  */
 int mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
-	const struct comm_reply *rep, size_t limit);
+	const struct comm_reply *rep, const struct answer_to *to);
 
 /**
  * Refresh a client's question in the background, without a client: a

@@ -15,6 +15,13 @@
 #     to a server that never answers) and a local one sent together, the
 #     local answer comes first;
 #   - the counters num.tcp.* say what was closed and why.
+# And DNS Cookies (RFC 7873, RFC 9018 server cookies), answer-cookie on:
+#   - a client cookie alone gets a server cookie of version 1 back; that
+#     cookie sent again is valid and echoed; a wrong one gets a fresh one
+#     and a normal answer; a malformed COOKIE option is FORMERR;
+#   - an allow_cookie address over UDP: no cookie is REFUSED, a client
+#     cookie alone BADCOOKIE with a server cookie, which then works; over
+#     TCP no cookie is needed.
 # Needs python3; every socket is on 127.0.0.0/8.
 set -u
 top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -48,6 +55,8 @@ server:
 	access-control: 127.0.0.0/8 allow
 	access-control: 127.0.0.2 deny
 	access-control: 127.0.0.3 refuse
+	access-control: 127.0.0.11 allow_cookie
+	answer-cookie: yes
 	local-zone: "local.test." static
 	local-data: "fast.local.test. 60 IN A 192.0.2.1"
 	pidfile: "$dir/resolute.pid"
@@ -227,6 +236,80 @@ report(first is not None and first[:2] == b"\x00\x06" and second is not None
        "pipelined: the local answer first, the slow one after (ids %r %r)"
        % (first and first[:2], second and second[:2]))
 s.close()
+
+# DNS Cookies over UDP.
+def udp_ask(src, pkt, wait=2.0):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind((src, 0))
+    u.settimeout(wait)
+    u.sendto(pkt, ("127.0.0.1", port))
+    try:
+        return u.recv(65535)
+    except socket.timeout:
+        return None
+    finally:
+        u.close()
+
+def cq(qid, cookie=None, raw_opt=None):
+    q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 1)
+    q += b"\x04fast\x05local\x04test\x00" + struct.pack("!HH", 1, 1)
+    opt = b""
+    if cookie is not None:
+        opt = struct.pack("!HH", 10, len(cookie)) + cookie
+    if raw_opt is not None:
+        opt = raw_opt
+    return q + b"\0" + struct.pack("!HHIH", 41, 1232, 0, len(opt)) + opt
+
+def rcode_of(m):
+    rc = m[3] & 0xf
+    i = m.rfind(b"\x00\x00\x29")
+    if i >= 0:
+        rc |= m[i + 5] << 4
+    return rc
+
+def cookie_of(m):
+    i = m.rfind(b"\x00\x00\x29")
+    if i < 0:
+        return None
+    rdlen = struct.unpack("!H", m[i + 9:i + 11])[0]
+    p, end = i + 11, i + 11 + rdlen
+    while p + 4 <= end:
+        code, olen = struct.unpack("!HH", m[p:p + 4])
+        if code == 10:
+            return m[p + 4:p + 4 + olen]
+        p += 4 + olen
+    return None
+
+cc = b"\x11" * 8
+m = udp_ask("127.0.0.12", cq(21, cc))
+c1 = m and cookie_of(m)
+report(m is not None and rcode_of(m) == 0 and c1 is not None and len(c1) == 24
+       and c1[:8] == cc and c1[8] == 1,
+       "a client cookie alone gets a 16-octet server cookie, version 1")
+m = udp_ask("127.0.0.12", cq(22, c1))
+report(m is not None and cookie_of(m) == c1,
+       "the server cookie sent again is valid and echoed as it is")
+bad = cc + b"\x01\x00\x00\x00" + b"\x22" * 12
+m = udp_ask("127.0.0.12", cq(23, bad))
+c3 = m and cookie_of(m)
+report(m is not None and rcode_of(m) == 0 and c3 is not None and c3 != bad
+       and c3[:8] == cc, "a wrong server cookie: a normal answer and a fresh one")
+m = udp_ask("127.0.0.12", cq(24, raw_opt=struct.pack("!HH", 10, 5) + b"x" * 5))
+report(m is not None and rcode_of(m) == 1, "a malformed COOKIE option is FORMERR")
+m = udp_ask("127.0.0.11", cq(25))
+report(m is not None and rcode_of(m) == 5, "allow_cookie over UDP without a cookie: REFUSED")
+m = udp_ask("127.0.0.11", cq(26, cc))
+c5 = m and cookie_of(m)
+report(m is not None and rcode_of(m) == 23 and c5 is not None and len(c5) == 24,
+       "allow_cookie with a client cookie alone: BADCOOKIE and a server cookie")
+m = udp_ask("127.0.0.11", cq(27, c5))
+report(m is not None and rcode_of(m) == 0 and m[7] == 1,
+       "... with that server cookie: answered")
+s = conn("127.0.0.11")
+s.sendall(query(28, "fast.local.test"))
+m = read_msg(s)
+report(m is not None and rcode_of(m) == 0, "allow_cookie over TCP: no cookie needed")
+s.close()
 PY
 while read -r status text; do
     if [ "$status" = ok ]; then ok "$text"; else notok "${text#ok }"; fi
@@ -239,6 +322,10 @@ check "counters: num.tcp.acl_closed 2, limit_closed 1, timeout_closed >= 2" \
     echo "$st" | grep -q "^num.tcp.limit_closed=1$" &&
     echo "$st" | grep -q "^num.tcp.timeout_closed=[2-9]"' ||
     echo "$st" | grep "^num.tcp" | sed 's/^/# /'
+check "counters: num.query.cookie.valid 2, cookie.bad 2" \
+    'echo "$st" | grep -q "^num.query.cookie.valid=2$" &&
+    echo "$st" | grep -q "^num.query.cookie.bad=2$"' ||
+    echo "$st" | grep "^num.query.cookie" | sed 's/^/# /'
 
 "$CONTROL" -c "$dir/resolute.conf" stop >/dev/null 2>&1
 wait "$pid" 2>/dev/null

@@ -21,7 +21,7 @@
 static struct dns_msg q, r;
 
 /** The server's side used by most cases. */
-static const struct answer_opts opts = { 1232, 1 };
+static const struct answer_opts opts = { .edns_size = 1232, .ede = 1 };
 
 /** A name in wire form (static buffer; one at a time). */
 static const uint8_t *
@@ -122,7 +122,7 @@ test_answer_keeps_rrset(void)
 static void
 test_answer_error(void)
 {
-	const struct answer_opts noede = { 1232, 0 };
+	const struct answer_opts noede = { .edns_size = 1232, .ede = 0 };
 	uint8_t pkt[512], buf[1024];
 	/* Header (ID 77, RD, one question) and a question name that is a
 	 * pointer to itself: the question does not parse. */
@@ -365,6 +365,18 @@ test_answer_wire(void)
 	to.limit = 1232;
 	UNIT_CHECK_INT(answer_wire(&to, &opts, 0, 0, enc + body, elen - body,
 	    1, 0, 0, ttl_off, 1, 0, buf, 40, &len), RES_ESPACE);
+	/* A COOKIE option (RFC 7873) goes into the OPT record. */
+	memset(to.cookie, 0xc5, 24);
+	to.cookie_len = 24;
+	UNIT_CHECK_INT(answer_wire(&to, &opts, answer_flags(&to, 1, 0),
+	    MSG_RCODE_NOERROR, enc + body, elen - body, 1, 0, 0, ttl_off, 1,
+	    10, buf, sizeof(buf), &len), 0);
+	UNIT_CHECK_INT(len, elen + MSG_OPT_LEN + 4 + 24);
+	UNIT_CHECK_INT(msg_parse(&r, buf, len), 0);
+	UNIT_CHECK(r.edns.present && r.edns.has_cookie &&
+	    r.edns.server_cookie_len == 16 && r.edns.client_cookie[0] ==
+	    0xc5 && r.edns.server_cookie[15] == 0xc5);
+	UNIT_CHECK_INT(r.ancount, 1);
 	region_delete(rg);
 }
 

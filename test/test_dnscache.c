@@ -125,7 +125,7 @@ both_ways(struct fixture *f, const struct dns_msg *q, int validating,
     size_t limit, uint8_t *out, size_t *outlen)
 {
 	static uint8_t a[65535], b[65535];
-	const struct answer_opts o = { 1232, 1 };
+	const struct answer_opts o = { .edns_size = 1232, .ede = 1 };
 	struct answer_to to;
 	size_t la = 0, lb = 0;
 	int ra, rb;
@@ -322,7 +322,7 @@ test_wire_no_reference(void)
 {
 	struct fixture f;
 	struct dns_msg q;
-	const struct answer_opts o = { 1232, 1 };
+	const struct answer_opts o = { .edns_size = 1232, .ede = 1 };
 	struct answer_to to;
 	struct msg_cache_stats st;
 	struct msg_entry *e;

@@ -47,7 +47,7 @@ static int
 ask(const struct local_zones *lz, const char *name, uint16_t type,
     size_t limit)
 {
-	const struct answer_opts ao = { 1232, 1 };
+	const struct answer_opts ao = { .edns_size = 1232, .ede = 1 };
 	const struct dns_msg *q = query(name, type, 1, 0);
 	struct answer_to to;
 	size_t len = 0;

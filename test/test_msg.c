@@ -29,7 +29,7 @@ struct pb {
 static struct dns_msg msg;
 
 /** The server's side of the error replies made from random input. */
-static const struct answer_opts fuzz_opts = { 1232, 1 };
+static const struct answer_opts fuzz_opts = { .edns_size = 1232, .ede = 1 };
 
 static void
 pb_u8(struct pb *p, uint8_t v)

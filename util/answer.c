@@ -21,6 +21,7 @@ answer_to_query(struct answer_to *to, const struct dns_msg *q, size_t limit)
 	to->limit = limit;
 	to->any_subset = 0;
 	to->keepalive_ms = 0;
+	to->cookie_len = 0;
 }
 
 /** The OPT settings of a reply: our size, DO echoed, the EDE when on. */
@@ -55,6 +56,10 @@ answer_begin(struct msg_writer *w, uint8_t *buf, size_t cap,
 	}
 	if (to->edns) {
 		answer_edns(&eo, o, to->do_bit, ede, ede_text);
+		if (to->cookie_len) {
+			eo.cookie = to->cookie;
+			eo.cookie_len = to->cookie_len;
+		}
 		if (to->keepalive_ms > 0) {
 			/* RFC 7828 section 3.3.2: the idle timeout, in
 			 * units of 100 ms, that the server will keep. */
@@ -116,9 +121,11 @@ answer_wire(const struct answer_to *to, const struct answer_opts *o,
 {
 	size_t qlen = dname_len(to->qname);
 	size_t qend = MSG_HEADER_LEN + qlen + 4, total, i;
+	size_t optlen = to->edns ? MSG_OPT_LEN + (to->cookie_len ? 4 +
+	    (size_t)to->cookie_len : 0) : 0;
 	uint8_t *p;
 
-	total = qend + blen + (to->edns ? MSG_OPT_LEN : 0);
+	total = qend + blen + optlen;
 	if (total > cap || total > to->limit || rcode < 0 || rcode > 0xf) {
 		return RES_ESPACE;
 	}
@@ -139,8 +146,16 @@ answer_wire(const struct answer_to *to, const struct answer_opts *o,
 		wire_put32(p, wire_get32(p) - age);
 	}
 	if (to->edns) {
-		msg_write_opt(buf + qend + blen, o->edns_size, (uint16_t)rcode,
-		    0, to->do_bit);
+		p = buf + qend + blen;
+		msg_write_opt(p, o->edns_size, (uint16_t)rcode, 0, to->do_bit);
+		if (to->cookie_len) {
+			/* The COOKIE option (RFC 7873 section 4). */
+			wire_put16(p + 9, (uint16_t)(4 + to->cookie_len));
+			wire_put16(p + MSG_OPT_LEN, EDNS_OPT_COOKIE);
+			wire_put16(p + MSG_OPT_LEN + 2, to->cookie_len);
+			memcpy(p + MSG_OPT_LEN + 4, to->cookie,
+			    to->cookie_len);
+		}
 	}
 	*len = total;
 	return RES_OK;
@@ -177,6 +192,10 @@ answer_error(const struct dns_msg *q, const struct answer_opts *o, int rcode,
 	}
 	if (q->edns.present) {
 		answer_edns(&eo, o, q->edns.do_bit, ede, ede_text);
+		if (o->cookie_len) {
+			eo.cookie = o->cookie;
+			eo.cookie_len = o->cookie_len;
+		}
 		if ((r = msg_writer_edns(&w, &eo)) != RES_OK) {
 			return r;
 		}

@@ -54,6 +54,11 @@ struct answer_to {
 	/** The size the reply may have (the client's UDP limit, or the
 	 * TCP maximum). */
 	size_t limit;
+	/** The COOKIE option of the reply (RFC 7873: the client cookie and
+	 * our server cookie), cookie_len octets; 0 for none. */
+	uint8_t cookie[40];
+	/** Its length. */
+	uint8_t cookie_len;
 	/** Over TCP, to a query with an edns-tcp-keepalive option: the
 	 * connection's window in ms, sent as the option's TIMEOUT (RFC 7828:
 	 * what the server will really wait); 0 for no option. */
@@ -71,6 +76,11 @@ struct answer_opts {
 	uint16_t edns_size;
 	/** 1 to send Extended DNS Errors (ede: yes). */
 	int ede;
+	/** The COOKIE option of an error reply (answer_error()), as in
+	 * struct answer_to; cookie_len 0 for none. */
+	uint8_t cookie[40];
+	/** Its length. */
+	uint8_t cookie_len;
 };
 
 /**
