@@ -81,10 +81,4 @@ enum cookie_verdict cookie_check(const struct cookie_secrets *s,
 	const uint8_t *client, const uint8_t *server, size_t len,
 	const struct sockaddr_storage *addr, time_t now);
 
-/**
- * SipHash-2-4 (Aumasson and Bernstein), 64-bit output, little-endian.
- * @param key: 16 octets.
- */
-uint64_t cookie_siphash(const uint8_t *key, const uint8_t *in, size_t len);
-
 #endif /* DAEMON_COOKIE_H */

@@ -504,6 +504,8 @@ rc_outnet_add(struct outnet_stats *a, const struct outnet_stats *b, int sign)
 	a->shared += k * b->shared;
 	a->timeouts += k * b->timeouts;
 	a->unwanted += k * b->unwanted;
+	a->cookie_mismatch += k * b->cookie_mismatch;
+	a->cookie_bad += k * b->cookie_bad;
 }
 
 /** Estimate the median resolution time from the histogram, seconds:
@@ -774,6 +776,10 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.tcp_limit_closed);
 	rc_printf(c, "num.tcp.timeout_closed=%llu\n",
 	    (unsigned long long)t.w.tcp_timeout_closed);
+	rc_printf(c, "num.query.outgoing.cookie_mismatch=%llu\n",
+	    (unsigned long long)t.o.cookie_mismatch);
+	rc_printf(c, "num.query.outgoing.badcookie=%llu\n",
+	    (unsigned long long)t.o.cookie_bad);
 	rc_printf(c, "num.query.outgoing.udp=%llu\n",
 	    (unsigned long long)t.o.queries_udp);
 	rc_printf(c, "num.query.outgoing.tcp=%llu\n",

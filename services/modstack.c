@@ -123,6 +123,7 @@ modstack_outnet(const struct config *cfg, struct comm_base *base,
 	    MODSTACK_MAX_PORT_RANGES);
 	os.avoid = os.num_avoid ? avoid : NULL;
 	os.do_ip4 = cfg->do_ip4;
+	os.cookies = cfg->upstream_cookies;
 	os.do_ip6 = cfg->do_ip6;
 	os.caps_for_id = cfg->use_caps_for_id;
 	os.edns_size = (uint16_t)cfg->edns_buffer_size;

@@ -49,6 +49,7 @@
 #include "util/log.h"
 #include "util/netevent.h"
 #include "util/random.h"
+#include "util/siphash.h"
 #include <assert.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -118,6 +119,10 @@ struct outnet_wire {
 	uint16_t id;
 	/** 1 when 0x20 was applied. */
 	int use_caps;
+	/** 1 when the query carries our COOKIE option; the client
+	 * cookie sent. */
+	int has_cookie;
+	uint8_t cookie[8];
 	/** The query message. */
 	uint8_t pkt[OUTNET_QUERY_MAX];
 	/** Length of pkt. */
@@ -259,6 +264,11 @@ struct outside_network {
 	uint8_t *recvbuf;
 	/** Counters; the "now" members are kept current too. */
 	struct outnet_stats st;
+	/** upstream-cookies, the secret of our client cookies, and the
+	 * server cookies learned, one slot per hash of the address. */
+	int cookies;
+	uint8_t cookie_secret[16];
+	struct outnet_cookie *server_cookies;
 	/** Start of the current unwanted-reply window. */
 	time_t win_start;
 	/** Unwanted replies in the window. */
@@ -328,6 +338,19 @@ wait_remove(struct outside_network *o, struct outnet_wire *q)
 	o->st.udp_waiting--;
 }
 
+/** Server cookies remembered per thread. */
+#define OUTNET_COOKIE_SLOTS 1024
+
+/** The server cookie learned from one server (RFC 7873 section 5.3). */
+struct outnet_cookie {
+	/** The server's address (port included). */
+	struct sockaddr_storage addr;
+	/** Length of the cookie, 0 for an empty slot. */
+	uint8_t len;
+	/** The cookie. */
+	uint8_t c[32];
+};
+
 /* ---------------------------------------------------------------- */
 /* Packets. */
 
@@ -367,6 +390,187 @@ outnet_build_query(uint8_t *buf, size_t bufsz, uint16_t id,
 		wire_put16(p + 9, 0);
 	}
 	return (int)len;
+}
+
+static int addr_equal(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b);
+
+/** The octets of a server address hashed for cookies: family, address,
+ * port.  @return their number. */
+static size_t
+cookie_addr_key(const struct sockaddr_storage *a, uint8_t *out)
+{
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)a;
+
+		out[0] = 6;
+		memcpy(out + 1, &s6->sin6_addr, 16);
+		memcpy(out + 17, &s6->sin6_port, 2);
+		return 19;
+	}
+	out[0] = 4;
+	memcpy(out + 1, &((const struct sockaddr_in *)a)->sin_addr, 4);
+	memcpy(out + 5, &((const struct sockaddr_in *)a)->sin_port, 2);
+	return 7;
+}
+
+/** The slot of a server's cookie (it may hold another server's). */
+static struct outnet_cookie *
+cookie_slot(struct outside_network *o, const struct sockaddr_storage *a)
+{
+	uint8_t k[20];
+	size_t n = cookie_addr_key(a, k);
+
+	return &o->server_cookies[siphash24(o->cookie_secret, k, n) %
+	    OUTNET_COOKIE_SLOTS];
+}
+
+/**
+ * Our client cookie for a server: a pseudorandom function of its address
+ * and our secret, the same for every query to it (RFC 7873 section 4.1
+ * and appendix A.1).
+ */
+static void
+cookie_client(struct outside_network *o, const struct sockaddr_storage *a,
+    uint8_t *out)
+{
+	uint8_t k[21];
+	size_t n = cookie_addr_key(a, k), i;
+	uint64_t h;
+
+	k[n++] = 'c';		/* not the slot hash */
+	h = siphash24(o->cookie_secret, k, n);
+	for (i = 0; i < 8; i++) {
+		out[i] = (uint8_t)(h >> (8 * i));
+	}
+}
+
+/**
+ * Append our COOKIE option to a built EDNS query (its OPT record is the
+ * last thing in it, without options): the client cookie, and the server
+ * cookie this server gave last (RFC 7873 section 5.1).
+ * @return 0, or -1 when it does not fit (sent without).
+ */
+static int
+wire_add_cookie(struct outnet_wire *q)
+{
+	struct outnet_cookie *s = cookie_slot(q->o, &q->to);
+	size_t sl = s->len && addr_equal(&s->addr, &q->to) ? s->len : 0;
+	size_t add = 4 + 8 + sl;
+	uint8_t *p = q->pkt + q->pktlen;
+
+	if (q->pktlen + add > sizeof(q->pkt)) {
+		return -1;
+	}
+	cookie_client(q->o, &q->to, q->cookie);
+	wire_put16(p, EDNS_OPT_COOKIE);
+	wire_put16(p + 2, (uint16_t)(8 + sl));
+	memcpy(p + 4, q->cookie, 8);
+	memcpy(p + 12, s->c, sl);
+	/* The OPT RDLENGTH: the last two octets before the options. */
+	wire_put16(q->pkt + q->pktlen - 2, (uint16_t)add);
+	q->pktlen += add;
+	q->has_cookie = 1;
+	return 0;
+}
+
+/** Skip a (possibly compressed) name.  @return 0 or -1 past the end. */
+static int
+skip_name(const uint8_t *pkt, size_t len, size_t *pos)
+{
+	while (*pos < len) {
+		uint8_t c = pkt[*pos];
+
+		if (c == 0) {
+			(*pos)++;
+			return 0;
+		}
+		if ((c & 0xc0) == 0xc0) {
+			*pos += 2;
+			return *pos <= len ? 0 : -1;
+		}
+		if (c & 0xc0) {
+			return -1;
+		}
+		*pos += 1 + (size_t)c;
+	}
+	return -1;
+}
+
+/**
+ * The cookie of a reply to a query that carried ours: the server cookie
+ * is remembered for the server; another client cookie means the packet
+ * was not made for our query.
+ * @return 0 (no COOKIE option, or ours), -1 another client cookie (or a
+ *	malformed one), 1 BADCOOKIE (the server wants its new cookie, which
+ *	is remembered: the query goes again over TCP).
+ */
+static int
+cookie_reply(struct outnet_wire *q, const uint8_t *pkt, size_t len)
+{
+	size_t pos = 12, i, n;
+	uint16_t qd;
+
+	if (len < 12) {
+		return 0;
+	}
+	qd = wire_get16(pkt + 4);
+	n = (size_t)wire_get16(pkt + 6) + wire_get16(pkt + 8) +
+	    wire_get16(pkt + 10);
+	for (i = 0; i < qd; i++) {
+		if (skip_name(pkt, len, &pos) != 0 || (pos += 4) > len) {
+			return 0;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uint16_t type, rdlen;
+		size_t o, end;
+
+		if (skip_name(pkt, len, &pos) != 0 || pos + 10 > len) {
+			return 0;
+		}
+		type = wire_get16(pkt + pos);
+		rdlen = wire_get16(pkt + pos + 8);
+		pos += 10;
+		if (pos + rdlen > len) {
+			return 0;
+		}
+		if (type != RR_TYPE_OPT) {
+			pos += rdlen;
+			continue;
+		}
+		for (o = pos, end = pos + rdlen; o + 4 <= end;) {
+			uint16_t code = wire_get16(pkt + o);
+			uint16_t olen = wire_get16(pkt + o + 2);
+			struct outnet_cookie *s;
+
+			if (o + 4 + olen > end) {
+				return -1;
+			}
+			if (code != EDNS_OPT_COOKIE) {
+				o += 4 + (size_t)olen;
+				continue;
+			}
+			if ((olen != 8 && (olen < 16 || olen > 40)) ||
+			    memcmp(pkt + o + 4, q->cookie, 8) != 0) {
+				return -1;
+			}
+			if (olen > 8) {
+				s = cookie_slot(q->o, &q->to);
+				memcpy(&s->addr, &q->to, sizeof(s->addr));
+				s->len = (uint8_t)(olen - 8);
+				memcpy(s->c, pkt + o + 12, s->len);
+			}
+			/* The extended rcode: the OPT TTL's top octet. */
+			if ((((unsigned)pkt[pos - 6] << 4) |
+			    (pkt[3] & 0xf)) == MSG_RCODE_BADCOOKIE) {
+				return 1;
+			}
+			return 0;
+		}
+		return 0;
+	}
+	return 0;
 }
 
 /**
@@ -728,6 +932,23 @@ udp_readable(void *arg, int fd)
 			 * so the random case never reaches the caches. */
 			memcpy(o->recvbuf + 12, q->asked, q->qnamelen);
 		}
+		if (r >= 0 && q->has_cookie) {
+			int c = cookie_reply(q, o->recvbuf, (size_t)n);
+
+			if (c != 0) {
+				/* Another client cookie: not made for this
+				 * query (RFC 7873 section 5.3), as a forged
+				 * packet.  BADCOOKIE: the new server cookie is
+				 * kept and the question goes over TCP. */
+				if (c < 0) {
+					o->st.cookie_mismatch++;
+				} else {
+					o->st.cookie_bad++;
+				}
+				wire_finish(q, UPSTREAM_SUSPECT, NULL, 0);
+				return;
+			}
+		}
 		if (r < 0) {
 			/* From the server's address and port but not the
 			 * reply: someone is guessing.  Nothing this socket
@@ -925,6 +1146,13 @@ wire_new(struct outside_network *o, const struct upstream_query *uq,
 	len = outnet_build_query(q->pkt, sizeof(q->pkt), q->id, q->qname,
 	    q->qnamelen, q->qtype, q->qclass, uq->flags, uq->edns,
 	    o->edns_size, uq->edns && uq->do_bit);
+	if (len > 0) {
+		q->pktlen = (size_t)len;
+		if (o->cookies && uq->edns) {
+			(void)wire_add_cookie(q);
+		}
+		len = (int)q->pktlen;
+	}
 	q->timer = comm_timer_create(o->base, wire_timer_fired, q);
 	if (len < 0 || !q->timer) {
 		comm_timer_delete(q->timer);
@@ -1061,6 +1289,10 @@ tcp_conn_msg(void *arg, const uint8_t *msg, size_t len)
 		return;
 	}
 	q->port = comm_tcp_out_port(t->c);
+	if (q->has_cookie) {
+		/* Over TCP only learnt from: no off-path forger there. */
+		(void)cookie_reply(q, msg, len);
+	}
 	wire_finish(q, r, msg, len);
 }
 
@@ -1528,7 +1760,16 @@ outnet_create(struct comm_base *base, const struct outnet_settings *s)
 	o->win_start = comm_base_now(base);
 	o->rnd = random_create();
 	o->recvbuf = malloc(OUTNET_MSG_MAX);
-	if (!o->rnd || !o->recvbuf) {
+	o->cookies = s->cookies;
+	if (o->cookies) {
+		o->server_cookies = calloc(OUTNET_COOKIE_SLOTS,
+		    sizeof(*o->server_cookies));
+		if (o->rnd) {
+			random_bytes(o->rnd, o->cookie_secret,
+			    sizeof(o->cookie_secret));
+		}
+	}
+	if (!o->rnd || !o->recvbuf || (o->cookies && !o->server_cookies)) {
 		log_err("out of memory creating the outside network");
 		goto fail;
 	}
@@ -1626,6 +1867,7 @@ outnet_delete(struct outside_network *o)
 	random_delete(o->rnd);
 	free(o->ports);
 	free(o->recvbuf);
+	free(o->server_cookies);
 	free(o);
 }
 

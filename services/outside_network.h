@@ -132,6 +132,11 @@ struct outnet_settings {
 	int tcp_max;
 	/** Pending queries per TCP connection; 0 means 32. */
 	int tcp_pipeline;
+	/** upstream-cookies: a COOKIE option (RFC 7873) in every EDNS
+	 * query, the client cookie per server, the server cookie learned
+	 * from its replies; a UDP reply with another client cookie ends
+	 * the query as UPSTREAM_SUSPECT (as a forged packet). */
+	int cookies;
 };
 
 /** Counters since creation. */
@@ -157,6 +162,9 @@ struct outnet_stats {
 	uint64_t unwanted;
 	/** Times the unwanted threshold was reached. */
 	uint64_t spoof_alerts;
+	/** UDP replies whose COOKIE option had another client cookie
+	 * (ended as UPSTREAM_SUSPECT), and BADCOOKIE answers. */
+	uint64_t cookie_mismatch, cookie_bad;
 	/** Queries refused because the wait queue or TCP cap was full. */
 	uint64_t refused;
 	/** UDP sockets open now. */
@@ -273,7 +281,8 @@ int outnet_build_query(uint8_t *buf, size_t bufsz, uint16_t id,
 	uint16_t flags, int edns, uint16_t edns_size, int do_bit);
 
 /** Largest query built by outnet_build_query(): header, name, question
- * tail and OPT record. */
-#define OUTNET_QUERY_MAX (12 + 255 + 4 + 11)
+ * tail and OPT record; and room for a COOKIE option (RFC 7873: a client
+ * cookie and a server cookie of up to 32 octets). */
+#define OUTNET_QUERY_MAX (12 + 255 + 4 + 11 + 4 + 8 + 32)
 
 #endif /* SERVICES_OUTSIDE_NETWORK_H */

@@ -21,7 +21,11 @@
 #     and a normal answer; a malformed COOKIE option is FORMERR;
 #   - an allow_cookie address over UDP: no cookie is REFUSED, a client
 #     cookie alone BADCOOKIE with a server cookie, which then works; over
-#     TCP no cookie is needed.
+#     TCP no cookie is needed;
+#   - towards servers (upstream-cookies): the first query to a server
+#     carries a client cookie alone, the next one the server cookie it
+#     gave back; a UDP reply with another client cookie is taken as
+#     forged and the question asked again over TCP, which answers.
 # Needs python3; every socket is on 127.0.0.0/8.
 set -u
 top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -38,10 +42,12 @@ fi
 
 tap_scratch
 sink=
-trap 'tap_cleanup; [ -n "$sink" ] && kill "$sink" 2>/dev/null' EXIT
+ck=
+trap 'tap_cleanup; [ -n "$sink" ] && kill "$sink" 2>/dev/null; [ -n "$ck" ] && kill "$ck" 2>/dev/null' EXIT
 
 port=$(( 20000 + $$ % 30000 ))
 sinkport=$(( port + 7 ))
+ckport=$(( port + 8 ))
 cat >"$dir/resolute.conf" <<CONF
 server:
 	interface: 127.0.0.1
@@ -57,10 +63,14 @@ server:
 	access-control: 127.0.0.3 refuse
 	access-control: 127.0.0.11 allow_cookie
 	answer-cookie: yes
+	upstream-cookies: yes
 	local-zone: "local.test." static
 	local-data: "fast.local.test. 60 IN A 192.0.2.1"
 	pidfile: "$dir/resolute.pid"
 	logfile: "$dir/resolute.log"
+forward-zone:
+	name: "ck.zz."
+	forward-addr: 127.0.0.13@$ckport
 forward-zone:
 	name: "slow.zz."
 	forward-addr: 127.0.0.9@$sinkport
@@ -83,6 +93,74 @@ while time.time() < end:
         pass
 PY
 sink=$!
+# A server with DNS Cookies: it logs the COOKIE option of each UDP query
+# and answers with its server cookie; for names starting with "forged"
+# it puts another client cookie in the UDP reply.  Over TCP it answers
+# plainly.  It ends by itself after 60 s.
+python3 - "$ckport" "$dir/ck.log" <<'PY' &
+import select, socket, struct, sys, time
+port, log = int(sys.argv[1]), open(sys.argv[2], "w")
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.13", port))
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("127.0.0.13", port))
+t.listen(8)
+SC = b"\x5c" * 16
+def answer(q, forged):
+    qid = q[:2]
+    p = 12
+    while q[p]:
+        p += 1 + q[p]
+    qname = q[12:p]
+    question = q[12:p + 5]
+    cookie = None
+    arc = struct.unpack("!H", q[10:12])[0]
+    o = p + 5
+    if arc and q[o] == 0 and q[o + 1:o + 3] == b"\x00\x29":
+        rdlen = struct.unpack("!H", q[o + 9:o + 11])[0]
+        r = q[o + 11:o + 11 + rdlen]
+        while len(r) >= 4:
+            code, olen = struct.unpack("!HH", r[:4])
+            if code == 10:
+                cookie = r[4:4 + olen]
+            r = r[4 + olen:]
+    a = qid + b"\x85\x00" + struct.pack("!HHHH", 1, 1, 0, 1) + question
+    a += b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes([192, 0, 2, 99])
+    opt = b""
+    if cookie is not None:
+        cc = b"\x00" * 8 if forged else cookie[:8]
+        opt = struct.pack("!HH", 10, 24) + cc + SC
+    a += b"\x00" + struct.pack("!HHIH", 41, 1232, 0, len(opt)) + opt
+    return a, qname, cookie
+end = time.time() + 60
+conns = []
+while time.time() < end:
+    r, _, _ = select.select([u, t] + conns, [], [], 1)
+    for s in r:
+        if s is u:
+            q, addr = u.recvfrom(65535)
+            forged = b"forged" in q.lower()
+            a, name, cookie = answer(q, forged)
+            log.write("udp %s %d\n" % (name.lower().hex(),
+                                       len(cookie) if cookie else -1))
+            log.flush()
+            u.sendto(a, addr)
+        elif s is t:
+            c, _ = t.accept()
+            conns.append(c)
+        else:
+            b = s.recv(65535)
+            if not b:
+                conns.remove(s)
+                s.close()
+                continue
+            a, name, cookie = answer(b[2:], False)
+            log.write("tcp %s\n" % name.lower().hex())
+            log.flush()
+            s.sendall(struct.pack("!H", len(a)) + a)
+PY
+ck=$!
 "$RESOLUTE" -d -c "$dir/resolute.conf" 2>"$dir/stderr" &
 pid=$!
 up=0
@@ -316,7 +394,25 @@ while read -r status text; do
 done < <(grep -E '^(ok|not ok) ' "$dir/py.out" | sed 's/^not ok /notok /')
 grep -vE '^(ok|not ok) ' "$dir/py.out" | sed 's/^/# /'
 
+# Cookies towards a server.
+D="dig +time=5 +tries=1 -p $port @127.0.0.1"
+a1=$($D +short one.ck.zz A)
+a2=$($D +short two.ck.zz A)
+first=$(awk '$2 == "036f6e6502636b027a7a" { print $3 }' "$dir/ck.log" | head -n 1)
+second=$(awk '$2 == "0374776f02636b027a7a" { print $3 }' "$dir/ck.log" | head -n 1)
+check "the first query to a server carries a client cookie alone (8 octets: $first)" \
+    '[ "$a1" = 192.0.2.99 ] && [ "$first" = 8 ]' || sed 's/^/# /' "$dir/ck.log"
+check "the next one carries the server cookie it gave (24 octets: $second)" \
+    '[ "$a2" = 192.0.2.99 ] && [ "$second" = 24 ]'
+a3=$($D +short forged.ck.zz A)
+check "a UDP reply with another client cookie: asked again over TCP, answered" \
+    '[ "$a3" = 192.0.2.99 ] && grep -q "^tcp 06666f72676564" "$dir/ck.log"' ||
+    sed 's/^/# /' "$dir/ck.log"
+
 st=$("$CONTROL" -c "$dir/resolute.conf" stats_noreset 2>&1)
+check "counted: num.query.outgoing.cookie_mismatch 1" \
+    'echo "$st" | grep -q "^num.query.outgoing.cookie_mismatch=1$"' ||
+    echo "$st" | grep "cookie" | sed 's/^/# /'
 check "counters: num.tcp.acl_closed 2, limit_closed 1, timeout_closed >= 2" \
     'echo "$st" | grep -q "^num.tcp.acl_closed=2$" &&
     echo "$st" | grep -q "^num.tcp.limit_closed=1$" &&

@@ -90,6 +90,10 @@ X(CFG_C_SERVER, "max-udp-size", INT, max_udp_size, "1232", 512, 65535, \
 X(CFG_C_SERVER, "answer-cookie", BOOL, answer_cookie, "no", 0, 0, \
 	"answer DNS Cookies (RFC 7873) with server cookies of RFC 9018; " \
 	"access-control allow_cookie then requires them over UDP") \
+X(CFG_C_SERVER, "upstream-cookies", BOOL, upstream_cookies, "no", 0, 0, \
+	"send DNS Cookies (RFC 7873) to authoritative servers, remember " \
+	"their server cookies, and take a UDP reply with another client " \
+	"cookie as forged (asked again over TCP)") \
 X(CFG_C_SERVER, "incoming-num-tcp", INT, incoming_num_tcp, "10", 0, \
 	65535, "incoming TCP connections per thread; one client address " \
 	"may hold half of them") \
