@@ -2540,6 +2540,9 @@ run_step(struct replay *rp, const struct rpl_step *st)
 	}
 }
 
+/** 1 in the fault mode: run_scenario() prints nothing. */
+static int quiet;
+
 /** Run a scenario.  0 passed, 1 failed. */
 static int
 run_scenario(struct rpl_scenario *sc, int verbose)
@@ -2568,13 +2571,52 @@ run_scenario(struct rpl_scenario *sc, int verbose)
 	}
 	teardown(rp);
 	ret = rp->err[0] != '\0';
-	printf("%s %s: %s\n", ret ? "FAIL" : "PASS", sc->file, sc->title);
-	if (ret) {
-		printf("  %s\n", rp->err);
+	if (!quiet) {
+		printf("%s %s: %s\n", ret ? "FAIL" : "PASS", sc->file,
+		    sc->title);
+		if (ret) {
+			printf("  %s\n", rp->err);
+		}
 	}
 	free(rp);
 	return ret;
 }
+
+#ifdef REPLAY_FAULT
+/* test/fault_wrap.c */
+extern long fault_count, fault_at;
+extern int fault_hit;
+
+/**
+ * The fault mode (test/replay_fault): run a scenario once to count its
+ * allocations, then once per allocation with that one failing.  What the
+ * scenario checks no longer holds then; what must hold is that nothing
+ * crashes and (under ASan) nothing leaks, whatever fails.
+ * @return 0.
+ */
+static int
+run_faults(struct rpl_scenario *sc)
+{
+	long total, n;
+
+	quiet = 1;
+	fault_at = 0;
+	fault_count = 0;
+	(void)run_scenario(sc, 0);
+	total = fault_count;
+	for (n = 1; n <= total; n++) {
+		fault_count = 0;
+		fault_hit = 0;
+		fault_at = n;
+		(void)run_scenario(sc, 0);
+	}
+	fault_at = 0;
+	quiet = 0;
+	printf("PASS %s: each of its %ld allocations failed in turn, no "
+	    "crash\n", sc->file, total);
+	return 0;
+}
+#endif
 
 /** Print usage and exit. */
 static void
@@ -2620,7 +2662,11 @@ main(int argc, char **argv)
 		if (todo) {
 			printf("%s\n", sc->todo);
 		} else {
+#ifdef REPLAY_FAULT
+			failed |= run_faults(sc);
+#else
 			failed |= run_scenario(sc, verbose);
+#endif
 		}
 		scenario_free(sc);
 	}

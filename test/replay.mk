@@ -4,6 +4,17 @@
 check_PROGRAMS += test/replay
 test_replay_SOURCES = test/replay.c
 TESTS += test/replay.sh
+
+# Fault injection on the query path: the harness with every allocation
+# failing in turn (test/fault_wrap.c), over a recursion, a validation and
+# a spoofing scenario (test/replay_fault.sh).
+check_PROGRAMS += test/replay_fault
+test_replay_fault_SOURCES = test/replay.c test/fault_wrap.c
+test_replay_fault_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_FAULT
+test_replay_fault_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
+	-Wl,--wrap=calloc -Wl,--wrap=realloc
+TESTS += test/replay_fault.sh
+EXTRA_DIST += test/replay_fault.sh
 EXTRA_DIST += test/replay.sh \
 	contrib/testworld/make-val-scenarios \
 	contrib/testworld/make-5011-scenarios \
