@@ -15,7 +15,9 @@
  * refuse -> REFUSED; unparseable -> FORMERR; opcode other than QUERY ->
  * NOTIMP; qdcount != 1 -> FORMERR; EDNS version > 0 -> BADVERS
  * (RFC 6891 section 6.1.3); OPT or zone-transfer qtypes -> FORMERR /
- * REFUSED.
+ * REFUSED.  ip-ratelimit comes right after the parse, before any of
+ * these replies: a UDP query over its client's rate is dropped or, 1 in
+ * ip-ratelimit-factor, answered empty with TC (cache/ratelimit.h).
  */
 #include "config.h"
 #include "daemon/worker.h"
