@@ -689,10 +689,8 @@ worker_ip_ratelimit(struct worker *w, const struct dns_msg *q,
 	case 0:
 		return WORKER_IP_RL_PASS;
 	case 1:
-		w->stats.num_ip_ratelimited_tc++;
 		return WORKER_IP_RL_TC;
 	default:
-		w->stats.num_ip_ratelimited++;
 		return WORKER_IP_RL_DROP;
 	}
 }
@@ -795,10 +793,14 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 			    MSG_RCODE_NOERROR, -1, NULL)) {
 				/* Empty, TC: a real client asks over TCP. */
 				rep->reply[2] |= MSG_FLAG_TC >> 8;
+				w->stats.num_ip_ratelimited_tc++;
 				return 1;
 			}
+			/* Unparseable: no question to echo. */
+			w->stats.num_ip_ratelimited++;
 			return 0;
 		default:
+			w->stats.num_ip_ratelimited++;
 			return 0;
 		}
 	}
