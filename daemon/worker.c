@@ -639,17 +639,26 @@ worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 
 /**
  * Has the client shown a valid server cookie (DNS Cookies, RFC 7873)?
- * Such a client cannot be a spoofed address, so it is exempt from
- * ip-ratelimit, as in Unbound.  Cookies are not implemented yet: no
- * client is verified.  This is the hook for them.
+ * Such a client's address is not forged, so it is exempt from
+ * ip-ratelimit, as in Unbound.  Only when cookies are answered at all
+ * (answer-cookie, or an allow_cookie client), as worker_cookie() does;
+ * no side effects (worker_cookie() counts and fills the reply later).
+ * @param ok: the parse of q succeeded.
  * @return 1 or 0.
  */
 static int
-worker_cookie_verified(const struct dns_msg *q, const struct comm_reply *rep)
+worker_cookie_verified(struct worker *w, const struct dns_msg *q, int ok,
+    const struct comm_reply *rep, enum acl_action acl)
 {
-	(void)q;
-	(void)rep;
-	return 0;
+	struct daemon *d = w->daemon;
+
+	if (!ok || (!d->cfg->answer_cookie && acl != ACL_ALLOW_COOKIE) ||
+	    !q->edns.present || !q->edns.has_cookie) {
+		return 0;
+	}
+	return cookie_check(&d->cookies, q->edns.client_cookie,
+	    q->edns.server_cookie, q->edns.server_cookie_len, &rep->addr,
+	    comm_base_now(w->base)) != COOKIE_INVALID;
 }
 
 /** What ip-ratelimit does with a UDP query. */
@@ -665,25 +674,30 @@ enum worker_ip_rl {
 /**
  * ip-ratelimit: count a UDP query of its client address (IPv4 /32,
  * IPv6 /64) in this second, over all threads.  TCP is not limited (a
- * completed handshake is no spoofed address), nor is a client with a
- * verified cookie.
+ * completed handshake is no spoofed address).  A query with a valid
+ * server cookie is counted but never limited: the address's forged
+ * queries are, its real client is not.  The cookie is checked only over
+ * the limit, so the usual query costs no hash.
+ * @param ok: the parse of q succeeded.
+ * @param acl: the client's access control action.
  * @return an enum worker_ip_rl.
  */
 static enum worker_ip_rl
-worker_ip_ratelimit(struct worker *w, const struct dns_msg *q,
-    const struct comm_reply *rep)
+worker_ip_ratelimit(struct worker *w, const struct dns_msg *q, int ok,
+    const struct comm_reply *rep, enum acl_action acl)
 {
 	const struct config *cfg = w->daemon->cfg;
 	uint8_t key[RATE_KEY_IP6_LEN];
 	size_t len;
 	uint32_t n;
 
-	if (worker_cookie_verified(q, rep)) {
-		return WORKER_IP_RL_PASS;
-	}
 	len = rate_key_addr(&rep->addr, rep->addrlen, key);
 	n = rate_table_count(w->daemon->ip_rate, key, len,
 	    comm_base_now(w->base));
+	if (n <= (uint32_t)cfg->ip_ratelimit ||
+	    worker_cookie_verified(w, q, ok, rep, acl)) {
+		return WORKER_IP_RL_PASS;
+	}
 	switch (rate_slip(n, (uint32_t)cfg->ip_ratelimit,
 	    (uint32_t)cfg->ip_ratelimit_factor)) {
 	case 0:
@@ -783,9 +797,9 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 	ao.ede = cfg->ede;
 	/* ip-ratelimit before anything is answered (one branch when off);
-	 * after the parse, which a cookie check needs. */
+	 * after the parse, which the cookie check needs. */
 	if (cfg->ip_ratelimit > 0 && !rep->is_tcp) {
-		switch (worker_ip_ratelimit(w, q, rep)) {
+		switch (worker_ip_ratelimit(w, q, ret == RES_OK, rep, acl)) {
 		case WORKER_IP_RL_PASS:
 			break;
 		case WORKER_IP_RL_TC:

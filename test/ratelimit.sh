@@ -7,7 +7,10 @@
 # a TCP query from the same address in the same second is answered; the
 # next second the address is answered over UDP again; the counters
 # num.query.ip_ratelimited and num.query.ip_ratelimited_tc of stats say
-# exactly what the client saw.  The answers are local data: nothing is
+# exactly what the client saw.  With answer-cookie on, queries that show
+# the server cookie the address got before the burst (RFC 7873) are
+# answered in the same second despite the limit: a real client among
+# forged ones is not cut off.  The answers are local data: nothing is
 # asked upstream.  Output is TAP; skipped without python3.
 set -u
 top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -39,6 +42,7 @@ for try in 1 2 3 4 5; do
         printf '\tmodule-config: "iterator"\n'
         printf '\tip-ratelimit: %s\n\tip-ratelimit-factor: %s\n' \
             "$limit" "$factor"
+        printf '\tanswer-cookie: yes\n'
         printf '\tlocal-zone: "rl.internal." static\n'
         printf '\tlocal-data: "www.rl.internal. 60 IN A 192.0.2.1"\n'
         printf 'remote-control:\n\tcontrol-enable: yes\n'
@@ -68,15 +72,24 @@ fi
 # The client: the burst right after a second begins (so it fits in one
 # second of the daemon's clock), a TCP query at once, the replies
 # collected for at most 1.5 s, then one UDP query in a later second.
-# Prints "udp_answered tc none tcp_answered later_answered".
+# First a query with a client cookie, to learn the server cookie; after
+# the burst, five queries that show it.
+# Prints "udp_answered tc none tcp_answered later_answered
+# cookie_answered".
 python3 - "$port" "$burst" > "$dir/client.out" 2> "$dir/client.err" <<'EOF'
 import socket, struct, sys, time
 port, burst = int(sys.argv[1]), int(sys.argv[2])
 qname = b"".join(bytes([len(l)]) + l for l in b"www.rl.internal".split(b".")) + b"\0"
 
-def query(qid):
-    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + qname + \
-        struct.pack("!HH", 1, 1)
+def query(qid, cookie=b""):
+    q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 1 if cookie else 0) + \
+        qname + struct.pack("!HH", 1, 1)
+    if cookie:
+        opt = struct.pack("!HH", 10, len(cookie)) + cookie
+        q += b"\0" + struct.pack("!HHIH", 41, 1232, 0, len(opt)) + opt
+    return q
+
+client_cookie = bytes(range(1, 9))
 
 def kind(pkt):
     """'tc' (empty, TC), 'ans' (an answer), or None."""
@@ -107,19 +120,31 @@ u.connect(("127.0.0.1", port))
 deadline = time.time() + 3
 while time.time() % 1 > 0.2 and time.time() < deadline:
     time.sleep(0.01)
+u.send(query(50000, client_cookie))
+u.settimeout(1)
+server_cookie = b""
+try:
+    pkt = u.recv(4096)
+    at = pkt.find(struct.pack("!HH", 10, 24) + client_cookie)
+    if at >= 0:
+        server_cookie = pkt[at + 12:at + 28]
+except socket.timeout:
+    pass
 for i in range(burst):
     u.send(query(i + 1))
 tcp_ok = tcp_ask(60000)
+for i in range(5):
+    u.send(query(50001 + i, client_cookie + server_cookie))
 seen = {}
 u.settimeout(0.1)
 end = time.time() + 1.5
-while time.time() < end and len(seen) < burst:
+while time.time() < end and len(seen) < burst + 5:
     try:
         pkt = u.recv(4096)
     except socket.timeout:
         continue
     qid = struct.unpack("!H", pkt[:2])[0]
-    if 1 <= qid <= burst:
+    if 1 <= qid <= burst or 50001 <= qid <= 50005:
         seen[qid] = kind(pkt)
 later_ok = False
 time.sleep(1.1)
@@ -133,18 +158,23 @@ try:
             break
 except socket.timeout:
     pass
-ans = sum(1 for k in seen.values() if k == "ans")
-tc = sum(1 for k in seen.values() if k == "tc")
-print(ans, tc, burst - len(seen), int(tcp_ok), int(later_ok))
+cookie_ans = sum(1 for q, k in seen.items() if q > burst and k == "ans")
+burst_seen = {q: k for q, k in seen.items() if q <= burst}
+ans = sum(1 for k in burst_seen.values() if k == "ans")
+tc = sum(1 for k in burst_seen.values() if k == "tc")
+print(ans, tc, burst - len(burst_seen), int(tcp_ok), int(later_ok),
+      cookie_ans, len(server_cookie))
 EOF
-read -r answered tc none tcp later < "$dir/client.out"
+read -r answered tc none tcp later cookie sclen < "$dir/client.out"
 echo "# burst of $burst: answered $answered, TC $tc, no reply $none," \
-    "TCP answered $tcp, later answered $later"
+    "TCP answered $tcp, later answered $later; with the cookie" \
+    "($sclen octets) answered $cookie of 5"
 sed 's/^/# /' "$dir/client.err"
-# One second: limit answered.  A burst cut by a second boundary may get
-# up to twice that (the daemon's clock is per event batch).
+# One second: limit answered (the cookie query before the burst took one
+# of them).  A burst cut by a second boundary may get up to twice that
+# (the daemon's clock is per event batch).
 check "about ip-ratelimit UDP queries answered" \
-    '[ "$answered" -ge "$limit" ] && [ "$answered" -le $((2 * limit)) ]'
+    '[ "$answered" -ge $((limit - 1)) ] && [ "$answered" -le $((2 * limit)) ]'
 # Of the ~180 over the limit, 1 in 4 is answered empty with TC.
 check "1 in ip-ratelimit-factor over the limit gets TC" \
     '[ "$tc" -ge 35 ] && [ "$tc" -le 50 ]'
@@ -152,6 +182,8 @@ check "the rest are dropped" \
     '[ "$none" -eq $((burst - answered - tc)) ] && [ "$none" -ge 100 ]'
 check "TCP from the same address is answered" '[ "$tcp" = 1 ]'
 check "the next second UDP is answered again" '[ "$later" = 1 ]'
+check "a valid server cookie is exempt from the limit" \
+    '[ "$sclen" = 16 ] && [ "$cookie" = 5 ]'
 
 stats=$("$CONTROL" -c "$dir/resolute.conf" stats_noreset)
 echo "$stats" | grep ratelimit | sed 's/^/# /'

@@ -269,7 +269,8 @@ X(CFG_C_SERVER, "ip-ratelimit", INT, ip_ratelimit, "0", 0, INT_MAX, \
 	"/32, IPv6 /64, all threads together), 0 for no limit; more are " \
 	"dropped before the cache is looked at, except 1 in " \
 	"ip-ratelimit-factor, answered empty with TC so a real client " \
-	"asks again over TCP; TCP queries are not limited") \
+	"asks again over TCP; TCP queries, and queries with a valid " \
+	"server cookie (answer-cookie), are not limited") \
 X(CFG_C_SERVER, "ip-ratelimit-factor", INT, ip_ratelimit_factor, "10", 0, \
 	INT_MAX, "1 in this many UDP queries over ip-ratelimit gets an " \
 	"empty reply with TC instead of being dropped; 0: all are dropped " \
