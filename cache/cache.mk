@@ -4,11 +4,12 @@ libresolute_a_SOURCES += cache/slabhash.c cache/slabhash.h cache/policy.h \
 	cache/rrset.c cache/rrset.h cache/msgcache.c cache/msgcache.h \
 	cache/infra.c cache/infra.h cache/keycache.c cache/keycache.h \
 	cache/negcache.c cache/negcache.h \
-	cache/dns.c cache/dns.h cache/dump.c cache/dump.h
+	cache/dns.c cache/dns.h cache/dump.c cache/dump.h \
+	cache/ratelimit.c cache/ratelimit.h
 
 check_PROGRAMS += test/test_cache test/test_cache_upper \
 	test/test_cache_stress test/test_dnscache test/test_dump \
-	test/test_negcache
+	test/test_negcache test/test_ratelimit
 test_test_cache_SOURCES = test/test_cache.c test/unit.c test/unit.h
 test_test_cache_upper_SOURCES = test/test_cache_upper.c test/unit.c \
 	test/unit.h
@@ -17,8 +18,11 @@ test_test_cache_stress_SOURCES = test/test_cache_stress.c test/unit.c \
 test_test_dnscache_SOURCES = test/test_dnscache.c test/unit.c test/unit.h
 test_test_dump_SOURCES = test/test_dump.c test/unit.c test/unit.h
 test_test_negcache_SOURCES = test/test_negcache.c test/unit.c test/unit.h
+test_test_ratelimit_SOURCES = test/test_ratelimit.c test/unit.c \
+	test/unit.h
 TESTS += test/test_cache test/test_cache_upper test/test_cache_stress \
-	test/test_dnscache test/test_dump test/test_negcache
+	test/test_dnscache test/test_dump test/test_negcache \
+	test/test_ratelimit
 
 # Allocation-failure test: GNU ld's --wrap routes the cache code's
 # malloc/calloc/posix_memalign through the test's failing wrappers.

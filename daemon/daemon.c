@@ -14,6 +14,7 @@
 #include "cache/negcache.h"
 #include "cache/msgcache.h"
 #include "cache/policy.h"
+#include "cache/ratelimit.h"
 #include "cache/rrset.h"
 #include "iterator/hints.h"
 #include "iterator/iter_fwd.h"
@@ -49,6 +50,7 @@ daemon_setup_free(struct daemon_setup *s)
 	hints_delete(s->hints);
 	iter_fwd_delete(s->fwds);
 	anchors_delete(s->anchors);
+	rate_domains_delete(s->rate_domains);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -69,8 +71,10 @@ daemon_setup_build(const struct config *cfg, struct daemon_setup *s)
 	s->hints = hints_create();
 	s->fwds = iter_fwd_create();
 	s->anchors = anchors_create();
+	s->rate_domains = rate_domains_create(cfg->ratelimit_for_domain,
+	    cfg->ratelimit_below_domain);
 	if (!s->acl || !s->local_zones || !s->hints || !s->fwds ||
-	    !s->anchors) {
+	    !s->anchors || !s->rate_domains) {
 		log_err("out of memory");
 		daemon_setup_free(s);
 		return RES_ENOMEM;
@@ -123,9 +127,15 @@ daemon_create_caches(struct daemon *d)
 		    "octets)");
 		return RES_ESYSTEM;
 	}
+	/* Made whether the limits are on or not, so a reload can turn
+	 * them on; an empty table takes its shards only. */
+	d->ip_rate = rate_table_create(cfg->ip_ratelimit_size,
+	    (size_t)cfg->ip_ratelimit_slabs);
+	d->zone_rate = rate_table_create(cfg->ratelimit_size,
+	    (size_t)cfg->ratelimit_slabs);
 	if (!d->rrset_cache || !d->msg_cache || !d->infra_cache ||
 	    !d->key_cache || !d->bogus_ring || (cfg->aggressive_nsec &&
-	    !d->neg_cache)) {
+	    !d->neg_cache) || !d->ip_rate || !d->zone_rate) {
 		log_err("cannot create the caches (out of memory, or a size "
 		    "too small for its slabs)");
 		return RES_ENOMEM;
@@ -158,6 +168,7 @@ daemon_create(struct config *cfg, const char *cfgfile)
 	d->hints = su.hints;
 	d->fwds = su.fwds;
 	d->anchors = su.anchors;
+	d->rate_domains = su.rate_domains;
 	if (daemon_create_caches(d) != RES_OK) {
 		daemon_delete(d);
 		return NULL;
@@ -213,6 +224,9 @@ daemon_delete(struct daemon *d)
 	key_cache_delete(d->key_cache);
 	neg_cache_delete(d->neg_cache);
 	diag_ring_delete(d->bogus_ring);
+	rate_table_delete(d->ip_rate);
+	rate_table_delete(d->zone_rate);
+	rate_domains_delete(d->rate_domains);
 	hints_delete(d->hints);
 	iter_fwd_delete(d->fwds);
 	anchors_delete(d->anchors);
@@ -581,6 +595,15 @@ daemon_reload(struct daemon *d)
 	    (int)(ncfg->rrset_cache_size >> 10));
 	reload_check_int("msg-cache-size", (int)(o->msg_cache_size >> 10),
 	    (int)(ncfg->msg_cache_size >> 10));
+	reload_check_int("ip-ratelimit-size",
+	    (int)(o->ip_ratelimit_size >> 10),
+	    (int)(ncfg->ip_ratelimit_size >> 10));
+	reload_check_int("ip-ratelimit-slabs", o->ip_ratelimit_slabs,
+	    ncfg->ip_ratelimit_slabs);
+	reload_check_int("ratelimit-size", (int)(o->ratelimit_size >> 10),
+	    (int)(ncfg->ratelimit_size >> 10));
+	reload_check_int("ratelimit-slabs", o->ratelimit_slabs,
+	    ncfg->ratelimit_slabs);
 	if (strcmp(o->module_config ? o->module_config : "",
 	    ncfg->module_config ? ncfg->module_config : "") != 0) {
 		log_warn("reload: module-config changed; a restart is needed "
@@ -599,6 +622,8 @@ daemon_reload(struct daemon *d)
 	d->hints = su.hints;
 	iter_fwd_delete(d->fwds);
 	d->fwds = su.fwds;
+	rate_domains_delete(d->rate_domains);
+	d->rate_domains = su.rate_domains;
 	daemon_move_anchors(d, su.anchors);
 	anchors_delete(d->anchors);
 	d->anchors = su.anchors;

@@ -34,6 +34,8 @@ struct iter_forwards;
 struct anchor_set;
 struct daemon_remote;
 struct diag_ring;
+struct rate_table;
+struct rate_domains;
 
 /** The daemon's state. */
 struct daemon {
@@ -87,6 +89,13 @@ struct daemon {
 	struct daemon_remote *rc;
 	/** Trust anchors and negative trust anchors; replaced on reload. */
 	struct anchor_set *anchors;
+	/** ip-ratelimit counters per client address, shared by the
+	 * workers (they lock themselves); kept across reloads. */
+	struct rate_table *ip_rate;
+	/** ratelimit counters per zone, as ip_rate. */
+	struct rate_table *zone_rate;
+	/** Per-zone ratelimits; replaced on reload. */
+	struct rate_domains *rate_domains;
 	/** The last validation failures, for dump_diag; owned. */
 	struct diag_ring *bogus_ring;
 };
@@ -109,6 +118,8 @@ struct daemon_setup {
 	struct iter_forwards *fwds;
 	/** trust anchors (their files read) and domain-insecure: */
 	struct anchor_set *anchors;
+	/** ratelimit-for-domain: and ratelimit-below-domain: */
+	struct rate_domains *rate_domains;
 };
 
 /**

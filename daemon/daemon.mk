@@ -36,9 +36,10 @@ TESTS += test/test_acl test/test_localzone test/test_diag test/test_cookie
 
 # The whole daemon against the test world and over its control channel.
 TESTS += test/daemon.sh test/mtu.sh test/recursion.sh test/control.sh \
-	test/diag.sh test/anchor.sh test/checkconf.sh test/stale.sh test/tcp.sh
+	test/diag.sh test/anchor.sh test/checkconf.sh test/stale.sh test/tcp.sh \
+	test/ratelimit.sh
 EXTRA_DIST += test/tap.sh test/world.sh test/daemon.sh test/mtu.sh test/recursion.sh \
 	test/control.sh test/diag.sh test/anchor.sh test/checkconf.sh test/stale.sh \
-	test/tcp.sh \
+	test/tcp.sh test/ratelimit.sh \
 	testdata/daemon.conf testdata/control.conf \
 	testdata/root.hints.loopback testdata/config

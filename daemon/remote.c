@@ -826,6 +826,14 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.mod.cmp_failed);
 	rc_printf(c, "num.query.compare.single=%llu\n",
 	    (unsigned long long)t.w.mod.cmp_single);
+	rc_printf(c, "num.query.ratelimited=%llu\n",
+	    (unsigned long long)t.w.mod.ratelimited);
+	rc_printf(c, "num.query.ratelimit_passed=%llu\n",
+	    (unsigned long long)t.w.mod.ratelimit_passed);
+	rc_printf(c, "num.query.ip_ratelimited=%llu\n",
+	    (unsigned long long)t.w.num_ip_ratelimited);
+	rc_printf(c, "num.query.ip_ratelimited_tc=%llu\n",
+	    (unsigned long long)t.w.num_ip_ratelimited_tc);
 	rc_printf(c, "num.query.aggressive.NXDOMAIN=%llu\n",
 	    (unsigned long long)t.w.mod.aggressive_nxdomain);
 	rc_printf(c, "num.query.aggressive.NOERROR=%llu\n",

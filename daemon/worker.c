@@ -15,7 +15,9 @@
  * refuse -> REFUSED; unparseable -> FORMERR; opcode other than QUERY ->
  * NOTIMP; qdcount != 1 -> FORMERR; EDNS version > 0 -> BADVERS
  * (RFC 6891 section 6.1.3); OPT or zone-transfer qtypes -> FORMERR /
- * REFUSED.
+ * REFUSED.  ip-ratelimit comes right after the parse, before any of
+ * these replies: a UDP query over its client's rate is dropped or, 1 in
+ * ip-ratelimit-factor, answered empty with TC (cache/ratelimit.h).
  */
 #include "config.h"
 #include "daemon/worker.h"
@@ -24,6 +26,7 @@
 #include "daemon/diag.h"
 #include "daemon/localzone.h"
 #include "services/anchor_probe.h"
+#include "cache/ratelimit.h"
 #include "services/mesh.h"
 #include "services/modstack.h"
 #include "cache/dns.h"
@@ -225,6 +228,8 @@ worker_shared_env(const struct daemon *d, struct module_env *env)
 	env->hints = d->hints;
 	env->fwds = d->fwds;
 	env->anchors = d->anchors;
+	env->zone_rate = d->zone_rate;
+	env->rate_domains = d->rate_domains;
 	env->note_bogus = diag_ring_note;
 	env->note_bogus_arg = d->bogus_ring;
 }
@@ -632,6 +637,78 @@ worker_chaos(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 	return 1;
 }
 
+/**
+ * Has the client shown a valid server cookie (DNS Cookies, RFC 7873)?
+ * Such a client's address is not forged, so it is exempt from
+ * ip-ratelimit, as in Unbound.  Only when cookies are answered at all
+ * (answer-cookie, or an allow_cookie client), as worker_cookie() does;
+ * no side effects (worker_cookie() counts and fills the reply later).
+ * @param ok: the parse of q succeeded.
+ * @return 1 or 0.
+ */
+static int
+worker_cookie_verified(struct worker *w, const struct dns_msg *q, int ok,
+    const struct comm_reply *rep, enum acl_action acl)
+{
+	struct daemon *d = w->daemon;
+
+	if (!ok || (!d->cfg->answer_cookie && acl != ACL_ALLOW_COOKIE) ||
+	    !q->edns.present || !q->edns.has_cookie) {
+		return 0;
+	}
+	return cookie_check(&d->cookies, q->edns.client_cookie,
+	    q->edns.server_cookie, q->edns.server_cookie_len, &rep->addr,
+	    comm_base_now(w->base)) != COOKIE_INVALID;
+}
+
+/** What ip-ratelimit does with a UDP query. */
+enum worker_ip_rl {
+	/** within the limit: answer */
+	WORKER_IP_RL_PASS = 0,
+	/** over it: drop */
+	WORKER_IP_RL_DROP,
+	/** over it, 1 in ip-ratelimit-factor: an empty reply with TC */
+	WORKER_IP_RL_TC
+};
+
+/**
+ * ip-ratelimit: count a UDP query of its client address (IPv4 /32,
+ * IPv6 /64) in this second, over all threads.  TCP is not limited (a
+ * completed handshake is no spoofed address).  A query with a valid
+ * server cookie is counted but never limited: the address's forged
+ * queries are, its real client is not.  The cookie is checked only over
+ * the limit, so the usual query costs no hash.
+ * @param ok: the parse of q succeeded.
+ * @param acl: the client's access control action.
+ * @return an enum worker_ip_rl.
+ */
+static enum worker_ip_rl
+worker_ip_ratelimit(struct worker *w, const struct dns_msg *q, int ok,
+    const struct comm_reply *rep, enum acl_action acl)
+{
+	const struct config *cfg = w->daemon->cfg;
+	uint8_t key[RATE_KEY_IP6_LEN];
+	size_t len;
+	uint32_t n;
+
+	len = rate_key_addr(&rep->addr, rep->addrlen, key);
+	n = rate_table_count(w->daemon->ip_rate, key, len,
+	    comm_base_now(w->base));
+	if (n <= (uint32_t)cfg->ip_ratelimit ||
+	    worker_cookie_verified(w, q, ok, rep, acl)) {
+		return WORKER_IP_RL_PASS;
+	}
+	switch (rate_slip(n, (uint32_t)cfg->ip_ratelimit,
+	    (uint32_t)cfg->ip_ratelimit_factor)) {
+	case 0:
+		return WORKER_IP_RL_PASS;
+	case 1:
+		return WORKER_IP_RL_TC;
+	default:
+		return WORKER_IP_RL_DROP;
+	}
+}
+
 /** Count a query by opcode, header bits, type, class and EDNS. */
 static void
 worker_count_query(struct worker_stats *st, const uint8_t *hdr,
@@ -719,6 +796,28 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	memset(&ao, 0, sizeof(ao));
 	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 	ao.ede = cfg->ede;
+	/* ip-ratelimit before anything is answered (one branch when off);
+	 * after the parse, which the cookie check needs. */
+	if (cfg->ip_ratelimit > 0 && !rep->is_tcp) {
+		switch (worker_ip_ratelimit(w, q, ret == RES_OK, rep, acl)) {
+		case WORKER_IP_RL_PASS:
+			break;
+		case WORKER_IP_RL_TC:
+			if (ret == RES_OK && worker_error(w, q, rep, &ao,
+			    MSG_RCODE_NOERROR, -1, NULL)) {
+				/* Empty, TC: a real client asks over TCP. */
+				rep->reply[2] |= MSG_FLAG_TC >> 8;
+				w->stats.num_ip_ratelimited_tc++;
+				return 1;
+			}
+			/* Unparseable: no question to echo. */
+			w->stats.num_ip_ratelimited++;
+			return 0;
+		default:
+			w->stats.num_ip_ratelimited++;
+			return 0;
+		}
+	}
 	if (acl == ACL_REFUSE) {
 		w->stats.num_acl_refused++;
 		return worker_error(w, q, rep, &ao,
@@ -911,4 +1010,6 @@ worker_stats_add(struct worker_stats *total, const struct worker_stats *s)
 	total->qedns += s->qedns;
 	total->qedns_do += s->qedns_do;
 	total->num_mtu_truncated += s->num_mtu_truncated;
+	total->num_ip_ratelimited += s->num_ip_ratelimited;
+	total->num_ip_ratelimited_tc += s->num_ip_ratelimited_tc;
 }

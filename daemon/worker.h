@@ -94,6 +94,9 @@ struct worker_stats {
 	/** UDP replies over the interface MTU, sent cut to the question
 	 * with TC set (ip-dont-fragment). */
 	uint64_t num_mtu_truncated;
+	/** UDP queries over ip-ratelimit: dropped, and answered empty
+	 * with TC instead (1 in ip-ratelimit-factor). */
+	uint64_t num_ip_ratelimited, num_ip_ratelimited_tc;
 };
 
 /**

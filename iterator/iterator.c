@@ -33,6 +33,7 @@
 #include "cache/dns.h"
 #include "cache/infra.h"
 #include "cache/keycache.h"
+#include "cache/ratelimit.h"
 #include "cache/rrset.h"
 #include "iterator/delegpt.h"
 #include "iterator/hints.h"
@@ -216,6 +217,10 @@ struct iter_qstate {
 	int parent_tried;
 	/** query-compare of the current question. */
 	struct iter_cmp cmp;
+	/** 1 once a query over a ratelimit was let through (1 in
+	 * ratelimit-factor): the rest of this query's work goes on
+	 * unlimited, or the one let through would have been for nothing. */
+	int ratelimit_ok;
 };
 
 /** query-compare modes. */
@@ -1289,6 +1294,58 @@ iter_no_server(struct module_qstate *q, int id, struct iter_qstate *iq)
 	    "no server of the zone could be reached");
 }
 
+/**
+ * ratelimit: count an upstream query for the zone asked (the delegation
+ * point's name) and say whether it may go.  Over the zone's limit it
+ * fails with SERVFAIL and an EDE, except 1 in ratelimit-factor (the
+ * counted rule of rate_slip()).  A root priming query is exempt: it is
+ * one query per root NS TTL, and nothing resolves without it.
+ * @return 1 when the query was failed (do not send), else 0.
+ */
+static int
+iter_ratelimited(struct module_qstate *q, int id, struct iter_qstate *iq)
+{
+	struct module_env *env = q->env;
+	uint8_t key[RATE_KEY_MAX];
+	char z[DNAME_MAXSTR], text[DNAME_MAXSTR + 80];
+	uint32_t n;
+	int lim;
+
+	if ((env->cfg->ratelimit == 0 &&
+	    !rate_domains_has_any(env->rate_domains)) || q->is_priming) {
+		return 0;
+	}
+	lim = rate_domains_limit(env->rate_domains, iq->dp->name,
+	    env->cfg->ratelimit);
+	if (lim <= 0) {
+		return 0;
+	}
+	n = rate_table_count(env->zone_rate, key, rate_key_zone(iq->dp->name,
+	    key), *env->now);
+	if (iq->ratelimit_ok) {
+		return 0;
+	}
+	switch (rate_slip(n, (uint32_t)lim,
+	    (uint32_t)env->cfg->ratelimit_factor)) {
+	case 0:
+		return 0;
+	case 1:
+		iq->ratelimit_ok = 1;
+		env->ctr.ratelimit_passed++;
+		return 0;
+	default:
+		break;
+	}
+	env->ctr.ratelimited++;
+	if (dname_to_str(iq->dp->name, z, sizeof(z)) < 0) {
+		snprintf(z, sizeof(z), "?");
+	}
+	snprintf(text, sizeof(text), "the upstream query rate limit of "
+	    "zone %s (%d per second) is exceeded", z, lim);
+	iter_error(q, id, EDE_OTHER, text);
+	return 1;
+}
+
 /** ITER_QUERY_TARGETS: send to a server, or wait, or give up. */
 static void
 iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
@@ -1331,6 +1388,9 @@ iter_query_targets(struct module_qstate *q, int id, struct iter_qstate *iq)
 	    iter_select(q, iq);
 	if (!a) {
 		iter_no_server(q, id, iq);
+		return;
+	}
+	if (iter_ratelimited(q, id, iq)) {
 		return;
 	}
 	s = region_zalloc(q->region, sizeof(*s));

@@ -192,6 +192,7 @@ modstack_thread_update(struct modstack_thread *t,
 	t->env.hints = shared->hints;
 	t->env.fwds = shared->fwds;
 	t->env.anchors = shared->anchors;
+	t->env.rate_domains = shared->rate_domains;
 }
 
 void

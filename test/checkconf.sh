@@ -134,6 +134,13 @@ refused portrange 2 "outgoing-port-permit: '70000'" \
     'outgoing-port-permit: 70000'
 refused slabs 2 "msg-cache-slabs: 3 is not a power of 2" \
     'msg-cache-slabs: 3'
+refused rlrate 3 "ratelimit-for-domain: 'fast' is not a number" \
+    'ratelimit: 10' 'ratelimit-for-domain: example.com fast'
+refused rlname 2 "ratelimit-below-domain: 'bad..name' is not a valid" \
+    'ratelimit-below-domain: bad..name 5'
+refused rlslabs 2 "ip-ratelimit-slabs: 3 is not a power of 2" \
+    'ip-ratelimit-slabs: 3'
+refused rlsize 2 "ratelimit-size: 100 is too small" 'ratelimit-size: 100'
 
 # A trust anchor whose DS digest has the wrong length does not stop the
 # daemon: resolute-checkconf warns with the line, and the daemon starts

@@ -132,6 +132,12 @@
  *				cmp_single (query-compare),
  *				aggressive_nxdomain, aggressive_nodata,
  *				aggressive_wildcard,
+ *				ratelimited (upstream queries not sent:
+ *				ratelimit), ratelimit_passed (sent over
+ *				it, 1 in ratelimit-factor),
+ *				ip_ratelimited (client queries dropped by
+ *				ip-ratelimit), ip_ratelimited_tc (answered
+ *				empty with TC instead),
  *				stale (answers from expired data),
  *				answer_timeout (SERVFAIL at answer-timeout),
  *				prefetch (background refreshes started),
@@ -2323,6 +2329,14 @@ stat_value(struct replay *rp, const char *name)
 		return (long)rp->w->res->env.ctr.aggressive_nodata;
 	} else if (strcmp(name, "aggressive_wildcard") == 0) {
 		return (long)rp->w->res->env.ctr.aggressive_wildcard;
+	} else if (strcmp(name, "ratelimited") == 0) {
+		return (long)rp->w->res->env.ctr.ratelimited;
+	} else if (strcmp(name, "ratelimit_passed") == 0) {
+		return (long)rp->w->res->env.ctr.ratelimit_passed;
+	} else if (strcmp(name, "ip_ratelimited") == 0) {
+		return (long)rp->w->stats.num_ip_ratelimited;
+	} else if (strcmp(name, "ip_ratelimited_tc") == 0) {
+		return (long)rp->w->stats.num_ip_ratelimited_tc;
 	} else if (strcmp(name, "answers") == 0) {
 		for (a = rp->answers; a; a = a->next) {
 			n++;

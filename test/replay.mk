@@ -102,6 +102,8 @@ EXTRA_DIST += test/replay.sh \
 	testdata/iter_second_server.rpl testdata/iter_shared_query.rpl \
 	testdata/mesh_jostle.rpl testdata/iter_nxns.rpl \
 	testdata/worker_per_packet.rpl \
+	testdata/worker_ip_ratelimit.rpl \
+	testdata/iter_ratelimit.rpl testdata/iter_ratelimit_factor.rpl \
 	testdata/replay/selftest_bad_module.rpl \
 	testdata/replay/selftest_bad_order.rpl \
 	testdata/replay/selftest_bad_rr.rpl \

@@ -1760,6 +1760,24 @@ cfg_dname_ok(const char *s)
 	errors++; \
 } while (0)
 
+/** Smallest share of a ratelimit table per slab, bytes: a few entries. */
+#define CFG_RATELIMIT_MIN_SHARD 1024
+
+/** Is s a decimal count 0..INT_MAX (a ratelimit-for-domain rate)? */
+static int
+cfg_count_ok(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || *s == '-' || *s == '+') {
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno == 0 && *end == 0 && v >= 0 && v <= INT_MAX;
+}
+
 int
 config_check(const struct config *cfg)
 {
@@ -1847,6 +1865,23 @@ config_check(const struct config *cfg)
 			}
 		}
 	}
+	for (c = 0; c < 2; c++) {
+		l2 = c ? cfg->ratelimit_below_domain :
+		    cfg->ratelimit_for_domain;
+		for (; l2; l2 = l2->next) {
+			if (!cfg_dname_ok(l2->str)) {
+				CFG_CHECK_ERR(l2, "%s: '%s' is not a valid "
+				    "domain name", c ? "ratelimit-below-domain" :
+				    "ratelimit-for-domain", l2->str);
+			}
+			if (!cfg_count_ok(l2->str2)) {
+				CFG_CHECK_ERR(l2, "%s: '%s' is not a number "
+				    "of queries per second (0 to %d)", c ?
+				    "ratelimit-below-domain" :
+				    "ratelimit-for-domain", l2->str2, INT_MAX);
+			}
+		}
+	}
 #define CFG_CHECK_POW2(field, name) \
 	if ((cfg->field & (cfg->field - 1)) != 0) { \
 		log_err("%s: %s: %d is not a power of 2", config_where(cfg, \
@@ -1857,7 +1892,21 @@ config_check(const struct config *cfg)
 	CFG_CHECK_POW2(rrset_cache_slabs, "rrset-cache-slabs")
 	CFG_CHECK_POW2(key_cache_slabs, "key-cache-slabs")
 	CFG_CHECK_POW2(infra_cache_slabs, "infra-cache-slabs")
+	CFG_CHECK_POW2(ip_ratelimit_slabs, "ip-ratelimit-slabs")
+	CFG_CHECK_POW2(ratelimit_slabs, "ratelimit-slabs")
 #undef CFG_CHECK_POW2
+	/* A counter table needs room for a few entries per shard. */
+#define CFG_CHECK_RATESIZE(size, slabs, name) \
+	if (cfg->size < (size_t)cfg->slabs * CFG_RATELIMIT_MIN_SHARD) { \
+		log_err("%s: %s: %zu is too small: at least %d bytes per " \
+		    "slab", config_where(cfg, name, where, sizeof(where)), \
+		    name, cfg->size, CFG_RATELIMIT_MIN_SHARD); \
+		errors++; \
+	}
+	CFG_CHECK_RATESIZE(ip_ratelimit_size, ip_ratelimit_slabs,
+	    "ip-ratelimit-size")
+	CFG_CHECK_RATESIZE(ratelimit_size, ratelimit_slabs, "ratelimit-size")
+#undef CFG_CHECK_RATESIZE
 	if (cfg->cache_min_ttl > cfg->cache_max_ttl) {
 		log_err("%s: cache-min-ttl %d is larger than cache-max-ttl %d",
 		    config_where(cfg, "cache-min-ttl", where, sizeof(where)),

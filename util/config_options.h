@@ -268,6 +268,43 @@ X(CFG_C_SERVER, "query-compare", STR, query_compare, "no", 0, 0, \
 X(CFG_C_SERVER, "query-compare-exempt", STRLIST, query_compare_exempt, \
 	NULL, 0, 0, "domain whose answers are not compared (load " \
 	"balancers that answer differently per server) (ours)") \
+X(CFG_C_SERVER, "ip-ratelimit", INT, ip_ratelimit, "0", 0, INT_MAX, \
+	"UDP queries per second accepted from one client address (IPv4 " \
+	"/32, IPv6 /64, all threads together), 0 for no limit; more are " \
+	"dropped before the cache is looked at, except 1 in " \
+	"ip-ratelimit-factor, answered empty with TC so a real client " \
+	"asks again over TCP; TCP queries, and queries with a valid " \
+	"server cookie (answer-cookie), are not limited") \
+X(CFG_C_SERVER, "ip-ratelimit-factor", INT, ip_ratelimit_factor, "10", 0, \
+	INT_MAX, "1 in this many UDP queries over ip-ratelimit gets an " \
+	"empty reply with TC instead of being dropped; 0: all are dropped " \
+	"(Unbound lets them through to be answered)") \
+X(CFG_C_SERVER, "ip-ratelimit-size", SIZE, ip_ratelimit_size, "4m", 0, 0, \
+	"memory of the ip-ratelimit counters; the least recently seen " \
+	"addresses are forgotten first") \
+X(CFG_C_SERVER, "ip-ratelimit-slabs", INT, ip_ratelimit_slabs, "4", 1, \
+	1024, "ip-ratelimit counter shards, a power of 2") \
+X(CFG_C_SERVER, "ratelimit", INT, ratelimit, "0", 0, INT_MAX, \
+	"upstream queries per second sent for one zone (the delegation " \
+	"asked, all threads together), 0 for no limit; over it a query " \
+	"is not sent and its client gets SERVFAIL with EDE 0 saying so, " \
+	"except 1 in ratelimit-factor; root priming is exempt") \
+X(CFG_C_SERVER, "ratelimit-factor", INT, ratelimit_factor, "10", 0, \
+	INT_MAX, "1 in this many queries over a ratelimit is sent all " \
+	"the same; 0: none") \
+X(CFG_C_SERVER, "ratelimit-size", SIZE, ratelimit_size, "4m", 0, 0, \
+	"memory of the ratelimit counters; the least recently asked " \
+	"zones are forgotten first") \
+X(CFG_C_SERVER, "ratelimit-slabs", INT, ratelimit_slabs, "4", 1, 1024, \
+	"ratelimit counter shards, a power of 2") \
+X(CFG_C_SERVER, "ratelimit-for-domain", STR2LIST, ratelimit_for_domain, \
+	NULL, 0, 0, "zone and queries per second: the ratelimit of " \
+	"exactly that zone, 0 for none (applies also when ratelimit is " \
+	"0, unlike Unbound)") \
+X(CFG_C_SERVER, "ratelimit-below-domain", STR2LIST, \
+	ratelimit_below_domain, NULL, 0, 0, "zone and queries per second: " \
+	"the ratelimit of every zone below it (the closest such name " \
+	"counts; ratelimit-for-domain takes precedence), 0 for none") \
 X(CFG_C_SERVER, "ede", BOOL, ede, "yes", 0, 0, \
 	"add Extended DNS Errors (RFC 8914) to replies") \
 X(CFG_C_REMOTE, "control-enable", BOOL, control_enable, "no", 0, 0, \

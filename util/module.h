@@ -80,6 +80,8 @@ struct msg_cache;
 struct infra_cache;
 struct key_cache;
 struct neg_cache;
+struct rate_table;
+struct rate_domains;
 struct module_qstate;
 struct mesh_area;
 struct random_state;
@@ -359,6 +361,10 @@ struct module_counters {
 	 * (aggressive-nsec): NXDOMAIN, NODATA, and answers expanded from
 	 * a cached wildcard. */
 	uint64_t aggressive_nxdomain, aggressive_nodata, aggressive_wildcard;
+	/** ratelimit: upstream queries not sent because their zone was over
+	 * its rate (SERVFAIL), and those over it sent all the same (1 in
+	 * ratelimit-factor) (iterator). */
+	uint64_t ratelimited, ratelimit_passed;
 };
 
 /** What a module can reach: caches, network, clock, configuration. */
@@ -382,6 +388,11 @@ struct module_env {
 	struct iter_forwards *fwds;
 	/** Trust anchors and negative trust anchors (validator). */
 	struct anchor_set *anchors;
+	/** ratelimit counters per zone, shared by the threads (they lock
+	 * themselves). */
+	struct rate_table *zone_rate;
+	/** ratelimit-for-domain and ratelimit-below-domain. */
+	const struct rate_domains *rate_domains;
 	/** The current time (seconds), updated per event batch. */
 	time_t *now;
 	/** CSPRNG of this thread; NULL where choices must be fixed (the
