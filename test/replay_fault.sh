@@ -10,8 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 prog="$top_builddir/test/replay_fault"
 n=0
 failed=0
-for s in iter_referral iter_serve_expired iter_caps_forged val_secure \
-    val_wildcard; do
+for s in iter_referral iter_cname iter_refetch_target iter_serve_expired \
+    iter_caps_forged iter_tcp iter_ratelimit val_secure val_negative \
+    val_wildcard val_sentinel val_aggressive_nsec; do
 	n=$((n + 1))
 	f="$top_srcdir/testdata/$s.rpl"
 	out=$("$prog" "$f" 2>&1)
