@@ -13,4 +13,4 @@ bench_attack_forger_SOURCES = bench/attack/forger.c
 TESTS += bench/echo.sh test/attack.sh
 EXTRA_DIST += bench/run bench/README.md bench/RESULTS.md bench/echo.sh \
 	bench/attack/run bench/attack/README.md test/attack.sh \
-	bench/flood/run bench/results_md.py
+	bench/flood/run bench/overload/run bench/results_md.py
