@@ -28,7 +28,7 @@ TESTS += test/test_cache test/test_cache_upper test/test_cache_stress \
 # malloc/calloc/posix_memalign through the test's failing wrappers.
 check_PROGRAMS += test/test_cache_fault
 test_test_cache_fault_SOURCES = test/test_cache_fault.c test/unit.c \
-	test/unit.h
+	test/unit.h test/fault_wrap.c test/fault_wrap.h
 test_test_cache_fault_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
-	-Wl,--wrap=calloc -Wl,--wrap=posix_memalign
+	-Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=posix_memalign
 TESTS += test/test_cache_fault

@@ -1,26 +1,23 @@
 /*
- * test/fault_wrap.c - allocation failures for the replay harness built as
- * test/replay_fault: linked with the linker's --wrap for malloc, calloc
- * and realloc, every allocation (resolute's and the harness's) goes
- * through these wrappers, and the fault_at-th one after fault_count was
- * reset fails.
+ * test/fault_wrap.c - the failing allocation wrappers (see fault_wrap.h).
  */
 #include "config.h"
+#include "test/fault_wrap.h"
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t s);
 void *__real_realloc(void *p, size_t n);
+int __real_posix_memalign(void **p, size_t a, size_t n);
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t s);
 void *__wrap_realloc(void *p, size_t n);
+int __wrap_posix_memalign(void **p, size_t a, size_t n);
 
-/** Allocations counted so far. */
 long fault_count;
-/** The allocation to fail (1-based); 0 fails none. */
 long fault_at;
-/** 1 once the failure was injected. */
 int fault_hit;
 
 /** Count an allocation; 1 if it must fail. */
@@ -50,4 +47,10 @@ void *
 __wrap_realloc(void *p, size_t n)
 {
 	return fault_now() ? NULL : __real_realloc(p, n);
+}
+
+int
+__wrap_posix_memalign(void **p, size_t a, size_t n)
+{
+	return fault_now() ? ENOMEM : __real_posix_memalign(p, a, n);
 }

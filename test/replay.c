@@ -2597,9 +2597,7 @@ run_scenario(struct rpl_scenario *sc, int verbose)
 }
 
 #ifdef REPLAY_FAULT
-/* test/fault_wrap.c */
-extern long fault_count, fault_at;
-extern int fault_hit;
+#include "test/fault_wrap.h"
 
 /**
  * The fault mode (test/replay_fault): run a scenario once to count its

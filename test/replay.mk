@@ -9,10 +9,11 @@ TESTS += test/replay.sh
 # failing in turn (test/fault_wrap.c), over a recursion, a validation and
 # a spoofing scenario (test/replay_fault.sh).
 check_PROGRAMS += test/replay_fault
-test_replay_fault_SOURCES = test/replay.c test/fault_wrap.c
+test_replay_fault_SOURCES = test/replay.c test/fault_wrap.c \
+	test/fault_wrap.h
 test_replay_fault_CPPFLAGS = $(AM_CPPFLAGS) -DREPLAY_FAULT
 test_replay_fault_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
-	-Wl,--wrap=calloc -Wl,--wrap=realloc
+	-Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=posix_memalign
 TESTS += test/replay_fault.sh
 EXTRA_DIST += test/replay_fault.sh
 EXTRA_DIST += test/replay.sh \

@@ -1,16 +1,17 @@
 /*
  * test/test_anchor_fault.c - allocation failures in the trust anchors.
  *
- * Linked with the linker's --wrap for malloc, calloc and realloc, so
- * every allocation of resolute's code goes through the wrappers below.  A
- * scenario that uses every anchor function (strings, a zone file, a BIND
- * text, a config, negative anchors, lookups, printing) runs again and
- * again, failing the Nth allocation for N = 1, 2, ... until a run does not
- * reach N.  Each call must report 0 or RES_ENOMEM, nothing may crash, and
+ * Linked with the linker's --wrap for the allocation functions, so every
+ * allocation of resolute's code goes through the wrappers of
+ * test/fault_wrap.c.  A scenario that uses every anchor function
+ * (strings, a zone file, a BIND text, a config, negative anchors,
+ * lookups, printing) runs again and again, failing the Nth allocation for
+ * N = 1, 2, ... until a run does not reach N.  Each call must report 0 or RES_ENOMEM, nothing may crash, and
  * under ASan nothing may leak.  Messages go to /dev/null.
  */
 #include "config.h"
 #include "test/unit.h"
+#include "test/fault_wrap.h"
 #include "validator/trust_anchor.h"
 #include "util/config_file.h"
 #include "util/dname.h"
@@ -20,49 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t s);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t s);
-void *__wrap_realloc(void *p, size_t n);
-
-/** Allocations so far in this run. */
-static long fault_count;
-/** The allocation to fail (1-based); 0 fails none. */
-static long fault_at;
-/** 1 once the failure was injected in this run. */
-static int fault_hit;
-
-/** Count an allocation; 1 if it must fail. */
-static int
-fault_now(void)
-{
-	if (fault_at && ++fault_count == fault_at) {
-		fault_hit = 1;
-		return 1;
-	}
-	return 0;
-}
-
-void *
-__wrap_malloc(size_t n)
-{
-	return fault_now() ? NULL : __real_malloc(n);
-}
-
-void *
-__wrap_calloc(size_t n, size_t s)
-{
-	return fault_now() ? NULL : __real_calloc(n, s);
-}
-
-void *
-__wrap_realloc(void *p, size_t n)
-{
-	return fault_now() ? NULL : __real_realloc(p, n);
-}
 
 /** The config of the scenario, made before any failure. */
 static struct config *cfg;

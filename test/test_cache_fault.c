@@ -1,15 +1,16 @@
 /*
  * test/test_cache_fault.c - allocation failures in the caches.
  *
- * The program is linked with the linker's --wrap for malloc, calloc and
- * posix_memalign, so every allocation of the cache code goes through the
- * wrappers below.  A scenario that touches every cache is run again and
- * again, failing the Nth allocation for N = 1, 2, ... until a run does
- * not reach N.  Each run must end cleanly: calls report RES_ENOMEM or
+ * The program is linked with the linker's --wrap for the allocation
+ * functions, so every allocation of the cache code goes through the
+ * wrappers of test/fault_wrap.c.  A scenario that touches every cache is
+ * run again and again, failing the Nth allocation for N = 1, 2, ...
+ * until a run does not reach N.  Each run must end cleanly: calls report RES_ENOMEM or
  * NULL (or a miss), nothing crashes, and under ASan nothing leaks.
  */
 #include "config.h"
 #include "test/unit.h"
+#include "test/fault_wrap.h"
 #include "cache/rrset.h"
 #include "cache/msgcache.h"
 #include "cache/infra.h"
@@ -19,49 +20,6 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t s);
-int __real_posix_memalign(void **p, size_t a, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t s);
-int __wrap_posix_memalign(void **p, size_t a, size_t n);
-
-/** Allocations so far in this run. */
-static long fault_count;
-/** The allocation to fail (1-based); 0 fails none. */
-static long fault_at;
-/** 1 once the failure was injected in this run. */
-static int fault_hit;
-
-/** Count an allocation; 1 if it must fail. */
-static int
-fault_now(void)
-{
-	if (fault_at && ++fault_count == fault_at) {
-		fault_hit = 1;
-		return 1;
-	}
-	return 0;
-}
-
-void *
-__wrap_malloc(size_t n)
-{
-	return fault_now() ? NULL : __real_malloc(n);
-}
-
-void *
-__wrap_calloc(size_t n, size_t s)
-{
-	return fault_now() ? NULL : __real_calloc(n, s);
-}
-
-int
-__wrap_posix_memalign(void **p, size_t a, size_t n)
-{
-	return fault_now() ? 12 /* ENOMEM */ : __real_posix_memalign(p, a, n);
-}
 
 /** Results that are acceptable under a failed allocation. */
 static int

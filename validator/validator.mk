@@ -27,9 +27,9 @@ EXTRA_DIST += testdata/crypto/README testdata/crypto/rfc4034-ds.zone \
 # malloc/calloc/realloc through the test's failing wrappers.
 check_PROGRAMS += test/test_anchor_fault
 test_test_anchor_fault_SOURCES = test/test_anchor_fault.c test/unit.c \
-	test/unit.h
+	test/unit.h test/fault_wrap.c test/fault_wrap.h
 test_test_anchor_fault_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc \
-	-Wl,--wrap=calloc -Wl,--wrap=realloc
+	-Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=posix_memalign
 TESTS += test/test_anchor_fault
 
 # An RFC 5011 root KSK roll in real time against the test world.
