@@ -145,37 +145,52 @@ worker_tcp_stats(const struct worker *w, struct worker_stats *out)
 }
 
 /**
+ * The verdict on a query's server cookie, when cookies are answered at
+ * all (answer-cookie, or an allow_cookie client) and the query has a
+ * COOKIE option.  No side effects.
+ * @return an enum cookie_verdict, or -1 when cookies do not apply.
+ */
+static int
+worker_cookie_verdict(struct worker *w, const struct dns_msg *q,
+    const struct comm_reply *rep, enum acl_action acl)
+{
+	struct daemon *d = w->daemon;
+
+	if ((!d->cfg->answer_cookie && acl != ACL_ALLOW_COOKIE) ||
+	    !q->edns.present || !q->edns.has_cookie) {
+		return -1;
+	}
+	return (int)cookie_check(&d->cookies, q->edns.client_cookie,
+	    q->edns.server_cookie, q->edns.server_cookie_len, &rep->addr,
+	    comm_base_now(w->base));
+}
+
+/**
  * DNS Cookies (RFC 7873) of a query, with answer-cookie or for an
  * allow_cookie client: the reply's COOKIE option goes into ao (the client
  * cookie, and the server cookie sent back when it is valid and fresh,
- * else a new one, RFC 9018 section 4.3).
+ * else a new one, RFC 9018 section 4.3), made in buf (40 octets).
  * @return 1 when the query carried a valid server cookie.
  */
 static int
 worker_cookie(struct worker *w, const struct dns_msg *q,
-    const struct comm_reply *rep, enum acl_action acl,
+    const struct comm_reply *rep, enum acl_action acl, uint8_t *buf,
     struct answer_opts *ao)
 {
 	struct daemon *d = w->daemon;
-	enum cookie_verdict v;
-	time_t now;
+	int v = worker_cookie_verdict(w, q, rep, acl);
 
-	if ((!d->cfg->answer_cookie && acl != ACL_ALLOW_COOKIE) ||
-	    !q->edns.present || !q->edns.has_cookie) {
+	if (v < 0) {
 		return 0;
 	}
-	now = comm_base_now(w->base);
-	v = cookie_check(&d->cookies, q->edns.client_cookie,
-	    q->edns.server_cookie, q->edns.server_cookie_len, &rep->addr,
-	    now);
-	memcpy(ao->cookie, q->edns.client_cookie, 8);
+	memcpy(buf, q->edns.client_cookie, 8);
 	if (v == COOKIE_VALID) {
-		memcpy(ao->cookie + 8, q->edns.server_cookie,
-		    COOKIE_SERVER_LEN);
+		memcpy(buf + 8, q->edns.server_cookie, COOKIE_SERVER_LEN);
 	} else {
 		cookie_make(&d->cookies, q->edns.client_cookie, &rep->addr,
-		    now, ao->cookie + 8);
+		    comm_base_now(w->base), buf + 8);
 	}
+	ao->cookie = buf;
 	ao->cookie_len = 8 + COOKIE_SERVER_LEN;
 	if (v != COOKIE_INVALID) {
 		w->stats.num_cookie_valid++;
@@ -650,15 +665,7 @@ static int
 worker_cookie_verified(struct worker *w, const struct dns_msg *q, int ok,
     const struct comm_reply *rep, enum acl_action acl)
 {
-	struct daemon *d = w->daemon;
-
-	if (!ok || (!d->cfg->answer_cookie && acl != ACL_ALLOW_COOKIE) ||
-	    !q->edns.present || !q->edns.has_cookie) {
-		return 0;
-	}
-	return cookie_check(&d->cookies, q->edns.client_cookie,
-	    q->edns.server_cookie, q->edns.server_cookie_len, &rep->addr,
-	    comm_base_now(w->base)) != COOKIE_INVALID;
+	return ok && worker_cookie_verdict(w, q, rep, acl) > COOKIE_INVALID;
 }
 
 /** What ip-ratelimit does with a UDP query. */
@@ -775,6 +782,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	enum acl_action acl;
 	enum local_result lr;
 	size_t limit;
+	uint8_t cookie[8 + COOKIE_SERVER_LEN];
 	int ret, prefetch, fast, cookie_ok;
 
 	w->stats.num_queries++;
@@ -793,9 +801,10 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	}
 	ret = msg_parse_query(q, rep->query, rep->query_len);
 	worker_count_query(&w->stats, rep->query, q);
-	memset(&ao, 0, sizeof(ao));
 	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 	ao.ede = cfg->ede;
+	ao.cookie = NULL;
+	ao.cookie_len = 0;
 	/* ip-ratelimit before anything is answered (one branch when off);
 	 * after the parse, which the cookie check needs. */
 	if (cfg->ip_ratelimit > 0 && !rep->is_tcp) {
@@ -844,7 +853,7 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		return worker_error(w, q, rep, &ao,
 		    MSG_RCODE_BADVERS, -1, NULL);
 	}
-	cookie_ok = worker_cookie(w, q, rep, acl, &ao);
+	cookie_ok = worker_cookie(w, q, rep, acl, cookie, &ao);
 	if (acl == ACL_ALLOW_COOKIE && !rep->is_tcp && !cookie_ok) {
 		/* allow_cookie: over UDP only with a valid server cookie
 		 * (RFC 7873 section 5.2.3: BADCOOKIE with a fresh one);
@@ -882,8 +891,10 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 		limit = rep->reply_cap;
 	}
 	answer_to_query(&to, q, limit);
-	memcpy(to.cookie, ao.cookie, ao.cookie_len);
-	to.cookie_len = ao.cookie_len;
+	if (ao.cookie_len) {
+		memcpy(to.cookie, ao.cookie, ao.cookie_len);
+		to.cookie_len = ao.cookie_len;
+	}
 	to.any_subset = q->qtype == RR_TYPE_ANY && !rep->is_tcp;
 	/* Not on the fast path: ANY over UDP (cut down by the mesh's
 	 * encoder), a root key sentinel name (judged by the validator, RFC

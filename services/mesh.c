@@ -1404,23 +1404,6 @@ mesh_signal_query(struct module_env *env, const struct query_info *qi)
 }
 
 int
-mesh_new_signal(struct mesh_area *m, const struct query_info *qi)
-{
-	struct query_info lq = *qi;
-	uint8_t lname[DNAME_MAXLEN];
-	uint16_t qflags = MSG_FLAG_RD | MSG_FLAG_CD;
-
-	if (qi->qname_len > DNAME_MAXLEN) {
-		return 0;
-	}
-	memcpy(lname, qi->qname, qi->qname_len);
-	dname_tolower(lname);
-	lq.qname = lname;
-	return mesh_new_background(m, &lq, qflags, mesh_hash(&lq, qflags, 0,
-	    NULL), 1);
-}
-
-int
 mesh_new_callback(struct mesh_area *m, const struct query_info *qi,
     uint16_t qflags, const struct query_trace *trace, mesh_cb_func cb,
     void *arg)

@@ -204,17 +204,6 @@ int mesh_new_client(struct mesh_area *m, const struct dns_msg *q,
 void mesh_new_prefetch(struct mesh_area *m, const struct dns_msg *q);
 
 /**
- * Send a question whose answer nobody waits for (a signal to the
- * authoritative servers, RFC 8145 key tags): resolved without the cache
- * and without validation (CD), so it reaches the servers.
- * @param m: the mesh.
- * @param qi: the question.
- * @return 1 when started, 0 when not (the same question is out, the
- *	request list is full, no memory).
- */
-int mesh_new_signal(struct mesh_area *m, const struct query_info *qi);
-
-/**
  * The clients' deadlines (the mesh's timer runs this; the replay harness
  * calls it after it moves the clock): a network client that has waited
  * serve-expired-client-timeout gets expired data if the cache has it,

@@ -77,8 +77,8 @@ struct answer_opts {
 	/** 1 to send Extended DNS Errors (ede: yes). */
 	int ede;
 	/** The COOKIE option of an error reply (answer_error()), as in
-	 * struct answer_to; cookie_len 0 for none. */
-	uint8_t cookie[40];
+	 * struct answer_to (it must outlive the call), or NULL. */
+	const uint8_t *cookie;
 	/** Its length. */
 	uint8_t cookie_len;
 };

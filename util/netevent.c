@@ -789,12 +789,6 @@ comm_point_tcp_stats(const struct comm_point *c, struct comm_tcp_stats *st)
 	}
 }
 
-int
-comm_point_tcp_max(const struct comm_point *c)
-{
-	return c && c->is_tcp ? c->max_conn : 0;
-}
-
 struct comm_point *
 comm_point_create_tcp(struct comm_base *b, int fd, int max_conn, int idle_ms,
     comm_handler_type handler, void *arg)

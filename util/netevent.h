@@ -200,9 +200,6 @@ struct comm_tcp_stats {
 void comm_point_tcp_stats(const struct comm_point *c,
 	struct comm_tcp_stats *st);
 
-/** The connection cap of a TCP point (0 for UDP). */
-int comm_point_tcp_max(const struct comm_point *c);
-
 /**
  * Serve DNS over TCP on a listening socket.
  * @param b: the base.
