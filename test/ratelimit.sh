@@ -48,18 +48,10 @@ for try in 1 2 3 4 5; do
         printf 'remote-control:\n\tcontrol-enable: yes\n'
         printf '\tcontrol-interface: "%s/ctl.sock"\n' "$dir"
     } > "$dir/resolute.conf"
-    "$RESOLUTE" -d -c "$dir/resolute.conf" 2>>"$dir/stderr" &
-    pid=$!
-    for i in $(seq 1 50); do
-        if [ -S "$dir/ctl.sock" ] &&
-            "$CONTROL" -c "$dir/resolute.conf" status >/dev/null 2>&1; then
-            started=1
-            break
-        fi
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    [ $started = 1 ] && break
+    if tap_resolute "$dir/ctl.sock"; then
+        started=1
+        break
+    fi
     kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
 done
 check "daemon starts" '[ $started = 1 ]'

@@ -164,18 +164,8 @@ while time.time() < end:
             s.sendall(struct.pack("!H", len(a)) + a)
 PY
 ck=$!
-"$RESOLUTE" -d -c "$dir/resolute.conf" 2>"$dir/stderr" &
-pid=$!
-up=0
-for i in $(seq 1 50); do
-    if [ -S "$dir/control.sock" ] &&
-        "$CONTROL" -c "$dir/resolute.conf" status >/dev/null 2>&1; then
-        up=1
-        break
-    fi
-    sleep 0.1
-done
-check "resolute started (one thread, six TCP slots, 2 s window)" '[ $up = 1 ]' ||
+check "resolute started (one thread, six TCP slots, 2 s window)" \
+    'tap_resolute "$dir/control.sock"' ||
     sed 's/^/# /' "$dir/stderr" "$dir/resolute.log"
 
 python3 - "$port" >"$dir/py.out" 2>&1 <<'PY'
@@ -226,8 +216,9 @@ def read_msg(s):
         m += c
     return m
 
-def keepalive_of(m):
-    """The TIMEOUT of the edns-tcp-keepalive option of a reply, or None."""
+def opt_option(m, want):
+    """The data of the first EDNS option of type want in a reply (the
+    OPT record is its last RR), or None."""
     i = m.rfind(b"\x00\x00\x29")
     if i < 0:
         return None
@@ -235,10 +226,16 @@ def keepalive_of(m):
     p, end = i + 11, i + 11 + rdlen
     while p + 4 <= end:
         code, olen = struct.unpack("!HH", m[p:p + 4])
-        if code == 11 and olen == 2:
-            return struct.unpack("!H", m[p + 4:p + 6])[0]
+        if code == want:
+            return m[p + 4:p + 4 + olen]
         p += 4 + olen
     return None
+
+def keepalive_of(m):
+    """The TIMEOUT of the edns-tcp-keepalive option of a reply, or None."""
+    o = opt_option(m, 11)
+    return struct.unpack("!H", o)[0] if o is not None and len(o) == 2 \
+        else None
 
 def report(ok, text):
     print(("ok" if ok else "not ok") + " " + text, flush=True)
@@ -404,17 +401,7 @@ def rcode_of(m):
     return rc
 
 def cookie_of(m):
-    i = m.rfind(b"\x00\x00\x29")
-    if i < 0:
-        return None
-    rdlen = struct.unpack("!H", m[i + 9:i + 11])[0]
-    p, end = i + 11, i + 11 + rdlen
-    while p + 4 <= end:
-        code, olen = struct.unpack("!HH", m[p:p + 4])
-        if code == 10:
-            return m[p + 4:p + 4 + olen]
-        p += 4 + olen
-    return None
+    return opt_option(m, 10)
 
 cc = b"\x11" * 8
 m = udp_ask("127.0.0.12", cq(21, cc))
