@@ -14,6 +14,7 @@
 #include "util/log.h"
 #include "util/rdata.h"
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,26 +226,28 @@ zonefile_read_string(const char *text, const char *name,
 }
 
 int
-zonefile_read(const char *file, const uint8_t *origin, uint32_t default_ttl,
-    zonefile_rr_cb cb, void *arg)
+zonefile_read_text(const char *file, size_t max, char **out)
 {
 	FILE *f = fopen(file, "r");
 	char *text;
-	long sz;
-	int ret;
+	long sz = -1;
 
+	*out = NULL;
 	if (!f) {
 		log_err("cannot open %s: %s", file, strerror(errno));
 		return RES_ESYSTEM;
 	}
 	if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		log_err("cannot read %s: %s", file, strerror(errno));
+	    fseek(f, 0, SEEK_SET) != 0 || (unsigned long)sz > max) {
+		if (sz >= 0 && (unsigned long)sz > max) {
+			log_err("%s: larger than %zu octets", file, max);
+		} else {
+			log_err("cannot read %s: %s", file, strerror(errno));
+		}
 		fclose(f);
 		return RES_ESYSTEM;
 	}
-	text = malloc((size_t)sz + 1);
-	if (!text) {
+	if (!(text = malloc((size_t)sz + 1))) {
 		fclose(f);
 		return RES_ENOMEM;
 	}
@@ -260,6 +263,20 @@ zonefile_read(const char *file, const uint8_t *origin, uint32_t default_ttl,
 		log_err("%s: contains a NUL octet", file);
 		free(text);
 		return RES_ESYNTAX;
+	}
+	*out = text;
+	return RES_OK;
+}
+
+int
+zonefile_read(const char *file, const uint8_t *origin, uint32_t default_ttl,
+    zonefile_rr_cb cb, void *arg)
+{
+	char *text;
+	int ret;
+
+	if ((ret = zonefile_read_text(file, SIZE_MAX, &text)) != RES_OK) {
+		return ret;
 	}
 	ret = zonefile_read_string(text, file, origin, default_ttl, cb, arg);
 	free(text);

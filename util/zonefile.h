@@ -13,6 +13,7 @@
  */
 #ifndef UTIL_ZONEFILE_H
 #define UTIL_ZONEFILE_H
+#include <stddef.h>
 #include <stdint.h>
 
 struct rr_text;
@@ -28,6 +29,17 @@ struct rr_text;
  */
 typedef int (*zonefile_rr_cb)(void *arg, const struct rr_text *rr,
 	const char *file, int line);
+
+/**
+ * Read a whole text file into memory (zone files, trust anchor files,
+ * RFC 5011 state files).
+ * @param file: the file name.
+ * @param max: the largest size accepted, in octets.
+ * @param out: receives the text, NUL-terminated (malloced), or NULL.
+ * @return 0; RES_ESYSTEM when it cannot be read or is larger than max,
+ *	RES_ESYNTAX when it holds a NUL octet (both logged), RES_ENOMEM.
+ */
+int zonefile_read_text(const char *file, size_t max, char **out);
 
 /**
  * Read every RR of a file.

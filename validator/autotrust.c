@@ -10,6 +10,7 @@
 #include "util/rdata.h"
 #include "util/reply.h"
 #include "util/rrtype.h"
+#include "util/zonefile.h"
 #include "validator/val_canon.h"
 #include "validator/val_crypto.h"
 #include <errno.h>
@@ -394,39 +395,13 @@ autr_read_string(const char *text, const char *name, struct autr_point **out)
 int
 autr_read_file(const char *file, struct autr_point **out)
 {
-	FILE *f = fopen(file, "r");
 	char *text;
-	long size = -1;
 	int r;
 
 	*out = NULL;
-	if (!f) {
-		log_err("%s: cannot read: %s", file, strerror(errno));
-		return RES_ESYSTEM;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || size > 16 * 1024 * 1024) {
-		log_err("%s: cannot read: %s", file, size > 0 ?
-		    "too big" : strerror(errno));
-		fclose(f);
-		return RES_ESYSTEM;
-	}
-	if (!(text = malloc((size_t)size + 1))) {
-		fclose(f);
-		return RES_ENOMEM;
-	}
-	if (fread(text, 1, (size_t)size, f) != (size_t)size) {
-		log_err("%s: cannot read: %s", file, strerror(errno));
-		free(text);
-		fclose(f);
-		return RES_ESYSTEM;
-	}
-	fclose(f);
-	text[size] = 0;
-	if (memchr(text, 0, (size_t)size)) {
-		log_err("%s: a NUL byte: not an anchor file", file);
-		free(text);
-		return RES_ESYNTAX;
+	if ((r = zonefile_read_text(file, 16 * 1024 * 1024, &text)) !=
+	    RES_OK) {
+		return r;
 	}
 	r = autr_read_string(text, file, out);
 	free(text);

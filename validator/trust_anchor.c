@@ -1071,43 +1071,14 @@ anchors_add_trusted_keys_string(struct anchor_set *set, const char *text,
 int
 anchors_add_trusted_keys_file(struct anchor_set *set, const char *file)
 {
-	FILE *f;
 	char *text;
-	long sz;
-	size_t got;
 	int r;
 
 	if (!set || !file) {
 		return RES_EINVAL;
 	}
-	if (!(f = fopen(file, "r"))) {
-		log_err("cannot open %s: %s", file, strerror(errno));
-		return RES_ESYSTEM;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		log_err("cannot read %s: %s", file, strerror(errno));
-		fclose(f);
-		return RES_ESYSTEM;
-	}
-	if (!(text = malloc((size_t)sz + 1))) {
-		fclose(f);
-		log_err("%s: out of memory", file);
-		return RES_ENOMEM;
-	}
-	got = fread(text, 1, (size_t)sz, f);
-	if (ferror(f)) {
-		log_err("cannot read %s: %s", file, strerror(errno));
-		fclose(f);
-		free(text);
-		return RES_ESYSTEM;
-	}
-	fclose(f);
-	text[got] = 0;
-	if (strlen(text) != got) {
-		log_err("%s: NUL character in the file", file);
-		free(text);
-		return RES_ESYNTAX;
+	if ((r = zonefile_read_text(file, SIZE_MAX, &text)) != RES_OK) {
+		return r;
 	}
 	r = bk_parse(set, text, file);
 	free(text);
