@@ -47,6 +47,12 @@
  *	NOW seconds		optional: the clock at the start (POSIX
  *				time), e.g. inside the validity period of
  *				the scenario's signatures
+ *	FAULT_ANSWERS any	optional: in the fault mode (below) an
+ *				answer to the question asked is enough;
+ *				for scenarios whose answers hang on soft
+ *				state such as rate counters, which a
+ *				failed allocation loses as an eviction
+ *				would (the query is then let through)
  *	CONFIG			resolute.conf lines up to CONFIG_END; the
  *	...			harness prepends "server:", "root-hints:"
  *	CONFIG_END		(the file below) and module-config
@@ -403,6 +409,8 @@ struct rpl_scenario {
 	char todo[256];
 	/** Clock at the start (NOW, else REPLAY_START_TIME). */
 	time_t start;
+	/** FAULT_ANSWERS any: in the fault mode, any answer will do. */
+	int fault_any_answer;
 	/** CONFIG text (heap). */
 	char *config;
 	/** ROOT_HINTS text (heap). */
@@ -489,7 +497,20 @@ struct replay {
 	char hintsfile[256];
 	/** Temporary auto-trust-anchor-file (AUTOTRUST), or empty. */
 	char autrfile[256];
+	/** The fault mode: an allocation of the harness itself failed, so
+	 * the run says nothing about the resolver. */
+	int harness_oom;
+	/** The fault mode: the resolver could not be set up (it said so). */
+	int setup_failed;
+	/** The fault mode: client answers that were SERVFAIL in place of
+	 * the scenario's answer. */
+	int servfails;
 };
+
+/** 1 in the fault mode (test/replay_fault): the scenario's checks of
+ * the resolver's inner workings are skipped, and a client answer must be
+ * the scenario's answer or SERVFAIL. */
+static int fault_mode;
 
 /** Record the first failure (later ones are dropped). */
 static void
@@ -507,6 +528,14 @@ fail(struct replay *rp, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rp->err, sizeof(rp->err), fmt, ap);
 	va_end(ap);
+}
+
+/** An allocation of the harness failed. */
+static void
+oom(struct replay *rp)
+{
+	rp->harness_oom = 1;
+	fail(rp, "out of memory (in the harness)");
 }
 
 /** Print a trace line with -v. */
@@ -1269,6 +1298,15 @@ scenario_read(const char *file)
 			} else {
 				sc->start = (time_t)v;
 			}
+		} else if (rd_is(rd, "FAULT_ANSWERS")) {
+			const char *v = rd->buf + 13;
+
+			v += strspn(v, " \t");
+			if (strcmp(v, "any") != 0) {
+				ret = rd_err(rd, "FAULT_ANSWERS any");
+			} else {
+				sc->fault_any_answer = 1;
+			}
 		} else if (rd_is(rd, "CONFIG")) {
 			ret = parse_block(rd, "CONFIG_END", &sc->config);
 		} else if (rd_is(rd, "ROOT_HINTS")) {
@@ -1336,7 +1374,7 @@ log_query(struct replay *rp, const struct fake_query *q)
 		struct fake_query *l = realloc(rp->log, n * sizeof(*l));
 
 		if (!l) {
-			fail(rp, "out of memory");
+			oom(rp);
 			return;
 		}
 		rp->log = l;
@@ -1446,7 +1484,7 @@ fake_reply(void *arg, const struct comm_reply *rep, const uint8_t *msg,
 
 	if (!a || !(a->pkt = malloc(len ? len : 1))) {
 		free(a);
-		fail(rp, "out of memory");
+		oom(rp);
 		return RES_ENOMEM;
 	}
 	memcpy(a->pkt, msg, len);
@@ -1765,6 +1803,7 @@ check_section(struct replay *rp, const struct rpl_step *st,
 		if (r->section == sec && rr_list_add(&exp, r->owner, r->type,
 		    r->rclass, with_ttl ? r->ttl : 0, r->rdata, r->rdlen) !=
 		    RES_OK) {
+			oom(rp);
 			bad = 1;
 		}
 	}
@@ -1787,6 +1826,7 @@ check_section(struct replay *rp, const struct rpl_step *st,
 		}
 		if (rr_list_add(&got, owner, m->rr[i].type, m->rr[i].rclass,
 		    with_ttl ? m->rr[i].ttl : 0, rd, rdlen) != RES_OK) {
+			oom(rp);
 			bad = 1;
 		}
 	}
@@ -1818,7 +1858,8 @@ check_section(struct replay *rp, const struct rpl_step *st,
 			fail(rp, "%s", msg);
 			free(msg);
 		} else {
-			fail(rp, "out of memory");
+			fail(rp, "step %d (line %d) CHECK_ANSWER: the %s "
+			    "section differs", st->num, st->line, names[sec]);
 		}
 	}
 	rr_list_free(&exp);
@@ -1855,6 +1896,20 @@ step_check_answer(struct replay *rp, const struct rpl_step *st)
 	char b1[128], b2[128];
 	int sec;
 
+	if (!a && fault_mode) {
+		/* The resolver took a path the scenario does not script (an
+		 * allocation failed on the way); where the scenario has no
+		 * reply, the network is silent, and the resolver must get to
+		 * an answer through its timeouts. */
+		int i;
+
+		for (i = 0; i < REPLAY_MAX_DELIVER && !rp->answers &&
+		    rp->pending && !rp->err[0]; i++) {
+			timeout_query(rp, rp->pending);
+			run_network(rp);
+		}
+		a = rp->answers;
+	}
 	if (!a) {
 		fail(rp, "step %d (line %d) CHECK_ANSWER: no answer came to "
 		    "the client (still pending upstream: %s)", st->num,
@@ -1865,13 +1920,27 @@ step_check_answer(struct replay *rp, const struct rpl_step *st)
 	m = malloc(sizeof(*m));
 	room = malloc(MSG_MAX_RR_ANY * sizeof(*room));
 	if (!m || !room) {
-		fail(rp, "out of memory");
+		oom(rp);
 		goto out;
 	}
 	if (msg_parse_big(m, a->pkt, a->len, room, MSG_MAX_RR_ANY) !=
 	    RES_OK) {
 		fail(rp, "step %d (line %d) CHECK_ANSWER: the answer does not "
 		    "parse", st->num, st->line);
+		goto out;
+	}
+	if (fault_mode && rp->sc->fault_any_answer && (!e->have_q ||
+	    (m->have_question && m->qtype == e->q.type &&
+	    dname_equal(m->qname, e->q.owner)))) {
+		trace(rp, "  an answer (FAULT_ANSWERS any)");
+		goto out;
+	}
+	if (fault_mode && m->rcode == MSG_RCODE_SERVFAIL) {
+		/* An allocation failed: SERVFAIL is the honest answer (its
+		 * EDE, if the scenario expects one, may then differ). */
+		trace(rp, "  SERVFAIL (the scenario's answer: %s)",
+		    e->rcode == MSG_RCODE_SERVFAIL ? "SERVFAIL too" : "other");
+		rp->servfails += e->rcode != MSG_RCODE_SERVFAIL;
 		goto out;
 	}
 	if (((match & RPL_M_FLAGS) && (m->flags & fmask) != e->flags) ||
@@ -2234,7 +2303,7 @@ step_trace(struct replay *rp, const struct rpl_step *st)
 	f = open_memstream(&buf, &len);
 	if (!f) {
 		trace_run_release(run);
-		fail(rp, "out of memory");
+		oom(rp);
 		return;
 	}
 	(void)trace_run_print(run, f);
@@ -2410,6 +2479,14 @@ run_step(struct replay *rp, const struct rpl_step *st)
 
 	rp->cur_step = st->num;
 	trace(rp, "STEP %d %s (line %d)", st->num, kinds[st->type], st->line);
+	if (fault_mode && st->type != RPL_QUERY && st->type !=
+	    RPL_CHECK_ANSWER && st->type != RPL_TIME_PASSES && st->type !=
+	    RPL_TRACE && st->type != RPL_TIMEOUT) {
+		/* What the resolver sends, counts and keeps changes once an
+		 * allocation has failed; what it answers is checked. */
+		trace(rp, "  (not checked in the fault mode)");
+		return;
+	}
 	switch (st->type) {
 	case RPL_QUERY:
 		trace(rp, "  client asks %s %s", name_str(st->qname, buf,
@@ -2542,6 +2619,11 @@ run_step(struct replay *rp, const struct rpl_step *st)
 				break;
 			}
 		}
+		if (!q && fault_mode) {
+			/* The resolver took another path after a failed
+			 * allocation: nothing to time out. */
+			break;
+		}
 		if (!q) {
 			fail(rp, "step %d (line %d) TIMEOUT: no upstream query "
 			    "is pending%s", st->num, st->line, st->have_addr ?
@@ -2557,16 +2639,34 @@ run_step(struct replay *rp, const struct rpl_step *st)
 /** 1 in the fault mode: run_scenario() prints nothing. */
 static int quiet;
 
-/** Run a scenario.  0 passed, 1 failed. */
+/** What a run ended with, for the fault mode. */
+struct run_result {
+	/** The failure message, empty when the run passed. */
+	char err[REPLAY_ERRLEN];
+	/** Only an allocation of the harness failed, or the resolver could
+	 * not be set up and said so: the run checks nothing. */
+	int void_run;
+	/** Client answers that were SERVFAIL in place of the scenario's. */
+	int servfails;
+};
+
+/** Run a scenario.  0 passed, 1 failed; res (if not NULL) gets the
+ * details. */
 static int
-run_scenario(struct rpl_scenario *sc, int verbose)
+run_scenario(struct rpl_scenario *sc, int verbose, struct run_result *res)
 {
 	struct replay *rp = calloc(1, sizeof(*rp));
 	const struct rpl_step *st;
 	int ret;
 
 	if (!rp) {
-		printf("FAIL %s: out of memory\n", sc->file);
+		if (res) {
+			res->void_run = 1;
+			snprintf(res->err, sizeof(res->err), "out of memory");
+		}
+		if (!quiet) {
+			printf("FAIL %s: out of memory\n", sc->file);
+		}
 		return 1;
 	}
 	rp->sc = sc;
@@ -2580,11 +2680,19 @@ run_scenario(struct rpl_scenario *sc, int verbose)
 			    "step %llu was not checked",
 			    (unsigned long long)rp->answers->step);
 		}
-	} else if (!rp->err[0]) {
-		fail(rp, "cannot set up the resolver");
+	} else {
+		rp->setup_failed = 1;
+		if (!rp->err[0]) {
+			fail(rp, "cannot set up the resolver");
+		}
 	}
 	teardown(rp);
 	ret = rp->err[0] != '\0';
+	if (res) {
+		memcpy(res->err, rp->err, sizeof(res->err));
+		res->void_run = rp->harness_oom || rp->setup_failed;
+		res->servfails = rp->servfails;
+	}
 	if (!quiet) {
 		printf("%s %s: %s\n", ret ? "FAIL" : "PASS", sc->file,
 		    sc->title);
@@ -2599,33 +2707,73 @@ run_scenario(struct rpl_scenario *sc, int verbose)
 #ifdef REPLAY_FAULT
 #include "test/fault_wrap.h"
 
+/** -f: run the scenario once, with this allocation failing (0: all). */
+static long only_fault;
+
 /**
  * The fault mode (test/replay_fault): run a scenario once to count its
- * allocations, then once per allocation with that one failing.  What the
- * scenario checks no longer holds then; what must hold is that nothing
- * crashes and (under ASan) nothing leaks, whatever fails.
- * @return 0.
+ * allocations, then once per allocation with that one failing.  Nothing
+ * may crash and (under ASan) nothing may leak, whatever fails; and every
+ * client query of the scenario must get an answer, either the one the
+ * scenario expects or SERVFAIL (the checks of what the resolver sends,
+ * counts and keeps are skipped: those change once an allocation fails).
+ * A run where the allocation that failed was the harness's own, or where
+ * the resolver refused to start (as the daemon would, with a message),
+ * checks nothing and is counted apart.
+ * @return 0 when every run held, 1 otherwise.
  */
 static int
 run_faults(struct rpl_scenario *sc)
 {
-	long total, n;
+	struct run_result *res = malloc(sizeof(*res));
+	long total, n, void_runs = 0, sf_runs = 0;
 
+	if (!res) {
+		printf("FAIL %s: out of memory\n", sc->file);
+		return 1;
+	}
 	quiet = 1;
+	fault_mode = 1;
 	fault_at = 0;
 	fault_count = 0;
-	(void)run_scenario(sc, 0);
+	memset(res, 0, sizeof(*res));
+	if (run_scenario(sc, 0, res) != 0) {
+		printf("FAIL %s: without a fault: %s\n", sc->file, res->err);
+		free(res);
+		return 1;
+	}
 	total = fault_count;
 	for (n = 1; n <= total; n++) {
 		fault_count = 0;
 		fault_hit = 0;
 		fault_at = n;
-		(void)run_scenario(sc, 0);
+		memset(res, 0, sizeof(*res));
+		if (run_scenario(sc, 0, res) != 0 && !res->void_run) {
+			fault_at = 0;
+			printf("FAIL %s: with allocation %ld of %ld failing: "
+			    "%s\n", sc->file, n, total, res->err);
+			free(res);
+			return 1;
+		}
+		void_runs += res->void_run;
+		sf_runs += res->servfails > 0;
 	}
 	fault_at = 0;
+	fault_mode = 0;
 	quiet = 0;
-	printf("PASS %s: each of its %ld allocations failed in turn, no "
-	    "crash\n", sc->file, total);
+	free(res);
+	if (sc->fault_any_answer) {
+		printf("PASS %s: each of its %ld allocations failed in turn: "
+		    "no crash, every client query answered (FAULT_ANSWERS "
+		    "any; %ld runs stopped in the harness or at set-up)\n",
+		    sc->file, total, void_runs);
+	} else {
+		printf("PASS %s: each of its %ld allocations failed in turn: "
+		    "no crash, every client query answered (SERVFAIL in %ld "
+		    "runs, the expected answers in the others; %ld runs "
+		    "stopped in the harness or at set-up)\n", sc->file, total,
+		    sf_runs, void_runs);
+	}
 	return 0;
 }
 #endif
@@ -2636,6 +2784,9 @@ usage(void)
 {
 	fprintf(stderr, "usage: replay [-v] [-t] file.rpl ...\n"
 	    "  -v  trace every step, query and answer\n"
+#ifdef REPLAY_FAULT
+	    "  -f N  (fault mode) one run, its allocation N failing\n"
+#endif
 	    "  -t  print the TODO reason of each file (empty line if none) "
 	    "and exit\n");
 	exit(2);
@@ -2646,8 +2797,13 @@ main(int argc, char **argv)
 {
 	int verbose = 0, todo = 0, i, failed = 0, unreadable = 0, c;
 
-	while ((c = getopt(argc, argv, "vth")) != -1) {
+	while ((c = getopt(argc, argv, "vthf:")) != -1) {
 		switch (c) {
+#ifdef REPLAY_FAULT
+		case 'f':
+			only_fault = atol(optarg);
+			break;
+#endif
 		case 'v':
 			verbose = 1;
 			break;
@@ -2675,9 +2831,18 @@ main(int argc, char **argv)
 			printf("%s\n", sc->todo);
 		} else {
 #ifdef REPLAY_FAULT
-			failed |= run_faults(sc);
+			if (only_fault > 0) {
+				/* One run, allocation only_fault failing. */
+				fault_mode = 1;
+				fault_count = 0;
+				fault_at = only_fault;
+				failed |= run_scenario(sc, verbose, NULL);
+				fault_at = 0;
+			} else {
+				failed |= run_faults(sc);
+			}
 #else
-			failed |= run_scenario(sc, verbose);
+			failed |= run_scenario(sc, verbose, NULL);
 #endif
 		}
 		scenario_free(sc);

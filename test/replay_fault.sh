@@ -3,7 +3,11 @@
 # scenarios of recursion, validation, serve-stale and spoofing run again
 # and again with test/replay_fault, each run failing one more of their
 # allocations (resolute's and the harness's) until every one has failed
-# once.  Nothing may crash; under ASan nothing may leak.
+# once.  Nothing may crash; under ASan nothing may leak; and every client
+# query must be answered, with the scenario's answer or SERVFAIL (where
+# the scenario scripts no reply, the network is silent and the resolver
+# must get there through its timeouts).  `replay_fault -v -f N file.rpl`
+# runs one of them, allocation N failing, with a trace.
 here=$(cd "$(dirname "$0")" && pwd)
 : "${top_srcdir:=$here/..}"
 : "${top_builddir:=$here/..}"
