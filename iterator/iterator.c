@@ -2822,14 +2822,14 @@ iter_init_module(struct module_env *env, int id)
 	    strcmp(mode, "unsigned") == 0 ? ITER_CMP_UNSIGNED : ITER_CMP_NO;
 	/* The chain ends with the iterator; anything in front of it is
 	 * the validator (services/modstack.c). */
-	ie->validating = id > 0;
+	ie->validating = env->validating;
 	return RES_OK;
 }
 
 /** The function block. */
 static struct module_func_block iter_block = {
 	"iterator", iter_init_module, iter_deinit, iter_operate,
-	iter_inform_super, iter_clear
+	iter_inform_super, iter_clear, NULL
 };
 
 struct module_func_block *

@@ -167,6 +167,8 @@ struct mesh_area {
 	/** 1 when the chain validates (unvalidated cache entries then
 	 * answer only CD clients). */
 	int validating;
+	/** 1 when a module of the chain has a finished() function. */
+	int has_finished;
 	/** The clients' deadlines (mesh_tick()); NULL without a base. */
 	struct comm_timer *timer;
 	/** 1 while it is armed. */
@@ -759,6 +761,15 @@ mesh_state_done(struct mesh_state *ms)
 	struct mesh_ref *r;
 
 	ms->done = 1;
+	if (m->has_finished) {
+		int i;
+
+		for (i = 0; i < m->num_mods; i++) {
+			if (m->mods[i]->finished) {
+				m->mods[i]->finished(&ms->s, i);
+			}
+		}
+	}
 	while ((mr = ms->replies) != NULL) {
 		ms->replies = mr->next;
 		if (mr->cb) {
@@ -886,6 +897,27 @@ mesh_upstream_done(void *arg, const struct upstream_reply *r)
 	mesh_clock(m);
 	ms->s.curmod = u->module;
 	u->cb(&ms->s, u->module, u->arg, r);
+	/* ms may be deleted by this run. */
+	mesh_run(ms, MODULE_EVENT_REPLY);
+	mesh_run_queue(m);
+}
+
+/** env->wake: a module's wait on something other than an upstream query
+ * ended (from the event loop). */
+static void
+mesh_wake(struct module_qstate *q, int id)
+{
+	struct mesh_state *ms = q->mesh_info;
+	struct mesh_area *m = ms->mesh;
+
+	ms->s.curmod = id;
+	if (m->running) {
+		/* Called while the queue runs (a Redis connection torn down
+		 * from inside a module): queued, never recursive. */
+		mesh_schedule(ms, MODULE_EVENT_REPLY);
+		return;
+	}
+	mesh_clock(m);
 	/* ms may be deleted by this run. */
 	mesh_run(ms, MODULE_EVENT_REPLY);
 	mesh_run_queue(m);
@@ -1074,6 +1106,9 @@ mesh_create(struct module_env *env, struct module_func_block *const *mods,
 		if (strcmp(mods[i]->name, "validator") == 0) {
 			m->validating = 1;
 		}
+		if (mods[i]->finished) {
+			m->has_finished = 1;
+		}
 	}
 	if (base && !(m->timer = comm_timer_create(base, mesh_timer_cb,
 	    m))) {
@@ -1087,6 +1122,7 @@ mesh_create(struct module_env *env, struct module_func_block *const *mods,
 	env->cancel_query = mesh_cancel_query;
 	env->attach_sub = mesh_attach_sub;
 	env->signal_query = mesh_signal_query;
+	env->wake = mesh_wake;
 	return m;
 }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "services/modstack.h"
 #include "services/outside_network.h"
+#include "cache/cachedb.h"
 #include "iterator/iterator.h"
 #include "validator/validator.h"
 #include "util/config_file.h"
@@ -45,10 +46,18 @@ modstack_config(struct modstack *st, const char *module_config,
 			f = iter_get_funcblock();
 		} else if (strcmp(tok, "validator") == 0) {
 			f = val_get_funcblock();
+		} else if (strcmp(tok, "cachedb") == 0) {
+			f = cachedb_get_funcblock();
+			if (!f) {
+				log_err("%s: module-config: '%s': this build "
+				    "has no cachedb module (configure found "
+				    "no libhiredis)", where, mc);
+				return RES_ESYNTAX;
+			}
 		} else {
 			log_err("%s: module-config: unknown module '%s' "
-			    "(the modules are validator and iterator)", where,
-			    tok);
+			    "(the modules are validator, cachedb and "
+			    "iterator)", where, tok);
 			return RES_ESYNTAX;
 		}
 		if (n > 0 && st->mod[n - 1] == iter_get_funcblock()) {
@@ -56,13 +65,20 @@ modstack_config(struct modstack *st, const char *module_config,
 			    "with the iterator", where, mc);
 			return RES_ESYNTAX;
 		}
+		if (n > 0 && f == val_get_funcblock()) {
+			log_err("%s: module-config: '%s': the validator "
+			    "must come first", where, mc);
+			return RES_ESYNTAX;
+		}
 		if (n >= MODULE_MAX || (f == val_get_funcblock() &&
-		    st->validating)) {
+		    st->validating) || (f == cachedb_get_funcblock() &&
+		    st->cachedb)) {
 			log_err("%s: module-config: '%s': module '%s' is "
 			    "repeated", where, mc, tok);
 			return RES_ESYNTAX;
 		}
 		st->validating |= f == val_get_funcblock();
+		st->cachedb |= f == cachedb_get_funcblock();
 		st->mod[n++] = f;
 	}
 	if (n == 0 || st->mod[n - 1] != iter_get_funcblock()) {
@@ -156,6 +172,8 @@ modstack_thread_create(const struct modstack *st,
 		goto fail;
 	}
 	t->env.rnd = t->rnd;
+	t->env.base = base;
+	t->env.validating = st->validating;
 	t->outnet = modstack_outnet(cfg, base, io);
 	if (!t->outnet) {
 		log_err("cannot create the outside network");

@@ -39,12 +39,16 @@ struct modstack {
 	int num;
 	/** 1 when the validator is in the chain. */
 	int validating;
+	/** 1 when the cachedb module (the shared cache) is in it. */
+	int cachedb;
 };
 
 /**
  * Read module-config into a chain.  The chains resolute has are
- * "iterator" and "validator iterator"; an unknown or repeated module,
- * or a chain that does not end with the iterator, is an error.
+ * "iterator" and "validator iterator", each with "cachedb" before the
+ * iterator if wanted (Unbound's "validator cachedb iterator"); an
+ * unknown or repeated module, a validator that is not first, or a chain
+ * that does not end with the iterator, is an error.
  * @param st: receives the chain.
  * @param module_config: the option's value; NULL means "iterator".
  * @param where: where it was set ("file:line", config_where()), for the

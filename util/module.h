@@ -20,7 +20,8 @@
  *				return_rcode when there is no message);
  *	MODULE_ERROR		failed: the client gets SERVFAIL (with the EDE
  *				in qstate->ede / ede_text when set).
- * The chain is "validator iterator" or "iterator" (module-config).  A
+ * The chain is "validator iterator" or "iterator" (module-config), with
+ * "cachedb" (the shared cache in Redis) before the iterator if wanted.  A
  * module keeps its per-query state in qstate->minfo[id] (allocated in
  * qstate->region) and its global state in env->modinfo[id].
  *
@@ -89,6 +90,7 @@ struct iter_hints;
 struct iter_forwards;
 struct anchor_set;
 struct upstream;
+struct comm_base;
 
 /** Most modules in a chain. */
 #define MODULE_MAX 4
@@ -365,7 +367,24 @@ struct module_counters {
 	 * its rate (SERVFAIL), and those over it sent all the same (1 in
 	 * ratelimit-factor) (iterator). */
 	uint64_t ratelimited, ratelimit_passed;
+	/** The shared cache (cachedb module): answers found in it, not
+	 * found (or expired there), answers stored, lookups that failed
+	 * (Redis down, an error reply), lookups given up at redis-timeout,
+	 * values that were not ours to trust (garbage, truncated, another
+	 * version, another question: ignored). */
+	uint64_t cachedb_hits, cachedb_misses, cachedb_stores,
+		cachedb_errors, cachedb_timeouts, cachedb_bad_values;
+	/** Redis Cluster: MOVED and ASK redirections followed, slot maps
+	 * read. */
+	uint64_t cachedb_moved, cachedb_ask, cachedb_map_reads;
+	/** Time from a shared cache lookup to its reply: bucket 0 counts
+	 * replies below 0.5 ms, bucket i (1-6) those in [2^(i-2), 2^(i-1))
+	 * ms, bucket 7 those of 32 ms and more. */
+	uint64_t cachedb_lat[8];
 };
+
+/** Buckets of module_counters.cachedb_lat. */
+#define CACHEDB_LAT_BUCKETS 8
 
 /** What a module can reach: caches, network, clock, configuration. */
 struct module_env {
@@ -400,6 +419,12 @@ struct module_env {
 	struct random_state *rnd;
 	/** The mesh of this worker. */
 	struct mesh_area *mesh;
+	/** 1 when the validator is in the chain (module-config). */
+	int validating;
+	/** The event base of this worker, or NULL (the replay harness):
+	 * for modules that talk to something else than DNS servers (the
+	 * cachedb module's Redis connections). */
+	struct comm_base *base;
 	/**
 	 * Send an upstream query for a query state (see the top of this
 	 * file).
@@ -450,6 +475,13 @@ struct module_env {
 		int ede, const char *reason);
 	/** Passed to note_bogus. */
 	void *note_bogus_arg;
+	/**
+	 * Resume a query state that waits in module id (MODULE_WAIT_REPLY)
+	 * for something that is not an upstream query (the cachedb
+	 * module's Redis lookups): operate() runs with MODULE_EVENT_REPLY.
+	 * Call it from the event loop only, never from inside operate().
+	 */
+	void (*wake)(struct module_qstate *q, int id);
 	/** Per-module global state. */
 	void *modinfo[MODULE_MAX];
 	/** Counters the mesh and the modules bump (summed into stats). */
@@ -579,6 +611,12 @@ struct module_func_block {
 		struct module_qstate *super);
 	/** The query is being deleted: cancel what the module holds. */
 	void (*clear)(struct module_qstate *q, int id);
+	/** The whole chain is done with the query (q->return_msg, with the
+	 * validator's verdict, or NULL for SERVFAIL), just before the
+	 * answer goes out; NULL for modules that need not know (the
+	 * cachedb module stores the final answer here, so a bogus one is
+	 * never shared). */
+	void (*finished)(struct module_qstate *q, int id);
 };
 
 #endif /* UTIL_MODULE_H */

@@ -2189,6 +2189,7 @@ val_restart(struct module_qstate *q, int id, struct val_qstate *vq)
 {
 	struct module_env *env = q->env;
 	char qn[DNAME_MAXSTR], ad[64];
+	int i;
 
 	if (q->restarts >= env->cfg->val_max_restart || vq->budget_spent ||
 	    q->budget->exceeded || id + 1 >= MODULE_MAX || q->trace ||
@@ -2230,8 +2231,11 @@ val_restart(struct module_qstate *q, int id, struct val_qstate *vq)
 	q->answer_zone = NULL;
 	q->return_msg = NULL;
 	q->minfo[id] = NULL;
-	q->minfo[id + 1] = NULL;
-	q->ext_state[id + 1] = MODULE_STATE_INITIAL;
+	for (i = id + 1; i < MODULE_MAX; i++) {
+		/* The modules below start over (cachedb, iterator). */
+		q->minfo[i] = NULL;
+		q->ext_state[i] = MODULE_STATE_INITIAL;
+	}
 	q->ext_state[id] = MODULE_WAIT_MODULE;
 	return 1;
 }
@@ -2953,7 +2957,7 @@ val_deinit(struct module_env *env, int id)
 /** The function block. */
 static struct module_func_block val_block = {
 	"validator", val_init, val_deinit, val_operate, val_inform_super,
-	val_clear
+	val_clear, NULL
 };
 
 struct module_func_block *
