@@ -9,6 +9,7 @@
 #include "daemon/localzone.h"
 #include "daemon/remote.h"
 #include "daemon/worker.h"
+#include "cache/cachedb.h"
 #include "cache/infra.h"
 #include "cache/keycache.h"
 #include "cache/negcache.h"
@@ -85,6 +86,7 @@ daemon_setup_build(const struct config *cfg, struct daemon_setup *s)
 	bad |= modstack_config(&s->stack, cfg->module_config,
 	    config_where(cfg, "module-config", where, sizeof(where))) !=
 	    RES_OK;
+	bad |= cachedb_check_config(cfg, s->stack.cachedb) != RES_OK;
 	bad |= hints_apply_config(s->hints, cfg) != RES_OK;
 	bad |= iter_fwd_apply_config(s->fwds, cfg) != RES_OK;
 	bad |= anchors_apply_config(s->anchors, cfg) != RES_OK;

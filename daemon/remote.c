@@ -826,6 +826,34 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.mod.cmp_failed);
 	rc_printf(c, "num.query.compare.single=%llu\n",
 	    (unsigned long long)t.w.mod.cmp_single);
+	if (d->stack.cachedb) {
+		static const char *lat[CACHEDB_LAT_BUCKETS] = { "0.5ms",
+		    "1ms", "2ms", "4ms", "8ms", "16ms", "32ms", "inf" };
+		int i;
+
+		rc_printf(c, "cachedb.hits=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_hits);
+		rc_printf(c, "cachedb.misses=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_misses);
+		rc_printf(c, "cachedb.stores=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_stores);
+		rc_printf(c, "cachedb.errors=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_errors);
+		rc_printf(c, "cachedb.timeouts=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_timeouts);
+		rc_printf(c, "cachedb.bad_values=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_bad_values);
+		rc_printf(c, "cachedb.moved=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_moved);
+		rc_printf(c, "cachedb.ask=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_ask);
+		rc_printf(c, "cachedb.map_reads=%llu\n",
+		    (unsigned long long)t.w.mod.cachedb_map_reads);
+		for (i = 0; i < CACHEDB_LAT_BUCKETS; i++) {
+			rc_printf(c, "cachedb.latency.below_%s=%llu\n", lat[i],
+			    (unsigned long long)t.w.mod.cachedb_lat[i]);
+		}
+	}
 	rc_printf(c, "num.query.ratelimited=%llu\n",
 	    (unsigned long long)t.w.mod.ratelimited);
 	rc_printf(c, "num.query.ratelimit_passed=%llu\n",

@@ -87,8 +87,12 @@ static const struct {
 	    "access control, local data, trust anchors and validation." },
 	{ "remote-control", "The control channel used by "
 	    "resolute-control(8)." },
-	{ "cachedb", "The shared cache in Redis is not built yet: its "
-	    "options are refused (see below)." },
+	{ "cachedb", "The cache shared by a fleet of instances, in Redis "
+	    "or a Redis Cluster, used when module-config has cachedb "
+	    "(\"validator cachedb iterator\").  Queries missing the local "
+	    "cache look there before recursion, waiting at most "
+	    "redis-timeout; answers are re-validated when read and never "
+	    "shared when bogus.  A build without libhiredis refuses it." },
 	{ "forward-zone", "Repeatable.  Queries for the zone (and below) go "
 	    "to the listed servers, which must offer recursion." },
 	{ "stub-zone", "Repeatable.  Queries for the zone go to the listed "
@@ -373,7 +377,7 @@ print_example(FILE *out)
 	    "# Every option is shown with its default, commented out; see\n"
 	    "# resolute.conf(5).  Check a config with resolute-checkconf(8).\n"
 	    "# Options without a value have no default.\n", PACKAGE_STRING);
-	for (c = CFG_C_SERVER; c <= CFG_C_REMOTE; c++) {
+	for (c = CFG_C_SERVER; c <= CFG_C_CACHEDB; c++) {
 		fputc('\n', out);
 		example_comment("", checkconf_clauses[c].what, out);
 		fprintf(out, "%s:\n", checkconf_clauses[c].name);

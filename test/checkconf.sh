@@ -50,13 +50,40 @@ check $? "typo: nothing on stdout"
 
 # An option of Unbound's that resolute refuses: the reason, file and
 # line, from the same parser the daemon uses.
-printf 'server:\n\tport: 5353\n\tharden-glue: no\ncachedb:\n\tsecret-seed: "x"\n' \
+printf 'server:\n\tport: 5353\n\tharden-glue: no\n\tprefetch-key: yes\n' \
     >"$tmp/refused.conf"
 "$prog" "$tmp/refused.conf" >"$tmp/out" 2>"$tmp/err"
 test $? -eq 1 &&
     grep -q "refused.conf:3: 'harden-glue: no' is not supported (only 'yes': out-of-bailiwick glue is always dropped)" "$tmp/err" &&
-    grep -q "refused.conf:5: option 'secret-seed' is not supported: the shared cache (cachedb:) is not built yet" "$tmp/err"
+    grep -q "refused.conf:4: option 'prefetch-key' is not supported: not built yet" "$tmp/err"
 check $? "refused options: exit 1, each with its reason, file and line"
+
+# The cachedb: clause: checked with the module chain, as the daemon
+# checks it (a clause the chain does not use is an error, so are a
+# name where an address must be and a cluster with a database number).
+printf 'server:\n\tport: 5353\ncachedb:\n\tsecret-seed: "x"\n' \
+    >"$tmp/cdb1.conf"
+"$prog" "$tmp/cdb1.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+    grep -q "cdb1.conf:4: cachedb: secret-seed is set but module-config has no cachedb module" "$tmp/err"
+check $? "cachedb: options without the module in module-config: an error with file and line"
+printf 'server:\n\tmodule-config: "validator cachedb iterator"\ncachedb:\n\tredis-server-host: redis.example\n\tredis-server-host: 127.0.0.1@7001\n\tredis-logical-db: 2\n\tredis-cluster: yes\n' \
+    >"$tmp/cdb2.conf"
+"$prog" "$tmp/cdb2.conf" >"$tmp/out" 2>"$tmp/err"
+st=$?
+if grep -q "define USE_REDIS 1" "${top_builddir:-.}/config.h" 2>/dev/null; then
+	test $st -eq 1 &&
+	    grep -q "cdb2.conf:4: redis-server-host: 'redis.example' is not a numeric address" "$tmp/err" &&
+	    grep -q "cdb2.conf:6: redis-logical-db: 2: a Redis Cluster has only database 0" "$tmp/err"
+	check $? "cachedb: a host name and a cluster database refused, with file and line"
+	printf 'server:\n\tmodule-config: "validator cachedb iterator"\ncachedb:\n\tredis-server-host: 127.0.0.1@7001\n\tredis-server-host: ::1\n\tredis-cluster: yes\n' \
+	    >"$tmp/cdb3.conf"
+	"$prog" "$tmp/cdb3.conf" >"$tmp/out" 2>"$tmp/err"
+	check $? "cachedb: a cluster's seed nodes accepted"
+else
+	test $st -eq 1 && grep -q "this build has no cachedb module" "$tmp/err"
+	check $? "cachedb: refused by a build without libhiredis"
+fi
 
 "$prog" -o port testdata/config/good.conf >"$tmp/out" 2>"$tmp/err"
 test $? -eq 0 && test "$(cat "$tmp/out")" = 5353

@@ -174,7 +174,10 @@ check $? "example.conf reads back without errors"
 
 # ... and its commented defaults are the real ones: uncommented, they
 # give the same settings as an empty file.
-sed 's/^	# \([a-z0-9-]*: .\)/	\1/' "$example" >"$tmp/defaults.conf"
+# (Not the cachedb: clause: its options are an error unless module-config
+# has the cachedb module; they are compared through -p all the same.)
+sed -e 's/^	# \([a-z0-9-]*: .\)/	\1/' -e '/^cachedb:/,$d' "$example" \
+    >"$tmp/defaults.conf"
 : >"$tmp/empty.conf"
 "$checkconf" -p "$tmp/defaults.conf" 2>"$tmp/diag" | grep -v '^#' \
     >"$tmp/p1"

@@ -661,24 +661,7 @@ static const struct cfg_refused cfg_refused_options[] = {
 	    "answer needs" },
 	{ "msg-buffer-size", NULL, "message buffers are sized for the "
 	    "largest message (65535 octets); remove the line" },
-	{ "prefetch-key", NULL, "not built yet; remove the line" },
-	{ "backend", NULL, "the shared cache (cachedb:) is not built yet" },
-	{ "secret-seed", NULL, "the shared cache (cachedb:) is not built "
-	    "yet" },
-	{ "redis-server-host", NULL, "the shared cache (cachedb:) is not "
-	    "built yet" },
-	{ "redis-server-port", NULL, "the shared cache (cachedb:) is not "
-	    "built yet" },
-	{ "redis-server-path", NULL, "the shared cache (cachedb:) is not "
-	    "built yet" },
-	{ "redis-server-password", NULL, "the shared cache (cachedb:) is "
-	    "not built yet" },
-	{ "redis-timeout", NULL, "the shared cache (cachedb:) is not built "
-	    "yet" },
-	{ "redis-expire-records", NULL, "the shared cache (cachedb:) is not "
-	    "built yet" },
-	{ "redis-logical-db", NULL, "the shared cache (cachedb:) is not "
-	    "built yet" }
+	{ "prefetch-key", NULL, "not built yet; remove the line" }
 };
 
 const struct cfg_refused *

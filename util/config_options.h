@@ -307,6 +307,30 @@ X(CFG_C_SERVER, "ratelimit-below-domain", STR2LIST, \
 	"counts; ratelimit-for-domain takes precedence), 0 for none") \
 X(CFG_C_SERVER, "ede", BOOL, ede, "yes", 0, 0, \
 	"add Extended DNS Errors (RFC 8914) to replies") \
+X(CFG_C_CACHEDB, "backend", STR, backend, "redis", 0, 0, \
+	"the shared cache's store: redis (module-config needs cachedb)") \
+X(CFG_C_CACHEDB, "secret-seed", STR, secret_seed, "default", 0, 0, \
+	"keys of the shared cache are hashed with it: deployments sharing " \
+	"a Redis with different seeds never read each other's entries") \
+X(CFG_C_CACHEDB, "redis-server-host", STRLIST, redis_server_host, NULL, \
+	0, 0, "numeric address[@port] of the Redis server; repeatable " \
+	"with redis-cluster (the seed nodes); none: 127.0.0.1") \
+X(CFG_C_CACHEDB, "redis-server-port", INT, redis_server_port, "6379", 1, \
+	65535, "port of the Redis servers given without @port") \
+X(CFG_C_CACHEDB, "redis-server-path", STR, redis_server_path, NULL, 0, \
+	0, "Unix socket of the Redis server (in place of its address)") \
+X(CFG_C_CACHEDB, "redis-server-password", STR, redis_server_password, \
+	NULL, 0, 0, "password sent with AUTH on every connection") \
+X(CFG_C_CACHEDB, "redis-timeout", INT, redis_timeout, "100", 1, 60000, \
+	"ms a query waits for Redis before it goes on to recursion") \
+X(CFG_C_CACHEDB, "redis-expire-records", BOOL, redis_expire_records, \
+	"yes", 0, 0, "store answers with EX <TTL>, so Redis drops them " \
+	"when they expire (Unbound's default is no)") \
+X(CFG_C_CACHEDB, "redis-logical-db", INT, redis_logical_db, "0", 0, \
+	65535, "database number (SELECT); 0 with redis-cluster") \
+X(CFG_C_CACHEDB, "redis-cluster", BOOL, redis_cluster, "no", 0, 0, \
+	"Redis Cluster: the redis-server-host lines are seed nodes; keys " \
+	"go to the master of their slot (MOVED and ASK followed)") \
 X(CFG_C_REMOTE, "control-enable", BOOL, control_enable, "no", 0, 0, \
 	"open the control channel") \
 X(CFG_C_REMOTE, "control-interface", STRLIST, control_interface, NULL, \
