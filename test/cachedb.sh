@@ -199,12 +199,12 @@ check "D ignored and counted the bad values ($badv), no hit from them ($(stat d 
 # Redis killed, then hung, under load: names of the list (local hits)
 # and new names (local misses, so Redis lookups), one after the other.
 grep -v '^#' "$dir/shared.txt" | cut -f1,2 >"$dir/load-names.txt"
-python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 3 20000 \
-    10 >"$dir/load0.out"
+python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 3 400000 \
+    50 >"$dir/load0.out"
 read -r x sent x answered x longest x p99 <"$dir/load0.out"
 echo "# with Redis up: $answered of $sent answered, longest $longest ms, p99 $p99 ms"
-python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 6 20000 \
-    10 >"$dir/load1.out" &
+python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 6 400000 \
+    50 >"$dir/load1.out" &
 lp=$!
 sleep 1.5
 redis_kill "$rport"
@@ -240,8 +240,8 @@ check "after the restart D's lookups hit Redis again ($((h1 - h0)) hits), answer
 
 t0=$(stat d cachedb.timeouts)
 kill -STOP "$(cat "$dir/redis/$rport/pid")"
-python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 3 20000 \
-    10 >"$dir/load2.out"
+python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 3 400000 \
+    50 >"$dir/load2.out"
 kill -CONT "$(cat "$dir/redis/$rport/pid")"
 t1=$(stat d cachedb.timeouts)
 read -r x sent x answered x longest x p99 <"$dir/load2.out"

@@ -14,6 +14,12 @@
 #   cachedb_values.py PORT status NAME TYPE
 #       prints the status octet and the answer's first RDATA (hex) of the
 #       value answering NAME TYPE, or exits 1
+#   cachedb_values.py PORT key NAME TYPE
+#       prints the key of the value answering NAME TYPE, or exits 1
+#   cachedb_values.py PORT keys
+#       prints every key, one a line
+# PORT may be a comma-separated list (the masters of a Redis Cluster):
+# each is scanned, and a key is read and written on the node that has it.
 import socket
 import struct
 import sys
@@ -107,6 +113,24 @@ def first_answer_rdata(msg, off):
     return off + 10, rdlen
 
 
+class Nodes:
+    """Several servers seen as one: each key on the node that has it."""
+    def __init__(self, ports):
+        self.nodes = [Redis(p) for p in ports]
+        self.where = {}
+
+    def keys(self):
+        out = []
+        for n in self.nodes:
+            for k in n.keys():
+                self.where[k] = n
+                out.append(k)
+        return out
+
+    def cmd(self, *args):
+        return self.where[args[1]].cmd(*args)
+
+
 def find(r, name, qtype):
     want = name.lower().rstrip(".")
     for k in r.keys():
@@ -121,10 +145,18 @@ def find(r, name, qtype):
 
 
 def main():
-    port, what = int(sys.argv[1]), sys.argv[2]
-    r = Redis(port)
+    what = sys.argv[2]
+    r = Nodes([int(p) for p in sys.argv[1].split(",")])
     if what == "count":
         print(len(r.keys()))
+    elif what == "keys":
+        for k in r.keys():
+            print(k.decode())
+    elif what == "key":
+        k, v = find(r, sys.argv[3], TYPES[sys.argv[4]])
+        if k is None:
+            sys.exit(1)
+        print(k.decode())
     elif what == "corrupt":
         made = [0, 0, 0]
         for i, k in enumerate(r.keys()):
