@@ -15,7 +15,10 @@
 #	- redis-server killed and then stopped (SIGSTOP) under load: every
 #	  query is answered, none waits long (the longest answer time is
 #	  printed); started again: D's lookups hit again, without a restart
-#	  of D.
+#	  of D;
+#	- Redis on a Unix socket with a password, in database 3: instance E
+#	  stores there; instance F with a wrong password says so once and
+#	  resolves without Redis.
 # Needs the test world's prerequisites and redis-server; a missing one
 # makes the test a SKIP.
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -59,8 +62,11 @@ else
 fi
 base=$(( 30000 + ($$ % 3000) * 5 ))
 
-# Write $dir/NAME.conf for an instance on port $2 and start it.
+# Write $dir/NAME.conf for an instance on port $2, with the cachedb:
+# lines $3 (default: the Redis on $rport), start it and wait for its
+# control channel and (without $3) its Redis connections.
 start_instance() {
+	cdb=${3:-"	redis-server-host: 127.0.0.1@$rport"}
 	cat >"$dir/$1.conf" <<CONF
 server:
 	interface: 127.0.0.1
@@ -80,7 +86,7 @@ remote-control:
 	control-interface: "$dir/$1.sock"
 cachedb:
 	backend: redis
-	redis-server-host: 127.0.0.1@$rport
+$cdb
 	redis-timeout: 100
 	secret-seed: "test $$"
 CONF
@@ -89,7 +95,8 @@ CONF
 	pids="$pids $last"
 	for i in $(seq 1 50); do
 		if "$CONTROL" -c "$dir/$1.conf" status >/dev/null 2>&1 &&
-		    grep -q "Redis .* is up" "$dir/$1.log" 2>/dev/null; then
+		    { [ -n "$3" ] ||
+		    grep -q "Redis .* is up" "$dir/$1.log" 2>/dev/null; }; then
 			return 0
 		fi
 		sleep 0.1
@@ -247,7 +254,35 @@ t1=$(stat d cachedb.timeouts)
 read -r x sent x answered x longest x p99 <"$dir/load2.out"
 check "redis-server hung (SIGSTOP): $answered of $sent answered, longest $longest ms, $((t1 - t0)) lookups given up at redis-timeout (100 ms)" \
     '[ "$sent" -gt 20 ] && [ "$answered" = "$sent" ] && [ "$longest" -lt 1000 ] && [ $((t1 - t0)) -ge 1 ]'
-for p in a b c d; do
+# A Redis on a Unix socket, with a password, in database 3.
+rport2=$((rport + 1))
+if redis_spawn "$rport2" --unixsocket "$dir/redis.sock" \
+    --unixsocketperm 700 &&
+    redis_cli "$rport2" CONFIG SET requirepass "s3 cret" >/dev/null; then
+	ok "a second redis-server on a Unix socket, with a password"
+else
+	notok "a second redis-server on a Unix socket, with a password"
+fi
+start_instance e $((base + 4)) "$(printf '\tredis-server-path: "%s"\n\tredis-server-password: "s3 cret"\n\tredis-logical-db: 3' "$dir/redis.sock")" ||
+    notok "instance E started"
+for i in $(seq 1 50); do
+	grep -q "Redis .* is up" "$dir/e.log" && break
+	sleep 0.1
+done
+"$CHECK" -d "$dir/state" -f "$dir/shared.txt" -s 127.0.0.1 \
+    -p $((base + 4)) -q -t 20 >"$dir/check-e.out" 2>&1
+n3=$(redis-cli -s "$dir/redis.sock" -a "s3 cret" --no-auth-warning -n 3 DBSIZE)
+n0=$(redis-cli -s "$dir/redis.sock" -a "s3 cret" --no-auth-warning -n 0 DBSIZE)
+check "E stores over the Unix socket, after AUTH, in database 3 ($n3 keys there, $n0 in database 0), answers as listed" \
+    '[ "${n3:-0}" -gt 300 ] && [ "$n0" = 0 ] && grep -q " 0 mismatched" "$dir/check-e.out"'
+start_instance f $((base + 5)) "$(printf '\tredis-server-path: "%s"\n\tredis-server-password: "wrong"' "$dir/redis.sock")" ||
+    notok "instance F started"
+"$CHECK" -d "$dir/state" -f "$dir/shared.txt" -s 127.0.0.1 \
+    -p $((base + 5)) -q -t 20 >"$dir/check-f.out" 2>&1
+refused=$(grep -c "is down (set-up refused: WRONGPASS" "$dir/f.log")
+check "F with a wrong password: told once per thread ($refused), answers as listed without Redis ($(stat f cachedb.errors) lookups not sent)" \
+    '[ "$refused" -ge 1 ] && [ "$refused" -le 2 ] && grep -q " 0 mismatched" "$dir/check-f.out" && [ "$(stat f cachedb.hits)" = 0 ]'
+for p in a b c d e f; do
 	if grep -q "AddressSanitizer\|runtime error" "$dir/$p.stderr"; then
 		notok "instance $p: sanitizer report"
 		sed 's/^/# /' "$dir/$p.stderr" | head -20
