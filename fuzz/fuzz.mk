@@ -18,7 +18,7 @@
 #				fuzz_resolve from a replay scenario
 FUZZ_PROGS = fuzz/fuzz_msg fuzz/fuzz_resolve fuzz/fuzz_config \
 	fuzz/fuzz_load_cache fuzz/fuzz_anchor_xml fuzz/fuzz_control \
-	fuzz/fuzz_zonefile
+	fuzz/fuzz_zonefile fuzz/fuzz_cachedb
 # Built only on request (make fuzz; make fuzz/mkseed).
 EXTRA_PROGRAMS = $(FUZZ_PROGS) fuzz/mkseed
 # The seeds of fuzz_resolve from replay scenarios:
@@ -39,11 +39,13 @@ fuzz_fuzz_control_SOURCES = fuzz/fuzz_control.c fuzz/fuzz.h
 fuzz_fuzz_control_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_zonefile_SOURCES = fuzz/fuzz_zonefile.c fuzz/fuzz.h
 fuzz_fuzz_zonefile_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_cachedb_SOURCES = fuzz/fuzz_cachedb.c fuzz/fuzz.h
+fuzz_fuzz_cachedb_LDFLAGS = $(FUZZ_LINK)
 
 # The same targets with fuzz/regress.c's main(), for make check.
 check_PROGRAMS += fuzz/regress_msg fuzz/regress_resolve \
 	fuzz/regress_config fuzz/regress_load_cache fuzz/regress_anchor_xml \
-	fuzz/regress_control fuzz/regress_zonefile
+	fuzz/regress_control fuzz/regress_zonefile fuzz/regress_cachedb
 fuzz_regress_msg_SOURCES = fuzz/fuzz_msg.c fuzz/regress.c fuzz/fuzz.h
 fuzz_regress_resolve_SOURCES = fuzz/fuzz_resolve.c fuzz/regress.c \
 	fuzz/fuzz.h
@@ -55,6 +57,8 @@ fuzz_regress_anchor_xml_SOURCES = fuzz/fuzz_anchor_xml.c fuzz/regress.c \
 fuzz_regress_control_SOURCES = fuzz/fuzz_control.c fuzz/regress.c \
 	fuzz/fuzz.h
 fuzz_regress_zonefile_SOURCES = fuzz/fuzz_zonefile.c fuzz/regress.c \
+	fuzz/fuzz.h
+fuzz_regress_cachedb_SOURCES = fuzz/fuzz_cachedb.c fuzz/regress.c \
 	fuzz/fuzz.h
 TESTS += fuzz/regress.sh
 EXTRA_DIST += fuzz/regress.sh fuzz/run testdata/fuzz

@@ -8,7 +8,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 : "${top_srcdir:=$here/..}"
 : "${top_builddir:=$here/..}"
-targets="msg resolve config load_cache anchor_xml control zonefile"
+targets="msg resolve config load_cache anchor_xml control zonefile cachedb"
 n=0
 failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-regress.XXXXXX") || exit 1
