@@ -216,39 +216,25 @@ cdb_opt_set(const struct config *cfg, const char *name)
 }
 
 /**
- * Read "address" or "address@port" of redis-server-host.
+ * Read "address" or "address@port" of redis-server-host (the parser of
+ * interface:, so no name is ever looked up).
  * @return 1 when it is a numeric IPv4 or IPv6 address (and port).
  */
 static int
 cdb_host_parse(const char *s, int defport, char *host, size_t hlen,
     int *port)
 {
-	const char *at = strrchr(s, '@');
-	size_t n = at ? (size_t)(at - s) : strlen(s);
-	uint8_t a[16];
-	char *end = NULL;
-	long p = defport;
+	struct sockaddr_storage a;
+	socklen_t alen;
 
-	if (n == 0 || n >= hlen) {
+	if (comm_addr_from_str(s, defport, &a, &alen) != RES_OK) {
 		return 0;
 	}
-	memcpy(host, s, n);
-	host[n] = '\0';
-	if (inet_pton(AF_INET, host, a) != 1 &&
-	    inet_pton(AF_INET6, host, a) != 1) {
-		return 0;
-	}
-	if (at) {
-		p = strtol(at + 1, &end, 10);
-		if (!end || *end != '\0' || end == at + 1) {
-			return 0;
-		}
-	}
-	if (p < 1 || p > 65535) {
-		return 0;
-	}
-	*port = (int)p;
-	return 1;
+	(void)comm_addr_to_str(&a, alen, 0, host, hlen);
+	*port = a.ss_family == AF_INET6 ?
+	    ntohs(((struct sockaddr_in6 *)&a)->sin6_port) :
+	    ntohs(((struct sockaddr_in *)&a)->sin_port);
+	return *port > 0;
 }
 
 int

@@ -2820,8 +2820,7 @@ iter_init_module(struct module_env *env, int id)
 	mode = cfg && cfg->query_compare ? cfg->query_compare : "no";
 	ie->cmp_mode = strcmp(mode, "all") == 0 ? ITER_CMP_ALL :
 	    strcmp(mode, "unsigned") == 0 ? ITER_CMP_UNSIGNED : ITER_CMP_NO;
-	/* The chain ends with the iterator; anything in front of it is
-	 * the validator (services/modstack.c). */
+	/* Whether the validator is in the chain (services/modstack.c). */
 	ie->validating = env->validating;
 	return RES_OK;
 }

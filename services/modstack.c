@@ -65,16 +65,16 @@ modstack_config(struct modstack *st, const char *module_config,
 			    "with the iterator", where, mc);
 			return RES_ESYNTAX;
 		}
-		if (n > 0 && f == val_get_funcblock()) {
-			log_err("%s: module-config: '%s': the validator "
-			    "must come first", where, mc);
-			return RES_ESYNTAX;
-		}
 		if (n >= MODULE_MAX || (f == val_get_funcblock() &&
 		    st->validating) || (f == cachedb_get_funcblock() &&
 		    st->cachedb)) {
 			log_err("%s: module-config: '%s': module '%s' is "
 			    "repeated", where, mc, tok);
+			return RES_ESYNTAX;
+		}
+		if (n > 0 && f == val_get_funcblock()) {
+			log_err("%s: module-config: '%s': the validator "
+			    "must come first", where, mc);
 			return RES_ESYNTAX;
 		}
 		st->validating |= f == val_get_funcblock();

@@ -58,6 +58,16 @@ test $? -eq 1 &&
     grep -q "refused.conf:4: option 'prefetch-key' is not supported: not built yet" "$tmp/err"
 check $? "refused options: exit 1, each with its reason, file and line"
 
+# An address the daemon could not listen on fails here too (the daemon's
+# parser).
+printf 'server:\n\tinterface: 127.0.0.999\n\tinterface: ::1@5353\n' \
+    >"$tmp/if.conf"
+"$prog" "$tmp/if.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+    grep -q "if.conf:2: interface: '127.0.0.999' is not an IPv4 or IPv6 address" "$tmp/err" &&
+    ! grep -q "if.conf:3:" "$tmp/err"
+check $? "interface: 127.0.0.999 refused with file and line, ::1@5353 accepted"
+
 # The cachedb: clause: checked with the module chain, as the daemon
 # checks it (a clause the chain does not use is an error, so are a
 # name where an address must be and a cluster with a database number).

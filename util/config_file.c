@@ -30,6 +30,7 @@
 #include "util/dname.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/netevent.h"
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
@@ -1775,6 +1776,18 @@ config_check(const struct config *cfg)
 		return RES_EINVAL;
 	}
 	fname = cfg->config_file ? cfg->config_file : "config";
+	for (l = cfg->interface; l; l = l->next) {
+		struct sockaddr_storage a;
+		socklen_t alen;
+
+		/* The daemon's own parser, so a line checkconf passes is
+		 * one the daemon listens on. */
+		if (comm_addr_from_str(l->str, cfg->port, &a, &alen) !=
+		    RES_OK) {
+			CFG_CHECK_ERR(l, "interface: '%s' is not an IPv4 or "
+			    "IPv6 address[@port]", l->str);
+		}
+	}
 	for (l2 = cfg->access_control; l2; l2 = l2->next) {
 		if (!cfg_netblock_ok(l2->str)) {
 			CFG_CHECK_ERR(l2, "access-control: '%s' is not an "
