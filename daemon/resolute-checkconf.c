@@ -457,6 +457,8 @@ main(int argc, char **argv)
 	int c, print = 0, status = 0;
 
 	log_init(NULL, 0, "resolute-checkconf");
+	/* file:line: message, for editors. */
+	log_plain(1);
 	while ((c = getopt_long(argc, argv, "ho:p", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

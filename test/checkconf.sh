@@ -58,6 +58,13 @@ test $? -eq 1 &&
     grep -q "refused.conf:4: option 'prefetch-key' is not supported: not built yet" "$tmp/err"
 check $? "refused options: exit 1, each with its reason, file and line"
 
+# Plain lines, as compilers print them, for editors: no time, program or
+# level prefix.
+"$prog" testdata/config/errors.conf >"$tmp/out" 2>"$tmp/err"
+test "$(grep -c '^testdata/config/errors.conf:[0-9]*: ' "$tmp/err")" -eq 14 &&
+    ! grep -q '^\[' "$tmp/err"
+check $? "errors as plain file:line: message lines"
+
 # An address the daemon could not listen on fails here too (the daemon's
 # parser).
 printf 'server:\n\tinterface: 127.0.0.999\n\tinterface: ::1@5353\n' \
@@ -185,7 +192,7 @@ refused rlsize 2 "ratelimit-size: 100 is too small" 'ratelimit-size: 100'
 printf 'server:\n\ttrust-anchor: "example.com. DS 1 13 2 0102"\n\tinterface: 127.0.0.1\n\tport: %d\n\tusername: ""\n\tpidfile: "%s/ta.pid"\n' \
     $((20000 + ($$ + 7) % 20000)) "$tmp" >"$tmp/ta.conf"
 "$prog" "$tmp/ta.conf" >"$tmp/out" 2>"$tmp/err"
-test $? -eq 0 && grep -q "ta.conf:2: DS for example.com.: digest of 2 octets" \
+test $? -eq 0 && grep -q "ta.conf:2: warning: DS for example.com.: digest of 2 octets" \
     "$tmp/err" && grep -q "is broken" "$tmp/err"
 check $? "a malformed anchor: resolute-checkconf warns with the line, exit 0"
 if [ -x "$daemon" ]; then

@@ -3,7 +3,9 @@
  *
  * Each line is "[time] ident[pid:thread] level: text\n", built in a stack
  * buffer and written with a single write(2) so concurrent threads do not
- * interleave.  Syslog gets the text without our prefix.
+ * interleave.  Syslog gets the text without our prefix; plain lines
+ * (log_plain(), resolute-checkconf) are the text alone, so that editors
+ * can jump to a "file:line:" at their start.
  */
 #include "config.h"
 #include "util/log.h"
@@ -27,6 +29,8 @@ static int log_to_syslog;
 static char log_ident[32] = "resolute";
 /** Thread number of the current thread, for the line prefix. */
 static __thread int log_thread_num;
+/** Nonzero for plain lines (log_plain()). */
+static int log_is_plain;
 
 int
 log_init(const char *file, int use_syslog, const char *ident)
@@ -52,6 +56,26 @@ log_init(const char *file, int use_syslog, const char *ident)
 	}
 	log_fd = fd;
 	return RES_OK;
+}
+
+void
+log_plain(int on)
+{
+	log_is_plain = on;
+}
+
+/** Length of a "file:line: " at the start of a message, else 0. */
+static size_t
+log_where_len(const char *msg)
+{
+	const char *p = strchr(msg, ':');
+
+	if (!p || p == msg || p[1] < '0' || p[1] > '9') {
+		return 0;
+	}
+	for (p++; *p >= '0' && *p <= '9'; p++) {
+	}
+	return p[0] == ':' && p[1] == ' ' ? (size_t)(p + 2 - msg) : 0;
 }
 
 void
@@ -87,13 +111,26 @@ log_vmsg(int pri, const char *type, const char *fmt, va_list args)
 		syslog(pri, "%s: %s", type, msg);
 		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	n = snprintf(line, sizeof(line),
-	    "[%04d-%02d-%02d %02d:%02d:%02d] %s[%d:%d] %s: %s\n",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, log_ident, (int)getpid(), log_thread_num,
-	    type, msg);
+	if (log_is_plain) {
+		/* "file:line: message", or "file:line: warning: message",
+		 * as compilers print them. */
+		size_t w = log_where_len(msg);
+
+		if (strcmp(type, "warning") == 0) {
+			n = snprintf(line, sizeof(line), "%.*swarning: %s\n",
+			    (int)w, msg, msg + w);
+		} else {
+			n = snprintf(line, sizeof(line), "%s\n", msg);
+		}
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		n = snprintf(line, sizeof(line),
+		    "[%04d-%02d-%02d %02d:%02d:%02d] %s[%d:%d] %s: %s\n",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, log_ident, (int)getpid(),
+		    log_thread_num, type, msg);
+	}
 	if (n < 0) {
 		return;
 	}

@@ -37,6 +37,10 @@ int log_init(const char *file, int use_syslog, const char *ident);
 /** Give the current thread a number for log lines (0 = main). */
 void log_thread_set(int num);
 
+/** Plain lines on: the text alone ("file:line: message"), warnings as
+ * "file:line: warning: message"; no time, program or level prefix. */
+void log_plain(int on);
+
 /** Close a log file or syslog; lines go to stderr afterwards. */
 void log_close(void);
 
