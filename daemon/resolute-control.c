@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,8 @@ usage(FILE *out)
 	    "[args]\n"
 	    "  -c file          config file (default %s)\n"
 	    "  -s server[@port] address or socket path of the daemon\n"
+	    "  -V               print the version and exit (also "
+	    "--version)\n"
 	    "  -h               this help\n"
 	    "commands:\n"
 	    "  status                 show whether the daemon runs\n"
@@ -327,8 +330,18 @@ main(int argc, char **argv)
 	size_t reqlen;
 	int ch, i, port, ret;
 
-	while ((ch = getopt(argc, argv, "c:s:h")) != -1) {
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((ch = getopt_long(argc, argv, "c:s:hV", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'V':
+			printf("%s\n", PACKAGE_STRING);
+			return 0;
 		case 'c':
 			cfgfile = optarg;
 			break;

@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ usage(void)
 	    "  -c file  config file (default " RESOLUTE_CONFIG ")\n"
 	    "  -d       stay in the foreground, log to stderr\n"
 	    "  -v       more verbose (repeat for more)\n"
-	    "  -V       print the version and exit\n"
+	    "  -V       print the version and exit (also --version)\n"
 	    "  -h       this help\n");
 }
 
@@ -74,7 +75,14 @@ main(int argc, char **argv)
 	struct daemon *d;
 	int c, foreground = 0, extra_verb = 0, background, ret;
 
-	while ((c = getopt(argc, argv, "c:dhvV")) != -1) {
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((c = getopt_long(argc, argv, "c:dhvV", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'c':
 			cfgfile = optarg;

@@ -58,6 +58,14 @@ test $? -eq 1 &&
     grep -q "refused.conf:4: option 'prefetch-key' is not supported: not built yet" "$tmp/err"
 check $? "refused options: exit 1, each with its reason, file and line"
 
+# The programs say their version.
+v1=$("$top_builddir/resolute" --version) && v2=$("$top_builddir/resolute" -V) &&
+    v3=$("$top_builddir/resolute-control" --version) &&
+    v4=$("$top_builddir/resolute-control" -V)
+test $? -eq 0 && test "$v1" = "$v2" && test "$v1" = "$v3" &&
+    test "$v1" = "$v4" && echo "$v1" | grep -q '^resolute [0-9]'
+check $? "resolute and resolute-control: --version and -V ($v1)"
+
 # Plain lines, as compilers print them, for editors: no time, program or
 # level prefix.
 "$prog" testdata/config/errors.conf >"$tmp/out" 2>"$tmp/err"
