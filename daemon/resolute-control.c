@@ -260,6 +260,14 @@ ctl_send_stdin(struct ctl *c)
 	return ctl_write(c, "%end\n", 5);
 }
 
+/** Say that standard output could not be written. */
+static void
+ctl_output_error(void)
+{
+	fprintf(stderr, "resolute-control: cannot write the output: %s\n",
+	    strerror(errno ? errno : EIO));
+}
+
 /**
  * Print the answer, holding back the last line (the status).
  * @return the exit status.
@@ -277,7 +285,14 @@ ctl_answer(struct ctl *c)
 	while ((r = ctl_read(c, buf, sizeof(buf))) > 0) {
 		for (i = 0; i < r; i++) {
 			if (len > 0 && line[len - 1] == '\n') {
-				fwrite(line, 1, len, stdout);
+				if (fwrite(line, 1, len, stdout) != len) {
+					/* A full disk, /dev/full, a closed
+					 * pipe: not a truncated file and a
+					 * zero exit. */
+					ctl_output_error();
+					free(line);
+					return 4;
+				}
 				len = 0;
 			}
 			if (len + 1 >= cap) {
@@ -314,7 +329,10 @@ ctl_answer(struct ctl *c)
 		fprintf(stderr, "resolute-control: the connection ended "
 		    "before the daemon's status line\n");
 	}
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		ctl_output_error();
+		ret = 4;
+	}
 	free(line);
 	return ret;
 }

@@ -201,6 +201,10 @@ $C dump_cache > "$dir/dump.txt" 2>&1; rc=$?
 norm() { grep -v -e '^;' -e '^\$TIME' "$1" | awk -F'\t' 'NF >= 5 { $2 = "T" } { print }' | sed 's/ [0-9]* secure 1 0 0$/ T secure 1 0 0/' | sort; }
 check "dump_cache gives back what was loaded (TTLs aside)" \
     '[ $rc -eq 0 ] && [ "$(norm "$dir/load.txt")" = "$(norm "$dir/dump.txt")" ]'
+# Every write checked: a full disk is an error, not a short file.
+$C dump_cache > /dev/full 2>"$dir/full.err"; rc=$?
+check "dump_cache > /dev/full: exit $rc, with the reason" \
+    '[ $rc -eq 4 ] && grep -q "cannot write the output" "$dir/full.err"'
 out=$($C load_cache < "$dir/dump.txt" 2>&1); rc=$?
 check "a dump loads again as it is" '[ $rc -eq 0 ] && echo "$out" | grep -q "loaded 4 rrsets, 1 messages"'
 
