@@ -16,6 +16,7 @@
 #include "util/region.h"
 #include "util/reply.h"
 #include "util/siphash.h"
+#include "util/rrtype.h"
 #include <arpa/inet.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -487,15 +488,15 @@ cdb_get_done(void *arg, int result, const uint8_t *val, size_t len)
 		} else if (r == RES_ENOTFOUND) {
 			env->ctr.cachedb_misses++;
 		} else if (r != RES_ENOMEM) {
-			char qn[DNAME_MAXSTR];
+			char qn[DNAME_MAXSTR], t[16];
 
 			env->ctr.cachedb_bad_values++;
 			if (dname_to_str(q->qinfo.qname, qn, sizeof(qn)) < 0) {
 				snprintf(qn, sizeof(qn), "?");
 			}
+			(void)rrtype_to_str(q->qinfo.qtype, t, sizeof(t));
 			verbose(VERB_DETAIL, "cachedb: the Redis value of %s "
-			    "type %u is not a valid answer: ignored", qn,
-			    (unsigned)q->qinfo.qtype);
+			    "%s is not a valid answer: ignored", qn, t);
 		}
 	}
 	env->wake(q, id);

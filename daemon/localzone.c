@@ -831,11 +831,11 @@ local_zones_answer(const struct local_zones *lz, const struct dns_msg *q,
 		data = lz_find(lz, q->qname, dname_hash(q->qname, 0));
 	}
 	if (zone->type == LOCAL_ZONE_INFORM) {
-		char s[DNAME_MAXSTR];
+		char s[DNAME_MAXSTR], t[16];
 
 		dname_to_str(q->qname, s, sizeof(s));
-		log_info("inform: query for %s type %u in local zone", s,
-		    (unsigned)q->qtype);
+		(void)rrtype_to_str(q->qtype, t, sizeof(t));
+		log_info("inform: query for %s %s in local zone", s, t);
 	}
 	/* A name exists when it holds data, or has names below it (an
 	 * empty non-terminal, or an apex with data below: NODATA, not

@@ -443,6 +443,7 @@ rc_cmd_verbosity(struct rc_conn *c, char *arg)
 	}
 	log_verbosity = (int)v;
 	log_info("control: verbosity %ld", v);
+	rc_printf(c, "ok\n");
 	rc_status(c, 1, NULL);
 }
 
@@ -1983,6 +1984,7 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 			rc_status(c, 0, "reload failed; the old config stays "
 			    "(see the log)");
 		} else {
+			rc_printf(c, "ok\n");
 			rc_status(c, 1, NULL);
 		}
 	} else if (strcmp(cmd, "verbosity") == 0) {

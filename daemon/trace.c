@@ -713,7 +713,7 @@ tr_print_zone(struct trace_run *t, const uint8_t *zone, FILE *out)
 static void
 tr_print_answer(struct trace_run *t, FILE *out)
 {
-	char zn[DNAME_MAXSTR], nn[DNAME_MAXSTR], tn[16];
+	char zn[DNAME_MAXSTR], nn[DNAME_MAXSTR], tn[16], rc[16];
 	const struct tr_rec *r, *ans = NULL;
 
 	for (r = t->head; r; r = r->next) {
@@ -724,9 +724,10 @@ tr_print_answer(struct trace_run *t, FILE *out)
 	if (!ans) {
 		return;
 	}
-	fprintf(out, "answer from %s: rcode %d, %zu answer RRsets\n",
-	    ans->has_zone ? tr_name(ans->zone, zn, sizeof(zn)) : "?",
-	    ans->rcode, ans->count);
+	(void)rcode_to_str(ans->rcode, rc, sizeof(rc));
+	fprintf(out, "answer from %s: %s, %zu answer RRsets\n",
+	    ans->has_zone ? tr_name(ans->zone, zn, sizeof(zn)) : "?", rc,
+	    ans->count);
 	if (ans->lines) {
 		fputs(ans->lines, out);
 	}
@@ -828,8 +829,11 @@ trace_run_print(struct trace_run *t, FILE *out)
 		fprintf(out, "\n");
 		ret = RES_ENOTFOUND;
 	} else {
-		fprintf(out, "result: not validated (rcode %d; the validator "
-		    "is not in module-config)\n", t->rcode);
+		char rc[16];
+
+		(void)rcode_to_str(t->rcode, rc, sizeof(rc));
+		fprintf(out, "result: not validated (%s; the validator is not "
+		    "in module-config)\n", rc);
 	}
 	pthread_mutex_unlock(&t->lock);
 	return ret;

@@ -9,6 +9,7 @@
 #include "util/msg.h"
 #include "util/rdata.h"
 #include "util/reply.h"
+#include "util/rrtype.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -146,7 +147,7 @@ static void
 cmp_why(char *why, size_t whylen, const char *where,
     const struct reply_rrset *s, const char *what)
 {
-	char n[DNAME_MAXSTR];
+	char n[DNAME_MAXSTR], t[16];
 
 	if (!why || whylen == 0) {
 		return;
@@ -154,8 +155,10 @@ cmp_why(char *why, size_t whylen, const char *where,
 	if (dname_to_str(s->owner, n, sizeof(n)) < 0) {
 		snprintf(n, sizeof(n), "?");
 	}
-	snprintf(why, whylen, "%s: %s type %u %s", where, n,
-	    (unsigned)s->type, what);
+	if (rrtype_to_str(s->type, t, sizeof(t)) < 0) {
+		snprintf(t, sizeof(t), "?");
+	}
+	snprintf(why, whylen, "%s: %s %s %s", where, n, t, what);
 }
 
 /**
@@ -262,8 +265,11 @@ iter_compare_replies(const struct reply *a, const struct reply *b,
 	}
 	if (a->rcode != b->rcode) {
 		if (why && whylen) {
-			snprintf(why, whylen, "rcode %u against %u",
-			    (unsigned)a->rcode, (unsigned)b->rcode);
+			char ra[16], rb[16];
+
+			(void)rcode_to_str(a->rcode, ra, sizeof(ra));
+			(void)rcode_to_str(b->rcode, rb, sizeof(rb));
+			snprintf(why, whylen, "%s against %s", ra, rb);
 		}
 		return ITER_CMP_DIFFERENT;
 	}

@@ -50,6 +50,7 @@
 #include "util/random.h"
 #include "util/region.h"
 #include "util/reply.h"
+#include "util/rrtype.h"
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,17 +307,28 @@ iter_trust(int section, int aa, int referral, uint16_t type)
 	}
 }
 
+/** A type's name (A, AAAA, TYPE65280) for log lines; returns buf. */
+static const char *
+iter_type_str(uint16_t type, char *buf, size_t len)
+{
+	if (rrtype_to_str(type, buf, len) < 0) {
+		snprintf(buf, len, "TYPE%u", (unsigned)type);
+	}
+	return buf;
+}
+
 /** Log a name with a message at a verbosity level. */
 static void
 iter_log(int level, const char *what, const uint8_t *name, uint16_t type)
 {
-	char s[DNAME_MAXSTR];
+	char s[DNAME_MAXSTR], t[16];
 
 	if (level > log_verbosity) {
 		return;
 	}
 	dname_to_str(name, s, sizeof(s));
-	verbose(level, "iterator: %s %s type %u", what, s, (unsigned)type);
+	verbose(level, "iterator: %s %s %s", what, s, iter_type_str(type, t,
+	    sizeof(t)));
 }
 
 /** Fail the query with SERVFAIL and an EDE (the text is copied into the
@@ -2326,7 +2338,7 @@ iter_cmp_judge(struct module_qstate *q, int id, struct iter_qstate *iq)
 {
 	struct module_env *env = q->env;
 	struct iter_cmp *c = &iq->cmp;
-	char n[DNAME_MAXSTR], sv[256], text[512];
+	char n[DNAME_MAXSTR], sv[256], text[512], tn[16];
 	int r, k;
 
 	if (c->want == 2) {
@@ -2343,9 +2355,9 @@ iter_cmp_judge(struct module_qstate *q, int id, struct iter_qstate *iq)
 		}
 		dname_to_str(c->name, n, sizeof(n));
 		iter_cmp_servers(iq, sv, sizeof(sv));
-		verbose(VERB_OPS, "query-compare: %s disagree on %s type %u "
+		verbose(VERB_OPS, "query-compare: %s disagree on %s %s "
 		    "(%s): asking a third server over TCP", sv, n,
-		    (unsigned)c->type, c->why);
+		    iter_type_str(c->type, tn, sizeof(tn)), c->why);
 		c->want = 3;
 		iq->retry_addr = iter_cmp_third(q, iq);
 		iq->retry_tcp = 1;
@@ -2363,8 +2375,8 @@ iter_cmp_judge(struct module_qstate *q, int id, struct iter_qstate *iq)
 	env->ctr.cmp_failed++;
 	dname_to_str(c->name, n, sizeof(n));
 	iter_cmp_servers(iq, sv, sizeof(sv));
-	log_warn("query-compare: no two of %s agree on %s type %u (%s)", sv,
-	    n, (unsigned)c->type, c->why);
+	log_warn("query-compare: no two of %s agree on %s %s (%s)", sv,
+	    n, iter_type_str(c->type, tn, sizeof(tn)), c->why);
 	snprintf(text, sizeof(text), "the zone's servers disagree (%s): %s",
 	    sv, c->why);
 	c->on = 0;
@@ -2406,7 +2418,7 @@ static void
 iter_cmp_exhausted(struct module_qstate *q, int id, struct iter_qstate *iq)
 {
 	struct iter_cmp *c = &iq->cmp;
-	char n[DNAME_MAXSTR], sv[256], text[512];
+	char n[DNAME_MAXSTR], sv[256], text[512], tn[16];
 
 	q->ext_state[id] = MODULE_STATE_INITIAL;
 	if (c->n == 1) {
@@ -2417,8 +2429,9 @@ iter_cmp_exhausted(struct module_qstate *q, int id, struct iter_qstate *iq)
 	q->env->ctr.cmp_failed++;
 	dname_to_str(c->name, n, sizeof(n));
 	iter_cmp_servers(iq, sv, sizeof(sv));
-	log_warn("query-compare: %s disagree on %s type %u (%s) and no "
-	    "server settles it", sv, n, (unsigned)c->type, c->why);
+	log_warn("query-compare: %s disagree on %s %s (%s) and no "
+	    "server settles it", sv, n, iter_type_str(c->type, tn,
+	    sizeof(tn)), c->why);
 	snprintf(text, sizeof(text), "the zone's servers disagree (%s): %s",
 	    sv, c->why);
 	c->on = 0;

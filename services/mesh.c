@@ -24,6 +24,7 @@
 #include "util/netevent.h"
 #include "util/region.h"
 #include "util/reply.h"
+#include "util/rrtype.h"
 #include "cache/dns.h"
 #include "cache/rrset.h"
 #include <limits.h>
@@ -1162,12 +1163,12 @@ mesh_make_room(struct mesh_area *m)
 		return 0;
 	}
 	if (log_verbosity >= VERB_ALGO) {
-		char n[DNAME_MAXSTR];
+		char n[DNAME_MAXSTR], t[16];
 
 		dname_to_str(old->s.qinfo.qname, n, sizeof(n));
-		verbose(VERB_ALGO, "mesh full: replacing %s type %u, waiting "
-		    "%ld ms", n, (unsigned)old->s.qinfo.qtype,
-		    mesh_ms_between(&old->client_since, &now));
+		(void)rrtype_to_str(old->s.qinfo.qtype, t, sizeof(t));
+		verbose(VERB_ALGO, "mesh full: replacing %s %s, waiting %ld "
+		    "ms", n, t, mesh_ms_between(&old->client_since, &now));
 	}
 	m->stats.num_jostled++;
 	mesh_drop_clients(old, 0);

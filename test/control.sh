@@ -101,9 +101,9 @@ s.sendall(sys.stdin.buffer.read())
 print(s.recv(4096).decode())' "$dir/control.sock" 2>&1)
 check "a request without the protocol word gets an error" 'echo "$out" | grep -q "^%error bad request"'
 
-$C verbosity 4 >/dev/null 2>&1; rc=$?
+said=$($C verbosity 4 2>&1); rc=$?
 out=$($C status 2>&1)
-check "verbosity 4 is applied" '[ $rc -eq 0 ] && echo "$out" | grep -q "^verbosity: 4"'
+check "verbosity 4 is applied, and says ok" '[ $rc -eq 0 ] && [ "$said" = ok ] && echo "$out" | grep -q "^verbosity: 4"'
 $C verbosity many >/dev/null 2>&1; rc=$?
 check "verbosity with a bad number: exit 1" '[ $rc -eq 1 ]'
 $C verbosity 1 >/dev/null 2>&1
@@ -136,7 +136,7 @@ check "stats resets: nothing since" '[ "$(val total.num.queries)" = 0 ] && [ -z 
 # Reload picks up changed local data.
 make_conf "v1.example.internal. 60 IN TXT \"two\""
 out=$($C reload 2>&1); rc=$?
-check "reload exits 0" '[ $rc -eq 0 ]'
+check "reload exits 0 and says ok" '[ $rc -eq 0 ] && [ "$out" = ok ]'
 out=$($D +short v1.example.internal TXT)
 check "reload picks up the changed local-data" '[ "$out" = "\"two\"" ]'
 cp "$dir/resolute.conf" "$dir/good.conf"

@@ -948,6 +948,18 @@ test_rrtype(void)
 	UNIT_CHECK_INT(rrtype_to_str(65534, s, 9), RES_ESPACE);
 	UNIT_CHECK_INT(rrtype_to_str(1, s, 0), RES_ESPACE);
 	UNIT_CHECK_INT(rrtype_to_str(1, NULL, 10), RES_EINVAL);
+	UNIT_CHECK_INT(rcode_to_str(3, s, sizeof(s)), 8);
+	UNIT_CHECK_STR(s, "NXDOMAIN");
+	(void)rcode_to_str(0, s, sizeof(s));
+	UNIT_CHECK_STR(s, "NOERROR");
+	(void)rcode_to_str(2, s, sizeof(s));
+	UNIT_CHECK_STR(s, "SERVFAIL");
+	(void)rcode_to_str(16, s, sizeof(s));
+	UNIT_CHECK_STR(s, "BADVERS");
+	(void)rcode_to_str(23, s, sizeof(s));
+	UNIT_CHECK_STR(s, "BADCOOKIE");
+	(void)rcode_to_str(4000, s, sizeof(s));
+	UNIT_CHECK_STR(s, "RCODE4000");
 	UNIT_CHECK_INT(rrclass_from_str("in", &t), 0);
 	UNIT_CHECK_INT(t, RR_CLASS_IN);
 	UNIT_CHECK_INT(rrclass_from_str("CH", &t), 0);

@@ -239,6 +239,25 @@ rrtype_to_str(uint16_t type, char *buf, size_t bufsz)
 }
 
 int
+rcode_to_str(int rcode, char *buf, size_t bufsz)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR",
+	    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
+	    "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE" };
+	const char *n = NULL;
+
+	if (rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0])) {
+		n = names[rcode];
+	} else if (rcode == 16) {
+		n = "BADVERS";
+	} else if (rcode == 23) {
+		n = "BADCOOKIE";
+	}
+	return put_name(n, "RCODE", (unsigned)(rcode < 0 ? 0 : rcode), buf,
+	    bufsz);
+}
+
+int
 rrclass_from_str(const char *s, uint16_t *cls)
 {
 	size_t i;

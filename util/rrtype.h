@@ -114,6 +114,15 @@ int rrtype_from_str(const char *s, uint16_t *type);
 int rrtype_to_str(uint16_t type, char *buf, size_t bufsz);
 
 /**
+ * Text of an rcode (RFC 1035, 2136, 6891, 7873): NOERROR, SERVFAIL,
+ * NXDOMAIN, ..., BADVERS, BADCOOKIE, or "RCODEnnn".
+ * @param rcode: the (extended) rcode.
+ * @param buf, bufsz: as rrtype_to_str(); 16 octets are always enough.
+ * @return as rrtype_to_str().
+ */
+int rcode_to_str(int rcode, char *buf, size_t bufsz);
+
+/**
  * Parse a class: "IN", "CH", "HS", "NONE", "ANY" or "CLASSnnn",
  * case-insensitively.
  * @param s: NUL-terminated text.

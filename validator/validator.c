@@ -2188,7 +2188,7 @@ static int
 val_restart(struct module_qstate *q, int id, struct val_qstate *vq)
 {
 	struct module_env *env = q->env;
-	char qn[DNAME_MAXSTR], ad[64];
+	char qn[DNAME_MAXSTR], ad[64], tn[16];
 	int i;
 
 	if (q->restarts >= env->cfg->val_max_restart || vq->budget_spent ||
@@ -2221,10 +2221,10 @@ val_restart(struct module_qstate *q, int id, struct val_qstate *vq)
 		 * helps. */
 		q->val_saved = vq;
 	}
-	verbose(VERB_DETAIL, "validation failure <%s %u> from %s: %s; "
+	verbose(VERB_DETAIL, "validation failure <%s %s> from %s: %s; "
 	    "asking again (%d of %d)", vname(q->qinfo.qname, qn, sizeof(qn)),
-	    (unsigned)q->qinfo.qtype, ad, vq->reason ? vq->reason : "",
-	    q->restarts + 1, env->cfg->val_max_restart);
+	    vtype(q->qinfo.qtype, tn, sizeof(tn)), ad, vq->reason ?
+	    vq->reason : "", q->restarts + 1, env->cfg->val_max_restart);
 	q->restarts++;
 	q->no_answer_cache = 1;
 	q->answer_addrlen = 0;
@@ -2246,7 +2246,7 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 {
 	struct module_env *env = q->env;
 	struct reply *rep = vq->rep;
-	char qn[DNAME_MAXSTR];
+	char qn[DNAME_MAXSTR], tn[16];
 	size_t i;
 
 	switch (vq->overall) {
@@ -2298,9 +2298,10 @@ val_finish(struct module_qstate *q, int id, struct val_qstate *vq)
 		int lvl = env->cfg->val_log_level >= 1 ? VERB_NONE :
 		    VERB_DETAIL;
 
-		verbose(lvl, "validation failure <%s %u>: %s",
+		verbose(lvl, "validation failure <%s %s>: %s",
 		    vname(q->qinfo.qname, qn, sizeof(qn)),
-		    (unsigned)q->qinfo.qtype, vq->reason ? vq->reason : "");
+		    vtype(q->qinfo.qtype, tn, sizeof(tn)), vq->reason ?
+		    vq->reason : "");
 		if (env->note_bogus) {
 			env->note_bogus(env->note_bogus_arg, q->qinfo.qname,
 			    q->qinfo.qtype, vq->ede, vq->reason);
