@@ -3,8 +3,14 @@
  * the request line and every command.  See remote.h for the protocol
  * and the threading.
  *
- * A connection is served synchronously from the accept callback on the
- * main thread with blocking I/O bounded by socket timeouts.  Output goes
+ * A connection's TLS handshake and request line are read as they come
+ * on the main thread's event loop (struct rc_pending, at most
+ * RC_MAX_PENDING at once, each closed after REMOTE_IO_TIMEOUT), so idle
+ * or slow clients wait side by side and delay nobody.  The command then
+ * runs to its end on the main thread with blocking I/O bounded by socket
+ * timeouts (the client has sent its whole request: a load_cache body
+ * that stops coming, or a dump nobody reads, costs at most the timeout
+ * per read or write).  Output goes
  * through a small buffer (struct rc_conn) that is flushed when full, so
  * a dump streams.  While a dump walks a cache, the walk holds a shard
  * lock the workers may need: then output is written only as far as the
@@ -45,6 +51,7 @@
 #include "util/rrtype.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -80,6 +87,10 @@ static int rc_traces;
 #define RC_NOWAIT_CHUNK 2048
 /** Output buffer of a connection. */
 #define RC_OUT_SIZE 16384
+/** Most connections reading their request at once; more are closed. */
+#define RC_MAX_PENDING 64
+
+struct rc_pending;
 
 /** One listening control socket. */
 struct rc_listen {
@@ -122,9 +133,13 @@ struct daemon_remote {
 	/** Time of the last reset (for time.elapsed). */
 	struct timeval last_reset;
 	/** Set by a command whose connection a thread took over (trace):
-	 * rc_serve() then leaves the connection alone.  Main thread only:
-	 * the connection itself may be gone by the time it is read. */
+	 * rc_pending_run() then leaves the connection alone.  Main thread
+	 * only: the connection itself may be gone by the time it is read. */
 	int detached;
+	/** Connections still reading their request (struct rc_pending). */
+	struct rc_pending *pending;
+	/** Their number. */
+	int npending;
 };
 
 /** One control connection being served. */
@@ -319,6 +334,34 @@ rc_printf(struct rc_conn *c, const char *fmt, ...)
 }
 
 /**
+ * Move the buffered input of a connection into a line, up to its newline.
+ * @param buf, sz: the line and its size; *len its length so far.
+ * @return 1 when the line is complete (NUL-terminated, without its
+ *	newline or a CR before it), 0 when the buffered input ran out
+ *	first, -1 for a line longer than sz - 1.
+ */
+static int
+rc_line_take(struct rc_conn *c, char *buf, size_t sz, size_t *len)
+{
+	while (c->inpos < c->inlen) {
+		char ch = c->in[c->inpos++];
+
+		if (ch == '\n') {
+			if (*len > 0 && buf[*len - 1] == '\r') {
+				(*len)--;
+			}
+			buf[*len] = 0;
+			return 1;
+		}
+		if (*len + 1 >= sz) {
+			return -1;
+		}
+		buf[(*len)++] = ch;
+	}
+	return 0;
+}
+
+/**
  * Read one line (without its newline) into buf.
  * @return its length, or -1 on end, error, timeout or a line longer than
  *	sz - 1 (the connection is then failed).
@@ -339,23 +382,30 @@ rc_read_line(struct rc_conn *c, char *buf, size_t sz)
 			c->inlen = (size_t)r;
 			c->inpos = 0;
 		}
-		while (c->inpos < c->inlen) {
-			char ch = c->in[c->inpos++];
-
-			if (ch == '\n') {
-				if (len > 0 && buf[len - 1] == '\r') {
-					len--;
-				}
-				buf[len] = 0;
-				return (int)len;
-			}
-			if (len + 1 >= sz) {
-				c->failed = 1;
-				return -1;
-			}
-			buf[len++] = ch;
+		r = rc_line_take(c, buf, sz, &len);
+		if (r == 1) {
+			return (int)len;
+		}
+		if (r < 0) {
+			c->failed = 1;
+			return -1;
 		}
 	}
+}
+
+/** Free a connection and close its socket. */
+static void
+rc_conn_free(struct rc_conn *c)
+{
+	if (!c) {
+		return;
+	}
+	SSL_free(c->ssl);
+	free(c->spillbuf);
+	if (c->fd != -1) {
+		close(c->fd);
+	}
+	free(c);
 }
 
 /** Finish a command: the status line. */
@@ -1857,10 +1907,7 @@ rc_trace_thread(void *arg)
 	if (c->ssl && !c->failed) {
 		(void)SSL_shutdown(c->ssl);
 	}
-	SSL_free(c->ssl);
-	close(c->fd);
-	free(c->spillbuf);
-	free(c);
+	rc_conn_free(c);
 	trace_run_release(t->run);
 	free(t);
 	__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
@@ -2039,72 +2086,191 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 	}
 }
 
-/** Serve one accepted connection to its end and close it. */
-static void
-rc_serve(struct rc_listen *l, int fd)
-{
-	struct rc_conn *c = calloc(1, sizeof(*c));
-	char *line = malloc(RC_LINE_MAX);
-	struct timeval tv;
+/**
+ * A connection in its first phase: TLS handshake and request line, read
+ * as they come on the main thread's event loop, so a client that sends
+ * nothing (an idle TCP connection, a handshake never finished) delays
+ * no other client and no signal.  Once its request line is complete the
+ * command runs (rc_pending_run()).
+ */
+struct rc_pending {
+	/** The listening socket it came on. */
+	struct rc_listen *l;
+	/** The connection. */
+	struct rc_conn *c;
+	/** The request line so far (RC_LINE_MAX). */
+	char *line;
+	/** Its length. */
+	size_t len;
+	/** 1 until the TLS handshake is done. */
+	int handshake;
+	/** The read watcher and the deadline. */
+	struct comm_fd *ev;
+	struct comm_timer *timer;
+	/** The channel's list of them. */
+	struct rc_pending *prev, *next;
+};
 
+/** Unlink a pending connection, stop its watchers and free it (and the
+ * connection, unless taken: NULL). */
+static void
+rc_pending_free(struct rc_pending *p)
+{
+	struct daemon_remote *rc = p->l->rc;
+
+	if (p->prev) {
+		p->prev->next = p->next;
+	} else {
+		rc->pending = p->next;
+	}
+	if (p->next) {
+		p->next->prev = p->prev;
+	}
+	rc->npending--;
+	comm_fd_delete(p->ev);
+	comm_timer_delete(p->timer);
+	rc_conn_free(p->c);
+	free(p->line);
+	free(p);
+}
+
+/** The request line is complete: serve the command to its end (its
+ * reads and writes blocking, bounded by REMOTE_IO_TIMEOUT, as an
+ * authenticated client's) and close. */
+static void
+rc_pending_run(struct rc_pending *p)
+{
+	struct daemon_remote *rc = p->l->rc;
+	struct rc_conn *c = p->c;
+	char *line = p->line;
+	struct timeval tv;
+	int fl;
+
+	p->c = NULL;
+	p->line = NULL;
+	rc_pending_free(p);
 	tv.tv_sec = REMOTE_IO_TIMEOUT;
 	tv.tv_usec = 0;
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (!c || !line) {
-		log_err("control: out of memory");
-		goto out;
+	(void)setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if ((fl = fcntl(c->fd, F_GETFL)) != -1) {
+		(void)fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
 	}
-	c->fd = fd;
-	if (l->tls) {
-		c->ssl = SSL_new(l->rc->ctx);
-		if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
-			log_err("control: cannot set up TLS");
-			goto out;
-		}
-		ERR_clear_error();
-		if (SSL_accept(c->ssl) != 1) {
-			unsigned long e = ERR_get_error();
-			char eb[256];
-
-			ERR_error_string_n(e, eb, sizeof(eb));
-			verbose(VERB_OPS, "control: TLS handshake failed: %s",
-			    e ? eb : "connection closed");
-			goto out;
-		}
-	}
-	if (rc_read_line(c, line, RC_LINE_MAX) < 0) {
-		verbose(VERB_OPS, "control: no request (closed, timeout or "
-		    "too long)");
-		goto out;
-	}
-	l->rc->detached = 0;
-	rc_execute(c, l->rc, line);
-	if (l->rc->detached) {
+	rc->detached = 0;
+	rc_execute(c, rc, line);
+	free(line);
+	if (rc->detached) {
 		/* A thread serves it to its end and frees it. */
-		free(line);
 		return;
 	}
 	(void)rc_flush(c);
 	if (c->ssl && !c->failed) {
 		(void)SSL_shutdown(c->ssl);
 	}
-out:
-	if (c) {
-		SSL_free(c->ssl);
-		free(c->spillbuf);
-	}
-	free(c);
-	free(line);
-	close(fd);
+	rc_conn_free(c);
 }
 
-/** The listening socket is readable: accept and serve. */
+/** Read what a pending connection has without waiting: >0 octets, 0 its
+ * end, -1 an error, -2 nothing now. */
+static int
+rc_recv_nowait(struct rc_conn *c)
+{
+	int r;
+
+	if (c->ssl) {
+		r = SSL_read(c->ssl, c->in, (int)sizeof(c->in));
+		if (r > 0) {
+			return r;
+		}
+		r = SSL_get_error(c->ssl, r);
+		return r == SSL_ERROR_WANT_READ || r == SSL_ERROR_WANT_WRITE ?
+		    -2 : r == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+	}
+	do {
+		r = (int)read(c->fd, c->in, sizeof(c->in));
+	} while (r < 0 && errno == EINTR);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		return -2;
+	}
+	return r;
+}
+
+/** A pending connection is readable: go on with its handshake and its
+ * request line. */
+static void
+rc_pending_cb(void *arg, int fd)
+{
+	struct rc_pending *p = arg;
+	struct rc_conn *c = p->c;
+	int r;
+
+	(void)fd;
+	if (p->handshake) {
+		ERR_clear_error();
+		r = SSL_accept(c->ssl);
+		if (r != 1) {
+			int e = SSL_get_error(c->ssl, r);
+			unsigned long le;
+			char eb[256];
+
+			if (e == SSL_ERROR_WANT_READ ||
+			    e == SSL_ERROR_WANT_WRITE) {
+				return;
+			}
+			le = ERR_get_error();
+			ERR_error_string_n(le, eb, sizeof(eb));
+			verbose(VERB_OPS, "control: TLS handshake failed: %s",
+			    le ? eb : "connection closed");
+			rc_pending_free(p);
+			return;
+		}
+		p->handshake = 0;
+	}
+	for (;;) {
+		r = rc_line_take(c, p->line, RC_LINE_MAX, &p->len);
+		if (r == 1) {
+			rc_pending_run(p);
+			return;
+		}
+		if (r < 0) {
+			verbose(VERB_OPS, "control: request line too long");
+			rc_pending_free(p);
+			return;
+		}
+		r = rc_recv_nowait(c);
+		if (r == -2) {
+			return;
+		}
+		if (r <= 0) {
+			verbose(VERB_OPS, "control: no request (closed)");
+			rc_pending_free(p);
+			return;
+		}
+		c->inlen = (size_t)r;
+		c->inpos = 0;
+	}
+}
+
+/** A pending connection's time is up. */
+static void
+rc_pending_timeout(void *arg)
+{
+	struct rc_pending *p = arg;
+
+	verbose(VERB_OPS, "control: no request within %d s: closed",
+	    REMOTE_IO_TIMEOUT);
+	rc_pending_free(p);
+}
+
+/** The listening socket is readable: accept, and read the request as it
+ * comes. */
 static void
 rc_accept(void *arg, int fd)
 {
 	struct rc_listen *l = arg;
-	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	struct daemon_remote *rc = l->rc;
+	struct rc_pending *p;
+	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 	if (cfd == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK &&
@@ -2113,7 +2279,50 @@ rc_accept(void *arg, int fd)
 		}
 		return;
 	}
-	rc_serve(l, cfd);
+	if (rc->npending >= RC_MAX_PENDING) {
+		verbose(VERB_OPS, "control: %d connections wait for their "
+		    "request already: closed", RC_MAX_PENDING);
+		close(cfd);
+		return;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->c = calloc(1, sizeof(*p->c))) ||
+	    !(p->line = malloc(RC_LINE_MAX))) {
+		log_err("control: out of memory");
+		if (p) {
+			free(p->c);
+		}
+		free(p);
+		close(cfd);
+		return;
+	}
+	p->l = l;
+	p->c->fd = cfd;
+	p->next = rc->pending;
+	if (p->next) {
+		p->next->prev = p;
+	}
+	rc->pending = p;
+	rc->npending++;
+	if (l->tls) {
+		p->handshake = 1;
+		p->c->ssl = SSL_new(rc->ctx);
+		if (!p->c->ssl || SSL_set_fd(p->c->ssl, cfd) != 1) {
+			log_err("control: cannot set up TLS");
+			rc_pending_free(p);
+			return;
+		}
+	}
+	p->ev = comm_fd_create(rc->d->base, cfd, rc_pending_cb, p);
+	p->timer = comm_timer_create(rc->d->base, rc_pending_timeout, p);
+	if (!p->ev || !p->timer || comm_timer_set(p->timer,
+	    REMOTE_IO_TIMEOUT * 1000) != RES_OK) {
+		log_err("control: cannot watch a connection");
+		rc_pending_free(p);
+		return;
+	}
+	/* What came with the connection already. */
+	rc_pending_cb(p, cfd);
 }
 
 /** Open a Unix socket at path, mode 0660.  The fd or -1 (logged). */
@@ -2308,5 +2517,8 @@ daemon_remote_detach(struct daemon_remote *rc)
 	for (i = 0; i < rc->nls; i++) {
 		comm_fd_delete(rc->ls[i].ev);
 		rc->ls[i].ev = NULL;
+	}
+	while (rc->pending) {
+		rc_pending_free(rc->pending);
 	}
 }

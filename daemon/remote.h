@@ -15,10 +15,13 @@
  * load_cache and local_datas follow it with their text and a line
  * "%end".  The server streams its output as lines and ends with one
  * status line, "%ok" or "%error <text>"; a connection that closes
- * without it failed.  Each connection is served to its end before the
- * next is accepted; every read and write has a timeout
- * (REMOTE_IO_TIMEOUT), so a silent or stuck client costs the channel at
- * most that long and nothing else.  A client that disconnects makes the
+ * without it failed.  Connections are read side by side on the event
+ * loop until their request line is complete (a client that sends
+ * nothing is closed after REMOTE_IO_TIMEOUT and delays no other); the
+ * command then runs to its end, every read and write with a timeout
+ * (REMOTE_IO_TIMEOUT), so a stuck client that has sent its request
+ * costs the channel at most that long and nothing else.  A client that
+ * disconnects makes the
  * write fail and the command stop.  dump_cache never waits for the
  * client while it holds a cache lock (see remote.c).
  *

@@ -4,7 +4,9 @@
 # status, verbosity, stats counters against the queries sent, reload,
 # load_cache / dump_cache round trip with TTLs counting down, a bad dump
 # line refused by number with nothing loaded, a client leaving in the
-# middle of a dump, flushes, lookup, local zones and data, stop.
+# middle of a dump, flushes, lookup, local zones and data, idle clients
+# that delay nobody (and are closed after 10 s), dump_cache onto a full
+# device, stop.
 # Needs dig (bind9-dnsutils), openssl and python3; skipped without them.
 set -u
 top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -88,6 +90,47 @@ out=$($CONTROL -c "$dir/resolute.conf" -s 127.0.0.1@$cport -c /dev/null status 2
 check "a client without a certificate is refused" '[ $rc -ne 0 ]'
 out=$($T status 2>&1); rc=$?
 check "the channel still serves after refusals" '[ $rc -eq 0 ]'
+
+# Idle clients wait side by side: four TCP connections to the TLS port
+# and two to the Unix socket that send nothing (one with half a request
+# line) delay neither a command nor a reload by SIGHUP.
+python3 -c '
+import socket, sys, time
+held = []
+for i in range(4):
+    t = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    held.append(t)
+for i in range(2):
+    u = socket.socket(socket.AF_UNIX)
+    u.connect(sys.argv[2])
+    held.append(u)
+held[-1].sendall(b"RESOLUTE1 sta")
+time.sleep(float(sys.argv[3]))
+' "$cport" "$dir/control.sock" 6 &
+idle=$!
+# And one that stays silent past REMOTE_IO_TIMEOUT (10 s): closed by
+# the daemon (checked at the end).
+python3 -c '
+import socket, sys, time
+u = socket.socket(socket.AF_UNIX)
+u.connect(sys.argv[1])
+u.settimeout(15)
+try:
+    print("closed" if u.recv(1) == b"" else "data")
+except Exception:
+    print("open")
+' "$dir/control.sock" >"$dir/idle2.out" &
+idle2=$!
+sleep 0.5
+t0=$(date +%s%N)
+out=$($T status 2>&1); rc=$?
+out2=$($C status 2>&1); rc2=$?
+kill -HUP "$pid"
+out3=$($C reload 2>&1); rc3=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "six idle control connections: status over TLS and the Unix socket and two reloads in $ms ms" \
+    '[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] && [ "$out3" = ok ] && [ $ms -lt 3000 ]'
+wait $idle
 
 out=$($C no_such_command 2>&1); rc=$?
 check "unknown command: exit 1 with the error" '[ $rc -eq 1 ] && echo "$out" | grep -q "error: unknown command"'
@@ -359,6 +402,9 @@ else
 fi
 kill $silent 2>/dev/null; wait $silent 2>/dev/null
 
+wait $idle2
+check "a client silent for 10 s is closed by the daemon ($(cat "$dir/idle2.out"))" \
+    '[ "$(cat "$dir/idle2.out")" = closed ] && grep -q "no request within 10 s" "$dir/resolute.log"'
 out=$($C stop 2>&1); rc=$?
 stopped=0
 for i in $(seq 1 50); do
