@@ -34,6 +34,10 @@ test_test_localzone_SOURCES = test/test_localzone.c test/unit.c test/unit.h
 test_test_diag_SOURCES = test/test_diag.c test/unit.c test/unit.h
 TESTS += test/test_acl test/test_localzone test/test_diag test/test_cookie
 
+# The deployment files: the systemd unit.
+TESTS += test/packaging.sh
+EXTRA_DIST += test/packaging.sh contrib/resolute.service
+
 # The whole daemon against the test world and over its control channel.
 TESTS += test/daemon.sh test/mtu.sh test/recursion.sh test/control.sh \
 	test/diag.sh test/anchor.sh test/checkconf.sh test/stale.sh test/tcp.sh \
