@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -352,6 +353,32 @@ daemon_open_ports(struct daemon *d)
 	return RES_OK;
 }
 
+/** Make the directories above a file that are missing (mode 0755), as
+ * a run-state directory under a fresh prefix.  Errors are left to the
+ * caller's open(). */
+static void
+daemon_mkdir_parents(const char *file)
+{
+	char dir[4096];
+	char *p;
+
+	if (snprintf(dir, sizeof(dir), "%s", file) >= (int)sizeof(dir) ||
+	    !(p = strrchr(dir, '/')) || p == dir) {
+		return;
+	}
+	*p = 0;
+	for (p = dir + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			(void)mkdir(dir, 0755);
+			*p = '/';
+		}
+	}
+	if (mkdir(dir, 0755) == 0) {
+		verbose(VERB_OPS, "created %s for the pid file", dir);
+	}
+}
+
 void
 daemon_write_pidfile(struct daemon *d)
 {
@@ -366,6 +393,7 @@ daemon_write_pidfile(struct daemon *d)
 		log_err("pidfile name too long");
 		return;
 	}
+	daemon_mkdir_parents(name);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd == -1) {
 		log_err("cannot write pidfile %s: %s", tmp, strerror(errno));

@@ -15,7 +15,6 @@ resolute_SOURCES = daemon/resolute.c
 resolute_control_SOURCES = daemon/resolute-control.c
 resolute_checkconf_SOURCES = daemon/resolute-checkconf.c
 resolute_anchor_SOURCES = daemon/resolute-anchor.c
-dist_man_MANS += doc/resolute-anchor.8
 
 # resolute-control-setup: the key directory of the installation filled in.
 sbin_SCRIPTS = resolute-control-setup
@@ -34,9 +33,9 @@ test_test_localzone_SOURCES = test/test_localzone.c test/unit.c test/unit.h
 test_test_diag_SOURCES = test/test_diag.c test/unit.c test/unit.h
 TESTS += test/test_acl test/test_localzone test/test_diag test/test_cookie
 
-# The deployment files: the systemd unit.
-TESTS += test/packaging.sh
-EXTRA_DIST += test/packaging.sh contrib/resolute.service
+# The deployment files: the systemd unit; make install.
+TESTS += test/packaging.sh test/install.sh
+EXTRA_DIST += test/packaging.sh test/install.sh contrib/resolute.service
 
 # The whole daemon against the test world and over its control channel.
 TESTS += test/daemon.sh test/mtu.sh test/recursion.sh test/control.sh \

@@ -49,7 +49,7 @@ skip() {
 
 # The manual page: formats without warnings, and its SYNOPSIS shows
 # every flag the usage text lists.
-page="$top_srcdir/doc/resolute-anchor.8"
+page="$top_builddir/doc/resolute-anchor.8"
 if command -v groff >/dev/null 2>&1; then
 	groff -man -ww -z "$page" >"$tmp/diag" 2>&1
 	test ! -s "$tmp/diag"

@@ -11,8 +11,8 @@ checkconf="$top_builddir/resolute-checkconf"
 table="$top_srcdir/util/config_options.h"
 conf5="$top_builddir/doc/resolute.conf.5"
 example="$top_builddir/doc/example.conf"
-pages="$top_srcdir/doc/resolute.8 $top_srcdir/doc/resolute-checkconf.8
-$top_srcdir/doc/resolute-control.8 $conf5"
+pages="$top_builddir/doc/resolute.8 $top_builddir/doc/resolute-checkconf.8
+$top_builddir/doc/resolute-control.8 $conf5"
 n=0
 failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/doc.XXXXXX") || exit 1
@@ -143,7 +143,7 @@ synopsis_has() {
 # The programs' -h output against their SYNOPSIS.  A program whose -h
 # prints no usage line (not written yet) is skipped, never passed.
 for prog in resolute resolute-checkconf resolute-control; do
-	page="$top_srcdir/doc/$prog.8"
+	page="$top_builddir/doc/$prog.8"
 	if [ ! -x "$top_builddir/$prog" ]; then
 		skip "$prog not built"
 		continue
