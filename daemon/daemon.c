@@ -42,7 +42,7 @@
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
 #endif
-#define DAEMON_DEFAULT_PIDFILE RUNSTATEDIR "/resolute.pid"
+#define DAEMON_DEFAULT_PIDFILE RUNSTATEDIR "/resolute/resolute.pid"
 
 void
 daemon_setup_free(struct daemon_setup *s)
@@ -214,10 +214,12 @@ daemon_delete(struct daemon *d)
 	free(d->workers);
 	daemon_remote_delete(d->rc);
 	daemon_close_ports(d);
-	if (d->pidfile) {
-		(void)unlink(d->pidfile);
-		free(d->pidfile);
+	if (d->pidfile && unlink(d->pidfile) != 0 && errno != ENOENT) {
+		log_warn("cannot remove the pid file %s: %s", d->pidfile,
+		    strerror(errno));
 	}
+	free(d->pidfile);
+	free(d->piddir);
 	comm_base_delete(d->base);
 	acl_list_delete(d->acl);
 	local_zones_delete(d->local_zones);
@@ -353,18 +355,15 @@ daemon_open_ports(struct daemon *d)
 	return RES_OK;
 }
 
-/** Make the directories above a file that are missing (mode 0755), as
- * a run-state directory under a fresh prefix.  Errors are left to the
- * caller's open(). */
-static void
-daemon_mkdir_parents(const char *file)
+char *
+daemon_make_dirs(const char *file)
 {
 	char dir[4096];
 	char *p;
 
 	if (snprintf(dir, sizeof(dir), "%s", file) >= (int)sizeof(dir) ||
 	    !(p = strrchr(dir, '/')) || p == dir) {
-		return;
+		return NULL;
 	}
 	*p = 0;
 	for (p = dir + 1; *p; p++) {
@@ -376,7 +375,9 @@ daemon_mkdir_parents(const char *file)
 	}
 	if (mkdir(dir, 0755) == 0) {
 		verbose(VERB_OPS, "created %s for the pid file", dir);
+		return strdup(dir);
 	}
+	return NULL;
 }
 
 void
@@ -393,7 +394,8 @@ daemon_write_pidfile(struct daemon *d)
 		log_err("pidfile name too long");
 		return;
 	}
-	daemon_mkdir_parents(name);
+	free(d->piddir);
+	d->piddir = daemon_make_dirs(name);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd == -1) {
 		log_err("cannot write pidfile %s: %s", tmp, strerror(errno));
@@ -429,6 +431,13 @@ daemon_drop_privileges(struct daemon *d)
 			verbose(VERB_OPS, "cannot chown pidfile: %s",
 			    strerror(errno));
 		}
+		/* A directory of its own can lose the file at the end. */
+		if (d->piddir && chown(d->piddir, pw->pw_uid, pw->pw_gid) !=
+		    0) {
+			verbose(VERB_OPS, "cannot chown %s: %s", d->piddir,
+			    strerror(errno));
+		}
+		daemon_remote_chown(d->rc, pw->pw_uid, pw->pw_gid);
 	}
 	if (cfg->chroot && *cfg->chroot) {
 		if (chroot(cfg->chroot) != 0 || chdir("/") != 0) {

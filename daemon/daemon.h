@@ -63,6 +63,10 @@ struct daemon {
 	struct comm_base *base;
 	/** The pid file written, to remove at exit; owned. */
 	char *pidfile;
+	/** The directory of the pid file when the daemon made it (given
+	 * to the user it runs as, so that the file can go at the end), or
+	 * NULL. */
+	char *piddir;
 	/** Time the daemon started (for uptime). */
 	long start_time;
 	/** The shared caches (they lock themselves); kept across reloads. */
@@ -151,6 +155,15 @@ void daemon_delete(struct daemon *d);
 
 /** Open the listening sockets of every worker.  0 or RES_ESYSTEM. */
 int daemon_open_ports(struct daemon *d);
+
+/**
+ * Make the directories above a file that are missing (mode 0755), as a
+ * run-state directory under a fresh prefix.  Errors are left to the
+ * caller's open() or bind().
+ * @return the file's own directory when it was made here (malloced: the
+ *	caller gives it to the user the daemon runs as), else NULL.
+ */
+char *daemon_make_dirs(const char *file);
 
 /** Write the pid file (pidfile:, or the default).  Failure is logged. */
 void daemon_write_pidfile(struct daemon *d);

@@ -104,6 +104,8 @@ struct rc_listen {
 	struct daemon_remote *rc;
 	/** Unix socket path to remove at the end (owned), or NULL. */
 	char *path;
+	/** The directory made for it (owned), or NULL. */
+	char *madedir;
 };
 
 /** Counters saved at the last reset, per worker. */
@@ -2421,6 +2423,7 @@ daemon_remote_create(const struct config *cfg)
 		}
 		l->rc = rc;
 		if (p->str[0] == '/') {
+			l->madedir = daemon_make_dirs(p->str);
 			l->fd = rc_open_unix(p->str);
 			if (l->fd == -1) {
 				goto fail;
@@ -2468,14 +2471,18 @@ daemon_remote_delete(struct daemon_remote *rc)
 	daemon_remote_detach(rc);
 	for (i = 0; i < rc->nls; i++) {
 		close(rc->ls[i].fd);
-		if (rc->ls[i].path) {
-			(void)unlink(rc->ls[i].path);
-			free(rc->ls[i].path);
+		if (rc->ls[i].path && unlink(rc->ls[i].path) != 0 &&
+		    errno != ENOENT) {
+			log_warn("cannot remove the control socket %s: %s",
+			    rc->ls[i].path, strerror(errno));
 		}
+		free(rc->ls[i].path);
+		free(rc->ls[i].madedir);
 	}
 	/* A slot that failed half way may hold a path. */
 	if (rc->nls < RC_MAX_IFS) {
 		free(rc->ls[rc->nls].path);
+		free(rc->ls[rc->nls].madedir);
 	}
 	SSL_CTX_free(rc->ctx);
 	free(rc->snap);
@@ -2504,6 +2511,20 @@ daemon_remote_attach(struct daemon_remote *rc, struct daemon *d)
 		}
 	}
 	return RES_OK;
+}
+
+void
+daemon_remote_chown(struct daemon_remote *rc, uid_t uid, gid_t gid)
+{
+	int i;
+
+	for (i = 0; rc && i < rc->nls; i++) {
+		if (rc->ls[i].madedir && chown(rc->ls[i].madedir, uid, gid) !=
+		    0) {
+			verbose(VERB_OPS, "cannot chown %s: %s",
+			    rc->ls[i].madedir, strerror(errno));
+		}
+	}
 }
 
 void

@@ -34,6 +34,8 @@
 #ifndef DAEMON_REMOTE_H
 #define DAEMON_REMOTE_H
 
+#include <sys/types.h>
+
 struct config;
 struct daemon;
 struct daemon_remote;
@@ -65,5 +67,12 @@ int daemon_remote_attach(struct daemon_remote *rc, struct daemon *d);
 
 /** Stop accepting (before the base goes away).  NULL ok. */
 void daemon_remote_detach(struct daemon_remote *rc);
+
+/**
+ * Give the directories made for Unix control sockets to the user the
+ * daemon is about to run as, so that the sockets can be removed at the
+ * end.  NULL rc is ok.
+ */
+void daemon_remote_chown(struct daemon_remote *rc, uid_t uid, gid_t gid);
 
 #endif /* DAEMON_REMOTE_H */

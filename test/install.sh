@@ -4,7 +4,8 @@
 # name the real default paths, a commented resolute.conf (every option
 # at its default) is put in place and passes resolute-checkconf, and a
 # second install keeps an operator's changed config.  Then the daemon,
-# given a pid file under directories that do not exist, makes them.
+# given a pid file under directories that do not exist, makes them, and
+# removes the pid file at the end, also after dropping privileges.
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 . "$srcdir/test/tap.sh"
@@ -59,4 +60,31 @@ CONTROL="$builddir/resolute-control"
 tap_resolute "$dir/control.sock"
 check "the daemon made $dir/run/deep for its pid file" \
     '[ "$(cat "$dir/run/deep/resolute.pid" 2>/dev/null)" = "$pid" ]'
+kill "$pid"
+wait "$pid" 2>/dev/null
+pid=
+check "the pid file is gone at the end" '[ ! -e "$dir/run/deep/resolute.pid" ]'
+
+# Started as root with username:, the daemon gives the directory it made
+# to that user, so the pid file still goes at the end.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chmod 755 "$dir"
+	sed -i -e 's|run/deep|run2/own|' \
+	    -e "s|$dir/control.sock|$dir/ctl/sub/control.sock|" \
+	    -e 's|^server:$|server:\n\tusername: "nobody"|' "$dir/resolute.conf"
+	tap_resolute "$dir/ctl/sub/control.sock"
+	owner=$(stat -c %U "$dir/run2/own" 2>/dev/null)
+	check "running as nobody: the pid file's directory is nobody's ($owner)" \
+	    '[ "$owner" = nobody ] && [ -s "$dir/run2/own/resolute.pid" ]'
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	pid=
+	check "and the pid file and the control socket are gone at the end, privileges dropped" \
+	    '[ ! -e "$dir/run2/own/resolute.pid" ] &&
+	    [ ! -e "$dir/ctl/sub/control.sock" ] &&
+	    ! grep -q "cannot remove" "$dir/resolute.log"'
+else
+	echo "ok $((n + 1)) # SKIP needs root and a user nobody"
+	n=$((n + 1))
+fi
 tap_end

@@ -117,7 +117,8 @@ X(CFG_C_SERVER, "chroot", STR, chroot, "", 0, 0, \
 X(CFG_C_SERVER, "directory", STR, directory, "", 0, 0, \
 	"working directory, \"\" to keep the current one") \
 X(CFG_C_SERVER, "pidfile", STR, pidfile, "", 0, 0, \
-	"file for the process id, \"\" for the daemon's default") \
+	"file for the process id, \"\" for the daemon's default " \
+	"(resolute(8) FILES); missing directories above it are made") \
 X(CFG_C_SERVER, "logfile", STR, logfile, "", 0, 0, \
 	"log to this file, \"\" for stderr") \
 X(CFG_C_SERVER, "use-syslog", BOOL, use_syslog, "no", 0, 0, \
@@ -334,7 +335,8 @@ X(CFG_C_CACHEDB, "redis-cluster", BOOL, redis_cluster, "no", 0, 0, \
 X(CFG_C_REMOTE, "control-enable", BOOL, control_enable, "no", 0, 0, \
 	"open the control channel") \
 X(CFG_C_REMOTE, "control-interface", STRLIST, control_interface, NULL, \
-	0, 0, "address or socket path of the control channel") \
+	0, 0, "address or socket path of the control channel (missing " \
+	"directories of a path are made, and given to username:)") \
 X(CFG_C_REMOTE, "control-port", INT, control_port, "8953", 1, 65535, \
 	"TCP port of the control channel") \
 X(CFG_C_REMOTE, "control-use-cert", BOOL, control_use_cert, "yes", 0, 0, \
