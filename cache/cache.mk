@@ -39,5 +39,5 @@ TESTS += test/test_cache_fault
 # The shared cache against real redis-server instances and the test world
 # (started by the tests themselves on loopback).
 TESTS += test/cachedb.sh test/cachedb_cluster.sh
-EXTRA_DIST += test/cachedb.sh test/cachedb_cluster.sh test/cachedb_values.py \
-	test/cachedb_load.py test/redis.sh
+EXTRA_DIST += test/cachedb.sh test/cachedb_cluster.sh test/cachedb_lib.sh \
+	test/cachedb_values.py test/cachedb_load.py test/redis.sh

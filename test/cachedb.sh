@@ -23,33 +23,8 @@
 # makes the test a SKIP.
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-RESOLUTE="$builddir/resolute"
-CONTROL="$builddir/resolute-control"
-CHECK="$srcdir/contrib/testworld/check-resolver"
-VALUES="$srcdir/test/cachedb_values.py"
-LOAD="$srcdir/test/cachedb_load.py"
-
-. "$srcdir/test/world.sh"
-. "$srcdir/test/redis.sh"
-redis_prereqs
-if ! grep -q "define USE_REDIS 1" "$builddir/config.h" 2>/dev/null; then
-	world_skip "built without libhiredis"
-fi
-world_prereqs cachedb
-. "$srcdir/test/tap.sh"
-pids=
-cleanup() {
-	for p in $pids; do
-		if kill -0 "$p" 2>/dev/null; then
-			kill "$p"
-			wait "$p" 2>/dev/null
-		fi
-	done
-	redis_cleanup
-	"$TW" -d "$dir/state" stop >/dev/null 2>&1
-	rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
+. "$srcdir/test/cachedb_lib.sh"
+cdb_setup cachedb
 
 world_small
 rport=$(( 21000 + $$ % 4000 ))
@@ -62,53 +37,22 @@ else
 fi
 base=$(( 30000 + ($$ % 3000) * 5 ))
 
-# Write $dir/NAME.conf for an instance on port $2, with the cachedb:
-# lines $3 (default: the Redis on $rport), start it and wait for its
-# control channel and (without $3) its Redis connections.
+# start_instance NAME PORT [CACHEDB]: an instance on the Redis on $rport
+# (or with the cachedb: lines CACHEDB); without CACHEDB it waits until
+# both threads are connected.
 start_instance() {
-	cdb=${3:-"	redis-server-host: 127.0.0.1@$rport"}
-	cat >"$dir/$1.conf" <<CONF
-server:
-	interface: 127.0.0.1
-	port: $2
-	num-threads: 2
-	module-config: "validator cachedb iterator"
-	trust-anchor-file: "$dir/state/root.ds"
-	root-hints: "$dir/state/root.hints"
-	do-not-query-localhost: no
-	trust-anchor-signaling: no
-	aggressive-nsec: no
-	pidfile: "$dir/$1.pid"
-	logfile: "$dir/$1.log"
-	verbosity: 1
-remote-control:
-	control-enable: yes
-	control-interface: "$dir/$1.sock"
-cachedb:
-	backend: redis
-$cdb
-	redis-timeout: 100
-	secret-seed: "test $$"
-CONF
-	"$RESOLUTE" -d -c "$dir/$1.conf" 2>"$dir/$1.stderr" &
-	last=$!
-	pids="$pids $last"
+	cdb_instance "$1" "$2" "${3:-$(printf '\tredis-server-host: 127.0.0.1@%s\n\tsecret-seed: "test %s"' "$rport" "$$")}" ||
+	    return 1
+	[ -n "$3" ] && return 0
 	for i in $(seq 1 50); do
-		if "$CONTROL" -c "$dir/$1.conf" status >/dev/null 2>&1 &&
-		    { [ -n "$3" ] ||
-		    grep -q "Redis .* is up" "$dir/$1.log" 2>/dev/null; }; then
-			return 0
-		fi
+		[ "$(grep -c "Redis .* is up" "$dir/$1.log")" -ge 2 ] &&
+		    return 0
 		sleep 0.1
 	done
-	sed 's/^/# /' "$dir/$1.stderr" "$dir/$1.log" 2>/dev/null | tail -20
 	return 1
 }
-
-# stat INSTANCE NAME: one counter.
 stat() {
-	"$CONTROL" -c "$dir/$1.conf" stats_noreset |
-	    awk -F= -v k="$2" '$1 == k { print $2 }'
+	cdb_stat "$@"
 }
 
 # dig at an instance: rcode and flags line of NAME TYPE.
@@ -118,27 +62,13 @@ ask() {
 
 start_instance a $base || { notok "instance A started"; tap_end; exit 1; }
 ok "instance A started, connected to Redis"
-if "$CHECK" -d "$dir/state" -s 127.0.0.1 -p $base -q -t 20 \
-    >"$dir/check-a.out" 2>&1; then
-	ok "A resolves the world: $(tail -1 "$dir/check-a.out" | sed 's/^check-resolver: //')"
-else
-	notok "A resolves the world"
-	grep MISMATCH "$dir/check-a.out" | head -20 | sed 's/^/# /'
-fi
+cdb_check a $base "" "A resolves the world"
 stores=$(stat a cachedb.stores)
 nvalues=$(python3 "$VALUES" "$rport" count)
 check "A stored its answers in Redis ($stores SET, $nvalues values)" \
     '[ "${stores:-0}" -gt 300 ] && [ "${nvalues:-0}" -gt 300 ]'
 
-# What is shared: NOERROR and NXDOMAIN answers that validate (or are
-# insecure) and have a TTL.  Not shared: bogus answers (SERVFAIL), the
-# SERVFAIL names, and host.wild.nsec-ttl0.com, whose proof has TTL 0.
-awk -F '\t' '/^#/ || (($3 == "NOERROR" || $3 == "NXDOMAIN") &&
-    $4 != "bogus" && $1 !~ /nsec-ttl0/)' "$dir/state/names.txt" \
-    >"$dir/shared.txt"
-awk -F '\t' '!/^#/ && ($3 == "SERVFAIL" || $4 == "bogus")' \
-    "$dir/state/names.txt" >"$dir/unshared.txt"
-nshared=$(grep -vc '^#' "$dir/shared.txt")
+cdb_lists
 
 "$TW" -d "$dir/state" stop >/dev/null 2>&1
 if dig +time=1 +tries=1 @127.53.0.1 . SOA >/dev/null 2>&1; then
@@ -148,13 +78,8 @@ else
 fi
 start_instance b $((base + 1)) || { notok "instance B started"; tap_end; exit 1; }
 ok "instance B started (empty cache), same Redis"
-if "$CHECK" -d "$dir/state" -f "$dir/shared.txt" -s 127.0.0.1 \
-    -p $((base + 1)) -q -t 10 >"$dir/check-b.out" 2>&1; then
-	ok "B answers all $nshared shared names from Redis with the listed rcode, data and AD bit: $(tail -1 "$dir/check-b.out" | sed 's/^check-resolver: //')"
-else
-	notok "B answers the shared names from Redis as listed"
-	grep MISMATCH "$dir/check-b.out" | head -20 | sed 's/^/# /'
-fi
+cdb_check b $((base + 1)) "$dir/shared.txt" \
+    "B answers all $nshared shared names from Redis with the listed rcode, data and AD bit"
 up=$(( $(stat b num.query.outgoing.udp) + $(stat b num.query.outgoing.tcp) ))
 hits=$(stat b cachedb.hits)
 check "B sent no upstream query ($up) and hit Redis $hits times" \
@@ -192,13 +117,7 @@ check "C re-resolved it past Redis and stored the right answer back ($(stat c nu
 # Every value damaged.
 made=$(python3 "$VALUES" "$rport" corrupt)
 start_instance d $((base + 3)) || notok "instance D started"
-if "$CHECK" -d "$dir/state" -s 127.0.0.1 -p $((base + 3)) -q -t 20 \
-    >"$dir/check-d.out" 2>&1; then
-	ok "damaged values ($made): D resolves the world right: $(tail -1 "$dir/check-d.out" | sed 's/^check-resolver: //')"
-else
-	notok "damaged values ($made): D resolves the world right"
-	grep MISMATCH "$dir/check-d.out" | head -20 | sed 's/^/# /'
-fi
+cdb_check d $((base + 3)) "" "damaged values ($made): D resolves the world right"
 badv=$(stat d cachedb.bad_values)
 check "D ignored and counted the bad values ($badv), no hit from them ($(stat d cachedb.hits))" \
     '[ "${badv:-0}" -gt 100 ]'

@@ -16,33 +16,8 @@
 # missing one makes the test a SKIP.
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${top_builddir:-$srcdir}
-RESOLUTE="$builddir/resolute"
-CONTROL="$builddir/resolute-control"
-CHECK="$srcdir/contrib/testworld/check-resolver"
-VALUES="$srcdir/test/cachedb_values.py"
-LOAD="$srcdir/test/cachedb_load.py"
-
-. "$srcdir/test/world.sh"
-. "$srcdir/test/redis.sh"
-redis_prereqs
-if ! grep -q "define USE_REDIS 1" "$builddir/config.h" 2>/dev/null; then
-	world_skip "built without libhiredis"
-fi
-world_prereqs cachedb_cluster
-. "$srcdir/test/tap.sh"
-pids=
-cleanup() {
-	for p in $pids; do
-		if kill -0 "$p" 2>/dev/null; then
-			kill "$p"
-			wait "$p" 2>/dev/null
-		fi
-	done
-	redis_cleanup
-	"$TW" -d "$dir/state" stop >/dev/null 2>&1
-	rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
+. "$srcdir/test/cachedb_lib.sh"
+cdb_setup cachedb_cluster
 
 world_small
 cbase=$(( 25000 + ($$ % 500) * 10 ))
@@ -57,61 +32,25 @@ fi
 masters=$(redis_cluster_masters | tr '\n' ',' | sed 's/,$//')
 base=$(( 40000 + ($$ % 2000) * 5 ))
 
-# Write $dir/NAME.conf for an instance on port $2 and start it.
+# start_instance NAME PORT: an instance on the cluster, three of its
+# nodes as seeds; waits until both threads have read the slot map.
 start_instance() {
-	cat >"$dir/$1.conf" <<CONF
-server:
-	interface: 127.0.0.1
-	port: $2
-	num-threads: 2
-	module-config: "validator cachedb iterator"
-	trust-anchor-file: "$dir/state/root.ds"
-	root-hints: "$dir/state/root.hints"
-	do-not-query-localhost: no
-	trust-anchor-signaling: no
-	aggressive-nsec: no
-	pidfile: "$dir/$1.pid"
-	logfile: "$dir/$1.log"
-	verbosity: 2
-remote-control:
-	control-enable: yes
-	control-interface: "$dir/$1.sock"
-cachedb:
-	redis-cluster: yes
-	redis-server-host: 127.0.0.1@$cbase
-	redis-server-host: 127.0.0.1@$((cbase + 1))
-	redis-server-host: 127.0.0.1@$((cbase + 2))
-	redis-timeout: 100
-	secret-seed: "cluster test $$"
-CONF
-	"$RESOLUTE" -d -c "$dir/$1.conf" 2>"$dir/$1.stderr" &
-	pids="$pids $!"
+	cdb_instance "$1" "$2" "$(printf '\tredis-cluster: yes\n\tsecret-seed: "cluster test %s"' "$$")
+$(for i in 0 1 2; do printf '\tredis-server-host: 127.0.0.1@%s\n' $((cbase + i)); done)" ||
+	    return 1
 	for i in $(seq 1 50); do
-		if "$CONTROL" -c "$dir/$1.conf" status >/dev/null 2>&1 &&
-		    [ "$(stat "$1" cachedb.map_reads)" -ge 2 ]; then
-			return 0
-		fi
+		[ "$(stat "$1" cachedb.map_reads)" -ge 2 ] && return 0
 		sleep 0.1
 	done
-	sed 's/^/# /' "$dir/$1.stderr" "$dir/$1.log" 2>/dev/null | tail -20
 	return 1
 }
-
-# stat INSTANCE NAME: one counter.
 stat() {
-	"$CONTROL" -c "$dir/$1.conf" stats_noreset 2>/dev/null |
-	    awk -F= -v k="$2" '$1 == k { print $2 }'
+	cdb_stat "$@"
 }
 
 start_instance a $base || { notok "instance A started"; tap_end; exit 1; }
 ok "instance A started, slot map read"
-if "$CHECK" -d "$dir/state" -s 127.0.0.1 -p $base -q -t 20 \
-    >"$dir/check-a.out" 2>&1; then
-	ok "A resolves the world: $(tail -1 "$dir/check-a.out" | sed 's/^check-resolver: //')"
-else
-	notok "A resolves the world"
-	grep MISMATCH "$dir/check-a.out" | head -20 | sed 's/^/# /'
-fi
+cdb_check a $base "" "A resolves the world"
 spread=
 for p in $(echo "$masters" | tr ',' ' '); do
 	spread="$spread $(redis_cli "$p" DBSIZE)"
@@ -119,10 +58,7 @@ done
 check "A's answers spread over the masters (keys per master:$spread)" \
     '[ $(echo $spread | wc -w) = 3 ] && ! echo " $spread " | grep -q " 0 "'
 
-awk -F '\t' '/^#/ || (($3 == "NOERROR" || $3 == "NXDOMAIN") &&
-    $4 != "bogus" && $1 !~ /nsec-ttl0/)' "$dir/state/names.txt" \
-    >"$dir/shared.txt"
-nshared=$(grep -vc '^#' "$dir/shared.txt")
+cdb_lists
 
 "$TW" -d "$dir/state" stop >/dev/null 2>&1
 start_instance b $((base + 1)) || { notok "instance B started"; tap_end; exit 1; }
@@ -153,13 +89,8 @@ asked=$(redis_cli "$aowner" GET "$akey" 2>&1 | head -1)
 check "resharding: $moved slots moved from $m1 to $m2; slot $aslot of $aname half moved from $aowner to $atarget (\"$asked\")" \
     '[ "$moved" -ge 20 ] && echo "$asked" | grep -q "^ASK "'
 
-if "$CHECK" -d "$dir/state" -f "$dir/shared.txt" -s 127.0.0.1 \
-    -p $((base + 1)) -q -t 10 >"$dir/check-b.out" 2>&1; then
-	ok "B answers all $nshared shared names from the cluster as listed: $(tail -1 "$dir/check-b.out" | sed 's/^check-resolver: //')"
-else
-	notok "B answers the shared names from the cluster as listed"
-	grep MISMATCH "$dir/check-b.out" | head -20 | sed 's/^/# /'
-fi
+cdb_check b $((base + 1)) "$dir/shared.txt" \
+    "B answers all $nshared shared names from the cluster as listed"
 up=$(( $(stat b num.query.outgoing.udp) + $(stat b num.query.outgoing.tcp) ))
 check "B sent no upstream query ($up), hit the cluster $(stat b cachedb.hits) times, followed $(stat b cachedb.moved) MOVED and $(stat b cachedb.ask) ASK" \
     '[ "$up" = 0 ] && [ "$(stat b cachedb.hits)" -ge "$nshared" ] &&
