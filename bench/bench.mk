@@ -1,5 +1,6 @@
 # bench/bench.mk - the benchmarks: the resolver benchmark (bench/run) and
 # its ceiling, a UDP responder that echoes every query back with QR set;
+# the shared cache in Redis (bench/cachedb);
 # the micro-benchmarks of the cache hit path and of signature checks; the
 # attack bench (bench/attack/run) and its forger of DNS answers
 # (bench/attack/forger).
@@ -13,4 +14,4 @@ bench_attack_forger_SOURCES = bench/attack/forger.c
 TESTS += bench/echo.sh test/attack.sh
 EXTRA_DIST += bench/run bench/README.md bench/RESULTS.md bench/echo.sh \
 	bench/attack/run bench/attack/README.md test/attack.sh \
-	bench/flood/run bench/overload/run bench/results_md.py
+	bench/flood/run bench/overload/run bench/results_md.py bench/cachedb

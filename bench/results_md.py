@@ -7,14 +7,16 @@
 # A section runs from its heading to the next heading of SECTIONS, or to
 # the end of the file, so it may hold any sub-headings of its own, but
 # no line equal to another script's heading.  Python 3, stdlib only;
-# imported by bench/run, bench/attack/run, bench/flood/run and
-# bench/overload/run.
+# imported by bench/run, bench/attack/run, bench/flood/run,
+# bench/overload/run and bench/cachedb (its section: "Shared cache
+# (Redis)").
 import os
 
 ATTACK = '## Cache poisoning (bench/attack/run)'
 FLOOD = '## Random-subdomain flood (bench/flood/run)'
 OVERLOAD = '## Overload (bench/overload/run)'
-SECTIONS = (ATTACK, FLOOD, OVERLOAD)
+CACHEDB = '## Shared cache (Redis)'
+SECTIONS = (ATTACK, FLOOD, OVERLOAD, CACHEDB)
 
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                     'RESULTS.md')
