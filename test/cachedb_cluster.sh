@@ -92,7 +92,7 @@ check "resharding: $moved slots moved from $m1 to $m2; slot $aslot of $aname hal
 cdb_check b $((base + 1)) "$dir/shared.txt" \
     "B answers all $nshared shared names from the cluster as listed"
 up=$(( $(stat b num.query.outgoing.udp) + $(stat b num.query.outgoing.tcp) ))
-check "B sent no upstream query ($up), hit the cluster $(stat b cachedb.hits) times, followed $(stat b cachedb.moved) MOVED and $(stat b cachedb.ask) ASK" \
+check "B sent no upstream query ($up), hit the cluster $(stat b cachedb.hits) times ($(stat b cachedb.errors) errors, $(stat b cachedb.timeouts) timeouts), followed $(stat b cachedb.moved) MOVED and $(stat b cachedb.ask) ASK" \
     '[ "$up" = 0 ] && [ "$(stat b cachedb.hits)" -ge "$nshared" ] &&
     [ "$(stat b cachedb.moved)" -ge 1 ] && [ "$(stat b cachedb.ask)" -ge 1 ]'
 redis_cluster_finish_move_slot "$aslot" "$atarget" >/dev/null 2>&1 ||

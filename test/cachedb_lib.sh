@@ -8,7 +8,10 @@
 #	cdb_instance NAME PORT CACHEDB  writes $dir/NAME.conf (a validating
 #				resolute on 127.0.0.1 PORT, 2 threads, the
 #				world's anchor and hints, the cachedb: lines
-#				CACHEDB), starts it and waits up to 5 s for
+#				CACHEDB, redis-timeout $cdb_timeout or 1000 ms:
+#				what the tests check must not hang on a
+#				machine busy with other tests), starts it and
+#				waits up to 5 s for
 #				its control channel; status 1 (with its log)
 #				when it does not come up
 #	cdb_stat NAME COUNTER	one counter of its stats
@@ -70,7 +73,7 @@ remote-control:
 	control-interface: "$dir/$1.sock"
 cachedb:
 	backend: redis
-	redis-timeout: 100
+	redis-timeout: ${cdb_timeout:-1000}
 $3
 CONF
 	"$RESOLUTE" -d -c "$dir/$1.conf" 2>"$dir/$1.stderr" &
