@@ -35,7 +35,8 @@ else
 	tap_end
 	exit 1
 fi
-base=$(( 30000 + ($$ % 3000) * 5 ))
+# Ports below the ephemeral range (32768 and up on Linux).
+base=$(( 10000 + ($$ % 1000) * 6 ))
 
 # start_instance NAME PORT [CACHEDB]: an instance on the Redis on $rport
 # (or with the cachedb: lines CACHEDB); without CACHEDB it waits until
@@ -63,6 +64,7 @@ ask() {
 start_instance a $base || { notok "instance A started"; tap_end; exit 1; }
 ok "instance A started, connected to Redis"
 cdb_check a $base "" "A resolves the world"
+cdb_warm a $base "A again, its own cache emptied, through Redis"
 stores=$(stat a cachedb.stores)
 nvalues=$(python3 "$VALUES" "$rport" count)
 check "A stored its answers in Redis ($stores SET, $nvalues values)" \
@@ -128,17 +130,20 @@ check "D ignored and counted the bad values ($badv), no hit from them ($(stat d 
 grep -v '^#' "$dir/shared.txt" | cut -f1,2 >"$dir/load-names.txt"
 python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 3 400000 \
     50 >"$dir/load0.out"
-read -r x sent x answered x longest x p99 <"$dir/load0.out"
-echo "# with Redis up: $answered of $sent answered, longest $longest ms, p99 $p99 ms"
+read -r x sent x answered x longest x p99 x hmax x mmax <"$dir/load0.out"
+echo "# with Redis up: $answered of $sent answered, longest $longest ms (local hits $hmax, misses $mmax), p99 $p99 ms"
 python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 6 400000 \
     50 >"$dir/load1.out" &
 lp=$!
 sleep 1.5
 redis_kill "$rport"
 wait $lp
-read -r x sent x answered x longest x p99 <"$dir/load1.out"
-check "redis-server killed under load: $answered of $sent answered, longest $longest ms, p99 $p99 ms" \
-    '[ "$sent" -gt 100 ] && [ "$answered" = "$sent" ] && [ "$longest" -lt 1000 ]'
+# No worker stalls: local hits stay fast; misses take at most the
+# answer-timeout (3 s) whatever Redis does (their longest is mostly the
+# world's servers: the same with Redis up).
+read -r x sent x answered x longest x p99 x hmax x mmax <"$dir/load1.out"
+check "redis-server killed under load: $answered of $sent answered, longest $longest ms (local hits $hmax ms, misses $mmax ms), p99 $p99 ms" \
+    '[ "$sent" -gt 100 ] && [ "$answered" = "$sent" ] && [ "$hmax" -lt 500 ] && [ "$mmax" -lt 3000 ]'
 check "one log line for the outage" \
     '[ "$(grep -c "Redis .* is down" "$dir/d.log")" -le 2 ]'
 redis_start "$rport" || notok "redis-server started again"
@@ -171,9 +176,9 @@ python3 "$LOAD" $((base + 3)) "$dir/load-names.txt" z000-tango.com 3 400000 \
     50 >"$dir/load2.out"
 kill -CONT "$(cat "$dir/redis/$rport/pid")"
 t1=$(stat d cachedb.timeouts)
-read -r x sent x answered x longest x p99 <"$dir/load2.out"
-check "redis-server hung (SIGSTOP): $answered of $sent answered, longest $longest ms, $((t1 - t0)) lookups given up at redis-timeout (100 ms)" \
-    '[ "$sent" -gt 20 ] && [ "$answered" = "$sent" ] && [ "$longest" -lt 1000 ] && [ $((t1 - t0)) -ge 1 ]'
+read -r x sent x answered x longest x p99 x hmax x mmax <"$dir/load2.out"
+check "redis-server hung (SIGSTOP): $answered of $sent answered, longest $longest ms (local hits $hmax ms, misses $mmax ms), $((t1 - t0)) lookups given up at redis-timeout (100 ms)" \
+    '[ "$sent" -gt 20 ] && [ "$answered" = "$sent" ] && [ "$hmax" -lt 500 ] && [ "$mmax" -lt 3000 ] && [ $((t1 - t0)) -ge 1 ]'
 # A Redis on a Unix socket, with a password, in database 3.
 rport2=$((rport + 1))
 if redis_spawn "$rport2" --unixsocket "$dir/redis.sock" \
