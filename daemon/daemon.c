@@ -374,7 +374,7 @@ daemon_make_dirs(const char *file)
 		}
 	}
 	if (mkdir(dir, 0755) == 0) {
-		verbose(VERB_OPS, "created %s for the pid file", dir);
+		verbose(VERB_OPS, "created the directory %s", dir);
 		return strdup(dir);
 	}
 	return NULL;
