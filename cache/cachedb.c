@@ -8,6 +8,7 @@
 #include "cache/rrset.h"
 #include "util/config_file.h"
 #include "util/dname.h"
+#include "util/dnsdef.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/module.h"
@@ -60,33 +61,6 @@ cachedb_key(const uint8_t keys[32], const struct query_info *qi,
 	    (unsigned long long)h1, (unsigned long long)h2);
 }
 
-/** Big-endian writers and readers. */
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
 size_t
 cachedb_encode(const struct query_info *qi, const struct reply *rep,
     time_t now, uint32_t ttl, uint8_t *buf, size_t cap)
@@ -123,11 +97,11 @@ cachedb_encode(const struct query_info *qi, const struct reply *rep,
 	buf[1] = 'S';
 	buf[2] = CACHEDB_VERSION;
 	buf[3] = n ? sec : RRSET_SEC_UNCHECKED;
-	put32(buf + 4, (uint32_t)(t >> 32));
-	put32(buf + 8, (uint32_t)t);
-	put32(buf + 12, ttl);
-	put16(buf + 16, (uint16_t)n);
-	put32(buf + CACHEDB_HEAD_LEN + n, (uint32_t)len);
+	wire_put32(buf + 4, (uint32_t)(t >> 32));
+	wire_put32(buf + 8, (uint32_t)t);
+	wire_put32(buf + 12, ttl);
+	wire_put16(buf + 16, (uint16_t)n);
+	wire_put32(buf + CACHEDB_HEAD_LEN + n, (uint32_t)len);
 	return head + len;
 }
 
@@ -146,13 +120,13 @@ cachedb_decode(struct region *r, const uint8_t *val, size_t len,
 	    val[2] != CACHEDB_VERSION) {
 		return RES_EMALFORMED;
 	}
-	stored = (uint64_t)get32(val + 4) << 32 | get32(val + 8);
-	ttl = get32(val + 12);
-	n = get16(val + 16);
+	stored = (uint64_t)wire_get32(val + 4) << 32 | wire_get32(val + 8);
+	ttl = wire_get32(val + 12);
+	n = wire_get16(val + 16);
 	if (len < CACHEDB_HEAD_LEN + n + 4) {
 		return RES_EMALFORMED;
 	}
-	mlen = get32(val + CACHEDB_HEAD_LEN + n);
+	mlen = wire_get32(val + CACHEDB_HEAD_LEN + n);
 	if (mlen != len - CACHEDB_HEAD_LEN - n - 4 || mlen > MSG_MAX_LEN) {
 		return RES_EMALFORMED;
 	}
@@ -569,12 +543,10 @@ cdb_answer(struct module_qstate *q, int id, struct reply *rep)
 {
 	int negative = rep->rcode == MSG_RCODE_NXDOMAIN || rep->an == 0;
 
-	if (!q->no_cache) {
-		/* Unchecked: the validator's verdict replaces it; until
-		 * then only CD clients are answered from it. */
-		(void)dns_cache_store_msg(q->env, &q->qinfo, q->query_flags, rep,
-		    negative);
-	}
+	/* Unchecked: the validator's verdict replaces it; until then only
+	 * CD clients are answered from it. */
+	(void)dns_cache_store_msg(q->env, &q->qinfo, q->query_flags, rep,
+	    negative);
 	q->return_msg = rep;
 	q->return_rcode = rep->rcode;
 	q->ext_state[id] = MODULE_FINISHED;

@@ -748,19 +748,6 @@ redis_set(struct redis_client *c, const uint8_t *key, size_t klen,
 	}
 	return RES_OK;
 }
-
-int
-redis_client_up(const struct redis_client *c)
-{
-	const struct redis_node *n;
-
-	for (n = c->nodes; n; n = n->next) {
-		if (n->state == NODE_UP) {
-			return 1;
-		}
-	}
-	return 0;
-}
 #endif /* USE_REDIS */
 
 /** CRC16-CCITT (XMODEM: polynomial 0x1021, initial value 0), the hash of

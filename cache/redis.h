@@ -128,9 +128,6 @@ int redis_get(struct redis_client *c, const uint8_t *key, size_t klen,
 int redis_set(struct redis_client *c, const uint8_t *key, size_t klen,
 	const uint8_t *val, size_t vlen, uint32_t ttl);
 
-/** 1 when at least one connection is up. */
-int redis_client_up(const struct redis_client *c);
-
 /**
  * The cluster slot of a key: CRC16 (XMODEM) of the key, or of the part
  * between the first '{' and the next '}' when that part is not empty,

@@ -171,7 +171,9 @@ struct rc_conn {
 	size_t spilllen, spillcap;
 };
 
-/** Read raw bytes; >0 count, 0 end, -1 error or timeout. */
+/** Read raw bytes; >0 count, 0 end, -1 error, -2 nothing now (on a
+ * socket with a receive timeout: the timeout).  Callers that wait take
+ * anything below 1 as the end. */
 static int
 rc_recv(struct rc_conn *c, char *buf, size_t len)
 {
@@ -179,16 +181,21 @@ rc_recv(struct rc_conn *c, char *buf, size_t len)
 
 	if (c->ssl) {
 		r = SSL_read(c->ssl, buf, (int)len);
-		if (r <= 0) {
-			return SSL_get_error(c->ssl, r) ==
-			    SSL_ERROR_ZERO_RETURN ? 0 : -1;
+		if (r > 0) {
+			return r;
 		}
-		return r;
+		r = SSL_get_error(c->ssl, r);
+		return r == SSL_ERROR_ZERO_RETURN ? 0 :
+		    r == SSL_ERROR_WANT_READ || r == SSL_ERROR_WANT_WRITE ?
+		    -2 : -1;
 	}
 	do {
 		r = (int)read(c->fd, buf, len);
 	} while (r < 0 && errno == EINTR);
-	return r;
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		return -2;
+	}
+	return r < 0 ? -1 : r;
 }
 
 /** Write buf to the client, blocking (bounded by the socket timeout).
@@ -2172,31 +2179,6 @@ rc_pending_run(struct rc_pending *p)
 	rc_conn_free(c);
 }
 
-/** Read what a pending connection has without waiting: >0 octets, 0 its
- * end, -1 an error, -2 nothing now. */
-static int
-rc_recv_nowait(struct rc_conn *c)
-{
-	int r;
-
-	if (c->ssl) {
-		r = SSL_read(c->ssl, c->in, (int)sizeof(c->in));
-		if (r > 0) {
-			return r;
-		}
-		r = SSL_get_error(c->ssl, r);
-		return r == SSL_ERROR_WANT_READ || r == SSL_ERROR_WANT_WRITE ?
-		    -2 : r == SSL_ERROR_ZERO_RETURN ? 0 : -1;
-	}
-	do {
-		r = (int)read(c->fd, c->in, sizeof(c->in));
-	} while (r < 0 && errno == EINTR);
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		return -2;
-	}
-	return r;
-}
-
 /** A pending connection is readable: go on with its handshake and its
  * request line. */
 static void
@@ -2239,7 +2221,7 @@ rc_pending_cb(void *arg, int fd)
 			rc_pending_free(p);
 			return;
 		}
-		r = rc_recv_nowait(c);
+		r = rc_recv(c, c->in, sizeof(c->in));
 		if (r == -2) {
 			return;
 		}

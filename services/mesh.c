@@ -913,8 +913,7 @@ mesh_wake(struct module_qstate *q, int id)
 
 	ms->s.curmod = id;
 	if (m->running) {
-		/* Called while the queue runs (a Redis connection torn down
-		 * from inside a module): queued, never recursive. */
+		/* Called while the queue runs: queued, never recursive. */
 		mesh_schedule(ms, MODULE_EVENT_REPLY);
 		return;
 	}
