@@ -582,6 +582,10 @@ worker_error(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 		return 0;
 	}
 	w->stats.ans_rcode[rcode & 0xf]++;
+	if (ede >= 0) {
+		w->stats.ans_ede[ede < MESH_EDE_SLOTS - 1 ? ede :
+		    MESH_EDE_SLOTS - 1]++;
+	}
 	return 1;
 }
 

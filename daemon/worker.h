@@ -97,6 +97,9 @@ struct worker_stats {
 	/** UDP queries over ip-ratelimit: dropped, and answered empty
 	 * with TC instead (1 in ip-ratelimit-factor). */
 	uint64_t num_ip_ratelimited, num_ip_ratelimited_tc;
+	/** Error answers the worker wrote with an Extended DNS Error, by
+	 * info code (as mesh_stats.ans_ede). */
+	uint64_t ans_ede[MESH_EDE_SLOTS];
 };
 
 /**

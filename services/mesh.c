@@ -706,6 +706,10 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	}
 	(void)m->reply(m->reply_arg, &mr->rep, m->buf, len);
 	mesh_count_reply(m, mr, rcode);
+	if (ede >= 0) {
+		m->stats.ans_ede[ede < MESH_EDE_SLOTS - 1 ? ede :
+		    MESH_EDE_SLOTS - 1]++;
+	}
 }
 
 /**
@@ -1299,6 +1303,7 @@ mesh_client_expire(struct mesh_state *ms, struct mesh_reply *mr,
 		    &len) == RES_OK) {
 			(void)m->reply(m->reply_arg, &mr->rep, m->buf, len);
 			mesh_count_reply(m, mr, MSG_RCODE_SERVFAIL);
+			m->stats.ans_ede[EDE_NO_REACHABLE_AUTHORITY]++;
 		}
 		m->stats.num_answer_timeout++;
 	}

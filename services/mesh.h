@@ -56,6 +56,9 @@ struct mesh_area;
 /** Buckets of the recursion time histogram: bucket i counts times in
  * [2^i, 2^(i+1)) microseconds (bucket 0 also holds 0). */
 #define MESH_HIST_BUCKETS 32
+/** Answers counted by EDE info code: codes 0..30 each, 31 for the rest
+ * (the IANA registry ends at 30). */
+#define MESH_EDE_SLOTS 32
 
 /**
  * Upstream queries one client query may cause, its subqueries' included.
@@ -110,6 +113,9 @@ struct mesh_stats {
 	uint64_t ans_rcode[16];
 	/** Histogram of resolution times, for the median estimate. */
 	uint64_t rec_hist[MESH_HIST_BUCKETS];
+	/** Replies sent from the mesh with an Extended DNS Error, by info
+	 * code (counted whether or not ede: lets it go out). */
+	uint64_t ans_ede[MESH_EDE_SLOTS];
 };
 
 /** Settings of a mesh (from num-queries-per-thread, jostle-timeout).
