@@ -186,16 +186,17 @@ acl_list_delete(struct acl_list *acl)
 }
 
 int
-acl_list_apply_config(struct acl_list *acl, const struct config *cfg)
+acl_list_apply(struct acl_list *acl, const struct cfg_str2list *list,
+    const char *option)
 {
 	const struct cfg_str2list *p;
 	enum acl_action action;
 	int ret = RES_OK;
 
-	for (p = cfg->access_control; p; p = p->next) {
+	for (p = list; p; p = p->next) {
 		if (acl_action_from_str(p->str2, &action) != RES_OK) {
-			log_err("%s:%d: unknown access-control action '%s'",
-			    p->file, p->line, p->str2);
+			log_err("%s:%d: unknown %s action '%s'", p->file,
+			    p->line, option, p->str2);
 			ret = RES_ESYNTAX;
 			continue;
 		}
@@ -206,12 +207,18 @@ acl_list_apply_config(struct acl_list *acl, const struct config *cfg)
 			log_err("out of memory");
 			return RES_ENOMEM;
 		default:
-			log_err("%s:%d: access-control: bad netblock '%s'",
-			    p->file, p->line, p->str);
+			log_err("%s:%d: %s: bad netblock '%s'", p->file,
+			    p->line, option, p->str);
 			ret = RES_ESYNTAX;
 		}
 	}
 	return ret;
+}
+
+int
+acl_list_apply_config(struct acl_list *acl, const struct config *cfg)
+{
+	return acl_list_apply(acl, cfg->access_control, "access-control");
 }
 
 enum acl_action

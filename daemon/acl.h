@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 struct config;
+struct cfg_str2list;
 
 /** What to do with a client's query. */
 enum acl_action {
@@ -56,6 +57,16 @@ void acl_list_delete(struct acl_list *acl);
  */
 int acl_list_add(struct acl_list *acl, const char *netblock,
 	enum acl_action action);
+
+/**
+ * Add the entries of an access list option (netblock and action).
+ * @param acl: the list.
+ * @param list: the entries, each with its file and line.
+ * @param option: the option's name, for messages.
+ * @return 0, RES_ESYNTAX (errors logged with file:line) or RES_ENOMEM.
+ */
+int acl_list_apply(struct acl_list *acl, const struct cfg_str2list *list,
+	const char *option);
 
 /**
  * Add every access-control: entry of a config.

@@ -8,6 +8,8 @@
 #include "daemon/diag.h"
 #include "daemon/localzone.h"
 #include "daemon/remote.h"
+#include "daemon/http.h"
+#include "daemon/stats.h"
 #include "daemon/worker.h"
 #include "cache/cachedb.h"
 #include "cache/infra.h"
@@ -48,6 +50,7 @@ void
 daemon_setup_free(struct daemon_setup *s)
 {
 	acl_list_delete(s->acl);
+	acl_list_delete(s->http_acl);
 	local_zones_delete(s->local_zones);
 	hints_delete(s->hints);
 	iter_fwd_delete(s->fwds);
@@ -69,13 +72,14 @@ daemon_setup_build(const struct config *cfg, struct daemon_setup *s)
 		return RES_ESYNTAX;
 	}
 	s->acl = acl_list_create();
+	s->http_acl = acl_list_create();
 	s->local_zones = local_zones_create();
 	s->hints = hints_create();
 	s->fwds = iter_fwd_create();
 	s->anchors = anchors_create();
 	s->rate_domains = rate_domains_create(cfg->ratelimit_for_domain,
 	    cfg->ratelimit_below_domain);
-	if (!s->acl || !s->local_zones || !s->hints || !s->fwds ||
+	if (!s->acl || !s->http_acl || !s->local_zones || !s->hints || !s->fwds ||
 	    !s->anchors || !s->rate_domains) {
 		log_err("out of memory");
 		daemon_setup_free(s);
@@ -83,6 +87,8 @@ daemon_setup_build(const struct config *cfg, struct daemon_setup *s)
 	}
 	/* Every part is built, so one run reports every error. */
 	bad |= acl_list_apply_config(s->acl, cfg) != RES_OK;
+	bad |= acl_list_apply(s->http_acl, cfg->http_stats_access_control,
+	    "http-stats-access-control") != RES_OK;
 	bad |= local_zones_apply_config(s->local_zones, cfg) != RES_OK;
 	bad |= modstack_config(&s->stack, cfg->module_config,
 	    config_where(cfg, "module-config", where, sizeof(where))) !=
@@ -166,6 +172,7 @@ daemon_create(struct config *cfg, const char *cfgfile)
 		return NULL;
 	}
 	d->acl = su.acl;
+	d->http_acl = su.http_acl;
 	d->local_zones = su.local_zones;
 	d->stack = su.stack;
 	d->hints = su.hints;
@@ -213,6 +220,8 @@ daemon_delete(struct daemon *d)
 	}
 	free(d->workers);
 	daemon_remote_delete(d->rc);
+	http_stats_delete(d->http);
+	stats_roll_delete(d->roll);
 	daemon_close_ports(d);
 	if (d->pidfile && unlink(d->pidfile) != 0 && errno != ENOENT) {
 		log_warn("cannot remove the pid file %s: %s", d->pidfile,
@@ -222,6 +231,7 @@ daemon_delete(struct daemon *d)
 	free(d->piddir);
 	comm_base_delete(d->base);
 	acl_list_delete(d->acl);
+	acl_list_delete(d->http_acl);
 	local_zones_delete(d->local_zones);
 	rrset_cache_delete(d->rrset_cache);
 	msg_cache_delete(d->msg_cache);
@@ -342,6 +352,12 @@ daemon_open_ports(struct daemon *d)
 	if (cfg->control_enable) {
 		d->rc = daemon_remote_create(cfg);
 		if (!d->rc) {
+			return RES_ESYSTEM;
+		}
+	}
+	if (cfg->http_stats_interface) {
+		d->http = http_stats_create(cfg);
+		if (!d->http) {
 			return RES_ESYSTEM;
 		}
 	}
@@ -608,6 +624,27 @@ strlist_equal(const struct cfg_strlist *a, const struct cfg_strlist *b)
 	return a == b;
 }
 
+/** Start or stop the rolling statistics as the config says (on with
+ * rolling-statistics: or the HTTP endpoint). */
+static void
+daemon_rolling_stats(struct daemon *d)
+{
+	int want = d->cfg->rolling_statistics || d->http;
+
+	if (want && !d->roll) {
+		d->roll = stats_roll_create();
+		if (!d->roll || stats_roll_start(d->roll, d) != RES_OK) {
+			log_err("rolling statistics: out of memory; off");
+			stats_roll_delete(d->roll);
+			d->roll = NULL;
+		}
+	} else if (!want && d->roll) {
+		stats_roll_stop(d->roll);
+		stats_roll_delete(d->roll);
+		d->roll = NULL;
+	}
+}
+
 int
 daemon_reload(struct daemon *d)
 {
@@ -652,8 +689,17 @@ daemon_reload(struct daemon *d)
 		log_warn("reload: interface changed; a restart is needed to "
 		    "apply it");
 	}
+	if (!strlist_equal(o->http_stats_interface,
+	    ncfg->http_stats_interface) || o->http_stats_port !=
+	    ncfg->http_stats_port || o->http_stats_use_cert !=
+	    ncfg->http_stats_use_cert) {
+		log_warn("reload: http-stats-interface, -port or -use-cert "
+		    "changed; a restart is needed to apply it");
+	}
 	daemon_stop_workers(d);
 	acl_list_delete(d->acl);
+	acl_list_delete(d->http_acl);
+	d->http_acl = su.http_acl;
 	local_zones_delete(d->local_zones);
 	d->acl = su.acl;
 	d->local_zones = su.local_zones;
@@ -674,6 +720,7 @@ daemon_reload(struct daemon *d)
 		comm_base_exit(d->base);
 		return RES_ESYSTEM;
 	}
+	daemon_rolling_stats(d);
 	log_info("reload: done");
 	return RES_OK;
 }
@@ -791,6 +838,11 @@ daemon_run(struct daemon *d)
 		ret = RES_ESYSTEM;
 		goto out;
 	}
+	if (d->http && http_stats_attach(d->http, d) != RES_OK) {
+		ret = RES_ESYSTEM;
+		goto out;
+	}
+	daemon_rolling_stats(d);
 	log_info("resolute %s started, %d thread%s", PACKAGE_VERSION,
 	    d->num_workers, d->num_workers == 1 ? "" : "s");
 	comm_base_dispatch(d->base);

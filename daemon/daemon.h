@@ -22,6 +22,8 @@
 
 struct config;
 struct acl_list;
+struct http_stats;
+struct stats_roll;
 struct local_zones;
 struct comm_base;
 struct rrset_cache;
@@ -91,6 +93,14 @@ struct daemon {
 	struct modstack stack;
 	/** The control channel (remote-control:), or NULL; owned. */
 	struct daemon_remote *rc;
+	/** The HTTP statistics endpoint (http-stats-interface:), or NULL;
+	 * owned. */
+	struct http_stats *http;
+	/** http-stats-access-control; replaced on reload. */
+	struct acl_list *http_acl;
+	/** The rolling statistics (rolling-statistics: or the HTTP
+	 * endpoint), or NULL; main thread only; owned. */
+	struct stats_roll *roll;
 	/** Trust anchors and negative trust anchors; replaced on reload. */
 	struct anchor_set *anchors;
 	/** ip-ratelimit counters per client address, shared by the
@@ -112,6 +122,8 @@ struct daemon {
 struct daemon_setup {
 	/** access-control: */
 	struct acl_list *acl;
+	/** http-stats-access-control: */
+	struct acl_list *http_acl;
 	/** local-zone: and local-data: */
 	struct local_zones *local_zones;
 	/** module-config: */

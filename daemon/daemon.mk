@@ -7,7 +7,17 @@ libresolute_a_SOURCES += daemon/acl.c daemon/acl.h \
 	daemon/worker.c daemon/worker.h \
 	daemon/daemon.c daemon/daemon.h \
 	daemon/remote.c daemon/remote.h \
+	daemon/stats.c daemon/stats.h daemon/http.c daemon/http.h \
 	daemon/diag.c daemon/diag.h daemon/trace.c daemon/trace.h
+
+# The statistics page, as a C string literal for daemon/http.c.
+BUILT_SOURCES += daemon/stats_page.inc
+CLEANFILES += daemon/stats_page.inc
+EXTRA_DIST += daemon/stats_page.html
+daemon/stats_page.inc: $(srcdir)/daemon/stats_page.html
+	$(AM_V_GEN)mkdir -p daemon && sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' \
+	    -e 's/^/"/' -e 's/$$/\\n"/' $(srcdir)/daemon/stats_page.html \
+	    >$@.tmp && mv $@.tmp $@
 
 sbin_PROGRAMS += resolute resolute-control resolute-checkconf \
 	resolute-anchor
@@ -26,12 +36,14 @@ resolute-control-setup: $(srcdir)/daemon/resolute-control-setup.in
 	chmod +x $@.tmp && mv $@.tmp $@
 
 check_PROGRAMS += test/test_acl test/test_localzone test/test_diag \
-	test/test_cookie
+	test/test_cookie test/test_stats
+test_test_stats_SOURCES = test/test_stats.c test/unit.c test/unit.h
 test_test_acl_SOURCES = test/test_acl.c test/unit.c test/unit.h
 test_test_cookie_SOURCES = test/test_cookie.c test/unit.c test/unit.h
 test_test_localzone_SOURCES = test/test_localzone.c test/unit.c test/unit.h
 test_test_diag_SOURCES = test/test_diag.c test/unit.c test/unit.h
-TESTS += test/test_acl test/test_localzone test/test_diag test/test_cookie
+TESTS += test/test_acl test/test_localzone test/test_diag test/test_cookie \
+	test/test_stats
 
 # The deployment files: the systemd unit; make install.
 TESTS += test/packaging.sh test/install.sh
@@ -40,9 +52,9 @@ EXTRA_DIST += test/packaging.sh test/install.sh contrib/resolute.service
 # The whole daemon against the test world and over its control channel.
 TESTS += test/daemon.sh test/mtu.sh test/recursion.sh test/control.sh \
 	test/diag.sh test/anchor.sh test/checkconf.sh test/stale.sh test/tcp.sh \
-	test/ratelimit.sh
-EXTRA_DIST += test/tap.sh test/world.sh test/daemon.sh test/mtu.sh test/recursion.sh \
+	test/ratelimit.sh test/http_stats.sh
+EXTRA_DIST += test/http_stats.py  test/tap.sh test/world.sh test/daemon.sh test/mtu.sh test/recursion.sh \
 	test/control.sh test/diag.sh test/anchor.sh test/checkconf.sh test/stale.sh \
-	test/tcp.sh test/ratelimit.sh \
+	test/tcp.sh test/ratelimit.sh test/http_stats.sh \
 	testdata/daemon.conf testdata/control.conf \
 	testdata/root.hints.loopback testdata/config

@@ -25,6 +25,7 @@
 #include "daemon/remote.h"
 #include "daemon/daemon.h"
 #include "daemon/diag.h"
+#include "daemon/stats.h"
 #include "daemon/trace.h"
 #include "iterator/delegpt.h"
 #include "iterator/hints.h"
@@ -49,6 +50,7 @@
 #include "util/netevent.h"
 #include "util/reply.h"
 #include "util/rrtype.h"
+#include "util/strbuf.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -108,16 +110,6 @@ struct rc_listen {
 	char *madedir;
 };
 
-/** Counters saved at the last reset, per worker. */
-struct rc_snapshot {
-	/** The worker's counters. */
-	struct worker_stats w;
-	/** Its mesh's counters. */
-	struct mesh_stats m;
-	/** Its outside network's counters. */
-	struct outnet_stats o;
-};
-
 /** The control channel. */
 struct daemon_remote {
 	/** Listening sockets. */
@@ -129,7 +121,7 @@ struct daemon_remote {
 	/** The daemon while attached. */
 	struct daemon *d;
 	/** Snapshots for "stats" (reset), one per worker; owned. */
-	struct rc_snapshot *snap;
+	struct stats_thread *snap;
 	/** Their number. */
 	int nsnap;
 	/** Time of the last reset (for time.elapsed). */
@@ -510,114 +502,17 @@ rc_cmd_verbosity(struct rc_conn *c, char *arg)
  * Statistics.
  */
 
-/* rc_sub() and rc_add() treat worker_stats as an array of counters. */
-_Static_assert(sizeof(struct worker_stats) % sizeof(uint64_t) == 0,
-    "worker_stats holds 64-bit counters only");
-
-/** Subtract b from a, as arrays of uint64_t (the structs hold only
- * 64-bit counters, checked above). */
-static void
-rc_sub(void *a, const void *b, size_t size)
-{
-	uint64_t *x = a;
-	const uint64_t *y = b;
-	size_t i;
-
-	for (i = 0; i < size / sizeof(uint64_t); i++) {
-		x[i] -= y[i];
-	}
-}
-
-/** a += sign * b for the mesh counters used here (max_states is a
- * high-water mark, not a counter: it is left alone). */
-static void
-rc_mesh_add(struct mesh_stats *a, const struct mesh_stats *b, int sign)
-{
-	uint64_t k = sign < 0 ? (uint64_t)-1 : 1;
-	int i;
-
-	a->num_replies += k * b->num_replies;
-	a->num_dropped_full += k * b->num_dropped_full;
-	a->num_jostled += k * b->num_jostled;
-	a->num_budget_exceeded += k * b->num_budget_exceeded;
-	a->num_stale += k * b->num_stale;
-	a->num_answer_timeout += k * b->num_answer_timeout;
-	a->num_prefetch += k * b->num_prefetch;
-	a->num_background_dropped += k * b->num_background_dropped;
-	a->sum_rec_time_us += k * b->sum_rec_time_us;
-	for (i = 0; i < 16; i++) {
-		a->ans_rcode[i] += k * b->ans_rcode[i];
-	}
-	for (i = 0; i < MESH_HIST_BUCKETS; i++) {
-		a->rec_hist[i] += k * b->rec_hist[i];
-	}
-}
-
-/** a += sign * b for the outside network counters printed. */
-static void
-rc_outnet_add(struct outnet_stats *a, const struct outnet_stats *b, int sign)
-{
-	uint64_t k = sign < 0 ? (uint64_t)-1 : 1;
-
-	a->queries_udp += k * b->queries_udp;
-	a->queries_tcp += k * b->queries_tcp;
-	a->shared += k * b->shared;
-	a->timeouts += k * b->timeouts;
-	a->unwanted += k * b->unwanted;
-	a->cookie_mismatch += k * b->cookie_mismatch;
-	a->cookie_bad += k * b->cookie_bad;
-}
-
-/** Estimate the median resolution time from the histogram, seconds:
- * the bucket holding the middle sample, interpolated linearly inside. */
-static double
-rc_median(const uint64_t *hist)
-{
-	uint64_t total = 0, seen = 0;
-	double lo, hi;
-	int b;
-
-	for (b = 0; b < MESH_HIST_BUCKETS; b++) {
-		total += hist[b];
-	}
-	if (total == 0) {
-		return 0.0;
-	}
-	for (b = 0; b < MESH_HIST_BUCKETS; b++) {
-		if (seen + hist[b] >= (total + 1) / 2) {
-			break;
-		}
-		seen += hist[b];
-	}
-	if (b == MESH_HIST_BUCKETS) {
-		b = MESH_HIST_BUCKETS - 1;
-	}
-	lo = b == 0 ? 0.0 : (double)(1ULL << b);
-	hi = (double)(1ULL << (b + 1));
-	return (lo + (hi - lo) * ((double)((total + 1) / 2 - seen) /
-	    (double)hist[b])) / 1e6;
-}
-
 /** The counters of one worker now, minus the snapshot. */
 static void
-rc_worker_now(struct daemon_remote *rc, int i, struct rc_snapshot *out,
+rc_worker_now(struct daemon_remote *rc, int i, struct stats_thread *out,
     int reset)
 {
-	struct worker *w = rc->d->workers[i];
-	struct rc_snapshot now;
+	struct stats_thread now;
 
-	/* Read without locks: the counters are the worker's own, each
-	 * 64-bit word is read whole, a count can lag by a few queries. */
-	memcpy(&now.w, &w->stats, sizeof(now.w));
-	worker_tcp_stats(w, &now.w);
-	now.w.mod = w->res->env.ctr;
-	mesh_get_stats(w->res->mesh, &now.m);
-	outnet_stats(w->res->outnet, &now.o);
+	stats_thread_read(rc->d->workers[i], &now);
 	*out = now;
 	if (i < rc->nsnap) {
-		rc_sub(&out->w, &rc->snap[i].w, sizeof(out->w));
-		rc_mesh_add(&out->m, &rc->snap[i].m, -1);
-		rc_outnet_add(&out->o, &rc->snap[i].o, -1);
+		stats_thread_add(out, &rc->snap[i], -1);
 		if (reset) {
 			rc->snap[i] = now;
 		}
@@ -626,7 +521,7 @@ rc_worker_now(struct daemon_remote *rc, int i, struct rc_snapshot *out,
 
 /** Print the counters of one thread or the total under a prefix. */
 static void
-rc_print_thread(struct rc_conn *c, const char *p, const struct rc_snapshot *s,
+rc_print_thread(struct rc_conn *c, const char *p, const struct stats_thread *s,
     size_t current)
 {
 	uint64_t q = s->w.num_cache_hits + s->w.num_cache_misses;
@@ -653,22 +548,9 @@ rc_print_thread(struct rc_conn *c, const char *p, const struct rc_snapshot *s,
 	    s->m.num_replies ? (double)s->m.sum_rec_time_us /
 	    (double)s->m.num_replies / 1e6 : 0.0);
 	rc_printf(c, "%s.recursion.time.median=%.6f\n", p,
-	    rc_median(s->m.rec_hist));
+	    stats_hist_quantile(s->m.rec_hist, 0.5));
 	rc_printf(c, "%s.num.queries_cache_ratio=%.4f\n", p,
 	    q ? (double)s->w.num_cache_hits / (double)q : 0.0);
-}
-
-/** Add b's counters into a (the same layout as rc_sub()). */
-static void
-rc_add(void *a, const void *b, size_t size)
-{
-	uint64_t *x = a;
-	const uint64_t *y = b;
-	size_t i;
-
-	for (i = 0; i < size / sizeof(uint64_t); i++) {
-		x[i] += y[i];
-	}
 }
 
 /** Print a named counter when non-zero. */
@@ -685,7 +567,7 @@ rc_print_nz(struct rc_conn *c, const char *name, const char *what,
 /** The extended statistics (extended-statistics: yes): queries by type,
  * class, opcode, flag and EDNS, answers by rcode. */
 static void
-rc_print_extended(struct rc_conn *c, const struct rc_snapshot *s)
+rc_print_extended(struct rc_conn *c, const struct stats_thread *s)
 {
 	uint64_t ans[16];
 	int i;
@@ -766,7 +648,7 @@ static void
 rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 {
 	struct daemon *d = rc->d;
-	struct rc_snapshot t, s;
+	struct stats_thread t, s;
 	struct rrset_cache_stats rst;
 	struct msg_cache_stats mst;
 	struct timeval now;
@@ -781,9 +663,7 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 		tcur += cur;
 		snprintf(name, sizeof(name), "thread%d", i);
 		rc_print_thread(c, name, &s, cur);
-		rc_add(&t.w, &s.w, sizeof(t.w));
-		rc_mesh_add(&t.m, &s.m, 1);
-		rc_outnet_add(&t.o, &s.o, 1);
+		stats_thread_add(&t, &s, 1);
 		t.m.max_states = i == 0 || s.m.max_states > t.m.max_states ?
 		    s.m.max_states : t.m.max_states;
 	}
@@ -930,6 +810,37 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.mod.aggressive_wildcard);
 	rc_printf(c, "unwanted.replies=%llu\n",
 	    (unsigned long long)t.o.unwanted);
+	if (d->roll) {
+		struct strbuf b = { 0 };
+
+		stats_rates_text(d->roll, &b);
+		if (b.oom) {
+			strbuf_free(&b);
+			rc_status(c, 0, "out of memory");
+			return;
+		}
+		(void)rc_write(c, b.p, b.len);
+		strbuf_free(&b);
+	}
+	rc_status(c, 1, NULL);
+}
+
+/** "stats_json": the counters since start and, with rolling statistics
+ * on, the rates of the three windows, as one JSON object (as the HTTP
+ * endpoint's /api/stats).  Never resets. */
+static void
+rc_cmd_stats_json(struct rc_conn *c, struct daemon_remote *rc)
+{
+	struct strbuf b = { 0 };
+
+	stats_json(rc->d, rc->d->roll, &b);
+	if (b.oom) {
+		strbuf_free(&b);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	(void)rc_write(c, b.p, b.len);
+	strbuf_free(&b);
 	rc_status(c, 1, NULL);
 }
 
@@ -2049,6 +1960,8 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_cmd_stats(c, rc, 1);
 	} else if (strcmp(cmd, "stats_noreset") == 0) {
 		rc_cmd_stats(c, rc, 0);
+	} else if (strcmp(cmd, "stats_json") == 0) {
+		rc_cmd_stats_json(c, rc);
 	} else if (strcmp(cmd, "dump_cache") == 0) {
 		rc_cmd_dump_cache(c, rc);
 	} else if (strcmp(cmd, "load_cache") == 0) {

@@ -68,6 +68,7 @@ usage(FILE *out)
 	    "  verbosity N            set the log verbosity\n"
 	    "  stats                  print statistics and reset them\n"
 	    "  stats_noreset          print statistics\n"
+	    "  stats_json             print statistics and rates as JSON\n"
 	    "  dump_cache             write the cache to standard output\n"
 	    "  load_cache             read a dump from standard input\n"
 	    "  lookup NAME            the cached delegation for NAME\n"

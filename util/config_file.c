@@ -95,6 +95,9 @@ static const char *const cfg_clause_names[] = {
 static const char *const cfg_acl_actions[] = { "allow", "deny", "refuse",
 	"allow_snoop", "deny_non_local", "refuse_non_local", "allow_setrd",
 	"allow_cookie", NULL };
+/** Actions of http-stats-access-control. */
+static const char *const cfg_http_acl_actions[] = { "allow", "deny", "refuse",
+	NULL };
 /** Types of local-zone (as Unbound's). */
 static const char *const cfg_zone_types[] = { "static", "transparent",
 	"redirect", "refuse", "deny", "always_nxdomain", "always_refuse",
@@ -119,6 +122,8 @@ struct cfg_enum {
 /** The enumerated options, checked at parse time. */
 static const struct cfg_enum cfg_enums[] = {
 	{ "access-control", 1, "access-control action", cfg_acl_actions },
+	{ "http-stats-access-control", 1, "http-stats-access-control action "
+	    "(allow, deny or refuse)", cfg_http_acl_actions },
 	{ "local-zone", 1, "local-zone type", cfg_zone_types },
 	{ "query-compare", 0, "query-compare value", cfg_compare_modes }
 };
@@ -1788,11 +1793,25 @@ config_check(const struct config *cfg)
 			    "IPv6 address[@port]", l->str);
 		}
 	}
-	for (l2 = cfg->access_control; l2; l2 = l2->next) {
-		if (!cfg_netblock_ok(l2->str)) {
-			CFG_CHECK_ERR(l2, "access-control: '%s' is not an "
-			    "address or netblock (address/prefix length)",
-			    l2->str);
+	for (c = 0; c < 2; c++) {
+		l2 = c ? cfg->http_stats_access_control : cfg->access_control;
+		for (; l2; l2 = l2->next) {
+			if (!cfg_netblock_ok(l2->str)) {
+				CFG_CHECK_ERR(l2, "%s: '%s' is not an address "
+				    "or netblock (address/prefix length)", c ?
+				    "http-stats-access-control" :
+				    "access-control", l2->str);
+			}
+		}
+	}
+	for (l = cfg->http_stats_interface; l; l = l->next) {
+		struct sockaddr_storage a;
+		socklen_t alen;
+
+		if (comm_addr_from_str(l->str, cfg->http_stats_port, &a,
+		    &alen) != RES_OK) {
+			CFG_CHECK_ERR(l, "http-stats-interface: '%s' is not an "
+			    "IPv4 or IPv6 address[@port]", l->str);
 		}
 	}
 	for (l2 = cfg->local_zone; l2; l2 = l2->next) {

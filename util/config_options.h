@@ -52,6 +52,23 @@ X(CFG_C_SERVER, "statistics-interval", TIME, statistics_interval, "0", \
 X(CFG_C_SERVER, "extended-statistics", BOOL, extended_statistics, "yes", \
 	0, 0, "stats prints the queries by type, class, opcode, flag and " \
 	"EDNS and the answers by rcode (Unbound's default is no)") \
+X(CFG_C_SERVER, "rolling-statistics", BOOL, rolling_statistics, "no", 0, \
+	0, "keep rolling rates (60 s, 60 min, 24 h) for stats, stats_json " \
+	"and the HTTP endpoint; on whenever http-stats-interface is set") \
+X(CFG_C_SERVER, "http-stats-interface", STRLIST, http_stats_interface, \
+	NULL, 0, 0, "address[@port] of the HTTP statistics endpoint " \
+	"(repeatable): /metrics, /api/stats and a graph page; none: off") \
+X(CFG_C_SERVER, "http-stats-port", INT, http_stats_port, "8054", 1, \
+	65535, "port of the HTTP statistics endpoint") \
+X(CFG_C_SERVER, "http-stats-access-control", STR2LIST, \
+	http_stats_access_control, NULL, 0, 0, "netblock and allow, deny " \
+	"or refuse for the HTTP statistics endpoint (deny and refuse " \
+	"both answer 403); none: 127.0.0.0/8 and ::1 allowed, the rest " \
+	"refused") \
+X(CFG_C_SERVER, "http-stats-use-cert", BOOL, http_stats_use_cert, "no", \
+	0, 0, "serve the HTTP statistics endpoint over TLS with " \
+	"server-key-file and server-cert-file (no client certificate " \
+	"asked)") \
 X(CFG_C_SERVER, "num-threads", INT, num_threads, "1", 1, 1024, \
 	"number of worker threads") \
 X(CFG_C_SERVER, "port", INT, port, "53", 1, 65535, \

@@ -10,7 +10,7 @@ libresolute_a_SOURCES += util/dnsdef.h util/error.c util/error.h \
 	util/reply.c util/reply.h util/module.h \
 	util/random.c util/random.h util/netevent.c util/netevent.h \
 	util/zonefile.c util/zonefile.h \
-	util/siphash.c util/siphash.h \
+	util/siphash.c util/siphash.h util/strbuf.c util/strbuf.h \
 	util/config_file.c util/config_file.h util/config_options.h
 
 check_PROGRAMS += test/test_dname test/test_zonefile test/test_rdata \
