@@ -159,4 +159,10 @@ check "at stop the control socket is gone" '[ ! -e "$jail/ctl/control.sock" ]'
 check "nothing failed to be removed" \
     '! grep -q "cannot remove" "$dir/resolute.log"' ||
     grep "cannot remove" "$dir/resolute.log" | sed 's/^/# /'
+# Under a sanitizer build its reports go to stderr.  (LeakSanitizer
+# cannot work in a chroot without /proc and says so at exit: not a
+# report about the daemon.)
+check "no AddressSanitizer or UndefinedBehaviorSanitizer report" \
+    '! grep -q "ERROR: AddressSanitizer\|runtime error:" "$dir/stderr"' ||
+    sed 's/^/# /' "$dir/stderr"
 tap_end
