@@ -761,7 +761,9 @@ cdb_init(struct module_env *env, int id)
 		rs.port[0] = cfg->redis_server_port;
 		rs.nhosts = 1;
 	}
-	rs.path = cfg->redis_server_path;
+	/* Connected by the workers, after chroot(2). */
+	rs.path = cfg->redis_server_path ? config_path(cfg,
+	    cfg->redis_server_path) : NULL;
 	rs.password = cfg->redis_server_password;
 	rs.logical_db = cfg->redis_logical_db;
 	rs.cluster = cfg->redis_cluster;

@@ -223,7 +223,9 @@ daemon_delete(struct daemon *d)
 	http_stats_delete(d->http);
 	stats_roll_delete(d->roll);
 	daemon_close_ports(d);
-	if (d->pidfile && unlink(d->pidfile) != 0 && errno != ENOENT) {
+	/* Under chroot: by its name inside the chroot. */
+	if (d->pidfile && unlink(config_path(d->cfg, d->pidfile)) != 0 &&
+	    errno != ENOENT) {
 		log_warn("cannot remove the pid file %s: %s", d->pidfile,
 		    strerror(errno));
 	}
@@ -456,12 +458,32 @@ daemon_drop_privileges(struct daemon *d)
 		daemon_remote_chown(d->rc, pw->pw_uid, pw->pw_gid);
 	}
 	if (cfg->chroot && *cfg->chroot) {
-		if (chroot(cfg->chroot) != 0 || chdir("/") != 0) {
+		char cwd[4096];
+		const char *wd = "/";
+
+		/* The working directory stays the same directory inside the
+		 * chroot, so relative names mean what they meant at start
+		 * (config_check() refuses those that lead outside). */
+		if (getcwd(cwd, sizeof(cwd)) &&
+		    (config_path_chrooted(cfg->chroot, cwd) != cwd ||
+		    strspn(cfg->chroot, "/") == strlen(cfg->chroot))) {
+			wd = config_path_chrooted(cfg->chroot, cwd);
+		}
+		if (chroot(cfg->chroot) != 0 || chdir(wd) != 0) {
 			log_err("chroot to %s: %s", cfg->chroot,
 			    strerror(errno));
 			return RES_ESYSTEM;
 		}
 		verbose(VERB_OPS, "chrooted to %s", cfg->chroot);
+		/* From here on every file of the config is opened through
+		 * config_path(), by its name inside the chroot. */
+		free(d->cfg->chrooted);
+		d->cfg->chrooted = strdup(cfg->chroot);
+		if (!d->cfg->chrooted ||
+		    anchors_chrooted(d->anchors, cfg->chroot) != RES_OK) {
+			log_err("out of memory");
+			return RES_ESYSTEM;
+		}
 	}
 	if (pw) {
 		if (setgroups(1, &pw->pw_gid) != 0 ||
@@ -654,6 +676,12 @@ daemon_reload(struct daemon *d)
 
 	log_info("reload: reading %s", d->cfgfile ? d->cfgfile : "(none)");
 	ncfg = config_create();
+	/* Under chroot the files are read by their names inside it. */
+	if (ncfg && d->cfg->chrooted &&
+	    !(ncfg->chrooted = strdup(d->cfg->chrooted))) {
+		config_delete(ncfg);
+		ncfg = NULL;
+	}
 	if (!ncfg || (d->cfgfile && config_read(ncfg, d->cfgfile) !=
 	    RES_OK) || daemon_setup_build(ncfg, &su) != RES_OK) {
 		log_err("reload: config has errors; keeping the old config");

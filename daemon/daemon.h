@@ -180,7 +180,14 @@ char *daemon_make_dirs(const char *file);
 /** Write the pid file (pidfile:, or the default).  Failure is logged. */
 void daemon_write_pidfile(struct daemon *d);
 
-/** chroot: and username: as configured.  0 or RES_ESYSTEM (logged). */
+/**
+ * chroot: and username: as configured.  Under chroot the working
+ * directory stays the same directory inside the chroot when it is in it
+ * (else "/"), and from then on d->cfg->chrooted is set, so every file of
+ * the config is opened through config_path() (reload, RFC 5011 state
+ * files, the pid file and control sockets removed at stop).
+ * @return 0 or RES_ESYSTEM (logged).
+ */
 int daemon_drop_privileges(struct daemon *d);
 
 /** Start workers, serve signals until SIGTERM/SIGINT, stop workers.

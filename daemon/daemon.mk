@@ -46,8 +46,9 @@ TESTS += test/test_acl test/test_localzone test/test_diag test/test_cookie \
 	test/test_stats
 
 # The deployment files: the systemd unit; make install.
-TESTS += test/packaging.sh test/install.sh
-EXTRA_DIST += test/packaging.sh test/install.sh contrib/resolute.service
+TESTS += test/packaging.sh test/install.sh test/chroot.sh
+EXTRA_DIST += test/packaging.sh test/install.sh test/chroot.sh \
+	contrib/resolute.service
 
 # The whole daemon against the test world and over its control channel.
 TESTS += test/daemon.sh test/mtu.sh test/recursion.sh test/control.sh \

@@ -2366,8 +2366,9 @@ daemon_remote_delete(struct daemon_remote *rc)
 	daemon_remote_detach(rc);
 	for (i = 0; i < rc->nls; i++) {
 		close(rc->ls[i].fd);
-		if (rc->ls[i].path && unlink(rc->ls[i].path) != 0 &&
-		    errno != ENOENT) {
+		/* Under chroot: by its name inside the chroot. */
+		if (rc->ls[i].path && unlink(config_path(rc->d ? rc->d->cfg :
+		    NULL, rc->ls[i].path)) != 0 && errno != ENOENT) {
 			log_warn("cannot remove the control socket %s: %s",
 			    rc->ls[i].path, strerror(errno));
 		}

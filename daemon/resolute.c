@@ -71,6 +71,7 @@ int
 main(int argc, char **argv)
 {
 	const char *cfgfile = RESOLUTE_CONFIG;
+	char cfgabs[4096];
 	struct config *cfg;
 	struct daemon *d;
 	int c, foreground = 0, extra_verb = 0, background, ret;
@@ -113,6 +114,11 @@ main(int argc, char **argv)
 	if (!cfg) {
 		fatal_exit("out of memory");
 	}
+	/* A reload reads the file again after directory: and chroot:
+	 * have changed the working directory and the root. */
+	if (!config_path_absolute(NULL, cfgfile, cfgabs, sizeof(cfgabs))) {
+		snprintf(cfgabs, sizeof(cfgabs), "%s", cfgfile);
+	}
 	if (config_read(cfg, cfgfile) != RES_OK) {
 		config_delete(cfg);
 		fatal_exit("cannot start: errors in %s", cfgfile);
@@ -123,7 +129,7 @@ main(int argc, char **argv)
 		fatal_exit("directory: cannot enter %s", cfg->directory);
 	}
 	background = cfg->do_daemonize && !foreground;
-	d = daemon_create(cfg, cfgfile);
+	d = daemon_create(cfg, cfgabs);
 	if (!d) {
 		fatal_exit("cannot start: errors in %s", cfgfile);
 	}

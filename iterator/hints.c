@@ -129,7 +129,8 @@ hints_apply_config(struct iter_hints *h, const struct config *cfg)
 
 	h->num = 0;
 	for (p = cfg->root_hints; p; p = p->next) {
-		ret = zonefile_read(p->str, NULL, 3600000, hints_add, h);
+		ret = zonefile_read(config_path(cfg, p->str), NULL, 3600000,
+		    hints_add, h);
 		if (ret != RES_OK) {
 			return ret;
 		}

@@ -720,7 +720,16 @@ test_config_check(void)
 		{ "server:\n cache-min-ttl: 100\n cache-max-ttl: 50\n",
 		    "cache-min-ttl 100 is larger than cache-max-ttl 50" },
 		{ "server:\n do-ip4: no\n do-ip6: no\n",
-		    "do-ip4 and do-ip6 are both no" }
+		    "do-ip4 and do-ip6 are both no" },
+		{ "server:\n chroot: /jail\n root-hints: /etc/hints\n",
+		    "t.conf:3: root-hints: '/etc/hints' is outside the chroot "
+		    "/jail: it cannot be read after chroot" },
+		{ "server:\n chroot: /jail/\n trust-anchor-file: /jailx/k\n",
+		    "t.conf:3: trust-anchor-file: '/jailx/k' is outside" },
+		{ "server:\n chroot: /jail\n auto-trust-anchor-file: k\n",
+		    "t.conf:3: auto-trust-anchor-file: 'k' (/" },
+		{ "server:\n chroot: jail\n",
+		    "t.conf:2: chroot: 'jail' is not an absolute name" }
 	};
 	struct config *cfg;
 	size_t i;
@@ -745,6 +754,57 @@ test_config_check(void)
 	    " forward-addr: 2001:db8::1@53#dns.example\n", "t.conf"), 0);
 	UNIT_CHECK_INT(config_check(cfg), 0);
 	UNIT_CHECK_INT(config_check(NULL), RES_EINVAL);
+	config_delete(cfg);
+}
+
+/** Names of files under chroot: the prefix taken off whole components,
+ * and the checks of names from outside. */
+static void
+test_config_path(void)
+{
+	struct config *cfg = config_create();
+	char buf[64];
+
+	UNIT_CHECK_STR(config_path_chrooted("/jail", "/jail/etc/r.conf"),
+	    "/etc/r.conf");
+	UNIT_CHECK_STR(config_path_chrooted("/jail/", "/jail/k"), "/k");
+	UNIT_CHECK_STR(config_path_chrooted("/jail", "/jail"), "/");
+	UNIT_CHECK_STR(config_path_chrooted("/jail", "/jailx/k"), "/jailx/k");
+	UNIT_CHECK_STR(config_path_chrooted("/jail", "/etc/k"), "/etc/k");
+	UNIT_CHECK_STR(config_path_chrooted("/jail", "jail/k"), "jail/k");
+	UNIT_CHECK_STR(config_path_chrooted("/", "/k"), "/k");
+	UNIT_CHECK_STR(config_path_chrooted("", "/k"), "/k");
+	UNIT_CHECK(config_path_chrooted(NULL, "/k") != NULL);
+	UNIT_CHECK(config_path_chrooted("/jail", NULL) == NULL);
+	UNIT_CHECK_STR(config_path(NULL, "/jail/k"), "/jail/k");
+	if (!UNIT_CHECK(cfg != NULL)) {
+		return;
+	}
+	/* Not chrooted: names are opened as written. */
+	UNIT_CHECK_STR(config_path(cfg, "/jail/k"), "/jail/k");
+	cfg->chrooted = strdup("/jail");
+	UNIT_CHECK_STR(config_path(cfg, "/jail/k"), "/k");
+	UNIT_CHECK_STR(config_path_absolute(cfg, "/a/b", buf, sizeof(buf)),
+	    "/a/b");
+	/* Relative names: from the working directory, seen from outside. */
+	UNIT_CHECK(config_path_absolute(cfg, "k", buf, sizeof(buf)) == NULL ||
+	    strncmp(buf, "/jail/", 6) == 0);
+	UNIT_CHECK(config_path_absolute(NULL, "k", buf, 3) == NULL);
+	/* No chroot: set: everything is inside. */
+	UNIT_CHECK_INT(config_path_in_chroot(cfg, "/etc/k"), 1);
+	UNIT_CHECK_INT(config_set_option(cfg, "chroot", "/jail"), 0);
+	UNIT_CHECK_INT(config_path_in_chroot(cfg, "/etc/k"), 0);
+	UNIT_CHECK_INT(config_path_in_chroot(cfg, "/jail/k"), 1);
+	UNIT_CHECK_INT(config_path_in_chroot(cfg, "/jail"), 1);
+	UNIT_CHECK_INT(config_set_option(cfg, "chroot", "/"), 0);
+	UNIT_CHECK_INT(config_path_in_chroot(cfg, "/etc/k"), 1);
+	/* A pid file or control socket outside is a warning only. */
+	UNIT_CHECK_INT(config_set_option(cfg, "chroot", "/jail"), 0);
+	UNIT_CHECK_INT(config_set_option(cfg, "pidfile", "/run/r.pid"), 0);
+	log_clear();
+	UNIT_CHECK_INT(config_check(cfg), 0);
+	UNIT_CHECK(strstr(log_read(), "pidfile: '/run/r.pid' is outside the "
+	    "chroot /jail: it cannot be removed at stop") != NULL);
 	config_delete(cfg);
 }
 
@@ -853,6 +913,7 @@ main(void)
 	UNIT_RUN(test_config_set_option);
 	UNIT_RUN(test_config_print_option);
 	UNIT_RUN(test_config_check);
+	UNIT_RUN(test_config_path);
 	UNIT_RUN(test_config_edge);
 	log_close();
 	r = unit_done();

@@ -40,6 +40,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /** Largest configuration file read, a guard against reading a device. */
 #define CFG_MAX_FILE_SIZE (64 * 1024 * 1024)
@@ -1097,9 +1098,30 @@ cfg_parse_text(struct cfg_parser *p, const char *text, size_t len)
 }
 
 /**
+ * Note a file read in cfg->files, for the checks under chroot:.
+ * @param p: the parser, at the include line (or the top file).
+ * @param file: the name from outside any chroot, as given.
+ * @param top: nonzero for the file given to config_read().
+ * @return 0 or RES_ENOMEM.
+ */
+static int
+cfg_note_file(struct cfg_parser *p, const char *file, int top)
+{
+	char abs[4096];
+
+	if (!config_path_absolute(p->cfg, file, abs, sizeof(abs))) {
+		/* Kept as given: the check then names it as written. */
+		snprintf(abs, sizeof(abs), "%s", file);
+	}
+	return cfg_strlist_append(&p->cfg->files, abs, top ? file :
+	    p->fname, top ? 0 : p->line);
+}
+
+/**
  * Read one file and parse it, as the top file or an include.
  * @param p: the parser; its position is restored afterwards.
- * @param file: the file name.
+ * @param file: the file name, from outside any chroot (it is opened
+ *	through config_path()).
  * @param top: nonzero for the file given to config_read().
  * @return 0, RES_ESYSTEM (a file that cannot be read: reported) or
  *	RES_ENOMEM.
@@ -1119,7 +1141,7 @@ cfg_parse_file(struct cfg_parser *p, const char *file, int top)
 		    CFG_MAX_INCLUDE_DEPTH, file);
 		return RES_ESYNTAX;
 	}
-	if (!(in = fopen(file, "r"))) {
+	if (!(in = fopen(config_path(p->cfg, file), "r"))) {
 		if (top) {
 			log_err("cannot open config file %s: %s", file,
 			    strerror(errno));
@@ -1129,7 +1151,12 @@ cfg_parse_file(struct cfg_parser *p, const char *file, int top)
 		}
 		return RES_ESYSTEM;
 	}
-	real = realpath(file, NULL);
+	if (cfg_note_file(p, file, top) != RES_OK) {
+		fclose(in);
+		cfg_error(p, "out of memory");
+		return RES_ENOMEM;
+	}
+	real = realpath(config_path(p->cfg, file), NULL);
 	if (!real && !(real = strdup(file))) {
 		fclose(in);
 		cfg_error(p, "out of memory");
@@ -1199,6 +1226,11 @@ out:
 static int
 cfg_include(struct cfg_parser *p, const char *pattern)
 {
+	const char *inside = config_path(p->cfg, pattern);
+	/* The chroot prefix taken off the pattern, put back on the names
+	 * it matches: cfg_parse_file() takes names from outside. */
+	int off = (int)(inside - pattern);
+	char name[4096];
 	glob_t g;
 	size_t i;
 	int r, ret = RES_OK;
@@ -1208,7 +1240,7 @@ cfg_include(struct cfg_parser *p, const char *pattern)
 		return cfg_parse_file(p, pattern, 0);
 	}
 	memset(&g, 0, sizeof(g));
-	r = glob(pattern, 0, NULL, &g);
+	r = glob(inside, 0, NULL, &g);
 	if (r == GLOB_NOMATCH) {
 		/* A pattern matching nothing is fine, as in Unbound. */
 		globfree(&g);
@@ -1221,7 +1253,13 @@ cfg_include(struct cfg_parser *p, const char *pattern)
 		return RES_ESYSTEM;
 	}
 	for (i = 0; i < g.gl_pathc && p->errors < CFG_MAX_ERRORS; i++) {
-		r = cfg_parse_file(p, g.gl_pathv[i], 0);
+		if (snprintf(name, sizeof(name), "%.*s%s", off, pattern,
+		    g.gl_pathv[i]) >= (int)sizeof(name)) {
+			cfg_error(p, "include '%s': name too long", pattern);
+			ret = RES_ESYNTAX;
+			continue;
+		}
+		r = cfg_parse_file(p, name, 0);
 		if (r != 0 && ret == 0) {
 			ret = r;
 		}
@@ -1409,6 +1447,8 @@ config_delete(struct config *cfg)
 	cfg_stub_free(cfg->forwards);
 	cfg_stub_free(cfg->stubs);
 	free(cfg->config_file);
+	cfg_strlist_free(cfg->files);
+	free(cfg->chrooted);
 	free(cfg);
 }
 
@@ -1767,6 +1807,185 @@ cfg_count_ok(const char *s)
 	return errno == 0 && *end == 0 && v >= 0 && v <= INT_MAX;
 }
 
+const char *
+config_path_chrooted(const char *root, const char *path)
+{
+	size_t n;
+
+	if (!root || !path || path[0] != '/') {
+		return path;
+	}
+	n = strlen(root);
+	while (n > 0 && root[n - 1] == '/') {
+		n--;
+	}
+	/* Whole components only: "/var/res" is not inside "/var/r". */
+	if (n == 0 || strncmp(path, root, n) != 0) {
+		return path;
+	}
+	if (path[n] == '/') {
+		return path + n;
+	}
+	return path[n] == 0 ? "/" : path;
+}
+
+const char *
+config_path(const struct config *cfg, const char *path)
+{
+	return config_path_chrooted(cfg ? cfg->chrooted : NULL, path);
+}
+
+char *
+config_path_absolute(const struct config *cfg, const char *path, char *buf,
+    size_t len)
+{
+	char cwd[4096];
+	const char *root = cfg && cfg->chrooted ? cfg->chrooted : "";
+	size_t n = strlen(root);
+
+	if (path[0] == '/') {
+		return snprintf(buf, len, "%s", path) < (int)len ? buf : NULL;
+	}
+	if (!getcwd(cwd, sizeof(cwd))) {
+		return NULL;
+	}
+	while (n > 0 && root[n - 1] == '/') {
+		n--;
+	}
+	if (strcmp(cwd, "/") == 0) {
+		cwd[0] = 0;
+	}
+	/* Inside a chroot the working directory is seen from within. */
+	if (snprintf(buf, len, "%.*s%s/%s", (int)n, root, cwd, path) >=
+	    (int)len) {
+		return NULL;
+	}
+	return buf;
+}
+
+int
+config_path_in_chroot(const struct config *cfg, const char *path)
+{
+	if (!cfg->chroot || !*cfg->chroot) {
+		return 1;
+	}
+	return config_path_chrooted(cfg->chroot, path) != path ||
+	    strspn(cfg->chroot, "/") == strlen(cfg->chroot);
+}
+
+/** Error or warning for a file option under chroot: (e: the entry,
+ * with file and line).  Counts errors in the caller's errors. */
+#define CFG_CHECK_CHROOT(e, opt, name, err) do { \
+	char cfg_abs_[4096]; \
+	if (!config_path_absolute(cfg, (name), cfg_abs_, \
+	    sizeof(cfg_abs_))) { \
+		snprintf(cfg_abs_, sizeof(cfg_abs_), "%s", (name)); \
+	} \
+	if (!config_path_in_chroot(cfg, cfg_abs_)) { \
+		cfg_check_chroot_msg((e)->file, (e)->line, (opt), (name), \
+		    cfg_abs_, cfg->chroot, (err)); \
+		errors += (err); \
+	} \
+} while (0)
+
+/**
+ * Say that a file is outside the chroot.
+ * @param file, line: where the config names it (line 0: none).
+ * @param opt: the option naming it.
+ * @param name: the name as written; abs: as an absolute name.
+ * @param root: the chroot directory.
+ * @param err: 1 for a file used after chroot (an error), 0 for one only
+ *	removed at stop (a warning).
+ */
+static void
+cfg_check_chroot_msg(const char *file, int line, const char *opt,
+    const char *name, const char *abs, const char *root, int err)
+{
+	char where[600], what[4200];
+
+	if (line > 0) {
+		snprintf(where, sizeof(where), "%s:%d", file, line);
+	} else {
+		snprintf(where, sizeof(where), "%s", file);
+	}
+	if (strcmp(name, abs) != 0) {
+		snprintf(what, sizeof(what), "'%s' (%s)", name, abs);
+	} else {
+		snprintf(what, sizeof(what), "'%s'", name);
+	}
+	if (err) {
+		log_err("%s: %s %s is outside the chroot %s: it cannot be "
+		    "read after chroot", where, opt, what, root);
+	} else {
+		log_warn("%s: %s %s is outside the chroot %s: it cannot be "
+		    "removed at stop", where, opt, what, root);
+	}
+}
+
+/**
+ * The checks of chroot:: every file used after chroot(2) is inside it.
+ * @return the number of errors (logged).
+ */
+static int
+cfg_check_chroot(const struct config *cfg)
+{
+	const struct cfg_strlist *l;
+	const struct cfg_strlist *lists[5];
+	static const char *const names[5] = { "root-hints:",
+	    "trust-anchor-file:", "auto-trust-anchor-file:",
+	    "dlv-anchor-file:", "trusted-keys-file:" };
+	struct cfg_strlist e;
+	char where[512];
+	int errors = 0, i;
+
+	if (!cfg->chroot || !*cfg->chroot) {
+		return 0;
+	}
+	if (cfg->chroot[0] != '/') {
+		log_err("%s: chroot: '%s' is not an absolute name",
+		    config_where(cfg, "chroot", where, sizeof(where)),
+		    cfg->chroot);
+		return 1;
+	}
+	/* A reload reads the config file and its includes again. */
+	for (l = cfg->files; l; l = l->next) {
+		if (!config_path_in_chroot(cfg, l->str)) {
+			cfg_check_chroot_msg(l->file, l->line, l->line ?
+			    "include:" : "the config file", l->str, l->str,
+			    cfg->chroot, 1);
+			errors++;
+		}
+	}
+	lists[0] = cfg->root_hints;
+	lists[1] = cfg->trust_anchor_file;
+	lists[2] = cfg->auto_trust_anchor_file;
+	lists[3] = cfg->dlv_anchor_file;
+	lists[4] = cfg->trusted_keys_file;
+	for (i = 0; i < 5; i++) {
+		for (l = lists[i]; l; l = l->next) {
+			CFG_CHECK_CHROOT(l, names[i], l->str, 1);
+		}
+	}
+	for (l = cfg->control_interface; l; l = l->next) {
+		if (l->str[0] == '/') {
+			CFG_CHECK_CHROOT(l, "control-interface:", l->str, 0);
+		}
+	}
+	memset(&e, 0, sizeof(e));
+	e.file = where;
+	/* The Redis socket is connected to by the workers, after chroot. */
+	if (cfg->redis_server_path && *cfg->redis_server_path) {
+		config_where(cfg, "redis-server-path", where, sizeof(where));
+		CFG_CHECK_CHROOT(&e, "redis-server-path:",
+		    cfg->redis_server_path, 1);
+	}
+	if (cfg->pidfile && *cfg->pidfile) {
+		config_where(cfg, "pidfile", where, sizeof(where));
+		CFG_CHECK_CHROOT(&e, "pidfile:", cfg->pidfile, 0);
+	}
+	return errors;
+}
+
 int
 config_check(const struct config *cfg)
 {
@@ -1956,5 +2175,6 @@ config_check(const struct config *cfg)
 		log_err("%s: do-udp and do-tcp are both no", fname);
 		errors++;
 	}
+	errors += cfg_check_chroot(cfg);
 	return errors ? RES_ESYNTAX : RES_OK;
 }

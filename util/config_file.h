@@ -12,6 +12,13 @@
  * point (relative names are relative to the working directory, as in
  * Unbound), nested to depth 16; an include loop is an error.
  *
+ * Under "chroot:" the files named in the config are still written with
+ * their names from outside the chroot (as Unbound does): the daemon reads
+ * some of them again after chroot(2) (on reload, and the RFC 5011 state
+ * files it writes), through config_path(), which takes the chroot's
+ * prefix off.  config_check() refuses a file that is outside the chroot,
+ * since it could not be read there.
+ *
  * The options and their defaults are the table in util/config_options.h;
  * struct config has one member per option, named after it with '-' as
  * '_', so "msg-cache-size" is cfg->msg_cache_size.  Repeatable options
@@ -133,6 +140,16 @@ struct config {
 	/** Name of the file last given to config_read() (malloced), or
 	 * NULL. */
 	char *config_file;
+	/** Every file read for this config, the top one and each one an
+	 * include: matched, as an absolute name from outside any chroot,
+	 * with the file and line that named it (line 0 for the top file);
+	 * for config_check() under chroot:. */
+	struct cfg_strlist *files;
+	/** The directory the process is chrooted to (malloced), or NULL:
+	 * set by the daemon after chroot(2), and on a config read after
+	 * it before config_read(), so that config_path() opens the files
+	 * under their names inside the chroot. */
+	char *chrooted;
 	/** Where each option got its value, in table order (the lists
 	 * keep theirs per entry). */
 	struct cfg_where *where;
@@ -248,11 +265,58 @@ const char *config_where(const struct config *cfg, const char *name,
 	char *buf, size_t len);
 
 /**
+ * The name to open a file of the config under now: when the process is
+ * chrooted (cfg->chrooted), a name that starts with the chroot directory
+ * loses that prefix ("/var/resolute/root.key" becomes "/root.key"); any
+ * other name, relative ones included, is returned as it is (relative
+ * names stay relative to the working directory, which the daemon keeps
+ * across chroot when it is inside; see config_check()).
+ * @param cfg: the settings, or NULL (not chrooted).
+ * @param path: the name as written in the config.
+ * @return path or a pointer into it; never NULL when path is not.
+ */
+const char *config_path(const struct config *cfg, const char *path);
+
+/**
+ * config_path() for a given chroot directory.
+ * @param root: the chroot directory, or NULL or "" for none.
+ * @param path: the name from outside the chroot.
+ * @return path, or the part of it inside root (a pointer into path).
+ */
+const char *config_path_chrooted(const char *root, const char *path);
+
+/**
+ * A file name as an absolute name from outside any chroot: a relative
+ * name is taken from the working directory (under cfg->chrooted, from
+ * the chroot directory's side).
+ * @param cfg: the settings, or NULL.
+ * @param path: the name.
+ * @param buf, len: where the name is written.
+ * @return buf, or NULL when the working directory is unknown or the name
+ *	too long.
+ */
+char *config_path_absolute(const struct config *cfg, const char *path,
+	char *buf, size_t len);
+
+/**
+ * Whether a name is inside cfg->chroot, where it can be reached after
+ * chroot(2).
+ * @param cfg: the settings.
+ * @param path: the name, absolute from outside the chroot.
+ * @return 1 when inside, or when no chroot: is set; else 0.
+ */
+int config_path_in_chroot(const struct config *cfg, const char *path);
+
+/**
  * Checks the parser alone cannot make: access-control netblocks are
  * addresses with a valid prefix length, local-zone and zone clause names
  * are domain names, port ranges are ranges of ports, slab counts are
  * powers of 2, min/max pairs are ordered, zone clauses have a name and a
- * server.  Each error is logged as "file:line: message".
+ * server; under chroot:, that the config file, its includes and every
+ * file read or written after chroot(2) (root hints, trust anchor files,
+ * RFC 5011 state files, the Redis socket) are inside the chroot (a pid
+ * file or control socket outside it is a warning: it cannot be removed
+ * at stop).  Each error is logged as "file:line: message".
  * @param cfg: the settings.
  * @return 0 or RES_ESYNTAX.
  */

@@ -130,7 +130,8 @@ X(CFG_C_SERVER, "local-data-ptr", STRLIST, local_data_ptr, NULL, 0, 0, \
 X(CFG_C_SERVER, "username", STR, username, "", 0, 0, \
 	"drop privileges to this user after binding sockets") \
 X(CFG_C_SERVER, "chroot", STR, chroot, "", 0, 0, \
-	"chroot to this directory, \"\" for none") \
+	"chroot to this directory after start, \"\" for none; file " \
+	"names stay names from outside it (see File names under chroot)") \
 X(CFG_C_SERVER, "directory", STR, directory, "", 0, 0, \
 	"working directory, \"\" to keep the current one") \
 X(CFG_C_SERVER, "pidfile", STR, pidfile, "", 0, 0, \

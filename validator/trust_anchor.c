@@ -1097,6 +1097,7 @@ ta_first_error(int *err, int r)
 /**
  * Read the files of one option.
  * @param set: the set.
+ * @param cfg: the config (for config_path()).
  * @param list: the option's values.
  * @param option: its name, for messages.
  * @param bind: 1 for the BIND syntax.
@@ -1104,15 +1105,18 @@ ta_first_error(int *err, int r)
  * @return 1 when the option had a value, else 0.
  */
 static int
-ta_apply_files(struct anchor_set *set, const struct cfg_strlist *list,
-    const char *option, int bind, int *err)
+ta_apply_files(struct anchor_set *set, const struct config *cfg,
+    const struct cfg_strlist *list, const char *option, int bind, int *err)
 {
 	int any = 0, r;
 
 	for (; list; list = list->next) {
+		/* Under the name inside the chroot after chroot(2). */
+		const char *file = config_path(cfg, list->str);
+
 		any = 1;
-		r = bind ? anchors_add_trusted_keys_file(set, list->str) :
-		    anchors_add_file(set, list->str);
+		r = bind ? anchors_add_trusted_keys_file(set, file) :
+		    anchors_add_file(set, file);
 		if (r == RES_ESYSTEM) {
 			log_err("%s:%d: %s: cannot read '%s'", list->file,
 			    list->line, option, list->str);
@@ -1226,19 +1230,47 @@ ta_apply_dlv(struct anchor_set *set, const char *rr_text, const char *file,
 	return RES_OK;
 }
 
+int
+anchors_chrooted(struct anchor_set *set, const char *root)
+{
+	struct autr_point *p;
+	int ret = RES_OK;
+
+	pthread_mutex_lock(&set->autr_lock);
+	for (p = set->autr; p; p = p->next) {
+		const char *inside = config_path_chrooted(root, p->file);
+		char *n;
+
+		if (inside == p->file) {
+			continue;
+		}
+		if (!(n = strdup(inside))) {
+			ret = RES_ENOMEM;
+			continue;
+		}
+		free(p->file);
+		p->file = n;
+	}
+	pthread_mutex_unlock(&set->autr_lock);
+	return ret;
+}
+
 /**
  * Read one auto-trust-anchor-file and hand out its trusted keys.
  * @return 0 or an error (logged with the config line).
  */
 static int
-ta_apply_autr(struct anchor_set *set, const struct cfg_strlist *s)
+ta_apply_autr(struct anchor_set *set, const struct config *cfg,
+    const struct cfg_strlist *s)
 {
 	struct autr_point *p, *q, **pp;
 	struct ta_entry *e;
 	char name[DNAME_MAXSTR];
 	int r;
 
-	r = autr_read_file(s->str, &p);
+	/* The point keeps the name it was read under: the one inside the
+	 * chroot once chrooted (anchors_chrooted() for a set read before). */
+	r = autr_read_file(config_path(cfg, s->str), &p);
 	if (r == RES_ESYSTEM) {
 		log_err("%s:%d: auto-trust-anchor-file: cannot read '%s'",
 		    s->file, s->line, s->str);
@@ -1301,9 +1333,9 @@ anchors_apply_config(struct anchor_set *set, const struct config *cfg)
 		snprintf(source, sizeof(source), "%s:%d", s->file, s->line);
 		ta_first_error(&err, anchors_add_rr(set, s->str, source));
 	}
-	any |= ta_apply_files(set, cfg->trust_anchor_file,
+	any |= ta_apply_files(set, cfg, cfg->trust_anchor_file,
 	    "trust-anchor-file", 0, &err);
-	any |= ta_apply_files(set, cfg->trusted_keys_file,
+	any |= ta_apply_files(set, cfg, cfg->trusted_keys_file,
 	    "trusted-keys-file", 1, &err);
 	set->autr_cfg.add_holddown = cfg->add_holddown;
 	set->autr_cfg.del_holddown = cfg->del_holddown;
@@ -1311,7 +1343,7 @@ anchors_apply_config(struct anchor_set *set, const struct config *cfg)
 	set->autr_cfg.permit_small = cfg->permit_small_holddown;
 	for (s = cfg->auto_trust_anchor_file; s; s = s->next) {
 		any = 1;
-		ta_first_error(&err, ta_apply_autr(set, s));
+		ta_first_error(&err, ta_apply_autr(set, cfg, s));
 	}
 	/* DLV (RFC 5074): the registry's anchor, not one that replaces the
 	 * built-in root anchors. */
@@ -1321,7 +1353,8 @@ anchors_apply_config(struct anchor_set *set, const struct config *cfg)
 	}
 	for (s = cfg->dlv_anchor_file; s; s = s->next) {
 		snprintf(source, sizeof(source), "%s:%d", s->file, s->line);
-		ta_first_error(&err, ta_apply_dlv(set, NULL, s->str, source));
+		ta_first_error(&err, ta_apply_dlv(set, NULL,
+		    config_path(cfg, s->str), source));
 	}
 	for (s = cfg->domain_insecure; s; s = s->next) {
 		if (dname_from_str(s->str, NULL, d, NULL) != RES_OK) {

@@ -132,6 +132,17 @@ void anchors_delete(struct anchor_set *set);
 int anchors_apply_config(struct anchor_set *set, const struct config *cfg);
 
 /**
+ * The process has chrooted to root: the RFC 5011 state files of a set
+ * read before are written under their names inside it from now on
+ * (config_path_chrooted()).  A set read after chroot(2) has them so
+ * already.
+ * @param set: the set.
+ * @param root: the chroot directory.
+ * @return 0 or RES_ENOMEM (the names not renamed keep the old one).
+ */
+int anchors_chrooted(struct anchor_set *set, const char *root);
+
+/**
  * Add one anchor RR in presentation format ("name [ttl] [class] DS ..."
  * or "... DNSKEY ...").  An identical RR already present is not added
  * twice.  A DS whose digest does not have the length of its digest type
