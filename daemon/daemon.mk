@@ -54,7 +54,8 @@ EXTRA_DIST += test/packaging.sh test/install.sh test/chroot.sh \
 TESTS += test/daemon.sh test/mtu.sh test/recursion.sh test/control.sh \
 	test/diag.sh test/anchor.sh test/checkconf.sh test/stale.sh test/tcp.sh \
 	test/ratelimit.sh test/http_stats.sh
-EXTRA_DIST += test/http_stats.py  test/tap.sh test/world.sh test/daemon.sh test/mtu.sh test/recursion.sh \
+EXTRA_DIST += test/http_stats.py test/grafana_check.py \
+	contrib/grafana-dashboard.json  test/tap.sh test/world.sh test/daemon.sh test/mtu.sh test/recursion.sh \
 	test/control.sh test/diag.sh test/anchor.sh test/checkconf.sh test/stale.sh \
 	test/tcp.sh test/ratelimit.sh test/http_stats.sh \
 	testdata/daemon.conf testdata/control.conf \

@@ -134,6 +134,21 @@ if command -v promtool >/dev/null 2>&1; then
 else
 	skip "promtool not installed (Debian package prometheus)"
 fi
+if python3 "$srcdir/test/grafana_check.py" \
+	"$srcdir/contrib/grafana-dashboard.json" "$dir/metrics.txt" \
+	"$dir/rules.yml" >"$dir/grafana.out" 2>&1; then
+	ok "the Grafana dashboard's metrics and labels are on /metrics ($(tail -1 "$dir/grafana.out"))"
+else
+	notok "the Grafana dashboard's metrics and labels are on /metrics"
+	sed 's/^/# /' "$dir/grafana.out" | head -10
+fi
+if command -v promtool >/dev/null 2>&1; then
+	check "promtool parses every query of the dashboard" \
+		'promtool check rules "$dir/rules.yml" >"$dir/rules.out" 2>&1' ||
+		sed 's/^/# /' "$dir/rules.out" | head -10
+else
+	skip "promtool not installed: the dashboard's queries are not parsed"
+fi
 mxm=$(sed -n 's/^resolute_query_types_total{qtype="MX"} //p' "$dir/metrics.txt")
 check "/metrics counts the 37 MX queries ($mxm)" '[ "$mxm" = 37 ]'
 qt=$(awk '/^resolute_queries_total\{thread=/ { s += $2 } END { print s + 0 }' \
