@@ -215,14 +215,14 @@ if [ -n "$chrome" ]; then
 	python3 - "$dir/dom.html" >"$dir/dom.check" <<'PY'
 import re, sys
 dom = open(sys.argv[1]).read()
-lines = re.findall(r'<polyline[^>]*>', dom)
+lines = re.findall(r'<path class="series"[^>]*>', dom)
 def attr(tag, name):
     m = re.search(name + r'="([^"]*)"', tag)
     return m.group(1) if m else None
 drawn = {attr(l, "data-series"): l for l in lines}
 mx = drawn.get("qtype.MX")
 ok = mx is not None and float(attr(mx, "data-max")) > 0
-pts = [tuple(map(float, p.split(","))) for p in attr(mx, "points").split()] if mx else []
+pts = [tuple(map(float, p[1:].split(","))) for p in attr(mx, "d").split()] if mx else []
 ys = set(y for _, y in pts)
 ok = ok and len(pts) >= 2 and len(ys) >= 2
 for s in ("qtype.A", "rcode.NOERROR", "hit_ratio", "latency.p50", "secure", "upstream_udp"):
@@ -284,6 +284,15 @@ issuer=$(echo | timeout 5 openssl s_client -connect "127.0.0.1:$hport2" 2>/dev/n
 	openssl x509 -noout -fingerprint 2>/dev/null)
 want=$(openssl x509 -noout -fingerprint -in "$dir/keys/resolute_server.pem")
 check "the endpoint shows the server certificate" '[ -n "$want" ] && [ "$issuer" = "$want" ]'
+
+# Stopped, both leave no sanitizer report (ASan+UBSan builds).
+for p in $pid $pid2; do
+	kill "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+done
+check "no sanitizer report from either daemon" \
+	'! grep -qE "Sanitizer|runtime error" "$dir/stderr" "$dir/tls.stderr"' ||
+	grep -hE -A5 "Sanitizer|runtime error" "$dir/stderr" "$dir/tls.stderr" | sed 's/^/# /' | head -20
 
 echo "1..$n"
 exit $fail
