@@ -61,3 +61,7 @@ EXTRA_DIST += test/tap.sh test/world.sh test/daemon.sh test/mtu.sh test/recursio
 	test/tcp.sh test/ratelimit.sh \
 	testdata/daemon.conf testdata/control.conf \
 	testdata/root.hints.loopback testdata/config
+
+# dnstap logs read back by fstrm_capture and dnstap-ldns.
+TESTS += test/dnstap.sh
+EXTRA_DIST += test/dnstap.sh
