@@ -76,6 +76,7 @@ resolute_stop() {
 	$C stop >/dev/null 2>&1
 	wait "$pid" 2>/dev/null
 	pid=
+	cat "$dir/stderr" >>"$dir/stderr.all"
 }
 
 # conf CLIENT_RESPONSES: the config, with dnstap-log-client-response-
@@ -224,9 +225,11 @@ else
 		wait "$pid" 2>/dev/null
 		pid=
 	fi
+	cat "$dir/stderr" >>"$dir/stderr.all"
 	capture_stop
 fi
 
 check "no sanitizer or crash report from the daemon" \
-    '! grep -q "ERROR: AddressSanitizer\|runtime error:\|Segmentation" "$dir/stderr" "$dir/resolute.log" 2>/dev/null'
+    '! grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:\|Segmentation" "$dir/stderr.all" "$dir/resolute.log" 2>/dev/null' ||
+    grep -A5 "ERROR: \|runtime error:" "$dir/stderr.all" | head -n 20 | sed 's/^/# /'
 tap_end
