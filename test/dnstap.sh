@@ -128,6 +128,13 @@ while read -r name type; do
 done <"$dir/names"
 check "the $(wc -l <"$dir/names") names answered ($answered)" \
     '[ "$answered" -ge 3 ] && [ "$answered" = "$(wc -l <"$dir/names")" ]'
+# A reload keeps dnstap going: the first name again, from the cache.
+read -r name1 type1 <"$dir/names"
+$C reload >"$dir/reload.out" 2>&1 &&
+    $D "$name1" "$type1" >"$dir/q.out" 2>&1 &&
+    grep -q "status: NOERROR" "$dir/q.out"
+st=$?
+check "reloaded, and $name1 answered again" '[ "$st" = 0 ]'
 out=$($C stats_noreset 2>&1)
 check "stats show dnstap.sent and dnstap.dropped" \
     'echo "$out" | grep -q "^dnstap.sent=[1-9]" && echo "$out" | grep -q "^dnstap.dropped=0$"' ||
@@ -153,6 +160,10 @@ check "each name asked is a CLIENT_QUERY and a CLIENT_RESPONSE" \
     echo "# missing:$missing"
 bad=$(awk '($3 == "CQ" || $3 == "CR") && ($4 != "127.0.0.1" || $5 != "UDP")' "$dir/all.q" | wc -l)
 check "client messages carry the client address and UDP ($bad other)" '[ "$bad" = 0 ]'
+again=$(awk -v n="\"$name1\"" '$3 == "CR" && tolower($7) == tolower(n)' \
+    "$dir/all.q" | wc -l)
+check "after the reload $name1 is logged again ($again CLIENT_RESPONSE)" \
+    '[ "$again" = 2 ]'
 rq=$(awk '$3 == "RQ" && $4 ~ /^127\.53\./' "$dir/all.q" | wc -l)
 rr=$(awk '$3 == "RR" && $4 ~ /^127\.53\./' "$dir/all.q" | wc -l)
 check "RESOLVER_QUERY ($rq) and RESOLVER_RESPONSE ($rr) messages with the world's servers" \
