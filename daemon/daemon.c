@@ -6,6 +6,7 @@
 #include "daemon/daemon.h"
 #include "daemon/acl.h"
 #include "daemon/diag.h"
+#include "daemon/dnstap.h"
 #include "daemon/localzone.h"
 #include "daemon/remote.h"
 #include "daemon/http.h"
@@ -94,6 +95,7 @@ daemon_setup_build(const struct config *cfg, struct daemon_setup *s)
 	    config_where(cfg, "module-config", where, sizeof(where))) !=
 	    RES_OK;
 	bad |= cachedb_check_config(cfg, s->stack.cachedb) != RES_OK;
+	bad |= dnstap_check_config(cfg) != RES_OK;
 	bad |= hints_apply_config(s->hints, cfg) != RES_OK;
 	bad |= iter_fwd_apply_config(s->fwds, cfg) != RES_OK;
 	bad |= anchors_apply_config(s->anchors, cfg) != RES_OK;
@@ -219,6 +221,8 @@ daemon_delete(struct daemon *d)
 		worker_delete(d->workers[i]);
 	}
 	free(d->workers);
+	/* After the workers, which queue into it. */
+	dnstap_env_delete(d->dtenv);
 	daemon_remote_delete(d->rc);
 	http_stats_delete(d->http);
 	stats_roll_delete(d->roll);
@@ -713,6 +717,10 @@ daemon_reload(struct daemon *d)
 		log_warn("reload: module-config changed; a restart is needed "
 		    "to apply it");
 	}
+	if (!dnstap_config_equal(o, ncfg)) {
+		log_warn("reload: dnstap settings changed; a restart is "
+		    "needed to apply them");
+	}
 	if (!strlist_equal(o->interface, ncfg->interface)) {
 		log_warn("reload: interface changed; a restart is needed to "
 		    "apply it");
@@ -854,6 +862,12 @@ daemon_run(struct daemon *d)
 	s_hup = comm_signal_create(d->base, SIGHUP, daemon_sig_reload, d);
 	signal(SIGPIPE, SIG_IGN);
 	if (!s_term || !s_int || !s_quit || !s_hup) {
+		ret = RES_ESYSTEM;
+		goto out;
+	}
+	/* Here, after any fork: the I/O thread would not survive one. */
+	if (d->cfg->dnstap_enable && !(d->dtenv = dnstap_env_create(d->cfg,
+	    d->num_workers))) {
 		ret = RES_ESYSTEM;
 		goto out;
 	}

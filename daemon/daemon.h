@@ -35,6 +35,7 @@ struct iter_hints;
 struct iter_forwards;
 struct anchor_set;
 struct daemon_remote;
+struct dnstap_env;
 struct diag_ring;
 struct rate_table;
 struct rate_domains;
@@ -112,6 +113,9 @@ struct daemon {
 	struct rate_domains *rate_domains;
 	/** The last validation failures, for dump_diag; owned. */
 	struct diag_ring *bogus_ring;
+	/** dnstap (dnstap-enable), or NULL; owned; made by daemon_run()
+	 * and kept across reloads. */
+	struct dnstap_env *dtenv;
 };
 
 /**

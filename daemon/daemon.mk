@@ -8,7 +8,22 @@ libresolute_a_SOURCES += daemon/acl.c daemon/acl.h \
 	daemon/daemon.c daemon/daemon.h \
 	daemon/remote.c daemon/remote.h \
 	daemon/stats.c daemon/stats.h daemon/http.c daemon/http.h \
-	daemon/diag.c daemon/diag.h daemon/trace.c daemon/trace.h
+	daemon/diag.c daemon/diag.h daemon/trace.c daemon/trace.h \
+	daemon/dnstap.c daemon/dnstap.h
+
+# dnstap: the C of the message schema (daemon/dnstap.proto) is made by
+# protoc-c in the build tree and never kept in the source tree.
+EXTRA_DIST += daemon/dnstap.proto
+if USE_DNSTAP
+nodist_libresolute_a_SOURCES = daemon/dnstap.pb-c.c daemon/dnstap.pb-c.h
+BUILT_SOURCES += daemon/dnstap.pb-c.c daemon/dnstap.pb-c.h
+CLEANFILES += daemon/dnstap.pb-c.c daemon/dnstap.pb-c.h
+daemon/dnstap.pb-c.h: daemon/dnstap.pb-c.c
+daemon/dnstap.pb-c.c: $(srcdir)/daemon/dnstap.proto
+	$(AM_V_GEN)$(MKDIR_P) daemon && \
+	$(PROTOC_C) --proto_path=$(srcdir)/daemon --c_out=daemon \
+	    $(srcdir)/daemon/dnstap.proto
+endif
 
 # The statistics page, as a C string literal for daemon/http.c.
 BUILT_SOURCES += daemon/stats_page.inc
@@ -60,3 +75,7 @@ EXTRA_DIST += test/http_stats.py test/grafana_check.py \
 	test/tcp.sh test/ratelimit.sh test/http_stats.sh \
 	testdata/daemon.conf testdata/control.conf \
 	testdata/root.hints.loopback testdata/config
+
+# dnstap logs read back by fstrm_capture and dnstap-ldns.
+TESTS += test/dnstap.sh
+EXTRA_DIST += test/dnstap.sh

@@ -26,6 +26,7 @@
 #include "daemon/daemon.h"
 #include "daemon/diag.h"
 #include "daemon/stats.h"
+#include "daemon/dnstap.h"
 #include "daemon/trace.h"
 #include "iterator/delegpt.h"
 #include "iterator/hints.h"
@@ -810,6 +811,16 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 	    (unsigned long long)t.w.mod.aggressive_wildcard);
 	rc_printf(c, "unwanted.replies=%llu\n",
 	    (unsigned long long)t.o.unwanted);
+	if (d->dtenv) {
+		/* Since the start: "stats" does not reset them. */
+		struct dnstap_counts dc;
+
+		dnstap_env_counts(d->dtenv, &dc);
+		rc_printf(c, "dnstap.sent=%llu\n",
+		    (unsigned long long)dc.sent);
+		rc_printf(c, "dnstap.dropped=%llu\n",
+		    (unsigned long long)dc.dropped);
+	}
 	if (d->roll) {
 		struct strbuf b = { 0 };
 

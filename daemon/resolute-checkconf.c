@@ -93,6 +93,13 @@ static const struct {
 	    "cache look there before recursion, waiting at most "
 	    "redis-timeout; answers are re-validated when read and never "
 	    "shared when bogus.  A build without libhiredis refuses it." },
+	{ "dnstap", "Logs of the messages the resolver receives and sends "
+	    "in the dnstap format (https://dnstap.info), as protobuf frames "
+	    "on a Frame Streams Unix socket, for a reader such as "
+	    "fstrm_capture or dnstap-ldns.  Each worker thread has its own "
+	    "queue; when the reader is slow or gone, messages are dropped "
+	    "and counted, never waited for.  Changes need a restart.  A "
+	    "build without dnstap refuses dnstap-enable: yes." },
 	{ "forward-zone", "Repeatable.  Queries for the zone (and below) go "
 	    "to the listed servers, which must offer recursion." },
 	{ "stub-zone", "Repeatable.  Queries for the zone go to the listed "
@@ -377,7 +384,7 @@ print_example(FILE *out)
 	    "# Every option is shown with its default, commented out; see\n"
 	    "# resolute.conf(5).  Check a config with resolute-checkconf(8).\n"
 	    "# Options without a value have no default.\n", PACKAGE_STRING);
-	for (c = CFG_C_SERVER; c <= CFG_C_CACHEDB; c++) {
+	for (c = CFG_C_SERVER; c <= CFG_C_DNSTAP; c++) {
 		fputc('\n', out);
 		example_comment("", checkconf_clauses[c].what, out);
 		fprintf(out, "%s:\n", checkconf_clauses[c].name);

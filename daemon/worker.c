@@ -24,10 +24,12 @@
 #include "daemon/acl.h"
 #include "daemon/daemon.h"
 #include "daemon/diag.h"
+#include "daemon/dnstap.h"
 #include "daemon/localzone.h"
 #include "services/anchor_probe.h"
 #include "services/mesh.h"
 #include "services/modstack.h"
+#include "services/outside_network.h"
 #include "cache/dns.h"
 #include "cache/ratelimit.h"
 #include "util/answer.h"
@@ -225,8 +227,30 @@ static int
 worker_reply_later(void *arg, const struct comm_reply *rep,
     const uint8_t *msg, size_t len)
 {
-	(void)arg;
+	struct worker *w = arg;
+
+	if (w->dt_reply) {
+		dnstap_client_response(w->dt_reply, rep, msg, len);
+	}
 	return comm_reply_send(rep, msg, len);
+}
+
+/**
+ * worker_handle_query() with the reply logged to dnstap: the handler of
+ * the service points when client responses are logged, so that without
+ * it the per-packet path has no test for it at all.
+ */
+static int
+worker_handle_query_tap(void *arg, struct comm_reply *rep)
+{
+	struct worker *w = arg;
+	int r = worker_handle_query(arg, rep);
+
+	if (r == COMM_REPLY_SEND) {
+		dnstap_client_response(w->dt_reply, rep, rep->reply,
+		    rep->reply_len);
+	}
+	return r;
 }
 
 /** The shared parts of the module environment, from the daemon. */
@@ -399,6 +423,8 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 	 * raises max-udp-size takes effect at the next restart.) */
 	size_t udp_cap = cfg->max_udp_size > MSG_UDP_MIN ?
 	    (size_t)cfg->max_udp_size : MSG_UDP_MIN;
+	comm_handler_type handler;
+	struct dnstap *dt;
 	int i, fd;
 
 	if (!w) {
@@ -407,6 +433,10 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 	}
 	w->thread_num = num;
 	w->daemon = daemon;
+	w->dt_query = dnstap_worker(daemon->dtenv, num, DNSTAP_CLIENT_QUERY);
+	w->dt_reply = dnstap_worker(daemon->dtenv, num,
+	    DNSTAP_CLIENT_RESPONSE);
+	handler = w->dt_reply ? worker_handle_query_tap : worker_handle_query;
 	pthread_mutex_init(&w->jobs_lock, NULL);
 	w->base = comm_base_create();
 	w->points = calloc((size_t)(num_udp + num_tcp) + 1,
@@ -433,8 +463,7 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		}
 		fd = dup(udp_fds[i]);
 		w->points[w->num_points] = fd == -1 ? NULL :
-		    comm_point_create_udp(w->base, fd, udp_cap,
-		    worker_handle_query, w);
+		    comm_point_create_udp(w->base, fd, udp_cap, handler, w);
 		comm_point_set_too_big(w->points[w->num_points],
 		    worker_too_big, w);
 		comm_point_set_prefetch(w->points[w->num_points],
@@ -458,7 +487,7 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 		fd = dup(tcp_fds[i]);
 		w->points[w->num_points] = fd == -1 ? NULL :
 		    comm_point_create_tcp(w->base, fd, cfg->incoming_num_tcp,
-		    cfg->tcp_idle_timeout, worker_handle_query, w);
+		    cfg->tcp_idle_timeout, handler, w);
 		comm_point_set_accept_check(w->points[w->num_points],
 		    worker_tcp_accept, w);
 		if (!w->points[w->num_points]) {
@@ -473,6 +502,12 @@ worker_create(struct daemon *daemon, int num, const int *udp_fds,
 	if (worker_setup_resolver(w, seams) != RES_OK) {
 		worker_delete(w);
 		return NULL;
+	}
+	/* dnstap of upstream queries: a tap of the outside network. */
+	dt = dnstap_worker(daemon->dtenv, num, DNSTAP_RESOLVER_QUERY |
+	    DNSTAP_RESOLVER_RESPONSE);
+	if (dt) {
+		outnet_set_tap(w->res->outnet, dnstap_resolver_tap, dt);
 	}
 	return w;
 }
@@ -805,6 +840,9 @@ worker_handle_query(void *arg, struct comm_reply *rep)
 	}
 	ret = msg_parse_query(q, rep->query, rep->query_len);
 	worker_count_query(&w->stats, rep->query, q);
+	if (w->dt_query) {
+		dnstap_client_query(w->dt_query, rep);
+	}
 	ao.edns_size = (uint16_t)cfg->edns_buffer_size;
 	ao.ede = cfg->ede;
 	ao.cookie = NULL;

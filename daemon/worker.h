@@ -23,6 +23,7 @@ struct comm_notify;
 struct comm_point;
 struct comm_reply;
 struct dns_msg;
+struct dnstap;
 struct modstack_thread;
 struct outnet_io;
 struct worker;
@@ -166,6 +167,12 @@ struct worker {
 	/** The counters at the last statistics line: queries, cache hits,
 	 * cache misses, replies from recursion. */
 	uint64_t stats_last[4];
+	/** dnstap: this worker's handle when client queries are logged,
+	 * else NULL (one branch per query when off). */
+	struct dnstap *dt_query;
+	/** Likewise when replies to clients are logged; the service
+	 * points then have worker_handle_query_tap() as their handler. */
+	struct dnstap *dt_reply;
 };
 
 /**

@@ -279,6 +279,10 @@ struct outside_network {
 	time_t last_alert;
 	/** 1 inside outnet_delete(): waiting queries are not sent. */
 	int deleting;
+	/** The tap (outnet_set_tap()), or NULL. */
+	outnet_tap_func tap;
+	/** Its argument. */
+	void *tap_arg;
 };
 
 /* ---------------------------------------------------------------- */
@@ -773,6 +777,30 @@ wire_detach(struct outnet_wire *q)
 }
 
 /**
+ * Show a query just sent, or the reply taken for it, to the tap.
+ * @param q: the query.
+ * @param is_reply: 0 for the query (q->pkt), 1 for the reply.
+ * @param pkt: the message.
+ * @param len: its length.
+ */
+static void
+wire_tap(const struct outnet_wire *q, int is_reply, const uint8_t *pkt,
+    size_t len)
+{
+	struct outnet_tap_msg m;
+
+	m.is_reply = is_reply;
+	m.is_tcp = q->is_tcp;
+	m.addr = &q->to;
+	m.addrlen = q->tolen;
+	m.port = q->is_tcp ? 0 : q->port;
+	m.sent = q->sent;
+	m.pkt = pkt;
+	m.len = len;
+	q->o->tap(q->o->tap_arg, &m);
+}
+
+/**
  * End a query with its final callback: detach, free, refill sockets from
  * the wait queue, then call back.
  * @param q: the query; freed here.
@@ -799,6 +827,10 @@ wire_finish(struct outnet_wire *q, int result, const uint8_t *reply,
 	r.id = q->id;
 	r.is_tcp = q->is_tcp;
 	r.rtt_ms = elapsed_ms(q);
+	if (o->tap && reply && (result == UPSTREAM_OK ||
+	    result == UPSTREAM_CAPS_MISMATCH)) {
+		wire_tap(q, 1, reply, len);
+	}
 	switch (result) {
 	case UPSTREAM_OK:
 		o->st.replies++;
@@ -1052,6 +1084,9 @@ udp_send(struct outnet_wire *q)
 	if (send(q->fd, q->pkt, q->pktlen, 0) != (ssize_t)q->pktlen) {
 		verbose(VERB_ALGO, "outgoing udp send: %s", strerror(errno));
 		goto fail;
+	}
+	if (o->tap) {
+		wire_tap(q, 0, q->pkt, q->pktlen);
 	}
 	q->ev = comm_fd_create(o->base, q->fd, udp_readable, q);
 	if (!q->ev || wire_arm(q) != 0) {
@@ -1390,6 +1425,9 @@ tcp_start(struct outnet_wire *q)
 			tcp_conn_free(t);
 		}
 		return RES_ESYSTEM;
+	}
+	if (o->tap) {
+		wire_tap(q, 0, q->pkt, q->pktlen);
 	}
 	comm_timer_disable(t->idle);
 	list_push(&t->queries, q);
@@ -1869,6 +1907,16 @@ outnet_delete(struct outside_network *o)
 	free(o->recvbuf);
 	free(o->server_cookies);
 	free(o);
+}
+
+void
+outnet_set_tap(struct outside_network *o, outnet_tap_func fn, void *arg)
+{
+	if (!o || !o->base) {
+		return;
+	}
+	o->tap = fn;
+	o->tap_arg = arg;
 }
 
 void

@@ -69,6 +69,12 @@
  * tcp_idle_ms.  The caller decides on TCP, e.g. after a TC=1 reply, which
  * is delivered as UPSTREAM_OK like any other.
  *
+ * A tap (outnet_set_tap()) sees a copy of every query put on the wire
+ * and of every reply taken as a query's (UPSTREAM_OK or
+ * UPSTREAM_CAPS_MISMATCH), for query logs such as dnstap; it is called
+ * on the worker's thread and must not block.  Forged and unwanted
+ * packets are not shown to it.
+ *
  * Threads: one struct outside_network per worker, used only on its thread
  * and inside its struct comm_base's loop.  Nothing blocks.
  *
@@ -81,6 +87,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include "util/module.h"
 
 struct comm_base;
@@ -204,6 +211,34 @@ struct outnet_io {
 	void (*cancel)(void *arg, struct outnet_wire *w);
 };
 
+/** What a tap is shown of one message on the wire. */
+struct outnet_tap_msg {
+	/** 0: a query as sent; 1: the reply taken for it. */
+	int is_reply;
+	/** 1 over TCP, 0 over UDP. */
+	int is_tcp;
+	/** The server, address and port. */
+	const struct sockaddr_storage *addr;
+	/** Length of addr. */
+	socklen_t addrlen;
+	/** Our source port of the query; 0 when not known (TCP). */
+	uint16_t port;
+	/** When the query was sent. */
+	struct timeval sent;
+	/** The message (a reply with its 0x20 case given back as asked);
+	 * valid during the call only. */
+	const uint8_t *pkt;
+	/** Its length. */
+	size_t len;
+};
+
+/**
+ * A tap of the outside network (outnet_set_tap()).
+ * @param arg: the argument given with it.
+ * @param m: the message; valid during the call only.
+ */
+typedef void (*outnet_tap_func)(void *arg, const struct outnet_tap_msg *m);
+
 /**
  * Create an outside network for one worker, on sockets.
  * @param base: the worker's event base.
@@ -252,6 +287,16 @@ struct outnet_query *outnet_query(struct outside_network *o,
  * @param q: a handle whose final callback has not started.
  */
 void outnet_cancel(struct outnet_query *q);
+
+/**
+ * Show every query sent on the sockets, and every reply taken, to a tap
+ * (query logs).  A scripted wire (outnet_create_io()) has no tap.
+ * @param o: the outside network.
+ * @param fn: the tap, or NULL for none (the default).
+ * @param arg: its argument.
+ */
+void outnet_set_tap(struct outside_network *o, outnet_tap_func fn,
+	void *arg);
 
 /**
  * Read the counters.

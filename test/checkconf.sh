@@ -110,6 +110,41 @@ else
 	check $? "cachedb: refused by a build without libhiredis"
 fi
 
+# The dnstap: clause: dnstap-enable needs a socket; a build without
+# dnstap refuses it; Unbound's options that are not built are refused
+# with file and line.
+printf 'server:\n\tport: 5353\ndnstap:\n\tdnstap-enable: yes\n\tdnstap-log-client-query-messages: yes\n' \
+    >"$tmp/dt1.conf"
+"$prog" "$tmp/dt1.conf" >"$tmp/out" 2>"$tmp/err"
+st=$?
+if grep -q "define USE_DNSTAP 1" "${top_builddir:-.}/config.h" 2>/dev/null; then
+	test $st -eq 1 &&
+	    grep -q "dt1.conf:4: dnstap-enable: yes needs dnstap-socket-path" "$tmp/err"
+	check $? "dnstap: dnstap-enable without dnstap-socket-path refused, with file and line"
+	printf 'server:\n\tport: 5353\ndnstap:\n\tdnstap-enable: yes\n\tdnstap-socket-path: "/run/dnstap.sock"\n\tdnstap-send-identity: yes\n\tdnstap-identity: "r1"\n\tdnstap-bidirectional: yes\n\tdnstap-sample-rate: 0\n' \
+	    >"$tmp/dt2.conf"
+	"$prog" "$tmp/dt2.conf" >"$tmp/out" 2>"$tmp/err"
+	check $? "dnstap: a complete clause accepted"
+else
+	test $st -eq 1 &&
+	    grep -q "dt1.conf:4: dnstap-enable: yes, but this build has no dnstap" "$tmp/err"
+	check $? "dnstap: dnstap-enable refused by a build without dnstap, with file and line"
+fi
+printf 'dnstap:\n\tdnstap-enable: no\n\tdnstap-ip: 127.0.0.1@6000\n\tdnstap-tls: yes\n\tdnstap-log-forwarder-query-messages: yes\n\tdnstap-bidirectional: no\n' \
+    >"$tmp/dt3.conf"
+"$prog" "$tmp/dt3.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+    grep -q "dt3.conf:3: option 'dnstap-ip' is not supported: dnstap over TCP is not built" "$tmp/err" &&
+    grep -q "dt3.conf:4: option 'dnstap-tls' is not supported" "$tmp/err" &&
+    grep -q "dt3.conf:5: option 'dnstap-log-forwarder-query-messages' is not supported" "$tmp/err" &&
+    grep -q "dt3.conf:6: 'dnstap-bidirectional: no' is not supported (only 'yes'" "$tmp/err"
+check $? "dnstap: Unbound's options that are not built refused, with file and line"
+printf 'server:\n\tdnstap-enable: yes\n' >"$tmp/dt4.conf"
+"$prog" "$tmp/dt4.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+    grep -q "dt4.conf:2: option 'dnstap-enable' belongs in 'dnstap:', not in 'server:'" "$tmp/err"
+check $? "dnstap: an option of the clause elsewhere refused, with file and line"
+
 "$prog" -o port testdata/config/good.conf >"$tmp/out" 2>"$tmp/err"
 test $? -eq 0 && test "$(cat "$tmp/out")" = 5353
 check $? "-o port prints 5353"

@@ -49,7 +49,7 @@ fi
 # the program, so a generator that drops an option is caught.
 sed -n 's/^X(CFG_C_\([A-Z]*\), "\([^"]*\)".*/\1 \2/p' "$table" |
     sed -e 's/^SERVER /server /' -e 's/^REMOTE /remote-control /' \
-	-e 's/^CACHEDB /cachedb /' -e 's/^FORWARD /forward-zone /' \
+	-e 's/^CACHEDB /cachedb /' -e 's/^DNSTAP /dnstap /' -e 's/^FORWARD /forward-zone /' \
 	-e 's/^STUB /stub-zone /' >"$tmp/options"
 count=$(wc -l <"$tmp/options")
 test "$count" -ge 100 && ! grep -q '^[A-Z]' "$tmp/options"

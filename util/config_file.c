@@ -85,8 +85,8 @@ static const struct cfg_zone_option cfg_zone_options[] = {
 
 /** Clause keywords, indexed by enum cfg_clause. */
 static const char *const cfg_clause_names[] = {
-	"", "server", "remote-control", "cachedb", "forward-zone",
-	"stub-zone"
+	"", "server", "remote-control", "cachedb", "dnstap",
+	"forward-zone", "stub-zone"
 };
 /** Entries in cfg_clause_names. */
 #define CFG_NUM_CLAUSES \
@@ -668,7 +668,26 @@ static const struct cfg_refused cfg_refused_options[] = {
 	    "answer needs" },
 	{ "msg-buffer-size", NULL, "message buffers are sized for the "
 	    "largest message (65535 octets); remove the line" },
-	{ "prefetch-key", NULL, "not built yet; remove the line" }
+	{ "prefetch-key", NULL, "not built yet; remove the line" },
+	{ "dnstap-bidirectional", "yes", "the Frame Streams connection "
+	    "always starts with the bidirectional handshake" },
+	{ "dnstap-ip", NULL, "dnstap over TCP is not built; use "
+	    "dnstap-socket-path" },
+	{ "dnstap-tls", NULL, "dnstap over TLS is not built; use "
+	    "dnstap-socket-path" },
+	{ "dnstap-tls-server-name", NULL, "dnstap over TLS is not built" },
+	{ "dnstap-tls-cert-bundle", NULL, "dnstap over TLS is not built" },
+	{ "dnstap-tls-client-key-file", NULL, "dnstap over TLS is not "
+	    "built" },
+	{ "dnstap-tls-client-cert-file", NULL, "dnstap over TLS is not "
+	    "built" },
+	{ "dnstap-sample-rate", "0", "every message is logged" },
+	{ "dnstap-log-forwarder-query-messages", NULL, "not built: queries "
+	    "to forwarders are logged as RESOLVER_QUERY with "
+	    "dnstap-log-resolver-query-messages; remove the line" },
+	{ "dnstap-log-forwarder-response-messages", NULL, "not built: "
+	    "replies of forwarders are logged as RESOLVER_RESPONSE with "
+	    "dnstap-log-resolver-response-messages; remove the line" }
 };
 
 const struct cfg_refused *

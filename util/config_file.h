@@ -2,7 +2,8 @@
  * util/config_file.h - resolute.conf: the settings and their parser.
  *
  * The file uses unbound.conf's syntax: clauses ("server:",
- * "remote-control:", "cachedb:", "forward-zone:", "stub-zone:"), then
+ * "remote-control:", "cachedb:", "dnstap:", "forward-zone:",
+ * "stub-zone:"), then
  * "name: value" pairs, several per line if wanted ("server: port: 53").
  * A value is a word or a quoted string ("..." or '...', which may hold
  * spaces and '#'); '#' starts a comment to the end of the line.  An
@@ -47,6 +48,7 @@ enum cfg_clause {
 	CFG_C_SERVER,		/**< server: */
 	CFG_C_REMOTE,		/**< remote-control: */
 	CFG_C_CACHEDB,		/**< cachedb: */
+	CFG_C_DNSTAP,		/**< dnstap: */
 	CFG_C_FORWARD,		/**< forward-zone: */
 	CFG_C_STUB		/**< stub-zone: */
 };

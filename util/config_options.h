@@ -1,8 +1,8 @@
 /*
  * util/config_options.h - the one table of resolute.conf options.
  *
- * Every option of the server:, remote-control: and cachedb: clauses is one
- * line of CFG_OPTIONS below.  The list is an X-macro: a user defines
+ * Every option of the server:, remote-control:, cachedb: and dnstap:
+ * clauses is one line of CFG_OPTIONS below.  The list is an X-macro: a user defines
  *	#define X(clause, name, type, field, def, min, max, desc) ...
  * and expands CFG_OPTIONS(X).  util/config_file.h generates the fields of
  * struct config from it, util/config_file.c the defaults, the name lookup,
@@ -12,7 +12,7 @@
  * documentation); nothing else needs to know the list.
  *
  * Columns:
- *	clause	CFG_C_SERVER, CFG_C_REMOTE or CFG_C_CACHEDB.
+ *	clause	CFG_C_SERVER, CFG_C_REMOTE, CFG_C_CACHEDB or CFG_C_DNSTAP.
  *	name	the option as written in resolute.conf, Unbound's name
  *		where the feature is the same.
  *	type	BOOL (yes/no, int), INT (decimal, min..max checked, int),
@@ -350,6 +350,34 @@ X(CFG_C_CACHEDB, "redis-logical-db", INT, redis_logical_db, "0", 0, \
 X(CFG_C_CACHEDB, "redis-cluster", BOOL, redis_cluster, "no", 0, 0, \
 	"Redis Cluster: the redis-server-host lines are seed nodes; keys " \
 	"go to the master of their slot (MOVED and ASK followed)") \
+X(CFG_C_DNSTAP, "dnstap-enable", BOOL, dnstap_enable, "no", 0, 0, \
+	"send dnstap messages (https://dnstap.info) to dnstap-socket-path; " \
+	"a build without dnstap refuses yes") \
+X(CFG_C_DNSTAP, "dnstap-socket-path", STR, dnstap_socket_path, "", 0, \
+	0, "Unix socket of the dnstap reader (Frame Streams, content type " \
+	"protobuf:dnstap.Dnstap); needed with dnstap-enable") \
+X(CFG_C_DNSTAP, "dnstap-send-identity", BOOL, dnstap_send_identity, \
+	"no", 0, 0, "put dnstap-identity in every message") \
+X(CFG_C_DNSTAP, "dnstap-send-version", BOOL, dnstap_send_version, "no", \
+	0, 0, "put dnstap-version in every message") \
+X(CFG_C_DNSTAP, "dnstap-identity", STR, dnstap_identity, "", 0, 0, \
+	"identity sent with dnstap-send-identity, \"\" for the host name") \
+X(CFG_C_DNSTAP, "dnstap-version", STR, dnstap_version, "", 0, 0, \
+	"version sent with dnstap-send-version, \"\" for the package's " \
+	"(resolute VERSION)") \
+X(CFG_C_DNSTAP, "dnstap-log-resolver-query-messages", BOOL, \
+	dnstap_log_resolver_query_messages, "no", 0, 0, \
+	"log queries sent to authoritative servers and forwarders " \
+	"(RESOLVER_QUERY)") \
+X(CFG_C_DNSTAP, "dnstap-log-resolver-response-messages", BOOL, \
+	dnstap_log_resolver_response_messages, "no", 0, 0, \
+	"log the replies taken from them (RESOLVER_RESPONSE)") \
+X(CFG_C_DNSTAP, "dnstap-log-client-query-messages", BOOL, \
+	dnstap_log_client_query_messages, "no", 0, 0, \
+	"log queries received from clients (CLIENT_QUERY)") \
+X(CFG_C_DNSTAP, "dnstap-log-client-response-messages", BOOL, \
+	dnstap_log_client_response_messages, "no", 0, 0, \
+	"log replies sent to clients (CLIENT_RESPONSE)") \
 X(CFG_C_REMOTE, "control-enable", BOOL, control_enable, "no", 0, 0, \
 	"open the control channel") \
 X(CFG_C_REMOTE, "control-interface", STRLIST, control_interface, NULL, \
