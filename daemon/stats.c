@@ -6,6 +6,7 @@
 #include "config.h"
 #include "daemon/stats.h"
 #include "daemon/daemon.h"
+#include "daemon/dnstap.h"
 #include "services/modstack.h"
 #include "cache/infra.h"
 #include "cache/keycache.h"
@@ -816,6 +817,18 @@ stats_prometheus(struct daemon *d, struct strbuf *out)
 		strbuf_printf(out, "resolute_requestlist{thread=\"%d\"} %zu\n",
 		    i, d->workers[i] ?
 		    mesh_count(d->workers[i]->res->mesh) : (size_t)0);
+	}
+	if (d->dtenv) {
+		struct dnstap_counts dc;
+
+		dnstap_env_counts(d->dtenv, &dc);
+		stats_prom_head(out, "resolute_dnstap_frames_total", "counter",
+		    "dnstap frames queued for the socket, and dropped (the "
+		    "reader slow or gone).");
+		strbuf_printf(out, "resolute_dnstap_frames_total{result=\"sent\"}"
+		    " %llu\nresolute_dnstap_frames_total{result=\"dropped\"} "
+		    "%llu\n", (unsigned long long)dc.sent,
+		    (unsigned long long)dc.dropped);
 	}
 	stats_prom_head(out, "resolute_start_time_seconds", "gauge",
 	    "Start time of the daemon since the Unix epoch.");

@@ -94,6 +94,8 @@ server:
 	pidfile: "$dir/resolute.pid"
 	logfile: "$dir/resolute.log"
 	verbosity: 1
+	http-stats-interface: 127.0.0.1
+	http-stats-port: $((port + 1))
 remote-control:
 	control-enable: yes
 	control-interface: "$dir/control.sock"
@@ -222,6 +224,10 @@ else
 	check "reader stopped: frames dropped and counted (dnstap.dropped=${dropped:-?})" \
 	    '[ "${dropped:-0}" -gt 0 ]' ||
 	    echo "$out" | grep "^dnstap" | sed 's/^/# /'
+	mdrop=$(curl -s "http://127.0.0.1:$((port + 1))/metrics" |
+	    sed -n 's/^resolute_dnstap_frames_total{result="dropped"} //p')
+	check "reader stopped: /metrics counts the dropped frames too (${mdrop:-?})" \
+	    '[ "${mdrop:-0}" -gt 0 ]'
 	# The daemon waits for the stopped reader a few seconds only.
 	$C stop >/dev/null 2>&1
 	stopped=0
