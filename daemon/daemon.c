@@ -60,6 +60,33 @@ daemon_setup_free(struct daemon_setup *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/** The HTTP statistics endpoint's checks beyond single options: with
+ * TLS, the key and certificate must be there to read (the daemon reads
+ * them at start, as root, before anything else can fail). */
+static int
+daemon_check_http(const struct config *cfg)
+{
+	char where[512];
+	const char *f[2];
+	int i, ret = RES_OK;
+
+	if (!cfg->http_stats_interface || !cfg->http_stats_use_cert) {
+		return RES_OK;
+	}
+	f[0] = cfg->server_key_file;
+	f[1] = cfg->server_cert_file;
+	for (i = 0; i < 2; i++) {
+		if (!f[i] || access(f[i], R_OK) != 0) {
+			log_err("%s: http-stats-use-cert: cannot read %s: %s "
+			    "(run resolute-control-setup)", config_where(cfg,
+			    "http-stats-use-cert", where, sizeof(where)),
+			    f[i] ? f[i] : "(no file)", strerror(errno));
+			ret = RES_ESYNTAX;
+		}
+	}
+	return ret;
+}
+
 int
 daemon_setup_build(const struct config *cfg, struct daemon_setup *s)
 {
@@ -95,6 +122,7 @@ daemon_setup_build(const struct config *cfg, struct daemon_setup *s)
 	    config_where(cfg, "module-config", where, sizeof(where))) !=
 	    RES_OK;
 	bad |= cachedb_check_config(cfg, s->stack.cachedb) != RES_OK;
+	bad |= daemon_check_http(cfg) != RES_OK;
 	bad |= dnstap_check_config(cfg) != RES_OK;
 	bad |= hints_apply_config(s->hints, cfg) != RES_OK;
 	bad |= iter_fwd_apply_config(s->fwds, cfg) != RES_OK;

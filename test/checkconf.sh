@@ -83,6 +83,28 @@ test $? -eq 1 &&
     ! grep -q "if.conf:3:" "$tmp/err"
 check $? "interface: 127.0.0.999 refused with file and line, ::1@5353 accepted"
 
+# The HTTP statistics endpoint: its address, its access list's actions,
+# and with TLS the key and certificate, all before the daemon would stop.
+printf 'server:\n\thttp-stats-interface: 127.0.0.1\n\thttp-stats-interface: 127.0.0.999\n' \
+    >"$tmp/http1.conf"
+"$prog" "$tmp/http1.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+    grep -q "http1.conf:3: http-stats-interface: '127.0.0.999' is not an IPv4 or IPv6 address" "$tmp/err"
+check $? "http-stats-interface: a bad address refused with file and line"
+printf 'server:\n\thttp-stats-access-control: 10.0.0.0/8 allow\n\thttp-stats-access-control: 10.1.0.0/16 allow_snoop\n' \
+    >"$tmp/http2.conf"
+"$prog" "$tmp/http2.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+    grep -q "http2.conf:3: unknown http-stats-access-control action.*'allow_snoop'" "$tmp/err"
+check $? "http-stats-access-control: only allow, deny and refuse"
+printf 'server:\n\thttp-stats-interface: 127.0.0.1\n\thttp-stats-use-cert: yes\nremote-control:\n\tserver-key-file: "%s/none.key"\n\tserver-cert-file: "%s/none.pem"\n' \
+    "$tmp" "$tmp" >"$tmp/http3.conf"
+"$prog" "$tmp/http3.conf" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 &&
+    grep -q "http3.conf:3: http-stats-use-cert: cannot read $tmp/none.key" "$tmp/err" &&
+    grep -q "http3.conf:3: http-stats-use-cert: cannot read $tmp/none.pem" "$tmp/err"
+check $? "http-stats-use-cert: missing key and certificate named"
+
 # The cachedb: clause: checked with the module chain, as the daemon
 # checks it (a clause the chain does not use is an error, so are a
 # name where an address must be and a cluster with a database number).
