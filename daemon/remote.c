@@ -3,23 +3,36 @@
  * the request line and every command.  See remote.h for the protocol
  * and the threading.
  *
- * A connection's TLS handshake and request line are read as they come
- * on the main thread's event loop (struct rc_pending, at most
- * RC_MAX_PENDING at once, each closed after REMOTE_IO_TIMEOUT), so idle
- * or slow clients wait side by side and delay nobody.  The command then
- * runs to its end on the main thread with blocking I/O bounded by socket
- * timeouts (the client has sent its whole request: a load_cache body
- * that stops coming, or a dump nobody reads, costs at most the timeout
- * per read or write).  Output goes
- * through a small buffer (struct rc_conn) that is flushed when full, so
- * a dump streams.  While a dump walks a cache, the walk holds a shard
- * lock the workers may need: then output is written only as far as the
- * socket takes it without waiting, and what it does not take is kept in
- * memory (at most RC_SPILL_MAX) until the walk is done.  A client that
- * reads as fast as the dump is written keeps memory small; a stalled one
- * costs memory, never the workers' time.  Once a write fails
- * (client gone, timeout) the connection is marked failed, further output
- * is discarded and long commands stop at their next write.
+ * Every connection is served on the main thread's event loop from
+ * accept to close (struct rc_pending, at most RC_MAX_PENDING at once),
+ * side by side, never waiting for one client:
+ * - its TLS handshake and request line are read as they come, within
+ *   REMOTE_IO_TIMEOUT of the accept;
+ * - a command with a text after the request line (load_cache) has all
+ *   of it read into memory up to "%end" (at most RC_BODY_MAX, else
+ *   refused) within RC_BODY_TIMEOUT of the request line, however slowly
+ *   it comes: the command never reads the socket;
+ * - the command then runs to its end on the main thread.  Its output
+ *   goes through a small buffer (struct rc_conn) whose contents are
+ *   written as far as the socket takes them at once; the rest is kept
+ *   in memory (the spill, at most RC_SPILL_MAX: beyond it the connection
+ *   is failed and the command stops at its next write), so a dump
+ *   streams to a client that reads, and a client that does not read
+ *   costs memory, never time.  This also holds while a dump walks a
+ *   cache holding a shard lock the workers may need;
+ * - when the command returns, what the socket has not taken is sent
+ *   from the event loop as the socket becomes writable (TLS writes that
+ *   want to read or write first are repeated), within
+ *   RC_OUTPUT_TIMEOUT; then the connection is closed.  A connection
+ *   whose time is up is closed and its memory freed.
+ * Once a write fails (client gone) the connection is marked failed and
+ * further output is discarded.  daemon_remote_detach() frees every
+ * connection in any phase.
+ *
+ * trace hands its connection to a thread of its own (rc->detached):
+ * that thread waits for the traced query and writes its output with
+ * blocking writes bounded by REMOTE_IO_TIMEOUT each (rc_conn.blocking),
+ * off the main thread.
  */
 #include "config.h"
 #include "daemon/remote.h"
@@ -58,7 +71,6 @@
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,15 +94,24 @@ static int rc_traces;
 /** Longest line read: a dump line of the largest RDATA in generic hex
  * form (2 * 65535 characters) fits, as does a local_data RR. */
 #define RC_LINE_MAX (256 * 1024)
-/** Most output held in memory while a cache walk may not wait for the
- * client (see rc_conn.spill). */
+/** Most output of a connection held in memory, not yet taken by the
+ * client (see rc_conn.spillbuf); beyond it the command is stopped. */
 #define RC_SPILL_MAX (64 * 1024 * 1024)
-/** Largest piece written while a walk holds a cache lock: small enough
- * for a socket that polled writable to take without blocking. */
-#define RC_NOWAIT_CHUNK 2048
+/** Most text after a request line (load_cache), read into memory before
+ * the command runs; a longer text is refused. */
+#define RC_BODY_MAX (64 * 1024 * 1024)
+/** Seconds the text after a request line may take, all of it: a client
+ * that trickles it does not get longer. */
+#define RC_BODY_TIMEOUT (REMOTE_IO_TIMEOUT * 2)
+/** Seconds the output of a command may take to be sent, all of it, once
+ * the command is done. */
+#define RC_OUTPUT_TIMEOUT (REMOTE_IO_TIMEOUT * 2)
+/** Largest TLS record written at once. */
+#define RC_TLS_CHUNK 16384
 /** Output buffer of a connection. */
 #define RC_OUT_SIZE 16384
-/** Most connections reading their request at once; more are closed. */
+/** Most connections on the event loop at once (reading their request
+ * or sending their output); more are closed. */
 #define RC_MAX_PENDING 64
 
 struct rc_pending;
@@ -131,7 +152,8 @@ struct daemon_remote {
 	 * rc_pending_run() then leaves the connection alone.  Main thread
 	 * only: the connection itself may be gone by the time it is read. */
 	int detached;
-	/** Connections still reading their request (struct rc_pending). */
+	/** Connections on the event loop (struct rc_pending): reading
+	 * their request or sending their output. */
 	struct rc_pending *pending;
 	/** Their number. */
 	int npending;
@@ -147,21 +169,31 @@ struct rc_conn {
 	char in[4096];
 	/** Bytes in it and the read position. */
 	size_t inlen, inpos;
+	/** The text that follows the request line (load_cache), "%end"
+	 * line included, read on the event loop before the command runs;
+	 * rc_read_line() reads it. */
+	struct strbuf body;
+	/** The read position in it. */
+	size_t bodypos;
 	/** Output buffer. */
 	char out[RC_OUT_SIZE];
 	/** Bytes in it. */
 	size_t outlen;
 	/** 1 once a read or write failed: nothing more goes out. */
 	int failed;
-	/** 1 while a cache walk holds a shard lock: output is written only
-	 * as far as the socket takes it at once, the rest is kept in
-	 * spillbuf (up to RC_SPILL_MAX) and sent after the walk, so a slow
-	 * client never makes a worker wait for the lock. */
-	int nowait;
-	/** Output kept while nowait; malloced. */
+	/** 0 on the main thread: output is written only as far as the
+	 * socket takes it at once, never waiting; the rest is kept in
+	 * spillbuf and sent from the event loop.  1 on a thread of its own
+	 * (trace): writes block, bounded by socket timeouts. */
+	int blocking;
+	/** Output the socket has not taken yet: spillbuf[spillpos ..
+	 * spilllen), at most RC_SPILL_MAX; malloced. */
 	char *spillbuf;
-	/** Bytes in it, and its size. */
-	size_t spilllen, spillcap;
+	/** Its first byte not sent, its end, and its size. */
+	size_t spillpos, spilllen, spillcap;
+	/** Length of a TLS write to repeat (it wanted to read or write
+	 * first), or 0. */
+	int tlswant;
 };
 
 /** Read raw bytes; >0 count, 0 end, -1 error, -2 nothing now (on a
@@ -191,8 +223,17 @@ rc_recv(struct rc_conn *c, char *buf, size_t len)
 	return r < 0 ? -1 : r;
 }
 
-/** Write buf to the client, blocking (bounded by the socket timeout).
- * 0 or -1 (then the connection failed). */
+/** Note that a write failed: the connection is failed. */
+static void
+rc_write_failed(struct rc_conn *c)
+{
+	verbose(VERB_OPS, "control: client write failed (gone or too slow)");
+	c->failed = 1;
+}
+
+/** Write buf to the client, blocking (bounded by the socket timeout):
+ * for a connection on a thread of its own (blocking).  0 or -1 (then
+ * the connection failed). */
 static int
 rc_send(struct rc_conn *c, const char *buf, size_t len)
 {
@@ -210,9 +251,7 @@ rc_send(struct rc_conn *c, const char *buf, size_t len)
 			}
 		}
 		if (r <= 0) {
-			verbose(VERB_OPS, "control: client write failed (gone "
-			    "or too slow)");
-			c->failed = 1;
+			rc_write_failed(c);
 			break;
 		}
 		done += (size_t)r;
@@ -220,22 +259,58 @@ rc_send(struct rc_conn *c, const char *buf, size_t len)
 	return c->failed ? -1 : 0;
 }
 
-/** The socket takes more output now. */
+/** Write what the socket takes of buf now, without waiting.
+ * @return the bytes written, 0 when the socket takes nothing now, -1 on
+ *	error (the connection is then failed). */
 static int
-rc_writable(struct rc_conn *c)
+rc_send_some(struct rc_conn *c, const char *buf, size_t len)
 {
-	struct pollfd p;
+	int r;
 
-	p.fd = c->fd;
-	p.events = POLLOUT;
-	p.revents = 0;
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT);
+	if (c->ssl) {
+		/* A write that wanted I/O is repeated with its length (the
+		 * data is the same, at the front of the spill). */
+		int n = c->tlswant ? c->tlswant : len > RC_TLS_CHUNK ?
+		    RC_TLS_CHUNK : (int)len;
+
+		ERR_clear_error();
+		r = SSL_write(c->ssl, buf, n);
+		if (r > 0) {
+			c->tlswant = 0;
+			return r;
+		}
+		r = SSL_get_error(c->ssl, r);
+		if (r == SSL_ERROR_WANT_WRITE || r == SSL_ERROR_WANT_READ) {
+			c->tlswant = n;
+			return 0;
+		}
+		rc_write_failed(c);
+		return -1;
+	}
+	do {
+		r = (int)send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		return 0;
+	}
+	if (r <= 0) {
+		rc_write_failed(c);
+		return -1;
+	}
+	return r;
 }
 
 /** Keep output in the spill buffer.  0 or -1 (too much: failed). */
 static int
 rc_spill(struct rc_conn *c, const char *buf, size_t len)
 {
+	if (c->spillpos > 0 && c->spilllen + len > c->spillcap) {
+		/* Room at the front first. */
+		memmove(c->spillbuf, c->spillbuf + c->spillpos,
+		    c->spilllen - c->spillpos);
+		c->spilllen -= c->spillpos;
+		c->spillpos = 0;
+	}
 	if (c->spilllen + len > c->spillcap) {
 		size_t cap = c->spillcap ? c->spillcap : 65536;
 		char *n;
@@ -244,8 +319,9 @@ rc_spill(struct rc_conn *c, const char *buf, size_t len)
 			cap *= 2;
 		}
 		if (cap > RC_SPILL_MAX || !(n = realloc(c->spillbuf, cap))) {
-			verbose(VERB_OPS, "control: client too slow for the "
-			    "dump; stopped");
+			verbose(VERB_OPS, "control: client too slow: more than "
+			    "%d bytes of output not taken; stopped",
+			    RC_SPILL_MAX);
 			c->failed = 1;
 			return -1;
 		}
@@ -257,34 +333,51 @@ rc_spill(struct rc_conn *c, const char *buf, size_t len)
 	return 0;
 }
 
-/** Send everything buffered.  0 or -1 (then the connection failed). */
+/** Send what the socket takes of the spill now, without waiting.
+ * @return 1 when all of it is sent, 0 when some is left, -1 when the
+ *	connection failed. */
+static int
+rc_push(struct rc_conn *c)
+{
+	int r;
+
+	while (!c->failed && c->spillpos < c->spilllen) {
+		r = rc_send_some(c, c->spillbuf + c->spillpos,
+		    c->spilllen - c->spillpos);
+		if (r <= 0) {
+			break;
+		}
+		c->spillpos += (size_t)r;
+	}
+	if (c->failed) {
+		return -1;
+	}
+	if (c->spillpos < c->spilllen) {
+		return 0;
+	}
+	c->spillpos = c->spilllen = 0;
+	return 1;
+}
+
+/** Send everything buffered: on the main thread as far as the socket
+ * takes it now (the rest waits in the spill, in order), on a thread of
+ * its own to the end.  0 or -1 (then the connection failed). */
 static int
 rc_flush(struct rc_conn *c)
 {
-	size_t done = 0;
-
-	if (c->nowait) {
-		/* Small pieces while the socket polls writable; the rest
-		 * waits in memory, in order. */
-		while (!c->failed && done < c->outlen && c->spilllen == 0 &&
-		    rc_writable(c)) {
-			size_t n = c->outlen - done;
-
-			if (n > RC_NOWAIT_CHUNK) {
-				n = RC_NOWAIT_CHUNK;
-			}
-			(void)rc_send(c, c->out + done, n);
-			done += n;
-		}
-		if (!c->failed && done < c->outlen) {
-			(void)rc_spill(c, c->out + done, c->outlen - done);
-		}
-	} else {
-		if (c->spilllen > 0) {
-			(void)rc_send(c, c->spillbuf, c->spilllen);
-			c->spilllen = 0;
+	if (c->failed) {
+		c->outlen = 0;
+		return -1;
+	}
+	if (c->blocking) {
+		if (c->spillpos < c->spilllen) {
+			(void)rc_send(c, c->spillbuf + c->spillpos,
+			    c->spilllen - c->spillpos);
+			c->spillpos = c->spilllen = 0;
 		}
 		(void)rc_send(c, c->out, c->outlen);
+	} else if (c->outlen > 0 && rc_spill(c, c->out, c->outlen) == 0) {
+		(void)rc_push(c);
 	}
 	c->outlen = 0;
 	return c->failed ? -1 : 0;
@@ -364,35 +457,34 @@ rc_line_take(struct rc_conn *c, char *buf, size_t sz, size_t *len)
 }
 
 /**
- * Read one line (without its newline) into buf.
- * @return its length, or -1 on end, error, timeout or a line longer than
- *	sz - 1 (the connection is then failed).
+ * Read one line (without its newline) of the text that followed the
+ * request line (read before the command ran) into buf.
+ * @return its length, or -1 at the end of the text or for a line longer
+ *	than sz - 1 (the connection is then failed).
  */
 static int
 rc_read_line(struct rc_conn *c, char *buf, size_t sz)
 {
-	size_t len = 0;
-	int r;
+	const char *s = c->body.p + c->bodypos, *nl;
+	size_t len;
 
-	for (;;) {
-		if (c->inpos == c->inlen) {
-			r = rc_recv(c, c->in, sizeof(c->in));
-			if (r <= 0) {
-				c->failed = 1;
-				return -1;
-			}
-			c->inlen = (size_t)r;
-			c->inpos = 0;
-		}
-		r = rc_line_take(c, buf, sz, &len);
-		if (r == 1) {
-			return (int)len;
-		}
-		if (r < 0) {
-			c->failed = 1;
-			return -1;
-		}
+	if (!c->body.p || c->bodypos >= c->body.len) {
+		c->failed = 1;
+		return -1;
 	}
+	nl = memchr(s, '\n', c->body.len - c->bodypos);
+	len = nl ? (size_t)(nl - s) : c->body.len - c->bodypos;
+	c->bodypos += len + (nl ? 1 : 0);
+	if (len > 0 && s[len - 1] == '\r') {
+		len--;
+	}
+	if (len + 1 > sz) {
+		c->failed = 1;
+		return -1;
+	}
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	return (int)len;
 }
 
 /** Free a connection and close its socket. */
@@ -404,6 +496,7 @@ rc_conn_free(struct rc_conn *c)
 	}
 	SSL_free(c->ssl);
 	free(c->spillbuf);
+	strbuf_free(&c->body);
 	if (c->fd != -1) {
 		close(c->fd);
 	}
@@ -872,10 +965,10 @@ rc_cmd_dump_cache(struct rc_conn *c, struct daemon_remote *rc)
 {
 	int r;
 
-	c->nowait = 1;
+	/* The walk holds a shard lock while it writes: output never waits
+	 * for the client (rc_flush()), so neither do the workers. */
 	r = dump_cache_write(rc->d->rrset_cache, rc->d->msg_cache,
 	    time(NULL), rc_dump_write, c);
-	c->nowait = 0;
 
 	if (r != RES_OK) {
 		rc_status(c, 0, "dump stopped: %s", res_strerror(r));
@@ -897,8 +990,8 @@ rc_cmd_load_cache(struct rc_conn *c, struct daemon_remote *rc, char *line)
 		rc_status(c, 0, "out of memory");
 		return;
 	}
-	/* Read everything, even after an error, so the client's writes
-	 * never meet a closed socket. */
+	/* The text is in memory, read on the event loop up to "%end"
+	 * before the command ran. */
 	while ((n = rc_read_line(c, line, RC_LINE_MAX)) >= 0) {
 		if (strcmp(line, "%end") == 0) {
 			break;
@@ -1792,6 +1885,25 @@ rc_cmd_local_data_remove(struct rc_conn *c, struct daemon_remote *rc,
 	rc_status(c, 1, NULL);
 }
 
+/** Make a connection's I/O blocking, each read and write bounded by
+ * REMOTE_IO_TIMEOUT (for a thread of its own), or non-blocking again. */
+static void
+rc_conn_blocking(struct rc_conn *c, int on)
+{
+	struct timeval tv;
+	int fl;
+
+	tv.tv_sec = on ? REMOTE_IO_TIMEOUT : 0;
+	tv.tv_usec = 0;
+	(void)setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if ((fl = fcntl(c->fd, F_GETFL)) != -1) {
+		(void)fcntl(c->fd, F_SETFL, on ? fl & ~O_NONBLOCK :
+		    fl | O_NONBLOCK);
+	}
+	c->blocking = on;
+}
+
 /** A trace handed to its thread. */
 struct rc_trace {
 	/** The connection, owned by the thread. */
@@ -1914,6 +2026,9 @@ rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	}
 	t->c = c;
 	rc->detached = 1;
+	/* The thread writes with blocking I/O (bounded by the socket
+	 * timeouts), off the main thread. */
+	rc_conn_blocking(c, 1);
 	started = pthread_attr_init(&attr) == 0;
 	if (started) {
 		started = pthread_attr_setdetachstate(&attr,
@@ -1923,6 +2038,7 @@ rc_cmd_trace(struct rc_conn *c, struct daemon_remote *rc, char *arg)
 	}
 	if (!started) {
 		rc->detached = 0;
+		rc_conn_blocking(c, 0);
 		__atomic_sub_fetch(&rc_traces, 1, __ATOMIC_SEQ_CST);
 		trace_run_release(t->run);
 		free(t);
@@ -2019,33 +2135,52 @@ rc_execute(struct rc_conn *c, struct daemon_remote *rc, char *line)
 	}
 }
 
+/** The phases of a connection on the event loop. */
+enum rc_phase {
+	/** TLS handshake. */
+	RC_HANDSHAKE,
+	/** Reading the request line. */
+	RC_REQUEST,
+	/** Reading the text after it, up to "%end" (load_cache). */
+	RC_BODY,
+	/** The command is done: sending what the socket has not taken. */
+	RC_OUTPUT
+};
+
 /**
- * A connection in its first phase: TLS handshake and request line, read
- * as they come on the main thread's event loop, so a client that sends
- * nothing (an idle TCP connection, a handshake never finished) delays
- * no other client and no signal.  Once its request line is complete the
- * command runs (rc_pending_run()).
+ * A connection served on the main thread's event loop, from accept to
+ * close: its TLS handshake, request line and text are read as they come,
+ * the command then runs on what was read, and its output is sent as the
+ * socket takes it.  A client that sends nothing, trickles its text or
+ * never reads delays no other client and no signal; each phase has an
+ * overall deadline (timer).
  */
 struct rc_pending {
 	/** The listening socket it came on. */
 	struct rc_listen *l;
 	/** The connection. */
 	struct rc_conn *c;
-	/** The request line so far (RC_LINE_MAX). */
+	/** Where it is. */
+	enum rc_phase phase;
+	/** The request line once complete (RC_LINE_MAX), or NULL. */
+	char *req;
+	/** The line being read (RC_LINE_MAX), or NULL. */
 	char *line;
 	/** Its length. */
 	size_t len;
-	/** 1 until the TLS handshake is done. */
-	int handshake;
-	/** The read watcher and the deadline. */
+	/** The read watcher (NULL once a client sending no more closed
+	 * its side while its output is sent). */
 	struct comm_fd *ev;
+	/** The write watcher while output waits for the socket, or NULL. */
+	struct comm_fd *wev;
+	/** The deadline of the phase. */
 	struct comm_timer *timer;
 	/** The channel's list of them. */
 	struct rc_pending *prev, *next;
 };
 
-/** Unlink a pending connection, stop its watchers and free it (and the
- * connection, unless taken: NULL). */
+/** Unlink a connection of the event loop, stop its watchers and free it
+ * (and the connection, unless taken: NULL). */
 static void
 rc_pending_free(struct rc_pending *p)
 {
@@ -2061,50 +2196,193 @@ rc_pending_free(struct rc_pending *p)
 	}
 	rc->npending--;
 	comm_fd_delete(p->ev);
+	comm_fd_delete(p->wev);
 	comm_timer_delete(p->timer);
 	rc_conn_free(p->c);
+	free(p->req);
 	free(p->line);
 	free(p);
 }
 
-/** The request line is complete: serve the command to its end (its
- * reads and writes blocking, bounded by REMOTE_IO_TIMEOUT, as an
- * authenticated client's) and close. */
+/** Close a connection whose output is all sent (or failed). */
+static void
+rc_pending_close(struct rc_pending *p)
+{
+	if (p->c->ssl && !p->c->failed) {
+		/* Our close_notify, as far as the socket takes it. */
+		(void)SSL_shutdown(p->c->ssl);
+	}
+	rc_pending_free(p);
+}
+
+/** The socket takes more output: send it; close when all is sent. */
+static void
+rc_output_cb(void *arg, int fd)
+{
+	struct rc_pending *p = arg;
+
+	(void)fd;
+	if (rc_push(p->c) != 0) {
+		rc_pending_close(p);
+	}
+}
+
+/** Readable while the output is sent: what the client sends now is
+ * dropped (with TLS, reading also lets a write that wanted to read go
+ * on).  When the client closed its side, stop watching it. */
+static void
+rc_output_readable(struct rc_pending *p)
+{
+	struct rc_conn *c = p->c;
+	int i, r;
+
+	for (i = 0; i < 16; i++) {
+		r = rc_recv(c, c->in, sizeof(c->in));
+		if (r == -2) {
+			break;
+		}
+		if (r <= 0) {
+			comm_fd_delete(p->ev);
+			p->ev = NULL;
+			break;
+		}
+	}
+	rc_output_cb(p, c->fd);
+}
+
+/** The command is done (or the request refused): send what the socket
+ * has not taken from the event loop, within RC_OUTPUT_TIMEOUT, then
+ * close. */
+static void
+rc_pending_output(struct rc_pending *p)
+{
+	struct daemon_remote *rc = p->l->rc;
+	struct rc_conn *c = p->c;
+
+	(void)rc_flush(c);
+	strbuf_free(&c->body);
+	if (c->failed || c->spillpos == c->spilllen) {
+		rc_pending_close(p);
+		return;
+	}
+	p->phase = RC_OUTPUT;
+	p->wev = comm_fd_create_write(rc->d->base, c->fd, rc_output_cb, p);
+	if (!p->wev || comm_timer_set(p->timer, RC_OUTPUT_TIMEOUT * 1000) !=
+	    RES_OK) {
+		log_err("control: cannot watch a connection");
+		rc_pending_free(p);
+	}
+}
+
+/** The request is complete (its line, and its text up to "%end"): run
+ * the command on it, on the main thread, without reading the socket;
+ * its output goes out as the socket takes it (rc_pending_output()). */
 static void
 rc_pending_run(struct rc_pending *p)
 {
 	struct daemon_remote *rc = p->l->rc;
 	struct rc_conn *c = p->c;
-	char *line = p->line;
-	struct timeval tv;
-	int fl;
 
-	p->c = NULL;
-	p->line = NULL;
-	rc_pending_free(p);
-	tv.tv_sec = REMOTE_IO_TIMEOUT;
-	tv.tv_usec = 0;
-	(void)setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void)setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if ((fl = fcntl(c->fd, F_GETFL)) != -1) {
-		(void)fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
-	}
+	comm_timer_disable(p->timer);
 	rc->detached = 0;
-	rc_execute(c, rc, line);
-	free(line);
+	rc_execute(c, rc, p->req);
 	if (rc->detached) {
 		/* A thread serves it to its end and frees it. */
+		p->c = NULL;
+		rc_pending_free(p);
 		return;
 	}
-	(void)rc_flush(c);
-	if (c->ssl && !c->failed) {
-		(void)SSL_shutdown(c->ssl);
-	}
-	rc_conn_free(c);
+	rc_pending_output(p);
 }
 
-/** A pending connection is readable: go on with its handshake and its
- * request line. */
+/** Refuse a request whose text cannot be taken: the error, then close. */
+static void
+rc_pending_refuse(struct rc_pending *p, const char *why)
+{
+	log_warn("control: %s; nothing done", why);
+	rc_status(p->c, 0, "%s; nothing done", why);
+	rc_pending_output(p);
+}
+
+/** Does a request line's command have a text after it (up to "%end")? */
+static int
+rc_has_body(const char *line)
+{
+	static const char *const cmds[] = { "load_cache", NULL };
+	size_t n = strlen(REMOTE_MAGIC);
+	int i;
+
+	line += strspn(line, " \t");
+	if (strncmp(line, REMOTE_MAGIC, n) != 0 || (line[n] != ' ' &&
+	    line[n] != '\t')) {
+		return 0;
+	}
+	line += n;
+	line += strspn(line, " \t");
+	n = strcspn(line, " \t");
+	for (i = 0; cmds[i]; i++) {
+		if (strlen(cmds[i]) == n && strncmp(line, cmds[i], n) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * A line of the request is complete in p->line.
+ * @return 1 when the request is complete (the command ran) or refused:
+ *	p may be gone; 0 to read on.
+ */
+static int
+rc_pending_line(struct rc_pending *p)
+{
+	struct rc_conn *c = p->c;
+	size_t len = p->len;
+
+	p->len = 0;
+	if (p->phase == RC_REQUEST) {
+		p->req = p->line;
+		p->line = NULL;
+		if (!rc_has_body(p->req)) {
+			rc_pending_run(p);
+			return 1;
+		}
+		/* The text follows: read it all before the command runs,
+		 * within RC_BODY_TIMEOUT however it comes. */
+		p->phase = RC_BODY;
+		if (!(p->line = malloc(RC_LINE_MAX)) ||
+		    comm_timer_set(p->timer, RC_BODY_TIMEOUT * 1000) !=
+		    RES_OK) {
+			log_err("control: out of memory");
+			rc_pending_free(p);
+			return 1;
+		}
+		return 0;
+	}
+	if (c->body.len + len + 1 > RC_BODY_MAX) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "the text is longer than %d bytes",
+		    RC_BODY_MAX);
+		rc_pending_refuse(p, why);
+		return 1;
+	}
+	strbuf_add(&c->body, p->line, len);
+	strbuf_add(&c->body, "\n", 1);
+	if (c->body.oom) {
+		rc_pending_refuse(p, "out of memory");
+		return 1;
+	}
+	if (strcmp(p->line, "%end") == 0) {
+		rc_pending_run(p);
+		return 1;
+	}
+	return 0;
+}
+
+/** A connection on the event loop is readable: go on with its
+ * handshake, its request line and its text; or, while its output is
+ * sent, drop what it sends. */
 static void
 rc_pending_cb(void *arg, int fd)
 {
@@ -2113,7 +2391,11 @@ rc_pending_cb(void *arg, int fd)
 	int r;
 
 	(void)fd;
-	if (p->handshake) {
+	if (p->phase == RC_OUTPUT) {
+		rc_output_readable(p);
+		return;
+	}
+	if (p->phase == RC_HANDSHAKE) {
 		ERR_clear_error();
 		r = SSL_accept(c->ssl);
 		if (r != 1) {
@@ -2132,17 +2414,25 @@ rc_pending_cb(void *arg, int fd)
 			rc_pending_free(p);
 			return;
 		}
-		p->handshake = 0;
+		p->phase = RC_REQUEST;
 	}
 	for (;;) {
 		r = rc_line_take(c, p->line, RC_LINE_MAX, &p->len);
 		if (r == 1) {
-			rc_pending_run(p);
-			return;
+			if (rc_pending_line(p)) {
+				return;
+			}
+			continue;
 		}
 		if (r < 0) {
-			verbose(VERB_OPS, "control: request line too long");
-			rc_pending_free(p);
+			if (p->phase == RC_BODY) {
+				rc_pending_refuse(p, "a line of the text is "
+				    "too long");
+			} else {
+				verbose(VERB_OPS, "control: request line too "
+				    "long");
+				rc_pending_free(p);
+			}
 			return;
 		}
 		r = rc_recv(c, c->in, sizeof(c->in));
@@ -2150,7 +2440,13 @@ rc_pending_cb(void *arg, int fd)
 			return;
 		}
 		if (r <= 0) {
-			verbose(VERB_OPS, "control: no request (closed)");
+			if (p->phase == RC_BODY) {
+				log_warn("control: the text ended before "
+				    "%%end; nothing done");
+			} else {
+				verbose(VERB_OPS, "control: no request "
+				    "(closed)");
+			}
 			rc_pending_free(p);
 			return;
 		}
@@ -2159,14 +2455,32 @@ rc_pending_cb(void *arg, int fd)
 	}
 }
 
-/** A pending connection's time is up. */
+/** A connection's time is up: for its request line, for its text, or
+ * for its output. */
 static void
 rc_pending_timeout(void *arg)
 {
 	struct rc_pending *p = arg;
 
-	verbose(VERB_OPS, "control: no request within %d s: closed",
-	    REMOTE_IO_TIMEOUT);
+	switch (p->phase) {
+	case RC_HANDSHAKE:
+	case RC_REQUEST:
+		verbose(VERB_OPS, "control: no request within %d s: closed",
+		    REMOTE_IO_TIMEOUT);
+		break;
+	case RC_BODY:
+		log_warn("control: the text of a request not complete within "
+		    "%d s: closed, nothing done", RC_BODY_TIMEOUT);
+		/* Said if the socket takes it now, never waited for. */
+		rc_status(p->c, 0, "the text was not complete within %d s; "
+		    "nothing done", RC_BODY_TIMEOUT);
+		break;
+	case RC_OUTPUT:
+		verbose(VERB_OPS, "control: output not taken within %d s: "
+		    "closed", RC_OUTPUT_TIMEOUT);
+		p->c->failed = 1;
+		break;
+	}
 	rc_pending_free(p);
 }
 
@@ -2188,8 +2502,8 @@ rc_accept(void *arg, int fd)
 		return;
 	}
 	if (rc->npending >= RC_MAX_PENDING) {
-		verbose(VERB_OPS, "control: %d connections wait for their "
-		    "request already: closed", RC_MAX_PENDING);
+		verbose(VERB_OPS, "control: %d connections are served already: "
+		    "closed", RC_MAX_PENDING);
 		close(cfd);
 		return;
 	}
@@ -2213,13 +2527,19 @@ rc_accept(void *arg, int fd)
 	rc->pending = p;
 	rc->npending++;
 	if (l->tls) {
-		p->handshake = 1;
+		p->phase = RC_HANDSHAKE;
 		p->c->ssl = SSL_new(rc->ctx);
 		if (!p->c->ssl || SSL_set_fd(p->c->ssl, cfd) != 1) {
 			log_err("control: cannot set up TLS");
 			rc_pending_free(p);
 			return;
 		}
+		/* Output is sent as the socket takes it, from a buffer that
+		 * may grow (move) between tries. */
+		SSL_set_mode(p->c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
+		    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	} else {
+		p->phase = RC_REQUEST;
 	}
 	p->ev = comm_fd_create(rc->d->base, cfd, rc_pending_cb, p);
 	p->timer = comm_timer_create(rc->d->base, rc_pending_timeout, p);

@@ -8,22 +8,28 @@
  * 0660, no TLS: file permissions guard it).  Sockets are opened and the
  * key files read in daemon_remote_create(), before privileges are
  * dropped; daemon_remote_attach() starts accepting on the main thread's
- * event base, which otherwise only serves signals, so a control client
- * never delays resolution in the worker threads.
+ * event base, which otherwise only serves signals, timers and the HTTP
+ * statistics endpoint, so a control client never delays resolution in
+ * the worker threads.
  *
  * Protocol: the client sends one line, "RESOLUTE1 <command> [args]\n";
- * load_cache and local_datas follow it with their text and a line
- * "%end".  The server streams its output as lines and ends with one
- * status line, "%ok" or "%error <text>"; a connection that closes
- * without it failed.  Connections are read side by side on the event
- * loop until their request line is complete (a client that sends
- * nothing is closed after REMOTE_IO_TIMEOUT and delays no other); the
- * command then runs to its end, every read and write with a timeout
- * (REMOTE_IO_TIMEOUT), so a stuck client that has sent its request
- * costs the channel at most that long and nothing else.  A client that
- * disconnects makes the
- * write fail and the command stop.  dump_cache never waits for the
- * client while it holds a cache lock (see remote.c).
+ * load_cache follows it with its text and a line "%end".  The server
+ * streams its output as lines and ends with one status line, "%ok" or
+ * "%error <text>"; a connection that closes without it failed.
+ *
+ * Connections are served side by side on that event loop and none waits
+ * for a client: the request line is read as it comes (a client that
+ * sends none is closed after REMOTE_IO_TIMEOUT), then the whole text of
+ * load_cache, up to "%end", within 2 * REMOTE_IO_TIMEOUT however slowly
+ * it comes; the command runs on what was read, and its output is
+ * written as far as the socket takes it, the rest held in memory
+ * (bounded) and sent as the socket becomes writable, all of it within
+ * 2 * REMOTE_IO_TIMEOUT after the command, else the connection is
+ * dropped.  A client that stalls costs memory for that long, never the
+ * time of other clients, signals or the workers.  A client that
+ * disconnects makes the write fail and the command stop.  trace writes
+ * from a thread of its own (blocking, each write bounded by
+ * REMOTE_IO_TIMEOUT).  See remote.c.
  *
  * Commands that change what the workers read (local data) pause the
  * workers (daemon_pause_workers()) while they do it; reload is
@@ -40,7 +46,9 @@ struct config;
 struct daemon;
 struct daemon_remote;
 
-/** Seconds a control read or write may wait. */
+/** Seconds a control client has for its request line; twice that for
+ * the text of load_cache and for taking the output of a command; the
+ * most a trace's write may wait. */
 #define REMOTE_IO_TIMEOUT 10
 
 /** The first word of every request, naming the protocol version. */

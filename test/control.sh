@@ -5,8 +5,9 @@
 # load_cache / dump_cache round trip with TTLs counting down, a bad dump
 # line refused by number with nothing loaded, a client leaving in the
 # middle of a dump, flushes, lookup, local zones and data, idle clients
-# that delay nobody (and are closed after 10 s), dump_cache onto a full
-# device, stop.
+# that delay nobody (and are closed after 10 s), a load_cache text that
+# trickles in and a dump nobody reads delaying nobody either (and cut 20
+# s on), dump_cache onto a full device, stop.
 # Needs dig (bind9-dnsutils), openssl and python3; skipped without them.
 set -u
 top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -130,6 +131,95 @@ out3=$($C reload 2>&1); rc3=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "six idle control connections: status over TLS and the Unix socket and two reloads in $ms ms" \
     '[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] && [ "$out3" = ok ] && [ $ms -lt 3000 ]'
+
+# A load_cache whose text trickles in, a line every 2 s: the text is
+# read on the event loop, so another client is answered at once, and it
+# must be complete 20 s after the request line however it comes: then
+# the daemon says so and closes (checked at the end).
+python3 -c '
+import socket, sys, time, select
+u = socket.socket(socket.AF_UNIX)
+u.connect(sys.argv[1])
+t0 = time.time()
+u.sendall(b"RESOLUTE1 load_cache\n; resolute cache dump 1\n")
+open(sys.argv[2], "w").close()
+got = b""
+while time.time() - t0 < 40:
+    r, _, _ = select.select([u], [], [], 2)
+    if r:
+        try:
+            d = u.recv(4096)
+        except OSError:
+            d = b""
+        if not d:
+            break
+        got += d
+        continue
+    try:
+        u.sendall(b"; still coming\n")
+    except OSError:
+        break
+print("%.1f %s" % (time.time() - t0, got.decode().strip()))
+' "$dir/control.sock" "$dir/trickle.sent" >"$dir/trickle.out" 2>&1 &
+trickle=$!
+# Its request and first line sent, and read by the daemon.
+for i in $(seq 1 50); do [ -e "$dir/trickle.sent" ] && break; sleep 0.1; done
+sleep 0.5
+t0=$(date +%s%N)
+out=$(timeout 5 $C status 2>&1); rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "a load_cache text trickling in delays no other client: status in $ms ms" \
+    '[ $rc -eq 0 ] && [ $ms -lt 1000 ] && kill -0 $trickle 2>/dev/null'
+
+# A dump_cache whose client never reads: what the socket does not take
+# waits in memory and goes out from the event loop, so status and a
+# reload by SIGHUP are served at once; the connection is closed 20 s
+# after the command (checked at the end).
+awk -v t="$(date +%s)" 'BEGIN { print "$TIME " t;
+    for (i = 0; i < 10000; i++) {
+        print "$RRSET answer_nonauth unchecked 0 1 0";
+        printf "host%d.stall.example.\t600\tIN\tTXT\t\"%s\"\n", i,
+            "some text to make the dump larger than socket buffers";
+    }
+    print "$END" }' > "$dir/stall.txt"
+out=$($C load_cache < "$dir/stall.txt" 2>&1); rc=$?
+check "load_cache of 10000 RRsets for a dump nobody reads" \
+    '[ $rc -eq 0 ] && echo "$out" | grep -q "loaded 10000 rrsets"'
+python3 -c '
+import socket, sys, time, select
+u = socket.socket(socket.AF_UNIX)
+u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+u.connect(sys.argv[1])
+u.sendall(b"RESOLUTE1 dump_cache\n")
+t0 = time.time()
+open(sys.argv[2], "w").close()
+p = select.poll()
+p.register(u, 0)
+while time.time() - t0 < 40:
+    if any(e & select.POLLHUP for _, e in p.poll(200)):
+        break
+print("%.1f" % (time.time() - t0))
+' "$dir/control.sock" "$dir/stall.sent" >"$dir/stall.out" 2>&1 &
+stall=$!
+# Its request sent, and the dump written as far as it goes.
+for i in $(seq 1 50); do [ -e "$dir/stall.sent" ] && break; sleep 0.1; done
+sleep 1
+reloads=$(grep -c "reload: done" "$dir/resolute.log")
+t0=$(date +%s%N)
+out=$(timeout 5 $C status 2>&1); rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "a dump_cache nobody reads delays no other client: status in $ms ms" \
+    '[ $rc -eq 0 ] && [ $ms -lt 1000 ] && kill -0 $stall 2>/dev/null'
+t0=$(date +%s%N)
+kill -HUP "$pid"
+for i in $(seq 1 50); do
+    [ "$(grep -c "reload: done" "$dir/resolute.log")" -gt "$reloads" ] && break
+    sleep 0.02
+done
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "nor a reload by SIGHUP: done in $ms ms" \
+    '[ "$(grep -c "reload: done" "$dir/resolute.log")" -gt "$reloads" ] && [ $ms -lt 1000 ]'
+$C flush_zone stall.example >/dev/null 2>&1
 wait $idle
 
 out=$($C no_such_command 2>&1); rc=$?
@@ -291,6 +381,8 @@ check "after a client left mid-dump the channel still serves" \
 check "the failed write is logged" 'grep -q "client write failed" "$dir/resolute.log"'
 lines=$($C dump_cache 2>/dev/null | grep -c "bulk.example")
 check "a full dump streams all 5000 RRsets" '[ "$lines" = 5000 ]'
+lines=$($T dump_cache 2>/dev/null | grep -c "bulk.example")
+check "and over TLS" '[ "$lines" = 5000 ]'
 check "queries are answered meanwhile" \
     '[ "$($D +short www.example.internal A)" = 192.0.2.10 ]'
 
@@ -405,6 +497,15 @@ kill $silent 2>/dev/null; wait $silent 2>/dev/null
 wait $idle2
 check "a client silent for 10 s is closed by the daemon ($(cat "$dir/idle2.out"))" \
     '[ "$(cat "$dir/idle2.out")" = closed ] && grep -q "no request within 10 s" "$dir/resolute.log"'
+wait $trickle
+out=$(cat "$dir/trickle.out")
+secs=${out%% *}
+check "the trickling load_cache is cut with an error 20 s after its request ($out)" \
+    'awk -v s="$secs" "BEGIN { exit !(s >= 19 && s < 24) }" && echo "$out" | grep -q "%error the text was not complete within 20 s" && grep -q "not complete within 20 s: closed" "$dir/resolute.log"'
+wait $stall
+secs=$(cat "$dir/stall.out")
+check "the dump nobody reads is closed 20 s after the command ($secs s)" \
+    'awk -v s="$secs" "BEGIN { exit !(s >= 19 && s < 24) }" && grep -q "output not taken within 20 s: closed" "$dir/resolute.log"'
 out=$($C stop 2>&1); rc=$?
 stopped=0
 for i in $(seq 1 50); do

@@ -1146,7 +1146,7 @@ struct comm_timer {
 struct comm_fd {
 	/** The base, for the clock. */
 	struct comm_base *base;
-	/** The libevent read event. */
+	/** The libevent read (or write) event. */
 	struct event *ev;
 	/** Callback. */
 	comm_fd_callback_type cb;
@@ -1303,7 +1303,7 @@ comm_notify_delete(struct comm_notify *n)
 	free(n);
 }
 
-/** libevent callback: a watched socket is readable. */
+/** libevent callback: a watched socket is readable (or writable). */
 static void
 fd_readable(evutil_socket_t fd, short what, void *arg)
 {
@@ -1314,9 +1314,10 @@ fd_readable(evutil_socket_t fd, short what, void *arg)
 	e->cb(e->arg, (int)fd);
 }
 
-struct comm_fd *
-comm_fd_create(struct comm_base *b, int fd, comm_fd_callback_type cb,
-    void *arg)
+/** A watcher of fd for what (EV_READ or EV_WRITE). */
+static struct comm_fd *
+comm_fd_new(struct comm_base *b, int fd, short what,
+    comm_fd_callback_type cb, void *arg)
 {
 	struct comm_fd *e = calloc(1, sizeof(*e));
 
@@ -1327,13 +1328,27 @@ comm_fd_create(struct comm_base *b, int fd, comm_fd_callback_type cb,
 	e->base = b;
 	e->cb = cb;
 	e->arg = arg;
-	e->ev = event_new(b->eb, fd, EV_READ | EV_PERSIST, fd_readable, e);
+	e->ev = event_new(b->eb, fd, what | EV_PERSIST, fd_readable, e);
 	if (!e->ev || event_add(e->ev, NULL) != 0) {
 		log_err("libevent: cannot watch socket");
 		comm_fd_delete(e);
 		return NULL;
 	}
 	return e;
+}
+
+struct comm_fd *
+comm_fd_create(struct comm_base *b, int fd, comm_fd_callback_type cb,
+    void *arg)
+{
+	return comm_fd_new(b, fd, EV_READ, cb, arg);
+}
+
+struct comm_fd *
+comm_fd_create_write(struct comm_base *b, int fd, comm_fd_callback_type cb,
+    void *arg)
+{
+	return comm_fd_new(b, fd, EV_WRITE, cb, arg);
 }
 
 void

@@ -342,7 +342,8 @@ void comm_notify_raise(struct comm_notify *n);
 void comm_notify_delete(struct comm_notify *n);
 
 /**
- * Called when a watched socket is readable.
+ * Called when a watched socket is readable (or, for a write watcher,
+ * writable).
  * @param arg: the argument given at creation.
  * @param fd: the socket.
  */
@@ -357,6 +358,16 @@ typedef void (*comm_fd_callback_type)(void *arg, int fd);
  * @return the watcher, or NULL (logged).
  */
 struct comm_fd *comm_fd_create(struct comm_base *b, int fd,
+	comm_fd_callback_type cb, void *arg);
+
+/**
+ * Watch a socket for writing, persistently, until comm_fd_delete(): as
+ * comm_fd_create(), with cb called each time fd takes more output.  A
+ * socket is writable nearly always, so keep this watcher only while
+ * there is output waiting.  A socket may have a read and a write
+ * watcher at once.
+ */
+struct comm_fd *comm_fd_create_write(struct comm_base *b, int fd,
 	comm_fd_callback_type cb, void *arg);
 
 /** Stop watching and free the watcher; the socket is left open.  NULL ok. */
