@@ -737,6 +737,21 @@ rc_print_extended(struct rc_conn *c, const struct stats_thread *s)
 	}
 }
 
+/** Write a text made in a strbuf and the status line (an error when the
+ * text is incomplete); frees the text. */
+static void
+rc_strbuf_end(struct rc_conn *c, struct strbuf *b)
+{
+	if (b->oom) {
+		strbuf_free(b);
+		rc_status(c, 0, "out of memory");
+		return;
+	}
+	(void)rc_write(c, b->p, b->len);
+	strbuf_free(b);
+	rc_status(c, 1, NULL);
+}
+
 /** "stats" and "stats_noreset". */
 static void
 rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
@@ -918,13 +933,8 @@ rc_cmd_stats(struct rc_conn *c, struct daemon_remote *rc, int reset)
 		struct strbuf b = { 0 };
 
 		stats_rates_text(d->roll, &b);
-		if (b.oom) {
-			strbuf_free(&b);
-			rc_status(c, 0, "out of memory");
-			return;
-		}
-		(void)rc_write(c, b.p, b.len);
-		strbuf_free(&b);
+		rc_strbuf_end(c, &b);
+		return;
 	}
 	rc_status(c, 1, NULL);
 }
@@ -938,14 +948,7 @@ rc_cmd_stats_json(struct rc_conn *c, struct daemon_remote *rc)
 	struct strbuf b = { 0 };
 
 	stats_json(rc->d, rc->d->roll, &b);
-	if (b.oom) {
-		strbuf_free(&b);
-		rc_status(c, 0, "out of memory");
-		return;
-	}
-	(void)rc_write(c, b.p, b.len);
-	strbuf_free(&b);
-	rc_status(c, 1, NULL);
+	rc_strbuf_end(c, &b);
 }
 
 /*

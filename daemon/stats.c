@@ -585,6 +585,27 @@ stats_rates_text(const struct stats_roll *r, struct strbuf *out)
 	}
 }
 
+/**
+ * Read every thread for an output form: the total, its series, and each
+ * thread's counters.
+ * @return the threads' counters (free()), or NULL with out marked oom.
+ */
+static struct stats_thread *
+stats_read_each(const struct daemon *d, struct stats_thread *total,
+    uint64_t *v, struct strbuf *out)
+{
+	struct stats_thread *per = calloc((size_t)d->num_workers,
+	    sizeof(*per));
+
+	if (!per) {
+		out->oom = 1;
+		return NULL;
+	}
+	stats_read_all(d, total, per);
+	stats_series_values(total, v);
+	return per;
+}
+
 /** One window as a JSON object. */
 static void
 stats_json_window(const struct stats_roll *r, int win, struct strbuf *out)
@@ -639,13 +660,9 @@ stats_json(struct daemon *d, const struct stats_roll *r, struct strbuf *out)
 	char name[48];
 	int i, first;
 
-	per = calloc((size_t)d->num_workers, sizeof(*per));
-	if (!per) {
-		out->oom = 1;
+	if (!(per = stats_read_each(d, &t, v, out))) {
 		return;
 	}
-	stats_read_all(d, &t, per);
-	stats_series_values(&t, v);
 	gettimeofday(&now, NULL);
 	strbuf_printf(out, "{\"version\":1,\"server\":\"resolute %s\","
 	    "\"time\":%lld.%03d,\"uptime\":%ld,\"threads\":%d,"
@@ -720,13 +737,9 @@ stats_prometheus(struct daemon *d, struct strbuf *out)
 	char name[48];
 	int i, j;
 
-	per = calloc((size_t)d->num_workers, sizeof(*per));
-	if (!per) {
-		out->oom = 1;
+	if (!(per = stats_read_each(d, &t, v, out))) {
 		return;
 	}
-	stats_read_all(d, &t, per);
-	stats_series_values(&t, v);
 	for (i = 0; i < STATS_SCALARS; i++) {
 		s = &stats_scalars[i];
 		if (s->help) {
