@@ -19,6 +19,9 @@ nodist_libresolute_a_SOURCES = daemon/dnstap.pb-c.c daemon/dnstap.pb-c.h
 BUILT_SOURCES += daemon/dnstap.pb-c.c daemon/dnstap.pb-c.h
 CLEANFILES += daemon/dnstap.pb-c.c daemon/dnstap.pb-c.h
 daemon/dnstap.pb-c.h: daemon/dnstap.pb-c.c
+# Also for targets other than all and check (make fuzz): BUILT_SOURCES
+# is made first by those only.
+daemon/dnstap.$(OBJEXT): daemon/dnstap.pb-c.h
 daemon/dnstap.pb-c.c: $(srcdir)/daemon/dnstap.proto
 	$(AM_V_GEN)$(MKDIR_P) daemon && \
 	$(PROTOC_C) --proto_path=$(srcdir)/daemon --c_out=daemon \
@@ -29,6 +32,7 @@ endif
 BUILT_SOURCES += daemon/stats_page.inc
 CLEANFILES += daemon/stats_page.inc
 EXTRA_DIST += daemon/stats_page.html
+daemon/http.$(OBJEXT): daemon/stats_page.inc
 daemon/stats_page.inc: $(srcdir)/daemon/stats_page.html
 	$(AM_V_GEN)mkdir -p daemon && sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' \
 	    -e 's/^/"/' -e 's/$$/\\n"/' $(srcdir)/daemon/stats_page.html \
