@@ -465,13 +465,14 @@ rc_line_take(struct rc_conn *c, char *buf, size_t sz, size_t *len)
 static int
 rc_read_line(struct rc_conn *c, char *buf, size_t sz)
 {
-	const char *s = c->body.p + c->bodypos, *nl;
+	const char *s, *nl;
 	size_t len;
 
 	if (!c->body.p || c->bodypos >= c->body.len) {
 		c->failed = 1;
 		return -1;
 	}
+	s = c->body.p + c->bodypos;
 	nl = memchr(s, '\n', c->body.len - c->bodypos);
 	len = nl ? (size_t)(nl - s) : c->body.len - c->bodypos;
 	c->bodypos += len + (nl ? 1 : 0);
