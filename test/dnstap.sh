@@ -82,18 +82,7 @@ resolute_stop() {
 # conf CLIENT_RESPONSES: the config, with dnstap-log-client-response-
 # messages set to CLIENT_RESPONSES.
 conf() {
-	cat >"$dir/resolute.conf" <<CONF
-server:
-	interface: 127.0.0.1
-	port: $port
-	num-threads: 2
-	module-config: "validator iterator"
-	trust-anchor-file: "$dir/state/root.ds"
-	root-hints: "$dir/state/root.hints"
-	do-not-query-localhost: no
-	pidfile: "$dir/resolute.pid"
-	logfile: "$dir/resolute.log"
-	verbosity: 1
+	{ world_conf "$port"; cat <<CONF
 	http-stats-interface: 127.0.0.1
 	http-stats-port: $((port + 1))
 remote-control:
@@ -111,6 +100,7 @@ dnstap:
 	dnstap-log-resolver-query-messages: yes
 	dnstap-log-resolver-response-messages: yes
 CONF
+	} >"$dir/resolute.conf"
 }
 C="$CONTROL -c $dir/resolute.conf"
 

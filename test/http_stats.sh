@@ -49,18 +49,7 @@ port=$(( 20000 + $$ % 5000 ))
 hport=$(( port + 5000 ))
 url="http://127.0.0.1:$hport"
 write_conf() {
-	cat >"$dir/resolute.conf" <<CONF
-server:
-	interface: 127.0.0.1
-	port: $port
-	num-threads: 2
-	module-config: "validator iterator"
-	trust-anchor-file: "$dir/state/root.ds"
-	root-hints: "$dir/state/root.hints"
-	do-not-query-localhost: no
-	pidfile: "$dir/resolute.pid"
-	logfile: "$dir/resolute.log"
-	verbosity: 1
+	{ world_conf "$port"; cat <<CONF
 	http-stats-interface: 127.0.0.1
 	http-stats-port: $hport
 $1
@@ -68,6 +57,7 @@ remote-control:
 	control-enable: yes
 	control-interface: "$dir/control.sock"
 CONF
+	} >"$dir/resolute.conf"
 }
 write_conf "	http-stats-access-control: 127.0.0.3 refuse"
 world_resolute "resolute with the HTTP endpoint starts"

@@ -12,6 +12,10 @@
 #				the scratch directory $dir (NAME.XXXXXX)
 #	world_small		builds and starts a small world (seed 2026)
 #				in $dir/state: ok, or not ok and exit 1
+#	world_conf PORT		prints the server: lines of a validating
+#				resolute on 127.0.0.1 PORT with 2 threads,
+#				the world's anchor and hints, its pid and
+#				log files in $dir (a test adds its own lines)
 #	world_resolute TEXT	starts $RESOLUTE on $dir/resolute.conf
 #				(pid in $pid) and waits for its control
 #				channel ($dir/control.sock): ok TEXT, or not
@@ -54,6 +58,22 @@ world_small() {
 		echo "1..$n"
 		exit 1
 	fi
+}
+
+world_conf() {
+	cat <<CONF
+server:
+	interface: 127.0.0.1
+	port: $1
+	num-threads: 2
+	module-config: "validator iterator"
+	trust-anchor-file: "$dir/state/root.ds"
+	root-hints: "$dir/state/root.hints"
+	do-not-query-localhost: no
+	pidfile: "$dir/resolute.pid"
+	logfile: "$dir/resolute.log"
+	verbosity: 1
+CONF
 }
 
 world_resolute() {
