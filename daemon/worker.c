@@ -618,8 +618,7 @@ worker_error(struct worker *w, const struct dns_msg *q, struct comm_reply *rep,
 	}
 	w->stats.ans_rcode[rcode & 0xf]++;
 	if (ede >= 0) {
-		w->stats.ans_ede[ede < MESH_EDE_SLOTS - 1 ? ede :
-		    MESH_EDE_SLOTS - 1]++;
+		w->stats.ans_ede[mesh_ede_slot(ede)]++;
 	}
 	return 1;
 }

@@ -707,8 +707,7 @@ mesh_send_reply(struct mesh_state *ms, struct mesh_reply *mr)
 	(void)m->reply(m->reply_arg, &mr->rep, m->buf, len);
 	mesh_count_reply(m, mr, rcode);
 	if (ede >= 0) {
-		m->stats.ans_ede[ede < MESH_EDE_SLOTS - 1 ? ede :
-		    MESH_EDE_SLOTS - 1]++;
+		m->stats.ans_ede[mesh_ede_slot(ede)]++;
 	}
 }
 

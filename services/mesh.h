@@ -60,6 +60,13 @@ struct mesh_area;
  * (the IANA registry ends at 30). */
 #define MESH_EDE_SLOTS 32
 
+/** The slot of an EDE info code in the ans_ede counters. */
+static inline int
+mesh_ede_slot(int ede)
+{
+	return ede < MESH_EDE_SLOTS - 1 ? ede : MESH_EDE_SLOTS - 1;
+}
+
 /**
  * Upstream queries one client query may cause, its subqueries' included.
  * The figure of Unbound's global quota for the same purpose: a name at
