@@ -130,7 +130,8 @@ struct stats_scalar_info {
 	const char *name;
 	/** The Prometheus metric; consecutive entries may share it. */
 	const char *metric;
-	/** Its label and the label's value for this series, or NULL. */
+	/** Its label and the label's value for this series, or NULL; the
+	 * label "thread" gives one sample per thread instead. */
 	const char *label, *value;
 	/** The metric's help text (of the first entry of a metric). */
 	const char *help;
@@ -138,15 +139,16 @@ struct stats_scalar_info {
 
 /** In the order of enum stats_scalar. */
 static const struct stats_scalar_info stats_scalars[STATS_SCALARS] = {
-	{ "queries", "resolute_queries_total", NULL, NULL,
+	{ "queries", "resolute_queries_total", "thread", NULL,
 	    "Messages received from clients." },
-	{ "cache_hits", "resolute_cache_hits_total", NULL, NULL,
+	{ "cache_hits", "resolute_cache_hits_total", "thread", NULL,
 	    "Queries answered from the cache." },
-	{ "cache_misses", "resolute_cache_misses_total", NULL, NULL,
+	{ "cache_misses", "resolute_cache_misses_total", "thread", NULL,
 	    "Queries handed to recursion (cache misses)." },
 	{ "local", "resolute_local_answers_total", NULL, NULL,
 	    "Queries answered from local zones." },
-	{ "recursive_replies", "resolute_recursive_replies_total", NULL, NULL,
+	{ "recursive_replies", "resolute_recursive_replies_total", "thread",
+	    NULL,
 	    "Answers sent after recursion." },
 	{ "secure", "resolute_validation_total", "result", "secure",
 	    "DNSSEC validation results." },
@@ -732,7 +734,7 @@ void
 stats_prometheus(struct daemon *d, struct strbuf *out)
 {
 	struct stats_thread t, *per;
-	uint64_t v[STATS_SERIES], cum;
+	uint64_t v[STATS_SERIES], cum, *pv;
 	const struct stats_scalar_info *s;
 	char name[48];
 	int i, j;
@@ -740,19 +742,28 @@ stats_prometheus(struct daemon *d, struct strbuf *out)
 	if (!(per = stats_read_each(d, &t, v, out))) {
 		return;
 	}
+	/* Each thread's series, for the metrics given per thread. */
+	pv = calloc((size_t)d->num_workers, STATS_SERIES * sizeof(*pv));
+	if (!pv) {
+		free(per);
+		out->oom = 1;
+		return;
+	}
+	for (j = 0; j < d->num_workers; j++) {
+		stats_series_values(&per[j], pv + (size_t)j * STATS_SERIES);
+	}
+	free(per);
 	for (i = 0; i < STATS_SCALARS; i++) {
 		s = &stats_scalars[i];
 		if (s->help) {
 			stats_prom_head(out, s->metric, "counter", s->help);
 		}
-		if (i <= STATS_CACHE_MISSES || i == STATS_RECURSIVE) {
-			/* Per thread; the sum is the total. */
+		if (s->label && strcmp(s->label, "thread") == 0) {
+			/* The sum over the threads is the total. */
 			for (j = 0; j < d->num_workers; j++) {
-				uint64_t pv[STATS_SERIES];
-
-				stats_series_values(&per[j], pv);
 				strbuf_printf(out, "%s{thread=\"%d\"} %llu\n",
-				    s->metric, j, (unsigned long long)pv[i]);
+				    s->metric, j, (unsigned long long)
+				    pv[(size_t)j * STATS_SERIES + i]);
 			}
 		} else if (s->label) {
 			strbuf_printf(out, "%s{%s=\"%s\"} %llu\n", s->metric,
@@ -762,7 +773,7 @@ stats_prometheus(struct daemon *d, struct strbuf *out)
 			    (unsigned long long)v[i]);
 		}
 	}
-	free(per);
+	free(pv);
 	stats_prom_head(out, "resolute_query_types_total", "counter",
 	    "Parsed client queries by query type.");
 	for (i = STATS_QTYPE; i < STATS_RCODE; i++) {
