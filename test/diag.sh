@@ -44,18 +44,7 @@ trap cleanup EXIT INT TERM
 world_small
 
 port=$(( 20000 + $$ % 30000 ))
-cat >"$dir/resolute.conf" <<CONF
-server:
-	interface: 127.0.0.1
-	port: $port
-	num-threads: 2
-	module-config: "validator iterator"
-	trust-anchor-file: "$dir/state/root.ds"
-	root-hints: "$dir/state/root.hints"
-	do-not-query-localhost: no
-	pidfile: "$dir/resolute.pid"
-	logfile: "$dir/resolute.log"
-	verbosity: 1
+{ world_conf "$port"; cat <<CONF
 	local-zone: "example.internal." static
 	local-data: "www.example.internal. 3600 IN A 192.0.2.10"
 	local-data: "ftp.example.internal. 3600 IN A 192.0.2.11"
@@ -63,6 +52,7 @@ remote-control:
 	control-enable: yes
 	control-interface: "$dir/control.sock"
 CONF
+} >"$dir/resolute.conf"
 world_resolute "validating resolute started with the control channel"
 C="$CONTROL -c $dir/resolute.conf"
 D="dig +time=5 +tries=1 -p $port @127.0.0.1"

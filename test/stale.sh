@@ -41,24 +41,14 @@ now_ms() {
 world_small
 
 port=$(( 20000 + $$ % 30000 ))
-cat >"$dir/resolute.conf" <<CONF
-server:
-	interface: 127.0.0.1
-	port: $port
-	num-threads: 2
-	module-config: "validator iterator"
-	trust-anchor-file: "$dir/state/root.ds"
-	root-hints: "$dir/state/root.hints"
-	do-not-query-localhost: no
-	pidfile: "$dir/resolute.pid"
-	logfile: "$dir/resolute.log"
-	verbosity: 1
+{ world_conf "$port"; cat <<CONF
 	cache-max-ttl: 3
 	serve-expired: yes
 remote-control:
 	control-enable: yes
 	control-interface: "$dir/control.sock"
 CONF
+} >"$dir/resolute.conf"
 world_resolute "resolute started with serve-expired"
 C="$CONTROL -c $dir/resolute.conf"
 D="dig +time=6 +tries=1 -p $port @127.0.0.1"
