@@ -46,7 +46,7 @@ check "the root's DNSKEY TTL set to 4 s" \
     sed 's/^/# /' "$dir/roll.log"
 old=$(awk '$4 == "DS" { print $5; exit }' "$dir/state/root.ds")
 
-port=$(( 20000 + $$ % 30000 ))
+port=$(( 20000 + $$ % 10000 ))
 sport=$((port + 1))
 # The anchor as resolute-anchor writes it: the DS, in the state format.
 {

@@ -43,7 +43,7 @@ trap cleanup EXIT INT TERM
 
 world_small
 
-port=$(( 20000 + $$ % 30000 ))
+port=$(( 20000 + $$ % 10000 ))
 { world_conf "$port"; cat <<CONF
 	local-zone: "example.internal." static
 	local-data: "www.example.internal. 3600 IN A 192.0.2.10"

@@ -95,7 +95,7 @@ else
 	exit 1
 fi
 
-port=$(( 20000 + $$ % 30000 ))
+port=$(( 20000 + $$ % 10000 ))
 cat >"$dir/resolute.conf" <<CONF
 server:
 	interface: 127.0.0.1

@@ -40,7 +40,7 @@ now_ms() {
 
 world_small
 
-port=$(( 20000 + $$ % 30000 ))
+port=$(( 20000 + $$ % 10000 ))
 { world_conf "$port"; cat <<CONF
 	cache-max-ttl: 3
 	serve-expired: yes

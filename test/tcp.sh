@@ -48,7 +48,7 @@ sink=
 ck=
 trap 'tap_cleanup; [ -n "$sink" ] && kill "$sink" 2>/dev/null; [ -n "$ck" ] && kill "$ck" 2>/dev/null' EXIT
 
-port=$(( 20000 + $$ % 30000 ))
+port=$(( 20000 + $$ % 10000 ))
 sinkport=$(( port + 7 ))
 ckport=$(( port + 8 ))
 cat >"$dir/resolute.conf" <<CONF
